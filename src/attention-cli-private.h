@@ -1,0 +1,37 @@
+/* attention-cli-private.h: the parts of attention-cli, one job per file.
+ * attention-cli.c parses the options and dispatches; exit statuses:
+ * 0 success, 1 no [MASK] in the text (as the original exercise), 2 bad input,
+ * bad model or failed write. */
+#pragma once
+
+#include "attention-model.h"
+#include "bert-tokenizer.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *model_path;  /* --model, else $ATTENTION_MODEL, else the bundled one */
+  char *vocab_path;  /* --vocab */
+  gboolean cased;    /* --cased (with --vocab) */
+  char *tokens_text; /* --tokens TEXT */
+  gboolean token_ids; /* --token-ids */
+  int top_k;         /* --top-k, default 3 */
+  char *output_dir;  /* --output-dir */
+  char *dump_path;   /* --dump FILE.json */
+  char *format;      /* --format png|svg|pdf|npy|json (default png) */
+  char *text;        /* positional TEXT, NULL → prompt "Text: " */
+} AttentionCliOptions;
+
+/* The tokenizer of --vocab/--cased, or else of the model. */
+BertTokenizer *attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error);
+/* Loads --model (or the default model). */
+AttentionModel *attention_cli_load_model (const AttentionCliOptions *options, GError **error);
+
+/* --tokens TEXT */
+int attention_cli_run_tokens (const AttentionCliOptions *options);
+/* --token-ids: stdin line by line (lines end at \n only) */
+int attention_cli_run_token_ids (const AttentionCliOptions *options);
+/* the mask.py flow: predictions, --dump, --output-dir */
+int attention_cli_run_mask (const AttentionCliOptions *options);
+
+G_END_DECLS

@@ -1,0 +1,136 @@
+/* attention-cli.c: option parsing and dispatch for attention-cli, the terminal
+ * flow of the original CS50 "Attention" exercise (mask.py) and its tools. */
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "attention-cli-private.h"
+
+BertTokenizer *
+attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error)
+{
+  g_autoptr (AttentionModel) model = NULL;
+
+  if (options->vocab_path != NULL)
+    {
+      g_autoptr (BertVocab) vocab = bert_vocab_new_from_file (options->vocab_path, error);
+
+      if (vocab == NULL)
+        return NULL;
+      return bert_tokenizer_new (vocab, !options->cased);
+    }
+
+  model = attention_cli_load_model (options, error);
+  if (model == NULL)
+    return NULL;
+  return bert_tokenizer_ref (attention_model_get_tokenizer (model));
+}
+
+AttentionModel *
+attention_cli_load_model (const AttentionCliOptions *options, GError **error)
+{
+  g_autofree char *path = NULL;
+
+  path = options->model_path != NULL ? g_strdup (options->model_path)
+                                     : attention_model_default_path ();
+  return attention_model_new_from_file (path, error);
+}
+
+static void
+options_clear (AttentionCliOptions *options)
+{
+  g_free (options->model_path);
+  g_free (options->vocab_path);
+  g_free (options->tokens_text);
+  g_free (options->output_dir);
+  g_free (options->dump_path);
+  g_free (options->format);
+  g_free (options->text);
+}
+
+int
+main (int argc, char **argv)
+{
+  AttentionCliOptions options = { 0 };
+  g_auto (GStrv) rest = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  options.top_k = 3;
+
+  {
+    const GOptionEntry entries[] = {
+      { "model", 'm', 0, G_OPTION_ARG_FILENAME, &options.model_path,
+        N_ ("Model bundle to run (default: $ATTENTION_MODEL or the bundled demo model)"),
+        N_ ("FILE") },
+      { "top-k", 'k', 0, G_OPTION_ARG_INT, &options.top_k,
+        N_ ("Number of completions to print (default 3)"), N_ ("K") },
+      { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &options.output_dir,
+        N_ ("Write Attention_Layer{L}_Head{H}.png for every layer and head into DIR"),
+        N_ ("DIR") },
+      { "dump", 0, 0, G_OPTION_ARG_FILENAME, &options.dump_path,
+        N_ ("Write tokens, ids, attentions and predictions as JSON"), N_ ("FILE.json") },
+      { "vocab", 0, 0, G_OPTION_ARG_FILENAME, &options.vocab_path,
+        N_ ("Tokenize with this vocab.txt instead of the model's"), N_ ("FILE") },
+      { "cased", 0, 0, G_OPTION_ARG_NONE, &options.cased,
+        N_ ("With --vocab: keep case and accents"), NULL },
+      { "tokens", 0, 0, G_OPTION_ARG_STRING, &options.tokens_text,
+        N_ ("Print the tokens of TEXT, one \"TOKEN<TAB>ID\" per line"), N_ ("TEXT") },
+      { "token-ids", 0, 0, G_OPTION_ARG_NONE, &options.token_ids,
+        N_ ("Print the token ids of every line of standard input"), NULL },
+      { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_ ("[TEXT]") },
+      { NULL }
+    };
+
+    context = g_option_context_new (NULL);
+    g_option_context_set_summary (
+        context,
+        _ ("Predict the masked word of TEXT with a BERT model and draw its attention.\n"
+           "Without TEXT, reads it after the prompt \"Text: \"."));
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+    g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  }
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("attention-cli: %s\n", error->message);
+      options_clear (&options);
+      return 2;
+    }
+
+  if (rest != NULL && rest[0] != NULL)
+    options.text = g_strjoinv (" ", rest);
+
+  if (options.top_k < 1)
+    {
+      g_printerr ("attention-cli: %s\n", _ ("--top-k must be at least 1."));
+      status = 2;
+    }
+  else if (options.cased && options.vocab_path == NULL)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--cased applies only with --vocab; a model bundle knows its own casing."));
+      status = 2;
+    }
+  else if (options.tokens_text != NULL && options.token_ids)
+    {
+      g_printerr ("attention-cli: %s\n", _ ("Use either --tokens or --token-ids, not both."));
+      status = 2;
+    }
+  else if (options.tokens_text != NULL)
+    status = attention_cli_run_tokens (&options);
+  else if (options.token_ids)
+    status = attention_cli_run_token_ids (&options);
+  else
+    status = attention_cli_run_mask (&options);
+
+  options_clear (&options);
+  return status;
+}

@@ -1,0 +1,32 @@
+/* attention-model-info.h: a bundle's config.json, parsed and checked. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *name;         /* "bert-base-uncased", "Attention demo BERT" */
+  char *description;  /* one line */
+  char *source;       /* where it came from */
+  gboolean lowercase; /* do_lower_case */
+  guint n_layers;
+  guint n_heads;
+  guint hidden_size;
+  guint max_positions;
+  guint vocab_size;
+  char *hidden_act;
+  gboolean has_mlm_head;
+  gint64 pad_id, unk_id, cls_id, sep_id, mask_id;
+} AttentionModelInfo;
+
+AttentionModelInfo *attention_model_info_new_from_json (const char *data,
+                                                        gssize len,
+                                                        GError **error);
+void attention_model_info_free (AttentionModelInfo *info);
+/* "4 layers × 4 heads, hidden 256, 9.6M parameters"-style one-liner, translated. */
+char *attention_model_info_describe_size (const AttentionModelInfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttentionModelInfo, attention_model_info_free)
+
+G_END_DECLS

@@ -1,0 +1,1 @@
+/* scaffolding: being written */

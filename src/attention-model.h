@@ -1,0 +1,61 @@
+/* attention-model.h: a loaded model bundle. Loading and running happen off the
+ * caller's thread through GTask; runs on one model are serialised. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "attention-model-info.h"
+#include "attention-result.h"
+#include "bert-tokenizer.h"
+
+G_BEGIN_DECLS
+
+#define ATTENTION_MODEL_ERROR (attention_model_error_quark ())
+
+typedef enum {
+  ATTENTION_MODEL_ERROR_LOAD,      /* file missing, unreadable, not a bundle, bad shapes */
+  ATTENTION_MODEL_ERROR_CONFIG,    /* malformed config.json / vocab.txt */
+  ATTENTION_MODEL_ERROR_NO_MASK,   /* text has no [MASK] (only when required) */
+  ATTENTION_MODEL_ERROR_TOO_LONG,  /* more tokens than max positions */
+  ATTENTION_MODEL_ERROR_INPUT,     /* invalid UTF-8 etc. */
+  ATTENTION_MODEL_ERROR_RUN,       /* libtorch failed */
+} AttentionModelError;
+
+#define ATTENTION_TYPE_MODEL (attention_model_get_type ())
+G_DECLARE_FINAL_TYPE (AttentionModel, attention_model, ATTENTION, MODEL, GObject)
+
+GQuark attention_model_error_quark (void);
+
+/* The bundled demo model: $ATTENTION_MODEL if set, else the installed one,
+ * else the one in the source tree (for running uninstalled). */
+char *attention_model_default_path (void);
+
+AttentionModel *attention_model_new_from_file (const char *path, GError **error);
+void attention_model_new_from_file_async (const char *path,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+AttentionModel *attention_model_new_from_file_finish (GAsyncResult *result, GError **error);
+
+const char *attention_model_get_path (AttentionModel *self);
+const AttentionModelInfo *attention_model_get_info (AttentionModel *self);
+BertTokenizer *attention_model_get_tokenizer (AttentionModel *self);
+
+/* Tokenizes and runs text; top_k candidates for every [MASK] (none → no
+ * predictions, not an error). */
+AttentionResult *attention_model_run (AttentionModel *self,
+                                      const char *text,
+                                      guint top_k,
+                                      GCancellable *cancellable,
+                                      GError **error);
+void attention_model_run_async (AttentionModel *self,
+                                const char *text,
+                                guint top_k,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+AttentionResult *attention_model_run_finish (AttentionModel *self,
+                                             GAsyncResult *result,
+                                             GError **error);
+
+G_END_DECLS

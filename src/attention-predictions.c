@@ -1,0 +1,206 @@
+/* attention-predictions.c: the model's top-k candidates for every [MASK] as a
+ * row of pill buttons; activating one emits ::candidate-activated. */
+
+#include "attention-predictions.h"
+
+#include <glib/gi18n.h>
+
+struct _AttentionPredictions
+{
+  GtkWidget parent_instance;
+
+  AttentionResult *result;
+  guint n_buttons;
+};
+
+G_DEFINE_FINAL_TYPE (AttentionPredictions, attention_predictions, GTK_TYPE_WIDGET)
+
+enum
+{
+  CANDIDATE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+button_clicked_cb (GtkButton *button, AttentionPredictions *self)
+{
+  guint mask = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "mask-index"));
+  guint candidate = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "candidate-index"));
+
+  g_signal_emit (self, signals[CANDIDATE_ACTIVATED], 0, mask, candidate);
+}
+
+static GtkWidget *
+candidate_button (AttentionPredictions *self,
+                  guint mask,
+                  guint index,
+                  const AttentionCandidate *candidate)
+{
+  g_autofree char *percent = NULL;
+  g_autofree char *tooltip = NULL;
+  GtkWidget *button, *box, *token, *probability;
+
+  /* Translators: a probability as a percentage, e.g. "41.3%". */
+  percent = g_strdup_printf (_ ("%.1f%%"), candidate->probability * 100.0);
+  /* Translators: tooltip of a prediction button. */
+  tooltip = g_strdup_printf (_ ("Put “%s” into the sentence (probability %s)"), candidate->token,
+                             percent);
+
+  token = gtk_label_new (candidate->token);
+  gtk_widget_add_css_class (token, "prediction-token");
+  probability = gtk_label_new (percent);
+  gtk_widget_add_css_class (probability, "dim-label");
+  gtk_widget_add_css_class (probability, "numeric");
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (box), token);
+  gtk_box_append (GTK_BOX (box), probability);
+
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "prediction");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  g_object_set_data (G_OBJECT (button), "mask-index", GUINT_TO_POINTER (mask));
+  g_object_set_data (G_OBJECT (button), "candidate-index", GUINT_TO_POINTER (index));
+  g_signal_connect (button, "clicked", G_CALLBACK (button_clicked_cb), self);
+  return button;
+}
+
+static void
+clear_children (AttentionPredictions *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  self->n_buttons = 0;
+}
+
+static void
+rebuild (AttentionPredictions *self)
+{
+  guint n_masks;
+
+  clear_children (self);
+  if (self->result == NULL)
+    return;
+
+  n_masks = attention_result_get_n_predictions (self->result);
+  if (n_masks == 0)
+    {
+      GtkWidget *note =
+          gtk_label_new (_ ("No [MASK] in the sentence, so there is nothing to predict; the "
+                            "attention is shown below."));
+
+      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (note), 0);
+      gtk_widget_add_css_class (note, "dim-label");
+      gtk_widget_set_parent (note, GTK_WIDGET (self));
+      return;
+    }
+
+  for (guint m = 0; m < n_masks; m++)
+    {
+      const AttentionCandidate *candidates;
+      guint n_candidates = 0;
+      GtkWidget *row, *heading, *flow;
+      g_autofree char *title = NULL;
+
+      candidates = attention_result_get_candidates (self->result, m, &n_candidates);
+      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+      if (n_masks > 1)
+        /* Translators: heading before the predictions of one [MASK]. */
+        title = g_strdup_printf (_ ("[MASK] %u"), m + 1);
+      else
+        title = g_strdup (_ ("Predictions"));
+      heading = gtk_label_new (title);
+      gtk_widget_add_css_class (heading, "heading");
+      gtk_widget_set_valign (heading, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (row), heading);
+
+      flow = gtk_flow_box_new ();
+      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 20);
+      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);
+      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
+      gtk_widget_set_hexpand (flow, TRUE);
+      gtk_widget_set_valign (flow, GTK_ALIGN_CENTER);
+      for (guint c = 0; c < n_candidates; c++)
+        {
+          GtkWidget *button = candidate_button (self, m, c, &candidates[c]);
+
+          gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
+          /* The button, not the flow box child, takes keyboard focus. */
+          gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+          self->n_buttons++;
+        }
+      gtk_box_append (GTK_BOX (row), flow);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (flow), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      heading, NULL, -1);
+      gtk_widget_set_parent (row, GTK_WIDGET (self));
+    }
+}
+
+static void
+attention_predictions_dispose (GObject *object)
+{
+  AttentionPredictions *self = ATTENTION_PREDICTIONS (object);
+
+  clear_children (self);
+  g_clear_object (&self->result);
+  G_OBJECT_CLASS (attention_predictions_parent_class)->dispose (object);
+}
+
+static void
+attention_predictions_class_init (AttentionPredictionsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = attention_predictions_dispose;
+
+  /* ::candidate-activated (mask index, candidate index), both from 0. */
+  signals[CANDIDATE_ACTIVATED] =
+      g_signal_new ("candidate-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                    NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "predictions");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+attention_predictions_init (AttentionPredictions *self)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Predictions"), -1);
+}
+
+GtkWidget *
+attention_predictions_new (void)
+{
+  return g_object_new (ATTENTION_TYPE_PREDICTIONS, NULL);
+}
+
+void
+attention_predictions_set_result (AttentionPredictions *self, AttentionResult *result)
+{
+  g_return_if_fail (ATTENTION_IS_PREDICTIONS (self));
+
+  g_set_object (&self->result, result);
+  rebuild (self);
+}
+
+guint
+attention_predictions_get_n_buttons (AttentionPredictions *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), 0);
+
+  return self->n_buttons;
+}

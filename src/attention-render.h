@@ -1,0 +1,45 @@
+/* attention-render.h: draws one attention matrix with its token labels using
+ * Cairo only. The view and the exporter both call this, so the screen and the
+ * PNG files look alike. */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  double cell;        /* cell edge in user units (40 in the original) */
+  double margin;      /* room for labels left and top (200 in the original) */
+  double font_size;   /* label size (28 px in the original) */
+  const char *font_family;
+  double fg[3];       /* label colour, RGB 0..1 (white) */
+  double bg[3];       /* background (black) */
+  gboolean draw_background;
+  int highlight_row;  /* -1 for none: a thin outline around a query row */
+  int highlight_col;  /* -1 for none: a thin outline around a key column */
+  const char *caption; /* optional line(s) under the matrix; NULL for none */
+  double caption_size;
+} AttentionRenderStyle;
+
+/* The original exercise's look: 40 px cells, 200 px margin, 28 px labels, white
+ * on black, plus a caption band when caption is set. */
+void attention_render_style_init_export (AttentionRenderStyle *style);
+
+/* Size in user units of a diagram of n tokens with this style. */
+void attention_render_get_size (const AttentionRenderStyle *style,
+                                guint n,
+                                double *width,
+                                double *height);
+
+/* Grey level of a score as in the original: round(255 × score), clamped. */
+guint8 attention_render_grey (float score);
+
+/* Draws at the current origin. matrix: n × n, row = query, column = key. */
+void attention_render_matrix (cairo_t *cr,
+                              const AttentionRenderStyle *style,
+                              const float *matrix,
+                              guint n,
+                              const char *const *labels);
+
+G_END_DECLS

@@ -1,0 +1,245 @@
+/* attention-result.c: the immutable outcome of one model run */
+
+#include "attention-result.h"
+
+#include <string.h>
+
+typedef struct {
+  guint position;
+  AttentionCandidate *candidates;
+  guint n_candidates;
+} Prediction;
+
+struct _AttentionResult
+{
+  GObject parent_instance;
+
+  char *text;
+  BertEncoding *encoding;
+  guint n_layers;
+  guint n_heads;
+  float *attentions;
+  GArray *predictions; /* of Prediction */
+};
+
+G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
+
+static void
+prediction_clear (gpointer data)
+{
+  Prediction *p = data;
+
+  for (guint i = 0; i < p->n_candidates; i++)
+    g_free (p->candidates[i].token);
+  g_free (p->candidates);
+}
+
+static void
+attention_result_finalize (GObject *object)
+{
+  AttentionResult *self = ATTENTION_RESULT (object);
+
+  g_free (self->text);
+  g_clear_pointer (&self->encoding, bert_encoding_free);
+  g_free (self->attentions);
+  g_array_unref (self->predictions);
+
+  G_OBJECT_CLASS (attention_result_parent_class)->finalize (object);
+}
+
+static void
+attention_result_class_init (AttentionResultClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = attention_result_finalize;
+}
+
+static void
+attention_result_init (AttentionResult *self)
+{
+  self->predictions = g_array_new (FALSE, TRUE, sizeof (Prediction));
+  g_array_set_clear_func (self->predictions, prediction_clear);
+}
+
+AttentionResult *
+attention_result_new (const char *text,
+                      BertEncoding *encoding,
+                      guint n_layers,
+                      guint n_heads,
+                      float *attentions)
+{
+  AttentionResult *self;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (encoding != NULL, NULL);
+  g_return_val_if_fail (attentions != NULL || n_layers * n_heads == 0, NULL);
+
+  self = g_object_new (ATTENTION_TYPE_RESULT, NULL);
+  self->text = g_strdup (text);
+  self->encoding = encoding;
+  self->n_layers = n_layers;
+  self->n_heads = n_heads;
+  self->attentions = attentions;
+
+  return self;
+}
+
+void
+attention_result_add_prediction (AttentionResult *self,
+                                 guint position,
+                                 const AttentionCandidate *candidates,
+                                 guint n_candidates)
+{
+  Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates };
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (position < self->encoding->n_tokens);
+
+  for (guint i = 0; i < n_candidates; i++)
+    {
+      p.candidates[i].token = g_strdup (candidates[i].token);
+      p.candidates[i].id = candidates[i].id;
+      p.candidates[i].probability = candidates[i].probability;
+    }
+  g_array_append_val (self->predictions, p);
+}
+
+const char *
+attention_result_get_text (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return self->text;
+}
+
+guint
+attention_result_get_n_tokens (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return self->encoding->n_tokens;
+}
+
+const char *
+attention_result_get_token (AttentionResult *self, guint index)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  g_return_val_if_fail (index < self->encoding->n_tokens, NULL);
+  return self->encoding->tokens[index];
+}
+
+const char *const *
+attention_result_get_tokens (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return (const char *const *) self->encoding->tokens;
+}
+
+gint64
+attention_result_get_id (AttentionResult *self, guint index)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), -1);
+  g_return_val_if_fail (index < self->encoding->n_tokens, -1);
+  return self->encoding->ids[index];
+}
+
+BertSpan
+attention_result_get_span (AttentionResult *self, guint index)
+{
+  BertSpan none = { 0, 0 };
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), none);
+  g_return_val_if_fail (index < self->encoding->n_tokens, none);
+  return self->encoding->spans[index];
+}
+
+guint
+attention_result_get_n_layers (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return self->n_layers;
+}
+
+guint
+attention_result_get_n_heads (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return self->n_heads;
+}
+
+const float *
+attention_result_get_matrix (AttentionResult *self, guint layer, guint head)
+{
+  gsize n;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  g_return_val_if_fail (layer < self->n_layers && head < self->n_heads, NULL);
+
+  n = self->encoding->n_tokens;
+  return self->attentions + ((gsize) layer * self->n_heads + head) * n * n;
+}
+
+const float *
+attention_result_get_attentions (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return self->attentions;
+}
+
+guint
+attention_result_get_n_predictions (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return self->predictions->len;
+}
+
+guint
+attention_result_get_prediction_position (AttentionResult *self, guint i)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  g_return_val_if_fail (i < self->predictions->len, 0);
+  return g_array_index (self->predictions, Prediction, i).position;
+}
+
+const AttentionCandidate *
+attention_result_get_candidates (AttentionResult *self, guint i, guint *n_candidates)
+{
+  Prediction *p;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  g_return_val_if_fail (i < self->predictions->len, NULL);
+
+  p = &g_array_index (self->predictions, Prediction, i);
+  if (n_candidates)
+    *n_candidates = p->n_candidates;
+  return p->candidates;
+}
+
+char *
+attention_result_fill_mask (AttentionResult *self, guint i, guint c)
+{
+  const AttentionCandidate *candidates;
+  guint n_candidates;
+  BertSpan span;
+  const char *word;
+  GString *out;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  g_return_val_if_fail (i < self->predictions->len, NULL);
+
+  candidates = attention_result_get_candidates (self, i, &n_candidates);
+  g_return_val_if_fail (c < n_candidates, NULL);
+
+  span = attention_result_get_span (self, attention_result_get_prediction_position (self, i));
+  word = candidates[c].token;
+  out = g_string_new_len (self->text, span.start);
+
+  /* A "##" piece continues the word before the mask: glue it on. */
+  if (g_str_has_prefix (word, "##"))
+    {
+      while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
+        g_string_truncate (out, out->len - 1);
+      word += 2;
+    }
+  g_string_append (out, word);
+  g_string_append (out, self->text + span.end);
+
+  return g_string_free (out, FALSE);
+}

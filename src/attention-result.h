@@ -1,0 +1,55 @@
+/* attention-result.h: everything one run of the model produced. Immutable once
+ * built, so the view, the exporter and the CLI can share it across threads. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "bert-tokenizer.h"
+
+G_BEGIN_DECLS
+
+#define ATTENTION_TYPE_RESULT (attention_result_get_type ())
+G_DECLARE_FINAL_TYPE (AttentionResult, attention_result, ATTENTION, RESULT, GObject)
+
+typedef struct {
+  char *token;
+  gint64 id;
+  double probability;
+} AttentionCandidate;
+
+/* Takes ownership of encoding and attentions (g_malloc'd,
+ * n_layers × n_heads × n × n floats). Candidates are added afterwards. */
+AttentionResult *attention_result_new (const char *text,
+                                       BertEncoding *encoding,
+                                       guint n_layers,
+                                       guint n_heads,
+                                       float *attentions);
+/* For the builder only (before the result is shared): top-k for one [MASK]. */
+void attention_result_add_prediction (AttentionResult *self,
+                                      guint position,
+                                      const AttentionCandidate *candidates,
+                                      guint n_candidates);
+
+const char *attention_result_get_text (AttentionResult *self);
+guint attention_result_get_n_tokens (AttentionResult *self);
+const char *attention_result_get_token (AttentionResult *self, guint index);
+const char *const *attention_result_get_tokens (AttentionResult *self);
+gint64 attention_result_get_id (AttentionResult *self, guint index);
+BertSpan attention_result_get_span (AttentionResult *self, guint index);
+guint attention_result_get_n_layers (AttentionResult *self);
+guint attention_result_get_n_heads (AttentionResult *self);
+/* 0-indexed layer/head; n × n floats, row = query (attending), column = key. */
+const float *attention_result_get_matrix (AttentionResult *self, guint layer, guint head);
+const float *attention_result_get_attentions (AttentionResult *self);
+
+guint attention_result_get_n_predictions (AttentionResult *self);
+/* Token position of the i-th [MASK]. */
+guint attention_result_get_prediction_position (AttentionResult *self, guint i);
+const AttentionCandidate *attention_result_get_candidates (AttentionResult *self,
+                                                           guint i,
+                                                           guint *n_candidates);
+/* The text with the i-th [MASK] replaced by candidate c (WordPiece "##"
+ * continuations are glued). */
+char *attention_result_fill_mask (AttentionResult *self, guint i, guint c);
+
+G_END_DECLS

@@ -1,0 +1,766 @@
+/* attention-view.c: a focusable widget that draws one layer/head attention
+ * matrix of an AttentionResult with the shared renderer, scaled to its size.
+ *
+ * Cells are whole logical pixels at a whole-pixel origin, so the grid stays
+ * sharp at every size and scale factor; the cairo node is rasterised at the
+ * surface's scale, so HiDPI screens get full-resolution text. */
+
+#include "attention-view.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "attention-render.h"
+
+#define FONT_FAMILY "Sans"
+#define PADDING 12.0  /* around the diagram, in logical pixels */
+#define MIN_CELL 14.0 /* below this the labels stop being readable: scroll */
+#define MAX_CELL 56.0 /* a few tokens should not become giant tiles */
+#define MAX_ZOOM_CELL 160.0
+#define ZOOM_STEP 1.25
+#define MIN_FONT 9.0
+#define MAX_FONT 15.0
+
+typedef enum
+{
+  HIT_NONE,
+  HIT_CELL,
+  HIT_ROW_LABEL,
+  HIT_COLUMN_LABEL,
+} HitKind;
+
+typedef struct
+{
+  guint n;
+  double cell;
+  double margin;
+  double font_size;
+  double ox, oy; /* top-left corner of the diagram (labels included) */
+} Layout;
+
+struct _AttentionView
+{
+  GtkWidget parent_instance;
+
+  AttentionResult *result;
+  guint layer;
+  guint head;
+  double zoom_cell; /* 0: fit the widget */
+  double last_cell;
+
+  /* Widest label per font size is cached: measuring 512 labels per frame is
+   * wasted work. */
+  double label_width_font;
+  double label_width;
+
+  HitKind hit;
+  guint hit_row;
+  guint hit_col;
+  char *hover_text;
+};
+
+G_DEFINE_FINAL_TYPE (AttentionView, attention_view, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_RESULT,
+  PROP_LAYER,
+  PROP_HEAD,
+  PROP_N_LAYERS,
+  PROP_N_HEADS,
+  PROP_HOVER_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static guint
+n_tokens (AttentionView *self)
+{
+  return self->result != NULL ? attention_result_get_n_tokens (self->result) : 0;
+}
+
+static double
+font_for_cell (double cell)
+{
+  return CLAMP (floor (cell * 0.6), MIN_FONT, MAX_FONT);
+}
+
+/* Widest label at font_size, measured the way the renderer draws text. */
+static double
+widest_label (AttentionView *self, double font_size)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  guint n = n_tokens (self);
+  double widest = 0;
+
+  if (self->label_width_font == font_size)
+    return self->label_width;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cr = cairo_create (surface);
+  cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, font_size);
+  for (guint i = 0; i < n; i++)
+    {
+      cairo_text_extents_t extents;
+
+      cairo_text_extents (cr, attention_result_get_token (self->result, i), &extents);
+      widest = MAX (widest, extents.x_advance);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  self->label_width_font = font_size;
+  self->label_width = widest;
+  return widest;
+}
+
+static double
+margin_for_font (AttentionView *self, double font_size)
+{
+  return ceil (widest_label (self, font_size) + font_size * 0.75);
+}
+
+/* The cell size that fits width × height; margins depend on the font, which
+ * depends on the cell, so settle it in two passes. */
+static double
+fit_cell (AttentionView *self, double width, double height)
+{
+  guint n = n_tokens (self);
+  double cell = MAX_CELL;
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      double margin = margin_for_font (self, font_for_cell (cell));
+      double room = MIN (width, height) - margin - 2 * PADDING;
+
+      cell = CLAMP (floor (room / n), MIN_CELL, MAX_CELL);
+    }
+  return cell;
+}
+
+static void
+compute_layout (AttentionView *self, double width, double height, Layout *layout)
+{
+  double size;
+
+  layout->n = n_tokens (self);
+  if (layout->n == 0)
+    {
+      *layout = (Layout){ 0 };
+      return;
+    }
+  layout->cell = self->zoom_cell > 0 ? self->zoom_cell : fit_cell (self, width, height);
+  layout->font_size = font_for_cell (layout->cell);
+  layout->margin = margin_for_font (self, layout->font_size);
+  size = layout->margin + layout->n * layout->cell;
+  /* Centred when there is room, whole pixels so cell edges stay sharp. */
+  layout->ox = floor (MAX (PADDING, (width - size) / 2));
+  layout->oy = floor (MAX (PADDING, (height - size) / 2));
+}
+
+static void
+current_layout (AttentionView *self, Layout *layout)
+{
+  compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)), layout);
+}
+
+static const float *
+current_matrix (AttentionView *self)
+{
+  if (self->result == NULL)
+    return NULL;
+  return attention_result_get_matrix (self->result, self->layer, self->head);
+}
+
+static HitKind
+hit_test (AttentionView *self, double x, double y, guint *row, guint *col)
+{
+  Layout l;
+  double gx, gy;
+  double grid;
+
+  current_layout (self, &l);
+  if (l.n == 0)
+    return HIT_NONE;
+  gx = x - l.ox - l.margin;
+  gy = y - l.oy - l.margin;
+  grid = l.n * l.cell;
+
+  if (gx >= 0 && gx < grid && gy >= 0 && gy < grid)
+    {
+      *row = (guint)(gy / l.cell);
+      *col = (guint)(gx / l.cell);
+      return HIT_CELL;
+    }
+  if (gx < 0 && gx >= -l.margin && gy >= 0 && gy < grid)
+    {
+      *row = *col = (guint)(gy / l.cell);
+      return HIT_ROW_LABEL;
+    }
+  if (gy < 0 && gy >= -l.margin && gx >= 0 && gx < grid)
+    {
+      *row = *col = (guint)(gx / l.cell);
+      return HIT_COLUMN_LABEL;
+    }
+  return HIT_NONE;
+}
+
+static char *
+describe_hit (AttentionView *self, HitKind hit, guint row, guint col)
+{
+  const float *matrix = current_matrix (self);
+  guint n = n_tokens (self);
+
+  switch (hit)
+    {
+      case HIT_CELL:
+        /* Translators: query token → key token: attention weight. */
+        return g_strdup_printf (_ ("%s → %s: %.4f"), attention_result_get_token (self->result, row),
+                                attention_result_get_token (self->result, col),
+                                matrix[(gsize)row * n + col]);
+      case HIT_ROW_LABEL:
+      case HIT_COLUMN_LABEL:
+        return g_strdup_printf (_ ("“%s” (token %u): row and column highlighted"),
+                                attention_result_get_token (self->result, row), row + 1);
+      case HIT_NONE:
+      default:
+        return g_strdup ("");
+    }
+}
+
+static void
+set_hit (AttentionView *self, HitKind hit, guint row, guint col)
+{
+  g_autofree char *text = NULL;
+
+  if (hit == self->hit && row == self->hit_row && col == self->hit_col)
+    return;
+  self->hit = hit;
+  self->hit_row = row;
+  self->hit_col = col;
+  text = describe_hit (self, hit, row, col);
+  g_free (self->hover_text);
+  self->hover_text = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOVER_TEXT]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The hovered cell's weight changes with layer/head: refresh the read-out. */
+static void
+refresh_hover (AttentionView *self)
+{
+  HitKind hit = self->hit;
+
+  self->hit = HIT_NONE;
+  if (self->result != NULL && self->hit_row < n_tokens (self) && self->hit_col < n_tokens (self))
+    set_hit (self, hit, self->hit_row, self->hit_col);
+  else
+    set_hit (self, HIT_NONE, 0, 0);
+}
+
+static void
+update_accessible (AttentionView *self)
+{
+  const float *matrix = current_matrix (self);
+  g_autofree char *description = NULL;
+  guint n = n_tokens (self);
+
+  if (matrix == NULL || n == 0)
+    {
+      description = g_strdup (_ ("No sentence has been run yet."));
+    }
+  else
+    {
+      gsize best = 0;
+
+      for (gsize k = 1; k < (gsize)n * n; k++)
+        if (matrix[k] > matrix[best])
+          best = k;
+      description = g_strdup_printf (
+          _ ("Layer %u, head %u, %u tokens. Lighter cells mean more attention. Strongest: "
+             "%s → %s (%.2f)."),
+          self->layer + 1, self->head + 1, n, attention_result_get_token (self->result, best / n),
+          attention_result_get_token (self->result, best % n), matrix[best]);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, -1);
+}
+
+static void
+attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  AttentionView *self = ATTENTION_VIEW (widget);
+  const float *matrix = current_matrix (self);
+  AttentionRenderStyle style = { 0 };
+  GdkRGBA fg;
+  Layout l;
+  cairo_t *cr;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  current_layout (self, &l);
+  self->last_cell = l.cell;
+  if (matrix == NULL || l.n == 0)
+    return;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+
+  style.cell = l.cell;
+  style.margin = l.margin;
+  style.font_size = l.font_size;
+  style.font_family = FONT_FAMILY;
+  /* Labels follow the theme (light or dark); the cells stay grayscale. */
+  style.fg[0] = fg.red;
+  style.fg[1] = fg.green;
+  style.fg[2] = fg.blue;
+  style.draw_background = FALSE;
+  style.highlight_row = self->hit != HIT_NONE ? (int)self->hit_row : -1;
+  style.highlight_col = self->hit != HIT_NONE ? (int)self->hit_col : -1;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_translate (cr, l.ox, l.oy);
+  attention_render_matrix (cr, &style, matrix, l.n, attention_result_get_tokens (self->result));
+  cairo_destroy (cr);
+}
+
+static void
+attention_view_measure (GtkWidget *widget,
+                        GtkOrientation orientation,
+                        int for_size,
+                        int *minimum,
+                        int *natural,
+                        int *minimum_baseline,
+                        int *natural_baseline)
+{
+  AttentionView *self = ATTENTION_VIEW (widget);
+  guint n = n_tokens (self);
+  double cell = self->zoom_cell > 0 ? self->zoom_cell : MIN_CELL;
+  double size;
+
+  if (n == 0)
+    {
+      *minimum = *natural = 0;
+      return;
+    }
+  size = margin_for_font (self, font_for_cell (cell)) + n * cell + 2 * PADDING;
+  *minimum = (int)ceil (size);
+  *natural = MAX (*minimum, (int)ceil (margin_for_font (self, MAX_FONT) + n * 32 + 2 * PADDING));
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller, double x, double y, AttentionView *self)
+{
+  attention_view_hover_at (self, x, y);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller, AttentionView *self)
+{
+  set_hit (self, HIT_NONE, 0, 0);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget *widget,
+                  int x,
+                  int y,
+                  gboolean keyboard_mode,
+                  GtkTooltip *tooltip,
+                  AttentionView *self)
+{
+  g_autofree char *text = NULL;
+  guint row = 0, col = 0;
+  HitKind hit = hit_test (self, x, y, &row, &col);
+
+  if (hit != HIT_CELL)
+    return FALSE;
+  text = describe_hit (self, hit, row, col);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint keyval,
+                guint keycode,
+                GdkModifierType state,
+                AttentionView *self)
+{
+  guint n_layers, n_heads;
+
+  if (self->result == NULL ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+  n_layers = attention_result_get_n_layers (self->result);
+  n_heads = attention_result_get_n_heads (self->result);
+
+  switch (keyval)
+    {
+      case GDK_KEY_Left:
+      case GDK_KEY_KP_Left:
+        attention_view_set_head (self, self->head > 0 ? self->head - 1 : 0);
+        return TRUE;
+      case GDK_KEY_Right:
+      case GDK_KEY_KP_Right:
+        attention_view_set_head (self, self->head + 1);
+        return TRUE;
+      case GDK_KEY_Up:
+      case GDK_KEY_KP_Up:
+      case GDK_KEY_Page_Up:
+      case GDK_KEY_KP_Page_Up:
+        attention_view_set_layer (self, self->layer > 0 ? self->layer - 1 : 0);
+        return TRUE;
+      case GDK_KEY_Down:
+      case GDK_KEY_KP_Down:
+      case GDK_KEY_Page_Down:
+      case GDK_KEY_KP_Page_Down:
+        attention_view_set_layer (self, self->layer + 1);
+        return TRUE;
+      case GDK_KEY_Home:
+      case GDK_KEY_KP_Home:
+        attention_view_set_layer (self, 0);
+        attention_view_set_head (self, 0);
+        return TRUE;
+      case GDK_KEY_End:
+      case GDK_KEY_KP_End:
+        attention_view_set_layer (self, n_layers - 1);
+        attention_view_set_head (self, n_heads - 1);
+        return TRUE;
+      default:
+        return FALSE;
+    }
+}
+
+/* Ctrl + wheel zooms; the plain wheel scrolls the surrounding window. */
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller, double dx, double dy, AttentionView *self)
+{
+  GdkModifierType state =
+      gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if ((state & GDK_CONTROL_MASK) == 0 || dy == 0)
+    return FALSE;
+  if (dy < 0)
+    attention_view_zoom_in (self);
+  else
+    attention_view_zoom_out (self);
+  return TRUE;
+}
+
+static void
+click_cb (GtkGestureClick *gesture, int n_press, double x, double y, AttentionView *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static void
+attention_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AttentionView *self = ATTENTION_VIEW (object);
+
+  switch (prop_id)
+    {
+      case PROP_RESULT:
+        g_value_set_object (value, self->result);
+        break;
+      case PROP_LAYER:
+        g_value_set_uint (value, self->layer);
+        break;
+      case PROP_HEAD:
+        g_value_set_uint (value, self->head);
+        break;
+      case PROP_N_LAYERS:
+        g_value_set_uint (value, self->result ? attention_result_get_n_layers (self->result) : 0);
+        break;
+      case PROP_N_HEADS:
+        g_value_set_uint (value, self->result ? attention_result_get_n_heads (self->result) : 0);
+        break;
+      case PROP_HOVER_TEXT:
+        g_value_set_string (value, self->hover_text);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+attention_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AttentionView *self = ATTENTION_VIEW (object);
+
+  switch (prop_id)
+    {
+      case PROP_RESULT:
+        attention_view_set_result (self, g_value_get_object (value));
+        break;
+      case PROP_LAYER:
+        attention_view_set_layer (self, g_value_get_uint (value));
+        break;
+      case PROP_HEAD:
+        attention_view_set_head (self, g_value_get_uint (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+attention_view_finalize (GObject *object)
+{
+  AttentionView *self = ATTENTION_VIEW (object);
+
+  g_clear_object (&self->result);
+  g_free (self->hover_text);
+  G_OBJECT_CLASS (attention_view_parent_class)->finalize (object);
+}
+
+static void
+attention_view_class_init (AttentionViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = attention_view_get_property;
+  object_class->set_property = attention_view_set_property;
+  object_class->finalize = attention_view_finalize;
+  widget_class->snapshot = attention_view_snapshot;
+  widget_class->measure = attention_view_measure;
+
+  properties[PROP_RESULT] =
+      g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAYER] =
+      g_param_spec_uint ("layer", NULL, NULL, 0, G_MAXUINT, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HEAD] =
+      g_param_spec_uint ("head", NULL, NULL, 0, G_MAXUINT, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_LAYERS] = g_param_spec_uint ("n-layers", NULL, NULL, 0, G_MAXUINT, 0,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_HEADS] = g_param_spec_uint ("n-heads", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HOVER_TEXT] =
+      g_param_spec_string ("hover-text", NULL, NULL, "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "attentionview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+attention_view_init (AttentionView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkEventController *controller;
+  GtkGesture *click;
+
+  self->hover_text = g_strdup ("");
+  self->label_width_font = -1;
+
+  gtk_widget_set_focusable (widget, TRUE);
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Attention matrix"), -1);
+  update_accessible (self);
+}
+
+GtkWidget *
+attention_view_new (void)
+{
+  return g_object_new (ATTENTION_TYPE_VIEW, NULL);
+}
+
+void
+attention_view_set_result (AttentionView *self, AttentionResult *result)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+  g_return_if_fail (result == NULL || ATTENTION_IS_RESULT (result));
+
+  if (!g_set_object (&self->result, result))
+    return;
+
+  self->label_width_font = -1;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (result != NULL)
+    {
+      /* Keep layer and head when the new result has them. */
+      attention_view_set_layer (self, self->layer);
+      attention_view_set_head (self, self->head);
+    }
+  set_hit (self, HIT_NONE, 0, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LAYERS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_HEADS]);
+  g_object_thaw_notify (G_OBJECT (self));
+  update_accessible (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+AttentionResult *
+attention_view_get_result (AttentionView *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), NULL);
+
+  return self->result;
+}
+
+static void
+set_index (AttentionView *self, guint *field, guint value, guint count, GParamSpec *pspec)
+{
+  if (count > 0)
+    value = MIN (value, count - 1);
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+  refresh_hover (self);
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+attention_view_set_layer (AttentionView *self, guint layer)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  set_index (self, &self->layer, layer,
+             self->result ? attention_result_get_n_layers (self->result) : 0,
+             properties[PROP_LAYER]);
+}
+
+guint
+attention_view_get_layer (AttentionView *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), 0);
+
+  return self->layer;
+}
+
+void
+attention_view_set_head (AttentionView *self, guint head)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  set_index (self, &self->head, head,
+             self->result ? attention_result_get_n_heads (self->result) : 0, properties[PROP_HEAD]);
+}
+
+guint
+attention_view_get_head (AttentionView *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), 0);
+
+  return self->head;
+}
+
+static void
+set_zoom_cell (AttentionView *self, double cell)
+{
+  if (self->zoom_cell == cell)
+    return;
+  self->zoom_cell = cell;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static double
+shown_cell (AttentionView *self)
+{
+  Layout l;
+
+  if (self->zoom_cell > 0)
+    return self->zoom_cell;
+  current_layout (self, &l);
+  return l.cell > 0 ? l.cell : MIN_CELL;
+}
+
+void
+attention_view_zoom_in (AttentionView *self)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  set_zoom_cell (self, MIN (MAX_ZOOM_CELL, ceil (shown_cell (self) * ZOOM_STEP)));
+}
+
+void
+attention_view_zoom_out (AttentionView *self)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  set_zoom_cell (self, MAX (MIN_CELL, floor (shown_cell (self) / ZOOM_STEP)));
+}
+
+void
+attention_view_zoom_reset (AttentionView *self)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  set_zoom_cell (self, 0);
+}
+
+double
+attention_view_get_cell_size (AttentionView *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), 0);
+
+  return self->last_cell;
+}
+
+gboolean
+attention_view_get_cell_center (AttentionView *self, guint row, guint col, double *x, double *y)
+{
+  Layout l;
+
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), FALSE);
+
+  current_layout (self, &l);
+  if (l.n == 0 || row >= l.n || col >= l.n)
+    return FALSE;
+  *x = l.ox + l.margin + (col + 0.5) * l.cell;
+  *y = l.oy + l.margin + (row + 0.5) * l.cell;
+  return TRUE;
+}
+
+const char *
+attention_view_get_hover_text (AttentionView *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), NULL);
+
+  return self->hover_text;
+}
+
+gboolean
+attention_view_hover_at (AttentionView *self, double x, double y)
+{
+  guint row = 0, col = 0;
+  HitKind hit = HIT_NONE;
+
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), FALSE);
+
+  if (x >= 0 && y >= 0)
+    hit = hit_test (self, x, y, &row, &col);
+  set_hit (self, hit, row, col);
+  return hit != HIT_NONE;
+}

@@ -1,0 +1,43 @@
+/* attention-view.h: a focusable widget that draws one layer/head attention
+ * matrix of an AttentionResult with the shared renderer, scaled to its size. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "attention-result.h"
+
+G_BEGIN_DECLS
+
+#define ATTENTION_TYPE_VIEW (attention_view_get_type ())
+G_DECLARE_FINAL_TYPE (AttentionView, attention_view, ATTENTION, VIEW, GtkWidget)
+
+GtkWidget *attention_view_new (void);
+
+void attention_view_set_result (AttentionView *self, AttentionResult *result);
+AttentionResult *attention_view_get_result (AttentionView *self);
+
+/* 0-indexed; clamped to the result's layers and heads. */
+void attention_view_set_layer (AttentionView *self, guint layer);
+guint attention_view_get_layer (AttentionView *self);
+void attention_view_set_head (AttentionView *self, guint head);
+guint attention_view_get_head (AttentionView *self);
+
+/* Zoom steps the cell size; reset goes back to fitting the widget. */
+void attention_view_zoom_in (AttentionView *self);
+void attention_view_zoom_out (AttentionView *self);
+void attention_view_zoom_reset (AttentionView *self);
+
+/* The cell edge in logical pixels of the last layout (0 before one). */
+double attention_view_get_cell_size (AttentionView *self);
+
+/* Centre of a cell in widget coordinates; FALSE without a result. */
+gboolean
+attention_view_get_cell_center (AttentionView *self, guint row, guint col, double *x, double *y);
+
+/* What the pointer is over, as shown in the read-out ("" for nothing). */
+const char *attention_view_get_hover_text (AttentionView *self);
+/* Moves the hover to widget coordinates (x, y), as a pointer motion would;
+ * negative coordinates clear it. Returns TRUE when over a cell or a label. */
+gboolean attention_view_hover_at (AttentionView *self, double x, double y);
+
+G_END_DECLS

@@ -1,0 +1,888 @@
+/* attention-window.c: the main window: sentence entry, predictions, the live
+ * attention view with layer/head sliders, model loading and export. Nothing
+ * here blocks: loading, running and exporting happen in GTask threads, and
+ * every outcome ends in a toast or a status page. */
+
+#include "attention-window-private.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "attention-export.h"
+
+G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
+
+#define TOP_K 5
+
+static void
+show_toast (AttentionWindow *self, AdwToast *toast)
+{
+  g_free (self->last_message);
+  self->last_message = g_strdup (adw_toast_get_title (toast));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+attention_window_toast (AttentionWindow *self, const char *message)
+{
+  AdwToast *toast = adw_toast_new ("");
+
+  /* Titles are Pango markup; model errors may contain '<' or '&'. */
+  adw_toast_set_title (toast, message);
+  adw_toast_set_timeout (toast, 8);
+  show_toast (self, toast);
+}
+
+static void
+update_busy (AttentionWindow *self)
+{
+  gboolean busy = self->load_cancellable != NULL || self->run_cancellable != NULL;
+
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  attention_window_update_actions (self);
+}
+
+/* Which page the content stack shows follows from the state. */
+static void
+update_page (AttentionWindow *self)
+{
+  const char *page;
+
+  if (self->result != NULL)
+    page = "view";
+  else if (self->load_cancellable != NULL)
+    {
+      adw_status_page_set_title (self->busy_page, _ ("Loading the Model…"));
+      page = "busy";
+    }
+  else if (self->model == NULL)
+    page = "no-model";
+  else if (self->run_cancellable != NULL)
+    {
+      adw_status_page_set_title (self->busy_page, _ ("Running the Model…"));
+      page = "busy";
+    }
+  else
+    page = "empty";
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_set_visible (self->controls, self->model != NULL);
+  gtk_widget_set_sensitive (self->controls, self->result != NULL);
+}
+
+/* ---------------------------------------------------------------- sliders */
+
+static void
+configure_scale (GtkScale *scale, GtkAdjustment *adjustment, guint count)
+{
+  guint label_every = count <= 16 ? 1 : (count + 11) / 12;
+  double value = gtk_adjustment_get_value (adjustment);
+
+  count = MAX (count, 1);
+  gtk_adjustment_configure (adjustment, CLAMP (value, 1, count), 1, count, 1, 1, 0);
+  gtk_scale_clear_marks (scale);
+  for (guint i = 1; i <= count; i++)
+    {
+      g_autofree char *label = NULL;
+
+      if (i == 1 || i == count || i % label_every == 0)
+        label = g_strdup_printf ("%u", i);
+      gtk_scale_add_mark (scale, i, GTK_POS_BOTTOM, label);
+    }
+}
+
+/* "2 of 12" beside the slider, as the value the slider does not draw. */
+static void
+update_value_label (GtkAdjustment *adjustment, GtkLabel *label)
+{
+  /* Translators: slider position, e.g. layer "2 of 12". */
+  g_autofree char *text =
+      g_strdup_printf (_ ("%u of %u"), (guint)round (gtk_adjustment_get_value (adjustment)),
+                       (guint)gtk_adjustment_get_upper (adjustment));
+
+  gtk_label_set_label (label, text);
+}
+
+/* Sliders count from 1 like the file names; the view from 0. */
+static gboolean
+slider_to_index (GBinding *binding, const GValue *from, GValue *to, gpointer user_data)
+{
+  double value = round (g_value_get_double (from));
+
+  g_value_set_uint (to, value >= 1 ? (guint)value - 1 : 0);
+  return TRUE;
+}
+
+static gboolean
+index_to_slider (GBinding *binding, const GValue *from, GValue *to, gpointer user_data)
+{
+  g_value_set_double (to, g_value_get_uint (from) + 1.0);
+  return TRUE;
+}
+
+void
+attention_window_step_layer (AttentionWindow *self, int delta)
+{
+  gtk_adjustment_set_value (self->layer_adjustment,
+                            gtk_adjustment_get_value (self->layer_adjustment) + delta);
+}
+
+void
+attention_window_step_head (AttentionWindow *self, int delta)
+{
+  gtk_adjustment_set_value (self->head_adjustment,
+                            gtk_adjustment_get_value (self->head_adjustment) + delta);
+}
+
+/* ------------------------------------------------------------------ model */
+
+static void
+set_model (AttentionWindow *self, AttentionModel *model)
+{
+  const AttentionModelInfo *info = attention_model_get_info (model);
+  g_autofree char *size = attention_model_info_describe_size (info);
+  g_autofree char *path = g_filename_display_name (attention_model_get_path (model));
+
+  g_set_object (&self->model, model);
+
+  adw_window_title_set_subtitle (self->window_title, info->name);
+  gtk_label_set_label (self->info_name, info->name);
+  gtk_label_set_label (self->info_size, size);
+  gtk_label_set_label (self->info_description, info->description ? info->description : "");
+  gtk_label_set_label (self->info_source, info->source ? info->source : "");
+  gtk_label_set_label (self->info_path, path);
+
+  configure_scale (self->layer_scale, self->layer_adjustment, info->n_layers);
+  configure_scale (self->head_scale, self->head_adjustment, info->n_heads);
+
+  /* The old result belongs to the old model. */
+  g_clear_object (&self->result);
+  attention_view_set_result (self->view, NULL);
+  attention_predictions_set_result (self->predictions, NULL);
+}
+
+typedef struct
+{
+  AttentionWindow *self; /* owned */
+  char *path;
+  gboolean remember;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  LoadData *data = user_data;
+  AttentionWindow *self = data->self;
+  g_autoptr (AttentionModel) model = NULL;
+  g_autoptr (GError) error = NULL;
+
+  model = attention_model_new_from_file_finish (res, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* A newer load replaced this one, or the window closed. */
+      load_data_free (data);
+      return;
+    }
+
+  g_clear_object (&self->load_cancellable);
+
+  if (model == NULL)
+    {
+      g_autofree char *name = g_filename_display_basename (data->path);
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (_ ("Could not load the model “%s”: %s"), name, error->message);
+      if (self->model != NULL)
+        {
+          attention_window_toast (self, message);
+        }
+      else
+        {
+          /* The status page says it; a toast on top would repeat it. */
+          adw_status_page_set_description (self->no_model_page, message);
+          g_free (self->last_message);
+          self->last_message = g_steal_pointer (&message);
+        }
+    }
+  else
+    {
+      set_model (self, model);
+      if (data->remember && self->settings != NULL)
+        g_settings_set_string (self->settings, "model-path", data->path);
+    }
+
+  update_busy (self);
+  update_page (self);
+
+  /* Run the waiting or restored sentence on the new model. */
+  if (model != NULL && (self->run_when_loaded || gtk_entry_get_text_length (self->entry) > 0))
+    attention_window_run (self);
+  self->run_when_loaded = FALSE;
+  load_data_free (data);
+}
+
+void
+attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember)
+{
+  LoadData *data;
+
+  g_return_if_fail (ATTENTION_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  data = g_new0 (LoadData, 1);
+  data->self = g_object_ref (self);
+  data->path = g_strdup (path);
+  data->remember = remember;
+  attention_model_new_from_file_async (path, self->load_cancellable, model_loaded_cb, data);
+
+  update_busy (self);
+  update_page (self);
+}
+
+void
+attention_window_open_model_file (AttentionWindow *self, GFile *file)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (ATTENTION_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *message = g_strdup_printf (
+          _ ("Could not load the model “%s”: only local files can be opened"), uri);
+
+      attention_window_toast (self, message);
+      return;
+    }
+  attention_window_load_model (self, path, TRUE);
+}
+
+/* -------------------------------------------------------------------- run */
+
+typedef struct
+{
+  AttentionWindow *self; /* owned */
+  GCancellable *cancellable;
+  char *text;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->cancellable);
+  g_free (data->text);
+  g_free (data);
+}
+
+static void
+restore_view (AttentionWindow *self)
+{
+  if (!self->restore_view)
+    return;
+  self->restore_view = FALSE;
+  if (self->settings == NULL)
+    return;
+  gtk_adjustment_set_value (self->layer_adjustment, g_settings_get_uint (self->settings, "layer"));
+  gtk_adjustment_set_value (self->head_adjustment, g_settings_get_uint (self->settings, "head"));
+}
+
+static void
+run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  RunData *data = user_data;
+  AttentionWindow *self = data->self;
+  g_autoptr (AttentionResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  result = attention_model_run_finish (ATTENTION_MODEL (source), res, &error);
+  /* Stale: typing cancelled it, or a newer run replaced it. */
+  if (data->cancellable != self->run_cancellable ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      run_data_free (data);
+      return;
+    }
+  g_clear_object (&self->run_cancellable);
+
+  if (result == NULL)
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not run the sentence: %s"), error->message);
+
+      attention_window_toast (self, message);
+    }
+  else
+    {
+      g_set_object (&self->result, result);
+      attention_view_set_result (self->view, result);
+      attention_predictions_set_result (self->predictions, result);
+      restore_view (self);
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "last-sentence", data->text);
+      if (attention_result_get_n_predictions (result) == 0)
+        attention_window_toast (self, _ ("The sentence has no [MASK] token: add one to see "
+                                         "predictions. Showing the attention only."));
+    }
+
+  update_busy (self);
+  update_page (self);
+  run_data_free (data);
+}
+
+static void
+cancel_run (AttentionWindow *self)
+{
+  if (self->run_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->run_cancellable);
+  g_clear_object (&self->run_cancellable);
+  update_busy (self);
+  update_page (self);
+}
+
+void
+attention_window_run (AttentionWindow *self)
+{
+  const char *text;
+  g_autofree char *stripped = NULL;
+  RunData *data;
+
+  g_return_if_fail (ATTENTION_IS_WINDOW (self));
+
+  text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  stripped = g_strstrip (g_strdup (text));
+  if (*stripped == '\0')
+    {
+      attention_window_toast (self, _ ("Type a sentence with [MASK] first"));
+      return;
+    }
+  if (self->model == NULL)
+    {
+      if (self->load_cancellable != NULL)
+        self->run_when_loaded = TRUE;
+      else
+        attention_window_toast (self, _ ("No model is loaded: open a model bundle first"));
+      return;
+    }
+
+  cancel_run (self);
+  self->run_cancellable = g_cancellable_new ();
+  data = g_new0 (RunData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->run_cancellable);
+  data->text = g_strdup (text);
+  attention_model_run_async (self->model, text, TOP_K, self->run_cancellable, run_done_cb, data);
+
+  update_busy (self);
+  update_page (self);
+}
+
+/* ----------------------------------------------------------------- export */
+
+typedef struct
+{
+  GWeakRef window;
+  AttentionResult *result;
+  char *dir;
+  char *model_name;
+  guint done;  /* atomic */
+  guint total; /* atomic */
+  int pending; /* atomic: a progress update is queued */
+  guint n_written;
+} ExportJob;
+
+static void
+export_job_clear (gpointer data)
+{
+  ExportJob *job = data;
+
+  g_weak_ref_clear (&job->window);
+  g_object_unref (job->result);
+  g_free (job->dir);
+  g_free (job->model_name);
+}
+
+static void
+export_job_release (gpointer job)
+{
+  g_atomic_rc_box_release_full (job, export_job_clear);
+}
+
+static gboolean
+export_progress_idle (gpointer data)
+{
+  ExportJob *job = data;
+  g_autoptr (AttentionWindow) self = g_weak_ref_get (&job->window);
+  guint done, total;
+  g_autofree char *text = NULL;
+
+  g_atomic_int_set (&job->pending, 0);
+  if (self == NULL || self->export_job != job)
+    return G_SOURCE_REMOVE;
+
+  done = g_atomic_int_get (&job->done);
+  total = g_atomic_int_get (&job->total);
+  /* Translators: export progress, e.g. "12 of 144". */
+  text = g_strdup_printf (_ ("%u of %u"), done, total);
+  gtk_progress_bar_set_fraction (self->export_progress, total > 0 ? (double)done / total : 0);
+  gtk_progress_bar_set_text (self->export_progress, text);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker threads: coalesce updates into at most one queued main-loop call. */
+static void
+export_progress_cb (guint done, guint total, gpointer user_data)
+{
+  ExportJob *job = user_data;
+
+  g_atomic_int_set (&job->done, done);
+  g_atomic_int_set (&job->total, total);
+  if (g_atomic_int_compare_and_exchange (&job->pending, 0, 1))
+    g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, export_progress_idle,
+                                g_atomic_rc_box_acquire (job), export_job_release);
+}
+
+static void
+export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  GError *error = NULL;
+  guint n_written = 0;
+  gboolean ok;
+
+  ok = attention_export_all_png (job->result, job->dir, job->model_name, export_progress_cb, job,
+                                 cancellable, &n_written, &error);
+  job->n_written = n_written;
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  AttentionWindow *self = ATTENTION_WINDOW (source);
+  ExportJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *display_dir = g_filename_display_name (job->dir);
+  g_autofree char *uri = NULL;
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (self->export_job != job)
+    return; /* the window was closed meanwhile */
+  self->export_job = NULL;
+  g_clear_object (&self->export_cancellable);
+  gtk_revealer_set_reveal_child (self->export_revealer, FALSE);
+
+  if (g_task_propagate_boolean (G_TASK (res), &error))
+    /* Translators: "Exported 144 diagrams to “/home/me/Pictures”". */
+    message = g_strdup_printf (
+        ngettext ("Exported %u diagram to “%s”", "Exported %u diagrams to “%s”", job->n_written),
+        job->n_written, display_dir);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    message = g_strdup_printf (_ ("Export cancelled: %s"), error->message);
+  else
+    message = g_strdup_printf (_ ("Export failed: %s"), error->message);
+
+  toast = adw_toast_new ("");
+  adw_toast_set_title (toast, message);
+  adw_toast_set_timeout (toast, error == NULL ? 10 : 0);
+  if (job->n_written > 0)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (job->dir);
+
+      uri = g_file_get_uri (file);
+      adw_toast_set_button_label (toast, _ ("_Open Folder"));
+      adw_toast_set_detailed_action_name (toast, "win.open-folder");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+    }
+  show_toast (self, toast);
+  attention_window_update_actions (self);
+}
+
+void
+attention_window_export_to (AttentionWindow *self, const char *dir)
+{
+  g_autoptr (GTask) task = NULL;
+  ExportJob *job;
+  const AttentionModelInfo *info;
+
+  g_return_if_fail (ATTENTION_IS_WINDOW (self));
+  g_return_if_fail (dir != NULL);
+
+  if (self->export_cancellable != NULL)
+    {
+      attention_window_toast (self, _ ("An export is already running"));
+      return;
+    }
+  if (self->result == NULL)
+    {
+      attention_window_toast (self, _ ("Run a sentence first: there is nothing to export yet"));
+      return;
+    }
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *display = g_filename_display_name (dir);
+      g_autofree char *message =
+          g_strdup_printf (_ ("Export failed: the folder “%s” does not exist"), display);
+
+      attention_window_toast (self, message);
+      return;
+    }
+
+  info = attention_model_get_info (self->model);
+  job = g_atomic_rc_box_new0 (ExportJob);
+  g_weak_ref_init (&job->window, self);
+  job->result = g_object_ref (self->result);
+  job->dir = g_strdup (dir);
+  job->model_name = g_strdup (info->name);
+
+  self->export_cancellable = g_cancellable_new ();
+  self->export_job = job;
+  gtk_progress_bar_set_fraction (self->export_progress, 0);
+  gtk_progress_bar_set_text (self->export_progress, NULL);
+  gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
+  attention_window_update_actions (self);
+
+  task = g_task_new (self, self->export_cancellable, export_done_cb, NULL);
+  g_task_set_source_tag (task, attention_window_export_to);
+  g_task_set_task_data (task, job, export_job_release);
+  g_task_run_in_thread (task, export_thread);
+}
+
+/* -------------------------------------------------------------- callbacks */
+
+static void
+entry_activate_cb (GtkEntry *entry, AttentionWindow *self)
+{
+  attention_window_run (self);
+}
+
+static void
+entry_changed_cb (GtkEditable *editable, AttentionWindow *self)
+{
+  /* A result for a sentence that is no longer in the entry is not wanted. */
+  cancel_run (self);
+  attention_window_update_actions (self);
+}
+
+static void
+candidate_activated_cb (AttentionPredictions *predictions,
+                        guint mask,
+                        guint candidate,
+                        AttentionWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->result == NULL)
+    return;
+  text = attention_result_fill_mask (self->result, mask, candidate);
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+}
+
+static void
+hover_text_cb (AttentionView *view, GParamSpec *pspec, AttentionWindow *self)
+{
+  const char *text = attention_view_get_hover_text (view);
+
+  gtk_label_set_label (
+      self->hover_label,
+      text != NULL && *text != '\0'
+          ? text
+          : _ ("Lighter cells mean more attention. Hover over a cell to read its weight."));
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, AttentionWindow *self)
+{
+  GFile *file = g_value_get_object (value);
+  g_autofree char *name = NULL;
+
+  if (file == NULL)
+    return FALSE;
+  name = g_file_get_basename (file);
+  if (name == NULL || !g_str_has_suffix (name, ".pt"))
+    {
+      g_autofree char *display = g_file_get_parse_name (file);
+      g_autofree char *message =
+          g_strdup_printf (_ ("“%s” is not a model bundle: drop a .pt file"), display);
+
+      attention_window_toast (self, message);
+      return FALSE;
+    }
+  attention_window_open_model_file (self, file);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- window */
+
+static char *
+initial_model_path (AttentionWindow *self)
+{
+  g_autofree char *saved = NULL;
+
+  /* $ATTENTION_MODEL (inside the default path) wins over the remembered one. */
+  if (g_getenv ("ATTENTION_MODEL") == NULL && self->settings != NULL)
+    {
+      saved = g_settings_get_string (self->settings, "model-path");
+      if (*saved != '\0' && g_file_test (saved, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&saved);
+    }
+  return attention_model_default_path ();
+}
+
+static void
+attention_window_constructed (GObject *object)
+{
+  AttentionWindow *self = ATTENTION_WINDOW (object);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *path = NULL;
+
+  G_OBJECT_CLASS (attention_window_parent_class)->constructed (object);
+
+  if (ATTENTION_IS_APPLICATION (app))
+    {
+      GSettings *settings = attention_application_get_settings (ATTENTION_APPLICATION (app));
+
+      if (settings != NULL)
+        self->settings = g_object_ref (settings);
+    }
+
+  if (self->settings != NULL)
+    {
+      g_autofree char *sentence = g_settings_get_string (self->settings, "last-sentence");
+
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      gtk_editable_set_text (GTK_EDITABLE (self->entry), sentence);
+    }
+
+  path = initial_model_path (self);
+  attention_window_load_model (self, path, FALSE);
+}
+
+static gboolean
+attention_window_close_request (GtkWindow *window)
+{
+  AttentionWindow *self = ATTENTION_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width = 0, height = 0;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      g_settings_set_uint (self->settings, "layer",
+                           (guint)gtk_adjustment_get_value (self->layer_adjustment));
+      g_settings_set_uint (self->settings, "head",
+                           (guint)gtk_adjustment_get_value (self->head_adjustment));
+      g_settings_apply (self->settings);
+    }
+
+  return GTK_WINDOW_CLASS (attention_window_parent_class)->close_request (window);
+}
+
+static void
+cancel_and_clear (GCancellable **cancellable)
+{
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+}
+
+static void
+attention_window_dispose (GObject *object)
+{
+  AttentionWindow *self = ATTENTION_WINDOW (object);
+
+  cancel_and_clear (&self->load_cancellable);
+  cancel_and_clear (&self->run_cancellable);
+  cancel_and_clear (&self->export_cancellable);
+  self->export_job = NULL;
+  g_clear_object (&self->model);
+  g_clear_object (&self->result);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (attention_window_parent_class)->dispose (object);
+}
+
+static void
+attention_window_finalize (GObject *object)
+{
+  AttentionWindow *self = ATTENTION_WINDOW (object);
+
+  g_free (self->last_message);
+  G_OBJECT_CLASS (attention_window_parent_class)->finalize (object);
+}
+
+static void
+attention_window_class_init (AttentionWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = attention_window_constructed;
+  object_class->dispose = attention_window_dispose;
+  object_class->finalize = attention_window_finalize;
+  window_class->close_request = attention_window_close_request;
+
+  g_type_ensure (ATTENTION_TYPE_VIEW);
+  g_type_ensure (ATTENTION_TYPE_PREDICTIONS);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/example/Attention/ui/attention-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_name);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_size);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_description);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_source);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_path);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, entry);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, predictions);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, busy_page);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, no_model_page);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, view);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, controls);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, layer_scale);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, head_scale);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, layer_value);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, head_value);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, layer_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, head_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, hover_label);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, export_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, export_progress);
+  gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, hover_text_cb);
+}
+
+static void
+attention_window_init (AttentionWindow *self)
+{
+  GtkDropTarget *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->restore_view = TRUE;
+  attention_window_actions_init (self);
+
+  g_object_bind_property_full (self->layer_adjustment, "value", self->view, "layer",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE, slider_to_index,
+                               index_to_slider, NULL, NULL);
+  g_object_bind_property_full (self->head_adjustment, "value", self->view, "head",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE, slider_to_index,
+                               index_to_slider, NULL, NULL);
+  hover_text_cb (self->view, NULL, self);
+  g_signal_connect (self->layer_adjustment, "value-changed", G_CALLBACK (update_value_label),
+                    self->layer_value);
+  g_signal_connect (self->layer_adjustment, "changed", G_CALLBACK (update_value_label),
+                    self->layer_value);
+  g_signal_connect (self->head_adjustment, "value-changed", G_CALLBACK (update_value_label),
+                    self->head_value);
+  g_signal_connect (self->head_adjustment, "changed", G_CALLBACK (update_value_label),
+                    self->head_value);
+  update_value_label (self->layer_adjustment, self->layer_value);
+  update_value_label (self->head_adjustment, self->head_value);
+
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  update_busy (self);
+  update_page (self);
+}
+
+AttentionWindow *
+attention_window_new (AttentionApplication *application)
+{
+  return g_object_new (ATTENTION_TYPE_WINDOW, "application", application, NULL);
+}
+
+GtkEditable *
+attention_window_get_entry (AttentionWindow *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
+  return GTK_EDITABLE (self->entry);
+}
+
+AttentionView *
+attention_window_get_view (AttentionWindow *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
+  return self->view;
+}
+
+GtkRange *
+attention_window_get_layer_scale (AttentionWindow *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
+  return GTK_RANGE (self->layer_scale);
+}
+
+GtkRange *
+attention_window_get_head_scale (AttentionWindow *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
+  return GTK_RANGE (self->head_scale);
+}
+
+AttentionModel *
+attention_window_get_model (AttentionWindow *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
+  return self->model;
+}
+
+AttentionResult *
+attention_window_get_result (AttentionWindow *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
+  return self->result;
+}
+
+gboolean
+attention_window_get_busy (AttentionWindow *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), FALSE);
+  return self->load_cancellable != NULL || self->run_cancellable != NULL ||
+         self->export_cancellable != NULL;
+}
+
+const char *
+attention_window_get_last_message (AttentionWindow *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
+  return self->last_message;
+}

@@ -1,0 +1,429 @@
+/* test-window.c: the real AttentionWindow under Xvfb: load the test model, run
+ * a sentence, move layer and head, hover a cell, export every diagram, report
+ * errors in the window, and check a rendering of the window is not blank.
+ *
+ * Needs $ATTENTION_TEST_MODEL (a bundle from tools/make-test-model) and
+ * GSETTINGS_SCHEMA_DIR pointing at the compiled schema; run it through
+ * xvfb-run and dbus-run-session. Waits iterate the main loop until a state is
+ * reached; nothing here depends on timing (meson's timeout guards hangs). */
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "attention-application.h"
+#include "attention-export.h"
+#include "attention-window.h"
+
+#define SENTENCE "The capital of France is [MASK]."
+
+static AttentionApplication *app;
+static AttentionWindow *window;
+
+typedef gboolean (*Condition) (void);
+
+static void
+wait_for (Condition condition)
+{
+  while (!condition ())
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+idle (void)
+{
+  return !attention_window_get_busy (window);
+}
+
+static gboolean
+view_allocated (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+
+  return gtk_widget_get_mapped (GTK_WIDGET (view)) &&
+         gtk_widget_get_width (GTK_WIDGET (view)) > 0 && attention_view_get_cell_size (view) > 0;
+}
+
+/* Runs text through the window as a user would: type, then activate. */
+static void
+run_sentence (const char *text)
+{
+  gtk_editable_set_text (attention_window_get_entry (window), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (attention_window_get_busy (window));
+  wait_for (idle);
+}
+
+static void
+test_load_model (void)
+{
+  AttentionModel *model;
+  const AttentionModelInfo *info;
+
+  wait_for (idle);
+  model = attention_window_get_model (window);
+  g_assert_nonnull (model);
+  info = attention_model_get_info (model);
+  g_assert_cmpuint (info->n_layers, >=, 2);
+  g_assert_cmpuint (info->n_heads, >=, 2);
+  /* The sliders span 1..L and 1..H. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (
+                         gtk_range_get_adjustment (attention_window_get_layer_scale (window))),
+                     ==, info->n_layers);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (
+                         gtk_range_get_adjustment (attention_window_get_head_scale (window))),
+                     ==, info->n_heads);
+}
+
+static void
+test_run_sentence (void)
+{
+  AttentionResult *result;
+  AttentionView *view = attention_window_get_view (window);
+
+  run_sentence (SENTENCE);
+  result = attention_window_get_result (window);
+  g_assert_nonnull (result);
+  g_assert_cmpstr (attention_result_get_text (result), ==, SENTENCE);
+  g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 1);
+  g_assert_true (attention_view_get_result (view) == result);
+  g_assert_cmpstr (attention_result_get_token (result, 0), ==, "[CLS]");
+  wait_for (view_allocated);
+}
+
+static void
+test_sliders (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+  AttentionResult *result = attention_window_get_result (window);
+  GtkRange *layer = attention_window_get_layer_scale (window);
+  GtkRange *head = attention_window_get_head_scale (window);
+  guint n_layers = attention_result_get_n_layers (result);
+  guint n_heads = attention_result_get_n_heads (result);
+
+  /* Sliders count from 1, the view from 0. */
+  gtk_range_set_value (layer, 2);
+  gtk_range_set_value (head, n_heads);
+  g_assert_cmpuint (attention_view_get_layer (view), ==, 1);
+  g_assert_cmpuint (attention_view_get_head (view), ==, n_heads - 1);
+
+  /* Keyboard accelerators go through the win.* actions. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-head", NULL);
+  g_assert_cmpuint (attention_view_get_head (view), ==, n_heads - 2);
+  g_assert_cmpfloat (gtk_range_get_value (head), ==, n_heads - 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-layer", NULL);
+  g_assert_cmpuint (attention_view_get_layer (view), ==, MIN (2, n_layers - 1));
+
+  /* The view drives the sliders back, clamped to the model. */
+  attention_view_set_layer (view, 1000);
+  g_assert_cmpuint (attention_view_get_layer (view), ==, n_layers - 1);
+  g_assert_cmpfloat (gtk_range_get_value (layer), ==, n_layers);
+  attention_view_set_head (view, 0);
+  g_assert_cmpfloat (gtk_range_get_value (head), ==, 1);
+
+  /* Moving the sliders never re-runs the model. */
+  g_assert_false (attention_window_get_busy (window));
+  g_assert_true (attention_window_get_result (window) == result);
+}
+
+static void
+test_hover (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+  AttentionResult *result = attention_window_get_result (window);
+  guint n = attention_result_get_n_tokens (result);
+  const float *matrix;
+  g_autofree char *expected = NULL;
+  double x, y;
+
+  wait_for (view_allocated);
+  matrix = attention_result_get_matrix (result, attention_view_get_layer (view),
+                                        attention_view_get_head (view));
+  g_assert_true (attention_view_get_cell_center (view, 1, n - 1, &x, &y));
+  g_assert_true (attention_view_hover_at (view, x, y));
+  expected = g_strdup_printf ("%s → %s: %.4f", attention_result_get_token (result, 1),
+                              attention_result_get_token (result, n - 1), matrix[n + n - 1]);
+  g_assert_cmpstr (attention_view_get_hover_text (view), ==, expected);
+
+  /* Left of the grid, on row 2's label. */
+  g_assert_true (attention_view_get_cell_center (view, 2, 0, &x, &y));
+  g_assert_true (attention_view_hover_at (view, x - attention_view_get_cell_size (view), y));
+  g_assert_nonnull (
+      strstr (attention_view_get_hover_text (view), attention_result_get_token (result, 2)));
+
+  g_assert_false (attention_view_hover_at (view, -1, -1));
+  g_assert_cmpstr (attention_view_get_hover_text (view), ==, "");
+}
+
+static void
+test_export_all (void)
+{
+  AttentionResult *result = attention_window_get_result (window);
+  guint n_layers = attention_result_get_n_layers (result);
+  guint n_heads = attention_result_get_n_heads (result);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("attention-window-XXXXXX", &error);
+  g_autofree char *count = NULL;
+  g_autoptr (GDir) listing = NULL;
+  guint n_files = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", dir));
+  g_assert_true (attention_window_get_busy (window));
+  wait_for (idle);
+
+  for (guint l = 0; l < n_layers; l++)
+    for (guint h = 0; h < n_heads; h++)
+      {
+        g_autofree char *name = g_strdup_printf ("Attention_Layer%u_Head%u.png", l + 1, h + 1);
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *contents = NULL;
+        gsize length = 0;
+
+        g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (length, >, 8);
+        g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+      }
+
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  for (const char *name; (name = g_dir_read_name (listing)) != NULL; n_files++)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_assert_cmpuint (n_files, ==, n_layers * n_heads);
+  g_rmdir (dir);
+
+  count = g_strdup_printf ("%u", n_layers * n_heads);
+  g_assert_nonnull (strstr (attention_window_get_last_message (window), count));
+  g_assert_nonnull (strstr (attention_window_get_last_message (window), dir));
+}
+
+static void
+test_export_missing_folder (void)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s",
+                              "/nonexistent/attention-export");
+  g_assert_false (attention_window_get_busy (window));
+  g_assert_nonnull (strstr (attention_window_get_last_message (window), "/nonexistent"));
+}
+
+static void
+test_no_mask (void)
+{
+  AttentionResult *result;
+
+  run_sentence ("A sentence without a mask.");
+  result = attention_window_get_result (window);
+  g_assert_cmpstr (attention_result_get_text (result), ==, "A sentence without a mask.");
+  g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 0);
+  g_assert_nonnull (strstr (attention_window_get_last_message (window), "[MASK]"));
+}
+
+static void
+test_too_long (void)
+{
+  AttentionResult *before = attention_window_get_result (window);
+  const AttentionModelInfo *info = attention_model_get_info (attention_window_get_model (window));
+  g_autoptr (GString) text = g_string_new ("[MASK]");
+  g_autofree char *message_before = g_strdup (attention_window_get_last_message (window));
+
+  for (guint i = 0; i < info->max_positions; i++)
+    g_string_append (text, " word");
+  run_sentence (text->str);
+  /* The error is in the window and the previous result stays. */
+  g_assert_true (attention_window_get_result (window) == before);
+  g_assert_nonnull (attention_window_get_last_message (window));
+  g_assert_cmpstr (attention_window_get_last_message (window), !=, message_before);
+}
+
+static void
+test_typing_cancels (void)
+{
+  AttentionResult *before = attention_window_get_result (window);
+
+  gtk_editable_set_text (attention_window_get_entry (window), SENTENCE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  g_assert_true (attention_window_get_busy (window));
+  /* Typing makes the running sentence stale: the run is dropped at once. */
+  gtk_editable_set_text (attention_window_get_entry (window), "The capital of France is");
+  g_assert_false (attention_window_get_busy (window));
+  g_assert_true (attention_window_get_result (window) == before);
+}
+
+static void
+test_bad_model_keeps_previous (void)
+{
+  AttentionModel *before = attention_window_get_model (window);
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "attention-not-a-model.pt", NULL);
+
+  g_assert_true (g_file_set_contents (path, "not a model", -1, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", path);
+  g_assert_true (attention_window_get_busy (window));
+  wait_for (idle);
+  g_unlink (path);
+
+  g_assert_true (attention_window_get_model (window) == before);
+  g_assert_nonnull (
+      strstr (attention_window_get_last_message (window), "attention-not-a-model.pt"));
+}
+
+static void
+test_predictions_fill (void)
+{
+  AttentionResult *result;
+  g_autofree char *filled = NULL;
+
+  run_sentence (SENTENCE);
+  result = attention_window_get_result (window);
+  g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 1);
+  filled = attention_result_fill_mask (result, 0, 0);
+  g_assert_null (strstr (filled, "[MASK]"));
+}
+
+/* Renders the window as it is on screen and checks it is a real picture: many
+ * colours overall, and the matrix area full of distinct greys. */
+static void
+test_screenshot (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+  double origin_x, origin_y;
+  int width, height;
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GHashTable) colours = g_hash_table_new (NULL, NULL);
+  gboolean greys[256] = { FALSE };
+  guint n_greys = 0;
+  graphene_rect_t bounds;
+  g_autofree guchar *pixels = NULL;
+  const char *save_to = g_getenv ("ATTENTION_SCREENSHOT");
+
+  run_sentence (SENTENCE);
+  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
+  gtk_range_set_value (attention_window_get_head_scale (window), 2);
+  wait_for (view_allocated);
+  {
+    /* Hover the [MASK] row, to show the highlight and the read-out. */
+    AttentionResult *result = attention_window_get_result (window);
+    double x, y;
+
+    g_assert_true (attention_view_get_cell_center (
+        view, attention_result_get_prediction_position (result, 0), 1, &x, &y));
+    g_assert_true (attention_view_hover_at (view, x, y));
+  }
+
+  /* The whole window as drawn, client-side shadow included; the widget's
+   * origin sits at the surface transform inside that picture. */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &origin_x, &origin_y);
+  /* The paintable holds the window's last drawn frame: wait for one. */
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  while (node == NULL)
+    {
+      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      width = gdk_paintable_get_intrinsic_width (paintable);
+      height = gdk_paintable_get_intrinsic_height (paintable);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = width > 0 && height > 0 ? gtk_snapshot_to_node (snapshot) : NULL;
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (save_to != NULL)
+    g_assert_true (gdk_texture_save_to_png (texture, save_to));
+
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize)width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize)width * 4);
+  for (gsize i = 0; i < (gsize)width * height; i++)
+    {
+      guint32 pixel;
+
+      memcpy (&pixel, pixels + i * 4, 4);
+      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+    }
+  g_assert_cmpuint (g_hash_table_size (colours), >, 100);
+
+  /* Greys inside the matrix: sample the centre of every cell. */
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (view), GTK_WIDGET (window), &bounds));
+  {
+    guint n = attention_result_get_n_tokens (attention_window_get_result (window));
+
+    for (guint r = 0; r < n; r++)
+      for (guint c = 0; c < n; c++)
+        {
+          double x, y;
+          const guchar *p;
+          int px, py;
+
+          g_assert_true (attention_view_get_cell_center (view, r, c, &x, &y));
+          px = (int)(origin_x + bounds.origin.x + x);
+          py = (int)(origin_y + bounds.origin.y + y);
+          if (px < 0 || py < 0 || px >= width || py >= height)
+            continue;
+          p = pixels + ((gsize)py * width + px) * 4;
+          /* Grayscale: all channels equal. */
+          g_assert_cmpuint (p[0], ==, p[1]);
+          g_assert_cmpuint (p[1], ==, p[2]);
+          if (!greys[p[0]])
+            n_greys++;
+          greys[p[0]] = TRUE;
+        }
+  }
+  g_assert_cmpuint (n_greys, >=, 4);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
+    {
+      g_printerr ("ATTENTION_TEST_MODEL is not set\n");
+      return 1;
+    }
+  /* The window loads the default model, which tests point at the fixture. */
+  g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  app = attention_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+  g_assert_nonnull (attention_application_get_settings (app));
+
+  window = attention_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 780);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Order matters: each test starts from the state the previous one left. */
+  g_test_add_func ("/window/load-model", test_load_model);
+  g_test_add_func ("/window/run-sentence", test_run_sentence);
+  g_test_add_func ("/window/sliders", test_sliders);
+  g_test_add_func ("/window/hover", test_hover);
+  g_test_add_func ("/window/screenshot", test_screenshot);
+  g_test_add_func ("/window/export-all", test_export_all);
+  g_test_add_func ("/window/export-missing-folder", test_export_missing_folder);
+  g_test_add_func ("/window/no-mask", test_no_mask);
+  g_test_add_func ("/window/too-long", test_too_long);
+  g_test_add_func ("/window/typing-cancels", test_typing_cancels);
+  g_test_add_func ("/window/bad-model-keeps-previous", test_bad_model_keeps_previous);
+  g_test_add_func ("/window/predictions-fill", test_predictions_fill);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}
