@@ -73,8 +73,7 @@ main (int argc, char **argv)
       { "top-k", 'k', 0, G_OPTION_ARG_INT, &options.top_k,
         N_ ("Number of completions to print (default 3)"), N_ ("K") },
       { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &options.output_dir,
-        N_ ("Write Attention_Layer{L}_Head{H}.png for every layer and head into DIR"),
-        N_ ("DIR") },
+        N_ ("Write Attention_Layer{L}_Head{H}.png for every layer and head into DIR"), N_ ("DIR") },
       { "dump", 0, 0, G_OPTION_ARG_FILENAME, &options.dump_path,
         N_ ("Write tokens, ids, attentions and predictions as JSON"), N_ ("FILE.json") },
       { "vocab", 0, 0, G_OPTION_ARG_FILENAME, &options.vocab_path,
@@ -91,9 +90,8 @@ main (int argc, char **argv)
 
     context = g_option_context_new (NULL);
     g_option_context_set_summary (
-        context,
-        _ ("Predict the masked word of TEXT with a BERT model and draw its attention.\n"
-           "Without TEXT, reads it after the prompt \"Text: \"."));
+        context, _ ("Predict the masked word of TEXT with a BERT model and draw its attention.\n"
+                    "Without TEXT, reads it after the prompt \"Text: \"."));
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
     g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   }

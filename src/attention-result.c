@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   guint position;
   AttentionCandidate *candidates;
   guint n_candidates;
@@ -61,11 +62,8 @@ attention_result_init (AttentionResult *self)
 }
 
 AttentionResult *
-attention_result_new (const char *text,
-                      BertEncoding *encoding,
-                      guint n_layers,
-                      guint n_heads,
-                      float *attentions)
+attention_result_new (
+    const char *text, BertEncoding *encoding, guint n_layers, guint n_heads, float *attentions)
 {
   AttentionResult *self;
 
@@ -129,7 +127,7 @@ const char *const *
 attention_result_get_tokens (AttentionResult *self)
 {
   g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
-  return (const char *const *) self->encoding->tokens;
+  return (const char *const *)self->encoding->tokens;
 }
 
 gint64
@@ -173,7 +171,7 @@ attention_result_get_matrix (AttentionResult *self, guint layer, guint head)
   g_return_val_if_fail (layer < self->n_layers && head < self->n_heads, NULL);
 
   n = self->encoding->n_tokens;
-  return self->attentions + ((gsize) layer * self->n_heads + head) * n * n;
+  return self->attentions + ((gsize)layer * self->n_heads + head) * n * n;
 }
 
 const float *

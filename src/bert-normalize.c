@@ -40,8 +40,8 @@ bert_char_is_control (gunichar c)
 gboolean
 bert_char_is_punctuation (gunichar c)
 {
-  if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96)
-      || (c >= 123 && c <= 126))
+  if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
+      (c >= 123 && c <= 126))
     return TRUE;
   if (c < 0x80)
     return FALSE;
@@ -63,10 +63,10 @@ bert_char_is_punctuation (gunichar c)
 gboolean
 bert_char_is_chinese (gunichar c)
 {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)
-         || (c >= 0x20000 && c <= 0x2A6DF) || (c >= 0x2A700 && c <= 0x2B73F)
-         || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF)
-         || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x20000 && c <= 0x2A6DF) || (c >= 0x2A700 && c <= 0x2B73F) ||
+         (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
 gboolean
@@ -119,28 +119,31 @@ char_at (GArray *chars, guint i)
   return &g_array_index (chars, BertChar, i);
 }
 
+static gint
+compare_combining_class (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  return g_unichar_combining_class (((const BertChar *)a)->c) -
+         g_unichar_combining_class (((const BertChar *)b)->c);
+}
+
 static void
 canonical_order (GArray *chars)
 {
-  /* Stable insertion sort of each run of non-starters by combining class. */
-  for (guint i = 1; i < chars->len; i++)
+  guint i = 0;
+
+  /* Each run of non-starters is sorted by combining class, keeping the order
+   * of equal classes. g_qsort_with_data() is a stable merge sort, so even a
+   * long run of marks costs n log n, not the n² of a bubble sort. */
+  while (i < chars->len)
     {
-      BertChar ch = *char_at (chars, i);
-      gint cc = g_unichar_combining_class (ch.c);
-      guint j = i;
+      guint end = i;
 
-      if (cc == 0)
-        continue;
-      while (j > 0)
-        {
-          gint prev = g_unichar_combining_class (char_at (chars, j - 1)->c);
-
-          if (prev == 0 || prev <= cc)
-            break;
-          *char_at (chars, j) = *char_at (chars, j - 1);
-          j--;
-        }
-      *char_at (chars, j) = ch;
+      while (end < chars->len && g_unichar_combining_class (char_at (chars, end)->c) != 0)
+        end++;
+      if (end - i > 1)
+        g_qsort_with_data (char_at (chars, i), end - i, sizeof (BertChar), compare_combining_class,
+                           NULL);
+      i = end + 1;
     }
 }
 
@@ -208,8 +211,8 @@ bert_chars_nfc (GArray *chars)
       gint cc = g_unichar_combining_class (ch.c);
       gunichar composed;
 
-      if ((last_cc < cc || last_cc == 0)
-          && g_unichar_compose (char_at (chars, starter)->c, ch.c, &composed))
+      if ((last_cc < cc || last_cc == 0) &&
+          g_unichar_compose (char_at (chars, starter)->c, ch.c, &composed))
         {
           BertChar *s = char_at (chars, starter);
 

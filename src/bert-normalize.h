@@ -8,7 +8,8 @@
 G_BEGIN_DECLS
 
 /* A character of normalized text and the input bytes [start, end) it came from. */
-typedef struct {
+typedef struct
+{
   gunichar c;
   gsize start;
   gsize end;

@@ -10,13 +10,15 @@
 #include <string.h>
 
 /* Open addressing over token ids; the strings live in the vocab's buffer. */
-typedef struct {
+typedef struct
+{
   gint32 *slots; /* token id, or -1 for an empty slot */
   guint32 *hashes;
   guint mask;
 } VocabTable;
 
-struct _BertVocab {
+struct _BertVocab
+{
   gatomicrefcount ref_count;
   char *data; /* the file's bytes, each line end overwritten with NUL */
   guint n_tokens;
@@ -29,7 +31,11 @@ struct _BertVocab {
   VocabTable continuation;
 };
 
-G_DEFINE_QUARK (bert-vocab-error-quark, bert_vocab_error)
+GQuark
+bert_vocab_error_quark (void)
+{
+  return g_quark_from_static_string ("bert-vocab-error-quark");
+}
 
 static guint32
 hash_bytes (const char *s, gsize len)
@@ -39,7 +45,7 @@ hash_bytes (const char *s, gsize len)
 
   for (gsize i = 0; i < len; i++)
     {
-      h ^= (guchar) s[i];
+      h ^= (guchar)s[i];
       h *= 16777619u;
     }
   return h;
@@ -80,8 +86,8 @@ table_find (const BertVocab *vocab,
 
       if (id < 0)
         return -1;
-      if (table->hashes[i] == hash && vocab->lengths[id] == len + skip
-          && memcmp (vocab->tokens[id] + skip, key, len) == 0)
+      if (table->hashes[i] == hash && vocab->lengths[id] == len + skip &&
+          memcmp (vocab->tokens[id] + skip, key, len) == 0)
         return id;
     }
 }
@@ -126,7 +132,7 @@ check_text (const char *data, gsize len, GError **error)
     {
       g_set_error (error, BERT_VOCAB_ERROR, BERT_VOCAB_ERROR_INVALID,
                    _ ("The vocabulary is not valid UTF-8 (line %u, byte offset %lu)."),
-                   line_of_offset (data, end - data), (gulong) (end - data));
+                   line_of_offset (data, end - data), (gulong)(end - data));
       return FALSE;
     }
   return TRUE;
@@ -185,7 +191,7 @@ build_tables (BertVocab *vocab, GError **error)
           /* HF would silently keep the later id and lose the earlier one. */
           g_set_error (error, BERT_VOCAB_ERROR, BERT_VOCAB_ERROR_INVALID,
                        _ ("The token “%s” appears twice in the vocabulary (lines %u and %u)."),
-                       token, (guint) other + 1, id + 1);
+                       token, (guint)other + 1, id + 1);
           return FALSE;
         }
       table_insert (&vocab->table, hash, id);
@@ -247,7 +253,7 @@ bert_vocab_new_from_data (const char *data, gsize len, GError **error)
     }
 
   vocab->n_tokens = lines->len;
-  vocab->tokens = (char **) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
+  vocab->tokens = (char **)g_ptr_array_free (g_steal_pointer (&lines), FALSE);
   vocab->lengths = g_new (guint32, vocab->n_tokens);
   for (guint id = 0; id < vocab->n_tokens; id++)
     vocab->lengths[id] = strlen (vocab->tokens[id]);

@@ -84,10 +84,11 @@ class TestArguments(unittest.TestCase):
         self.assertIn("http://env.test/m/resolve/main/config.json", r.stdout)
 
     def test_bad_ids(self):
-        for bad in ("../etc", "a b", "a/b/c", "/abs", "x/..", "-rf"):
+        for bad in ("../etc", "a b", "a/b/c", "/abs", "x/..", ".hidden"):
             r = run(bad, "--dry-run", env=self.env)
             self.assertEqual(r.returncode, 2, bad)
             self.assertIn("not a model id", r.stderr, bad)
+        self.assertEqual(run("a", "b", "--dry-run", env=self.env).returncode, 2)
 
     def test_parse_size(self):
         self.assertEqual(fetch.parse_size("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n"), 12)

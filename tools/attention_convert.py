@@ -107,8 +107,7 @@ def check_config(config: dict):
         raise ConvertError(f"config.json: {e}") from None
 
 
-def build_model(config: dict, tensors: Dict[str, torch.Tensor],
-                log: Callable[[str], None] = print):
+def build_model(config: dict, tensors: Dict[str, torch.Tensor]):
     """Loads renamed tensors into a BertForMaskedLM.
 
     Returns (model, has_mlm_head, skipped names, warnings)."""
@@ -240,7 +239,7 @@ def convert(hf_dir: str, out_path: str, name: Optional[str] = None,
     log(f"reading {weights}")
     raw = load_weights(weights)
     tensors, bare = rename(raw)
-    model, has_head, skipped, warnings = build_model(hf_config, tensors, log)
+    model, has_head, skipped, warnings = build_model(hf_config, tensors)
     if bare:
         log("note: bare BertModel names (no \"bert.\" prefix)")
     if skipped:

@@ -185,20 +185,19 @@ def _write_text(path: str, text: str):
 
 
 def write_hf_dirs(out_dir: str, model, config: dict, vocab_text: str, seed: int):
-    shape_cfg = {k: config[k] for k in config}
     bin_dir = os.path.join(out_dir, "hf-bin")
     st_dir = os.path.join(out_dir, "hf-safetensors")
     os.makedirs(bin_dir, exist_ok=True)
     os.makedirs(st_dir, exist_ok=True)
 
-    cfg = dict(shape_cfg, architectures=["BertForPreTraining"])
+    cfg = dict(config, architectures=["BertForPreTraining"])
     del cfg["layer_norm_eps"]  # old configs leave it to the default
     _write_text(os.path.join(bin_dir, "config.json"), json.dumps(cfg, indent=2) + "\n")
     _write_text(os.path.join(bin_dir, "vocab.txt"), vocab_text)
     legacy_torch_save.save(legacy_state(model, seed),
                            os.path.join(bin_dir, "pytorch_model.bin"))
 
-    cfg = dict(shape_cfg, architectures=["BertForMaskedLM"])
+    cfg = dict(config, architectures=["BertForMaskedLM"])
     _write_text(os.path.join(st_dir, "config.json"), json.dumps(cfg, indent=2) + "\n")
     _write_text(os.path.join(st_dir, "vocab.txt"), vocab_text)
     _write_text(os.path.join(st_dir, "tokenizer_config.json"),

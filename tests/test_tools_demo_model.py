@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""data/models/demo-bert.pt: the bundled demo BERT is what docs/training.md
+says it is (size, shape, own vocabulary, metadata) and knows its headline
+fact. Skipped (exit 77) when the bundle is absent from the checkout."""
+
+import json
+import os
+import sys
+import unittest
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOOLS = os.environ.get("ATTENTION_TOOLS_DIR") or os.path.join(HERE, "..", "tools")
+SRCDIR = os.environ.get("G_TEST_SRCDIR") or HERE
+BUNDLE = os.path.join(SRCDIR, "..", "data", "models", "demo-bert.pt")
+sys.path.insert(0, TOOLS)
+
+import attention_bert  # noqa: E402
+from wordpiece import CLS, MASK, SEP, WordPiece  # noqa: E402
+
+
+class DemoModelTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.set_num_threads(1)
+        extra = {"vocab.txt": "", "config.json": ""}
+        cls.model = torch.jit.load(BUNDLE, _extra_files=extra)
+        cls.model.eval()
+        vocab = extra["vocab.txt"]
+        if isinstance(vocab, bytes):
+            vocab = vocab.decode("utf-8")
+        cls.vocab_text = vocab
+        cls.wp = WordPiece(attention_bert.vocab_tokens(vocab))
+        cls.config = json.loads(extra["config.json"])
+
+    def test_size_and_metadata(self):
+        self.assertLess(os.path.getsize(BUNDLE), 25 * 1024 * 1024)
+        c = self.config
+        self.assertEqual(c["name"], "Attention demo BERT")
+        self.assertIn("not Google", c["description"])
+        self.assertTrue(c["do_lower_case"])
+        self.assertGreaterEqual(c["num_hidden_layers"], 4)
+        self.assertGreaterEqual(c["num_attention_heads"], 4)
+        self.assertEqual(c["vocab_size"], len(self.wp.tokens))
+
+    def test_own_vocabulary(self):
+        self.assertEqual(self.wp.tokens[:5], ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
+        self.assertEqual(self.config["special_token_ids"],
+                         {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "[MASK]": 4})
+        # Not bert-base-uncased's 30,522-token list (which has [unused0] at 1).
+        self.assertNotIn("[unused0]", self.wp.ids)
+
+    def test_attention_and_prediction(self):
+        ids = [CLS] + self.wp.encode("The capital of France is") + [MASK] \
+            + self.wp.encode(".") + [SEP]
+        t = torch.tensor([ids])
+        with torch.no_grad():
+            logits, att = self.model(t, torch.ones_like(t))
+        c = self.config
+        self.assertEqual(tuple(att.shape), (c["num_hidden_layers"], 1,
+                                            c["num_attention_heads"], len(ids), len(ids)))
+        self.assertTrue(torch.allclose(att.sum(-1), torch.ones(att.shape[:-1]), atol=1e-5))
+        top5 = logits[0, ids.index(MASK)].topk(5).indices.tolist()
+        self.assertIn("paris", [self.wp.tokens[i] for i in top5])
+
+
+if __name__ == "__main__":
+    if not os.path.exists(BUNDLE):
+        print("no %s in this checkout: skipped" % BUNDLE)
+        sys.exit(77)
+    unittest.main()
