@@ -1,1 +1,592 @@
-/* scaffolding */
+/* attn-shim.cpp: the libtorch side of attn-shim.h. Everything that can throw
+ * stays behind the extern "C" functions; errors leave as one translated line. */
+
+#include "attn-shim.h"
+
+#include <ATen/Parallel.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
+#include <torch/script.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libintl.h>
+#include <limits.h>
+#include <link.h>
+#include <malloc.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <mutex>
+#include <string>
+#include <vector>
+
+/* The shim never sees GLib, but its messages reach the user: translate them
+ * with libc's gettext in the application's domain. */
+#define _(s) dgettext (GETTEXT_PACKAGE, s)
+
+/* Bundles store their vocabulary and configuration under these names. */
+static const char *const extra_names[] = { "vocab.txt", "config.json" };
+
+struct attn_shim
+{
+  torch::jit::Module module;
+  bool has_forward_at;
+  attn_shim_dims dims;
+  std::string extra[2]; /* vocab.txt, config.json */
+};
+
+/* NOT YET MEASURED (to do in bench/run-bench-model): PLATFORM-NOTES report
+ * that switching the optimizing executor off cut bert-base's first forward
+ * from 0.5-0.6 s to 0.4 s; it is off by default here on that basis, and
+ * ATTN_SHIM_OPTIMIZE=1 turns it back on for comparison. */
+static bool
+executor_optimize (void)
+{
+  const char *env = getenv ("ATTN_SHIM_OPTIMIZE");
+
+  return env != NULL && env[0] == '1';
+}
+
+static char *
+dup_string (const std::string &s)
+{
+  char *out = (char *)malloc (s.size () + 1);
+
+  if (out == NULL)
+    return NULL;
+  memcpy (out, s.data (), s.size ());
+  out[s.size ()] = '\0';
+  return out;
+}
+
+static std::string format (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
+static std::string
+format (const char *fmt, ...)
+{
+  va_list ap;
+  va_list ap2;
+  int n;
+  std::string out;
+
+  va_start (ap, fmt);
+  va_copy (ap2, ap);
+  n = vsnprintf (NULL, 0, fmt, ap);
+  va_end (ap);
+  if (n > 0)
+    {
+      out.resize ((size_t)n + 1);
+      vsnprintf (&out[0], out.size (), fmt, ap2);
+      out.resize ((size_t)n);
+    }
+  va_end (ap2);
+  return out;
+}
+
+static void
+set_error (char **error, const std::string &message)
+{
+  if (error != NULL)
+    *error = dup_string (message);
+}
+
+/* c10::Error messages run to many lines (and a C++ backtrace): keep the
+ * first line that says something. */
+static std::string
+first_line (const char *what)
+{
+  std::string s (what != NULL ? what : "");
+  size_t start = s.find_first_not_of (" \t\r\n");
+  size_t end;
+
+  if (start == std::string::npos)
+    return _ ("unknown libtorch error");
+  end = s.find ('\n', start);
+  return s.substr (start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+static std::string
+exception_message (const std::exception &e)
+{
+  const c10::Error *c10_error = dynamic_cast<const c10::Error *> (&e);
+
+  if (c10_error != NULL)
+    return first_line (c10_error->what_without_backtrace ());
+  return first_line (e.what ());
+}
+
+/* Page faults are very expensive on the VMs this runs on: without these,
+ * glibc hands every big tensor buffer back to the kernel after each forward
+ * and faults it in again on the next (several times slower on small models,
+ * see PLATFORM-NOTES). Process-wide, so done once. */
+static void
+tune_malloc (void)
+{
+  static std::once_flag once;
+
+  std::call_once (once, [] {
+    mallopt (M_MMAP_THRESHOLD, 128 * 1024 * 1024);
+    mallopt (M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+  });
+}
+
+/* Checks what torch::jit::load would report badly: missing, unreadable,
+ * directory, empty, not a zip, truncated zip. Returns "" when the file looks
+ * like a zip archive. */
+static std::string
+check_file (const char *path)
+{
+  struct stat st;
+  unsigned char head[4];
+  unsigned char tail[65536 + 22];
+  off_t tail_len;
+  ssize_t n;
+  int fd;
+  bool found_end = false;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT || saved == ENOTDIR)
+        return _ ("the file does not exist");
+      if (saved == EACCES || saved == EPERM)
+        return _ ("no permission to read the file");
+      return format (_ ("cannot open the file: %s"), strerror (saved));
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      return format (_ ("cannot open the file: %s"), strerror (saved));
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      close (fd);
+      return _ ("it is a folder, not a model file");
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return _ ("it is not a regular file");
+    }
+  if (st.st_size == 0)
+    {
+      close (fd);
+      return _ ("the file is empty");
+    }
+
+  n = pread (fd, head, sizeof head, 0);
+  if (n != (ssize_t)sizeof head || memcmp (head, "PK\x03\x04", 4) != 0)
+    {
+      close (fd);
+      return _ ("not a TorchScript archive (the file is not a zip archive)");
+    }
+
+  /* A zip ends with its central directory; a truncated download does not. */
+  tail_len = std::min ((off_t)sizeof tail, st.st_size);
+  n = pread (fd, tail, (size_t)tail_len, st.st_size - tail_len);
+  close (fd);
+  if (n == tail_len)
+    for (ssize_t i = n - 22; i >= 0 && !found_end; i--)
+      found_end = memcmp (tail + i, "PK\x05\x06", 4) == 0;
+  if (!found_end)
+    return _ ("not a TorchScript archive (the zip archive is truncated or damaged)");
+
+  return "";
+}
+
+/* Checks the archive's table of contents before the (slow) full load. */
+static std::string
+check_archive (const char *path)
+{
+  try
+    {
+      caffe2::serialize::PyTorchStreamReader reader ((std::string (path)));
+
+      if (!reader.hasRecord ("data.pkl"))
+        return _ ("a zip archive, but not a TorchScript module");
+      if (!reader.hasRecord ("constants.pkl"))
+        return _ ("a PyTorch checkpoint saved with torch.save, not a TorchScript "
+                  "module: convert it with tools/convert-checkpoint");
+      for (const char *name : extra_names)
+        if (!reader.hasRecord (std::string ("extra/") + name))
+          return format (_ ("the TorchScript archive has no %s: it is not an Attention "
+                            "model bundle (make one with tools/convert-checkpoint)"),
+                         name);
+    }
+  catch (const std::exception &)
+    {
+      /* libtorch's reason ("file in archive is not in a subdirectory", a
+       * failed enforce) tells the user nothing more. */
+      return _ ("a zip archive, but not a TorchScript module");
+    }
+  return "";
+}
+
+/* Runs the module on one sentence; returns logits (rows of item 0 at the
+ * positions, [P, V]) and attentions [L, 1, H, s, s]. Throws. */
+static void
+forward (attn_shim *shim,
+         const int64_t *ids,
+         size_t n_ids,
+         const int64_t *positions,
+         size_t n_positions,
+         at::Tensor &logits,
+         at::Tensor &attentions)
+{
+  c10::InferenceMode guard;
+  torch::jit::GraphOptimizerEnabledGuard optimize (executor_optimize ());
+  auto options = torch::TensorOptions ().dtype (torch::kInt64);
+  at::Tensor input = torch::from_blob ((void *)ids, { 1, (int64_t)n_ids }, options).clone ();
+  at::Tensor mask = torch::ones ({ 1, (int64_t)n_ids }, options);
+  at::Tensor where =
+      torch::from_blob ((void *)positions, { (int64_t)n_positions }, options).clone ();
+  c10::IValue out;
+  at::Tensor raw_logits;
+
+  if (shim->has_forward_at)
+    out = shim->module.get_method ("forward_at") ({ input, mask, where });
+  else
+    out = shim->module.forward ({ input, mask });
+
+  if (!out.isTuple () || out.toTuple ()->elements ().size () < 2)
+    throw std::runtime_error (_ ("the model does not return (logits, attentions)"));
+  const auto &elements = out.toTuple ()->elements ();
+  if (!elements[0].isTensor () || !elements[1].isTensor ())
+    throw std::runtime_error (_ ("the model does not return (logits, attentions)"));
+
+  raw_logits = elements[0].toTensor ();
+  attentions = elements[1].toTensor ();
+
+  if (!shim->has_forward_at)
+    {
+      /* forward gives [b, s, V]: pick the rows ourselves. */
+      if (raw_logits.dim () != 3 || raw_logits.size (0) != 1 ||
+          raw_logits.size (1) != (int64_t)n_ids)
+        throw std::runtime_error (format (_ ("the model's logits have the wrong shape %s "
+                                             "(expected [1, %zu, vocabulary])"),
+                                          c10::str (raw_logits.sizes ()).c_str (), n_ids));
+      raw_logits = raw_logits[0].index_select (0, where);
+    }
+  logits = raw_logits;
+
+  if (logits.dim () != 2 || logits.size (0) != (int64_t)n_positions || logits.size (1) < 1)
+    throw std::runtime_error (format (_ ("the model's logits have the wrong shape %s "
+                                         "(expected [%zu, vocabulary])"),
+                                      c10::str (logits.sizes ()).c_str (), n_positions));
+  if (attentions.dim () != 5 || attentions.size (1) != 1 || attentions.size (3) != (int64_t)n_ids ||
+      attentions.size (4) != (int64_t)n_ids || attentions.size (0) < 1 || attentions.size (2) < 1)
+    throw std::runtime_error (format (_ ("the model's attentions have the wrong shape %s "
+                                         "(expected [layers, 1, heads, %zu, %zu])"),
+                                      c10::str (attentions.sizes ()).c_str (), n_ids, n_ids));
+
+  logits = logits.to (torch::kFloat32).contiguous ();
+  attentions = attentions.to (torch::kFloat32).contiguous ();
+}
+
+extern "C"
+{
+
+  attn_shim *attn_shim_load (const char *path, char **error)
+  {
+    std::string problem;
+    attn_shim *shim = NULL;
+
+    if (error != NULL)
+      *error = NULL;
+    if (path == NULL || path[0] == '\0')
+      {
+        set_error (error, _ ("no model file given"));
+        return NULL;
+      }
+
+    tune_malloc ();
+
+    problem = check_file (path);
+    if (problem.empty ())
+      problem = check_archive (path);
+    if (!problem.empty ())
+      {
+        set_error (error, problem);
+        return NULL;
+      }
+
+    try
+      {
+        torch::jit::ExtraFilesMap extra;
+        at::Tensor logits;
+        at::Tensor attentions;
+        /* The smallest probe that has a [CLS]-like start, a middle and an end:
+         * id 0 exists in every vocabulary. */
+        const int64_t probe_ids[3] = { 0, 0, 0 };
+        const int64_t probe_positions[1] = { 1 };
+
+        shim = new attn_shim ();
+        for (const char *name : extra_names)
+          extra[name] = "";
+
+        {
+          c10::InferenceMode guard;
+
+          shim->module = torch::jit::load (std::string (path), torch::kCPU, extra);
+        }
+        shim->module.eval ();
+
+        for (size_t i = 0; i < 2; i++)
+          {
+            shim->extra[i] = extra[extra_names[i]];
+            if (shim->extra[i].empty ())
+              throw std::runtime_error (format (_ ("the bundle's %s is empty"), extra_names[i]));
+          }
+
+        shim->has_forward_at = shim->module.find_method ("forward_at").has_value ();
+        if (!shim->has_forward_at && !shim->module.find_method ("forward").has_value ())
+          throw std::runtime_error (_ ("the TorchScript module has no forward method"));
+
+        /* Learns the dimensions and warms up the executor (the first call on
+         * a freshly loaded module is the slow one). */
+        try
+          {
+            forward (shim, probe_ids, 3, probe_positions, 1, logits, attentions);
+          }
+        catch (const std::exception &e)
+          {
+            throw std::runtime_error (format (_ ("the model failed on a test input: %s"),
+                                              exception_message (e).c_str ()));
+          }
+        shim->dims.n_layers = (int)attentions.size (0);
+        shim->dims.n_heads = (int)attentions.size (2);
+        shim->dims.vocab_size = (int)logits.size (1);
+      }
+    catch (const std::exception &e)
+      {
+        std::string message = exception_message (e);
+
+        delete shim;
+        set_error (error, message);
+        return NULL;
+      }
+    catch (...)
+      {
+        delete shim;
+        set_error (error, _ ("unknown libtorch error"));
+        return NULL;
+      }
+
+    return shim;
+  }
+
+  void attn_shim_free (attn_shim *shim)
+  {
+    try
+      {
+        delete shim;
+      }
+    catch (...)
+      {
+      }
+  }
+
+  void attn_shim_free_string (char *str)
+  {
+    free (str);
+  }
+
+  const char *attn_shim_get_extra_file (const attn_shim *shim, const char *name, size_t *len)
+  {
+    if (shim == NULL || name == NULL)
+      return NULL;
+    for (size_t i = 0; i < 2; i++)
+      if (strcmp (name, extra_names[i]) == 0)
+        {
+          if (len != NULL)
+            *len = shim->extra[i].size ();
+          return shim->extra[i].data ();
+        }
+    return NULL;
+  }
+
+  attn_shim_dims attn_shim_get_dims (const attn_shim *shim)
+  {
+    attn_shim_dims none = { 0, 0, 0 };
+
+    return shim != NULL ? shim->dims : none;
+  }
+
+  int attn_shim_run (attn_shim *shim,
+                     const int64_t *ids,
+                     size_t n_ids,
+                     const int64_t *positions,
+                     size_t n_positions,
+                     float *logits,
+                     float *attentions,
+                     char **error)
+  {
+    if (error != NULL)
+      *error = NULL;
+    if (shim == NULL || ids == NULL || n_ids == 0 || attentions == NULL ||
+        (n_positions > 0 && (positions == NULL || logits == NULL)))
+      {
+        set_error (error, _ ("invalid arguments"));
+        return -1;
+      }
+    for (size_t i = 0; i < n_positions; i++)
+      if (positions[i] < 0 || (size_t)positions[i] >= n_ids)
+        {
+          set_error (error, format (_ ("position %lld is outside the %zu tokens"),
+                                    (long long)positions[i], n_ids));
+          return -1;
+        }
+    for (size_t i = 0; i < n_ids; i++)
+      if (ids[i] < 0 || ids[i] >= shim->dims.vocab_size)
+        {
+          set_error (error, format (_ ("token id %lld is outside the vocabulary of %d"),
+                                    (long long)ids[i], shim->dims.vocab_size));
+          return -1;
+        }
+
+    try
+      {
+        at::Tensor out_logits;
+        at::Tensor out_attentions;
+        /* from_blob needs a non-null pointer even for zero positions. */
+        const int64_t no_position = 0;
+
+        forward (shim, ids, n_ids, n_positions > 0 ? positions : &no_position, n_positions,
+                 out_logits, out_attentions);
+
+        if (out_logits.size (1) != shim->dims.vocab_size ||
+            out_attentions.size (0) != shim->dims.n_layers ||
+            out_attentions.size (2) != shim->dims.n_heads)
+          throw std::runtime_error (_ ("the model's output shape changed between runs"));
+
+        if (n_positions > 0)
+          memcpy (logits, out_logits.data_ptr<float> (),
+                  n_positions * (size_t)shim->dims.vocab_size * sizeof (float));
+        memcpy (attentions, out_attentions.data_ptr<float> (),
+                (size_t)out_attentions.numel () * sizeof (float));
+      }
+    catch (const std::exception &e)
+      {
+        set_error (error, exception_message (e));
+        return -1;
+      }
+    catch (...)
+      {
+        set_error (error, _ ("unknown libtorch error"));
+        return -1;
+      }
+    return 0;
+  }
+
+  void attn_shim_set_num_threads (int n)
+  {
+    try
+      {
+        if (n >= 1)
+          at::set_num_threads (n);
+      }
+    catch (...)
+      {
+      }
+  }
+
+  int attn_shim_get_num_threads (void)
+  {
+    try
+      {
+        return at::get_num_threads ();
+      }
+    catch (...)
+      {
+        return 1;
+      }
+  }
+
+  static int find_blas_cb (struct dl_phdr_info *info, size_t size, void *data)
+  {
+    std::string *found = (std::string *)data;
+    const char *name = info->dlpi_name;
+    const char *base;
+
+    if (name == NULL || name[0] == '\0')
+      return 0;
+    base = strrchr (name, '/');
+    base = base != NULL ? base + 1 : name;
+    if (strncmp (base, "libblas.so", 10) == 0 || strncmp (base, "libopenblas", 11) == 0)
+      {
+        /* libblas.so.3 is the one that answers sgemm_ first: prefer it. */
+        if (found->empty () || strncmp (base, "libblas.so", 10) == 0)
+          *found = name;
+        if (strncmp (base, "libblas.so", 10) == 0)
+          return 1;
+      }
+    return 0;
+  }
+
+  static const std::string &blas_path (void)
+  {
+    static std::once_flag once;
+    static std::string path;
+
+    std::call_once (once, [] {
+      std::string name;
+      Dl_info dl;
+      /* The library that actually provides sgemm_ to libtorch. */
+      void *sgemm = dlsym (RTLD_DEFAULT, "sgemm_");
+      char real[PATH_MAX];
+
+      if (sgemm != NULL && dladdr (sgemm, &dl) != 0 && dl.dli_fname != NULL)
+        name = dl.dli_fname;
+      else
+        dl_iterate_phdr (find_blas_cb, &name);
+      if (!name.empty () && realpath (name.c_str (), real) != NULL)
+        path = real;
+      else
+        path = name;
+    });
+    return path;
+  }
+
+  const char *attn_shim_blas_library (void)
+  {
+    try
+      {
+        const std::string &path = blas_path ();
+
+        return path.empty () ? NULL : path.c_str ();
+      }
+    catch (...)
+      {
+        return NULL;
+      }
+  }
+
+  int attn_shim_blas_is_reference (void)
+  {
+    const char *path = attn_shim_blas_library ();
+    const char *base;
+    std::string dir;
+
+    if (path == NULL)
+      return 0;
+    /* Debian's reference BLAS lives in …/blas/libblas.so.3.x; OpenBLAS, BLIS
+     * and ATLAS have their own directories (openblas-pthread/, blis-openmp/…). */
+    base = strrchr (path, '/');
+    if (base == NULL || strncmp (base + 1, "libblas.so", 10) != 0)
+      return 0;
+    dir = std::string (path, (size_t)(base - path));
+    return dir.size () >= 5 && dir.compare (dir.size () - 5, 5, "/blas") == 0;
+  }
+
+} /* extern "C" */

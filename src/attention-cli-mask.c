@@ -1,1 +1,180 @@
-/* scaffolding: being written */
+/* attention-cli-mask.c: the mask.py flow of the original exercise: read a
+ * text with [MASK], print the model's best completions, optionally dump
+ * everything as JSON and draw every layer/head's attention. */
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "attention-cli-private.h"
+#include "attention-export.h"
+#include "attention-result-json.h"
+
+/* Python's input("Text: "): the prompt on stdout, one line from stdin without
+ * its newline. NULL at end of input. */
+static char *
+prompt_text (void)
+{
+  GString *line = g_string_new (NULL);
+  int c;
+
+  fputs (_ ("Text: "), stdout);
+  fflush (stdout);
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char)c);
+  if (c == EOF && line->len == 0)
+    {
+      g_string_free (line, TRUE);
+      return NULL;
+    }
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (line, FALSE);
+}
+
+/* The text with every [MASK] replaced by its own candidate of rank c (the
+ * original replaced each [MASK] with the first one's candidate; with one mask
+ * that is the same). "##" continuations are glued to the word before, as
+ * attention_result_fill_mask does. Masks whose list is shorter than c + 1 keep
+ * their last candidate. */
+static char *
+fill_all_masks (AttentionResult *result, guint c)
+{
+  const char *text = attention_result_get_text (result);
+  guint n_predictions = attention_result_get_n_predictions (result);
+  GString *out = g_string_new (NULL);
+  gsize from = 0;
+
+  if (n_predictions == 1)
+    {
+      g_string_free (out, TRUE);
+      return attention_result_fill_mask (result, 0, c);
+    }
+
+  for (guint i = 0; i < n_predictions; i++)
+    {
+      guint n_candidates;
+      const AttentionCandidate *candidates =
+          attention_result_get_candidates (result, i, &n_candidates);
+      BertSpan span =
+          attention_result_get_span (result, attention_result_get_prediction_position (result, i));
+      const char *word;
+
+      if (n_candidates == 0)
+        continue;
+      word = candidates[MIN (c, n_candidates - 1)].token;
+      g_string_append_len (out, text + from, span.start - from);
+      if (g_str_has_prefix (word, "##"))
+        {
+          while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
+            g_string_truncate (out, out->len - 1);
+          word += 2;
+        }
+      g_string_append (out, word);
+      from = span.end;
+    }
+  g_string_append (out, text + from);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+has_mask (AttentionModel *model, const char *text, GError **error)
+{
+  g_autoptr (BertEncoding) encoding = NULL;
+  gint64 mask_id = attention_model_get_info (model)->mask_id;
+
+  encoding = bert_tokenizer_encode (attention_model_get_tokenizer (model), text, -1, error);
+  if (encoding == NULL)
+    return FALSE;
+  for (guint i = 0; i < encoding->n_tokens; i++)
+    if (encoding->ids[i] == mask_id)
+      return TRUE;
+  return FALSE;
+}
+
+int
+attention_cli_run_mask (const AttentionCliOptions *options)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (AttentionModel) model = NULL;
+  g_autoptr (AttentionResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_lines = 0;
+
+  if (options->text != NULL)
+    text = g_strdup (options->text);
+  else
+    {
+      text = prompt_text ();
+      if (text == NULL)
+        {
+          g_printerr ("attention-cli: %s\n", _ ("No text was given."));
+          return 2;
+        }
+    }
+
+  model = attention_cli_load_model (options, &error);
+  if (model == NULL)
+    {
+      g_printerr ("attention-cli: %s\n", error->message);
+      return 2;
+    }
+
+  /* As mask.py: check the tokens (not the raw text) before running. */
+  if (!has_mask (model, text, &error))
+    {
+      if (error != NULL)
+        {
+          g_printerr ("attention-cli: %s\n", error->message);
+          return 2;
+        }
+      g_printerr ("%s\n", _ ("Input must include mask token [MASK]."));
+      return 1;
+    }
+
+  result = attention_model_run (model, text, (guint)options->top_k, NULL, &error);
+  if (result == NULL)
+    {
+      g_printerr ("attention-cli: %s\n", error->message);
+      return 2;
+    }
+
+  if (!attention_model_get_info (model)->has_mlm_head)
+    g_printerr ("attention-cli: %s\n",
+                _ ("This model has no masked-language-model head: its predictions are "
+                   "meaningless, only its attention is real."));
+
+  for (guint i = 0; i < attention_result_get_n_predictions (result); i++)
+    {
+      guint n_candidates;
+
+      attention_result_get_candidates (result, i, &n_candidates);
+      n_lines = MAX (n_lines, n_candidates);
+    }
+  for (guint c = 0; c < n_lines; c++)
+    {
+      g_autofree char *line = fill_all_masks (result, c);
+
+      puts (line);
+    }
+  fflush (stdout);
+
+  if (options->dump_path != NULL)
+    {
+      gsize len;
+      const char *config = attention_model_get_config_json (model, &len);
+
+      if (!attention_result_write_json (result, config, len, options->dump_path, &error))
+        {
+          g_printerr ("attention-cli: %s\n", error->message);
+          return 2;
+        }
+    }
+
+  if (options->output_dir != NULL)
+    return attention_cli_write_format (options, result, attention_model_get_info (model)->name);
+
+  return 0;
+}

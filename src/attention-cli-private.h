@@ -33,5 +33,10 @@ int attention_cli_run_tokens (const AttentionCliOptions *options);
 int attention_cli_run_token_ids (const AttentionCliOptions *options);
 /* the mask.py flow: predictions, --dump, --output-dir */
 int attention_cli_run_mask (const AttentionCliOptions *options);
+/* --output-dir in options->format (attention-cli-export.c): creates the
+ * folder and writes the files; returns the exit status. */
+int attention_cli_write_format (const AttentionCliOptions *options,
+                                AttentionResult *result,
+                                const char *model_name);
 
 G_END_DECLS

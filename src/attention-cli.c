@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "attention-cli-private.h"
+#include "attention-export.h"
 
 BertTokenizer *
 attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error)
@@ -74,6 +75,10 @@ main (int argc, char **argv)
         N_ ("Number of completions to print (default 3)"), N_ ("K") },
       { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &options.output_dir,
         N_ ("Write Attention_Layer{L}_Head{H}.png for every layer and head into DIR"), N_ ("DIR") },
+      { "format", 'f', 0, G_OPTION_ARG_STRING, &options.format,
+        N_ ("With --output-dir: png (default), svg, pdf (also attention.pdf with every head), "
+            "npy (attention.npy and attention.npy.json) or json (attention.json)"),
+        N_ ("FORMAT") },
       { "dump", 0, 0, G_OPTION_ARG_FILENAME, &options.dump_path,
         N_ ("Write tokens, ids, attentions and predictions as JSON"), N_ ("FILE.json") },
       { "vocab", 0, 0, G_OPTION_ARG_FILENAME, &options.vocab_path,
@@ -98,7 +103,13 @@ main (int argc, char **argv)
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("attention-cli: %s\n", error->message);
+      /* GLib only says "Invalid byte sequence in conversion input". */
+      if (g_error_matches (error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE))
+        g_printerr ("attention-cli: %s (%s)\n",
+                    _ ("The command line is not valid text: the text must be UTF-8"),
+                    error->message);
+      else
+        g_printerr ("attention-cli: %s\n", error->message);
       options_clear (&options);
       return 2;
     }
@@ -115,6 +126,16 @@ main (int argc, char **argv)
     {
       g_printerr ("attention-cli: %s\n",
                   _ ("--cased applies only with --vocab; a model bundle knows its own casing."));
+      status = 2;
+    }
+  else if (options.format != NULL && !attention_export_format_from_string (options.format, NULL))
+    {
+      g_printerr ("attention-cli: %s\n", _ ("--format must be one of png, svg, pdf, npy, json."));
+      status = 2;
+    }
+  else if (options.format != NULL && options.output_dir == NULL)
+    {
+      g_printerr ("attention-cli: %s\n", _ ("--format applies only with --output-dir."));
       status = 2;
     }
   else if (options.tokens_text != NULL && options.token_ids)

@@ -1,6 +1,6 @@
 /* attention-export.c: the diagram set as files, drawn by the same renderer as
- * the view. PNGs are 8-bit grayscale written with libpng at a fast zlib level:
- * encoding, not drawing, is where the time goes (PLATFORM-NOTES). */
+ * the view. PNGs are 8-bit grayscale, encoded by attention-png.c: encoding,
+ * not drawing, is where the time goes (PLATFORM-NOTES). */
 
 #include "attention-export-private.h"
 
@@ -8,11 +8,11 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <png.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "attention-png.h"
 #include "attention-render.h"
 
 /* Fault injection for tests: files begun after `inject_after` fail. */
@@ -35,12 +35,14 @@ attention_export_file_name (guint layer, guint head, const char *extension)
                           extension ? extension : "png");
 }
 
-/* A drawing surface and a gray buffer, kept across files by one worker:
- * reallocating megabytes per file costs page faults on these VMs. */
+/* A drawing surface, the grey scanlines and the encoded file, kept across
+ * files by one worker: reallocating megabytes per file costs page faults on
+ * these VMs. */
 typedef struct
 {
   cairo_surface_t *surface;
-  guint8 *gray;
+  guint8 *scanlines;
+  GByteArray *file;
   int width;
   int height;
 } Canvas;
@@ -49,7 +51,8 @@ static void
 canvas_clear (Canvas *canvas)
 {
   g_clear_pointer (&canvas->surface, cairo_surface_destroy);
-  g_clear_pointer (&canvas->gray, g_free);
+  g_clear_pointer (&canvas->scanlines, g_free);
+  g_clear_pointer (&canvas->file, g_byte_array_unref);
 }
 
 static gboolean
@@ -67,111 +70,42 @@ canvas_ensure (Canvas *canvas, int width, int height, GError **error)
       canvas_clear (canvas);
       return FALSE;
     }
-  canvas->gray = g_malloc ((gsize)width * height);
+  canvas->scanlines = g_malloc (attention_png_scanlines_size (width, height));
+  canvas->file = g_byte_array_new ();
   canvas->width = width;
   canvas->height = height;
   return TRUE;
 }
 
-typedef struct
-{
-  FILE *file;
-  gboolean inject;
-  gsize written;
-  int saved_errno;
-} PngSink;
-
-static void
-png_sink_write (png_structp png, png_bytep data, png_size_t length)
-{
-  PngSink *sink = png_get_io_ptr (png);
-
-  /* The injected failure strikes after some bytes are out, as a full disk does. */
-  if (sink->inject && sink->written > 0)
-    {
-      sink->saved_errno = inject_errno;
-      png_error (png, "write failed");
-    }
-  if (fwrite (data, 1, length, sink->file) != length)
-    {
-      sink->saved_errno = errno ? errno : EIO;
-      png_error (png, "write failed");
-    }
-  sink->written += length;
-}
-
-static void
-png_sink_flush (png_structp png)
-{
-  PngSink *sink = png_get_io_ptr (png);
-
-  if (fflush (sink->file) != 0)
-    {
-      sink->saved_errno = errno ? errno : EIO;
-      png_error (png, "flush failed");
-    }
-}
-
-static void
-png_warn (png_structp png, png_const_charp message)
-{
-  /* libpng warnings carry nothing the user can act on. */
-}
-
-static G_NORETURN void
-png_fail (png_structp png, png_const_charp message)
-{
-  /* The reason travels as errno in the sink; libpng's own text would only
-   * be printed to stderr. */
-  png_longjmp (png, 1);
-}
-
-/* Returns 0 or an errno value. Kept free of locals that live across setjmp. */
+/* Returns 0 or an errno value. */
 static int
-write_gray_png (FILE *file, const guint8 *gray, int width, int height, gboolean inject)
+write_all (int fd, const guint8 *data, gsize length, gboolean inject)
 {
-  PngSink sink = { file, inject, 0, 0 };
-  png_structp png;
-  png_infop info;
+  /* The injected failure strikes after part of the file is out, as a full
+   * disk does. */
+  gsize limit = inject ? length / 2 : length;
+  gsize done = 0;
 
-  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, png_fail, png_warn);
-  if (png == NULL)
-    return ENOMEM;
-  info = png_create_info_struct (png);
-  if (info == NULL)
+  while (done < limit)
     {
-      png_destroy_write_struct (&png, NULL);
-      return ENOMEM;
-    }
-  if (setjmp (png_jmpbuf (png)))
-    {
-      png_destroy_write_struct (&png, &info);
-      return sink.saved_errno ? sink.saved_errno : EIO;
-    }
+      gssize n = write (fd, data + done, limit - done);
 
-  png_set_write_fn (png, &sink, png_sink_write, png_sink_flush);
-  png_set_IHDR (png, info, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  /* Flat cells and black margins: the cheapest filter and level compress them
-   * well already, and cost a fraction of zlib's default. */
-  png_set_filter (png, 0, PNG_FILTER_SUB);
-  png_set_compression_level (png, 1);
-  png_write_info (png, info);
-  for (int y = 0; y < height; y++)
-    png_write_row (png, (png_const_bytep)(gray + (gsize)y * width));
-  png_write_end (png, info);
-  png_destroy_write_struct (&png, &info);
-  return 0;
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return n < 0 ? errno : EIO;
+      done += (gsize)n;
+    }
+  return inject ? inject_errno : 0;
 }
 
 static gboolean
-write_file_atomically (const char *path, const guint8 *gray, int width, int height, GError **error)
+write_file_atomically (const char *path, const guint8 *data, gsize length, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
   gboolean inject = FALSE;
-  FILE *file;
   int fd, err;
 
   if (g_atomic_int_get (&inject_after) >= 0)
@@ -185,20 +119,10 @@ write_file_atomically (const char *path, const guint8 *gray, int width, int heig
                    path, g_strerror (err));
       return FALSE;
     }
-  file = fdopen (fd, "wb");
-  if (file == NULL)
-    {
-      err = errno;
-      close (fd);
-      g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), _ ("Could not write “%s”: %s"),
-                   path, g_strerror (err));
-      return FALSE;
-    }
 
-  err = write_gray_png (file, gray, width, height, inject);
-  if (fclose (file) != 0 && err == 0)
-    err = errno ? errno : EIO;
+  err = write_all (fd, data, length, inject);
+  if (close (fd) != 0 && err == 0)
+    err = errno;
   /* No fsync: the rename keeps a crash of the app from leaving a torn file,
    * and 144 fsyncs would triple the export time. */
   if (err == 0 && g_rename (tmp, path) != 0)
@@ -226,7 +150,7 @@ render_to_file (Canvas *canvas,
   guint n = attention_result_get_n_tokens (result);
   double width, height;
   const guint8 *data;
-  int stride;
+  int stride, w, h;
   cairo_t *cr;
 
   attention_render_style_init_export (&style);
@@ -241,19 +165,25 @@ render_to_file (Canvas *canvas,
   cairo_destroy (cr);
   cairo_surface_flush (canvas->surface);
 
-  /* Everything drawn is gray, so one channel holds the picture. */
+  /* Everything drawn is grey, so one channel holds the picture; each PNG
+   * row starts with its filter type, 0 (none). */
   data = cairo_image_surface_get_data (canvas->surface);
   stride = cairo_image_surface_get_stride (canvas->surface);
-  for (int y = 0; y < canvas->height; y++)
+  w = canvas->width;
+  h = canvas->height;
+  for (int y = 0; y < h; y++)
     {
       const guint32 *row = (const guint32 *)(gconstpointer)(data + (gsize)y * stride);
-      guint8 *out = canvas->gray + (gsize)y * canvas->width;
+      guint8 *out = canvas->scanlines + (gsize)y * (w + 1);
 
-      for (int x = 0; x < canvas->width; x++)
-        out[x] = (row[x] >> 8) & 0xff;
+      out[0] = 0;
+      for (int x = 0; x < w; x++)
+        out[x + 1] = (guint8)(row[x] >> 8);
     }
 
-  return write_file_atomically (path, canvas->gray, canvas->width, canvas->height, error);
+  attention_png_encode_gray (canvas->file, canvas->scanlines, (guint)canvas->width,
+                             (guint)canvas->height);
+  return write_file_atomically (path, canvas->file->data, canvas->file->len, error);
 }
 
 gboolean

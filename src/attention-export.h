@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "attention-colormap.h"
 #include "attention-result.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,69 @@ gboolean attention_export_all_png (AttentionResult *result,
                                    GCancellable *cancellable,
                                    guint *n_written,
                                    GError **error);
+
+/* --- more formats (attention-export-formats.c) ------------------------------ */
+
+typedef enum
+{
+  ATTENTION_EXPORT_PNG = 0, /* the original set, one grayscale PNG per head */
+  ATTENTION_EXPORT_SVG,     /* one SVG per head */
+  ATTENTION_EXPORT_PDF,     /* one PDF per head, and attention.pdf with every head */
+  ATTENTION_EXPORT_NPY,     /* attention.npy + attention.npy.json (layout, tokens) */
+  ATTENTION_EXPORT_JSON,    /* attention.json: tokens, ids, tensor, predictions */
+} AttentionExportFormat;
+
+/* "png", "svg", "pdf", "npy", "json" (as --format takes them). */
+gboolean attention_export_format_from_string (const char *name, AttentionExportFormat *format);
+const char *attention_export_format_to_string (AttentionExportFormat format);
+
+/* One layer/head (0-indexed) as a vector file, grayscale as the PNGs. */
+gboolean attention_export_svg (AttentionResult *result,
+                               guint layer,
+                               guint head,
+                               const char *caption,
+                               const char *path,
+                               GError **error);
+gboolean attention_export_pdf (AttentionResult *result,
+                               guint layer,
+                               guint head,
+                               const char *caption,
+                               const char *path,
+                               GError **error);
+/* Every head, one page each, layer by layer, in one PDF. */
+gboolean attention_export_pdf_pages (AttentionResult *result,
+                                     const char *path,
+                                     const char *model_name,
+                                     AttentionExportProgress progress,
+                                     gpointer progress_data,
+                                     GCancellable *cancellable,
+                                     GError **error);
+/* The overview grid (every layer × head) as one image; format PNG, SVG or
+ * PDF; colormap as on screen. */
+gboolean attention_export_overview (AttentionResult *result,
+                                    AttentionExportFormat format,
+                                    AttentionColormap colormap,
+                                    const char *path,
+                                    GError **error);
+/* The tensor, tokens, ids and predictions as JSON:
+ * attentions[layer][head][query][key]. */
+gboolean attention_export_json (AttentionResult *result, const char *path, GError **error);
+/* The tensor as NumPy float32 array of shape (layers, heads, tokens, tokens),
+ * C order, plus `path`.json describing the axes, tokens and predictions (the
+ * .npy header itself may hold only dtype, order and shape). */
+gboolean attention_export_npy (AttentionResult *result, const char *path, GError **error);
+
+/* Writes everything `format` means into dir (which must exist): PNG and SVG
+ * one file per head; PDF one file per head plus attention.pdf with all of
+ * them; NPY and JSON the data files. *n_written counts files. */
+gboolean attention_export_all_format (AttentionResult *result,
+                                      AttentionExportFormat format,
+                                      const char *dir,
+                                      const char *model_name,
+                                      AttentionExportProgress progress,
+                                      gpointer progress_data,
+                                      GCancellable *cancellable,
+                                      guint *n_written,
+                                      GError **error);
 
 G_END_DECLS

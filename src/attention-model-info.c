@@ -1,1 +1,222 @@
-/* scaffolding: being written */
+/* attention-model-info.c: parses and checks a bundle's config.json */
+
+#include "attention-model-info.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "attention-model.h"
+
+static gboolean
+get_string (JsonObject *obj, const char *key, gboolean required, char **out, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, key);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        {
+          g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                       _ ("config.json has no “%s”."), key);
+          return FALSE;
+        }
+      *out = g_strdup ("");
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json: “%s” is not a string."), key);
+      return FALSE;
+    }
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+get_bool (JsonObject *obj, const char *key, gboolean fallback, gboolean *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, key);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json: “%s” is not true or false."), key);
+      return FALSE;
+    }
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* A whole number in [min, max]; JSON parsers give integers as gint64. */
+static gboolean
+get_int (JsonObject *obj, const char *key, gint64 min, gint64 max, gint64 *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, key);
+
+  if (node == NULL)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json has no “%s”."), key);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json: “%s” is not a whole number."), key);
+      return FALSE;
+    }
+  *out = json_node_get_int (node);
+  if (*out < min || *out > max)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json: “%s” is %" G_GINT64_FORMAT ", outside %" G_GINT64_FORMAT
+                      "…%" G_GINT64_FORMAT "."),
+                   key, *out, min, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+get_uint (JsonObject *obj, const char *key, guint *out, GError **error)
+{
+  gint64 v;
+
+  if (!get_int (obj, key, 1, G_MAXINT32, &v, error))
+    return FALSE;
+  *out = (guint)v;
+  return TRUE;
+}
+
+AttentionModelInfo *
+attention_model_info_new_from_json (const char *data, gssize len, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (AttentionModelInfo) info = g_new0 (AttentionModelInfo, 1);
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+  JsonObject *obj, *special;
+  JsonNode *special_node;
+  struct
+  {
+    const char *token;
+    gint64 *id;
+  } specials[] = {
+    { "[PAD]", &info->pad_id }, { "[UNK]", &info->unk_id },   { "[CLS]", &info->cls_id },
+    { "[SEP]", &info->sep_id }, { "[MASK]", &info->mask_id },
+  };
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, data, len, &local_error))
+    {
+      /* json-glib quotes the offending bytes as they are: invalid UTF-8 in
+       * the file would make the message itself invalid (found by fuzzing). */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json is not valid JSON: %s"), reason);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                           _ ("config.json is not a JSON object."));
+      return NULL;
+    }
+  obj = json_node_get_object (root);
+
+  if (!get_uint (obj, "num_hidden_layers", &info->n_layers, error) ||
+      !get_uint (obj, "num_attention_heads", &info->n_heads, error) ||
+      !get_uint (obj, "hidden_size", &info->hidden_size, error) ||
+      !get_uint (obj, "max_position_embeddings", &info->max_positions, error) ||
+      !get_uint (obj, "vocab_size", &info->vocab_size, error) ||
+      !get_string (obj, "hidden_act", TRUE, &info->hidden_act, error) ||
+      !get_string (obj, "name", FALSE, &info->name, error) ||
+      !get_string (obj, "description", FALSE, &info->description, error) ||
+      !get_string (obj, "source", FALSE, &info->source, error) ||
+      !get_bool (obj, "do_lower_case", TRUE, &info->lowercase, error) ||
+      !get_bool (obj, "has_mlm_head", TRUE, &info->has_mlm_head, error))
+    return NULL;
+
+  if (info->hidden_size % info->n_heads != 0)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json: hidden_size %u is not a multiple of num_attention_heads %u."),
+                   info->hidden_size, info->n_heads);
+      return NULL;
+    }
+
+  special_node = json_object_get_member (obj, "special_token_ids");
+  if (special_node == NULL || !JSON_NODE_HOLDS_OBJECT (special_node))
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                           _ ("config.json has no “special_token_ids” object."));
+      return NULL;
+    }
+  special = json_node_get_object (special_node);
+  for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
+    {
+      g_autoptr (GError) e = NULL;
+
+      if (!get_int (special, specials[i].token, 0, (gint64)info->vocab_size - 1, specials[i].id,
+                    &e))
+        {
+          g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                       _ ("config.json: special_token_ids: %s"), e->message);
+          return NULL;
+        }
+    }
+
+  if (info->name[0] == '\0')
+    {
+      g_free (info->name);
+      info->name = g_strdup (_ ("Unnamed model"));
+    }
+  return g_steal_pointer (&info);
+}
+
+void
+attention_model_info_free (AttentionModelInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->name);
+  g_free (info->description);
+  g_free (info->source);
+  g_free (info->hidden_act);
+  g_free (info);
+}
+
+char *
+attention_model_info_describe_size (const AttentionModelInfo *info)
+{
+  /* BERT's parameter count from its shape: embeddings (word, position, 2 token
+   * types, LayerNorm), per layer 4 h×h + 2 h×4h matrices with biases and two
+   * LayerNorms, and the MLM head transform (its decoder is tied). */
+  double h = info->hidden_size, v = info->vocab_size, p = info->max_positions;
+  double ffn = 4 * h;
+  double embeddings = (v + p + 2) * h + 2 * h;
+  double layer = 4 * (h * h + h) + (h * ffn + ffn) + (ffn * h + h) + 4 * h;
+  double head = h * h + h + 2 * h + v;
+  double total = embeddings + info->n_layers * layer + head;
+  g_autofree char *params = NULL;
+
+  if (total >= 1e9)
+    params = g_strdup_printf (_ ("%.1fB parameters"), total / 1e9);
+  else if (total >= 1e6)
+    params = g_strdup_printf (_ ("%.1fM parameters"), total / 1e6);
+  else
+    params = g_strdup_printf (_ ("%.0fK parameters"), total / 1e3);
+
+  /* TRANSLATORS: "4 layers × 4 heads, hidden 256, 9.6M parameters" */
+  return g_strdup_printf (_ ("%u layers × %u heads, hidden %u, %s"), info->n_layers, info->n_heads,
+                          info->hidden_size, params);
+}

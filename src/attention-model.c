@@ -1,1 +1,466 @@
-/* scaffolding: being written */
+/* attention-model.c: a loaded bundle (shim + config + tokenizer) and its runs */
+
+#include "attention-model.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "attn-shim.h"
+
+struct _AttentionModel
+{
+  GObject parent_instance;
+
+  char *path;
+  attn_shim *shim;
+  attn_shim_dims dims;
+  AttentionModelInfo *info;
+  BertTokenizer *tokenizer;
+  GMutex run_lock; /* one forward at a time per handle */
+};
+
+G_DEFINE_FINAL_TYPE (AttentionModel, attention_model, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (attention - model - error - quark, attention_model_error)
+
+static void
+attention_model_finalize (GObject *object)
+{
+  AttentionModel *self = ATTENTION_MODEL (object);
+
+  g_free (self->path);
+  g_clear_pointer (&self->shim, attn_shim_free);
+  g_clear_pointer (&self->info, attention_model_info_free);
+  g_clear_pointer (&self->tokenizer, bert_tokenizer_unref);
+  g_mutex_clear (&self->run_lock);
+
+  G_OBJECT_CLASS (attention_model_parent_class)->finalize (object);
+}
+
+static void
+attention_model_class_init (AttentionModelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = attention_model_finalize;
+}
+
+static void
+attention_model_init (AttentionModel *self)
+{
+  g_mutex_init (&self->run_lock);
+}
+
+char *
+attention_model_default_path (void)
+{
+  const char *env = g_getenv ("ATTENTION_MODEL");
+  g_autofree char *installed = NULL;
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  installed = g_build_filename (PKGDATADIR, "models", "demo-bert.pt", NULL);
+  if (g_file_test (installed, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&installed);
+  return g_build_filename (SOURCE_ROOT, "data", "models", "demo-bert.pt", NULL);
+}
+
+/* The bundle's parts must agree with each other and with the weights. */
+static gboolean
+check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
+{
+  const AttentionModelInfo *info = self->info;
+  guint n_vocab = bert_vocab_get_size (vocab);
+  struct
+  {
+    const char *token;
+    gint64 id;
+  } specials[] = {
+    { "[PAD]", info->pad_id }, { "[UNK]", info->unk_id },   { "[CLS]", info->cls_id },
+    { "[SEP]", info->sep_id }, { "[MASK]", info->mask_id },
+  };
+
+  if ((guint)self->dims.vocab_size != info->vocab_size)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("The vocabulary size does not match the embeddings: config.json says %u "
+                      "tokens, the model's output has %d."),
+                   info->vocab_size, self->dims.vocab_size);
+      return FALSE;
+    }
+  if (n_vocab != info->vocab_size)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("The vocabulary size does not match the embeddings: vocab.txt has %u "
+                      "tokens, the model has %u."),
+                   n_vocab, info->vocab_size);
+      return FALSE;
+    }
+  if ((guint)self->dims.n_layers != info->n_layers || (guint)self->dims.n_heads != info->n_heads)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json says %u layers × %u heads, the model returns %d × %d."),
+                   info->n_layers, info->n_heads, self->dims.n_layers, self->dims.n_heads);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
+    if (bert_vocab_lookup (vocab, specials[i].token) != specials[i].id)
+      {
+        g_set_error (
+            error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+            _ ("config.json gives %s the id %" G_GINT64_FORMAT ", which does not match vocab.txt."),
+            specials[i].token, specials[i].id);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+AttentionModel *
+attention_model_new_from_file (const char *path, GError **error)
+{
+  g_autoptr (AttentionModel) self = NULL;
+  g_autoptr (BertVocab) vocab = NULL;
+  g_autoptr (GError) local_error = NULL;
+  char *shim_error = NULL;
+  const char *data;
+  size_t len;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (ATTENTION_TYPE_MODEL, NULL);
+  self->path = g_strdup (path);
+  self->shim = attn_shim_load (path, &shim_error);
+  if (self->shim == NULL)
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD,
+                           shim_error != NULL ? shim_error : _ ("The model could not be loaded."));
+      attn_shim_free_string (shim_error);
+      return NULL;
+    }
+  self->dims = attn_shim_get_dims (self->shim);
+
+  data = attn_shim_get_extra_file (self->shim, "config.json", &len);
+  self->info = attention_model_info_new_from_json (data, len, error);
+  if (self->info == NULL)
+    return NULL;
+
+  data = attn_shim_get_extra_file (self->shim, "vocab.txt", &len);
+  vocab = bert_vocab_new_from_data (data, len, &local_error);
+  if (vocab == NULL)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("The bundle's vocab.txt is not usable: %s"), local_error->message);
+      return NULL;
+    }
+  if (!check_consistency (self, vocab, error))
+    return NULL;
+
+  self->tokenizer = bert_tokenizer_new (vocab, self->info->lowercase);
+  return g_steal_pointer (&self);
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AttentionModel *model;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  model = attention_model_new_from_file (task_data, &error);
+  if (model == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, model, g_object_unref);
+}
+
+void
+attention_model_new_from_file_async (const char *path,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, attention_model_new_from_file_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+AttentionModel *
+attention_model_new_from_file_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+attention_model_get_path (AttentionModel *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  return self->path;
+}
+
+const AttentionModelInfo *
+attention_model_get_info (AttentionModel *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  return self->info;
+}
+
+BertTokenizer *
+attention_model_get_tokenizer (AttentionModel *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  return self->tokenizer;
+}
+
+typedef struct
+{
+  guint id;
+  double logit;
+} Scored;
+
+/* "a ranks below b": lower logit, or equal logit and higher id. */
+static inline gboolean
+ranks_below (const Scored *a, const Scored *b)
+{
+  return a->logit < b->logit || (a->logit == b->logit && a->id > b->id);
+}
+
+static void
+sift_down (Scored *heap, guint n, guint i)
+{
+  for (;;)
+    {
+      guint l = 2 * i + 1, r = l + 1, m = i;
+
+      if (l < n && ranks_below (&heap[l], &heap[m]))
+        m = l;
+      if (r < n && ranks_below (&heap[r], &heap[m]))
+        m = r;
+      if (m == i)
+        return;
+      Scored t = heap[i];
+      heap[i] = heap[m];
+      heap[m] = t;
+      i = m;
+    }
+}
+
+static int
+compare_best_first (const void *pa, const void *pb)
+{
+  const Scored *a = pa, *b = pb;
+
+  if (ranks_below (a, b))
+    return 1;
+  if (ranks_below (b, a))
+    return -1;
+  return 0;
+}
+
+/* Softmax over the whole vocabulary and the k best, best first. A min-heap of
+ * the k best so far keeps this O(V log k). */
+static void
+add_prediction (
+    AttentionModel *self, AttentionResult *result, guint position, const float *logits, guint top_k)
+{
+  guint v = (guint)self->dims.vocab_size;
+  guint k = MIN (top_k, v);
+  BertVocab *vocab = bert_tokenizer_get_vocab (self->tokenizer);
+  g_autofree Scored *heap = g_new (Scored, k);
+  g_autofree AttentionCandidate *candidates = g_new0 (AttentionCandidate, k);
+  double max = -INFINITY, sum = 0;
+  guint n = 0;
+
+  for (guint i = 0; i < v; i++)
+    max = MAX (max, (double)logits[i]);
+  for (guint i = 0; i < v; i++)
+    sum += exp ((double)logits[i] - max);
+
+  for (guint i = 0; i < v; i++)
+    {
+      Scored s = { i, logits[i] };
+
+      if (n < k)
+        {
+          /* Sift up. */
+          guint j = n++;
+          heap[j] = s;
+          while (j > 0 && ranks_below (&heap[j], &heap[(j - 1) / 2]))
+            {
+              Scored t = heap[j];
+              heap[j] = heap[(j - 1) / 2];
+              heap[(j - 1) / 2] = t;
+              j = (j - 1) / 2;
+            }
+        }
+      else if (ranks_below (&heap[0], &s))
+        {
+          heap[0] = s;
+          sift_down (heap, n, 0);
+        }
+    }
+  qsort (heap, n, sizeof (Scored), compare_best_first);
+
+  for (guint i = 0; i < n; i++)
+    {
+      candidates[i].token = (char *)bert_vocab_get_token (vocab, heap[i].id);
+      candidates[i].id = heap[i].id;
+      candidates[i].probability = exp (heap[i].logit - max) / sum;
+    }
+  attention_result_add_prediction (result, position, candidates, n);
+}
+
+AttentionResult *
+attention_model_run (
+    AttentionModel *self, const char *text, guint top_k, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (BertEncoding) encoding = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree float *attentions = NULL;
+  g_autofree float *logits = NULL;
+  g_autoptr (AttentionResult) result = NULL;
+  char *shim_error = NULL;
+  guint n, n_layers, n_heads;
+  int status;
+
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  encoding = bert_tokenizer_encode (self->tokenizer, text, -1, &local_error);
+  if (encoding == NULL)
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_INPUT,
+                           local_error->message);
+      return NULL;
+    }
+  n = encoding->n_tokens;
+  if (n > self->info->max_positions)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+                   _ ("The text has %u tokens; this model reads at most %u."), n,
+                   self->info->max_positions);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    if (encoding->ids[i] == self->info->mask_id)
+      {
+        gint64 p = i;
+        g_array_append_val (positions, p);
+      }
+
+  n_layers = self->dims.n_layers;
+  n_heads = self->dims.n_heads;
+  attentions = g_try_new (float, (gsize)n_layers *n_heads *n *n);
+  if (positions->len > 0)
+    logits = g_try_new (float, (gsize)positions->len * self->dims.vocab_size);
+  if (attentions == NULL || (positions->len > 0 && logits == NULL))
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_RUN,
+                           _ ("Not enough memory to run the model on this text."));
+      return NULL;
+    }
+
+  g_mutex_lock (&self->run_lock);
+  /* A run queued behind another may have been cancelled meanwhile. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      g_mutex_unlock (&self->run_lock);
+      return NULL;
+    }
+  status = attn_shim_run (self->shim, encoding->ids, n, (const int64_t *)positions->data,
+                          positions->len, logits, attentions, &shim_error);
+  g_mutex_unlock (&self->run_lock);
+
+  if (status != 0)
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_RUN,
+                           shim_error != NULL ? shim_error : _ ("The model failed."));
+      attn_shim_free_string (shim_error);
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  result = attention_result_new (text, g_steal_pointer (&encoding), n_layers, n_heads,
+                                 g_steal_pointer (&attentions));
+  if (top_k > 0)
+    for (guint i = 0; i < positions->len; i++)
+      add_prediction (self, result, (guint)g_array_index (positions, gint64, i),
+                      logits + (gsize)i * self->dims.vocab_size, top_k);
+  return g_steal_pointer (&result);
+}
+
+typedef struct
+{
+  char *text;
+  guint top_k;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_free (data->text);
+  g_free (data);
+}
+
+static void
+run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  RunData *data = task_data;
+  GError *error = NULL;
+  AttentionResult *result;
+
+  result = attention_model_run (source, data->text, data->top_k, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, g_object_unref);
+}
+
+void
+attention_model_run_async (AttentionModel *self,
+                           const char *text,
+                           guint top_k,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  RunData *data;
+
+  g_return_if_fail (ATTENTION_IS_MODEL (self));
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, attention_model_run_async);
+  data = g_new0 (RunData, 1);
+  data->text = g_strdup (text);
+  data->top_k = top_k;
+  g_task_set_task_data (task, data, (GDestroyNotify)run_data_free);
+  g_task_run_in_thread (task, run_thread);
+}
+
+AttentionResult *
+attention_model_run_finish (AttentionModel *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+attention_model_get_config_json (AttentionModel *self, gsize *len)
+{
+  size_t n = 0;
+  const char *data;
+
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  data = attn_shim_get_extra_file (self->shim, "config.json", &n);
+  if (len != NULL)
+    *len = n;
+  return data;
+}

@@ -40,6 +40,8 @@ AttentionModel *attention_model_new_from_file_finish (GAsyncResult *result, GErr
 const char *attention_model_get_path (AttentionModel *self);
 const AttentionModelInfo *attention_model_get_info (AttentionModel *self);
 BertTokenizer *attention_model_get_tokenizer (AttentionModel *self);
+/* The bundle's config.json as stored (not NUL-terminated: use len). */
+const char *attention_model_get_config_json (AttentionModel *self, gsize *len);
 
 /* Tokenizes and runs text; top_k candidates for every [MASK] (none → no
  * predictions, not an error). */

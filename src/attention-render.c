@@ -8,6 +8,8 @@
 
 /* Room between a label and the grid, as a fraction of the font size. */
 #define LABEL_PAD 0.3
+/* Smallest label size worth drawing, in device pixels. */
+#define MIN_LABEL_PIXELS 6.0
 /* Outline colour for hovered rows and columns (GNOME blue 3), outside the
  * grayscale so it cannot be mistaken for a weight. */
 static const double highlight_rgb[3] = { 0.208, 0.518, 0.894 };
@@ -73,11 +75,110 @@ attention_render_grey (float score)
     return 0;
   if (score >= 1.0f)
     return 255;
-  return (guint8)lrint (255.0 * score);
+  /* round() in Python is half-to-even, but 255 × a float in (0, 1) is exact
+   * in double and only 0.5 lands on a half (127.5 → 128 either way), so
+   * adding ½ and truncating gives the same grey without a libm call per cell
+   * (a 512-token matrix has 262,144). test-render checks this against lrint. */
+  return (guint8)(255.0 * score + 0.5);
 }
 
-/* Draws text, shortened with an ellipsis to fit max_width, and returns its
- * advance. Labels are short; a linear trim is cheap enough. */
+/* Rows [row0, row1) and columns [col0, col1) that meet the clip: a view
+ * scrolled over a long sentence shows a few dozen of several hundred. */
+typedef struct
+{
+  guint row0, row1, col0, col1;
+  gboolean row_labels, col_labels;
+} Visible;
+
+static guint
+band_index (double pos, const AttentionRenderStyle *style, guint n)
+{
+  double k = floor ((pos - style->margin) / style->cell);
+
+  if (!(k > 0))
+    return 0;
+  return k >= n ? n : (guint)k;
+}
+
+static void
+visible_range (cairo_t *cr, const AttentionRenderStyle *style, guint n, Visible *v)
+{
+  double x1, y1, x2, y2;
+
+  cairo_clip_extents (cr, &x1, &y1, &x2, &y2);
+  v->col0 = band_index (x1, style, n);
+  v->col1 = MIN (n, band_index (x2, style, n) + 1);
+  v->row0 = band_index (y1, style, n);
+  v->row1 = MIN (n, band_index (y2, style, n) + 1);
+  v->row_labels = x1 < style->margin && v->row0 < v->row1;
+  v->col_labels = y1 < style->margin && v->col0 < v->col1;
+}
+
+/* A label as glyphs: converted once, drawn as its row and its column. */
+typedef struct
+{
+  cairo_glyph_t *glyphs; /* cairo_glyph_free */
+  int n_glyphs;
+  double advance;
+} Label;
+
+/* The glyphs of text from the origin, cut and ended with an ellipsis when
+ * wider than max_width. Cairo's toy font API maps each character to one
+ * glyph, so a glyph's x is the width of the text before it. */
+static void
+label_fit (cairo_scaled_font_t *font,
+           const char *text,
+           double max_width,
+           const Label *ellipsis,
+           Label *label)
+{
+  cairo_text_extents_t ext;
+  cairo_glyph_t *cut;
+  int keep;
+
+  *label = (Label){ NULL, 0, 0 };
+  if (cairo_scaled_font_text_to_glyphs (font, 0, 0, text, -1, &label->glyphs, &label->n_glyphs,
+                                        NULL, NULL, NULL) != CAIRO_STATUS_SUCCESS)
+    {
+      *label = (Label){ NULL, 0, 0 };
+      return;
+    }
+  cairo_scaled_font_glyph_extents (font, label->glyphs, label->n_glyphs, &ext);
+  label->advance = ext.x_advance;
+  if (ext.x_advance <= max_width || label->n_glyphs == 0)
+    return;
+
+  /* The longest start that leaves room for the ellipsis. */
+  for (keep = label->n_glyphs - 1; keep > 0; keep--)
+    if (label->glyphs[keep].x + ellipsis->advance <= max_width)
+      break;
+  cut = cairo_glyph_allocate (keep + ellipsis->n_glyphs);
+  if (cut == NULL)
+    return;
+  memcpy (cut, label->glyphs, sizeof *cut * keep);
+  for (int g = 0; g < ellipsis->n_glyphs; g++)
+    {
+      cut[keep + g] = ellipsis->glyphs[g];
+      cut[keep + g].x += label->glyphs[keep].x;
+    }
+  label->advance = label->glyphs[keep].x + ellipsis->advance;
+  cairo_glyph_free (label->glyphs);
+  label->glyphs = cut;
+  label->n_glyphs = keep + ellipsis->n_glyphs;
+}
+
+/* Glyphs are placed from the origin: draws them from (x, y). */
+static void
+label_show (cairo_t *cr, const Label *label, double x, double y)
+{
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_show_glyphs (cr, label->glyphs, label->n_glyphs);
+  cairo_restore (cr);
+}
+
+/* Draws text at the current point, shortened with an ellipsis to fit
+ * max_width (the caption; labels go through label_fit). */
 static void
 show_fitted_text (cairo_t *cr, const char *text, double max_width, gboolean align_end)
 {
@@ -112,17 +213,62 @@ show_fitted_text (cairo_t *cr, const char *text, double max_width, gboolean alig
   cairo_show_text (cr, buf);
 }
 
+/* One rectangle per run of equal colour in a row: exact in any viewer, and
+ * runs keep [CLS]/[SEP]-heavy rows small. */
 static void
-draw_cells (cairo_t *cr, const AttentionRenderStyle *style, const float *matrix, guint n)
+draw_vector_cells (cairo_t *cr, const AttentionRenderStyle *style, const float *matrix, guint n)
+{
+  float vmax = 1;
+
+  if (style->scale == ATTENTION_SCALE_CONTRAST)
+    vmax = attention_colormap_max (matrix, (gsize)n * n);
+  cairo_save (cr);
+  cairo_translate (cr, style->margin, style->margin);
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  for (guint i = 0; i < n; i++)
+    {
+      const float *scores = matrix + (gsize)i * n;
+      guint j = 0;
+
+      while (j < n)
+        {
+          guint32 pixel = attention_colormap_pixel (style->colormap, style->scale, scores[j], vmax);
+          guint end = j + 1;
+
+          while (end < n && attention_colormap_pixel (style->colormap, style->scale, scores[end],
+                                                      vmax) == pixel)
+            end++;
+          cairo_set_source_rgb (cr, ((pixel >> 16) & 0xff) / 255.0, ((pixel >> 8) & 0xff) / 255.0,
+                                (pixel & 0xff) / 255.0);
+          cairo_rectangle (cr, style->cell * j, style->cell * i, style->cell * (end - j),
+                           style->cell);
+          cairo_fill (cr);
+          j = end;
+        }
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_cells (
+    cairo_t *cr, const AttentionRenderStyle *style, const float *matrix, guint n, const Visible *v)
 {
   cairo_surface_t *cells;
   cairo_pattern_t *pattern;
   unsigned char *data;
+  guint rows = v->row1 - v->row0, cols = v->col1 - v->col0;
+  gboolean grey =
+      style->colormap == ATTENTION_COLORMAP_GRAY && style->scale == ATTENTION_SCALE_LINEAR;
+  float vmax = 1;
   int stride;
 
-  /* One pixel per cell, scaled up without filtering: exact greys, no seams
-   * between cells, and 512 tokens cost one image instead of 262,144 rectangles. */
-  cells = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)n, (int)n);
+  if (rows == 0 || cols == 0)
+    return;
+
+  /* One pixel per visible cell, scaled up without filtering: exact greys, no
+   * seams between cells, and 512 tokens cost one image instead of 262,144
+   * rectangles. */
+  cells = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)cols, (int)rows);
   if (cairo_surface_status (cells) != CAIRO_STATUS_SUCCESS)
     {
       cairo_surface_destroy (cells);
@@ -131,28 +277,33 @@ draw_cells (cairo_t *cr, const AttentionRenderStyle *style, const float *matrix,
   cairo_surface_flush (cells);
   data = cairo_image_surface_get_data (cells);
   stride = cairo_image_surface_get_stride (cells);
-  for (guint i = 0; i < n; i++)
+  /* The contrast scale stretches by the whole matrix, seen or not, so
+   * scrolling does not change the colours. */
+  if (style->scale == ATTENTION_SCALE_CONTRAST)
+    vmax = attention_colormap_max (matrix, (gsize)n * n);
+  for (guint i = 0; i < rows; i++)
     {
       guint32 *row = (guint32 *)(gpointer)(data + (gsize)i * stride);
-      const float *scores = matrix + (gsize)i * n;
+      const float *scores = matrix + (gsize)(v->row0 + i) * n + v->col0;
 
-      for (guint j = 0; j < n; j++)
-        {
-          guint32 g = attention_render_grey (scores[j]);
-
-          row[j] = 0xff000000u | (g << 16) | (g << 8) | g;
-        }
+      /* The original look, inlined: the general path costs a call per cell. */
+      if (grey)
+        for (guint j = 0; j < cols; j++)
+          row[j] = 0xff000000u | attention_render_grey (scores[j]) * 0x010101u;
+      else
+        for (guint j = 0; j < cols; j++)
+          row[j] = attention_colormap_pixel (style->colormap, style->scale, scores[j], vmax);
     }
   cairo_surface_mark_dirty (cells);
 
   cairo_save (cr);
   cairo_translate (cr, style->margin, style->margin);
   cairo_scale (cr, style->cell, style->cell);
-  cairo_set_source_surface (cr, cells, 0, 0);
+  cairo_set_source_surface (cr, cells, v->col0, v->row0);
   pattern = cairo_get_source (cr);
   cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
-  cairo_rectangle (cr, 0, 0, n, n);
+  cairo_rectangle (cr, v->col0, v->row0, cols, rows);
   cairo_fill (cr);
   cairo_restore (cr);
 
@@ -160,14 +311,27 @@ draw_cells (cairo_t *cr, const AttentionRenderStyle *style, const float *matrix,
 }
 
 static void
-draw_labels (cairo_t *cr, const AttentionRenderStyle *style, guint n, const char *const *labels)
+draw_labels (cairo_t *cr,
+             const AttentionRenderStyle *style,
+             guint n,
+             const char *const *labels,
+             const Visible *v)
 {
   cairo_font_extents_t fext;
+  cairo_scaled_font_t *font;
+  Label ellipsis;
   double pad = style->font_size * LABEL_PAD;
   double room = style->margin - 2 * pad;
   double baseline_shift;
+  double dx = 0, dy = style->font_size;
+  guint step, spill, first, end, row0, row1, col0, col1;
 
-  if (labels == NULL || room <= 0 || style->font_size <= 0)
+  if (labels == NULL || room <= 0 || style->font_size <= 0 || !(v->row_labels || v->col_labels))
+    return;
+  /* Text a few pixels tall on screen is a grey smudge, not a label: a whole
+   * diagram of a long sentence shrunk into a thumbnail shows just cells. */
+  cairo_user_to_device_distance (cr, &dx, &dy);
+  if (hypot (dx, dy) < MIN_LABEL_PIXELS)
     return;
 
   cairo_save (cr);
@@ -175,27 +339,54 @@ draw_labels (cairo_t *cr, const AttentionRenderStyle *style, guint n, const char
                           CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, style->font_size);
   cairo_font_extents (cr, &fext);
+  font = cairo_get_scaled_font (cr);
   /* Centres the text's ascent/descent band on the row or column. */
   baseline_shift = (fext.ascent - fext.descent) / 2;
+  /* Labels taller than their cell would pile into an unreadable smear (a
+   * long sentence scaled down): then only every step-th one is drawn. */
+  step = (guint)MAX (1.0, ceil ((fext.ascent + fext.descent) / style->cell - 1e-6));
   cairo_set_source_rgb (cr, style->fg[0], style->fg[1], style->fg[2]);
+  label_fit (font, "…", G_MAXDOUBLE, NULL, &ellipsis);
 
-  for (guint i = 0; i < n && labels[i] != NULL; i++)
+  /* Text taller than its cell reaches into the neighbouring ones: labels of
+   * rows and columns just outside the clip can still show inside it. */
+  spill = (guint)ceil ((fext.ascent + fext.descent) / 2 / style->cell);
+  row0 = v->row0 - MIN (v->row0, spill);
+  row1 = MIN (n, v->row1 + spill);
+  col0 = v->col0 - MIN (v->col0, spill);
+  col1 = MIN (n, v->col1 + spill);
+
+  first = MIN (v->row_labels ? row0 : n, v->col_labels ? col0 : n);
+  end = MAX (v->row_labels ? row1 : 0, v->col_labels ? col1 : 0);
+  first -= first % step;
+  for (guint i = first; i < end && labels[i] != NULL; i += step)
     {
       double centre = style->margin + style->cell * (i + 0.5);
+      gboolean row = v->row_labels && i >= row0 && i < row1;
+      gboolean col = v->col_labels && i >= col0 && i < col1;
+      Label label;
+
+      if (!row && !col)
+        continue;
+      label_fit (font, labels[i], room, &ellipsis, &label);
 
       /* Rows: right-aligned against the grid. */
-      cairo_move_to (cr, style->margin - pad, centre + baseline_shift);
-      show_fitted_text (cr, labels[i], room, TRUE);
+      if (row)
+        label_show (cr, &label, style->margin - pad - label.advance, centre + baseline_shift);
 
       /* Columns: rotated a quarter turn, reading upwards from the grid, as
        * the original's rotate(90) of the label image. */
-      cairo_save (cr);
-      cairo_translate (cr, centre, style->margin - pad);
-      cairo_rotate (cr, -G_PI / 2);
-      cairo_move_to (cr, 0, baseline_shift);
-      show_fitted_text (cr, labels[i], room, FALSE);
-      cairo_restore (cr);
+      if (col)
+        {
+          cairo_save (cr);
+          cairo_translate (cr, centre, style->margin - pad);
+          cairo_rotate (cr, -G_PI / 2);
+          label_show (cr, &label, 0, baseline_shift);
+          cairo_restore (cr);
+        }
+      cairo_glyph_free (label.glyphs);
     }
+  cairo_glyph_free (ellipsis.glyphs);
   cairo_restore (cr);
 }
 
@@ -277,8 +468,14 @@ attention_render_matrix (cairo_t *cr,
     }
   if (n > 0)
     {
-      draw_cells (cr, style, matrix, n);
-      draw_labels (cr, style, n, labels);
+      Visible visible;
+
+      visible_range (cr, style, n, &visible);
+      if (style->vector_cells)
+        draw_vector_cells (cr, style, matrix, n);
+      else
+        draw_cells (cr, style, matrix, n, &visible);
+      draw_labels (cr, style, n, labels, &visible);
       draw_highlight (cr, style, n);
     }
   draw_caption (cr, style, n);

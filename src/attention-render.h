@@ -6,20 +6,29 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "attention-colormap.h"
+
 G_BEGIN_DECLS
 
-typedef struct {
-  double cell;        /* cell edge in user units (40 in the original) */
-  double margin;      /* room for labels left and top (200 in the original) */
-  double font_size;   /* label size (28 px in the original) */
+typedef struct
+{
+  double cell;      /* cell edge in user units (40 in the original) */
+  double margin;    /* room for labels left and top (200 in the original) */
+  double font_size; /* label size (28 px in the original) */
   const char *font_family;
-  double fg[3];       /* label colour, RGB 0..1 (white) */
-  double bg[3];       /* background (black) */
+  double fg[3]; /* label colour, RGB 0..1 (white) */
+  double bg[3]; /* background (black) */
   gboolean draw_background;
-  int highlight_row;  /* -1 for none: a thin outline around a query row */
-  int highlight_col;  /* -1 for none: a thin outline around a key column */
+  int highlight_row;   /* -1 for none: a thin outline around a query row */
+  int highlight_col;   /* -1 for none: a thin outline around a key column */
   const char *caption; /* optional line(s) under the matrix; NULL for none */
   double caption_size;
+  /* Analysis views: zero (grayscale, linear) is the original look. */
+  AttentionColormap colormap;
+  AttentionScale scale;
+  /* Cells as filled rectangles instead of one scaled image: for SVG and PDF,
+   * where viewers would otherwise smooth the image into a blur. */
+  gboolean vector_cells;
 } AttentionRenderStyle;
 
 /* The original exercise's look: 40 px cells, 200 px margin, 28 px labels, white

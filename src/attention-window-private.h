@@ -46,6 +46,7 @@ struct _AttentionWindow
   gpointer export_job;      /* identifies the running export for its progress */
   gboolean run_when_loaded; /* Enter pressed while the model was loading */
   gboolean restore_view;    /* layer/head from settings not applied yet */
+  gboolean started;         /* settings read and first model load begun */
   char *last_message;
 };
 

@@ -499,7 +499,8 @@ export_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
         ngettext ("Exported %u diagram to “%s”", "Exported %u diagrams to “%s”", job->n_written),
         job->n_written, display_dir);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    message = g_strdup_printf (_ ("Export cancelled: %s"), error->message);
+    /* The exporter's own message says how many files were written. */
+    message = g_strdup (error->message);
   else
     message = g_strdup_printf (_ ("Export failed: %s"), error->message);
 
@@ -566,6 +567,8 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
   task = g_task_new (self, self->export_cancellable, export_done_cb, NULL);
   g_task_set_source_tag (task, attention_window_export_to);
   g_task_set_task_data (task, job, export_job_release);
+  /* Keep the exporter's error on cancel, not GTask's generic one. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, export_thread);
 }
 
@@ -652,14 +655,17 @@ initial_model_path (AttentionWindow *self)
   return attention_model_default_path ();
 }
 
+/* "application" is not a construct property: it is set after constructed(),
+ * so settings and the first model load wait for it. */
 static void
-attention_window_constructed (GObject *object)
+application_set_cb (AttentionWindow *self, GParamSpec *pspec, gpointer user_data)
 {
-  AttentionWindow *self = ATTENTION_WINDOW (object);
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autofree char *path = NULL;
 
-  G_OBJECT_CLASS (attention_window_parent_class)->constructed (object);
+  if (app == NULL || self->started)
+    return;
+  self->started = TRUE;
 
   if (ATTENTION_IS_APPLICATION (app))
     {
@@ -748,7 +754,6 @@ attention_window_class_init (AttentionWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = attention_window_constructed;
   object_class->dispose = attention_window_dispose;
   object_class->finalize = attention_window_finalize;
   window_class->close_request = attention_window_close_request;
@@ -815,6 +820,8 @@ attention_window_init (AttentionWindow *self)
                     self->head_value);
   update_value_label (self->layer_adjustment, self->layer_value);
   update_value_label (self->head_adjustment, self->head_value);
+
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

@@ -10,6 +10,16 @@ trap 'rm -rf "$tmp"' EXIT
 
 msgfmt --check --check-format -o "$tmp/es.mo" po/es.po
 
+# Every source that marks strings for translation must be in POTFILES.
+missing=0
+for f in $(grep -l -E '(^|[^A-Za-z0-9_])N?_ ?\("' src/*.c shim/*.cpp 2>/dev/null); do
+  if ! grep -qx "$f" po/POTFILES; then
+    echo "$f has translatable strings but is not in po/POTFILES"
+    missing=1
+  fi
+done
+[ "$missing" -eq 0 ] || exit 1
+
 xgettext --from-code=UTF-8 --add-comments \
   --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
   --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 \

@@ -1,6 +1,7 @@
 /* test-render.c: pixels of the attention diagram */
 
 #include <math.h>
+#include <string.h>
 
 #include "attention-render.h"
 
@@ -192,6 +193,216 @@ test_scaled (void)
   cairo_surface_destroy (s);
 }
 
+static void
+test_grey_rounding (void)
+{
+  /* The renderer rounds by adding ½; the original (Python's round of 255 ×
+   * score) rounds half to even. Same result for every float in (0, 1): check
+   * a spread of bit patterns across the whole range, all exponents. */
+  guint32 lo, hi;
+  float f;
+
+  f = 1e-30f;
+  memcpy (&lo, &f, sizeof lo);
+  f = 1.0f;
+  memcpy (&hi, &f, sizeof hi);
+  for (guint32 bits = lo; bits < hi; bits += 997)
+    {
+      float score;
+
+      memcpy (&score, &bits, sizeof score);
+      g_assert_cmpuint (attention_render_grey (score), ==, (guint)lrint (255.0 * score));
+    }
+  /* The one exact half, 127.5, and its neighbours. */
+  g_assert_cmpuint (attention_render_grey (0.5f), ==, 128);
+  g_assert_cmpuint (attention_render_grey (nextafterf (0.5f, 0)), ==, 127);
+  g_assert_cmpuint (attention_render_grey (nextafterf (1.0f, 0)), ==, 255);
+  g_assert_cmpuint (attention_render_grey (1.0f / 510), ==, 1);
+}
+
+/* Draws into a surface the size of the whole diagram, with an optional clip
+ * rectangle, on a grey backdrop that shows what was not drawn. */
+static cairo_surface_t *
+draw_clipped (const AttentionRenderStyle *style,
+              const float *m,
+              guint n,
+              const char *const *labels,
+              const double *clip)
+{
+  double w, h;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  attention_render_get_size (style, n, &w, &h);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)w, (int)h);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  cairo_paint (cr);
+  if (clip)
+    {
+      cairo_rectangle (cr, clip[0], clip[1], clip[2], clip[3]);
+      cairo_clip (cr);
+    }
+  attention_render_matrix (cr, style, m, n, labels);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static void
+test_clip_matches_full_drawing (void)
+{
+  /* A view scrolled into a long sentence: only what meets the clip is
+   * drawn, and that part must be the same pixels as the full diagram,
+   * including rows, columns and labels cut by the clip's edges. */
+  static const char *words[] = { "the", "capital", "of", "france", "is", "[MASK]", "." };
+  const guint n = 30;
+  const double clips[][4] = {
+    { 0, 0, 200, 200 },       /* the corner: labels only */
+    { 77, 213, 300, 250 },    /* row labels and cells, cut mid-row */
+    { 251, 31, 333, 400 },    /* column labels and cells, cut mid-column */
+    { 900, 900, 150, 150 },   /* deep inside the grid */
+    { 1350, 1350, 200, 200 }, /* past the grid */
+  };
+  g_autofree float *m = g_new (float, n *n);
+  g_autofree const char **labels = g_new0 (const char *, n + 1);
+  AttentionRenderStyle style;
+  cairo_surface_t *full;
+
+  for (guint k = 0; k < n * n; k++)
+    m[k] = (float)((k * 37) % 101) / 100.0f;
+  for (guint i = 0; i < n; i++)
+    labels[i] = words[i % G_N_ELEMENTS (words)];
+  attention_render_style_init_export (&style);
+  style.highlight_row = 7;
+  style.highlight_col = 9;
+  full = draw_clipped (&style, m, n, labels, NULL);
+
+  for (guint c = 0; c < G_N_ELEMENTS (clips); c++)
+    {
+      cairo_surface_t *part = draw_clipped (&style, m, n, labels, clips[c]);
+      int w = cairo_image_surface_get_width (full), h = cairo_image_surface_get_height (full);
+      int x1 = MIN (w, (int)(clips[c][0] + clips[c][2]));
+      int y1 = MIN (h, (int)(clips[c][1] + clips[c][3]));
+
+      for (int y = (int)clips[c][1]; y < y1; y++)
+        for (int x = (int)clips[c][0]; x < x1; x++)
+          if (pixel (part, x, y) != pixel (full, x, y))
+            g_error ("clip %u: pixel (%d, %d) is %06x, full drawing has %06x", c, x, y,
+                     pixel (part, x, y), pixel (full, x, y));
+      cairo_surface_destroy (part);
+    }
+  cairo_surface_destroy (full);
+}
+
+/* Bright pixels in a band of rows [y0, y1) of the left margin. */
+static guint
+bright_rows (cairo_surface_t *s, int margin, int y0, int y1)
+{
+  return bright_pixels (s, 0, y0, margin, y1);
+}
+
+static void
+test_dense_labels_are_thinned (void)
+{
+  /* 40 rows of 4 px with 12 px text: every label drawn would pile into one
+   * smear. Only every step-th is drawn, step = text height / cell, so there
+   * is dark space between the labels drawn. */
+  const guint n = 40;
+  g_autofree float *m = g_new0 (float, n *n);
+  g_autofree const char **labels = g_new0 (const char *, n + 1);
+  AttentionRenderStyle style;
+  cairo_surface_t *s;
+  cairo_font_extents_t fext;
+  cairo_t *cr;
+  guint step;
+  int margin = 60;
+
+  for (guint i = 0; i < n; i++)
+    labels[i] = "X";
+  attention_render_style_init_export (&style);
+  style.cell = 4;
+  style.margin = margin;
+  style.font_size = 12;
+  s = draw_clipped (&style, m, n, labels, NULL);
+
+  cr = cairo_create (s);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 12);
+  cairo_font_extents (cr, &fext);
+  cairo_destroy (cr);
+  step = (guint)ceil ((fext.ascent + fext.descent) / style.cell - 1e-6);
+  g_assert_cmpuint (step, >=, 3);
+
+  /* A label's glyph "X" stands within ±6 px of its row's centre; halfway
+   * between two labels drawn, nothing. */
+  for (guint i = 0; i + step < n; i += step)
+    {
+      int centre = margin + 4 * (int)i + 2;
+      int next = centre + 4 * (int)step;
+      int mid = (centre + next) / 2;
+
+      g_assert_cmpuint (bright_rows (s, margin, centre - 2, centre + 2), >, 0);
+      if (next - centre >= 14)
+        g_assert_cmpuint (bright_rows (s, margin, mid - 1, mid + 1), ==, 0);
+    }
+
+  /* Scrolled: the same labels are drawn, not the first ones in view, and a
+   * label whose row (column) starts a pixel past the clip still shows its
+   * edge in it. */
+  {
+    const double from = margin + 4 * 5 + 1, to = margin + 4 * 6 * step - 1;
+    const double clips[2][4] = { { 0, from, margin + 30, to - from },
+                                 { from, 0, to - from, margin + 30 } };
+
+    for (guint c = 0; c < 2; c++)
+      {
+        cairo_surface_t *part = draw_clipped (&style, m, n, labels, clips[c]);
+
+        for (int y = (int)clips[c][1]; y < (int)(clips[c][1] + clips[c][3]); y++)
+          for (int x = (int)clips[c][0]; x < (int)(clips[c][0] + clips[c][2]); x++)
+            g_assert_cmphex (pixel (part, x, y), ==, pixel (s, x, y));
+        cairo_surface_destroy (part);
+      }
+  }
+  cairo_surface_destroy (s);
+}
+
+static void
+test_tiny_labels_are_skipped (void)
+{
+  /* The export layout shrunk 6× (28 px labels become 4.7 px): no label
+   * smudges in the margins; at 4× (7 px) the labels are there. */
+  const float m[4] = { 1.0f, 0.0f, 0.0f, 1.0f };
+  const char *labels[] = { "attention", "matrix", NULL };
+  AttentionRenderStyle style;
+
+  attention_render_style_init_export (&style);
+  for (int shrink = 4; shrink <= 6; shrink += 2)
+    {
+      cairo_surface_t *s =
+          cairo_image_surface_create (CAIRO_FORMAT_RGB24, 280 / shrink, 280 / shrink);
+      cairo_t *cr = cairo_create (s);
+      guint lit = 0;
+
+      cairo_scale (cr, 1.0 / shrink, 1.0 / shrink);
+      attention_render_matrix (cr, &style, m, 2, labels);
+      cairo_destroy (cr);
+      cairo_surface_flush (s);
+      /* Any light pixel in the left margin, beside the grid. */
+      for (int y = 200 / shrink; y < 280 / shrink; y++)
+        for (int x = 0; x < 200 / shrink - 1; x++)
+          lit += (pixel (s, x, y) & 0xff) > 40;
+      if (shrink == 6)
+        g_assert_cmpuint (lit, ==, 0);
+      else
+        g_assert_cmpuint (lit, >, 0);
+      /* The cells are there either way. */
+      g_assert_cmpuint (grey_of (s, 200 / shrink + 1, 200 / shrink + 1), ==, 255);
+      cairo_surface_destroy (s);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,5 +414,9 @@ main (int argc, char **argv)
   g_test_add_func ("/render/long-label", test_long_label_is_ellipsized);
   g_test_add_func ("/render/highlight", test_highlight);
   g_test_add_func ("/render/scaled", test_scaled);
+  g_test_add_func ("/render/grey-rounding", test_grey_rounding);
+  g_test_add_func ("/render/clip", test_clip_matches_full_drawing);
+  g_test_add_func ("/render/dense-labels", test_dense_labels_are_thinned);
+  g_test_add_func ("/render/tiny-labels", test_tiny_labels_are_skipped);
   return g_test_run ();
 }

@@ -7,11 +7,13 @@
  * xvfb-run and dbus-run-session. Waits iterate the main loop until a state is
  * reached; nothing here depends on timing (meson's timeout guards hangs). */
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
 
 #include "attention-application.h"
+#include "attention-export-private.h"
 #include "attention-export.h"
 #include "attention-window.h"
 
@@ -35,13 +37,16 @@ idle (void)
   return !attention_window_get_busy (window);
 }
 
+/* The view is on screen: laid out, drawn, and the page cross-fade is over. */
 static gboolean
 view_allocated (void)
 {
   AttentionView *view = attention_window_get_view (window);
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK);
 
   return gtk_widget_get_mapped (GTK_WIDGET (view)) &&
-         gtk_widget_get_width (GTK_WIDGET (view)) > 0 && attention_view_get_cell_size (view) > 0;
+         gtk_widget_get_width (GTK_WIDGET (view)) > 0 && attention_view_get_cell_size (view) > 0 &&
+         !gtk_stack_get_transition_running (GTK_STACK (stack));
 }
 
 /* Runs text through the window as a user would: type, then activate. */
@@ -89,6 +94,41 @@ test_run_sentence (void)
   g_assert_true (attention_view_get_result (view) == result);
   g_assert_cmpstr (attention_result_get_token (result, 0), ==, "[CLS]");
   wait_for (view_allocated);
+  {
+    g_autofree char *saved =
+        g_settings_get_string (attention_application_get_settings (app), "last-sentence");
+
+    g_assert_cmpstr (saved, ==, SENTENCE);
+  }
+}
+
+/* Distance between two neighbouring cell centres: the cell edge now. */
+static double
+cell_pitch (void)
+{
+  double x0, x1, y;
+
+  g_assert_true (
+      attention_view_get_cell_center (attention_window_get_view (window), 0, 0, &x0, &y));
+  g_assert_true (
+      attention_view_get_cell_center (attention_window_get_view (window), 0, 1, &x1, &y));
+  return x1 - x0;
+}
+
+static void
+test_zoom (void)
+{
+  double fit = cell_pitch ();
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
+  g_assert_cmpfloat (cell_pitch (), >, fit);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-out", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-out", NULL);
+  g_assert_cmpfloat (cell_pitch (), <, fit);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
+  g_assert_cmpfloat (cell_pitch (), ==, fit);
+  /* Whole pixels keep the grid sharp. */
+  g_assert_cmpfloat (fit, ==, (double)(int)fit);
 }
 
 static void
@@ -199,6 +239,91 @@ test_export_all (void)
   count = g_strdup_printf ("%u", n_layers * n_heads);
   g_assert_nonnull (strstr (attention_window_get_last_message (window), count));
   g_assert_nonnull (strstr (attention_window_get_last_message (window), dir));
+}
+
+/* A full disk part-way: the window says so, with how many files were written. */
+static void
+test_export_disk_full (void)
+{
+  AttentionResult *result = attention_window_get_result (window);
+  guint total = attention_result_get_n_layers (result) * attention_result_get_n_heads (result);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("attention-window-XXXXXX", &error);
+  g_autofree char *written = NULL;
+  g_autofree char *of_total = NULL;
+  g_autoptr (GDir) listing = NULL;
+  const char *message;
+  guint n_files = 0;
+
+  g_assert_no_error (error);
+  attention_export_inject_write_failure (3, ENOSPC);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", dir));
+  wait_for (idle);
+  attention_export_inject_write_failure (-1, 0);
+
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  for (const char *name; (name = g_dir_read_name (listing)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_str_has_suffix (name, ".png"))
+        n_files++;
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+
+  g_assert_cmpuint (n_files, <, total);
+  message = attention_window_get_last_message (window);
+  g_test_message ("%s", message);
+  g_assert_true (g_str_has_prefix (message, "Export failed: "));
+  written = g_strdup_printf ("%u", n_files);
+  of_total = g_strdup_printf ("%u", total);
+  g_assert_nonnull (strstr (message, written));
+  g_assert_nonnull (strstr (message, of_total));
+}
+
+/* Cancel right after starting: the export stops, the window is idle again
+ * and says how many files it wrote. (On a fast machine the workers may
+ * finish every file first; then the success message must be there.) */
+static void
+test_export_cancel (void)
+{
+  AttentionResult *result = attention_window_get_result (window);
+  guint total = attention_result_get_n_layers (result) * attention_result_get_n_heads (result);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("attention-window-XXXXXX", &error);
+  g_autofree char *written = NULL;
+  g_autoptr (GDir) listing = NULL;
+  const char *message;
+  guint n_files = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", dir));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-export", NULL));
+  wait_for (idle);
+
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  for (const char *name; (name = g_dir_read_name (listing)) != NULL; n_files++)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      /* Never a half-written file left behind. */
+      g_assert_true (g_str_has_prefix (name, "Attention_Layer") && g_str_has_suffix (name, ".png"));
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+
+  message = attention_window_get_last_message (window);
+  g_test_message ("%s", message);
+  written = g_strdup_printf ("%u", n_files);
+  if (n_files < total)
+    g_assert_false (g_str_has_prefix (message, "Exported "));
+  g_assert_nonnull (strstr (message, written));
+  /* Usable again. */
+  g_assert_true (
+      g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (window), "export-all")));
 }
 
 static void
@@ -379,6 +504,33 @@ test_screenshot (void)
   g_assert_cmpuint (n_greys, >=, 4);
 }
 
+/* Closing saves the window state and a new window restores it; run last. */
+static void
+test_close_saves_state (void)
+{
+  GSettings *settings = attention_application_get_settings (app);
+
+  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
+  gtk_range_set_value (attention_window_get_head_scale (window), 3);
+  gtk_window_close (GTK_WINDOW (window));
+  window = NULL;
+  g_assert_cmpuint (g_settings_get_uint (settings, "layer"), ==, 2);
+  g_assert_cmpuint (g_settings_get_uint (settings, "head"), ==, 3);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), >, 0);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* A new window restores the sentence, runs it, and shows layer 2, head 3. */
+  window = attention_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (gtk_editable_get_text (attention_window_get_entry (window)), ==, SENTENCE);
+  while (attention_window_get_result (window) == NULL || attention_window_get_busy (window))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_layer_scale (window)), ==, 2);
+  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 3);
+  g_assert_cmpuint (attention_view_get_layer (attention_window_get_view (window)), ==, 1);
+  g_assert_cmpuint (attention_view_get_head (attention_window_get_view (window)), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -412,17 +564,22 @@ main (int argc, char **argv)
   g_test_add_func ("/window/run-sentence", test_run_sentence);
   g_test_add_func ("/window/sliders", test_sliders);
   g_test_add_func ("/window/hover", test_hover);
+  g_test_add_func ("/window/zoom", test_zoom);
   g_test_add_func ("/window/screenshot", test_screenshot);
   g_test_add_func ("/window/export-all", test_export_all);
+  g_test_add_func ("/window/export-disk-full", test_export_disk_full);
+  g_test_add_func ("/window/export-cancel", test_export_cancel);
   g_test_add_func ("/window/export-missing-folder", test_export_missing_folder);
   g_test_add_func ("/window/no-mask", test_no_mask);
   g_test_add_func ("/window/too-long", test_too_long);
   g_test_add_func ("/window/typing-cancels", test_typing_cancels);
   g_test_add_func ("/window/bad-model-keeps-previous", test_bad_model_keeps_previous);
   g_test_add_func ("/window/predictions-fill", test_predictions_fill);
+  g_test_add_func ("/window/close-saves-state", test_close_saves_state);
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
   return status;

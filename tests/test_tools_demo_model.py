@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """data/models/demo-bert.pt: the bundled demo BERT is what docs/training.md
-says it is (size, shape, own vocabulary, metadata) and knows its headline
-fact. Skipped (exit 77) when the bundle is absent from the checkout."""
+says it is (size, shape, own vocabulary, metadata), predicts a memorized
+phrase, and has the previous/next-token heads docs/analysis.md describes.
+Skipped (exit 77) when the bundle is absent from the checkout."""
 
 import json
 import os
@@ -51,19 +52,38 @@ class DemoModelTest(unittest.TestCase):
         # Not bert-base-uncased's 30,522-token list (which has [unused0] at 1).
         self.assertNotIn("[unused0]", self.wp.ids)
 
-    def test_attention_and_prediction(self):
-        ids = [CLS] + self.wp.encode("The capital of France is") + [MASK] \
-            + self.wp.encode(".") + [SEP]
+    def infer(self, text):
+        ids = [CLS]
+        for i, part in enumerate(text.split("[MASK]")):
+            if i:
+                ids.append(MASK)
+            ids.extend(self.wp.encode(part))
+        ids.append(SEP)
         t = torch.tensor([ids])
         with torch.no_grad():
             logits, att = self.model(t, torch.ones_like(t))
+        return ids, logits, att
+
+    def test_attention_and_prediction(self):
+        ids, logits, att = self.infer(
+            "In the beginning, God created the heavens and the [MASK].")
         c = self.config
         self.assertEqual(tuple(att.shape), (c["num_hidden_layers"], 1,
                                             c["num_attention_heads"], len(ids), len(ids)))
         self.assertTrue(torch.allclose(att.sum(-1), torch.ones(att.shape[:-1]), atol=1e-5))
         top5 = logits[0, ids.index(MASK)].topk(5).indices.tolist()
-        self.assertIn("paris", [self.wp.tokens[i] for i in top5])
+        self.assertIn("earth", [self.wp.tokens[i] for i in top5])
 
+    def test_previous_and_next_token_heads(self):
+        # docs/analysis.md: layer 1 head 1 looks at the previous token, layer 1
+        # head 3 at the next one (1-indexed).
+        ids, _, att = self.infer("Then I picked up a book from the table.")
+        n = len(ids)
+        rows = torch.arange(1, n - 1)
+        prev = att[0, 0, 0, rows, rows - 1].mean().item()
+        nxt = att[0, 0, 2, rows, rows + 1].mean().item()
+        self.assertGreater(prev, 0.5)
+        self.assertGreater(nxt, 0.5)
 
 if __name__ == "__main__":
     if not os.path.exists(BUNDLE):

@@ -1,0 +1,58 @@
+/* attention-colormap.h: how an attention weight becomes a colour. Grayscale is
+ * the original exercise's look and the default; viridis is perceptually
+ * uniform and readable for colour-blind users. Optional scalings bring out
+ * small weights; the legend states which one is in use. Cairo only, no GTK. */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ATTENTION_COLORMAP_GRAY = 0, /* black 0 … white 1, as the original */
+  ATTENTION_COLORMAP_VIRIDIS,
+  ATTENTION_N_COLORMAPS
+} AttentionColormap;
+
+typedef enum
+{
+  ATTENTION_SCALE_LINEAR = 0, /* the weight itself */
+  ATTENTION_SCALE_LOG,        /* log(1 + 99 w) / log(100): 0.01 lands at 0.15 */
+  ATTENTION_SCALE_CONTRAST,   /* w / (largest weight shown): stretched to full range */
+  ATTENTION_N_SCALES
+} AttentionScale;
+
+/* Position 0..1 on the colour map of weight `score`; vmax is the largest
+ * weight shown (used by CONTRAST only). NaN and negatives give 0. */
+double attention_colormap_scale (AttentionScale scale, float score, float vmax);
+/* RGB of position t (0..1) on the map. */
+void attention_colormap_rgb (AttentionColormap map, double t, guint8 rgb[3]);
+/* 0xffRRGGBB for a Cairo RGB24/ARGB32 pixel. GRAY + LINEAR gives exactly the
+ * original grey, attention_render_grey (score). */
+guint32
+attention_colormap_pixel (AttentionColormap map, AttentionScale scale, float score, float vmax);
+/* Largest finite value of count floats (0 if none is positive). */
+float attention_colormap_max (const float *values, gsize count);
+
+/* Translated names for menus and the legend. */
+const char *attention_colormap_get_name (AttentionColormap map);
+const char *attention_scale_get_name (AttentionScale scale);
+/* The line the legend prints under the bar, e.g. "Log scale: log(1 + 99w) / log 100". */
+char *attention_scale_describe (AttentionScale scale, float vmax);
+
+/* Height the legend needs for a given width and font size. */
+double attention_colormap_legend_height (double font_size);
+/* Draws a horizontal colour bar with ticks at weights 0, ½ and 1 (or at
+ * 0.01/0.1/1 for LOG, 0 … vmax for CONTRAST) and the scale line below, at the
+ * current origin, width wide, in text colour fg. */
+void attention_colormap_draw_legend (cairo_t *cr,
+                                     AttentionColormap map,
+                                     AttentionScale scale,
+                                     float vmax,
+                                     double width,
+                                     double font_size,
+                                     const double fg[3]);
+
+G_END_DECLS

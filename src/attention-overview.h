@@ -1,0 +1,42 @@
+/* attention-overview.h: every head of a result at a glance — a grid of
+ * thumbnails, layers as rows and heads as columns — drawn with the shared
+ * grid renderer. Click or Enter selects; arrow keys move the selection. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "attention-colormap.h"
+#include "attention-result.h"
+#include "attention-stats.h"
+
+G_BEGIN_DECLS
+
+#define ATTENTION_TYPE_OVERVIEW (attention_overview_get_type ())
+G_DECLARE_FINAL_TYPE (AttentionOverview, attention_overview, ATTENTION, OVERVIEW, GtkWidget)
+
+GtkWidget *attention_overview_new (void);
+
+void attention_overview_set_result (AttentionOverview *self, AttentionResult *result);
+AttentionResult *attention_overview_get_result (AttentionOverview *self);
+
+/* The selected (outlined) head, 0-indexed; properties "layer" and "head".
+ * Setting them does not emit ::head-selected; user clicks and keys do. */
+void attention_overview_set_selected (AttentionOverview *self, guint layer, guint head);
+guint attention_overview_get_layer (AttentionOverview *self);
+guint attention_overview_get_head (AttentionOverview *self);
+
+void attention_overview_set_colormap (AttentionOverview *self, AttentionColormap colormap);
+
+/* Colour bars and (with sort) row order by a pattern score; -1 for none.
+ * Entropy is shown relative to its maximum, log n. */
+void attention_overview_set_score (AttentionOverview *self, int pattern, gboolean sort);
+int attention_overview_get_score (AttentionOverview *self);
+
+/* The head under widget coordinates (x, y); FALSE if none. */
+gboolean
+attention_overview_pick (AttentionOverview *self, double x, double y, guint *layer, guint *head);
+/* Centre of a head's thumbnail in widget coordinates; FALSE without a result. */
+gboolean attention_overview_get_thumbnail_center (
+    AttentionOverview *self, guint layer, guint head, double *x, double *y);
+
+G_END_DECLS

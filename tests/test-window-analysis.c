@@ -1,0 +1,473 @@
+/* test-window-analysis.c: the analysis views in the real AttentionWindow under
+ * Xvfb: the overview toggle and its sync with the sliders, aggregates computed
+ * off the main thread, hiding [CLS]/[SEP], pinning a token by clicking its
+ * label or by keyboard, the colour map, the strongest-pattern line and the
+ * comparison of two sentences; then a screenshot. Needs
+ * $ATTENTION_TEST_MODEL; nothing depends on timing. */
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "attention-application.h"
+#include "attention-stats.h"
+#include "attention-window-analysis.h"
+#include "attention-window-private.h"
+
+#define SENTENCE "The animal didn't cross the street because it was too [MASK]."
+
+static AttentionApplication *app;
+static AttentionWindow *window;
+
+typedef gboolean (*Condition) (void);
+
+static void
+wait_for (Condition condition)
+{
+  while (!condition ())
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+idle (void)
+{
+  return !attention_window_get_busy (window) && !attention_window_get_aggregate_busy (window);
+}
+
+static gboolean
+view_allocated (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+
+  return gtk_widget_get_mapped (GTK_WIDGET (view)) && attention_view_get_cell_size (view) > 0;
+}
+
+static gboolean
+overview_allocated (void)
+{
+  GtkWidget *overview = GTK_WIDGET (attention_window_get_overview (window));
+
+  return gtk_widget_get_mapped (overview) && gtk_widget_get_width (overview) > 0;
+}
+
+static gboolean
+no_transition (void)
+{
+  return !gtk_stack_get_transition_running (window->stack);
+}
+
+static gboolean
+compare_allocated (void)
+{
+  AttentionView *view = attention_compare_get_view (attention_window_get_compare (window));
+
+  return gtk_widget_get_mapped (GTK_WIDGET (view)) && attention_view_get_cell_size (view) > 0;
+}
+
+static GtkEventController *
+find_controller (GtkWidget *widget, GType type)
+{
+  g_autoptr (GListModel) list = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (list, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+action_state (const char *name)
+{
+  g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window), name);
+
+  return g_variant_get_boolean (state);
+}
+
+static guint frames;
+
+static gboolean
+count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  frames++;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_frames (void)
+{
+  return frames >= 2;
+}
+
+/* The whole window as drawn (client-side shadow included), optionally saved. */
+static GdkTexture *
+render_window (const char *save_to)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr (GskRenderNode) node = NULL;
+  GdkTexture *texture;
+  int width = 0, height = 0;
+  guint tick;
+
+  /* The page cross-fade from "running" must be over, and a frame drawn
+   * since, to show one page: the paintable holds the last drawn frame. */
+  wait_for (no_transition);
+  frames = 0;
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, NULL, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  wait_for (two_frames);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
+  while (node == NULL)
+    {
+      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      width = gdk_paintable_get_intrinsic_width (paintable);
+      height = gdk_paintable_get_intrinsic_height (paintable);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = width > 0 && height > 0 ? gtk_snapshot_to_node (snapshot) : NULL;
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (save_to != NULL)
+    g_assert_true (gdk_texture_save_to_png (texture, save_to));
+  return texture;
+}
+
+static void
+test_run (void)
+{
+  wait_for (idle);
+  gtk_editable_set_text (attention_window_get_entry (window), SENTENCE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  g_assert_nonnull (attention_window_get_result (window));
+  wait_for (view_allocated);
+  /* The strongest pattern of the shown head is named. */
+  g_assert_nonnull (
+      strstr (attention_analysis_bar_get_pattern_text (attention_window_get_analysis_bar (window)),
+              "mostly attends to"));
+}
+
+static void
+test_overview (void)
+{
+  AttentionOverview *overview = attention_window_get_overview (window);
+  AttentionView *view = attention_window_get_view (window);
+  GtkEventController *click;
+  double x, y;
+
+  g_assert_false (action_state ("overview"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
+  g_assert_true (action_state ("overview"));
+  wait_for (overview_allocated);
+  g_assert_true (attention_overview_get_result (overview) == attention_window_get_result (window));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (overview)));
+
+  /* A click on a thumbnail moves the sliders and the view. */
+  click = find_controller (GTK_WIDGET (overview), GTK_TYPE_GESTURE_CLICK);
+  g_assert_true (attention_overview_get_thumbnail_center (overview, 1, 2, &x, &y));
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  g_assert_cmpuint (attention_view_get_layer (view), ==, 1);
+  g_assert_cmpuint (attention_view_get_head (view), ==, 2);
+  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_layer_scale (window)), ==, 2);
+  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 3);
+
+  /* The sliders move the outline. */
+  gtk_range_set_value (attention_window_get_head_scale (window), 1);
+  g_assert_cmpuint (attention_overview_get_head (overview), ==, 0);
+
+  if (g_getenv ("ATTENTION_SCREENSHOT_OVERVIEW") != NULL)
+    {
+      g_autoptr (GdkTexture) shot = NULL;
+
+      attention_analysis_bar_set_score (attention_window_get_analysis_bar (window),
+                                        ATTENTION_PATTERN_PREVIOUS);
+      shot = render_window (g_getenv ("ATTENTION_SCREENSHOT_OVERVIEW"));
+      attention_analysis_bar_set_score (attention_window_get_analysis_bar (window), -1);
+    }
+
+  /* The same action (Ctrl+G) goes back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
+  g_assert_false (action_state ("overview"));
+  wait_for (view_allocated);
+}
+
+static char *
+expected_hover (const float *matrix, guint row, guint col)
+{
+  AttentionResult *result = attention_window_get_result (window);
+  guint n = attention_result_get_n_tokens (result);
+
+  return g_strdup_printf ("%s → %s: %.4f", attention_result_get_token (result, row),
+                          attention_result_get_token (result, col), matrix[row * n + col]);
+}
+
+static void
+test_aggregates (void)
+{
+  AttentionAnalysisBar *bar = attention_window_get_analysis_bar (window);
+  AttentionView *view = attention_window_get_view (window);
+  AttentionResult *result = attention_window_get_result (window);
+  guint layer = attention_view_get_layer (view);
+  const AttentionAggregate aggregates[] = { ATTENTION_AGGREGATE_LAYER_MEAN,
+                                            ATTENTION_AGGREGATE_ALL_MEAN,
+                                            ATTENTION_AGGREGATE_ROLLOUT };
+  double x, y;
+
+  g_assert_true (attention_view_get_cell_center (view, 2, 1, &x, &y));
+  for (guint k = 0; k < G_N_ELEMENTS (aggregates); k++)
+    {
+      g_autofree float *want = attention_stats_compute (result, aggregates[k], layer, 0, FALSE);
+      g_autofree char *text = expected_hover (want, 2, 1);
+
+      attention_analysis_bar_set_aggregate (bar, aggregates[k]);
+      wait_for (idle);
+      g_assert_true (attention_view_hover_at (view, x, y));
+      g_assert_cmpstr (attention_view_get_hover_text (view), ==, text);
+    }
+
+  /* Hiding [CLS]/[SEP]: column 0 ([CLS]) reads 0, the rest is renormalised. */
+  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_HEAD);
+  attention_analysis_bar_set_hide_special (bar, TRUE);
+  wait_for (idle);
+  {
+    g_autofree float *want = attention_stats_compute (result, ATTENTION_AGGREGATE_HEAD, layer,
+                                                      attention_view_get_head (view), TRUE);
+    g_autofree char *text = expected_hover (want, 2, 1);
+    g_autofree char *zero = expected_hover (want, 2, 0);
+
+    g_assert_true (attention_view_hover_at (view, x, y));
+    g_assert_cmpstr (attention_view_get_hover_text (view), ==, text);
+    g_assert_true (attention_view_get_cell_center (view, 2, 0, &x, &y));
+    g_assert_true (attention_view_hover_at (view, x, y));
+    g_assert_cmpstr (attention_view_get_hover_text (view), ==, zero);
+    g_assert_nonnull (strstr (zero, ": 0.0000"));
+  }
+  attention_analysis_bar_set_hide_special (bar, FALSE);
+  wait_for (idle);
+  attention_view_hover_at (view, -1, -1);
+}
+
+static void
+test_pin (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+  GtkEventController *click = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_CLICK);
+  GtkEventController *keys = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_KEY);
+  gboolean handled = FALSE;
+  double x, y;
+
+  g_assert_cmpint (attention_view_get_pinned (view), ==, -1);
+  /* On row 3's label, left of the grid. */
+  g_assert_true (attention_view_get_cell_center (view, 3, 0, &x, &y));
+  x -= attention_view_get_cell_size (view);
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  g_assert_cmpint (attention_view_get_pinned (view), ==, 3);
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  g_assert_cmpint (attention_view_get_pinned (view), ==, -1);
+
+  /* By keyboard: T pins the next token, Escape unpins. */
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_t, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpint (attention_view_get_pinned (view), ==, 0);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_t, 0, 0, &handled);
+  g_assert_cmpint (attention_view_get_pinned (view), ==, 1);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
+  g_assert_cmpint (attention_view_get_pinned (view), ==, -1);
+}
+
+static void
+test_compare (void)
+{
+  AttentionCompare *compare = attention_window_get_compare (window);
+  AttentionView *other = attention_compare_get_view (compare);
+  AttentionResult *result;
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (compare)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (compare)));
+  gtk_editable_set_text (attention_compare_get_entry (compare),
+                         "The animal didn't cross the street because it was too wide.");
+  g_signal_emit_by_name (attention_compare_get_entry (compare), "activate");
+  while (attention_compare_get_busy (compare))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (attention_compare_get_status (compare), ==, "");
+  result = attention_view_get_result (other);
+  g_assert_nonnull (result);
+  g_assert_cmpstr (attention_result_get_token (result, 1), ==, "the");
+
+  /* Same layer/head as the main view, following the sliders. */
+  gtk_range_set_value (attention_window_get_layer_scale (window), 3);
+  gtk_range_set_value (attention_window_get_head_scale (window), 2);
+  g_assert_cmpuint (attention_view_get_layer (other), ==, 2);
+  g_assert_cmpuint (attention_view_get_head (other), ==, 1);
+
+  /* The second sentence follows the aggregate too. */
+  attention_analysis_bar_set_aggregate (attention_window_get_analysis_bar (window),
+                                        ATTENTION_AGGREGATE_LAYER_MEAN);
+  wait_for (idle);
+  {
+    g_autofree float *mean =
+        attention_stats_compute (result, ATTENTION_AGGREGATE_LAYER_MEAN, 2, 0, FALSE);
+    guint n = attention_result_get_n_tokens (result);
+    g_autofree char *want =
+        g_strdup_printf ("%s → %s: %.4f", attention_result_get_token (result, 2),
+                         attention_result_get_token (result, 1), mean[2 * n + 1]);
+    double x, y;
+
+    wait_for (compare_allocated);
+    g_assert_true (attention_view_get_cell_center (other, 2, 1, &x, &y));
+    g_assert_true (attention_view_hover_at (other, x, y));
+    g_assert_cmpstr (attention_view_get_hover_text (other), ==, want);
+    attention_view_hover_at (other, -1, -1);
+  }
+  attention_analysis_bar_set_aggregate (attention_window_get_analysis_bar (window),
+                                        ATTENTION_AGGREGATE_HEAD);
+  wait_for (idle);
+}
+
+static guint
+count_and_remove (const char *dir, const char *suffix)
+{
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_str_has_suffix (name, suffix))
+        n++;
+      g_unlink (path);
+    }
+  return n;
+}
+
+static void
+test_export_formats (void)
+{
+  AttentionResult *result = attention_window_get_result (window);
+  guint heads = attention_result_get_n_layers (result) * attention_result_get_n_heads (result);
+  g_autofree char *dir = g_dir_make_tmp ("attention-window-formats-XXXXXX", NULL);
+  struct
+  {
+    const char *format;
+    const char *suffix;
+    guint files;
+  } cases[] = {
+    { "svg", ".svg", heads },
+    { "pdf", ".pdf", heads + 1 },
+    { "overview-png", "attention-overview.png", 1 },
+    { "npy", ".npy", 1 },
+    { "json", ".json", 1 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
+                                          g_variant_new_string (cases[c].format));
+      g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, cases[c].format);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", dir));
+      wait_for (idle);
+      g_assert_cmpuint (count_and_remove (dir, cases[c].suffix), ==, cases[c].files);
+    }
+  /* Unknown formats are refused; the original set stays the default. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
+                                      g_variant_new_string ("gif"));
+  g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, "json");
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
+                                      g_variant_new_string ("png"));
+  g_rmdir (dir);
+}
+
+/* Viridis on, the tired/wide pair side by side, the [MASK] row pinned: the
+ * README picture. Checks the view's cells are coloured (not grey). */
+static void
+test_screenshot (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+  const char *save_to = g_getenv ("ATTENTION_SCREENSHOT");
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  graphene_rect_t bounds;
+  double origin_x, origin_y, x, y;
+  int width = 0, height = 0, px, py;
+  const guchar *p;
+
+  attention_analysis_bar_set_colormap (attention_window_get_analysis_bar (window),
+                                       ATTENTION_COLORMAP_VIRIDIS);
+  attention_view_set_pinned (view, (int)attention_result_get_prediction_position (
+                                       attention_window_get_result (window), 0));
+  wait_for (view_allocated);
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &origin_x, &origin_y);
+  texture = render_window (save_to);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize)width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize)width * 4);
+
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (view), GTK_WIDGET (window), &bounds));
+  g_assert_true (attention_view_get_cell_center (view, 1, 1, &x, &y));
+  px = (int)(origin_x + bounds.origin.x + x);
+  py = (int)(origin_y + bounds.origin.y + y);
+  g_assert_true (px >= 0 && py >= 0 && px < width && py < height);
+  p = pixels + ((gsize)py * width + px) * 4;
+  /* Viridis has no greys: blue and green never equal red there. */
+  g_assert_true (p[0] != p[1] || p[1] != p[2]);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
+    {
+      g_printerr ("ATTENTION_TEST_MODEL is not set\n");
+      return 1;
+    }
+  g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  /* No cursor blinking: its timer depends on focus events Xvfb without a
+   * window manager does not always deliver, and on time. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  app = attention_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+
+  window = attention_window_new (app);
+  /* The window sets its analysis views up itself; a second call is a no-op. */
+  attention_window_analysis_init (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Order matters: each test starts from the state the previous one left. */
+  g_test_add_func ("/window-analysis/run", test_run);
+  g_test_add_func ("/window-analysis/overview", test_overview);
+  g_test_add_func ("/window-analysis/aggregates", test_aggregates);
+  g_test_add_func ("/window-analysis/pin", test_pin);
+  g_test_add_func ("/window-analysis/compare", test_compare);
+  g_test_add_func ("/window-analysis/export-formats", test_export_formats);
+  g_test_add_func ("/window-analysis/screenshot", test_screenshot);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}
