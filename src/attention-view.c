@@ -57,6 +57,12 @@ struct _AttentionView
   guint hit_row;
   guint hit_col;
   char *hover_text;
+
+  /* Analysis views (issue 6) */
+  float *matrix_override; /* n × n shown instead of layer/head; NULL for none */
+  AttentionColormap colormap;
+  AttentionScale scale;
+  int pinned; /* token whose row and column stay outlined; -1 for none */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionView, attention_view, GTK_TYPE_WIDGET)
@@ -70,6 +76,7 @@ enum
   PROP_N_LAYERS,
   PROP_N_HEADS,
   PROP_HOVER_TEXT,
+  PROP_PINNED,
   N_PROPS
 };
 
@@ -174,6 +181,8 @@ current_matrix (AttentionView *self)
 {
   if (self->result == NULL)
     return NULL;
+  if (self->matrix_override != NULL)
+    return self->matrix_override;
   return attention_result_get_matrix (self->result, self->layer, self->head);
 }
 
@@ -321,6 +330,12 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   style.draw_background = FALSE;
   style.highlight_row = self->hit != HIT_NONE ? (int)self->hit_row : -1;
   style.highlight_col = self->hit != HIT_NONE ? (int)self->hit_col : -1;
+  /* A pinned token keeps its row (what it attends to) and column (what
+   * attends to it) outlined whatever the pointer does. */
+  if (self->pinned >= 0 && (guint)self->pinned < l.n)
+    style.highlight_row = style.highlight_col = self->pinned;
+  style.colormap = self->colormap;
+  style.scale = self->scale;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_translate (cr, l.ox, l.oy);
@@ -392,6 +407,28 @@ key_pressed_cb (GtkEventControllerKey *controller,
 {
   guint n_layers, n_heads;
 
+  /* T pins the next token, Shift+T the previous one, Escape unpins. */
+  if (self->result != NULL && (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) == 0)
+    {
+      int n = (int)n_tokens (self);
+
+      if (keyval == GDK_KEY_t)
+        {
+          attention_view_set_pinned (self, self->pinned + 1 < n ? self->pinned + 1 : -1);
+          return TRUE;
+        }
+      if (keyval == GDK_KEY_T)
+        {
+          attention_view_set_pinned (self, self->pinned < 0 ? n - 1 : self->pinned - 1);
+          return TRUE;
+        }
+      if (keyval == GDK_KEY_Escape && self->pinned >= 0)
+        {
+          attention_view_set_pinned (self, -1);
+          return TRUE;
+        }
+    }
+
   if (self->result == NULL ||
       (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK | GDK_SUPER_MASK)) != 0)
     return FALSE;
@@ -454,7 +491,14 @@ scroll_cb (GtkEventControllerScroll *controller, double dx, double dy, Attention
 static void
 click_cb (GtkGestureClick *gesture, int n_press, double x, double y, AttentionView *self)
 {
+  guint row = 0, col = 0;
+  HitKind hit;
+
   gtk_widget_grab_focus (GTK_WIDGET (self));
+  hit = hit_test (self, x, y, &row, &col);
+  /* A click on a token's label pins it; a second click unpins. */
+  if (hit == HIT_ROW_LABEL || hit == HIT_COLUMN_LABEL)
+    attention_view_set_pinned (self, self->pinned == (int)row ? -1 : (int)row);
 }
 
 static void
@@ -482,6 +526,9 @@ attention_view_get_property (GObject *object, guint prop_id, GValue *value, GPar
       case PROP_HOVER_TEXT:
         g_value_set_string (value, self->hover_text);
         break;
+      case PROP_PINNED:
+        g_value_set_int (value, self->pinned);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -503,6 +550,9 @@ attention_view_set_property (GObject *object, guint prop_id, const GValue *value
       case PROP_HEAD:
         attention_view_set_head (self, g_value_get_uint (value));
         break;
+      case PROP_PINNED:
+        attention_view_set_pinned (self, g_value_get_int (value));
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -515,6 +565,7 @@ attention_view_finalize (GObject *object)
 
   g_clear_object (&self->result);
   g_free (self->hover_text);
+  g_free (self->matrix_override);
   G_OBJECT_CLASS (attention_view_parent_class)->finalize (object);
 }
 
@@ -545,6 +596,9 @@ attention_view_class_init (AttentionViewClass *klass)
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_HOVER_TEXT] =
       g_param_spec_string ("hover-text", NULL, NULL, "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PINNED] =
+      g_param_spec_int ("pinned", NULL, NULL, -1, G_MAXINT, -1,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "attentionview");
@@ -559,6 +613,7 @@ attention_view_init (AttentionView *self)
   GtkGesture *click;
 
   self->hover_text = g_strdup ("");
+  self->pinned = -1;
   self->label_width_font = -1;
 
   gtk_widget_set_focusable (widget, TRUE);
@@ -602,6 +657,9 @@ attention_view_set_result (AttentionView *self, AttentionResult *result)
   if (!g_set_object (&self->result, result))
     return;
 
+  /* An override and a pin belong to the old tokens. */
+  g_clear_pointer (&self->matrix_override, g_free);
+  attention_view_set_pinned (self, -1);
   self->label_width_font = -1;
   g_object_freeze_notify (G_OBJECT (self));
   if (result != NULL)
@@ -763,4 +821,52 @@ attention_view_hover_at (AttentionView *self, double x, double y)
     hit = hit_test (self, x, y, &row, &col);
   set_hit (self, hit, row, col);
   return hit != HIT_NONE;
+}
+
+void
+attention_view_set_matrix_override (AttentionView *self, const float *matrix)
+{
+  guint n;
+
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  n = n_tokens (self);
+  g_clear_pointer (&self->matrix_override, g_free);
+  if (matrix != NULL && n > 0)
+    self->matrix_override = g_memdup2 (matrix, (gsize)n * n * sizeof (float));
+  refresh_hover (self);
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+attention_view_set_colormap (AttentionView *self, AttentionColormap colormap, AttentionScale scale)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  self->colormap = colormap;
+  self->scale = scale;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+attention_view_set_pinned (AttentionView *self, int token)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  if (token < 0 || (guint)token >= n_tokens (self))
+    token = -1;
+  if (self->pinned == token)
+    return;
+  self->pinned = token;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+attention_view_get_pinned (AttentionView *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), -1);
+
+  return self->pinned;
 }

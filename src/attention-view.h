@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "attention-colormap.h"
 #include "attention-result.h"
 
 G_BEGIN_DECLS
@@ -39,5 +40,14 @@ const char *attention_view_get_hover_text (AttentionView *self);
 /* Moves the hover to widget coordinates (x, y), as a pointer motion would;
  * negative coordinates clear it. Returns TRUE when over a cell or a label. */
 gboolean attention_view_hover_at (AttentionView *self, double x, double y);
+
+/* Analysis views. Shows matrix (n × n of the current result, copied) instead
+ * of the layer/head matrix; NULL goes back. Cleared when the result changes. */
+void attention_view_set_matrix_override (AttentionView *self, const float *matrix);
+void attention_view_set_colormap (AttentionView *self, AttentionColormap colormap, AttentionScale scale);
+/* Property "pinned": a token (0-indexed) whose row and column stay outlined;
+ * -1 for none. Clicking a label toggles it; T / Shift+T / Escape by keyboard. */
+void attention_view_set_pinned (AttentionView *self, int token);
+int attention_view_get_pinned (AttentionView *self);
 
 G_END_DECLS

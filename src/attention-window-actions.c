@@ -2,6 +2,7 @@
  * string-parameter actions (open-model-file, export-to) are what the file
  * choosers, drag and drop and the tests all go through. */
 
+#include "attention-window-analysis.h"
 #include "attention-window-private.h"
 
 #include <glib/gi18n.h>
@@ -58,6 +59,8 @@ export_all_response_cb (GtkNativeDialog *dialog, int response, AttentionWindow *
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      attention_window_analysis_take_export_choice (self, GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
 
       if (path != NULL)
@@ -78,6 +81,7 @@ export_all_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Export"),
                                         _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  attention_window_analysis_add_export_choice (self, GTK_FILE_CHOOSER (dialog));
   g_signal_connect (dialog, "response", G_CALLBACK (export_all_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

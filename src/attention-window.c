@@ -4,6 +4,7 @@
  * every outcome ends in a toast or a status page. */
 
 #include "attention-window-private.h"
+#include "attention-window-analysis.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -402,6 +403,7 @@ typedef struct
   AttentionResult *result;
   char *dir;
   char *model_name;
+  const char *format; /* win.export-format, interned */
   guint done;  /* atomic */
   guint total; /* atomic */
   int pending; /* atomic: a progress update is queued */
@@ -467,8 +469,8 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   guint n_written = 0;
   gboolean ok;
 
-  ok = attention_export_all_png (job->result, job->dir, job->model_name, export_progress_cb, job,
-                                 cancellable, &n_written, &error);
+  ok = attention_window_analysis_export (job->result, job->format, job->dir, job->model_name,
+                                         export_progress_cb, job, cancellable, &n_written, &error);
   job->n_written = n_written;
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -556,6 +558,7 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
   job->result = g_object_ref (self->result);
   job->dir = g_strdup (dir);
   job->model_name = g_strdup (info->name);
+  job->format = attention_window_analysis_get_export_format (self);
 
   self->export_cancellable = g_cancellable_new ();
   self->export_job = job;
@@ -829,6 +832,7 @@ attention_window_init (AttentionWindow *self)
 
   update_busy (self);
   update_page (self);
+  attention_window_analysis_init (self);
 }
 
 AttentionWindow *
