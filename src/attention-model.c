@@ -21,7 +21,9 @@ struct _AttentionModel
 
 G_DEFINE_FINAL_TYPE (AttentionModel, attention_model, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (attention - model - error - quark, attention_model_error)
+/* clang-format off */
+G_DEFINE_QUARK (attention-model-error-quark, attention_model_error)
+/* clang-format on */
 
 static void
 attention_model_finalize (GObject *object)
@@ -106,8 +108,8 @@ check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
       {
         g_set_error (
             error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-            _ ("config.json gives %s the id %" G_GINT64_FORMAT ", which does not match vocab.txt."),
-            specials[i].token, specials[i].id);
+            _ ("config.json gives %s the id %lld, which does not match vocab.txt."),
+            specials[i].token, (long long) specials[i].id);
         return FALSE;
       }
   return TRUE;
