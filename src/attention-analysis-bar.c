@@ -96,6 +96,21 @@ toggled_cb (GtkCheckButton *check, AttentionAnalysisBar *self)
     }
 }
 
+/* Adds a control to a row; a flow box row wraps its controls on narrow
+ * windows, so the bar never forces the window wider than a laptop screen. */
+static void
+append_item (GtkWidget *row, GtkWidget *item)
+{
+  if (GTK_IS_FLOW_BOX (row))
+    {
+      gtk_flow_box_append (GTK_FLOW_BOX (row), item);
+      /* The wrapper is layout only: focus goes straight to the control. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (item), FALSE);
+    }
+  else
+    gtk_box_append (GTK_BOX (row), item);
+}
+
 /* A mnemonic label and its drop-down, side by side in row. */
 static GtkWidget *
 add_drop (GtkWidget *row,
@@ -103,12 +118,14 @@ add_drop (GtkWidget *row,
           const char *const *items,
           AttentionAnalysisBar *self)
 {
+  GtkWidget *group = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
   GtkWidget *drop = gtk_drop_down_new_from_strings (items);
 
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), drop);
-  gtk_box_append (GTK_BOX (row), label);
-  gtk_box_append (GTK_BOX (row), drop);
+  gtk_box_append (GTK_BOX (group), label);
+  gtk_box_append (GTK_BOX (group), drop);
+  append_item (row, group);
   g_signal_connect (drop, "notify::selected", G_CALLBACK (selected_cb), self);
   return drop;
 }
@@ -237,7 +254,11 @@ attention_analysis_bar_init (AttentionAnalysisBar *self)
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                               6);
 
-  row1 = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  row1 = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (row1), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (row1), 8);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (row1), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (row1), 6);
   row2 = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_parent (row1, GTK_WIDGET (self));
   gtk_widget_set_parent (row2, GTK_WIDGET (self));
@@ -249,7 +270,7 @@ attention_analysis_bar_init (AttentionAnalysisBar *self)
                                _ ("Drops the weight on [CLS] and [SEP] and rescales each row to "
                                   "sum 1, so the other tokens are not washed out"));
   g_signal_connect (self->hide_check, "toggled", G_CALLBACK (toggled_cb), self);
-  gtk_box_append (GTK_BOX (row1), self->hide_check);
+  append_item (row1, self->hide_check);
   self->colormap_drop = add_drop (row1, _ ("Co_lours"), colormaps, self);
   self->scale_drop = add_drop (row1, _ ("Sc_ale"), scales, self);
 
@@ -258,7 +279,7 @@ attention_analysis_bar_init (AttentionAnalysisBar *self)
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->legend),
                                        (int)ceil (attention_colormap_legend_height (LEGEND_FONT)));
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend), draw_legend, self, NULL);
-  gtk_box_append (GTK_BOX (row1), self->legend);
+  append_item (row1, self->legend);
 
   self->pattern_label = gtk_label_new ("");
   gtk_label_set_xalign (GTK_LABEL (self->pattern_label), 0);
