@@ -137,6 +137,62 @@ tune_malloc (void)
   });
 }
 
+static unsigned
+le16 (const unsigned char *p)
+{
+  return p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t
+le32 (const unsigned char *p)
+{
+  return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* PyTorch archives keep every entry under one folder, with a "version"
+ * record in it. libtorch's reader checks that in its constructor and throws
+ * without freeing its zip state (a leak per bad file, libtorch 1.13), so look
+ * at the central directory (eocd: its end record) ourselves first. Archives
+ * this cannot read (zip64, odd offsets) are left to libtorch. */
+static bool
+looks_like_torch_zip (int fd, off_t size, const unsigned char *eocd)
+{
+  uint32_t cd_size = le32 (eocd + 12), cd_offset = le32 (eocd + 16);
+  std::vector<unsigned char> cd;
+  std::string prefix;
+  bool have_version = false;
+  size_t pos = 0;
+
+  if (cd_offset == 0xffffffffu || cd_size == 0xffffffffu || (off_t)cd_offset + cd_size > size ||
+      cd_size > 64u * 1024 * 1024)
+    return true;
+  cd.resize (cd_size);
+  if (pread (fd, cd.data (), cd_size, cd_offset) != (ssize_t)cd_size)
+    return true;
+  while (pos + 46 <= cd.size () && memcmp (cd.data () + pos, "PK\x01\x02", 4) == 0)
+    {
+      size_t name_len = le16 (cd.data () + pos + 28);
+      size_t next =
+          pos + 46 + name_len + le16 (cd.data () + pos + 30) + le16 (cd.data () + pos + 32);
+      std::string name;
+
+      if (pos + 46 + name_len > cd.size ())
+        return true;
+      name.assign ((const char *)cd.data () + pos + 46, name_len);
+      if (prefix.empty ())
+        {
+          size_t slash = name.find ('/');
+
+          if (slash == std::string::npos || slash == 0)
+            return false;
+          prefix = name.substr (0, slash + 1);
+        }
+      have_version = have_version || name == prefix + "version" || name == prefix + ".data/version";
+      pos = next;
+    }
+  return !prefix.empty () && have_version;
+}
+
 /* Checks what torch::jit::load would report badly: missing, unreadable,
  * directory, empty, not a zip, truncated zip. Returns "" when the file looks
  * like a zip archive. */
@@ -147,9 +203,9 @@ check_file (const char *path)
   unsigned char head[4];
   unsigned char tail[65536 + 22];
   off_t tail_len;
-  ssize_t n;
+  ssize_t n, end;
   int fd;
-  bool found_end = false;
+  bool found_end = false, ok;
 
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -195,13 +251,20 @@ check_file (const char *path)
   /* A zip ends with its central directory; a truncated download does not. */
   tail_len = std::min ((off_t)sizeof tail, st.st_size);
   n = pread (fd, tail, (size_t)tail_len, st.st_size - tail_len);
-  close (fd);
   if (n == tail_len)
-    for (ssize_t i = n - 22; i >= 0 && !found_end; i--)
-      found_end = memcmp (tail + i, "PK\x05\x06", 4) == 0;
+    for (end = n - 22; end >= 0 && !found_end; end--)
+      found_end = memcmp (tail + end, "PK\x05\x06", 4) == 0;
   if (!found_end)
-    return _ ("not a TorchScript archive (the zip archive is truncated or damaged)");
+    {
+      close (fd);
+      return _ ("not a TorchScript archive (the zip archive is truncated or damaged)");
+    }
+  end++; /* the loop stepped past the record it found */
 
+  ok = looks_like_torch_zip (fd, st.st_size, tail + end);
+  close (fd);
+  if (!ok)
+    return _ ("a zip archive, but not a TorchScript module");
   return "";
 }
 

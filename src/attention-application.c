@@ -3,8 +3,10 @@
 
 #include "attention-application.h"
 
+#include <dlfcn.h>
 #include <glib/gi18n.h>
 
+#include "attention-model.h"
 #include "attention-window.h"
 
 struct _AttentionApplication
@@ -12,6 +14,17 @@ struct _AttentionApplication
   AdwApplication parent_instance;
 
   GSettings *settings;
+
+  /* The first model starts loading in a worker thread before GTK starts and
+   * the window is built: the bundle (and the first forward) take most of the
+   * time to the first diagram. The first window claims the result. */
+  gboolean no_preload; /* files on the command line: the window opens those */
+  char *preload_path;  /* NULL once claimed */
+  GAsyncResult *preload_result;
+  GAsyncReadyCallback preload_callback; /* the claiming window's, until called */
+  gpointer preload_data;
+
+  int blas_threads; /* OpenBLAS's own count, restored after start-up; 0: untouched */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionApplication, attention_application, ADW_TYPE_APPLICATION)
@@ -34,6 +47,112 @@ lookup_settings (void)
       return NULL;
     }
   return g_settings_new_full (schema, NULL, NULL);
+}
+
+char *
+attention_application_dup_model_path (AttentionApplication *self)
+{
+  g_autofree char *saved = NULL;
+
+  g_return_val_if_fail (ATTENTION_IS_APPLICATION (self), NULL);
+
+  /* $ATTENTION_MODEL (inside the default path) wins over the remembered one. */
+  if (g_getenv ("ATTENTION_MODEL") == NULL && self->settings != NULL)
+    {
+      saved = g_settings_get_string (self->settings, "model-path");
+      if (*saved != '\0' && g_file_test (saved, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&saved);
+    }
+  return attention_model_default_path ();
+}
+
+/* Hands the finished preload to the window that claimed it. */
+static void
+deliver_preload (AttentionApplication *self)
+{
+  GAsyncReadyCallback callback = self->preload_callback;
+  g_autoptr (GAsyncResult) result = NULL;
+
+  if (callback == NULL || self->preload_result == NULL)
+    return;
+  result = g_steal_pointer (&self->preload_result);
+  self->preload_callback = NULL;
+  callback (NULL, result, g_steal_pointer (&self->preload_data));
+}
+
+static gboolean
+deliver_preload_idle (gpointer user_data)
+{
+  deliver_preload (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+preload_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (AttentionApplication) self = user_data;
+
+  g_set_object (&self->preload_result, res);
+  deliver_preload (self);
+}
+
+gboolean
+attention_application_claim_preload (AttentionApplication *self,
+                                     const char *path,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_return_val_if_fail (ATTENTION_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (path != NULL && callback != NULL, FALSE);
+
+  if (self->preload_path == NULL || g_strcmp0 (self->preload_path, path) != 0)
+    return FALSE;
+  g_clear_pointer (&self->preload_path, g_free);
+  self->preload_callback = callback;
+  self->preload_data = user_data;
+  /* Never call back from inside the call: the caller is still setting up. */
+  if (self->preload_result != NULL)
+    g_idle_add_full (G_PRIORITY_DEFAULT, deliver_preload_idle, g_object_ref (self), g_object_unref);
+  return TRUE;
+}
+
+/* While the window starts, GTK's first frames need a core: OpenBLAS's extra
+ * thread spin-waits beside them and slowed the first diagram by 40% on two
+ * cores (docs/benchmarks.md). Use one BLAS thread until the first diagram is
+ * shown, then give back OpenBLAS's own count (two threads are faster at 128
+ * tokens). Nothing to do without OpenBLAS or when the user chose a count. */
+typedef void (*SetThreadsFunc) (int);
+typedef int (*GetThreadsFunc) (void);
+
+static void
+limit_blas_threads (AttentionApplication *self)
+{
+  SetThreadsFunc set_threads;
+  GetThreadsFunc get_threads;
+
+  if (g_getenv ("OPENBLAS_NUM_THREADS") != NULL || g_getenv ("OMP_NUM_THREADS") != NULL)
+    return;
+  set_threads = (SetThreadsFunc)dlsym (RTLD_DEFAULT, "openblas_set_num_threads");
+  get_threads = (GetThreadsFunc)dlsym (RTLD_DEFAULT, "openblas_get_num_threads");
+  if (set_threads == NULL || get_threads == NULL || get_threads () <= 1)
+    return;
+  self->blas_threads = get_threads ();
+  set_threads (1);
+}
+
+void
+attention_application_startup_done (AttentionApplication *self)
+{
+  SetThreadsFunc set_threads;
+
+  g_return_if_fail (ATTENTION_IS_APPLICATION (self));
+
+  if (self->blas_threads <= 0)
+    return;
+  set_threads = (SetThreadsFunc)dlsym (RTLD_DEFAULT, "openblas_set_num_threads");
+  if (set_threads != NULL)
+    set_threads (self->blas_threads);
+  self->blas_threads = 0;
 }
 
 static AttentionWindow *
@@ -107,12 +226,21 @@ attention_application_startup (GApplication *app)
     { "win.zoom-reset", { "<Control>0", NULL } },
   };
 
+  /* Settings need no GTK: read them first so the model load can start
+   * before GTK and libadwaita initialise. */
+  self->settings = lookup_settings ();
+  limit_blas_threads (self);
+  if (!self->no_preload)
+    {
+      self->preload_path = attention_application_dup_model_path (self);
+      attention_model_new_from_file_async (self->preload_path, NULL, preload_done_cb,
+                                           g_object_ref (self));
+    }
+
   G_APPLICATION_CLASS (attention_application_parent_class)->startup (app);
 
   /* Dark style follows the system: AdwStyleManager's default scheme. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-
-  self->settings = lookup_settings ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries, G_N_ELEMENTS (app_entries),
                                    app);
@@ -137,12 +265,28 @@ attention_application_open (GApplication *app, GFile **files, int n_files, const
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* `attention FILE` opens FILE: preloading the default model would be waste. */
+static gboolean
+attention_application_local_command_line (GApplication *app, char ***arguments, int *exit_status)
+{
+  AttentionApplication *self = ATTENTION_APPLICATION (app);
+  char **argv = *arguments;
+
+  for (int i = 1; argv[i] != NULL; i++)
+    if (argv[i][0] != '-')
+      self->no_preload = TRUE;
+  return G_APPLICATION_CLASS (attention_application_parent_class)
+      ->local_command_line (app, arguments, exit_status);
+}
+
 static void
 attention_application_dispose (GObject *object)
 {
   AttentionApplication *self = ATTENTION_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->preload_result);
+  g_clear_pointer (&self->preload_path, g_free);
   G_OBJECT_CLASS (attention_application_parent_class)->dispose (object);
 }
 
@@ -156,6 +300,7 @@ attention_application_class_init (AttentionApplicationClass *klass)
   app_class->startup = attention_application_startup;
   app_class->activate = attention_application_activate;
   app_class->open = attention_application_open;
+  app_class->local_command_line = attention_application_local_command_line;
 }
 
 static void

@@ -16,4 +16,21 @@ AttentionApplication *attention_application_new (void);
  * runs without remembering anything). */
 GSettings *attention_application_get_settings (AttentionApplication *self);
 
+/* The model a new window opens: $ATTENTION_MODEL, else the remembered one if
+ * it still exists, else the bundled demo model. */
+char *attention_application_dup_model_path (AttentionApplication *self);
+
+/* The application starts loading that model at start-up, before the window
+ * exists. A window about to load path takes that load over: TRUE when it
+ * did, and callback then receives (NULL, the result of
+ * attention_model_new_from_file_async, user_data) from the main loop, once. */
+gboolean attention_application_claim_preload (AttentionApplication *self,
+                                              const char *path,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data);
+
+/* The first diagram is on screen, no run is going: start-up settings (one
+ * BLAS thread) go back to the normal ones. Only the first call counts. */
+void attention_application_startup_done (AttentionApplication *self);
+
 G_END_DECLS

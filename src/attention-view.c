@@ -63,6 +63,8 @@ struct _AttentionView
   AttentionColormap colormap;
   AttentionScale scale;
   int pinned; /* token whose row and column stay outlined; -1 for none */
+
+  gboolean drew_matrix; /* a snapshot has drawn a matrix (start-up benchmark) */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionView, attention_view, GTK_TYPE_WIDGET)
@@ -341,6 +343,7 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_translate (cr, l.ox, l.oy);
   attention_render_matrix (cr, &style, matrix, l.n, attention_result_get_tokens (self->result));
   cairo_destroy (cr);
+  self->drew_matrix = TRUE;
 }
 
 static void
@@ -675,6 +678,14 @@ attention_view_set_result (AttentionView *self, AttentionResult *result)
   g_object_thaw_notify (G_OBJECT (self));
   update_accessible (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+gboolean
+attention_view_get_drew_matrix (AttentionView *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), FALSE);
+
+  return self->drew_matrix;
 }
 
 AttentionResult *

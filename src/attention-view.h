@@ -16,6 +16,9 @@ GtkWidget *attention_view_new (void);
 
 void attention_view_set_result (AttentionView *self, AttentionResult *result);
 AttentionResult *attention_view_get_result (AttentionView *self);
+/* TRUE once a snapshot has drawn a matrix (the start-up benchmark quits after
+ * the frame that shows the first one). */
+gboolean attention_view_get_drew_matrix (AttentionView *self);
 
 /* 0-indexed; clamped to the result's layers and heads. */
 void attention_view_set_layer (AttentionView *self, guint layer);

@@ -164,7 +164,8 @@ set_model (AttentionWindow *self, AttentionModel *model)
 
 typedef struct
 {
-  AttentionWindow *self; /* owned */
+  AttentionWindow *self;     /* owned */
+  GCancellable *cancellable; /* owned; cancelled when a newer load replaced this one */
   char *path;
   gboolean remember;
 } LoadData;
@@ -173,6 +174,7 @@ static void
 load_data_free (LoadData *data)
 {
   g_object_unref (data->self);
+  g_object_unref (data->cancellable);
   g_free (data->path);
   g_free (data);
 }
@@ -186,7 +188,9 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   model = attention_model_new_from_file_finish (res, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* The application's preload has no cancellable of its own. */
+  if (g_cancellable_is_cancelled (data->cancellable) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* A newer load replaced this one, or the window closed. */
       load_data_free (data);
@@ -233,6 +237,7 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   LoadData *data;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
@@ -245,9 +250,14 @@ attention_window_load_model (AttentionWindow *self, const char *path, gboolean r
 
   data = g_new0 (LoadData, 1);
   data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->load_cancellable);
   data->path = g_strdup (path);
   data->remember = remember;
-  attention_model_new_from_file_async (path, self->load_cancellable, model_loaded_cb, data);
+  /* The application may have started loading this very model already. */
+  if (!ATTENTION_IS_APPLICATION (app) ||
+      !attention_application_claim_preload (ATTENTION_APPLICATION (app), path, model_loaded_cb,
+                                            data))
+    attention_model_new_from_file_async (path, self->load_cancellable, model_loaded_cb, data);
 
   update_busy (self);
   update_page (self);
@@ -309,6 +319,7 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   RunData *data = user_data;
   AttentionWindow *self = data->self;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr (AttentionResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -344,6 +355,9 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
   update_busy (self);
   update_page (self);
+  /* No run of this window is going now (runs of one model are serialised). */
+  if (ATTENTION_IS_APPLICATION (app))
+    attention_application_startup_done (ATTENTION_APPLICATION (app));
   run_data_free (data);
 }
 
@@ -404,9 +418,9 @@ typedef struct
   char *dir;
   char *model_name;
   const char *format; /* win.export-format, interned */
-  guint done;  /* atomic */
-  guint total; /* atomic */
-  int pending; /* atomic: a progress update is queued */
+  guint done;         /* atomic */
+  guint total;        /* atomic */
+  int pending;        /* atomic: a progress update is queued */
   guint n_written;
 } ExportJob;
 
@@ -643,19 +657,35 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, Attenti
 
 /* ---------------------------------------------------------------- window */
 
-static char *
-initial_model_path (AttentionWindow *self)
+/* ATTENTION_BENCH_EXIT_ON_FIRST_DRAW=1 (bench/run-all): quit after the first
+ * frame that has shown a matrix, so that the process run time is the time to
+ * the first diagram on screen. ATTENTION_BENCH_TEXT gives the sentence. */
+static void
+bench_after_paint_cb (GdkFrameClock *clock, AttentionWindow *self)
 {
-  g_autofree char *saved = NULL;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
-  /* $ATTENTION_MODEL (inside the default path) wins over the remembered one. */
-  if (g_getenv ("ATTENTION_MODEL") == NULL && self->settings != NULL)
-    {
-      saved = g_settings_get_string (self->settings, "model-path");
-      if (*saved != '\0' && g_file_test (saved, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&saved);
-    }
-  return attention_model_default_path ();
+  if (app != NULL && attention_view_get_drew_matrix (self->view))
+    g_application_quit (G_APPLICATION (app));
+}
+
+static void
+bench_realize_cb (GtkWidget *widget, gpointer user_data)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                           G_CALLBACK (bench_after_paint_cb), widget, 0);
+}
+
+static void
+bench_init (AttentionWindow *self)
+{
+  const char *text = g_getenv ("ATTENTION_BENCH_TEXT");
+
+  if (g_strcmp0 (g_getenv ("ATTENTION_BENCH_EXIT_ON_FIRST_DRAW"), "1") != 0)
+    return;
+  if (text != NULL && *text != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+  g_signal_connect (self, "realize", G_CALLBACK (bench_realize_cb), NULL);
 }
 
 /* "application" is not a construct property: it is set after constructed(),
@@ -690,7 +720,10 @@ application_set_cb (AttentionWindow *self, GParamSpec *pspec, gpointer user_data
       gtk_editable_set_text (GTK_EDITABLE (self->entry), sentence);
     }
 
-  path = initial_model_path (self);
+  bench_init (self);
+  path = ATTENTION_IS_APPLICATION (app)
+             ? attention_application_dup_model_path (ATTENTION_APPLICATION (app))
+             : attention_model_default_path ();
   attention_window_load_model (self, path, FALSE);
 }
 

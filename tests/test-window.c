@@ -42,11 +42,18 @@ static gboolean
 view_allocated (void)
 {
   AttentionView *view = attention_window_get_view (window);
-  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK);
 
-  return gtk_widget_get_mapped (GTK_WIDGET (view)) &&
-         gtk_widget_get_width (GTK_WIDGET (view)) > 0 && attention_view_get_cell_size (view) > 0 &&
-         !gtk_stack_get_transition_running (GTK_STACK (stack));
+  if (!gtk_widget_get_mapped (GTK_WIDGET (view)) || gtk_widget_get_width (GTK_WIDGET (view)) <= 0 ||
+      attention_view_get_cell_size (view) <= 0)
+    return FALSE;
+  /* The view sits in nested stacks (content pages, then view modes): every
+   * one of them must have finished its cross-fade, or a frame still shows
+   * the page that is fading out. */
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (view)); w != NULL;
+       w = gtk_widget_get_parent (w))
+    if (GTK_IS_STACK (w) && gtk_stack_get_transition_running (GTK_STACK (w)))
+      return FALSE;
+  return TRUE;
 }
 
 /* Runs text through the window as a user would: type, then activate. */

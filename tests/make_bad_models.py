@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""Writes broken model files for tests/test-bad-models.c, one per way a model
+file can be wrong, into OUT_DIR (a temporary folder of the test):
+
+  make_bad_models.py OUT_DIR GOOD_BUNDLE
+
+Each file is named after its case. The good bundle (the seeded test model) is
+the base of the cases that need a real TorchScript module."""
+
+import json
+import os
+import random
+import shutil
+import sys
+import zipfile
+
+import torch
+from typing import Tuple
+
+
+class TinyNoExtras(torch.nn.Module):
+    """A valid TorchScript module, but no bundle: no vocab.txt or config.json."""
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        return input_ids.float(), attention_mask.float()
+
+
+class WrongAttentionShape(torch.nn.Module):
+    """forward_at (exported: TorchScript compiles only forward otherwise) with
+    the right logits but 4-D attentions (no batch axis)."""
+
+    def __init__(self, vocab_size: int):
+        super().__init__()
+        self.vocab_size = vocab_size
+
+    @torch.jit.export
+    def forward_at(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                   positions: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        s = input_ids.shape[1]
+        logits = torch.zeros(positions.shape[0], self.vocab_size)
+        attentions = torch.full((3, 4, s, s), 1.0 / s)
+        return logits, attentions
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        s = input_ids.shape[1]
+        return torch.zeros(1, s, self.vocab_size), torch.full((3, 4, s, s), 1.0 / s)
+
+
+class WrongLogitsShape(torch.nn.Module):
+    """forward_at whose logits have one row too few."""
+
+    def __init__(self, vocab_size: int):
+        super().__init__()
+        self.vocab_size = vocab_size
+
+    @torch.jit.export
+    def forward_at(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                   positions: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        s = input_ids.shape[1]
+        logits = torch.zeros(positions.shape[0] + 1, self.vocab_size)
+        return logits, torch.full((3, 1, 4, s, s), 1.0 / s)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        s = input_ids.shape[1]
+        return torch.zeros(1, s, self.vocab_size), torch.full((3, 1, 4, s, s), 1.0 / s)
+
+
+class NotATuple(torch.nn.Module):
+    """Returns one tensor instead of (logits, attentions)."""
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        return input_ids.float()
+
+
+def main():
+    out, good = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+
+    def path(name):
+        return os.path.join(out, name)
+
+    open(path("empty.pt"), "wb").close()
+
+    data = open(good, "rb").read()
+    with open(path("truncated.pt"), "wb") as f:
+        f.write(data[: len(data) // 2])
+
+    rng = random.Random(20240611)
+    with open(path("random.pt"), "wb") as f:
+        f.write(bytes(rng.randrange(256) for _ in range(64 * 1024)))
+
+    with zipfile.ZipFile(path("plain-zip.pt"), "w") as z:
+        z.writestr("readme.txt", "just a zip archive\n")
+        z.writestr("data/weights.bin", bytes(range(256)) * 16)
+
+    # What a user gets from torch.save on a state dict.
+    torch.save({"embeddings.weight": torch.zeros(4, 4)}, path("checkpoint.pt"))
+
+    torch.jit.save(torch.jit.script(TinyNoExtras()), path("no-extras.pt"))
+
+    extra = {"vocab.txt": "", "config.json": ""}
+    module = torch.jit.load(good, _extra_files=extra)
+    vocab = extra["vocab.txt"].decode() if isinstance(extra["vocab.txt"], bytes) \
+        else extra["vocab.txt"]
+    config_text = extra["config.json"].decode() if isinstance(extra["config.json"], bytes) \
+        else extra["config.json"]
+    config = json.loads(config_text)
+
+    torch.jit.save(torch.jit.script(TinyNoExtras()), path("no-config.pt"),
+                   _extra_files={"vocab.txt": vocab})
+
+    def resave(name, vocab_text, config_text, m=module):
+        torch.jit.save(m, path(name),
+                       _extra_files={"vocab.txt": vocab_text, "config.json": config_text})
+
+    # Cut off mid-way, as a bad edit would leave it.
+    resave("bad-config.pt", vocab, config_text[: len(config_text) // 2])
+    # config.json and the weights disagree on the vocabulary size.
+    resave("config-vocab-size.pt", vocab, json.dumps(dict(config, vocab_size=30522)))
+    # vocab.txt is shorter than the embedding table.
+    lines = vocab.splitlines()
+    resave("short-vocab.pt", "\n".join(lines[:-50]) + "\n", config_text)
+
+    v = config["vocab_size"]
+    for name, m in (("wrong-attention-shape.pt", WrongAttentionShape(v)),
+                    ("wrong-logits-shape.pt", WrongLogitsShape(v)),
+                    ("not-a-tuple.pt", NotATuple())):
+        resave(name, vocab, config_text, torch.jit.script(m))
+
+    os.makedirs(path("folder.pt"), exist_ok=True)
+    shutil.copyfile(good, path("unreadable.pt"))
+    print("wrote", out)
+
+
+if __name__ == "__main__":
+    main()
