@@ -2,6 +2,7 @@
  * stays behind the extern "C" functions; errors leave as one translated line. */
 
 #include "attn-shim.h"
+#include "attn-shim-module.h"
 
 #include <ATen/Parallel.h>
 #include <caffe2/serialize/inline_container.h>
@@ -576,6 +577,39 @@ extern "C"
       }
   }
 
+  /* Looks a symbol up among this module's dependencies. The module is loaded
+   * with RTLD_LOCAL, so RTLD_DEFAULT (the global scope) would not see them. */
+  static void *own_symbol (const char *name)
+  {
+    static std::once_flag once;
+    static void *self;
+
+    std::call_once (once, [] {
+      Dl_info info;
+
+      if (dladdr ((void *)&own_symbol, &info) != 0 && info.dli_fname != NULL)
+        self = dlopen (info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    });
+    if (self != NULL)
+      return dlsym (self, name);
+    return dlsym (RTLD_DEFAULT, name);
+  }
+
+  int attn_shim_blas_set_threads (int n)
+  {
+    typedef void (*SetThreads) (int);
+    typedef int (*GetThreads) (void);
+    SetThreads set = (SetThreads)own_symbol ("openblas_set_num_threads");
+    GetThreads get = (GetThreads)own_symbol ("openblas_get_num_threads");
+    int old;
+
+    if (set == NULL || get == NULL || n < 1)
+      return -1;
+    old = get ();
+    set (n);
+    return old;
+  }
+
   static int find_blas_cb (struct dl_phdr_info *info, size_t size, void *data)
   {
     std::string *found = (std::string *)data;
@@ -606,7 +640,7 @@ extern "C"
       std::string name;
       Dl_info dl;
       /* The library that actually provides sgemm_ to libtorch. */
-      void *sgemm = dlsym (RTLD_DEFAULT, "sgemm_");
+      void *sgemm = own_symbol ("sgemm_");
       char real[PATH_MAX];
 
       if (sgemm != NULL && dladdr (sgemm, &dl) != 0 && dl.dli_fname != NULL)
@@ -650,6 +684,27 @@ extern "C"
       return 0;
     dir = std::string (path, (size_t)(base - path));
     return dir.size () >= 5 && dir.compare (dir.size () - 5, 5, "/blas") == 0;
+  }
+
+  /* The one exported symbol (attn-shim-module.h). */
+  __attribute__ ((visibility ("default"))) const attn_shim_module_api *
+  attn_shim_module_get_api (void)
+  {
+    static const attn_shim_module_api api = {
+      ATTN_SHIM_MODULE_ABI,
+      attn_shim_load,
+      attn_shim_free,
+      attn_shim_get_extra_file,
+      attn_shim_get_dims,
+      attn_shim_run,
+      attn_shim_set_num_threads,
+      attn_shim_get_num_threads,
+      attn_shim_blas_library,
+      attn_shim_blas_is_reference,
+      attn_shim_blas_set_threads,
+    };
+
+    return &api;
   }
 
 } /* extern "C" */

@@ -1,67 +1,75 @@
 /* attn-shim.h: the only door to libtorch. Plain C, one opaque handle, no
  * libtorch (or GLib) type crosses it. Every C++ exception is caught inside and
  * becomes an error string. Strings returned through `char **error` are
- * malloc()ed: free them with attn_shim_free_string(). */
+ * malloc()ed: free them with attn_shim_free_string().
+ *
+ * The shim lives in a shared module loaded on the first call of any of these
+ * (attn-shim-module.h); if it cannot be loaded, attn_shim_load says why and
+ * the other calls return neutral values. */
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
-extern "C" {
+extern "C"
+{
 #endif
 
-#if defined(__GNUC__)
-#define ATTN_SHIM_API __attribute__ ((visibility ("default")))
-#else
-#define ATTN_SHIM_API
-#endif
+  typedef struct attn_shim attn_shim;
 
-typedef struct attn_shim attn_shim;
+  typedef struct
+  {
+    int n_layers;
+    int n_heads;
+    int vocab_size; /* width of the logits */
+  } attn_shim_dims;
 
-typedef struct {
-  int n_layers;
-  int n_heads;
-  int vocab_size; /* width of the logits */
-} attn_shim_dims;
+  /* Loads a TorchScript bundle, reads its extra files vocab.txt and config.json,
+   * and runs one tiny forward to learn (and check) the output shapes and warm up
+   * the executor. NULL and *error on failure. */
+  attn_shim *attn_shim_load (const char *path, char **error);
+  void attn_shim_free (attn_shim *shim);
+  void attn_shim_free_string (char *str);
 
-/* Loads a TorchScript bundle, reads its extra files vocab.txt and config.json,
- * and runs one tiny forward to learn (and check) the output shapes and warm up
- * the executor. NULL and *error on failure. */
-ATTN_SHIM_API attn_shim *attn_shim_load (const char *path, char **error);
-ATTN_SHIM_API void attn_shim_free (attn_shim *shim);
-ATTN_SHIM_API void attn_shim_free_string (char *str);
+  /* name is "vocab.txt" or "config.json". The bytes stay owned by the shim. */
+  const char *attn_shim_get_extra_file (const attn_shim *shim, const char *name, size_t *len);
+  attn_shim_dims attn_shim_get_dims (const attn_shim *shim);
 
-/* name is "vocab.txt" or "config.json". The bytes stay owned by the shim. */
-ATTN_SHIM_API const char *attn_shim_get_extra_file (const attn_shim *shim,
-                                                    const char *name,
-                                                    size_t *len);
-ATTN_SHIM_API attn_shim_dims attn_shim_get_dims (const attn_shim *shim);
+  /* Runs one sentence of n_ids ids (no padding). Writes:
+   *  - logits: n_positions × vocab_size floats, the MLM logits at the given
+   *    token positions (may be NULL when n_positions is 0);
+   *  - attentions: n_layers × n_heads × n_ids × n_ids floats, row-major
+   *    [layer][head][query][key].
+   * Returns 0 on success, -1 and *error otherwise. Safe to call from any one
+   * thread at a time per handle. */
+  int attn_shim_run (attn_shim *shim,
+                     const int64_t *ids,
+                     size_t n_ids,
+                     const int64_t *positions,
+                     size_t n_positions,
+                     float *logits,
+                     float *attentions,
+                     char **error);
 
-/* Runs one sentence of n_ids ids (no padding). Writes:
- *  - logits: n_positions × vocab_size floats, the MLM logits at the given
- *    token positions (may be NULL when n_positions is 0);
- *  - attentions: n_layers × n_heads × n_ids × n_ids floats, row-major
- *    [layer][head][query][key].
- * Returns 0 on success, -1 and *error otherwise. Safe to call from any one
- * thread at a time per handle. */
-ATTN_SHIM_API int attn_shim_run (attn_shim *shim,
-                                 const int64_t *ids,
-                                 size_t n_ids,
-                                 const int64_t *positions,
-                                 size_t n_positions,
-                                 float *logits,
-                                 float *attentions,
-                                 char **error);
+  /* Intra-op threads for libtorch (process-wide). */
+  void attn_shim_set_num_threads (int n);
+  int attn_shim_get_num_threads (void);
 
-/* Intra-op threads for libtorch (process-wide). */
-ATTN_SHIM_API void attn_shim_set_num_threads (int n);
-ATTN_SHIM_API int attn_shim_get_num_threads (void);
+  /* Path of the libblas.so.3 (or OpenBLAS) that the process ended up with, and
+   * whether it is the slow reference BLAS. Owned by the shim. */
+  const char *attn_shim_blas_library (void);
+  int attn_shim_blas_is_reference (void);
 
-/* Path of the libblas.so.3 (or OpenBLAS) that the process ended up with, and
- * whether it is the slow reference BLAS. Owned by the shim. */
-ATTN_SHIM_API const char *attn_shim_blas_library (void);
-ATTN_SHIM_API int attn_shim_blas_is_reference (void);
+  /* OpenBLAS's own thread count (its threads, not libtorch's): sets it to n and
+   * returns the count it had, or -1 (nothing changed) when the BLAS is not
+   * OpenBLAS. */
+  int attn_shim_blas_set_threads (int n);
+
+  /* Loads the module now (it is loaded on first use otherwise): for a worker
+   * thread that wants the libraries' start-up cost off the main thread. Returns
+   * 0, or -1 and *error. */
+  int attn_shim_preload (char **error);
 
 #ifdef __cplusplus
 }

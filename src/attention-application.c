@@ -3,7 +3,6 @@
 
 #include "attention-application.h"
 
-#include <dlfcn.h>
 #include <glib/gi18n.h>
 
 #include "attention-model.h"
@@ -121,38 +120,77 @@ attention_application_claim_preload (AttentionApplication *self,
  * cores (docs/benchmarks.md). Use one BLAS thread until the first diagram is
  * shown, then give back OpenBLAS's own count (two threads are faster at 128
  * tokens). Nothing to do without OpenBLAS or when the user chose a count. */
-typedef void (*SetThreadsFunc) (int);
-typedef int (*GetThreadsFunc) (void);
+static gboolean
+limit_blas_wanted (void)
+{
+  return g_getenv ("OPENBLAS_NUM_THREADS") == NULL && g_getenv ("OMP_NUM_THREADS") == NULL;
+}
+
+typedef struct
+{
+  AttentionApplication *self; /* owned */
+  char *path;
+} PreloadData;
 
 static void
-limit_blas_threads (AttentionApplication *self)
+preload_data_free (PreloadData *data)
 {
-  SetThreadsFunc set_threads;
-  GetThreadsFunc get_threads;
+  g_object_unref (data->self);
+  g_free (data->path);
+  g_free (data);
+}
 
-  if (g_getenv ("OPENBLAS_NUM_THREADS") != NULL || g_getenv ("OMP_NUM_THREADS") != NULL)
-    return;
-  set_threads = (SetThreadsFunc)dlsym (RTLD_DEFAULT, "openblas_set_num_threads");
-  get_threads = (GetThreadsFunc)dlsym (RTLD_DEFAULT, "openblas_get_num_threads");
-  if (set_threads == NULL || get_threads == NULL || get_threads () <= 1)
-    return;
-  self->blas_threads = get_threads ();
-  set_threads (1);
+/* The worker thread of the preload: loading the first model is also what
+ * loads libtorch (the shim module), so all of that stays off the main thread
+ * while GTK starts. */
+static void
+preload_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  PreloadData *data = task_data;
+  AttentionModel *model;
+  GError *error = NULL;
+
+  if (limit_blas_wanted ())
+    {
+      int had = attention_model_set_blas_threads (1);
+
+      /* Only a count above one needs giving back. */
+      if (had > 1)
+        g_atomic_int_set (&data->self->blas_threads, had);
+    }
+  model = attention_model_new_from_file (data->path, &error);
+  if (model == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, model, g_object_unref);
+}
+
+/* Like attention_model_new_from_file_async (whose _finish the window calls on
+ * the result), plus the start-up BLAS setting in the same thread. */
+static void
+start_preload (AttentionApplication *self)
+{
+  /* No source object: attention_model_new_from_file_finish expects none. */
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, preload_done_cb, g_object_ref (self));
+  PreloadData *data = g_new0 (PreloadData, 1);
+
+  data->self = g_object_ref (self);
+  data->path = g_strdup (self->preload_path);
+  g_task_set_source_tag (task, attention_model_new_from_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)preload_data_free);
+  g_task_run_in_thread (task, preload_thread);
 }
 
 void
 attention_application_startup_done (AttentionApplication *self)
 {
-  SetThreadsFunc set_threads;
+  int threads;
 
   g_return_if_fail (ATTENTION_IS_APPLICATION (self));
 
-  if (self->blas_threads <= 0)
-    return;
-  set_threads = (SetThreadsFunc)dlsym (RTLD_DEFAULT, "openblas_set_num_threads");
-  if (set_threads != NULL)
-    set_threads (self->blas_threads);
-  self->blas_threads = 0;
+  threads = g_atomic_int_exchange (&self->blas_threads, 0);
+  if (threads > 0)
+    attention_model_set_blas_threads (threads);
 }
 
 static AttentionWindow *
@@ -229,12 +267,10 @@ attention_application_startup (GApplication *app)
   /* Settings need no GTK: read them first so the model load can start
    * before GTK and libadwaita initialise. */
   self->settings = lookup_settings ();
-  limit_blas_threads (self);
   if (!self->no_preload)
     {
       self->preload_path = attention_application_dup_model_path (self);
-      attention_model_new_from_file_async (self->preload_path, NULL, preload_done_cb,
-                                           g_object_ref (self));
+      start_preload (self);
     }
 
   G_APPLICATION_CLASS (attention_application_parent_class)->startup (app);

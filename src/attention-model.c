@@ -65,6 +65,12 @@ attention_model_default_path (void)
   return g_build_filename (SOURCE_ROOT, "data", "models", "demo-bert.pt", NULL);
 }
 
+int
+attention_model_set_blas_threads (int n)
+{
+  return attn_shim_blas_set_threads (n);
+}
+
 /* The bundle's parts must agree with each other and with the weights. */
 static gboolean
 check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
@@ -106,10 +112,9 @@ check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
   for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
     if (bert_vocab_lookup (vocab, specials[i].token) != specials[i].id)
       {
-        g_set_error (
-            error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-            _ ("config.json gives %s the id %lld, which does not match vocab.txt."),
-            specials[i].token, (long long) specials[i].id);
+        g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                     _ ("config.json gives %s the id %lld, which does not match vocab.txt."),
+                     specials[i].token, (long long)specials[i].id);
         return FALSE;
       }
   return TRUE;

@@ -12,13 +12,14 @@ G_BEGIN_DECLS
 
 #define ATTENTION_MODEL_ERROR (attention_model_error_quark ())
 
-typedef enum {
-  ATTENTION_MODEL_ERROR_LOAD,      /* file missing, unreadable, not a bundle, bad shapes */
-  ATTENTION_MODEL_ERROR_CONFIG,    /* malformed config.json / vocab.txt */
-  ATTENTION_MODEL_ERROR_NO_MASK,   /* text has no [MASK] (only when required) */
-  ATTENTION_MODEL_ERROR_TOO_LONG,  /* more tokens than max positions */
-  ATTENTION_MODEL_ERROR_INPUT,     /* invalid UTF-8 etc. */
-  ATTENTION_MODEL_ERROR_RUN,       /* libtorch failed */
+typedef enum
+{
+  ATTENTION_MODEL_ERROR_LOAD,     /* file missing, unreadable, not a bundle, bad shapes */
+  ATTENTION_MODEL_ERROR_CONFIG,   /* malformed config.json / vocab.txt */
+  ATTENTION_MODEL_ERROR_NO_MASK,  /* text has no [MASK] (only when required) */
+  ATTENTION_MODEL_ERROR_TOO_LONG, /* more tokens than max positions */
+  ATTENTION_MODEL_ERROR_INPUT,    /* invalid UTF-8 etc. */
+  ATTENTION_MODEL_ERROR_RUN,      /* libtorch failed */
 } AttentionModelError;
 
 #define ATTENTION_TYPE_MODEL (attention_model_get_type ())
@@ -29,6 +30,11 @@ GQuark attention_model_error_quark (void);
 /* The bundled demo model: $ATTENTION_MODEL if set, else the installed one,
  * else the one in the source tree (for running uninstalled). */
 char *attention_model_default_path (void);
+
+/* OpenBLAS's own thread count, process-wide: sets it to n and returns the
+ * count it had, or -1 when the BLAS is not OpenBLAS. Loads libtorch on first
+ * use, which takes most of a second: call it from a worker thread. */
+int attention_model_set_blas_threads (int n);
 
 AttentionModel *attention_model_new_from_file (const char *path, GError **error);
 void attention_model_new_from_file_async (const char *path,
@@ -45,19 +51,15 @@ const char *attention_model_get_config_json (AttentionModel *self, gsize *len);
 
 /* Tokenizes and runs text; top_k candidates for every [MASK] (none → no
  * predictions, not an error). */
-AttentionResult *attention_model_run (AttentionModel *self,
-                                      const char *text,
-                                      guint top_k,
-                                      GCancellable *cancellable,
-                                      GError **error);
+AttentionResult *attention_model_run (
+    AttentionModel *self, const char *text, guint top_k, GCancellable *cancellable, GError **error);
 void attention_model_run_async (AttentionModel *self,
                                 const char *text,
                                 guint top_k,
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data);
-AttentionResult *attention_model_run_finish (AttentionModel *self,
-                                             GAsyncResult *result,
-                                             GError **error);
+AttentionResult *
+attention_model_run_finish (AttentionModel *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -193,6 +193,32 @@ test_cli (void)
     }
 }
 
+/* The programs reach libtorch through the shim module: without it, loading a
+ * model fails with the reason (exit 2), it does not crash. */
+static void
+test_no_shim_module (void)
+{
+  const char *missing = "/nonexistent/libattention-shim.so";
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "ATTENTION_SHIM_MODULE", missing, TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, cli, "--model",
+                                      g_getenv ("ATTENTION_TEST_MODEL"), "a [MASK].", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "cannot load the libtorch shim"));
+  g_assert_nonnull (strstr (err, missing));
+}
+
 /* Every case says something different: no catch-all message. */
 static void
 test_distinct (void)
@@ -356,6 +382,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bad-models/unreadable.pt", test_unreadable);
   g_test_add_func ("/bad-models/distinct-messages", test_distinct);
   g_test_add_func ("/bad-models/cli", test_cli);
+  g_test_add_func ("/bad-models/no-shim-module", test_no_shim_module);
   status = g_test_run ();
 
   remove_tree (fixtures);

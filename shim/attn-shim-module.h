@@ -1,0 +1,47 @@
+/* attn-shim-module.h: how the program reaches the shim. The shim is a shared
+ * module (libattention-shim.so) that the program dlopen()s on first use, from
+ * whichever thread needs the model first: libtorch's 288 libraries then load
+ * while the window starts instead of before main() (docs/benchmarks.md). The
+ * module exports one symbol, attn_shim_module_get_api, returning this table;
+ * src/attention-shim-loader.c implements attn-shim.h on top of it. */
+#pragma once
+
+#include "attn-shim.h"
+
+#ifdef __cplusplus
+extern "C"
+{
+#endif
+
+/* Bumped whenever the table changes: a module from another build is refused. */
+#define ATTN_SHIM_MODULE_ABI 1
+#define ATTN_SHIM_MODULE_SYMBOL "attn_shim_module_get_api"
+#define ATTN_SHIM_MODULE_NAME "libattention-shim.so"
+
+  typedef struct
+  {
+    int abi; /* ATTN_SHIM_MODULE_ABI */
+    attn_shim *(*load) (const char *path, char **error);
+    void (*free) (attn_shim *shim);
+    const char *(*get_extra_file) (const attn_shim *shim, const char *name, size_t *len);
+    attn_shim_dims (*get_dims) (const attn_shim *shim);
+    int (*run) (attn_shim *shim,
+                const int64_t *ids,
+                size_t n_ids,
+                const int64_t *positions,
+                size_t n_positions,
+                float *logits,
+                float *attentions,
+                char **error);
+    void (*set_num_threads) (int n);
+    int (*get_num_threads) (void);
+    const char *(*blas_library) (void);
+    int (*blas_is_reference) (void);
+    int (*blas_set_threads) (int n);
+  } attn_shim_module_api;
+
+  typedef const attn_shim_module_api *(*attn_shim_module_get_api_func) (void);
+
+#ifdef __cplusplus
+}
+#endif
