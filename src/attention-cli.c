@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "attention-cli-private.h"
 #include "attention-export.h"
@@ -33,9 +34,15 @@ attention_cli_load_model (const AttentionCliOptions *options, GError **error)
 {
   g_autofree char *path = NULL;
 
+  AttentionModel *model;
+
   path = options->model_path != NULL ? g_strdup (options->model_path)
                                      : attention_model_default_path ();
-  return attention_model_new_from_file (path, error);
+  model = attention_model_new_from_file (path, error);
+  /* The file may come from $ATTENTION_MODEL or the default: name it. */
+  if (model == NULL)
+    g_prefix_error (error, "%s: ", path);
+  return model;
 }
 
 static void
@@ -50,6 +57,19 @@ options_clear (AttentionCliOptions *options)
   g_free (options->text);
 }
 
+/* In the C or POSIX locale (scripts, cron, containers without a locale) the
+ * charset is ASCII: GOption would refuse every non-ASCII argument and GLib
+ * would escape the tokens it prints. Read and write UTF-8 then, as Python 3
+ * does there (PEP 538); other locales keep their own charset. */
+static void
+coerce_c_locale (void)
+{
+  const char *ctype = setlocale (LC_CTYPE, NULL);
+
+  if (ctype != NULL && (strcmp (ctype, "C") == 0 || strcmp (ctype, "POSIX") == 0))
+    setlocale (LC_CTYPE, "C.UTF-8");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -60,6 +80,7 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  coerce_c_locale ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -3,6 +3,7 @@
  * file is written under a temporary name and renamed, like the PNGs. */
 
 #include "attention-export.h"
+#include "attention-export-private.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -47,7 +48,8 @@ typedef struct
   char *path;
   char *tmp;
   FILE *file;
-  int err; /* first write errno */
+  int err;        /* first write errno */
+  int inject_err; /* tests: fail part-way with this errno (attention-export-private.h) */
 } AtomicFile;
 
 static gboolean
@@ -82,12 +84,24 @@ atomic_open (AtomicFile *af, const char *path, GError **error)
       g_clear_pointer (&af->tmp, g_free);
       return FALSE;
     }
+  if (!attention_export_inject_begin_file (&af->inject_err))
+    af->inject_err = 0;
   return TRUE;
 }
 
 static void
 atomic_write (AtomicFile *af, const void *data, gsize length)
 {
+  /* An injected failure strikes after part of the file is out, as a full
+   * disk does. */
+  if (af->err == 0 && af->inject_err != 0)
+    {
+      if (fwrite (data, 1, length / 2, af->file) == length / 2)
+        af->err = af->inject_err;
+      else
+        af->err = errno ? errno : EIO;
+      return;
+    }
   if (af->err == 0 && length > 0 && fwrite (data, 1, length, af->file) != length)
     af->err = errno ? errno : EIO;
 }
@@ -549,8 +563,26 @@ attention_export_npy (AttentionResult *result, const char *path, GError **error)
   g_string_append_c (header, '\n');
   header_len = GUINT16_TO_LE ((guint16)header->len);
 
-  if (!atomic_open (&af, path, error))
+  /* The sidecar first and removed again if the array cannot be written:
+   * both files or neither, never an array nobody can read the layout of. */
+  base = g_path_get_basename (path);
+  sidecar = g_string_new ("{\n\"format\": \"attention-export\",\n\"version\": 1,\n\"array\": ");
+  append_json_string (sidecar, base);
+  g_string_append_printf (sidecar,
+                          ",\n\"dtype\": \"float32\",\n\"shape\": [%u, %u, %u, %u],\n"
+                          "\"axes\": [\"layer\", \"head\", \"query\", \"key\"],\n",
+                          n_layers, n_heads, n, n);
+  append_metadata (sidecar, result);
+  g_string_append (sidecar, "\n}\n");
+  sidecar_path = g_strconcat (path, ".json", NULL);
+  if (!write_string_atomically (sidecar_path, sidecar, error))
     return FALSE;
+
+  if (!atomic_open (&af, path, error))
+    {
+      g_unlink (sidecar_path);
+      return FALSE;
+    }
   atomic_write (&af, "\x93NUMPY\x01\x00", 8);
   atomic_write (&af, &header_len, 2);
   atomic_write (&af, header->str, header->len);
@@ -567,22 +599,28 @@ attention_export_npy (AttentionResult *result, const char *path, GError **error)
     }
 #endif
   if (!atomic_close (&af, NULL, error))
-    return FALSE;
-
-  base = g_path_get_basename (path);
-  sidecar = g_string_new ("{\n\"format\": \"attention-export\",\n\"version\": 1,\n\"array\": ");
-  append_json_string (sidecar, base);
-  g_string_append_printf (sidecar,
-                          ",\n\"dtype\": \"float32\",\n\"shape\": [%u, %u, %u, %u],\n"
-                          "\"axes\": [\"layer\", \"head\", \"query\", \"key\"],\n",
-                          n_layers, n_heads, n, n);
-  append_metadata (sidecar, result);
-  g_string_append (sidecar, "\n}\n");
-  sidecar_path = g_strconcat (path, ".json", NULL);
-  return write_string_atomically (sidecar_path, sidecar, error);
+    {
+      g_unlink (sidecar_path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* --- a whole directory ---------------------------------------------------------- */
+
+/* Every failure says how much of the set is on disk. */
+static void
+prefix_count (GError **error, guint done, guint total, const char *dir)
+{
+  if (error != NULL && *error != NULL)
+    {
+      g_autofree char *message = g_strdup ((*error)->message);
+
+      g_free ((*error)->message);
+      (*error)->message =
+          g_strdup_printf (_ ("Wrote %u of %u files to “%s”: %s"), done, total, dir, message);
+    }
+}
 
 gboolean
 attention_export_all_format (AttentionResult *result,
@@ -612,12 +650,16 @@ attention_export_all_format (AttentionResult *result,
       case ATTENTION_EXPORT_JSON:
         path = g_build_filename (dir, "attention.json", NULL);
         ok = attention_export_json (result, path, error);
+        if (!ok)
+          prefix_count (error, 0, 1, dir);
         if (n_written)
           *n_written = ok ? 1 : 0;
         return ok;
       case ATTENTION_EXPORT_NPY:
         path = g_build_filename (dir, "attention.npy", NULL);
         ok = attention_export_npy (result, path, error);
+        if (!ok)
+          prefix_count (error, 0, 2, dir);
         if (n_written)
           *n_written = ok ? 2 : 0;
         return ok;
@@ -667,6 +709,8 @@ attention_export_all_format (AttentionResult *result,
       ok = attention_export_pdf_pages (result, path, model_name, NULL, NULL, cancellable, error);
       if (ok)
         done++;
+      else
+        prefix_count (error, done, total + 1, dir);
     }
   if (n_written)
     *n_written = done;

@@ -28,6 +28,17 @@ attention_export_inject_write_failure (int after, int error_code)
   g_atomic_int_set (&inject_after, after);
 }
 
+gboolean
+attention_export_inject_begin_file (int *error_code)
+{
+  if (g_atomic_int_get (&inject_after) < 0)
+    return FALSE;
+  if (g_atomic_int_add (&inject_started, 1) < g_atomic_int_get (&inject_after))
+    return FALSE;
+  *error_code = inject_errno;
+  return TRUE;
+}
+
 char *
 attention_export_file_name (guint layer, guint head, const char *extension)
 {
@@ -79,11 +90,11 @@ canvas_ensure (Canvas *canvas, int width, int height, GError **error)
 
 /* Returns 0 or an errno value. */
 static int
-write_all (int fd, const guint8 *data, gsize length, gboolean inject)
+write_all (int fd, const guint8 *data, gsize length, int inject_err)
 {
   /* The injected failure strikes after part of the file is out, as a full
    * disk does. */
-  gsize limit = inject ? length / 2 : length;
+  gsize limit = inject_err != 0 ? length / 2 : length;
   gsize done = 0;
 
   while (done < limit)
@@ -96,7 +107,7 @@ write_all (int fd, const guint8 *data, gsize length, gboolean inject)
         return n < 0 ? errno : EIO;
       done += (gsize)n;
     }
-  return inject ? inject_errno : 0;
+  return inject_err;
 }
 
 static gboolean
@@ -105,11 +116,11 @@ write_file_atomically (const char *path, const guint8 *data, gsize length, GErro
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  gboolean inject = FALSE;
+  int inject_err = 0;
   int fd, err;
 
-  if (g_atomic_int_get (&inject_after) >= 0)
-    inject = g_atomic_int_add (&inject_started, 1) >= g_atomic_int_get (&inject_after);
+  if (!attention_export_inject_begin_file (&inject_err))
+    inject_err = 0;
 
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
@@ -120,7 +131,7 @@ write_file_atomically (const char *path, const guint8 *data, gsize length, GErro
       return FALSE;
     }
 
-  err = write_all (fd, data, length, inject);
+  err = write_all (fd, data, length, inject_err);
   if (close (fd) != 0 && err == 0)
     err = errno;
   /* No fsync: the rename keeps a crash of the app from leaving a torn file,

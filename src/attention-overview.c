@@ -15,8 +15,9 @@ struct _AttentionOverview
   GtkWidget parent_instance;
 
   AttentionResult *result;
-  AttentionHeadScores *scores; /* per head, computed once per result */
-  double *score_values;        /* the chosen score, 0..1, per head */
+  AttentionHeadScores *scores; /* per head, computed once per result in a worker */
+  GCancellable *scores_cancellable;
+  double *score_values; /* the chosen score, 0..1, per head */
   guint layer;
   guint head;
   AttentionColormap colormap;
@@ -37,6 +38,7 @@ enum
   PROP_RESULT,
   PROP_LAYER,
   PROP_HEAD,
+  PROP_SCORES_READY,
   N_PROPS
 };
 
@@ -61,15 +63,6 @@ n_heads (AttentionOverview *self)
   return self->result ? attention_result_get_n_heads (self->result) : 0;
 }
 
-/* Scores cost ~0.1 s for bert-base at 128 tokens: only when first asked for. */
-static const AttentionHeadScores *
-ensure_scores (AttentionOverview *self)
-{
-  if (self->scores == NULL && self->result != NULL)
-    self->scores = attention_stats_all_head_scores (self->result);
-  return self->scores;
-}
-
 static void
 update_score_values (AttentionOverview *self)
 {
@@ -77,9 +70,10 @@ update_score_values (AttentionOverview *self)
   guint n = self->result ? attention_result_get_n_tokens (self->result) : 0;
 
   g_clear_pointer (&self->score_values, g_free);
-  if (self->result == NULL || self->score < 0 || self->score >= ATTENTION_N_PATTERNS)
+  /* Until the worker has the scores the grid shows plain thumbnails. */
+  if (self->result == NULL || self->scores == NULL || self->score < 0 ||
+      self->score >= ATTENTION_N_PATTERNS)
     return;
-  ensure_scores (self);
   self->score_values = g_new (double, MAX (total, 1));
   for (guint k = 0; k < total; k++)
     {
@@ -352,6 +346,8 @@ query_tooltip_cb (GtkWidget *widget,
                   AttentionOverview *self)
 {
   guint layer, head;
+  g_autofree AttentionHeadScores *one = NULL;
+  const AttentionHeadScores *scores;
   g_autofree char *pattern = NULL;
   g_autofree char *text = NULL;
 
@@ -365,7 +361,12 @@ query_tooltip_cb (GtkWidget *widget,
   else if (!attention_overview_pick (self, x, y, &layer, &head))
     return FALSE;
 
-  pattern = attention_stats_describe_pattern (&ensure_scores (self)[layer * n_heads (self) + head]);
+  /* Before the worker is done, this head alone is quick enough. */
+  if (self->scores != NULL)
+    scores = &self->scores[layer * n_heads (self) + head];
+  else
+    scores = one = attention_stats_one_head_scores (self->result, layer, head);
+  pattern = attention_stats_describe_pattern (scores);
   text = g_strdup_printf (_ ("Layer %u, Head %u: %s"), layer + 1, head + 1, pattern);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
@@ -386,6 +387,9 @@ attention_overview_get_property (GObject *object, guint prop_id, GValue *value, 
         break;
       case PROP_HEAD:
         g_value_set_uint (value, self->head);
+        break;
+      case PROP_SCORES_READY:
+        g_value_set_boolean (value, self->scores != NULL);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -421,6 +425,8 @@ attention_overview_dispose (GObject *object)
 {
   AttentionOverview *self = ATTENTION_OVERVIEW (object);
 
+  g_cancellable_cancel (self->scores_cancellable);
+  g_clear_object (&self->scores_cancellable);
   g_clear_object (&self->result);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
   g_clear_pointer (&self->scores, g_free);
@@ -449,6 +455,9 @@ attention_overview_class_init (AttentionOverviewClass *klass)
   properties[PROP_HEAD] =
       g_param_spec_uint ("head", NULL, NULL, 0, G_MAXUINT, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* TRUE once the worker has scored every head of the result. */
+  properties[PROP_SCORES_READY] = g_param_spec_boolean ("scores-ready", NULL, NULL, FALSE,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* ::head-selected (layer, head), 0-indexed, when the user picks a head. */
@@ -484,6 +493,25 @@ attention_overview_new (void)
   return g_object_new (ATTENTION_TYPE_OVERVIEW, NULL);
 }
 
+static void
+scores_done_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (AttentionOverview) self = data;
+  g_autoptr (GError) error = NULL;
+  AttentionHeadScores *scores;
+
+  scores = attention_stats_all_head_scores_finish (ATTENTION_RESULT (source), res, &error);
+  /* Cancelled: a newer result or the widget went away. */
+  if (scores == NULL)
+    return;
+  g_free (self->scores);
+  self->scores = scores;
+  update_score_values (self);
+  invalidate_cache (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCORES_READY]);
+}
+
 void
 attention_overview_set_result (AttentionOverview *self, AttentionResult *result)
 {
@@ -492,7 +520,17 @@ attention_overview_set_result (AttentionOverview *self, AttentionResult *result)
 
   if (!g_set_object (&self->result, result))
     return;
+  g_cancellable_cancel (self->scores_cancellable);
+  g_clear_object (&self->scores_cancellable);
   g_clear_pointer (&self->scores, g_free);
+  if (result != NULL)
+    {
+      /* Sorting and colouring by a score need every head's scores: half a
+       * second at 512 tokens for bert-base, so never on the main thread. */
+      self->scores_cancellable = g_cancellable_new ();
+      attention_stats_all_head_scores_async (result, self->scores_cancellable, scores_done_cb,
+                                             g_object_ref (self));
+    }
   update_score_values (self);
   invalidate_cache (self);
   /* Keep the selection where it was if the new result has that head. */
@@ -567,6 +605,13 @@ attention_overview_set_score (AttentionOverview *self, int pattern, gboolean sor
   update_score_values (self);
   invalidate_cache (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+gboolean
+attention_overview_get_scores_ready (AttentionOverview *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_OVERVIEW (self), FALSE);
+  return self->scores != NULL;
 }
 
 int

@@ -381,6 +381,57 @@ attention_stats_all_head_scores (AttentionResult *result)
   return scores;
 }
 
+static void
+scores_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AttentionHeadScores *scores = attention_stats_all_head_scores (ATTENTION_RESULT (source));
+
+  if (g_task_return_error_if_cancelled (task))
+    g_free (scores);
+  else
+    g_task_return_pointer (task, scores, g_free);
+}
+
+void
+attention_stats_all_head_scores_async (AttentionResult *result,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ATTENTION_IS_RESULT (result));
+
+  task = g_task_new (result, cancellable, callback, user_data);
+  g_task_set_source_tag (task, attention_stats_all_head_scores_async);
+  g_task_run_in_thread (task, scores_thread);
+}
+
+AttentionHeadScores *
+attention_stats_all_head_scores_finish (AttentionResult *result, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+AttentionHeadScores *
+attention_stats_one_head_scores (AttentionResult *result, guint layer, guint head)
+{
+  guint n;
+  g_autofree guint8 *classes = NULL;
+  AttentionHeadScores *scores;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (result), NULL);
+
+  n = attention_result_get_n_tokens (result);
+  classes = attention_stats_classify_tokens (attention_result_get_tokens (result), n);
+  scores = g_new0 (AttentionHeadScores, 1);
+  attention_stats_head_scores (attention_result_get_matrix (result, layer, head), n, classes,
+                               scores);
+  return scores;
+}
+
 typedef struct
 {
   AttentionAggregate aggregate;

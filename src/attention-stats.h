@@ -88,8 +88,19 @@ float *attention_stats_compute (AttentionResult *result,
                                 guint layer,
                                 guint head,
                                 gboolean hide_special);
-/* Scores of every head, n_layers × n_heads entries, g_malloc'd. */
+/* Scores of every head, n_layers × n_heads entries, g_malloc'd. Half a
+ * second for bert-base at 512 tokens (bench/bench-stats): in a worker thread
+ * with the _async version when the UI waits for it. */
 AttentionHeadScores *attention_stats_all_head_scores (AttentionResult *result);
+void attention_stats_all_head_scores_async (AttentionResult *result,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+AttentionHeadScores *
+attention_stats_all_head_scores_finish (AttentionResult *result, GAsyncResult *res, GError **error);
+/* The scores of one head (0-indexed), g_malloc'd: 1/144 of the above. */
+AttentionHeadScores *
+attention_stats_one_head_scores (AttentionResult *result, guint layer, guint head);
 
 /* attention_stats_compute in a worker thread: rollout over many long rows
  * takes longer than a frame. The task's pointer is the float matrix (g_free). */

@@ -783,6 +783,23 @@ attention_window_finalize (GObject *object)
   G_OBJECT_CLASS (attention_window_parent_class)->finalize (object);
 }
 
+/* The popover gives focus to its first selectable label, and a focused label
+ * selects all its text: the model's name would open highlighted. */
+static gboolean
+clear_info_selection (gpointer data)
+{
+  g_autoptr (AttentionWindow) self = data;
+
+  gtk_label_select_region (self->info_name, 0, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+info_popover_map_cb (GtkWidget *popover, AttentionWindow *self)
+{
+  g_idle_add (clear_info_selection, g_object_ref (self));
+}
+
 static void
 attention_window_class_init (AttentionWindowClass *klass)
 {
@@ -823,6 +840,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, hover_label);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, export_revealer);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, export_progress);
+  gtk_widget_class_bind_template_callback (widget_class, info_popover_map_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);

@@ -102,7 +102,7 @@ cli_fails (const BadCase *c, const char *message, gboolean as_nobody)
   g_autofree char *path = fixture (c);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *expected = g_strdup_printf ("attention-cli: %s\n", message);
+  g_autofree char *expected = g_strdup_printf ("attention-cli: %s: %s\n", path, message);
   g_autoptr (GError) error = NULL;
   const char *argv[] = { cli, "--model", path, "a [MASK].", NULL };
   int status = 0;
@@ -177,7 +177,8 @@ test_cli (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *expected = g_strdup_printf ("attention-cli: %s\n", messages[i]);
+      g_autofree char *path = fixture (&cases[i]);
+      g_autofree char *expected = g_strdup_printf ("attention-cli: %s: %s\n", path, messages[i]);
 
       g_assert_nonnull (messages[i]);
       /* Say which case and what it printed before any assertion stops. */

@@ -3,6 +3,7 @@
  * .npy header and data; the JSON; atomicity and cancellation. */
 
 #include <cairo.h>
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "attention-export.h"
+#include "attention-export-private.h"
 #include "attention-grid.h"
 #include "attention-render.h"
 
@@ -468,6 +470,49 @@ test_missing_dir (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+/* A full disk part-way through every format: the message says how many files
+ * are on disk, those are complete, nothing half-written or temporary is
+ * left, and an .npy never stays without the sidecar that describes it. */
+static void
+test_disk_full (void)
+{
+  g_autoptr (AttentionResult) result = make_result ();
+  struct
+  {
+    AttentionExportFormat format;
+    int after;     /* files that succeed before the failure */
+    guint written; /* reported and on disk */
+    const char *said;
+  } cases[] = {
+    { ATTENTION_EXPORT_SVG, 2, 2, "Wrote 2 of 6" },  { ATTENTION_EXPORT_PDF, 3, 3, "Wrote 3 of 6" },
+    { ATTENTION_EXPORT_PDF, 6, 6, "Wrote 6 of 7" }, /* the multi-page attention.pdf */
+    { ATTENTION_EXPORT_NPY, 0, 0, "Wrote 0 of 2" }, /* the sidecar */
+    { ATTENTION_EXPORT_NPY, 1, 0, "Wrote 0 of 2" }, /* the array: sidecar removed */
+    { ATTENTION_EXPORT_JSON, 0, 0, "Wrote 0 of 1" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *dir = g_dir_make_tmp ("attention-full-XXXXXX", NULL);
+      guint n_written = 99;
+      gboolean ok;
+
+      attention_export_inject_write_failure (cases[c].after, ENOSPC);
+      ok = attention_export_all_format (result, cases[c].format, dir, "Test", NULL, NULL, NULL,
+                                        &n_written, &error);
+      attention_export_inject_write_failure (-1, 0);
+      g_assert_false (ok);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+      if (strstr (error->message, cases[c].said) == NULL)
+        g_error ("case %u: “%s” does not say “%s”", c, error->message, cases[c].said);
+      g_assert_cmpuint (n_written, ==, cases[c].written);
+      g_assert_cmpuint (count_entries (dir, FALSE), ==, cases[c].written);
+      g_assert_cmpuint (count_entries (dir, TRUE), ==, 0);
+      remove_dir (dir);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -484,5 +529,6 @@ main (int argc, char **argv)
   g_test_add_func ("/export-formats/npy", test_npy);
   g_test_add_func ("/export-formats/all", test_all_formats);
   g_test_add_func ("/export-formats/missing-dir", test_missing_dir);
+  g_test_add_func ("/export-formats/disk-full", test_disk_full);
   return g_test_run ();
 }

@@ -150,12 +150,51 @@ test_sort_by_score (void)
   /* Layer 0, head h attends to token h: [CLS] = head 0, so sorted by [CLS]
    * weight head 0 comes first; head 3 ([SEP]) ranks first by [SEP]. */
   attention_overview_set_score (overview, ATTENTION_PATTERN_SEP, TRUE);
+  /* The scores come from a worker thread: the order changes when they do. */
+  while (!attention_overview_get_scores_ready (overview))
+    g_main_context_iteration (NULL, TRUE);
   wait_allocated ();
   g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 0, &x0, &y0));
   g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 3, &x1, &y1));
   g_assert_cmpfloat (x1, <, x0);
   g_assert_true (attention_overview_pick (overview, x1, y1, &l, &h));
   g_assert_cmpuint (h, ==, 3);
+  attention_overview_set_score (overview, -1, FALSE);
+  wait_allocated ();
+}
+
+/* A new result drops the old scores at once and scores the new one off the
+ * main thread; the sorted order follows when they arrive. */
+static void
+test_scores_async (void)
+{
+  g_autoptr (AttentionResult) again = make_result ();
+  AttentionResult *before = attention_overview_get_result (overview);
+  double x0, y0, x1, y1;
+
+  attention_overview_set_score (overview, ATTENTION_PATTERN_SEP, TRUE);
+  attention_overview_set_result (overview, again);
+  g_assert_false (attention_overview_get_scores_ready (overview));
+  /* Unsorted meanwhile: head 0 is left of head 3. */
+  wait_allocated ();
+  g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 0, &x0, &y0));
+  g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 3, &x1, &y1));
+  if (!attention_overview_get_scores_ready (overview))
+    g_assert_cmpfloat (x0, <, x1);
+  while (!attention_overview_get_scores_ready (overview))
+    g_main_context_iteration (NULL, TRUE);
+  wait_allocated ();
+  g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 0, &x0, &y0));
+  g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 3, &x1, &y1));
+  g_assert_cmpfloat (x1, <, x0);
+
+  /* Replaced twice in a row: the first worker's answer is dropped. */
+  attention_overview_set_result (overview, before);
+  attention_overview_set_result (overview, again);
+  attention_overview_set_result (overview, before);
+  while (!attention_overview_get_scores_ready (overview))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (attention_overview_get_result (overview) == before);
   attention_overview_set_score (overview, -1, FALSE);
   wait_allocated ();
 }
@@ -337,6 +376,7 @@ main (int argc, char **argv)
   g_test_add_func ("/overview/click", test_click_selects);
   g_test_add_func ("/overview/keys", test_keys_move);
   g_test_add_func ("/overview/sort", test_sort_by_score);
+  g_test_add_func ("/overview/scores-async", test_scores_async);
   g_test_add_func ("/overview/render", test_render);
   g_test_add_func ("/overview/analysis-bar", test_analysis_bar);
   g_test_add_func ("/overview/compare", test_compare);

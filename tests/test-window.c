@@ -389,17 +389,56 @@ static void
 test_bad_model_keeps_previous (void)
 {
   AttentionModel *before = attention_window_get_model (window);
-  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "attention-not-a-model.pt", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("attention-bad-XXXXXX", NULL);
+  g_autofree char *model = NULL;
+  gsize model_len = 0;
+  /* The broken files a user can make without torch; test-bad-models covers
+   * the rest of the list through the same AttentionModel code. */
+  struct
+  {
+    const char *name;
+    const char *contents; /* NULL: see below */
+    const char *reason;
+  } cases[] = {
+    { "empty.pt", "", "the file is empty" },
+    { "random.pt", "not a model \x01\x02\xff", "not a zip archive" },
+    { "truncated.pt", NULL, "truncated" },
+    { "folder.pt", NULL, "folder" },
+    { "missing.pt", NULL, "does not exist" },
+  };
 
-  g_assert_true (g_file_set_contents (path, "not a model", -1, NULL));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", path);
-  g_assert_true (attention_window_get_busy (window));
-  wait_for (idle);
-  g_unlink (path);
+  g_assert_true (g_file_get_contents (g_getenv ("ATTENTION_TEST_MODEL"), &model, &model_len, NULL));
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *path = g_build_filename (dir, cases[c].name, NULL);
+      const char *message;
 
+      if (cases[c].contents != NULL)
+        g_assert_true (g_file_set_contents (path, cases[c].contents, -1, NULL));
+      else if (g_str_equal (cases[c].name, "truncated.pt"))
+        g_assert_true (g_file_set_contents (path, model, model_len / 2, NULL));
+      else if (g_str_equal (cases[c].name, "folder.pt"))
+        g_assert_cmpint (g_mkdir (path, 0755), ==, 0);
+
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", path);
+      g_assert_true (attention_window_get_busy (window));
+      wait_for (idle);
+
+      g_assert_true (attention_window_get_model (window) == before);
+      message = attention_window_get_last_message (window);
+      if (strstr (message, cases[c].name) == NULL || strstr (message, cases[c].reason) == NULL)
+        g_error ("%s: the window said “%s”", cases[c].name, message);
+      if (g_str_equal (cases[c].name, "folder.pt"))
+        g_rmdir (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+
+  /* The previous model still answers. */
+  run_sentence (SENTENCE);
   g_assert_true (attention_window_get_model (window) == before);
-  g_assert_nonnull (
-      strstr (attention_window_get_last_message (window), "attention-not-a-model.pt"));
+  g_assert_nonnull (attention_window_get_result (window));
 }
 
 static void

@@ -3,7 +3,9 @@
 from a file on standard input (clear message, exit 2), no [MASK] (the
 original's message, exit 1), several masks (a line per completion rank with
 every mask filled), only [MASK], 100 KB of text (refused with its token count,
-exit 2), control and zero-width characters (same predictions as clean text).
+exit 2), control and zero-width characters (same predictions as clean text),
+UTF-8 text in the C locale, and --output-dir into a folder the user may not
+write to (as uid 65534 when run as root).
 Usage: test_robust_cli.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
 
 import os
@@ -40,6 +42,16 @@ def main():
         proc = subprocess.run([CLI, "-m", MODEL], stdin=f, capture_output=True, env=ENV,
                               timeout=120)
     check(proc, 2, "UTF-8", "3")
+    # The C locale (scripts, containers): UTF-8 text still works, in and out.
+    c_env = dict(os.environ, LC_ALL="C")
+    c_run = subprocess.run([CLI, "-m", MODEL, "--tokens", "Caf\u00e9 na\u00efve"],
+                           capture_output=True, env=c_env, timeout=120)
+    utf8_run = subprocess.run([CLI, "-m", MODEL, "--tokens", "Caf\u00e9 na\u00efve"],
+                              capture_output=True, env=ENV, timeout=120)
+    assert c_run.returncode == 0 and c_run.stdout == utf8_run.stdout, (c_run, utf8_run)
+    c_run = subprocess.run([CLI, "-m", MODEL, "-k", "1", "d\u00e9j\u00e0 [MASK]."],
+                           capture_output=True, env=c_env, timeout=120)
+    check(c_run, 0, "d\u00e9j\u00e0 ", stream="stdout")
 
     check(cli(["No mask here."]), 1, "Input must include mask token [MASK].")
 
@@ -64,7 +76,38 @@ def main():
     def words(out):
         return [line.split()[-1].strip("\u00ad.") for line in out.splitlines() if line.strip()]
     assert words(clean) == words(odd) and len(words(clean)) == 3, (clean, odd)
+    not_writable()
     print("ok")
+
+
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def not_writable():
+    """A read-only output folder: the reason and "0 of N" on stderr, exit 2,
+    nothing left in it. Root ignores permission bits, so the CLI then runs as
+    nobody; skipped (with a note) where that user cannot run it."""
+    preexec = as_nobody if os.getuid() == 0 else None
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        out = os.path.join(tmp, "out")
+        os.mkdir(out, 0o555)
+        try:
+            proc = subprocess.run([CLI, "-m", MODEL, "-o", out, "a [MASK] here."],
+                                  capture_output=True, env=ENV, timeout=120, preexec_fn=preexec)
+        except (PermissionError, subprocess.SubprocessError) as e:
+            print("not-writable folder: skipped, cannot run as nobody:", e)
+            return
+        if preexec and proc.returncode != 2 and b"ermission denied" in proc.stderr \
+                and b"Wrote" not in proc.stderr:
+            print("not-writable folder: skipped, nobody cannot read the model or program")
+            return
+        err = check(proc, 2, "Wrote 0 of ", "Permission denied")
+        assert os.listdir(out) == [], os.listdir(out)
+        assert out in err, err
 
 
 if __name__ == "__main__":
