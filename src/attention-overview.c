@@ -119,6 +119,16 @@ get_style (AttentionOverview *self, AttentionGridStyle *style)
   style->thumb = MAX (MIN_THUMB, floor (MIN (thumb_w, thumb_h)));
 }
 
+/* The grid is centred across the widget, like the matrix in the view. */
+static double
+grid_offset_x (AttentionOverview *self, const AttentionGridStyle *style)
+{
+  double width, height;
+
+  attention_grid_get_size (style, n_layers (self), n_heads (self), &width, &height);
+  return MAX (0, floor ((gtk_widget_get_width (GTK_WIDGET (self)) - ceil (width)) / 2));
+}
+
 static void
 invalidate_cache (AttentionOverview *self)
 {
@@ -174,11 +184,15 @@ attention_overview_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   attention_grid_get_size (&style, n_layers (self), n_heads (self), &width, &height);
   ensure_cache (self, &style, (int)ceil (width), (int)ceil (height));
 
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (grid_offset_x (self, &style), 0));
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_set_source_surface (cr, self->cache, 0, 0);
   cairo_paint (cr);
   if (attention_overview_get_thumbnail_center (self, self->layer, self->head, &cx, &cy))
     {
+      /* In the grid's own coordinates, like the cache. */
+      cx -= grid_offset_x (self, &style);
       /* The selection outline, as attention_grid_draw would draw it. */
       double w = MAX (2.0, style.gap / 2);
       double bar = style.scores != NULL ? style.thumb / 10 + 2 : 0;
@@ -201,6 +215,7 @@ attention_overview_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       cairo_stroke (cr);
     }
   cairo_destroy (cr);
+  gtk_snapshot_restore (snapshot);
 }
 
 static void
@@ -245,7 +260,8 @@ attention_overview_pick (AttentionOverview *self, double x, double y, guint *lay
   if (self->result == NULL)
     return FALSE;
   get_style (self, &style);
-  return attention_grid_hit (&style, n_layers (self), n_heads (self), x, y, layer, head);
+  return attention_grid_hit (&style, n_layers (self), n_heads (self),
+                             x - grid_offset_x (self, &style), y, layer, head);
 }
 
 gboolean
@@ -268,7 +284,8 @@ attention_overview_get_thumbnail_center (
         double bar = style.scores != NULL ? style.thumb / 10 + 2 : 0;
 
         if (x)
-          *x = origin + (style.thumb + style.gap) * c + style.thumb / 2;
+          *x = grid_offset_x (self, &style) + origin + (style.thumb + style.gap) * c +
+               style.thumb / 2;
         if (y)
           *y = origin + (style.thumb + bar + style.gap) * layer + style.thumb / 2;
         return TRUE;
