@@ -4,8 +4,8 @@ from a file on standard input (clear message, exit 2), no [MASK] (the
 original's message, exit 1), several masks (a line per completion rank with
 every mask filled), only [MASK], 100 KB of text (refused with its token count,
 exit 2), control and zero-width characters (same predictions as clean text),
-UTF-8 text in the C locale, and --output-dir into a folder the user may not
-write to (as uid 65534 when run as root).
+UTF-8 text in the C locale, --output-dir into a folder the user may not
+write to (as uid 65534 when run as root), and standard output on a full disk.
 Usage: test_robust_cli.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
 
 import os
@@ -77,6 +77,14 @@ def main():
         return [line.split()[-1].strip("\u00ad.") for line in out.splitlines() if line.strip()]
     assert words(clean) == words(odd) and len(words(clean)) == 3, (clean, odd)
     not_writable()
+
+    # Standard output on a full disk: said, and not exit status 0.
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run([CLI, "-m", MODEL, "a [MASK] here."], stdout=full,
+                                  stderr=subprocess.PIPE, env=ENV, timeout=120)
+        assert proc.returncode == 2, proc
+        assert b"Could not write to standard output" in proc.stderr, proc.stderr
     print("ok")
 
 
