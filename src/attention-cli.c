@@ -35,7 +35,6 @@ AttentionModel *
 attention_cli_load_model (const AttentionCliOptions *options, GError **error)
 {
   g_autofree char *path = NULL;
-
   AttentionModel *model;
 
   path = options->model_path != NULL ? g_strdup (options->model_path)

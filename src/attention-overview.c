@@ -191,11 +191,12 @@ attention_overview_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_paint (cr);
   if (attention_overview_get_thumbnail_center (self, self->layer, self->head, &cx, &cy))
     {
-      /* In the grid's own coordinates, like the cache. */
-      cx -= grid_offset_x (self, &style);
       /* The selection outline, as attention_grid_draw would draw it. */
       double w = MAX (2.0, style.gap / 2);
       double bar = style.scores != NULL ? style.thumb / 10 + 2 : 0;
+
+      /* In the grid's own coordinates, like the cache. */
+      cx -= grid_offset_x (self, &style);
 
       cairo_set_source_rgb (cr, 0.208, 0.518, 0.894);
       cairo_set_line_width (cr, w);
