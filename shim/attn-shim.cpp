@@ -24,7 +24,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -43,16 +45,41 @@ struct attn_shim
   std::string extra[2]; /* vocab.txt, config.json */
 };
 
-/* NOT YET MEASURED (to do in bench/run-bench-model): PLATFORM-NOTES report
- * that switching the optimizing executor off cut bert-base's first forward
- * from 0.5-0.6 s to 0.4 s; it is off by default here on that basis, and
- * ATTN_SHIM_OPTIMIZE=1 turns it back on for comparison. */
+/* The optimizing executor is off: with it, load + first forward of bert-base
+ * took 0.3 s longer and steady runs were within noise (bench/bench-model,
+ * docs/benchmarks.md). ATTN_SHIM_OPTIMIZE=1 turns it back on for comparison. */
 static bool
 executor_optimize (void)
 {
   const char *env = getenv ("ATTN_SHIM_OPTIMIZE");
 
   return env != NULL && env[0] == '1';
+}
+
+/* libtorch's intra-op threads, decided by measurement on 2 cores: a second
+ * OpenMP thread made steady runs 0.66-0.84x as fast (it spins beside
+ * OpenBLAS's own threads; docs/benchmarks.md, rows 2), so 1 there. With more
+ * cores libtorch's default (one per physical core) stays: not measured here.
+ * OMP_NUM_THREADS, or a caller's attn_shim_set_num_threads, wins. */
+static std::atomic<bool> threads_chosen{ false };
+
+static void
+choose_threads (void)
+{
+  static std::once_flag once;
+
+  std::call_once (once, [] {
+    if (threads_chosen || getenv ("OMP_NUM_THREADS") != NULL ||
+        std::thread::hardware_concurrency () > 2)
+      return;
+    try
+      {
+        at::set_num_threads (1);
+      }
+    catch (...)
+      {
+      }
+  });
 }
 
 static char *
@@ -368,6 +395,7 @@ extern "C"
 
     if (error != NULL)
       *error = NULL;
+    choose_threads ();
     if (path == NULL || path[0] == '\0')
       {
         set_error (error, _ ("no model file given"));
@@ -557,6 +585,7 @@ extern "C"
   {
     try
       {
+        threads_chosen = true;
         if (n >= 1)
           at::set_num_threads (n);
       }

@@ -9,17 +9,18 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  char *model_path;  /* --model, else $ATTENTION_MODEL, else the bundled one */
-  char *vocab_path;  /* --vocab */
-  gboolean cased;    /* --cased (with --vocab) */
-  char *tokens_text; /* --tokens TEXT */
+typedef struct
+{
+  char *model_path;   /* --model, else $ATTENTION_MODEL, else the bundled one */
+  char *vocab_path;   /* --vocab */
+  gboolean cased;     /* --cased (with --vocab) */
+  char *tokens_text;  /* --tokens TEXT */
   gboolean token_ids; /* --token-ids */
-  int top_k;         /* --top-k, default 3 */
-  char *output_dir;  /* --output-dir */
-  char *dump_path;   /* --dump FILE.json */
-  char *format;      /* --format png|svg|pdf|npy|json (default png) */
-  char *text;        /* positional TEXT, NULL → prompt "Text: " */
+  int top_k;          /* --top-k, default 3 */
+  char *output_dir;   /* --output-dir */
+  char *dump_path;    /* --dump FILE.json */
+  char *format;       /* --format png|svg|pdf|npy|json (default png) */
+  char *text;         /* positional TEXT, NULL → prompt "Text: " */
 } AttentionCliOptions;
 
 /* The tokenizer of --vocab/--cased, or else of the model. */

@@ -75,8 +75,8 @@ get_int (JsonObject *obj, const char *key, gint64 min, gint64 max, gint64 *out, 
   if (*out < min || *out > max)
     {
       g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-                   _ ("config.json: “%s” is %lld, outside %lld…%lld."), key,
-                   (long long) *out, (long long) min, (long long) max);
+                   _ ("config.json: “%s” is %lld, outside %lld…%lld."), key, (long long)*out,
+                   (long long)min, (long long)max);
       return FALSE;
     }
   return TRUE;

@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct
+{
   char *name;         /* "bert-base-uncased", "Attention demo BERT" */
   char *description;  /* one line */
   char *source;       /* where it came from */
@@ -20,9 +21,8 @@ typedef struct {
   gint64 pad_id, unk_id, cls_id, sep_id, mask_id;
 } AttentionModelInfo;
 
-AttentionModelInfo *attention_model_info_new_from_json (const char *data,
-                                                        gssize len,
-                                                        GError **error);
+AttentionModelInfo *
+attention_model_info_new_from_json (const char *data, gssize len, GError **error);
 void attention_model_info_free (AttentionModelInfo *info);
 /* "4 layers × 4 heads, hidden 256, 9.6M parameters"-style one-liner, translated. */
 char *attention_model_info_describe_size (const AttentionModelInfo *info);

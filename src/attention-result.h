@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 #define ATTENTION_TYPE_RESULT (attention_result_get_type ())
 G_DECLARE_FINAL_TYPE (AttentionResult, attention_result, ATTENTION, RESULT, GObject)
 
-typedef struct {
+typedef struct
+{
   char *token;
   gint64 id;
   double probability;
@@ -19,11 +20,8 @@ typedef struct {
 
 /* Takes ownership of encoding and attentions (g_malloc'd,
  * n_layers × n_heads × n × n floats). Candidates are added afterwards. */
-AttentionResult *attention_result_new (const char *text,
-                                       BertEncoding *encoding,
-                                       guint n_layers,
-                                       guint n_heads,
-                                       float *attentions);
+AttentionResult *attention_result_new (
+    const char *text, BertEncoding *encoding, guint n_layers, guint n_heads, float *attentions);
 /* For the builder only (before the result is shared): top-k for one [MASK]. */
 void attention_result_add_prediction (AttentionResult *self,
                                       guint position,
@@ -45,9 +43,8 @@ const float *attention_result_get_attentions (AttentionResult *self);
 guint attention_result_get_n_predictions (AttentionResult *self);
 /* Token position of the i-th [MASK]. */
 guint attention_result_get_prediction_position (AttentionResult *self, guint i);
-const AttentionCandidate *attention_result_get_candidates (AttentionResult *self,
-                                                           guint i,
-                                                           guint *n_candidates);
+const AttentionCandidate *
+attention_result_get_candidates (AttentionResult *self, guint i, guint *n_candidates);
 /* The text with the i-th [MASK] replaced by candidate c (WordPiece "##"
  * continuations are glued). */
 char *attention_result_fill_mask (AttentionResult *self, guint i, guint c);

@@ -47,7 +47,8 @@ gboolean attention_view_hover_at (AttentionView *self, double x, double y);
 /* Analysis views. Shows matrix (n × n of the current result, copied) instead
  * of the layer/head matrix; NULL goes back. Cleared when the result changes. */
 void attention_view_set_matrix_override (AttentionView *self, const float *matrix);
-void attention_view_set_colormap (AttentionView *self, AttentionColormap colormap, AttentionScale scale);
+void
+attention_view_set_colormap (AttentionView *self, AttentionColormap colormap, AttentionScale scale);
 /* Property "pinned": a token (0-indexed) whose row and column stay outlined;
  * -1 for none. Clicking a label toggles it; T / Shift+T / Escape by keyboard. */
 void attention_view_set_pinned (AttentionView *self, int token);

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 #define BERT_TOKENIZER_ERROR (bert_tokenizer_error_quark ())
 
-typedef enum {
+typedef enum
+{
   BERT_TOKENIZER_ERROR_INVALID_UTF8,
 } BertTokenizerError;
 
@@ -18,16 +19,18 @@ typedef struct _BertTokenizer BertTokenizer;
 
 /* A token's origin in the input: bytes [start, end). [CLS] and [SEP] have
  * start == end (0 and the input length respectively). */
-typedef struct {
+typedef struct
+{
   gsize start;
   gsize end;
 } BertSpan;
 
-typedef struct {
+typedef struct
+{
   guint n_tokens;
-  gint64 *ids;      /* n_tokens */
-  char **tokens;    /* n_tokens, NULL-terminated strv, vocab spelling */
-  BertSpan *spans;  /* n_tokens */
+  gint64 *ids;     /* n_tokens */
+  char **tokens;   /* n_tokens, NULL-terminated strv, vocab spelling */
+  BertSpan *spans; /* n_tokens */
 } BertEncoding;
 
 GQuark bert_tokenizer_error_quark (void);
@@ -41,10 +44,8 @@ gboolean bert_tokenizer_get_lowercase (BertTokenizer *tokenizer);
 
 /* len may be -1 for NUL-terminated text. Adds [CLS] … [SEP]. Invalid UTF-8 is
  * BERT_TOKENIZER_ERROR_INVALID_UTF8 with the byte offset in the message. */
-BertEncoding *bert_tokenizer_encode (BertTokenizer *tokenizer,
-                                     const char *text,
-                                     gssize len,
-                                     GError **error);
+BertEncoding *
+bert_tokenizer_encode (BertTokenizer *tokenizer, const char *text, gssize len, GError **error);
 void bert_encoding_free (BertEncoding *encoding);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BertTokenizer, bert_tokenizer_unref)

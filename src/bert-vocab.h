@@ -7,8 +7,9 @@ G_BEGIN_DECLS
 
 #define BERT_VOCAB_ERROR (bert_vocab_error_quark ())
 
-typedef enum {
-  BERT_VOCAB_ERROR_INVALID, /* not UTF-8, empty, duplicate token, … */
+typedef enum
+{
+  BERT_VOCAB_ERROR_INVALID,         /* not UTF-8, empty, duplicate token, … */
   BERT_VOCAB_ERROR_MISSING_SPECIAL, /* [UNK] / [CLS] / [SEP] absent */
 } BertVocabError;
 
