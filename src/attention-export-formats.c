@@ -84,8 +84,7 @@ atomic_open (AtomicFile *af, const char *path, GError **error)
       g_clear_pointer (&af->tmp, g_free);
       return FALSE;
     }
-  if (!attention_export_inject_begin_file (&af->inject_err))
-    af->inject_err = 0;
+  af->inject_err = attention_export_inject_begin_file ();
   return TRUE;
 }
 
@@ -612,14 +611,7 @@ attention_export_npy (AttentionResult *result, const char *path, GError **error)
 static void
 prefix_count (GError **error, guint done, guint total, const char *dir)
 {
-  if (error != NULL && *error != NULL)
-    {
-      g_autofree char *message = g_strdup ((*error)->message);
-
-      g_free ((*error)->message);
-      (*error)->message =
-          g_strdup_printf (_ ("Wrote %u of %u files to “%s”: %s"), done, total, dir, message);
-    }
+  g_prefix_error (error, _ ("Wrote %u of %u files to “%s”: "), done, total, dir);
 }
 
 gboolean

@@ -10,8 +10,8 @@ G_BEGIN_DECLS
  * the file has been written. after = -1 turns it off. Tests only. */
 void attention_export_inject_write_failure (int after, int error_code);
 
-/* For every file the exporters begin: TRUE when the injected failure strikes
- * this one, with its errno in *error_code. */
-gboolean attention_export_inject_begin_file (int *error_code);
+/* For every file the exporters begin: the errno the injected failure strikes
+ * this one with, or 0 for none. */
+int attention_export_inject_begin_file (void);
 
 G_END_DECLS

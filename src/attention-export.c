@@ -28,15 +28,14 @@ attention_export_inject_write_failure (int after, int error_code)
   g_atomic_int_set (&inject_after, after);
 }
 
-gboolean
-attention_export_inject_begin_file (int *error_code)
+int
+attention_export_inject_begin_file (void)
 {
   if (g_atomic_int_get (&inject_after) < 0)
-    return FALSE;
+    return 0;
   if (g_atomic_int_add (&inject_started, 1) < g_atomic_int_get (&inject_after))
-    return FALSE;
-  *error_code = inject_errno;
-  return TRUE;
+    return 0;
+  return inject_errno;
 }
 
 char *
@@ -116,11 +115,8 @@ write_file_atomically (const char *path, const guint8 *data, gsize length, GErro
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  int inject_err = 0;
+  int inject_err = attention_export_inject_begin_file ();
   int fd, err;
-
-  if (!attention_export_inject_begin_file (&inject_err))
-    inject_err = 0;
 
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)

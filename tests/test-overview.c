@@ -141,6 +141,14 @@ test_keys_move (void)
   g_assert_cmpuint (attention_overview_get_head (overview), ==, N_HEADS - 1);
 }
 
+/* The scores come from a worker thread. */
+static void
+wait_scores (void)
+{
+  while (!attention_overview_get_scores_ready (overview))
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 test_sort_by_score (void)
 {
@@ -150,9 +158,8 @@ test_sort_by_score (void)
   /* Layer 0, head h attends to token h: [CLS] = head 0, so sorted by [CLS]
    * weight head 0 comes first; head 3 ([SEP]) ranks first by [SEP]. */
   attention_overview_set_score (overview, ATTENTION_PATTERN_SEP, TRUE);
-  /* The scores come from a worker thread: the order changes when they do. */
-  while (!attention_overview_get_scores_ready (overview))
-    g_main_context_iteration (NULL, TRUE);
+  /* The order changes when the scores arrive. */
+  wait_scores ();
   wait_allocated ();
   g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 0, &x0, &y0));
   g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 3, &x1, &y1));
@@ -181,8 +188,7 @@ test_scores_async (void)
   g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 3, &x1, &y1));
   if (!attention_overview_get_scores_ready (overview))
     g_assert_cmpfloat (x0, <, x1);
-  while (!attention_overview_get_scores_ready (overview))
-    g_main_context_iteration (NULL, TRUE);
+  wait_scores ();
   wait_allocated ();
   g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 0, &x0, &y0));
   g_assert_true (attention_overview_get_thumbnail_center (overview, 0, 3, &x1, &y1));
@@ -192,8 +198,7 @@ test_scores_async (void)
   attention_overview_set_result (overview, before);
   attention_overview_set_result (overview, again);
   attention_overview_set_result (overview, before);
-  while (!attention_overview_get_scores_ready (overview))
-    g_main_context_iteration (NULL, TRUE);
+  wait_scores ();
   g_assert_true (attention_overview_get_result (overview) == before);
   attention_overview_set_score (overview, -1, FALSE);
   wait_allocated ();

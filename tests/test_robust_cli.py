@@ -18,9 +18,9 @@ MODEL = os.environ["ATTENTION_TEST_MODEL"]
 ENV = dict(os.environ, LC_ALL="C.UTF-8")
 
 
-def cli(args, stdin=None):
+def cli(args, stdin=None, env=ENV):
     return subprocess.run([CLI, "-m", MODEL] + args, input=stdin, capture_output=True,
-                          env=ENV, timeout=120)
+                          env=env, timeout=120)
 
 
 def check(proc, status, *needles, stream="stderr"):
@@ -44,14 +44,11 @@ def main():
     check(proc, 2, "UTF-8", "3")
     # The C locale (scripts, containers): UTF-8 text still works, in and out.
     c_env = dict(os.environ, LC_ALL="C")
-    c_run = subprocess.run([CLI, "-m", MODEL, "--tokens", "Caf\u00e9 na\u00efve"],
-                           capture_output=True, env=c_env, timeout=120)
-    utf8_run = subprocess.run([CLI, "-m", MODEL, "--tokens", "Caf\u00e9 na\u00efve"],
-                              capture_output=True, env=ENV, timeout=120)
+    c_run = cli(["--tokens", "Caf\u00e9 na\u00efve"], env=c_env)
+    utf8_run = cli(["--tokens", "Caf\u00e9 na\u00efve"])
     assert c_run.returncode == 0 and c_run.stdout == utf8_run.stdout, (c_run, utf8_run)
-    c_run = subprocess.run([CLI, "-m", MODEL, "-k", "1", "d\u00e9j\u00e0 [MASK]."],
-                           capture_output=True, env=c_env, timeout=120)
-    check(c_run, 0, "d\u00e9j\u00e0 ", stream="stdout")
+    check(cli(["-k", "1", "d\u00e9j\u00e0 [MASK]."], env=c_env), 0, "d\u00e9j\u00e0 ",
+          stream="stdout")
 
     check(cli(["No mask here."]), 1, "Input must include mask token [MASK].")
 
