@@ -1,4 +1,5 @@
-/* attention-cli-export.c: --output-dir with --format png|svg|pdf|npy|json */
+/* attention-cli-export.c: --output-dir with --format png|svg|pdf|npy|json|lines-png|
+ * lines-svg|lines-pdf */
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -20,7 +21,10 @@ attention_cli_write_format (const AttentionCliOptions *options,
    * its own. */
   if (options->format != NULL && !attention_export_format_from_string (options->format, &format))
     {
-      g_printerr ("attention-cli: %s\n", _ ("--format must be one of png, svg, pdf, npy, json."));
+      g_autofree char *message =
+          g_strdup_printf (_ ("--format must be one of %s."), attention_export_format_list ());
+
+      g_printerr ("attention-cli: %s\n", message);
       return 2;
     }
 

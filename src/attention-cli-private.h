@@ -19,7 +19,7 @@ typedef struct
   int top_k;          /* --top-k, default 3 */
   char *output_dir;   /* --output-dir */
   char *dump_path;    /* --dump FILE.json */
-  char *format;       /* --format png|svg|pdf|npy|json (default png) */
+  char *format;       /* --format png|svg|pdf|npy|json|lines-* (default png) */
   char *text;         /* positional TEXT, NULL → prompt "Text: " */
 } AttentionCliOptions;
 

@@ -121,7 +121,9 @@ main (int argc, char **argv)
         N_ ("Write Attention_Layer{L}_Head{H}.png for every layer and head into DIR"), N_ ("DIR") },
       { "format", 'f', 0, G_OPTION_ARG_STRING, &options.format,
         N_ ("With --output-dir: png (default), svg, pdf (also attention.pdf with every head), "
-            "npy (attention.npy and attention.npy.json) or json (attention.json)"),
+            "npy (attention.npy and attention.npy.json), json (attention.json), or lines-png, "
+            "lines-svg, lines-pdf (Lines_Layer{L}_Head{H}: the lines view, query tokens left, "
+            "key tokens right)"),
         N_ ("FORMAT") },
       { "dump", 0, 0, G_OPTION_ARG_FILENAME, &options.dump_path,
         N_ ("Write tokens, ids, attentions and predictions as JSON"), N_ ("FILE.json") },
@@ -174,7 +176,10 @@ main (int argc, char **argv)
     }
   else if (options.format != NULL && !attention_export_format_from_string (options.format, NULL))
     {
-      g_printerr ("attention-cli: %s\n", _ ("--format must be one of png, svg, pdf, npy, json."));
+      g_autofree char *message =
+          g_strdup_printf (_ ("--format must be one of %s."), attention_export_format_list ());
+
+      g_printerr ("attention-cli: %s\n", message);
       status = 2;
     }
   else if (options.format != NULL && options.output_dir == NULL)

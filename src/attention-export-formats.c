@@ -17,9 +17,14 @@
 #include <unistd.h>
 
 #include "attention-grid.h"
+#include "attention-lines-render.h"
+#include "attention-png.h"
 #include "attention-render.h"
 
-static const char *const format_names[] = { "png", "svg", "pdf", "npy", "json" };
+/* Indexed by AttentionExportFormat. */
+static const char *const format_names[] = { "png",  "svg",       "pdf",       "npy",
+                                            "json", "lines-png", "lines-svg", "lines-pdf" };
+G_STATIC_ASSERT (G_N_ELEMENTS (format_names) == ATTENTION_N_EXPORT_FORMATS);
 
 gboolean
 attention_export_format_from_string (const char *name, AttentionExportFormat *format)
@@ -39,6 +44,30 @@ attention_export_format_to_string (AttentionExportFormat format)
 {
   g_return_val_if_fail ((guint)format < G_N_ELEMENTS (format_names), "png");
   return format_names[format];
+}
+
+const char *
+attention_export_format_list (void)
+{
+  static char *list;
+
+  if (g_once_init_enter (&list))
+    {
+      GString *out = g_string_new (NULL);
+
+      for (guint i = 0; i < G_N_ELEMENTS (format_names); i++)
+        g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", format_names[i]);
+      g_once_init_leave (&list, g_string_free (out, FALSE));
+    }
+  return list;
+}
+
+const char *
+attention_export_format_extension (AttentionExportFormat format)
+{
+  const char *name = attention_export_format_to_string (format);
+
+  return g_str_has_prefix (name, "lines-") ? name + strlen ("lines-") : name;
 }
 
 /* --- atomic files ----------------------------------------------------------- */
@@ -383,6 +412,141 @@ attention_export_overview (AttentionResult *result,
   return atomic_close (&af, failure, error);
 }
 
+/* --- lines ------------------------------------------------------------------- */
+
+char *
+attention_export_lines_file_name (guint layer, guint head, const char *extension)
+{
+  return g_strdup_printf ("Lines_Layer%u_Head%u.%s", layer + 1, head + 1,
+                          extension ? extension : "png");
+}
+
+/* A grey picture (one head, grayscale) goes through the fast 8-bit encoder
+ * the diagram set uses; colour through Cairo's. */
+static const char *
+write_png (cairo_surface_t *surface, gboolean grey, AtomicFile *af)
+{
+  cairo_status_t status = cairo_surface_status (surface);
+  g_autoptr (GByteArray) file = NULL;
+  g_autofree guint8 *scanlines = NULL;
+  const guint8 *data;
+  int width, height, stride;
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    return cairo_status_to_string (status);
+  if (!grey)
+    {
+      status = cairo_surface_write_to_png_stream (surface, cairo_sink, af);
+      return status == CAIRO_STATUS_SUCCESS ? NULL : cairo_status_to_string (status);
+    }
+
+  cairo_surface_flush (surface);
+  width = cairo_image_surface_get_width (surface);
+  height = cairo_image_surface_get_height (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  data = cairo_image_surface_get_data (surface);
+  scanlines = g_malloc (attention_png_scanlines_size (width, height));
+  for (int y = 0; y < height; y++)
+    {
+      const guint32 *row = (const guint32 *)(gconstpointer)(data + (gsize)y * stride);
+      guint8 *out = scanlines + (gsize)y * (width + 1);
+
+      out[0] = 0;
+      for (int x = 0; x < width; x++)
+        out[x + 1] = (guint8)(row[x] >> 8);
+    }
+  file = g_byte_array_new ();
+  attention_png_encode_gray (file, scanlines, (guint)width, (guint)height);
+  atomic_write (af, file->data, file->len);
+  return NULL;
+}
+
+gboolean
+attention_export_lines (AttentionResult *result,
+                        guint layer,
+                        const guint *heads,
+                        guint n_shown,
+                        AttentionColormap colormap,
+                        float threshold,
+                        AttentionExportFormat format,
+                        const char *caption,
+                        const char *path,
+                        GError **error)
+{
+  g_autofree const float **matrices = NULL;
+  AttentionLinesStyle style;
+  cairo_surface_t *surface;
+  const char *failure;
+  double width, height;
+  guint n, n_heads;
+  guint8 rgb[3];
+  AtomicFile af;
+  cairo_t *cr;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (result), FALSE);
+  g_return_val_if_fail (layer < attention_result_get_n_layers (result), FALSE);
+  g_return_val_if_fail (heads != NULL || n_shown == 0, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (format == ATTENTION_EXPORT_LINES_PNG)
+    format = ATTENTION_EXPORT_PNG;
+  else if (format == ATTENTION_EXPORT_LINES_SVG)
+    format = ATTENTION_EXPORT_SVG;
+  else if (format == ATTENTION_EXPORT_LINES_PDF)
+    format = ATTENTION_EXPORT_PDF;
+  if (format != ATTENTION_EXPORT_PNG && format != ATTENTION_EXPORT_SVG &&
+      format != ATTENTION_EXPORT_PDF)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _ ("The lines can be saved as PNG, SVG or PDF, not as %s."),
+                   attention_export_format_to_string (format));
+      return FALSE;
+    }
+
+  n = attention_result_get_n_tokens (result);
+  n_heads = attention_result_get_n_heads (result);
+  matrices = g_new (const float *, MAX (n_shown, 1));
+  for (guint k = 0; k < n_shown; k++)
+    {
+      g_return_val_if_fail (heads[k] < n_heads, FALSE);
+      matrices[k] = attention_result_get_matrix (result, layer, heads[k]);
+    }
+
+  attention_lines_style_init_export (&style);
+  style.colormap = colormap;
+  style.threshold = threshold;
+  style.caption = caption;
+  /* PNG: the same rasteriser as the view; SVG and PDF: vector strokes. */
+  style.raster_scale = format == ATTENTION_EXPORT_PNG ? 1 : 0;
+  /* One head: the lines fade into the colour map's own zero. */
+  attention_colormap_rgb (n_shown > 1 ? ATTENTION_COLORMAP_GRAY : colormap, 0, rgb);
+  for (guint c = 0; c < 3; c++)
+    style.bg[c] = rgb[c] / 255.0;
+  style.label_width =
+      attention_lines_measure_labels (&style, attention_result_get_tokens (result), n, 400);
+  attention_lines_get_size (&style, n, &width, &height);
+
+  if (!atomic_open (&af, path, error))
+    return FALSE;
+  if (format == ATTENTION_EXPORT_PNG)
+    surface =
+        cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)ceil (width), (int)ceil (height));
+  else if (format == ATTENTION_EXPORT_SVG)
+    surface = svg_surface_new (&af, width, height);
+  else
+    surface = cairo_pdf_surface_create_for_stream (cairo_sink, &af, width, height);
+  cr = cairo_create (surface);
+  attention_lines_draw (cr, &style, matrices, heads, n_shown, n_heads, n,
+                        attention_result_get_tokens (result));
+  cairo_destroy (cr);
+  if (format == ATTENTION_EXPORT_PNG)
+    failure = write_png (surface, n_shown <= 1 && colormap == ATTENTION_COLORMAP_GRAY, &af);
+  else
+    failure = finish_surface (surface);
+  cairo_surface_destroy (surface);
+  return atomic_close (&af, failure, error);
+}
+
 /* --- data ------------------------------------------------------------------------- */
 
 static void
@@ -628,6 +792,8 @@ attention_export_all_format (AttentionResult *result,
   g_autofree char *path = NULL;
   guint n_layers, n_heads, total, done = 0;
   gboolean ok = TRUE;
+  gboolean lines = format == ATTENTION_EXPORT_LINES_PNG || format == ATTENTION_EXPORT_LINES_SVG ||
+                   format == ATTENTION_EXPORT_LINES_PDF;
 
   g_return_val_if_fail (ATTENTION_IS_RESULT (result), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
@@ -655,8 +821,12 @@ attention_export_all_format (AttentionResult *result,
         if (n_written)
           *n_written = ok ? 2 : 0;
         return ok;
+      case ATTENTION_EXPORT_LINES_PNG:
+      case ATTENTION_EXPORT_LINES_SVG:
+      case ATTENTION_EXPORT_LINES_PDF:
       case ATTENTION_EXPORT_SVG:
       case ATTENTION_EXPORT_PDF:
+      case ATTENTION_N_EXPORT_FORMATS:
       default:
         break;
     }
@@ -680,9 +850,17 @@ attention_export_all_format (AttentionResult *result,
             ok = FALSE;
             break;
           }
-        name = attention_export_file_name (l, h, attention_export_format_to_string (format));
+        if (lines)
+          name =
+              attention_export_lines_file_name (l, h, attention_export_format_extension (format));
+        else
+          name = attention_export_file_name (l, h, attention_export_format_to_string (format));
         file = g_build_filename (dir, name, NULL);
-        if (!export_vector (result, l, h, caption, file, format == ATTENTION_EXPORT_PDF, &local))
+        if (lines ? !attention_export_lines (result, l, &h, 1, ATTENTION_COLORMAP_GRAY,
+                                             ATTENTION_EXPORT_LINES_THRESHOLD, format, caption,
+                                             file, &local)
+                  : !export_vector (result, l, h, caption, file, format == ATTENTION_EXPORT_PDF,
+                                    &local))
           {
             g_set_error (error, local->domain, local->code,
                          _ ("Wrote %u of %u diagrams to “%s”: %s"), done, total, dir,

@@ -47,11 +47,43 @@ typedef enum
   ATTENTION_EXPORT_PDF,     /* one PDF per head, and attention.pdf with every head */
   ATTENTION_EXPORT_NPY,     /* attention.npy + attention.npy.json (layout, tokens) */
   ATTENTION_EXPORT_JSON,    /* attention.json: tokens, ids, tensor, predictions */
+  /* The lines picture (attention-lines-render.h), one file per head,
+   * Lines_Layer{L}_Head{H}.{png,svg,pdf}. */
+  ATTENTION_EXPORT_LINES_PNG,
+  ATTENTION_EXPORT_LINES_SVG,
+  ATTENTION_EXPORT_LINES_PDF,
+  ATTENTION_N_EXPORT_FORMATS
 } AttentionExportFormat;
 
-/* "png", "svg", "pdf", "npy", "json" (as --format takes them). */
+/* "png", "svg", "pdf", "npy", "json", "lines-png", "lines-svg", "lines-pdf"
+ * (as --format takes them). */
 gboolean attention_export_format_from_string (const char *name, AttentionExportFormat *format);
 const char *attention_export_format_to_string (AttentionExportFormat format);
+/* Every name above, comma-separated, for messages and --help. */
+const char *attention_export_format_list (void);
+/* The file extension of a format: "png" for PNG and LINES_PNG, and so on. */
+const char *attention_export_format_extension (AttentionExportFormat format);
+
+/* Lines weaker than this are left out of the lines set (LINES_* formats). */
+#define ATTENTION_EXPORT_LINES_THRESHOLD 0.01f
+
+/* "Lines_Layer3_Head11.svg" for layer 2, head 10 (0-indexed in). */
+char *attention_export_lines_file_name (guint layer, guint head, const char *extension);
+
+/* The lines picture of layer (0-indexed) with the heads heads[0..n_shown)
+ * overlaid (one head: in colormap; several: one colour each), lines below
+ * threshold left out, as format PNG, SVG or PDF (or their LINES_ twins) to
+ * path, atomically. caption may be NULL. */
+gboolean attention_export_lines (AttentionResult *result,
+                                 guint layer,
+                                 const guint *heads,
+                                 guint n_shown,
+                                 AttentionColormap colormap,
+                                 float threshold,
+                                 AttentionExportFormat format,
+                                 const char *caption,
+                                 const char *path,
+                                 GError **error);
 
 /* One layer/head (0-indexed) as a vector file, grayscale as the PNGs. */
 gboolean attention_export_svg (AttentionResult *result,
@@ -91,7 +123,8 @@ gboolean attention_export_npy (AttentionResult *result, const char *path, GError
 
 /* Writes everything `format` means into dir (which must exist): PNG and SVG
  * one file per head; PDF one file per head plus attention.pdf with all of
- * them; NPY and JSON the data files. *n_written counts files. */
+ * them; NPY and JSON the data files; LINES_* one lines picture per head
+ * (grayscale, threshold 0.01). *n_written counts files. */
 gboolean attention_export_all_format (AttentionResult *result,
                                       AttentionExportFormat format,
                                       const char *dir,

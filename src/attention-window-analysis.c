@@ -240,6 +240,9 @@ static const struct
   { "pdf", N_ ("PDF diagrams and one PDF of all heads") },
   { "overview-png", N_ ("Overview grid as one PNG") },
   { "overview-svg", N_ ("Overview grid as one SVG") },
+  { "lines-png", N_ ("Lines pictures as PNG (Lines_Layer…_Head….png)") },
+  { "lines-svg", N_ ("Lines pictures as SVG") },
+  { "lines-pdf", N_ ("Lines pictures as PDF") },
   { "npy", N_ ("NumPy array (attention.npy)") },
   { "json", N_ ("JSON data (attention.json)") },
 };

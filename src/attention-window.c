@@ -5,6 +5,7 @@
 
 #include "attention-window-private.h"
 #include "attention-window-analysis.h"
+#include "attention-window-lines.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -884,6 +885,7 @@ attention_window_init (AttentionWindow *self)
   update_busy (self);
   update_page (self);
   attention_window_analysis_init (self);
+  attention_window_lines_init (self);
 }
 
 AttentionWindow *

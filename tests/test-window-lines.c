@@ -1,0 +1,341 @@
+/* test-window-lines.c: the lines view in the real AttentionWindow under Xvfb:
+ * the Lines toggle (win.lines) and its exchange with the overview, the layer
+ * and head sliders driving it, hovering a token (pointer motion through the
+ * canvas' own controller) shows its lines only, a click pins, the head
+ * legend overlays heads, the threshold, the lines export formats and saving
+ * what is shown. Needs $ATTENTION_TEST_MODEL; nothing depends on timing. */
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "attention-application.h"
+#include "attention-lines-view.h"
+#include "attention-window-analysis.h"
+#include "attention-window-lines.h"
+#include "attention-window-private.h"
+
+#define SENTENCE "The animal didn't cross the street because it was too [MASK]."
+
+static AttentionApplication *app;
+static AttentionWindow *window;
+static guint frames_before;
+
+typedef gboolean (*Condition) (void);
+
+static void
+wait_for (Condition condition)
+{
+  while (!condition ())
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+idle (void)
+{
+  return !attention_window_get_busy (window) && !attention_window_get_aggregate_busy (window);
+}
+
+static AttentionLinesView *
+lines (void)
+{
+  return attention_window_get_lines_view (window);
+}
+
+static AttentionLinesCanvas *
+canvas (void)
+{
+  return attention_lines_view_get_canvas (lines ());
+}
+
+static gboolean
+canvas_drawn (void)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (canvas ())) &&
+         gtk_widget_get_height (GTK_WIDGET (canvas ())) > 0 &&
+         attention_lines_canvas_get_n_frames (canvas ()) > frames_before;
+}
+
+/* Waits for a frame of the canvas drawn after now. */
+static void
+wait_frame (void)
+{
+  frames_before = attention_lines_canvas_get_n_frames (canvas ());
+  gtk_widget_queue_draw (GTK_WIDGET (canvas ()));
+  wait_for (canvas_drawn);
+}
+
+static GtkEventController *
+find_controller (GtkWidget *widget, GType type)
+{
+  g_autoptr (GListModel) list = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (list, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+action_state (const char *name)
+{
+  g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window), name);
+
+  return g_variant_get_boolean (state);
+}
+
+static void
+test_run (void)
+{
+  wait_for (idle);
+  gtk_editable_set_text (attention_window_get_entry (window), SENTENCE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  g_assert_nonnull (attention_window_get_result (window));
+}
+
+static void
+test_toggle (void)
+{
+  g_assert_nonnull (lines ());
+  g_assert_false (action_state ("lines"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+  g_assert_true (action_state ("lines"));
+  wait_frame ();
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (canvas ())));
+
+  /* The overview takes the place, and gives it back to the single view. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
+  g_assert_true (action_state ("overview"));
+  g_assert_false (action_state ("lines"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+  g_assert_false (action_state ("overview"));
+  g_assert_true (action_state ("lines"));
+  wait_frame ();
+}
+
+static void
+test_sliders (void)
+{
+  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
+  gtk_range_set_value (attention_window_get_head_scale (window), 3);
+  g_assert_cmpuint (attention_lines_view_get_layer (lines ()), ==, 1);
+  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1 << 2);
+  wait_frame ();
+}
+
+static void
+motion (double x, double y)
+{
+  GtkEventController *controller =
+      find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+
+  g_signal_emit_by_name (controller, "motion", x, y);
+}
+
+static void
+test_hover (void)
+{
+  AttentionResult *result = attention_window_get_result (window);
+  AttentionLinesStyle style;
+  double x, y;
+  guint index = 99;
+
+  /* Over query token 2 ("animal"): only its lines, and words for it. */
+  g_assert_true (
+      attention_lines_canvas_get_token_center (canvas (), ATTENTION_LINES_QUERY, 2, &x, &y));
+  motion (x, y);
+  g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), &index), ==, ATTENTION_LINES_QUERY);
+  g_assert_cmpuint (index, ==, 2);
+  g_assert_nonnull (strstr (attention_lines_canvas_get_hover_text (canvas ()),
+                            attention_result_get_token (result, 2)));
+  g_assert_nonnull (strstr (attention_lines_canvas_get_hover_text (canvas ()), "Query"));
+  attention_lines_canvas_get_style (canvas (), &style);
+  g_assert_cmpint (style.focus_side, ==, ATTENTION_LINES_QUERY);
+  wait_frame ();
+
+  /* Over a key token, then over the lines (nothing), then away. */
+  g_assert_true (
+      attention_lines_canvas_get_token_center (canvas (), ATTENTION_LINES_KEY, 4, &x, &y));
+  motion (x, y);
+  g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), &index), ==, ATTENTION_LINES_KEY);
+  g_assert_cmpuint (index, ==, 4);
+  g_assert_nonnull (strstr (attention_lines_canvas_get_hover_text (canvas ()), "Key"));
+  motion (gtk_widget_get_width (GTK_WIDGET (canvas ())) / 2.0, y);
+  g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), NULL), ==, ATTENTION_LINES_NONE);
+  g_assert_cmpstr (attention_lines_canvas_get_hover_text (canvas ()), ==, "");
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_EVENT_CONTROLLER_MOTION),
+                         "leave");
+  g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), NULL), ==, ATTENTION_LINES_NONE);
+}
+
+static void
+test_pin (void)
+{
+  GtkEventController *click = find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_GESTURE_CLICK);
+  gboolean handled = FALSE;
+  double x, y, kx, ky;
+  guint index = 99;
+
+  /* A click on query 5 pins it: its lines stay when the pointer leaves. */
+  g_assert_true (
+      attention_lines_canvas_get_token_center (canvas (), ATTENTION_LINES_QUERY, 5, &x, &y));
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  g_assert_cmpint (attention_lines_canvas_get_pinned (canvas (), &index), ==,
+                   ATTENTION_LINES_QUERY);
+  g_assert_cmpuint (index, ==, 5);
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_EVENT_CONTROLLER_MOTION),
+                         "leave");
+  g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), &index), ==, ATTENTION_LINES_QUERY);
+  g_assert_cmpuint (index, ==, 5);
+
+  /* Hovering another token shows that one meanwhile; the pin comes back. */
+  g_assert_true (
+      attention_lines_canvas_get_token_center (canvas (), ATTENTION_LINES_KEY, 1, &kx, &ky));
+  motion (kx, ky);
+  g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), &index), ==, ATTENTION_LINES_KEY);
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_EVENT_CONTROLLER_MOTION),
+                         "leave");
+  g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), &index), ==, ATTENTION_LINES_QUERY);
+  g_assert_cmpuint (index, ==, 5);
+  wait_frame ();
+
+  /* A second click lets go; Escape too. */
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  g_assert_cmpint (attention_lines_canvas_get_pinned (canvas (), NULL), ==, ATTENTION_LINES_NONE);
+  g_signal_emit_by_name (click, "pressed", 1, kx, ky);
+  g_assert_cmpint (attention_lines_canvas_get_pinned (canvas (), &index), ==, ATTENTION_LINES_KEY);
+  g_assert_cmpuint (index, ==, 1);
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_EVENT_CONTROLLER_KEY),
+                         "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpint (attention_lines_canvas_get_pinned (canvas (), NULL), ==, ATTENTION_LINES_NONE);
+}
+
+static void
+test_overlay_and_threshold (void)
+{
+  AttentionResult *result = attention_window_get_result (window);
+  guint n_heads = attention_result_get_n_heads (result);
+  AttentionLinesStyle style;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+  g_assert_false (action_state ("lines"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+  /* Every head of the layer at once, then back to the slider's one. */
+  attention_lines_view_set_heads (lines (), (1u << n_heads) - 1);
+  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1u << n_heads) - 1);
+  wait_frame ();
+  gtk_range_set_value (attention_window_get_head_scale (window), 1);
+  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1);
+  /* No head is not a choice: the last one stays. */
+  attention_lines_view_set_heads (lines (), 0);
+  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1);
+
+  attention_lines_view_set_threshold (lines (), 0.25);
+  attention_lines_canvas_get_style (canvas (), &style);
+  g_assert_cmpfloat_with_epsilon (style.threshold, 0.25, 1e-6);
+  attention_lines_view_set_threshold (lines (), 0.05);
+  wait_frame ();
+}
+
+static guint
+count_and_remove (const char *dir, const char *prefix)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_str_has_prefix (name, prefix))
+        n++;
+      g_unlink (path);
+    }
+  return n;
+}
+
+static void
+test_export (void)
+{
+  AttentionResult *result = attention_window_get_result (window);
+  guint heads = attention_result_get_n_layers (result) * attention_result_get_n_heads (result);
+  g_autofree char *dir = g_dir_make_tmp ("attention-window-lines-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "overlay.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *formats[] = { "lines-png", "lines-svg", "lines-pdf" };
+  gsize length = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
+                                          g_variant_new_string (formats[f]));
+      g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, formats[f]);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", dir));
+      wait_for (idle);
+      g_assert_cmpuint (count_and_remove (dir, "Lines_Layer"), ==, heads);
+    }
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
+                                      g_variant_new_string ("png"));
+
+  /* What the view shows, overlay included, as one picture. */
+  attention_lines_view_set_heads (lines (), 3);
+  g_assert_true (attention_lines_view_export (lines (), ATTENTION_EXPORT_PNG, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8);
+  g_assert_cmpint (memcmp (contents, "\x89PNG", 4), ==, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
+    {
+      g_printerr ("ATTENTION_TEST_MODEL is not set\n");
+      return 1;
+    }
+  g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  app = attention_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+
+  window = attention_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Order matters: each test starts from the state the previous one left. */
+  g_test_add_func ("/window-lines/run", test_run);
+  g_test_add_func ("/window-lines/toggle", test_toggle);
+  g_test_add_func ("/window-lines/sliders", test_sliders);
+  g_test_add_func ("/window-lines/hover", test_hover);
+  g_test_add_func ("/window-lines/pin", test_pin);
+  g_test_add_func ("/window-lines/overlay-and-threshold", test_overlay_and_threshold);
+  g_test_add_func ("/window-lines/export", test_export);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}
