@@ -14,6 +14,9 @@
 #define HEADER 32.0
 #define LINE_WIDTH 1.5
 #define MIN_GAP 120.0
+/* Lines much longer than this read worse, not better: a wide window centres
+ * the picture instead. */
+#define MAX_GAP 640.0
 #define MAX_LABEL 220.0
 
 struct _AttentionLinesCanvas
@@ -110,7 +113,7 @@ make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style
     self->label_width = attention_lines_measure_labels (
         style, attention_result_get_tokens (self->result), n_tokens (self), MAX_LABEL);
   style->label_width = MAX (self->label_width, 1);
-  style->gap = MAX (MIN_GAP, floor (width - 2 * style->label_width));
+  style->gap = CLAMP (floor (width - 2 * style->label_width), MIN_GAP, MAX_GAP);
   style->scroll = self->vadjustment ? floor (gtk_adjustment_get_value (self->vadjustment)) : 0;
   /* The picture is dark in either theme, as the matrix is: one head fades
    * into its colour map's zero, overlaid heads glow on black. */
@@ -127,6 +130,16 @@ static void
 current_style (AttentionLinesCanvas *self, AttentionLinesStyle *style)
 {
   make_style (self, gtk_widget_get_width (GTK_WIDGET (self)), style);
+}
+
+/* Left edge of the (centred) picture in the canvas. */
+static double
+picture_x (AttentionLinesCanvas *self, const AttentionLinesStyle *style)
+{
+  double width;
+
+  attention_lines_get_size (style, 0, &width, NULL);
+  return MAX (0, floor ((gtk_widget_get_width (GTK_WIDGET (self)) - width) / 2));
 }
 
 static double
@@ -240,7 +253,8 @@ attention_lines_canvas_hover_at (AttentionLinesCanvas *self, double x, double y)
   self->pointer_x = x;
   self->pointer_y = y;
   current_style (self, &style);
-  if (x < 0 || !attention_lines_hit (&style, n_tokens (self), x, y, &side, &index))
+  if (x < 0 || !attention_lines_hit (&style, n_tokens (self), x - picture_x (self, &style), y,
+                                     &side, &index))
     side = ATTENTION_LINES_NONE;
   set_hover (self, side, index);
   return side != ATTENTION_LINES_NONE;
@@ -256,7 +270,8 @@ attention_lines_canvas_click_at (AttentionLinesCanvas *self, double x, double y)
   g_return_val_if_fail (ATTENTION_IS_LINES_CANVAS (self), FALSE);
 
   current_style (self, &style);
-  if (!attention_lines_hit (&style, n_tokens (self), x, y, &side, &index))
+  if (!attention_lines_hit (&style, n_tokens (self), x - picture_x (self, &style), y, &side,
+                            &index))
     {
       /* A click on the lines lets go of the pinned token. */
       attention_lines_canvas_set_pinned (self, ATTENTION_LINES_NONE, 0);
@@ -309,6 +324,7 @@ attention_lines_canvas_get_token_center (
     return FALSE;
   current_style (self, &style);
   attention_lines_anchor (&style, side, index, x, y);
+  *x += picture_x (self, &style);
   /* The anchor is the column's inner edge: move into the label. */
   *x += side == ATTENTION_LINES_QUERY ? -style.label_width / 2 : style.label_width / 2;
   return TRUE;
@@ -426,9 +442,10 @@ attention_lines_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   current_style (self, &style);
   shown = shown_matrices (self, matrices, heads);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  /* The dark ground spans the width; the picture is left-aligned on it. */
+  /* The dark ground spans the width; the picture is centred on it. */
   cairo_set_source_rgb (cr, style.bg[0], style.bg[1], style.bg[2]);
   cairo_paint (cr);
+  cairo_translate (cr, picture_x (self, &style), 0);
   attention_lines_draw (cr, &style, matrices, heads, shown, n_heads (self), n_tokens (self),
                         attention_result_get_tokens (self->result));
   cairo_destroy (cr);

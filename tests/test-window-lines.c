@@ -88,6 +88,62 @@ action_state (const char *name)
   return g_variant_get_boolean (state);
 }
 
+static guint frames;
+
+static gboolean
+count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  frames++;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_frames (void)
+{
+  return frames >= 2;
+}
+
+static gboolean
+no_transition (void)
+{
+  return !gtk_stack_get_transition_running (window->stack);
+}
+
+/* The whole window as drawn, optionally saved (as test-window-analysis). */
+static GdkTexture *
+render_window (const char *save_to)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr (GskRenderNode) node = NULL;
+  GdkTexture *texture;
+  int width = 0, height = 0;
+  guint tick;
+
+  wait_for (no_transition);
+  frames = 0;
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, NULL, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  wait_for (two_frames);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
+  while (node == NULL)
+    {
+      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      width = gdk_paintable_get_intrinsic_width (paintable);
+      height = gdk_paintable_get_intrinsic_height (paintable);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = width > 0 && height > 0 ? gtk_snapshot_to_node (snapshot) : NULL;
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (save_to != NULL)
+    g_assert_true (gdk_texture_save_to_png (texture, save_to));
+  return texture;
+}
+
 static void
 test_run (void)
 {
@@ -243,6 +299,59 @@ test_overlay_and_threshold (void)
   wait_frame ();
 }
 
+/* Every head overlaid, a query token pinned: on screen, the canvas shows
+ * lines in head colours (not grey) between its columns. */
+static void
+test_screenshot (void)
+{
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  graphene_rect_t bounds;
+  AttentionLinesStyle style;
+  double origin_x, origin_y, qx, kx, y0;
+  guint coloured = 0;
+  int gap0, gap1;
+  int width, height;
+
+  attention_lines_view_set_heads (lines (), G_MAXUINT64);
+  attention_lines_view_set_threshold (lines (), 0.02);
+  attention_lines_canvas_set_pinned (
+      canvas (), ATTENTION_LINES_QUERY,
+      attention_result_get_prediction_position (attention_window_get_result (window), 0));
+  wait_frame ();
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &origin_x, &origin_y);
+  texture = render_window (g_getenv ("ATTENTION_SCREENSHOT_LINES"));
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize)width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize)width * 4);
+
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (canvas ()), GTK_WIDGET (window), &bounds));
+  attention_lines_canvas_get_style (canvas (), &style);
+  /* The gap between the columns, wherever the picture sits. */
+  g_assert_true (
+      attention_lines_canvas_get_token_center (canvas (), ATTENTION_LINES_QUERY, 0, &qx, &y0));
+  g_assert_true (
+      attention_lines_canvas_get_token_center (canvas (), ATTENTION_LINES_KEY, 0, &kx, &y0));
+  gap0 = (int)(qx + style.label_width / 2) + 2;
+  gap1 = (int)(kx - style.label_width / 2) - 40;
+  for (int y = (int)(style.header + 2); y < bounds.size.height; y++)
+    for (int x = gap0; x < gap1; x++)
+      {
+        int px = (int)(origin_x + bounds.origin.x + x), py = (int)(origin_y + bounds.origin.y + y);
+        const guchar *p;
+
+        if (px < 0 || py < 0 || px >= width || py >= height)
+          continue;
+        p = pixels + ((gsize)py * width + px) * 4;
+        if (MAX (MAX (p[0], p[1]), p[2]) - MIN (MIN (p[0], p[1]), p[2]) > 40)
+          coloured++;
+      }
+  g_assert_cmpuint (coloured, >, 200);
+  attention_lines_canvas_set_pinned (canvas (), ATTENTION_LINES_NONE, 0);
+  attention_lines_view_set_threshold (lines (), 0.05);
+}
+
 static guint
 count_and_remove (const char *dir, const char *prefix)
 {
@@ -331,6 +440,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-lines/hover", test_hover);
   g_test_add_func ("/window-lines/pin", test_pin);
   g_test_add_func ("/window-lines/overlay-and-threshold", test_overlay_and_threshold);
+  g_test_add_func ("/window-lines/screenshot", test_screenshot);
   g_test_add_func ("/window-lines/export", test_export);
   status = g_test_run ();
 
