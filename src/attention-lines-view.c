@@ -448,7 +448,7 @@ attention_lines_view_class_init (AttentionLinesViewClass *klass)
 static void
 attention_lines_view_init (AttentionLinesView *self)
 {
-  GtkWidget *row, *label, *heads_label, *save;
+  GtkWidget *row, *label, *heads_label, *save, *legend_scroll;
 
   self->heads = 1;
 
@@ -467,7 +467,15 @@ attention_lines_view_init (AttentionLinesView *self)
   self->legend = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _ ("Heads to overlay"), -1);
-  gtk_box_append (GTK_BOX (row), self->legend);
+  /* Sixteen heads (bert-large) must not widen the window: the legend
+   * scrolls sideways when there is no room. */
+  legend_scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (legend_scroll), GTK_POLICY_AUTOMATIC,
+                                  GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (legend_scroll), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (legend_scroll), self->legend);
+  gtk_widget_set_hexpand (legend_scroll, FALSE);
+  gtk_box_append (GTK_BOX (row), legend_scroll);
   self->all_button = gtk_button_new_with_mnemonic (_ ("_All"));
   gtk_widget_set_tooltip_text (self->all_button, _ ("Overlay every head of the layer"));
   g_signal_connect (self->all_button, "clicked", G_CALLBACK (all_clicked_cb), self);

@@ -394,13 +394,23 @@ test_export (void)
   g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                       g_variant_new_string ("png"));
 
-  /* What the view shows, overlay included, as one picture. */
+  /* What the view shows, overlay included, as one picture in each format. */
   attention_lines_view_set_heads (lines (), 3);
   g_assert_true (attention_lines_view_export (lines (), ATTENTION_EXPORT_PNG, path, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 8);
   g_assert_cmpint (memcmp (contents, "\x89PNG", 4), ==, 0);
+  g_unlink (path);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (attention_lines_view_export (lines (), ATTENTION_EXPORT_SVG, path, &error));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_unlink (path);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (attention_lines_view_export (lines (), ATTENTION_EXPORT_PDF, path, &error));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpint (memcmp (contents, "%PDF", 4), ==, 0);
   g_unlink (path);
   g_rmdir (dir);
 }
