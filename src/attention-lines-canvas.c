@@ -209,6 +209,9 @@ update_hover_text (AttentionLinesCanvas *self)
     return;
   g_free (self->hover_text);
   self->hover_text = g_steal_pointer (&text);
+  /* Screen readers hear what the lines of the hovered token say. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->hover_text, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOVER_TEXT]);
 }
 
