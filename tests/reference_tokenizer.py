@@ -14,10 +14,12 @@ tokenization.py. It is deliberately the plain, slow, string-based version.
       runs attention-cli --token-ids on the corpus (or on N seeded random
       lines) and compares its output with this tokenizer's, line by line.
 
-Without --vocab the vocab is $ATTENTION_SHARED_DIR/data/bert-base-uncased-vocab.txt.
+Without --vocab the vocab is tests/data/bert-base-uncased-vocab.txt (its sha256 is
+checked).
 """
 
 import argparse
+import hashlib
 import os
 import random
 import re
@@ -258,15 +260,22 @@ def random_line(rng):
 # --- commands -----------------------------------------------------------------
 
 
+BERT_BASE_VOCAB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
+                               "bert-base-uncased-vocab.txt")
+BERT_BASE_VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
+
+
 def default_vocab():
-    shared = os.environ.get("ATTENTION_SHARED_DIR")
-    if not shared:
-        sys.exit("reference_tokenizer.py: ATTENTION_SHARED_DIR is not set and no --vocab given; "
-                 "it must name the directory holding data/bert-base-uncased-vocab.txt")
-    path = os.path.join(shared, "data", "bert-base-uncased-vocab.txt")
-    if not os.path.isfile(path):
-        sys.exit(f"reference_tokenizer.py: the bert-base-uncased vocab is missing: {path}")
-    return path
+    """The vendored bert-base-uncased vocab, checked against its hash."""
+    try:
+        with open(BERT_BASE_VOCAB, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    except OSError as e:
+        sys.exit(f"reference_tokenizer.py: cannot read the bert-base-uncased vocab: {e}")
+    if digest != BERT_BASE_VOCAB_SHA256:
+        sys.exit(f"reference_tokenizer.py: {BERT_BASE_VOCAB} has sha256 {digest}, "
+                 f"expected {BERT_BASE_VOCAB_SHA256}")
+    return BERT_BASE_VOCAB
 
 
 def split_lines(data):

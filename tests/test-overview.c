@@ -8,6 +8,7 @@
 #include "attention-analysis-bar.h"
 #include "attention-compare.h"
 #include "attention-overview.h"
+#include "test-private-home.h"
 
 #define N_LAYERS 3
 #define N_HEADS 4
@@ -364,6 +365,7 @@ main (int argc, char **argv)
 {
   g_autoptr (AttentionResult) result = NULL;
 
+  attention_test_private_home ();
   setlocale (LC_ALL, "C.UTF-8");
   gtk_test_init (&argc, &argv, NULL);
 

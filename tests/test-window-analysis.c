@@ -13,6 +13,7 @@
 #include "attention-stats.h"
 #include "attention-window-analysis.h"
 #include "attention-window-private.h"
+#include "test-private-home.h"
 
 #define SENTENCE "The animal didn't cross the street because it was too [MASK]."
 
@@ -437,6 +438,7 @@ main (int argc, char **argv)
     }
   g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  attention_test_private_home ();
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();

@@ -16,6 +16,7 @@
 #include "attention-export-private.h"
 #include "attention-export.h"
 #include "attention-window.h"
+#include "test-private-home.h"
 
 #define SENTENCE "The capital of France is [MASK]."
 
@@ -591,6 +592,7 @@ main (int argc, char **argv)
   /* The window loads the default model, which tests point at the fixture. */
   g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  attention_test_private_home ();
 
   g_test_init (&argc, &argv, NULL);
 

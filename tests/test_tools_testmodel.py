@@ -165,11 +165,8 @@ class TestMakeTestModel(unittest.TestCase):
         self.assertEqual(tuple(att.shape), (2, 1, 2, 64, 64))
 
     def test_vocab_file(self):
-        shared = os.environ.get("ATTENTION_SHARED_DIR") or os.path.join(
-            os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared")
-        vocab = os.path.join(shared, "data", "bert-base-uncased-vocab.txt")
-        if not os.path.exists(vocab):
-            self.skipTest(f"{vocab} not found")
+        vocab = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
+                             "bert-base-uncased-vocab.txt")
         d = os.path.join(self.tmp.name, "vocab")
         r = make(d, "--vocab", vocab, "--hidden", "16", "--heads", "2", "--layers", "1",
                  "--intermediate", "16", "--bundle-only", "--no-reference")

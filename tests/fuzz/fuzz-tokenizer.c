@@ -16,21 +16,25 @@ static BertTokenizer *tokenizers[4];
 static const char tiny_vocab[] = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n"
                                  "a\n##a\n##b\nab\nhello\n##llo\nσας\n.\n,\n";
 
+/* tests/data/bert-base-uncased-vocab.txt: tools/fuzz sets $ATTENTION_FUZZ_VOCAB
+ * to it (the fuzzers run inside their own work directories). */
 static BertVocab *
 load_real_vocab (void)
 {
-  const char *shared = g_getenv ("ATTENTION_SHARED_DIR");
-  g_autofree char *path = NULL;
+  const char *path = g_getenv ("ATTENTION_FUZZ_VOCAB");
   g_autoptr (GError) error = NULL;
   BertVocab *vocab;
 
-  /* Default: run from the repository root (tools/fuzz does). */
-  path =
-      g_build_filename (shared ? shared : "../shared", "data", "bert-base-uncased-vocab.txt", NULL);
+  if (path == NULL)
+    {
+      g_printerr ("fuzz-tokenizer: set ATTENTION_FUZZ_VOCAB to "
+                  "tests/data/bert-base-uncased-vocab.txt (tools/fuzz does)\n");
+      abort ();
+    }
   vocab = bert_vocab_new_from_file (path, &error);
   if (vocab == NULL)
     {
-      g_printerr ("fuzz-tokenizer: %s (set ATTENTION_SHARED_DIR)\n", error->message);
+      g_printerr ("fuzz-tokenizer: %s\n", error->message);
       abort ();
     }
   return vocab;
