@@ -1,9 +1,12 @@
 /* attention-predictions.c: the model's top-k candidates for every [MASK] as a
- * row of pill buttons; activating one emits ::candidate-activated. */
+ * row of pill buttons; activating one emits ::candidate-activated. One line
+ * per [MASK] that never wraps (the window scrolls it sideways when narrow),
+ * so a new result does not move the matrix under the pointer. */
 
 #include "attention-predictions.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _AttentionPredictions
 {
@@ -11,6 +14,7 @@ struct _AttentionPredictions
 
   AttentionResult *result;
   guint n_buttons;
+  GtkWidget *note; /* the label shown instead of predictions, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionPredictions, attention_predictions, GTK_TYPE_WIDGET)
@@ -18,6 +22,7 @@ G_DEFINE_FINAL_TYPE (AttentionPredictions, attention_predictions, GTK_TYPE_WIDGE
 enum
 {
   CANDIDATE_ACTIVATED,
+  USE_MASK,
   N_SIGNALS
 };
 
@@ -63,6 +68,7 @@ candidate_button (AttentionPredictions *self,
   gtk_widget_set_tooltip_text (button, tooltip);
   g_object_set_data (G_OBJECT (button), "mask-index", GUINT_TO_POINTER (mask));
   g_object_set_data (G_OBJECT (button), "candidate-index", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (button), "is-candidate", GINT_TO_POINTER (TRUE));
   g_signal_connect (button, "clicked", G_CALLBACK (button_clicked_cb), self);
   return button;
 }
@@ -72,9 +78,55 @@ clear_children (AttentionPredictions *self)
 {
   GtkWidget *child;
 
+  self->note = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   self->n_buttons = 0;
+}
+
+/* "[mask]" or "[Mask]": a [MASK] typed in the wrong case, which the
+ * tokenizer splits into three ordinary tokens. */
+static gboolean
+has_miscased_mask (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if (g_ascii_strncasecmp (p, "[MASK]", 6) == 0 && strncmp (p, "[MASK]", 6) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+use_mask_clicked_cb (GtkButton *button, AttentionPredictions *self)
+{
+  g_signal_emit (self, signals[USE_MASK], 0);
+}
+
+static void
+show_note (AttentionPredictions *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *note;
+
+  if (has_miscased_mask (attention_result_get_text (self->result)))
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Use [MASK]"));
+
+      note = gtk_label_new (_ ("Did you mean [MASK]? It is written in capitals."));
+      gtk_widget_add_css_class (button, "prediction");
+      gtk_widget_add_css_class (button, "suggested-action");
+      g_signal_connect (button, "clicked", G_CALLBACK (use_mask_clicked_cb), self);
+      gtk_box_append (GTK_BOX (row), note);
+      gtk_box_append (GTK_BOX (row), button);
+    }
+  else
+    {
+      note = gtk_label_new (_ ("No [MASK] in the sentence: the attention is shown below."));
+      gtk_widget_add_css_class (note, "dim-label");
+      gtk_box_append (GTK_BOX (row), note);
+    }
+  gtk_label_set_xalign (GTK_LABEL (note), 0);
+  self->note = note;
+  gtk_widget_set_parent (row, GTK_WIDGET (self));
 }
 
 static void
@@ -89,14 +141,7 @@ rebuild (AttentionPredictions *self)
   n_masks = attention_result_get_n_predictions (self->result);
   if (n_masks == 0)
     {
-      GtkWidget *note =
-          gtk_label_new (_ ("No [MASK] in the sentence, so there is nothing to predict; the "
-                            "attention is shown below."));
-
-      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (note), 0);
-      gtk_widget_add_css_class (note, "dim-label");
-      gtk_widget_set_parent (note, GTK_WIDGET (self));
+      show_note (self);
       return;
     }
 
@@ -120,20 +165,13 @@ rebuild (AttentionPredictions *self)
       gtk_widget_set_valign (heading, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (row), heading);
 
-      flow = gtk_flow_box_new ();
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 20);
-      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);
-      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
-      gtk_widget_set_hexpand (flow, TRUE);
+      flow = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       gtk_widget_set_valign (flow, GTK_ALIGN_CENTER);
       for (guint c = 0; c < n_candidates; c++)
         {
           GtkWidget *button = candidate_button (self, m, c, &candidates[c]);
 
-          gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
-          /* The button, not the flow box child, takes keyboard focus. */
-          gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+          gtk_box_append (GTK_BOX (flow), button);
           self->n_buttons++;
         }
       gtk_box_append (GTK_BOX (row), flow);
@@ -165,6 +203,9 @@ attention_predictions_class_init (AttentionPredictionsClass *klass)
   signals[CANDIDATE_ACTIVATED] =
       g_signal_new ("candidate-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                     NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* ::use-mask, when the user accepts "[MASK]" for a "[mask]" in another case. */
+  signals[USE_MASK] = g_signal_new ("use-mask", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "predictions");
@@ -195,6 +236,32 @@ attention_predictions_set_result (AttentionPredictions *self, AttentionResult *r
 
   g_set_object (&self->result, result);
   rebuild (self);
+}
+
+const char *
+attention_predictions_get_note (AttentionPredictions *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), "");
+
+  return self->note != NULL ? gtk_label_get_text (GTK_LABEL (self->note)) : "";
+}
+
+GtkWidget *
+attention_predictions_get_button (AttentionPredictions *self, guint mask, guint candidate)
+{
+  g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    for (GtkWidget *box = gtk_widget_get_first_child (row); box != NULL;
+         box = gtk_widget_get_next_sibling (box))
+      for (GtkWidget *b = gtk_widget_get_first_child (box); b != NULL;
+           b = gtk_widget_get_next_sibling (b))
+        if (GTK_IS_BUTTON (b) && g_object_get_data (G_OBJECT (b), "is-candidate") != NULL &&
+            GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (b), "mask-index")) == mask &&
+            GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (b), "candidate-index")) == candidate)
+          return b;
+  return NULL;
 }
 
 guint
