@@ -236,8 +236,7 @@ attention_compare_init (AttentionCompare *self)
   gtk_widget_set_parent (self->status, GTK_WIDGET (self));
 
   /* Two halves of the same size, two views linked to share cell size, label
-   * margin, zoom and colour scale, and one pair of scroll adjustments: the
-   * grids line up and scroll together. */
+   * margin, zoom and colour scale, scrolled together: the grids line up. */
   self->main_view = ATTENTION_VIEW (attention_view_new ());
   self->view = ATTENTION_VIEW (attention_view_new ());
   attention_view_set_partner (self->main_view, self->view);
@@ -254,8 +253,14 @@ attention_compare_init (AttentionCompare *self)
     GtkScrolledWindow *a = GTK_SCROLLED_WINDOW (gtk_widget_get_last_child (left));
     GtkScrolledWindow *b = GTK_SCROLLED_WINDOW (gtk_widget_get_last_child (right));
 
-    gtk_scrolled_window_set_hadjustment (b, gtk_scrolled_window_get_hadjustment (a));
-    gtk_scrolled_window_set_vadjustment (b, gtk_scrolled_window_get_vadjustment (a));
+    /* Bound values rather than shared adjustments: each view sets its own
+     * page size, and two views sharing one would take turns resetting it. */
+    g_object_bind_property (gtk_scrolled_window_get_hadjustment (a), "value",
+                            gtk_scrolled_window_get_hadjustment (b), "value",
+                            G_BINDING_BIDIRECTIONAL);
+    g_object_bind_property (gtk_scrolled_window_get_vadjustment (a), "value",
+                            gtk_scrolled_window_get_vadjustment (b), "value",
+                            G_BINDING_BIDIRECTIONAL);
   }
 }
 

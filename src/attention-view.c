@@ -221,6 +221,14 @@ compute_layout (AttentionView *self, double width, double height, Layout *layout
   layout->cell = self->zoom_cell > 0
                      ? self->zoom_cell
                      : fit_cell (self, width - LEGEND_GAP - LEGEND_WIDTH, height);
+  /* Linked views fit the smaller of the two, so both show the same cells. */
+  if (self->zoom_cell == 0 && self->partner != NULL &&
+      gtk_widget_get_width (GTK_WIDGET (self->partner)) > 0)
+    layout->cell = MIN (layout->cell,
+                        fit_cell (self,
+                                  gtk_widget_get_width (GTK_WIDGET (self->partner)) - LEGEND_GAP -
+                                      LEGEND_WIDTH,
+                                  gtk_widget_get_height (GTK_WIDGET (self->partner))));
   layout->font_size = font_for_cell (layout->cell);
   layout->margin = margin_for_font (self, layout->font_size);
   grid = layout->n * layout->cell;
