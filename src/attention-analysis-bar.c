@@ -256,7 +256,8 @@ attention_analysis_bar_init (AttentionAnalysisBar *self)
 
   group = add_group (self, ATTENTION_ANALYSIS_MATRIX, _ ("Matrix"));
   self->aggregate_row = add_combo (group, _ ("_Show"), NULL, aggregates, self);
-  self->hide_switch = add_switch (group, _ ("_Hide [CLS] and [SEP]"), _ ("Rows renormalised"), self);
+  self->hide_switch =
+      add_switch (group, _ ("_Hide [CLS] and [SEP]"), _ ("Rows renormalised"), self);
   gtk_widget_set_tooltip_text (self->hide_switch,
                                _ ("Drops the weight on [CLS] and [SEP] and rescales each row to "
                                   "sum 1, so the other tokens are not washed out"));
@@ -271,7 +272,7 @@ attention_analysis_bar_init (AttentionAnalysisBar *self)
     scores[p + 1] = attention_stats_pattern_name (p);
   scores[ATTENTION_N_PATTERNS + 1] = NULL;
   group = add_group (self, ATTENTION_ANALYSIS_HEADS, _ ("Heads"));
-  self->score_row = add_combo (group, _ ("Colour heads _by"), NULL, scores, self);
+  self->score_row = add_combo (group, _ ("Colour _by"), NULL, scores, self);
   self->sort_switch = add_switch (group, _ ("S_ort heads"), _ ("Highest score first"), self);
 
   /* Last, so that its changing length moves no control under the pointer. */
@@ -294,9 +295,9 @@ attention_analysis_bar_set_groups (AttentionAnalysisBar *self, guint groups)
                           (groups & ATTENTION_ANALYSIS_GROUP (MATRIX)) != 0);
   /* Colour map and scale share one group; the scale row only shows where
    * weights are coloured by it. */
-  gtk_widget_set_visible (self->groups[ATTENTION_ANALYSIS_COLOURS],
-                          (groups & (ATTENTION_ANALYSIS_GROUP (COLOURS) |
-                                     ATTENTION_ANALYSIS_GROUP (SCALE))) != 0);
+  gtk_widget_set_visible (
+      self->groups[ATTENTION_ANALYSIS_COLOURS],
+      (groups & (ATTENTION_ANALYSIS_GROUP (COLOURS) | ATTENTION_ANALYSIS_GROUP (SCALE))) != 0);
   gtk_widget_set_visible (self->colormap_row, (groups & ATTENTION_ANALYSIS_GROUP (COLOURS)) != 0);
   gtk_widget_set_visible (self->scale_row, (groups & ATTENTION_ANALYSIS_GROUP (SCALE)) != 0);
   gtk_widget_set_visible (self->groups[ATTENTION_ANALYSIS_HEADS],

@@ -186,7 +186,8 @@ make_side (AttentionView *view, GtkWidget *caption)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
+  /* Compared sentences usually differ at the end: keep the end in view. */
+  gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_START);
   gtk_label_set_xalign (GTK_LABEL (caption), 0.5);
   gtk_widget_add_css_class (caption, "dim-label");
   gtk_widget_set_margin_start (caption, 12);

@@ -1,7 +1,8 @@
 /* attention-predictions.c: the model's top-k candidates for every [MASK] as a
  * row of pill buttons; activating one emits ::candidate-activated. One line
- * per [MASK] that never wraps (the window scrolls it sideways when narrow),
- * so a new result does not move the matrix under the pointer. */
+ * per [MASK] that never wraps: a narrow window shows the best candidates
+ * that fit whole, so a new result does not move the matrix under the
+ * pointer and nothing is cut off. */
 
 #include "attention-predictions.h"
 
@@ -18,6 +19,99 @@ struct _AttentionPredictions
 };
 
 G_DEFINE_FINAL_TYPE (AttentionPredictions, attention_predictions, GTK_TYPE_WIDGET)
+
+/* A row of chips that shows as many as fit whole, best first; it asks only
+ * for the first one's width, so it never widens the window. */
+#define CHIP_SPACING 6
+#define ATTENTION_TYPE_CHIP_ROW (attention_chip_row_get_type ())
+G_DECLARE_FINAL_TYPE (AttentionChipRow, attention_chip_row, ATTENTION, CHIP_ROW, GtkWidget)
+
+struct _AttentionChipRow
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (AttentionChipRow, attention_chip_row, GTK_TYPE_WIDGET)
+
+static void
+attention_chip_row_measure (GtkWidget *widget,
+                            GtkOrientation orientation,
+                            int for_size,
+                            int *minimum,
+                            int *natural,
+                            int *minimum_baseline,
+                            int *natural_baseline)
+{
+  gboolean first = TRUE;
+
+  *minimum = *natural = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_min = 0, child_nat = 0;
+
+      gtk_widget_measure (child, orientation, -1, &child_min, &child_nat, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        {
+          *minimum = MAX (*minimum, child_min);
+          *natural = MAX (*natural, child_nat);
+        }
+      else
+        {
+          if (first)
+            *minimum = child_min;
+          *natural += child_nat + (first ? 0 : CHIP_SPACING);
+        }
+      first = FALSE;
+    }
+}
+
+static void
+attention_chip_row_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  int x = 0;
+  gboolean fits = TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_width = 0;
+
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &child_width, NULL, NULL);
+      /* Once one does not fit, the rest (less likely ones) stay hidden too. */
+      fits = fits && (x == 0 || x + child_width <= width);
+      gtk_widget_set_child_visible (child, fits);
+      if (fits)
+        {
+          gtk_widget_size_allocate (child,
+                                    &(GtkAllocation){ x, 0, MIN (child_width, width), height }, -1);
+          x += child_width + CHIP_SPACING;
+        }
+    }
+}
+
+static void
+attention_chip_row_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (attention_chip_row_parent_class)->dispose (object);
+}
+
+static void
+attention_chip_row_class_init (AttentionChipRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = attention_chip_row_dispose;
+  GTK_WIDGET_CLASS (klass)->measure = attention_chip_row_measure;
+  GTK_WIDGET_CLASS (klass)->size_allocate = attention_chip_row_size_allocate;
+}
+
+static void
+attention_chip_row_init (AttentionChipRow *self)
+{
+}
 
 enum
 {
@@ -125,6 +219,10 @@ show_note (AttentionPredictions *self)
       gtk_box_append (GTK_BOX (row), note);
     }
   gtk_label_set_xalign (GTK_LABEL (note), 0);
+  /* One line at any width; the whole text stays in the tooltip. */
+  gtk_label_set_ellipsize (GTK_LABEL (note), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_tooltip_text (note, gtk_label_get_text (GTK_LABEL (note)));
+  gtk_widget_set_hexpand (note, TRUE);
   self->note = note;
   gtk_widget_set_parent (row, GTK_WIDGET (self));
 }
@@ -165,13 +263,14 @@ rebuild (AttentionPredictions *self)
       gtk_widget_set_valign (heading, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (row), heading);
 
-      flow = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      flow = g_object_new (ATTENTION_TYPE_CHIP_ROW, NULL);
       gtk_widget_set_valign (flow, GTK_ALIGN_CENTER);
+      gtk_widget_set_hexpand (flow, TRUE);
       for (guint c = 0; c < n_candidates; c++)
         {
           GtkWidget *button = candidate_button (self, m, c, &candidates[c]);
 
-          gtk_box_append (GTK_BOX (flow), button);
+          gtk_widget_set_parent (button, flow);
           self->n_buttons++;
         }
       gtk_box_append (GTK_BOX (row), flow);

@@ -22,7 +22,8 @@ void attention_predictions_set_result (AttentionPredictions *self, AttentionResu
  * button that emits ::use-mask. */
 const char *attention_predictions_get_note (AttentionPredictions *self);
 /* The button of one candidate (both 0-indexed), or NULL. */
-GtkWidget *attention_predictions_get_button (AttentionPredictions *self, guint mask, guint candidate);
+GtkWidget *
+attention_predictions_get_button (AttentionPredictions *self, guint mask, guint candidate);
 
 /* Number of candidate buttons shown. */
 guint attention_predictions_get_n_buttons (AttentionPredictions *self);

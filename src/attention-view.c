@@ -13,8 +13,8 @@
 #include "attention-render.h"
 
 #define FONT_FAMILY "Sans"
-#define PADDING 12.0  /* around the diagram, in logical pixels */
-#define MIN_CELL 1.0  /* Fit shows the whole matrix, however small its cells */
+#define PADDING 12.0   /* around the diagram, in logical pixels */
+#define MIN_CELL 1.0   /* Fit shows the whole matrix, however small its cells */
 #define MAX_CELL 160.0 /* a few tokens fill the room, up to this */
 #define MIN_ZOOM_CELL 2.0
 #define MAX_ZOOM_CELL 160.0
@@ -218,17 +218,16 @@ compute_layout (AttentionView *self, double width, double height, Layout *layout
       *layout = (Layout){ 0 };
       return;
     }
-  layout->cell = self->zoom_cell > 0
-                     ? self->zoom_cell
-                     : fit_cell (self, width - LEGEND_GAP - LEGEND_WIDTH, height);
+  layout->cell = self->zoom_cell > 0 ? self->zoom_cell
+                                     : fit_cell (self, width - LEGEND_GAP - LEGEND_WIDTH, height);
   /* Linked views fit the smaller of the two, so both show the same cells. */
   if (self->zoom_cell == 0 && self->partner != NULL &&
       gtk_widget_get_width (GTK_WIDGET (self->partner)) > 0)
-    layout->cell = MIN (layout->cell,
-                        fit_cell (self,
-                                  gtk_widget_get_width (GTK_WIDGET (self->partner)) - LEGEND_GAP -
-                                      LEGEND_WIDTH,
-                                  gtk_widget_get_height (GTK_WIDGET (self->partner))));
+    layout->cell =
+        MIN (layout->cell, fit_cell (self,
+                                     gtk_widget_get_width (GTK_WIDGET (self->partner)) -
+                                         LEGEND_GAP - LEGEND_WIDTH,
+                                     gtk_widget_get_height (GTK_WIDGET (self->partner))));
   layout->font_size = font_for_cell (layout->cell);
   layout->margin = margin_for_font (self, layout->font_size);
   grid = layout->n * layout->cell;
@@ -1062,7 +1061,8 @@ set_zoom_cell_one (AttentionView *self, double cell)
   if (l.content_w > 0 && l.content_h > 0)
     {
       self->zoom_anchor = TRUE;
-      self->anchor_x = (adjustment_value (self->hadjustment) + width / 2) / MAX (l.content_w, width);
+      self->anchor_x =
+          (adjustment_value (self->hadjustment) + width / 2) / MAX (l.content_w, width);
       self->anchor_y =
           (adjustment_value (self->vadjustment) + height / 2) / MAX (l.content_h, height);
     }

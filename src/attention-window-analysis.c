@@ -13,12 +13,12 @@
 #include "attention-window-private.h"
 
 /* The groups of the sidebar each page shows. */
-#define SINGLE_GROUPS                                                                             \
-  (ATTENTION_ANALYSIS_GROUP (MATRIX) | ATTENTION_ANALYSIS_GROUP (COLOURS) |                       \
+#define SINGLE_GROUPS                                                                              \
+  (ATTENTION_ANALYSIS_GROUP (MATRIX) | ATTENTION_ANALYSIS_GROUP (COLOURS) |                        \
    ATTENTION_ANALYSIS_GROUP (SCALE) | ATTENTION_ANALYSIS_GROUP (PATTERN))
 #define OVERVIEW_GROUPS (ATTENTION_ANALYSIS_GROUP (COLOURS) | ATTENTION_ANALYSIS_GROUP (HEADS))
-#define COMPARE_GROUPS                                                                            \
-  (ATTENTION_ANALYSIS_GROUP (MATRIX) | ATTENTION_ANALYSIS_GROUP (COLOURS) |                       \
+#define COMPARE_GROUPS                                                                             \
+  (ATTENTION_ANALYSIS_GROUP (MATRIX) | ATTENTION_ANALYSIS_GROUP (COLOURS) |                        \
    ATTENTION_ANALYSIS_GROUP (SCALE))
 #define SCORE_LEGEND_WIDTH 160
 
@@ -269,12 +269,12 @@ bar_score_cb (AttentionAnalysisBar *bar, GParamSpec *pspec, Analysis *a)
   gtk_widget_queue_draw (a->score_bar);
 }
 
-/* The overview's score legend: 0 … 1 in the overview's colour map. */
+/* The overview's score legend: 0 … 1 in viridis, as the grid draws its
+ * score bars whatever the thumbnails' colours (attention-grid.c). */
 static void
 draw_score_bar (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
-  Analysis *a = data;
-  AttentionColormap colormap = attention_analysis_bar_get_colormap (a->bar);
+  AttentionColormap colormap = ATTENTION_COLORMAP_VIRIDIS;
   double bar_x = 16, bar_w = width - 32;
   GdkRGBA fg;
 
@@ -436,7 +436,8 @@ make_overview_page (Analysis *a)
   gtk_stack_set_hhomogeneous (GTK_STACK (a->score_stack), FALSE);
   gtk_widget_set_halign (a->score_stack, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_top (a->score_stack, 4);
-  hint = gtk_label_new (_ ("Click a head to open it. Colour heads by a pattern in the sidebar (F9)."));
+  hint =
+      gtk_label_new (_ ("Click a head to open it. Colour heads by a pattern in the sidebar (F9)."));
   gtk_label_set_ellipsize (GTK_LABEL (hint), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (hint, "dim-label");
   gtk_stack_add_named (GTK_STACK (a->score_stack), hint, "hint");

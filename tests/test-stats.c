@@ -241,8 +241,8 @@ test_describe_weak_pattern (void)
   attention_stats_head_scores (weak, 4, score_classes, &s);
   g_assert_cmpint (attention_stats_strongest_pattern (&s), ==, ATTENTION_PATTERN_CLS);
   text = attention_stats_describe_pattern (&s);
-  g_assert_cmpstr (text, ==,
-                   "shows no single pattern (strongest: [CLS], 0.40; a pattern needs more than 0.5)");
+  g_assert_cmpstr (
+      text, ==, "shows no single pattern (strongest: [CLS], 0.40; a pattern needs more than 0.5)");
   /* Exactly one half is not "mostly". */
   attention_stats_head_scores (half, 4, score_classes, &s);
   g_assert_cmpfloat_with_epsilon (s.score[ATTENTION_PATTERN_CLS], 0.5, EPS);

@@ -366,13 +366,14 @@ test_compare (void)
     graphene_point_t pa, pb;
 
     g_assert_true (attention_view_get_result (left) == attention_window_get_result (window));
-    g_assert_cmpfloat (attention_view_get_cell_size (left), ==, attention_view_get_cell_size (other));
+    g_assert_cmpfloat (attention_view_get_cell_size (left), ==,
+                       attention_view_get_cell_size (other));
     g_assert_true (attention_view_get_matrix_bounds (left, &a));
     g_assert_true (attention_view_get_matrix_bounds (other, &b));
-    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (left), GTK_WIDGET (window),
-                                             &a.origin, &pa));
-    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (other), GTK_WIDGET (window),
-                                             &b.origin, &pb));
+    g_assert_true (
+        gtk_widget_compute_point (GTK_WIDGET (left), GTK_WIDGET (window), &a.origin, &pa));
+    g_assert_true (
+        gtk_widget_compute_point (GTK_WIDGET (other), GTK_WIDGET (window), &b.origin, &pb));
     g_test_message ("compare: grids at (%.0f, %.0f) and (%.0f, %.0f), cells %.0f px", pa.x, pa.y,
                     pb.x, pb.y, attention_view_get_cell_size (other));
     g_assert_cmpfloat (fabs (pa.y - pb.y), <, 1);
@@ -537,7 +538,7 @@ main (int argc, char **argv)
   window = attention_window_new (app);
   /* The window sets its analysis views up itself; a second call is a no-op. */
   attention_window_analysis_init (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 1000);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 780);
   gtk_window_present (GTK_WINDOW (window));
 
   /* Order matters: each test starts from the state the previous one left. */

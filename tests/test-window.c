@@ -675,7 +675,8 @@ test_long_sentence (void)
   g_assert_true (attention_view_get_matrix_bounds (view, &grid));
   g_test_message ("zoomed: cells %.0f px, grid at %.0f,%.0f, cell (%u, 1) at %.0f,%.0f, view %d×%d",
                   attention_view_get_cell_size (view), grid.origin.x, grid.origin.y, n - 1, x, y,
-                  gtk_widget_get_width (GTK_WIDGET (view)), gtk_widget_get_height (GTK_WIDGET (view)));
+                  gtk_widget_get_width (GTK_WIDGET (view)),
+                  gtk_widget_get_height (GTK_WIDGET (view)));
   g_assert_true (attention_view_hover_at (view, x, 14));
   g_assert_nonnull (strstr (attention_view_get_hover_text (view), "(token 2)"));
   attention_view_hover_at (view, -1, -1);
