@@ -67,6 +67,12 @@ compare_allocated (void)
   return gtk_widget_get_mapped (GTK_WIDGET (view)) && attention_view_get_cell_size (view) > 0;
 }
 
+static gboolean
+flap_closed (void)
+{
+  return adw_flap_get_reveal_progress (window->flap) == 0;
+}
+
 static GtkEventController *
 find_controller (GtkWidget *widget, GType type)
 {
@@ -384,7 +390,14 @@ test_compare (void)
   wait_for (idle);
   if (g_getenv ("ATTENTION_SCREENSHOT_COMPARE") != NULL)
     {
-      g_autoptr (GdkTexture) shot = render_window (g_getenv ("ATTENTION_SCREENSHOT_COMPARE"));
+      g_autoptr (GdkTexture) shot = NULL;
+
+      /* Sidebar closed (F9): the two matrices get the whole width. */
+      adw_flap_set_reveal_flap (window->flap, FALSE);
+      wait_for (flap_closed);
+      wait_for (compare_allocated);
+      shot = render_window (g_getenv ("ATTENTION_SCREENSHOT_COMPARE"));
+      adw_flap_set_reveal_flap (window->flap, TRUE);
     }
   /* Ctrl+D again: back to the single head. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));

@@ -8,6 +8,7 @@
  * reached; nothing here depends on timing (meson's timeout guards hangs). */
 
 #include <errno.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
@@ -734,9 +735,15 @@ test_screenshot (void)
   g_autofree guchar *pixels = NULL;
   const char *save_to = g_getenv ("ATTENTION_SCREENSHOT");
 
+  guint shot_layer = 2, shot_head = 2;
+
+  /* ATTENTION_SCREENSHOT_HEAD="L,H" picks the head of the README picture. */
+  if (g_getenv ("ATTENTION_SCREENSHOT_HEAD") != NULL)
+    g_assert_cmpint (
+        sscanf (g_getenv ("ATTENTION_SCREENSHOT_HEAD"), "%u,%u", &shot_layer, &shot_head), ==, 2);
   run_sentence (SENTENCE);
-  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
-  gtk_range_set_value (attention_window_get_head_scale (window), 2);
+  gtk_range_set_value (attention_window_get_layer_scale (window), shot_layer);
+  gtk_range_set_value (attention_window_get_head_scale (window), shot_head);
   wait_for (view_allocated);
   {
     /* Hover the [MASK] row, to show the highlight and the read-out. */
