@@ -131,6 +131,19 @@ attention_export_dialog_init (AttentionExportDialog *self)
   gtk_widget_set_vexpand (page, TRUE);
   gtk_box_append (GTK_BOX (box), page);
 
+  /* Where first: one row, always in view above the longer list. */
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("Where"));
+  self->folder_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _ ("Folder"));
+  choose = gtk_button_new_with_mnemonic (_ ("C_hoose…"));
+  gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+  g_signal_connect (choose, "clicked", G_CALLBACK (choose_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->folder_row), choose);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->folder_row), choose);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->folder_row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("What"));
   self->checks = g_new0 (GtkWidget *, self->n_targets);
@@ -153,18 +166,6 @@ attention_export_dialog_init (AttentionExportDialog *self)
     }
   if (first != NULL)
     gtk_check_button_set_active (GTK_CHECK_BUTTON (first), TRUE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("Where"));
-  self->folder_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _ ("Folder"));
-  choose = gtk_button_new_with_mnemonic (_ ("C_hoose…"));
-  gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
-  g_signal_connect (choose, "clicked", G_CALLBACK (choose_clicked_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self->folder_row), choose);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->folder_row), choose);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->folder_row);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
   adw_window_set_content (ADW_WINDOW (self), box);

@@ -472,6 +472,27 @@ test_export_formats (void)
     g_assert_nonnull (dialog);
     g_assert_cmpuint (attention_export_dialog_get_n_targets (dialog), ==, n_targets);
     g_assert_cmpstr (attention_export_dialog_get_target (dialog), ==, "png");
+    if (g_getenv ("ATTENTION_SCREENSHOT_EXPORT") != NULL)
+      {
+        g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (dialog));
+        g_autoptr (GskRenderNode) node = NULL;
+        g_autoptr (GdkTexture) texture = NULL;
+        int w = 0, h = 0;
+
+        while (node == NULL)
+          {
+            g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+            g_main_context_iteration (NULL, TRUE);
+            w = gdk_paintable_get_intrinsic_width (paintable);
+            h = gdk_paintable_get_intrinsic_height (paintable);
+            gdk_paintable_snapshot (paintable, snapshot, w, h);
+            node = w > 0 && h > 0 ? gtk_snapshot_to_node (snapshot) : NULL;
+          }
+        texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (dialog)), node,
+                                               &GRAPHENE_RECT_INIT (0, 0, w, h));
+        g_assert_true (gdk_texture_save_to_png (texture, g_getenv ("ATTENTION_SCREENSHOT_EXPORT")));
+      }
     g_assert_true (attention_export_dialog_set_target (dialog, "json"));
     g_assert_false (attention_export_dialog_set_target (dialog, "gif"));
     attention_export_dialog_set_folder (dialog, dir);
