@@ -1,25 +1,24 @@
-/* attention-analysis-bar.c: the analysis controls (see attention-analysis-bar.h) */
+/* attention-analysis-bar.c: the analysis controls of the window's sidebar
+ * (see attention-analysis-bar.h) */
 
 #include "attention-analysis-bar.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
-
-#define LEGEND_FONT 11
-#define LEGEND_WIDTH 260
 
 struct _AttentionAnalysisBar
 {
   GtkWidget parent_instance;
 
-  GtkWidget *aggregate_drop;
-  GtkWidget *hide_check;
-  GtkWidget *colormap_drop;
-  GtkWidget *scale_drop;
-  GtkWidget *legend;
+  GtkWidget *groups[ATTENTION_ANALYSIS_N_GROUPS];
+  GtkWidget *aggregate_row;
+  GtkWidget *hide_switch;
+  GtkWidget *colormap_row;
+  GtkWidget *scale_row;
   GtkWidget *pattern_label;
-  GtkWidget *score_drop;
-  GtkWidget *sort_check;
+  GtkWidget *score_row;
+  GtkWidget *sort_switch;
 
   AttentionAggregate aggregate;
   gboolean hide_special;
@@ -27,7 +26,6 @@ struct _AttentionAnalysisBar
   AttentionScale scale;
   int score;
   gboolean sort_by_score;
-  float vmax; /* largest weight shown, for the contrast legend */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionAnalysisBar, attention_analysis_bar, GTK_TYPE_WIDGET)
@@ -46,48 +44,31 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
-{
-  AttentionAnalysisBar *self = data;
-  GdkRGBA fg;
-  double rgb[3];
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  rgb[0] = fg.red;
-  rgb[1] = fg.green;
-  rgb[2] = fg.blue;
-  attention_colormap_draw_legend (cr, self->colormap, self->scale, self->vmax, width - 1,
-                                  LEGEND_FONT, rgb);
-}
-
-/* One handler for every drop-down: the widget's "selected" is the truth the
+/* One handler for every combo row: the row's "selected" is the truth the
  * properties mirror. */
 static void
-selected_cb (GtkDropDown *drop, GParamSpec *pspec, AttentionAnalysisBar *self)
+selected_cb (AdwComboRow *row, GParamSpec *pspec, AttentionAnalysisBar *self)
 {
-  guint selected = gtk_drop_down_get_selected (drop);
+  guint selected = adw_combo_row_get_selected (row);
 
   if (selected == GTK_INVALID_LIST_POSITION)
     return;
-  if (GTK_WIDGET (drop) == self->aggregate_drop)
+  if (GTK_WIDGET (row) == self->aggregate_row)
     attention_analysis_bar_set_aggregate (self, (AttentionAggregate)selected);
-  else if (GTK_WIDGET (drop) == self->colormap_drop)
+  else if (GTK_WIDGET (row) == self->colormap_row)
     attention_analysis_bar_set_colormap (self, (AttentionColormap)selected);
-  else if (GTK_WIDGET (drop) == self->scale_drop)
+  else if (GTK_WIDGET (row) == self->scale_row)
     attention_analysis_bar_set_scale (self, (AttentionScale)selected);
-  else if (GTK_WIDGET (drop) == self->score_drop)
+  else if (GTK_WIDGET (row) == self->score_row)
     attention_analysis_bar_set_score (self, (int)selected - 1);
 }
 
 static void
-toggled_cb (GtkCheckButton *check, AttentionAnalysisBar *self)
+switch_cb (GtkSwitch *sw, GParamSpec *pspec, AttentionAnalysisBar *self)
 {
-  gboolean active = gtk_check_button_get_active (check);
+  gboolean active = gtk_switch_get_active (sw);
 
-  if (GTK_WIDGET (check) == self->hide_check)
+  if (GTK_WIDGET (sw) == self->hide_switch)
     attention_analysis_bar_set_hide_special (self, active);
   else if (active != self->sort_by_score)
     {
@@ -96,38 +77,55 @@ toggled_cb (GtkCheckButton *check, AttentionAnalysisBar *self)
     }
 }
 
-/* Adds a control to a row; a flow box row wraps its controls on narrow
- * windows, so the bar never forces the window wider than a laptop screen. */
-static void
-append_item (GtkWidget *row, GtkWidget *item)
+static GtkWidget *
+add_group (AttentionAnalysisBar *self, AttentionAnalysisGroup group, const char *title)
 {
-  if (GTK_IS_FLOW_BOX (row))
-    {
-      gtk_flow_box_append (GTK_FLOW_BOX (row), item);
-      /* The wrapper is layout only: focus goes straight to the control. */
-      gtk_widget_set_focusable (gtk_widget_get_parent (item), FALSE);
-    }
-  else
-    gtk_box_append (GTK_BOX (row), item);
+  GtkWidget *widget = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (widget), title);
+  gtk_widget_set_parent (widget, GTK_WIDGET (self));
+  self->groups[group] = widget;
+  return widget;
 }
 
-/* A mnemonic label and its drop-down, side by side in row. */
+/* A combo row; its title is the mnemonic label of the drop-down. */
 static GtkWidget *
-add_drop (GtkWidget *row,
-          const char *label_text,
-          const char *const *items,
-          AttentionAnalysisBar *self)
+add_combo (GtkWidget *group,
+           const char *title,
+           const char *subtitle,
+           const char *const *items,
+           AttentionAnalysisBar *self)
 {
-  GtkWidget *group = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
-  GtkWidget *drop = gtk_drop_down_new_from_strings (items);
+  GtkWidget *row = adw_combo_row_new ();
+  GtkStringList *model = gtk_string_list_new (items);
 
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), drop);
-  gtk_box_append (GTK_BOX (group), label);
-  gtk_box_append (GTK_BOX (group), drop);
-  append_item (row, group);
-  g_signal_connect (drop, "notify::selected", G_CALLBACK (selected_cb), self);
-  return drop;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  g_object_unref (model);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (selected_cb), self);
+  return row;
+}
+
+static GtkWidget *
+add_switch (GtkWidget *group, const char *title, const char *subtitle, AttentionAnalysisBar *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *sw = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_signal_connect (sw, "notify::active", G_CALLBACK (switch_cb), self);
+  return sw;
 }
 
 static void
@@ -189,8 +187,7 @@ attention_analysis_bar_set_property (GObject *object,
         attention_analysis_bar_set_score (self, g_value_get_int (value));
         break;
       case PROP_SORT_BY_SCORE:
-        gtk_check_button_set_active (GTK_CHECK_BUTTON (self->sort_check),
-                                     g_value_get_boolean (value));
+        gtk_switch_set_active (GTK_SWITCH (self->sort_switch), g_value_get_boolean (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -232,12 +229,13 @@ attention_analysis_bar_class_init (AttentionAnalysisBarClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "attention-analysis-bar");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 attention_analysis_bar_init (AttentionAnalysisBar *self)
 {
-  const char *aggregates[] = { _ ("This head"), _ ("Mean of the layer's heads"),
+  const char *aggregates[] = { _ ("This head"), _ ("Mean of the layer’s heads"),
                                _ ("Mean of all heads"), _ ("Rollout up to this layer"), NULL };
   const char *colormaps[] = { attention_colormap_get_name (ATTENTION_COLORMAP_GRAY),
                               attention_colormap_get_name (ATTENTION_COLORMAP_VIRIDIS), NULL };
@@ -245,56 +243,67 @@ attention_analysis_bar_init (AttentionAnalysisBar *self)
                            attention_scale_get_name (ATTENTION_SCALE_LOG),
                            attention_scale_get_name (ATTENTION_SCALE_CONTRAST), NULL };
   const char *scores[ATTENTION_N_PATTERNS + 2];
-  GtkWidget *row1, *row2;
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  GtkWidget *group;
 
   self->score = -1;
-  self->vmax = 1;
-  gtk_orientable_set_orientation (
-      GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                              6);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 18);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
 
-  row1 = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (row1), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (row1), 8);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (row1), 12);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (row1), 6);
-  row2 = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_parent (row1, GTK_WIDGET (self));
-  gtk_widget_set_parent (row2, GTK_WIDGET (self));
-
-  self->aggregate_drop = add_drop (row1, _ ("_Show"), aggregates, self);
-  self->hide_check =
-      gtk_check_button_new_with_mnemonic (_ ("_Hide [CLS]/[SEP] (rows renormalised)"));
-  gtk_widget_set_tooltip_text (self->hide_check,
+  group = add_group (self, ATTENTION_ANALYSIS_MATRIX, _ ("Matrix"));
+  self->aggregate_row = add_combo (group, _ ("_Show"), NULL, aggregates, self);
+  self->hide_switch =
+      add_switch (group, _ ("_Hide [CLS] and [SEP]"), _ ("Rows renormalised"), self);
+  gtk_widget_set_tooltip_text (self->hide_switch,
                                _ ("Drops the weight on [CLS] and [SEP] and rescales each row to "
                                   "sum 1, so the other tokens are not washed out"));
-  g_signal_connect (self->hide_check, "toggled", G_CALLBACK (toggled_cb), self);
-  append_item (row1, self->hide_check);
-  self->colormap_drop = add_drop (row1, _ ("Co_lours"), colormaps, self);
-  self->scale_drop = add_drop (row1, _ ("Sc_ale"), scales, self);
 
-  self->legend = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->legend), LEGEND_WIDTH);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->legend),
-                                       (int)ceil (attention_colormap_legend_height (LEGEND_FONT)));
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend), draw_legend, self, NULL);
-  append_item (row1, self->legend);
-
-  self->pattern_label = gtk_label_new ("");
-  gtk_label_set_xalign (GTK_LABEL (self->pattern_label), 0);
-  gtk_widget_set_hexpand (self->pattern_label, TRUE);
-  gtk_label_set_ellipsize (GTK_LABEL (self->pattern_label), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (row2), self->pattern_label);
+  group = add_group (self, ATTENTION_ANALYSIS_COLOURS, _ ("Colours"));
+  self->colormap_row = add_combo (group, _ ("Co_lours"), NULL, colormaps, self);
+  self->groups[ATTENTION_ANALYSIS_SCALE] = group;
+  self->scale_row = add_combo (group, _ ("Sc_ale"), NULL, scales, self);
 
   scores[0] = _ ("Nothing");
   for (int p = 0; p < ATTENTION_N_PATTERNS; p++)
     scores[p + 1] = attention_stats_pattern_name (p);
   scores[ATTENTION_N_PATTERNS + 1] = NULL;
-  self->score_drop = add_drop (row2, _ ("Colour heads _by"), scores, self);
-  self->sort_check = gtk_check_button_new_with_mnemonic (_ ("S_ort heads"));
-  g_signal_connect (self->sort_check, "toggled", G_CALLBACK (toggled_cb), self);
-  gtk_box_append (GTK_BOX (row2), self->sort_check);
+  group = add_group (self, ATTENTION_ANALYSIS_HEADS, _ ("Heads"));
+  self->score_row = add_combo (group, _ ("Colour _by"), NULL, scores, self);
+  self->sort_switch = add_switch (group, _ ("S_ort heads"), _ ("Highest score first"), self);
+
+  /* Last, so that its changing length moves no control under the pointer. */
+  group = add_group (self, ATTENTION_ANALYSIS_PATTERN, _ ("Pattern"));
+  self->pattern_label = gtk_label_new ("");
+  gtk_label_set_xalign (GTK_LABEL (self->pattern_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->pattern_label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (self->pattern_label), TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->pattern_label);
+
+  attention_analysis_bar_set_groups (self, ATTENTION_ANALYSIS_ALL);
+}
+
+void
+attention_analysis_bar_set_groups (AttentionAnalysisBar *self, guint groups)
+{
+  g_return_if_fail (ATTENTION_IS_ANALYSIS_BAR (self));
+
+  gtk_widget_set_visible (self->groups[ATTENTION_ANALYSIS_MATRIX],
+                          (groups & ATTENTION_ANALYSIS_GROUP (MATRIX)) != 0);
+  /* Colour map and scale share one group; the scale row only shows where
+   * weights are coloured by it. */
+  gtk_widget_set_visible (
+      self->groups[ATTENTION_ANALYSIS_COLOURS],
+      (groups & (ATTENTION_ANALYSIS_GROUP (COLOURS) | ATTENTION_ANALYSIS_GROUP (SCALE))) != 0);
+  gtk_widget_set_visible (self->colormap_row, (groups & ATTENTION_ANALYSIS_GROUP (COLOURS)) != 0);
+  gtk_widget_set_visible (self->scale_row, (groups & ATTENTION_ANALYSIS_GROUP (SCALE)) != 0);
+  gtk_widget_set_visible (self->groups[ATTENTION_ANALYSIS_HEADS],
+                          (groups & ATTENTION_ANALYSIS_GROUP (HEADS)) != 0);
+  gtk_widget_set_visible (self->groups[ATTENTION_ANALYSIS_PATTERN],
+                          (groups & ATTENTION_ANALYSIS_GROUP (PATTERN)) != 0);
 }
 
 GtkWidget *
@@ -316,7 +325,7 @@ attention_analysis_bar_set_aggregate (AttentionAnalysisBar *self, AttentionAggre
   g_return_if_fail (ATTENTION_IS_ANALYSIS_BAR (self));
   g_return_if_fail (aggregate <= ATTENTION_AGGREGATE_ROLLOUT);
 
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->aggregate_drop), aggregate);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->aggregate_row), aggregate);
   if (self->aggregate == aggregate)
     return;
   self->aggregate = aggregate;
@@ -336,7 +345,7 @@ attention_analysis_bar_set_hide_special (AttentionAnalysisBar *self, gboolean hi
   g_return_if_fail (ATTENTION_IS_ANALYSIS_BAR (self));
 
   hide = !!hide;
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (self->hide_check), hide);
+  gtk_switch_set_active (GTK_SWITCH (self->hide_switch), hide);
   if (self->hide_special == hide)
     return;
   self->hide_special = hide;
@@ -356,11 +365,10 @@ attention_analysis_bar_set_colormap (AttentionAnalysisBar *self, AttentionColorm
   g_return_if_fail (ATTENTION_IS_ANALYSIS_BAR (self));
   g_return_if_fail (colormap < ATTENTION_N_COLORMAPS);
 
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->colormap_drop), colormap);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->colormap_row), colormap);
   if (self->colormap == colormap)
     return;
   self->colormap = colormap;
-  gtk_widget_queue_draw (self->legend);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLORMAP]);
 }
 
@@ -377,11 +385,10 @@ attention_analysis_bar_set_scale (AttentionAnalysisBar *self, AttentionScale sca
   g_return_if_fail (ATTENTION_IS_ANALYSIS_BAR (self));
   g_return_if_fail (scale < ATTENTION_N_SCALES);
 
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->scale_drop), scale);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->scale_row), scale);
   if (self->scale == scale)
     return;
   self->scale = scale;
-  gtk_widget_queue_draw (self->legend);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
 }
 
@@ -398,7 +405,7 @@ attention_analysis_bar_set_score (AttentionAnalysisBar *self, int pattern)
   g_return_if_fail (ATTENTION_IS_ANALYSIS_BAR (self));
   g_return_if_fail (pattern >= -1 && pattern < ATTENTION_N_PATTERNS);
 
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->score_drop), (guint)(pattern + 1));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->score_row), (guint)(pattern + 1));
   if (self->score == pattern)
     return;
   self->score = pattern;
@@ -443,9 +450,6 @@ attention_analysis_bar_show_head (AttentionAnalysisBar *self,
       gtk_label_set_text (GTK_LABEL (self->pattern_label), text);
       return;
     }
-
-  self->vmax = attention_colormap_max (matrix, (gsize)n * n);
-  gtk_widget_queue_draw (self->legend);
 
   classes = attention_stats_classify_tokens (attention_result_get_tokens (result), n);
   attention_stats_head_scores (matrix, n, classes, &scores);

@@ -1,9 +1,9 @@
-/* attention-analysis-bar.h: the analysis controls under the view — what to
- * show (head, layer mean, mean of all, rollout), hiding [CLS]/[SEP], colour
- * map and scale with their legend, the head's strongest pattern, and which
- * score colours/sorts the overview. Every control has a mnemonic, so all of
- * it is reachable by keyboard. The window binds the properties to the view
- * and the overview. */
+/* attention-analysis-bar.h: the analysis controls of the window's sidebar —
+ * what to show (head, layer mean, mean of all, rollout), hiding [CLS]/[SEP],
+ * colour map and scale, which score colours/sorts the overview, and the
+ * head's strongest pattern — in groups, of which each view shows only those
+ * that apply to it. Every control has a mnemonic, so all of it is reachable
+ * by keyboard. The window binds the properties to the views. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -19,6 +19,22 @@ G_DECLARE_FINAL_TYPE (
     AttentionAnalysisBar, attention_analysis_bar, ATTENTION, ANALYSIS_BAR, GtkWidget)
 
 GtkWidget *attention_analysis_bar_new (void);
+
+typedef enum
+{
+  ATTENTION_ANALYSIS_MATRIX,  /* what the matrix shows, hiding [CLS]/[SEP] */
+  ATTENTION_ANALYSIS_COLOURS, /* colour map */
+  ATTENTION_ANALYSIS_SCALE,   /* linear, log or contrast */
+  ATTENTION_ANALYSIS_HEADS,   /* colouring and sorting the overview */
+  ATTENTION_ANALYSIS_PATTERN, /* the strongest pattern of the shown matrix */
+  ATTENTION_ANALYSIS_N_GROUPS
+} AttentionAnalysisGroup;
+
+#define ATTENTION_ANALYSIS_GROUP(name) (1u << ATTENTION_ANALYSIS_##name)
+#define ATTENTION_ANALYSIS_ALL ((1u << ATTENTION_ANALYSIS_N_GROUPS) - 1)
+
+/* Shows only the groups in `groups` (ATTENTION_ANALYSIS_GROUP () bits). */
+void attention_analysis_bar_set_groups (AttentionAnalysisBar *self, guint groups);
 
 /* Properties (all read-write, notify on change): "aggregate"
  * (AttentionAggregate as int), "hide-special" (boolean), "colormap",

@@ -1,4 +1,5 @@
-/* attention-compare.c: the second sentence of a comparison (see the header) */
+/* attention-compare.c: the Compare page: the window's sentence and a second
+ * one, side by side (see the header) */
 
 #include "attention-compare.h"
 
@@ -10,6 +11,9 @@ struct _AttentionCompare
 
   GtkWidget *entry;
   GtkWidget *status;
+  GtkWidget *main_caption;
+  GtkWidget *caption;
+  AttentionView *main_view;
   AttentionView *view;
   AttentionModel *model;
   GCancellable *cancellable;
@@ -52,10 +56,15 @@ run_done (GObject *source, GAsyncResult *res, gpointer data)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (result == NULL)
-    gtk_label_set_text (GTK_LABEL (self->status), error->message);
+    {
+      gtk_label_set_text (GTK_LABEL (self->status), error->message);
+      gtk_widget_set_visible (self->status, TRUE);
+    }
   else
     {
       gtk_label_set_text (GTK_LABEL (self->status), "");
+      gtk_widget_set_visible (self->status, FALSE);
+      gtk_label_set_text (GTK_LABEL (self->caption), attention_result_get_text (result));
       attention_view_set_result (self->view, result);
       attention_view_set_layer (self->view, self->layer);
       attention_view_set_head (self->view, self->head);
@@ -72,6 +81,7 @@ attention_compare_run (AttentionCompare *self, const char *text)
   if (self->model == NULL)
     {
       gtk_label_set_text (GTK_LABEL (self->status), _ ("No model is loaded yet."));
+      gtk_widget_set_visible (self->status, TRUE);
       return;
     }
   g_cancellable_cancel (self->cancellable);
@@ -169,11 +179,34 @@ attention_compare_class_init (AttentionCompareClass *klass)
   gtk_widget_class_set_css_name (widget_class, "attention-compare");
 }
 
+/* One side: a one-line caption over a scrolled view. */
+static GtkWidget *
+make_side (AttentionView *view, GtkWidget *caption)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  /* Compared sentences usually differ at the end: keep the end in view. */
+  gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_START);
+  gtk_label_set_xalign (GTK_LABEL (caption), 0.5);
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_widget_set_margin_start (caption, 12);
+  gtk_widget_set_margin_end (caption, 12);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_widget_set_hexpand (scrolled, TRUE);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (view));
+  gtk_box_append (GTK_BOX (box), scrolled);
+  return box;
+}
+
 static void
 attention_compare_init (AttentionCompare *self)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new_with_mnemonic (_ ("Compare _with"));
+  GtkWidget *sides = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *left, *right;
 
   gtk_orientable_set_orientation (
       GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
@@ -182,24 +215,54 @@ attention_compare_init (AttentionCompare *self)
 
   self->entry = gtk_entry_new ();
   gtk_widget_set_hexpand (self->entry, TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->entry), 12);
   gtk_entry_set_placeholder_text (
       GTK_ENTRY (self->entry), _ ("The animal didn't cross the street because it was too wide."));
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->entry);
   g_signal_connect (self->entry, "activate", G_CALLBACK (entry_activate_cb), self);
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), self->entry);
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+  gtk_widget_set_margin_top (row, 6);
   gtk_widget_set_parent (row, GTK_WIDGET (self));
 
   self->status = gtk_label_new ("");
   gtk_label_set_xalign (GTK_LABEL (self->status), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->status), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->status), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_start (self->status, 12);
+  gtk_widget_set_margin_end (self->status, 12);
   gtk_widget_add_css_class (self->status, "error");
+  gtk_widget_set_visible (self->status, FALSE);
   gtk_widget_set_parent (self->status, GTK_WIDGET (self));
 
+  /* Two halves of the same size, two views linked to share cell size, label
+   * margin, zoom and colour scale, scrolled together: the grids line up. */
+  self->main_view = ATTENTION_VIEW (attention_view_new ());
   self->view = ATTENTION_VIEW (attention_view_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->view), TRUE);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->view), TRUE);
-  gtk_widget_set_parent (GTK_WIDGET (self->view), GTK_WIDGET (self));
+  attention_view_set_partner (self->main_view, self->view);
+  self->main_caption = gtk_label_new ("");
+  self->caption = gtk_label_new (_ ("Type a second sentence above and press Enter"));
+  left = make_side (self->main_view, self->main_caption);
+  right = make_side (self->view, self->caption);
+  gtk_box_set_homogeneous (GTK_BOX (sides), TRUE);
+  gtk_box_append (GTK_BOX (sides), left);
+  gtk_box_append (GTK_BOX (sides), right);
+  gtk_widget_set_vexpand (sides, TRUE);
+  gtk_widget_set_parent (sides, GTK_WIDGET (self));
+  {
+    GtkScrolledWindow *a = GTK_SCROLLED_WINDOW (gtk_widget_get_last_child (left));
+    GtkScrolledWindow *b = GTK_SCROLLED_WINDOW (gtk_widget_get_last_child (right));
+
+    /* Bound values rather than shared adjustments: each view sets its own
+     * page size, and two views sharing one would take turns resetting it. */
+    g_object_bind_property (gtk_scrolled_window_get_hadjustment (a), "value",
+                            gtk_scrolled_window_get_hadjustment (b), "value",
+                            G_BINDING_BIDIRECTIONAL);
+    g_object_bind_property (gtk_scrolled_window_get_vadjustment (a), "value",
+                            gtk_scrolled_window_get_vadjustment (b), "value",
+                            G_BINDING_BIDIRECTIONAL);
+  }
 }
 
 GtkWidget *
@@ -217,10 +280,30 @@ attention_compare_set_model (AttentionCompare *self, AttentionModel *model)
 }
 
 void
+attention_compare_set_result (AttentionCompare *self, AttentionResult *result)
+{
+  g_return_if_fail (ATTENTION_IS_COMPARE (self));
+
+  attention_view_set_result (self->main_view, result);
+  attention_view_set_layer (self->main_view, self->layer);
+  attention_view_set_head (self->main_view, self->head);
+  gtk_label_set_text (GTK_LABEL (self->main_caption),
+                      result != NULL ? attention_result_get_text (result) : "");
+}
+
+AttentionView *
+attention_compare_get_main_view (AttentionCompare *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_COMPARE (self), NULL);
+  return self->main_view;
+}
+
+void
 attention_compare_set_layer (AttentionCompare *self, guint layer)
 {
   g_return_if_fail (ATTENTION_IS_COMPARE (self));
 
+  attention_view_set_layer (self->main_view, layer);
   attention_view_set_layer (self->view, layer);
   if (self->layer == layer)
     return;
@@ -233,6 +316,7 @@ attention_compare_set_head (AttentionCompare *self, guint head)
 {
   g_return_if_fail (ATTENTION_IS_COMPARE (self));
 
+  attention_view_set_head (self->main_view, head);
   attention_view_set_head (self->view, head);
   if (self->head == head)
     return;

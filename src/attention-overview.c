@@ -45,6 +45,7 @@ enum
 enum
 {
   HEAD_SELECTED,
+  HEAD_ACTIVATED,
   N_SIGNALS
 };
 
@@ -308,7 +309,10 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, AttentionOv
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
   if (attention_overview_pick (self, x, y, &layer, &head))
-    select_and_emit (self, layer, head);
+    {
+      select_and_emit (self, layer, head);
+      g_signal_emit (self, signals[HEAD_ACTIVATED], 0, self->layer, self->head);
+    }
 }
 
 static gboolean
@@ -344,6 +348,7 @@ key_cb (GtkEventControllerKey *controller,
       case GDK_KEY_KP_Enter:
       case GDK_KEY_space:
         select_and_emit (self, self->layer, self->head);
+        g_signal_emit (self, signals[HEAD_ACTIVATED], 0, self->layer, self->head);
         return TRUE;
       default:
         return FALSE;
@@ -481,6 +486,11 @@ attention_overview_class_init (AttentionOverviewClass *klass)
   /* ::head-selected (layer, head), 0-indexed, when the user picks a head. */
   signals[HEAD_SELECTED] =
       g_signal_new ("head-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* ::head-activated (layer, head), after ::head-selected, when the user
+   * opens a head: a click, Enter or Space. Arrow keys only select. */
+  signals[HEAD_ACTIVATED] =
+      g_signal_new ("head-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 
   gtk_widget_class_set_css_name (widget_class, "attention-overview");

@@ -1,6 +1,7 @@
 /* attention-overview.h: every head of a result at a glance — a grid of
  * thumbnails, layers as rows and heads as columns — drawn with the shared
- * grid renderer. Click or Enter selects; arrow keys move the selection. */
+ * grid renderer. Arrow keys move the selection (::head-selected); a click,
+ * Enter or Space opens the head (::head-selected, then ::head-activated). */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,9 +1,13 @@
 /* attention-predictions.c: the model's top-k candidates for every [MASK] as a
- * row of pill buttons; activating one emits ::candidate-activated. */
+ * row of pill buttons; activating one emits ::candidate-activated. One line
+ * per [MASK] that never wraps: a narrow window shows the best candidates
+ * that fit whole, so a new result does not move the matrix under the
+ * pointer and nothing is cut off. */
 
 #include "attention-predictions.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _AttentionPredictions
 {
@@ -11,13 +15,108 @@ struct _AttentionPredictions
 
   AttentionResult *result;
   guint n_buttons;
+  GtkWidget *note; /* the label shown instead of predictions, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionPredictions, attention_predictions, GTK_TYPE_WIDGET)
 
+/* A row of chips that shows as many as fit whole, best first; it asks only
+ * for the first one's width, so it never widens the window. */
+#define CHIP_SPACING 6
+#define ATTENTION_TYPE_CHIP_ROW (attention_chip_row_get_type ())
+G_DECLARE_FINAL_TYPE (AttentionChipRow, attention_chip_row, ATTENTION, CHIP_ROW, GtkWidget)
+
+struct _AttentionChipRow
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (AttentionChipRow, attention_chip_row, GTK_TYPE_WIDGET)
+
+static void
+attention_chip_row_measure (GtkWidget *widget,
+                            GtkOrientation orientation,
+                            int for_size,
+                            int *minimum,
+                            int *natural,
+                            int *minimum_baseline,
+                            int *natural_baseline)
+{
+  gboolean first = TRUE;
+
+  *minimum = *natural = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_min = 0, child_nat = 0;
+
+      gtk_widget_measure (child, orientation, -1, &child_min, &child_nat, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        {
+          *minimum = MAX (*minimum, child_min);
+          *natural = MAX (*natural, child_nat);
+        }
+      else
+        {
+          if (first)
+            *minimum = child_min;
+          *natural += child_nat + (first ? 0 : CHIP_SPACING);
+        }
+      first = FALSE;
+    }
+}
+
+static void
+attention_chip_row_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  int x = 0;
+  gboolean fits = TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_width = 0;
+
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &child_width, NULL, NULL);
+      /* Once one does not fit, the rest (less likely ones) stay hidden too. */
+      fits = fits && (x == 0 || x + child_width <= width);
+      gtk_widget_set_child_visible (child, fits);
+      if (fits)
+        {
+          gtk_widget_size_allocate (child,
+                                    &(GtkAllocation){ x, 0, MIN (child_width, width), height }, -1);
+          x += child_width + CHIP_SPACING;
+        }
+    }
+}
+
+static void
+attention_chip_row_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (attention_chip_row_parent_class)->dispose (object);
+}
+
+static void
+attention_chip_row_class_init (AttentionChipRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = attention_chip_row_dispose;
+  GTK_WIDGET_CLASS (klass)->measure = attention_chip_row_measure;
+  GTK_WIDGET_CLASS (klass)->size_allocate = attention_chip_row_size_allocate;
+}
+
+static void
+attention_chip_row_init (AttentionChipRow *self)
+{
+}
+
 enum
 {
   CANDIDATE_ACTIVATED,
+  USE_MASK,
   N_SIGNALS
 };
 
@@ -63,6 +162,7 @@ candidate_button (AttentionPredictions *self,
   gtk_widget_set_tooltip_text (button, tooltip);
   g_object_set_data (G_OBJECT (button), "mask-index", GUINT_TO_POINTER (mask));
   g_object_set_data (G_OBJECT (button), "candidate-index", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (button), "is-candidate", GINT_TO_POINTER (TRUE));
   g_signal_connect (button, "clicked", G_CALLBACK (button_clicked_cb), self);
   return button;
 }
@@ -72,9 +172,59 @@ clear_children (AttentionPredictions *self)
 {
   GtkWidget *child;
 
+  self->note = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   self->n_buttons = 0;
+}
+
+/* "[mask]" or "[Mask]": a [MASK] typed in the wrong case, which the
+ * tokenizer splits into three ordinary tokens. */
+static gboolean
+has_miscased_mask (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if (g_ascii_strncasecmp (p, "[MASK]", 6) == 0 && strncmp (p, "[MASK]", 6) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+use_mask_clicked_cb (GtkButton *button, AttentionPredictions *self)
+{
+  g_signal_emit (self, signals[USE_MASK], 0);
+}
+
+static void
+show_note (AttentionPredictions *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *note;
+
+  if (has_miscased_mask (attention_result_get_text (self->result)))
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Use [MASK]"));
+
+      note = gtk_label_new (_ ("Did you mean [MASK]? It is written in capitals."));
+      gtk_widget_add_css_class (button, "prediction");
+      gtk_widget_add_css_class (button, "suggested-action");
+      g_signal_connect (button, "clicked", G_CALLBACK (use_mask_clicked_cb), self);
+      gtk_box_append (GTK_BOX (row), note);
+      gtk_box_append (GTK_BOX (row), button);
+    }
+  else
+    {
+      note = gtk_label_new (_ ("No [MASK] in the sentence: the attention is shown below."));
+      gtk_widget_add_css_class (note, "dim-label");
+      gtk_box_append (GTK_BOX (row), note);
+    }
+  gtk_label_set_xalign (GTK_LABEL (note), 0);
+  /* One line at any width; the whole text stays in the tooltip. */
+  gtk_label_set_ellipsize (GTK_LABEL (note), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_tooltip_text (note, gtk_label_get_text (GTK_LABEL (note)));
+  gtk_widget_set_hexpand (note, TRUE);
+  self->note = note;
+  gtk_widget_set_parent (row, GTK_WIDGET (self));
 }
 
 static void
@@ -89,14 +239,7 @@ rebuild (AttentionPredictions *self)
   n_masks = attention_result_get_n_predictions (self->result);
   if (n_masks == 0)
     {
-      GtkWidget *note =
-          gtk_label_new (_ ("No [MASK] in the sentence, so there is nothing to predict; the "
-                            "attention is shown below."));
-
-      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (note), 0);
-      gtk_widget_add_css_class (note, "dim-label");
-      gtk_widget_set_parent (note, GTK_WIDGET (self));
+      show_note (self);
       return;
     }
 
@@ -120,20 +263,14 @@ rebuild (AttentionPredictions *self)
       gtk_widget_set_valign (heading, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (row), heading);
 
-      flow = gtk_flow_box_new ();
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 20);
-      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);
-      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
-      gtk_widget_set_hexpand (flow, TRUE);
+      flow = g_object_new (ATTENTION_TYPE_CHIP_ROW, NULL);
       gtk_widget_set_valign (flow, GTK_ALIGN_CENTER);
+      gtk_widget_set_hexpand (flow, TRUE);
       for (guint c = 0; c < n_candidates; c++)
         {
           GtkWidget *button = candidate_button (self, m, c, &candidates[c]);
 
-          gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
-          /* The button, not the flow box child, takes keyboard focus. */
-          gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+          gtk_widget_set_parent (button, flow);
           self->n_buttons++;
         }
       gtk_box_append (GTK_BOX (row), flow);
@@ -165,6 +302,9 @@ attention_predictions_class_init (AttentionPredictionsClass *klass)
   signals[CANDIDATE_ACTIVATED] =
       g_signal_new ("candidate-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                     NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* ::use-mask, when the user accepts "[MASK]" for a "[mask]" in another case. */
+  signals[USE_MASK] = g_signal_new ("use-mask", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "predictions");
@@ -195,6 +335,32 @@ attention_predictions_set_result (AttentionPredictions *self, AttentionResult *r
 
   g_set_object (&self->result, result);
   rebuild (self);
+}
+
+const char *
+attention_predictions_get_note (AttentionPredictions *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), "");
+
+  return self->note != NULL ? gtk_label_get_text (GTK_LABEL (self->note)) : "";
+}
+
+GtkWidget *
+attention_predictions_get_button (AttentionPredictions *self, guint mask, guint candidate)
+{
+  g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    for (GtkWidget *box = gtk_widget_get_first_child (row); box != NULL;
+         box = gtk_widget_get_next_sibling (box))
+      for (GtkWidget *b = gtk_widget_get_first_child (box); b != NULL;
+           b = gtk_widget_get_next_sibling (b))
+        if (GTK_IS_BUTTON (b) && g_object_get_data (G_OBJECT (b), "is-candidate") != NULL &&
+            GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (b), "mask-index")) == mask &&
+            GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (b), "candidate-index")) == candidate)
+          return b;
+  return NULL;
 }
 
 guint

@@ -221,7 +221,7 @@ draw_vector_cells (cairo_t *cr, const AttentionRenderStyle *style, const float *
   float vmax = 1;
 
   if (style->scale == ATTENTION_SCALE_CONTRAST)
-    vmax = attention_colormap_max (matrix, (gsize)n * n);
+    vmax = style->vmax > 0 ? style->vmax : attention_colormap_max (matrix, (gsize)n * n);
   cairo_save (cr);
   cairo_translate (cr, style->margin, style->margin);
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
@@ -280,7 +280,7 @@ draw_cells (
   /* The contrast scale stretches by the whole matrix, seen or not, so
    * scrolling does not change the colours. */
   if (style->scale == ATTENTION_SCALE_CONTRAST)
-    vmax = attention_colormap_max (matrix, (gsize)n * n);
+    vmax = style->vmax > 0 ? style->vmax : attention_colormap_max (matrix, (gsize)n * n);
   for (guint i = 0; i < rows; i++)
     {
       guint32 *row = (guint32 *)(gpointer)(data + (gsize)i * stride);

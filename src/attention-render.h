@@ -29,6 +29,9 @@ typedef struct
   /* Cells as filled rectangles instead of one scaled image: for SVG and PDF,
    * where viewers would otherwise smooth the image into a blur. */
   gboolean vector_cells;
+  /* CONTRAST's top weight; 0 takes the matrix's own largest. Two matrices
+   * shown side by side pass the larger of the two, so colours compare. */
+  float vmax;
 } AttentionRenderStyle;
 
 /* The original exercise's look: 40 px cells, 200 px margin, 28 px labels, white

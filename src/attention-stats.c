@@ -288,6 +288,15 @@ attention_stats_describe_pattern (const AttentionHeadScores *scores)
 
   best = attention_stats_strongest_pattern (scores);
   value = scores->score[best];
+  /* A weak maximum is no pattern: a head spreading its attention evenly
+   * would otherwise "mostly attend to [CLS]: 0.16". */
+  if (!(value > ATTENTION_PATTERN_THRESHOLD))
+    /* Translators: after "Layer 1, head 2 ". The first %s is a score's name
+     * ("Previous token", "[CLS]"); the last number is the threshold, 0.5. */
+    return g_strdup_printf (_ ("shows no single pattern (strongest: %s, %.2f; a pattern needs "
+                               "more than %.1f)"),
+                            attention_stats_pattern_name (best), value,
+                            ATTENTION_PATTERN_THRESHOLD);
   switch (best)
     {
       case ATTENTION_PATTERN_PREVIOUS:

@@ -75,7 +75,13 @@ void attention_stats_head_scores (const float *matrix,
                                   AttentionHeadScores *scores);
 /* The largest weight score (entropy is not a weight, so never the strongest). */
 AttentionPattern attention_stats_strongest_pattern (const AttentionHeadScores *scores);
-/* "mostly attends to the previous token: 0.81" (translated). */
+/* A head "mostly" attends to a pattern when the pattern's score, its mean
+ * share of a row's attention, is above one half: more than half of the
+ * attention goes there. */
+#define ATTENTION_PATTERN_THRESHOLD 0.5
+/* "mostly attends to the previous token: 0.81" (translated) when the
+ * strongest score is above ATTENTION_PATTERN_THRESHOLD; otherwise "shows no
+ * single pattern (strongest: [CLS], 0.16; a pattern needs more than 0.5)". */
 char *attention_stats_describe_pattern (const AttentionHeadScores *scores);
 /* Short translated name of a score for menus: "Previous token", "Entropy", … */
 const char *attention_stats_pattern_name (AttentionPattern pattern);

@@ -13,13 +13,21 @@
 #include "attention-render.h"
 
 #define FONT_FAMILY "Sans"
-#define PADDING 12.0  /* around the diagram, in logical pixels */
-#define MIN_CELL 14.0 /* below this the labels stop being readable: scroll */
-#define MAX_CELL 56.0 /* a few tokens should not become giant tiles */
+#define PADDING 12.0   /* around the diagram, in logical pixels */
+#define MIN_CELL 1.0   /* Fit shows the whole matrix, however small its cells */
+#define MAX_CELL 160.0 /* a few tokens fill the room, up to this */
+#define MIN_ZOOM_CELL 2.0
 #define MAX_ZOOM_CELL 160.0
 #define ZOOM_STEP 1.25
 #define MIN_FONT 9.0
 #define MAX_FONT 15.0
+/* The legend beside the grid: a colour bar and its tick labels. */
+#define LEGEND_GAP 12.0
+#define LEGEND_BAR 12.0
+#define LEGEND_WIDTH 52.0
+#define LEGEND_FONT 10.0
+#define LEGEND_MIN_HEIGHT 96.0
+#define LEGEND_MAX_HEIGHT 220.0
 
 typedef enum
 {
@@ -29,13 +37,19 @@ typedef enum
   HIT_COLUMN_LABEL,
 } HitKind;
 
+/* Where everything is, in widget coordinates, scrolling included. The row
+ * labels stay in a band at bx and the column labels in one at by: when the
+ * grid scrolls under them they stick to the edge (issue 13). */
 typedef struct
 {
   guint n;
   double cell;
   double margin;
   double font_size;
-  double ox, oy; /* top-left corner of the diagram (labels included) */
+  double dx, dy;     /* top-left corner of the diagram (labels included) */
+  double bx, by;     /* left edge of the row labels, top edge of the column labels */
+  double lx, ly, lh; /* the legend's bar */
+  double content_w, content_h;
 } Layout;
 
 struct _AttentionView
@@ -64,10 +78,25 @@ struct _AttentionView
   AttentionScale scale;
   int pinned; /* token whose row and column stay outlined; -1 for none */
 
+  /* GtkScrollable: the view draws its own scrolled content, so that the
+   * labels can stay put while the cells move. */
+  GtkAdjustment *hadjustment;
+  GtkAdjustment *vadjustment;
+  GtkScrollablePolicy hscroll_policy;
+  GtkScrollablePolicy vscroll_policy;
+  /* Zooming keeps this point of the content (fractions) at the centre. */
+  gboolean zoom_anchor;
+  double anchor_x, anchor_y;
+
+  AttentionView *partner; /* compare: same cells, margin and colours; weak */
+
   gboolean drew_matrix; /* a snapshot has drawn a matrix (start-up benchmark) */
 };
 
-G_DEFINE_FINAL_TYPE (AttentionView, attention_view, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE_WITH_CODE (AttentionView,
+                               attention_view,
+                               GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
 enum
 {
@@ -79,7 +108,12 @@ enum
   PROP_N_HEADS,
   PROP_HOVER_TEXT,
   PROP_PINNED,
-  N_PROPS
+  N_PROPS,
+  /* GtkScrollable's, overridden */
+  PROP_HADJUSTMENT = N_PROPS,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY,
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -88,6 +122,17 @@ static guint
 n_tokens (AttentionView *self)
 {
   return self->result != NULL ? attention_result_get_n_tokens (self->result) : 0;
+}
+
+/* Linked views lay out for the longer of the two sentences. */
+static guint
+n_layout (AttentionView *self)
+{
+  guint n = n_tokens (self);
+
+  if (self->partner != NULL && n > 0)
+    n = MAX (n, n_tokens (self->partner));
+  return n;
 }
 
 static double
@@ -130,7 +175,12 @@ widest_label (AttentionView *self, double font_size)
 static double
 margin_for_font (AttentionView *self, double font_size)
 {
-  return ceil (widest_label (self, font_size) + font_size * 0.75);
+  double widest = widest_label (self, font_size);
+
+  /* Linked views share the margin, so their grids start at the same place. */
+  if (self->partner != NULL && self->partner->result != NULL)
+    widest = MAX (widest, widest_label (self->partner, font_size));
+  return ceil (widest + font_size * 0.75);
 }
 
 /* The cell size that fits width × height; margins depend on the font, which
@@ -138,7 +188,7 @@ margin_for_font (AttentionView *self, double font_size)
 static double
 fit_cell (AttentionView *self, double width, double height)
 {
-  guint n = n_tokens (self);
+  guint n = n_layout (self);
   double cell = MAX_CELL;
 
   for (int pass = 0; pass < 2; pass++)
@@ -151,24 +201,56 @@ fit_cell (AttentionView *self, double width, double height)
   return cell;
 }
 
+static double
+adjustment_value (GtkAdjustment *adjustment)
+{
+  return adjustment != NULL ? gtk_adjustment_get_value (adjustment) : 0;
+}
+
 static void
 compute_layout (AttentionView *self, double width, double height, Layout *layout)
 {
-  double size;
+  double size, grid;
 
-  layout->n = n_tokens (self);
-  if (layout->n == 0)
+  layout->n = n_layout (self);
+  if (n_tokens (self) == 0 || layout->n == 0)
     {
       *layout = (Layout){ 0 };
       return;
     }
-  layout->cell = self->zoom_cell > 0 ? self->zoom_cell : fit_cell (self, width, height);
+  layout->cell = self->zoom_cell > 0 ? self->zoom_cell
+                                     : fit_cell (self, width - LEGEND_GAP - LEGEND_WIDTH, height);
+  /* Linked views fit the smaller of the two, so both show the same cells. */
+  if (self->zoom_cell == 0 && self->partner != NULL &&
+      gtk_widget_get_width (GTK_WIDGET (self->partner)) > 0)
+    layout->cell =
+        MIN (layout->cell, fit_cell (self,
+                                     gtk_widget_get_width (GTK_WIDGET (self->partner)) -
+                                         LEGEND_GAP - LEGEND_WIDTH,
+                                     gtk_widget_get_height (GTK_WIDGET (self->partner))));
   layout->font_size = font_for_cell (layout->cell);
   layout->margin = margin_for_font (self, layout->font_size);
-  size = layout->margin + layout->n * layout->cell;
-  /* Centred when there is room, whole pixels so cell edges stay sharp. */
-  layout->ox = floor (MAX (PADDING, (width - size) / 2));
-  layout->oy = floor (MAX (PADDING, (height - size) / 2));
+  grid = layout->n * layout->cell;
+  size = layout->margin + grid;
+  layout->content_w = size + 2 * PADDING + LEGEND_GAP + LEGEND_WIDTH;
+  layout->content_h = size + 2 * PADDING;
+  /* Centred when there is room, scrolled when not; whole pixels so cell
+   * edges stay sharp. */
+  if (layout->content_w <= width)
+    layout->dx = floor ((width - layout->content_w) / 2) + PADDING;
+  else
+    layout->dx = PADDING - round (adjustment_value (self->hadjustment));
+  if (layout->content_h <= height)
+    layout->dy = floor ((height - layout->content_h) / 2) + PADDING;
+  else
+    layout->dy = PADDING - round (adjustment_value (self->vadjustment));
+  layout->bx = MAX (layout->dx, 0);
+  layout->by = MAX (layout->dy, 0);
+
+  layout->lx = MIN (layout->dx + size + LEGEND_GAP, width - LEGEND_WIDTH);
+  layout->ly = layout->by + layout->margin;
+  layout->lh = CLAMP (grid, LEGEND_MIN_HEIGHT, LEGEND_MAX_HEIGHT);
+  layout->lh = MIN (layout->lh, height - layout->ly - PADDING);
 }
 
 static void
@@ -179,7 +261,7 @@ current_layout (AttentionView *self, Layout *layout)
 }
 
 static const float *
-current_matrix (AttentionView *self)
+view_matrix (AttentionView *self)
 {
   if (self->result == NULL)
     return NULL;
@@ -188,34 +270,63 @@ current_matrix (AttentionView *self)
   return attention_result_get_matrix (self->result, self->layer, self->head);
 }
 
+static const float *
+current_matrix (AttentionView *self)
+{
+  return view_matrix (self);
+}
+
+/* The top of the colour scale: the largest weight shown, of both linked
+ * views, so that equal colours mean equal weights side by side. */
+static float
+shown_vmax (AttentionView *self)
+{
+  const float *matrix = view_matrix (self);
+  guint n = n_tokens (self);
+  float vmax = matrix != NULL ? attention_colormap_max (matrix, (gsize)n * n) : 1;
+
+  if (self->partner != NULL && view_matrix (self->partner) != NULL)
+    {
+      guint m = n_tokens (self->partner);
+
+      vmax = MAX (vmax, attention_colormap_max (view_matrix (self->partner), (gsize)m * m));
+    }
+  return vmax > 0 ? vmax : 1;
+}
+
 static HitKind
 hit_test (AttentionView *self, double x, double y, guint *row, guint *col)
 {
   Layout l;
-  double gx, gy;
+  double grid_x, grid_y;
+  guint n = n_tokens (self);
   double grid;
+  gboolean in_rows, in_cols;
 
   current_layout (self, &l);
-  if (l.n == 0)
+  if (n == 0)
     return HIT_NONE;
-  gx = x - l.ox - l.margin;
-  gy = y - l.oy - l.margin;
-  grid = l.n * l.cell;
+  grid_x = x - l.dx - l.margin;
+  grid_y = y - l.dy - l.margin;
+  grid = n * l.cell;
+  /* The label bands cover the cells scrolled under them. */
+  in_cols = x >= l.bx + l.margin && grid_x >= 0 && grid_x < grid;
+  in_rows = y >= l.by + l.margin && grid_y >= 0 && grid_y < grid;
 
-  if (gx >= 0 && gx < grid && gy >= 0 && gy < grid)
+  if (in_cols && in_rows)
     {
-      *row = (guint)(gy / l.cell);
-      *col = (guint)(gx / l.cell);
+      *row = (guint)(grid_y / l.cell);
+      *col = (guint)(grid_x / l.cell);
       return HIT_CELL;
     }
-  if (gx < 0 && gx >= -l.margin && gy >= 0 && gy < grid)
+  if (in_rows && x >= l.bx && x < l.bx + l.margin)
     {
-      *row = *col = (guint)(gy / l.cell);
+      *row = *col = (guint)(grid_y / l.cell);
       return HIT_ROW_LABEL;
     }
-  if (gy < 0 && gy >= -l.margin && gx >= 0 && gx < grid)
+  if (in_cols && y >= l.by && y < l.by + l.margin)
     {
-      *row = *col = (guint)(gx / l.cell);
+      *row = *col = (guint)(grid_x / l.cell);
       return HIT_COLUMN_LABEL;
     }
   return HIT_NONE;
@@ -302,24 +413,111 @@ update_accessible (AttentionView *self)
                                   description, -1);
 }
 
+/* A vertical colour bar, 1 (or the top weight) at the top, with three ticks. */
+static void
+draw_legend (AttentionView *self, cairo_t *cr, const Layout *l, const GdkRGBA *fg, float vmax)
+{
+  double ticks[3];
+  int steps;
+
+  if (l->lh < LEGEND_MIN_HEIGHT / 2)
+    return;
+  switch (self->scale)
+    {
+      case ATTENTION_SCALE_LOG:
+        ticks[0] = 0.01, ticks[1] = 0.1, ticks[2] = 1;
+        break;
+      case ATTENTION_SCALE_CONTRAST:
+        ticks[0] = 0, ticks[1] = vmax / 2, ticks[2] = vmax;
+        break;
+      case ATTENTION_SCALE_LINEAR:
+      case ATTENTION_N_SCALES:
+      default:
+        ticks[0] = 0, ticks[1] = 0.5, ticks[2] = 1;
+        break;
+    }
+
+  cairo_save (cr);
+  cairo_translate (cr, l->lx, l->ly);
+  steps = (int)l->lh;
+  for (int i = 0; i < steps; i++)
+    {
+      guint8 rgb[3];
+
+      attention_colormap_rgb (self->colormap, 1.0 - (i + 0.5) / steps, rgb);
+      cairo_set_source_rgb (cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
+      cairo_rectangle (cr, 0, i, LEGEND_BAR, 1);
+      cairo_fill (cr);
+    }
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.5);
+  cairo_set_line_width (cr, 1);
+  cairo_rectangle (cr, 0.5, 0.5, LEGEND_BAR - 1, steps - 1);
+  cairo_stroke (cr);
+
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, fg->alpha);
+  cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, LEGEND_FONT);
+  for (int t = 0; t < 3; t++)
+    {
+      double y = (1.0 - attention_colormap_scale (self->scale, (float)ticks[t], vmax)) * steps;
+      char text[32];
+
+      g_snprintf (text, sizeof text, "%.3g", ticks[t]);
+      y = CLAMP (y, 0.5, steps - 0.5);
+      cairo_move_to (cr, LEGEND_BAR, y);
+      cairo_line_to (cr, LEGEND_BAR + 4, y);
+      cairo_stroke (cr);
+      cairo_move_to (cr, LEGEND_BAR + 6, CLAMP (y + LEGEND_FONT * 0.35, LEGEND_FONT * 0.8, steps));
+      cairo_show_text (cr, text);
+    }
+  cairo_restore (cr);
+}
+
+static void
+render_clipped (cairo_t *cr,
+                const AttentionRenderStyle *style,
+                const float *matrix,
+                guint n,
+                const char *const *labels,
+                double x,
+                double y,
+                double clip_x,
+                double clip_y,
+                double clip_w,
+                double clip_h)
+{
+  if (clip_w <= 0 || clip_h <= 0)
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, clip_x, clip_y, clip_w, clip_h);
+  cairo_clip (cr);
+  cairo_translate (cr, x, y);
+  attention_render_matrix (cr, style, matrix, n, labels);
+  cairo_restore (cr);
+}
+
 static void
 attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AttentionView *self = ATTENTION_VIEW (widget);
   const float *matrix = current_matrix (self);
+  const char *const *labels;
   AttentionRenderStyle style = { 0 };
   GdkRGBA fg;
   Layout l;
   cairo_t *cr;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  guint n = n_tokens (self);
 
   current_layout (self, &l);
   self->last_cell = l.cell;
-  if (matrix == NULL || l.n == 0)
+  if (matrix == NULL || n == 0)
     return;
 
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
 
   style.cell = l.cell;
   style.margin = l.margin;
@@ -334,16 +532,54 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   style.highlight_col = self->hit != HIT_NONE ? (int)self->hit_col : -1;
   /* A pinned token keeps its row (what it attends to) and column (what
    * attends to it) outlined whatever the pointer does. */
-  if (self->pinned >= 0 && (guint)self->pinned < l.n)
+  if (self->pinned >= 0 && (guint)self->pinned < n)
     style.highlight_row = style.highlight_col = self->pinned;
   style.colormap = self->colormap;
   style.scale = self->scale;
+  style.vmax = shown_vmax (self);
+  labels = attention_result_get_tokens (self->result);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_translate (cr, l.ox, l.oy);
-  attention_render_matrix (cr, &style, matrix, l.n, attention_result_get_tokens (self->result));
+  /* Three passes of the same drawing, each clipped to its part: the cells
+   * (scrolled both ways), the row labels (scrolled up and down only) and the
+   * column labels (left and right only). The renderer draws only what meets
+   * the clip, so this costs little more than one pass. */
+  render_clipped (cr, &style, matrix, n, labels, l.dx, l.dy, l.bx + l.margin, l.by + l.margin,
+                  width - l.bx - l.margin, height - l.by - l.margin);
+  render_clipped (cr, &style, matrix, n, labels, l.bx, l.dy, l.bx, l.by + l.margin, l.margin,
+                  height - l.by - l.margin);
+  render_clipped (cr, &style, matrix, n, labels, l.dx, l.by, l.bx + l.margin, l.by,
+                  width - l.bx - l.margin, l.margin);
+  draw_legend (self, cr, &l, &fg, style.vmax);
   cairo_destroy (cr);
   self->drew_matrix = TRUE;
+}
+
+static void
+configure_adjustment (GtkAdjustment *adjustment, double page, double content, double anchor)
+{
+  double upper = MAX (page, content);
+  double value;
+
+  if (adjustment == NULL)
+    return;
+  value = anchor >= 0 ? anchor * upper - page / 2 : gtk_adjustment_get_value (adjustment);
+  value = CLAMP (value, 0, upper - page);
+  gtk_adjustment_configure (adjustment, value, 0, upper, MAX (page * 0.1, 1), page * 0.9, page);
+}
+
+static void
+attention_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  AttentionView *self = ATTENTION_VIEW (widget);
+  Layout l;
+
+  compute_layout (self, width, height, &l);
+  configure_adjustment (self->hadjustment, width, l.content_w,
+                        self->zoom_anchor ? self->anchor_x : -1);
+  configure_adjustment (self->vadjustment, height, l.content_h,
+                        self->zoom_anchor ? self->anchor_y : -1);
+  self->zoom_anchor = FALSE;
 }
 
 static void
@@ -356,18 +592,34 @@ attention_view_measure (GtkWidget *widget,
                         int *natural_baseline)
 {
   AttentionView *self = ATTENTION_VIEW (widget);
-  guint n = n_tokens (self);
-  double cell = self->zoom_cell > 0 ? self->zoom_cell : MIN_CELL;
-  double size;
 
-  if (n == 0)
+  /* Any size will do: Fit shrinks the cells and zoom scrolls. Content never
+   * asks for more room, so it never grows the window (issue 13). */
+  *minimum = 0;
+  *natural = n_tokens (self) > 0 ? 320 : 0;
+}
+
+static void
+adjustment_value_cb (GtkAdjustment *adjustment, AttentionView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (AttentionView *self, GtkAdjustment **field, GtkAdjustment *adjustment)
+{
+  if (adjustment != NULL && *field == adjustment)
+    return;
+  if (*field != NULL)
     {
-      *minimum = *natural = 0;
-      return;
+      g_signal_handlers_disconnect_by_func (*field, adjustment_value_cb, self);
+      g_object_unref (*field);
     }
-  size = margin_for_font (self, font_for_cell (cell)) + n * cell + 2 * PADDING;
-  *minimum = (int)ceil (size);
-  *natural = MAX (*minimum, (int)ceil (margin_for_font (self, MAX_FONT) + n * 32 + 2 * PADDING));
+  if (adjustment == NULL)
+    adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  *field = g_object_ref_sink (adjustment);
+  g_signal_connect (adjustment, "value-changed", G_CALLBACK (adjustment_value_cb), self);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 static void
@@ -532,6 +784,18 @@ attention_view_get_property (GObject *object, guint prop_id, GValue *value, GPar
       case PROP_PINNED:
         g_value_set_int (value, self->pinned);
         break;
+      case PROP_HADJUSTMENT:
+        g_value_set_object (value, self->hadjustment);
+        break;
+      case PROP_VADJUSTMENT:
+        g_value_set_object (value, self->vadjustment);
+        break;
+      case PROP_HSCROLL_POLICY:
+        g_value_set_enum (value, self->hscroll_policy);
+        break;
+      case PROP_VSCROLL_POLICY:
+        g_value_set_enum (value, self->vscroll_policy);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -556,9 +820,36 @@ attention_view_set_property (GObject *object, guint prop_id, const GValue *value
       case PROP_PINNED:
         attention_view_set_pinned (self, g_value_get_int (value));
         break;
+      case PROP_HADJUSTMENT:
+        set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+        break;
+      case PROP_VADJUSTMENT:
+        set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+        break;
+      case PROP_HSCROLL_POLICY:
+        self->hscroll_policy = g_value_get_enum (value);
+        break;
+      case PROP_VSCROLL_POLICY:
+        self->vscroll_policy = g_value_get_enum (value);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+attention_view_dispose (GObject *object)
+{
+  AttentionView *self = ATTENTION_VIEW (object);
+
+  attention_view_set_partner (self, NULL);
+  if (self->hadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_cb, self);
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_value_cb, self);
+  g_clear_object (&self->hadjustment);
+  g_clear_object (&self->vadjustment);
+  G_OBJECT_CLASS (attention_view_parent_class)->dispose (object);
 }
 
 static void
@@ -580,9 +871,11 @@ attention_view_class_init (AttentionViewClass *klass)
 
   object_class->get_property = attention_view_get_property;
   object_class->set_property = attention_view_set_property;
+  object_class->dispose = attention_view_dispose;
   object_class->finalize = attention_view_finalize;
   widget_class->snapshot = attention_view_snapshot;
   widget_class->measure = attention_view_measure;
+  widget_class->size_allocate = attention_view_size_allocate;
 
   properties[PROP_RESULT] =
       g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT,
@@ -603,6 +896,10 @@ attention_view_class_init (AttentionViewClass *klass)
       g_param_spec_int ("pinned", NULL, NULL, -1, G_MAXINT, -1,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
   gtk_widget_class_set_css_name (widget_class, "attentionview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -678,6 +975,9 @@ attention_view_set_result (AttentionView *self, AttentionResult *result)
   g_object_thaw_notify (G_OBJECT (self));
   update_accessible (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+  /* A longer sentence here changes the partner's shared layout. */
+  if (self->partner != NULL)
+    gtk_widget_queue_resize (GTK_WIDGET (self->partner));
 }
 
 gboolean
@@ -708,6 +1008,8 @@ set_index (AttentionView *self, guint *field, guint value, guint count, GParamSp
   refresh_hover (self);
   update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->partner != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (self->partner));
 }
 
 void
@@ -746,12 +1048,35 @@ attention_view_get_head (AttentionView *self)
 }
 
 static void
-set_zoom_cell (AttentionView *self, double cell)
+set_zoom_cell_one (AttentionView *self, double cell)
 {
+  Layout l;
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+
   if (self->zoom_cell == cell)
     return;
+  /* Keep the content point at the centre of the view where it is. */
+  current_layout (self, &l);
+  if (l.content_w > 0 && l.content_h > 0)
+    {
+      self->zoom_anchor = TRUE;
+      self->anchor_x =
+          (adjustment_value (self->hadjustment) + width / 2) / MAX (l.content_w, width);
+      self->anchor_y =
+          (adjustment_value (self->vadjustment) + height / 2) / MAX (l.content_h, height);
+    }
   self->zoom_cell = cell;
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/* Linked views zoom together, so they stay lined up. */
+static void
+set_zoom_cell (AttentionView *self, double cell)
+{
+  set_zoom_cell_one (self, cell);
+  if (self->partner != NULL)
+    set_zoom_cell_one (self->partner, cell);
 }
 
 static double
@@ -762,7 +1087,7 @@ shown_cell (AttentionView *self)
   if (self->zoom_cell > 0)
     return self->zoom_cell;
   current_layout (self, &l);
-  return l.cell > 0 ? l.cell : MIN_CELL;
+  return l.cell > 0 ? l.cell : MIN_ZOOM_CELL;
 }
 
 void
@@ -778,7 +1103,7 @@ attention_view_zoom_out (AttentionView *self)
 {
   g_return_if_fail (ATTENTION_IS_VIEW (self));
 
-  set_zoom_cell (self, MAX (MIN_CELL, floor (shown_cell (self) / ZOOM_STEP)));
+  set_zoom_cell (self, MAX (MIN_ZOOM_CELL, floor (shown_cell (self) / ZOOM_STEP)));
 }
 
 void
@@ -805,11 +1130,63 @@ attention_view_get_cell_center (AttentionView *self, guint row, guint col, doubl
   g_return_val_if_fail (ATTENTION_IS_VIEW (self), FALSE);
 
   current_layout (self, &l);
-  if (l.n == 0 || row >= l.n || col >= l.n)
+  if (l.n == 0 || row >= n_tokens (self) || col >= n_tokens (self))
     return FALSE;
-  *x = l.ox + l.margin + (col + 0.5) * l.cell;
-  *y = l.oy + l.margin + (row + 0.5) * l.cell;
+  *x = l.dx + l.margin + (col + 0.5) * l.cell;
+  *y = l.dy + l.margin + (row + 0.5) * l.cell;
   return TRUE;
+}
+
+gboolean
+attention_view_get_matrix_bounds (AttentionView *self, graphene_rect_t *bounds)
+{
+  Layout l;
+  guint n;
+
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), FALSE);
+
+  current_layout (self, &l);
+  n = n_tokens (self);
+  if (n == 0)
+    return FALSE;
+  graphene_rect_init (bounds, l.dx + l.margin, l.dy + l.margin, n * l.cell, n * l.cell);
+  return TRUE;
+}
+
+static void
+partner_gone (gpointer data, GObject *where_the_object_was)
+{
+  AttentionView *self = data;
+
+  self->partner = NULL;
+  self->label_width_font = -1;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+attention_view_set_partner (AttentionView *self, AttentionView *partner)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+  g_return_if_fail (partner == NULL || ATTENTION_IS_VIEW (partner));
+
+  if (self->partner == partner)
+    return;
+  if (self->partner != NULL)
+    {
+      AttentionView *old = self->partner;
+
+      g_object_weak_unref (G_OBJECT (old), partner_gone, self);
+      self->partner = NULL;
+      attention_view_set_partner (old, NULL);
+    }
+  self->partner = partner;
+  if (partner != NULL)
+    {
+      g_object_weak_ref (G_OBJECT (partner), partner_gone, self);
+      partner->zoom_cell = self->zoom_cell;
+      attention_view_set_partner (partner, self);
+    }
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 const char *
@@ -848,6 +1225,8 @@ attention_view_set_matrix_override (AttentionView *self, const float *matrix)
   refresh_hover (self);
   update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->partner != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (self->partner));
 }
 
 void
@@ -858,6 +1237,8 @@ attention_view_set_colormap (AttentionView *self, AttentionColormap colormap, At
   self->colormap = colormap;
   self->scale = scale;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->partner != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (self->partner));
 }
 
 void

@@ -1,5 +1,8 @@
 /* attention-view.h: a focusable widget that draws one layer/head attention
- * matrix of an AttentionResult with the shared renderer, scaled to its size. */
+ * matrix of an AttentionResult with the shared renderer, fitted to its size,
+ * with a colour legend beside it. It is a GtkScrollable: put it straight into
+ * a GtkScrolledWindow; zoomed past the viewport, the cells scroll while the
+ * token labels stay at the edges. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -26,7 +29,7 @@ guint attention_view_get_layer (AttentionView *self);
 void attention_view_set_head (AttentionView *self, guint head);
 guint attention_view_get_head (AttentionView *self);
 
-/* Zoom steps the cell size; reset goes back to fitting the widget. */
+/* Zoom steps the cell size; reset goes back to fitting the whole matrix. */
 void attention_view_zoom_in (AttentionView *self);
 void attention_view_zoom_out (AttentionView *self);
 void attention_view_zoom_reset (AttentionView *self);
@@ -37,6 +40,15 @@ double attention_view_get_cell_size (AttentionView *self);
 /* Centre of a cell in widget coordinates; FALSE without a result. */
 gboolean
 attention_view_get_cell_center (AttentionView *self, guint row, guint col, double *x, double *y);
+
+/* The grid of cells (labels excluded) in widget coordinates; FALSE without a
+ * result. */
+gboolean attention_view_get_matrix_bounds (AttentionView *self, graphene_rect_t *bounds);
+
+/* Compare: two linked views share cell size, label margin, zoom and the top
+ * of the colour scale, so their grids line up and equal colours mean equal
+ * weights. NULL unlinks. */
+void attention_view_set_partner (AttentionView *self, AttentionView *partner);
 
 /* What the pointer is over, as shown in the read-out ("" for nothing). */
 const char *attention_view_get_hover_text (AttentionView *self);

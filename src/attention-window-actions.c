@@ -2,6 +2,7 @@
  * string-parameter actions (open-model-file, export-to) are what the file
  * choosers, drag and drop and the tests all go through. */
 
+#include "attention-export-dialog.h"
 #include "attention-window-analysis.h"
 #include "attention-window-private.h"
 
@@ -54,36 +55,43 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 }
 
 static void
-export_all_response_cb (GtkNativeDialog *dialog, int response, AttentionWindow *self)
+export_dialog_cb (AttentionExportDialog *dialog,
+                  const char *target,
+                  const char *folder,
+                  AttentionWindow *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      attention_window_analysis_take_export_choice (self, GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
-
-      if (path != NULL)
-        attention_window_export_to (self, path);
-      else
-        attention_window_toast (self, _ ("Export failed: only local folders can be used"));
-    }
-  g_object_unref (dialog);
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "export-format",
+                                      g_variant_new_string (target));
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "export-folder", folder);
+  attention_window_export_to (self, folder);
 }
 
+/* Ctrl+E: what and where in one dialog; the window then shows the progress. */
 static void
 export_all_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   AttentionWindow *self = user_data;
-  GtkFileChooserNative *dialog;
+  g_autofree char *folder = NULL;
+  AttentionExportDialog *dialog;
 
-  dialog = gtk_file_chooser_native_new (_ ("Export All Diagrams"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Export"),
-                                        _ ("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  attention_window_analysis_add_export_choice (self, GTK_FILE_CHOOSER (dialog));
-  g_signal_connect (dialog, "response", G_CALLBACK (export_all_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  if (self->settings != NULL)
+    folder = g_settings_get_string (self->settings, "export-folder");
+  if (folder == NULL || *folder == '\0' || !g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+
+      g_free (folder);
+      folder = g_strdup (pictures != NULL && g_file_test (pictures, G_FILE_TEST_IS_DIR)
+                             ? pictures
+                             : g_get_home_dir ());
+    }
+  dialog = attention_export_dialog_new (GTK_WINDOW (self),
+                                        attention_window_analysis_get_export_format (self), folder);
+  g_signal_connect_object (dialog, "export", G_CALLBACK (export_dialog_cb), self, 0);
+  self->export_dialog = GTK_WIDGET (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->export_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

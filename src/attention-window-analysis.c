@@ -1,24 +1,39 @@
-/* attention-window-analysis.c: wires the analysis widgets into the window
- * (see attention-window-analysis.h). The main view stays the single source of
- * layer, head and result; everything here follows its notifications. */
+/* attention-window-analysis.c: wires the analysis views and the sidebar into
+ * the window (see attention-window-analysis.h). The main view stays the
+ * single source of layer, head and result; everything here follows its
+ * notifications. */
 
 #include "attention-window-analysis.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "attention-export-targets.h"
 #include "attention-stats.h"
 #include "attention-window-private.h"
+
+/* The groups of the sidebar each page shows. */
+#define SINGLE_GROUPS                                                                              \
+  (ATTENTION_ANALYSIS_GROUP (MATRIX) | ATTENTION_ANALYSIS_GROUP (COLOURS) |                        \
+   ATTENTION_ANALYSIS_GROUP (SCALE) | ATTENTION_ANALYSIS_GROUP (PATTERN))
+#define OVERVIEW_GROUPS (ATTENTION_ANALYSIS_GROUP (COLOURS) | ATTENTION_ANALYSIS_GROUP (HEADS))
+#define COMPARE_GROUPS                                                                             \
+  (ATTENTION_ANALYSIS_GROUP (MATRIX) | ATTENTION_ANALYSIS_GROUP (COLOURS) |                        \
+   ATTENTION_ANALYSIS_GROUP (SCALE))
+#define SCORE_LEGEND_WIDTH 160
 
 #define ANALYSIS_KEY "attention-analysis"
 
 typedef struct
 {
   AttentionWindow *window; /* not owned: the data lives on it */
-  GtkStack *view_stack;    /* "single" (the view) / "overview" */
   AttentionOverview *overview;
+  GtkWidget *score_stack; /* the overview's score legend, or a hint */
+  GtkWidget *score_label;
+  GtkWidget *score_bar;
   AttentionAnalysisBar *bar;
   AttentionCompare *compare;
+  GHashTable *page_groups; /* page name → sidebar groups */
   GCancellable *aggregate_cancellable;
   int aggregate_pending; /* aggregates being computed in workers */
 } Analysis;
@@ -36,6 +51,7 @@ analysis_free (gpointer data)
 
   g_cancellable_cancel (a->aggregate_cancellable);
   g_clear_object (&a->aggregate_cancellable);
+  g_hash_table_unref (a->page_groups);
   g_free (a);
 }
 
@@ -130,6 +146,7 @@ update_matrix (Analysis *a)
   a->aggregate_cancellable = g_cancellable_new ();
   a->aggregate_pending = 0;
   update_view_matrix (a, a->window->view);
+  update_view_matrix (a, attention_compare_get_main_view (a->compare));
   update_view_matrix (a, attention_compare_get_view (a->compare));
 }
 
@@ -150,6 +167,7 @@ view_result_cb (AttentionView *view, GParamSpec *pspec, Analysis *a)
   attention_overview_set_selected (a->overview, attention_view_get_layer (view),
                                    attention_view_get_head (view));
   attention_compare_set_model (a->compare, a->window->model);
+  attention_compare_set_result (a->compare, result);
   update_matrix (a);
 }
 
@@ -172,10 +190,52 @@ head_selected_cb (AttentionOverview *overview, guint layer, guint head, Analysis
   gtk_adjustment_set_value (a->window->head_adjustment, head + 1);
 }
 
+/* A click or Enter on a thumbnail opens that head in the single-head view. */
+static void
+head_activated_cb (AttentionOverview *overview, guint layer, guint head, Analysis *a)
+{
+  head_selected_cb (overview, layer, head, a);
+  /* A head, not a mean, is what was picked. */
+  attention_analysis_bar_set_aggregate (a->bar, ATTENTION_AGGREGATE_HEAD);
+  adw_view_stack_set_visible_child_name (a->window->view_stack, "single");
+}
+
+static const char *
+current_page (Analysis *a)
+{
+  const char *name = adw_view_stack_get_visible_child_name (a->window->view_stack);
+
+  return name != NULL ? name : "single";
+}
+
+static guint
+page_groups (Analysis *a, const char *page)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (a->page_groups, page));
+}
+
+/* Layer and head apply as far as the shown matrix uses them: a layer mean
+ * has no head, the mean of all heads neither layer nor head. */
+static void
+update_sliders (Analysis *a)
+{
+  AttentionWindow *self = a->window;
+  AttentionAggregate aggregate = attention_analysis_bar_get_aggregate (a->bar);
+  gboolean uses_aggregate = (page_groups (a, current_page (a)) & ATTENTION_ANALYSIS_GROUP (MATRIX));
+  gboolean layer = !uses_aggregate || aggregate != ATTENTION_AGGREGATE_ALL_MEAN;
+  gboolean head = !uses_aggregate || aggregate == ATTENTION_AGGREGATE_HEAD;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->layer_scale), layer);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->layer_value), layer);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->head_scale), head);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->head_value), head);
+}
+
 static void
 bar_matrix_cb (AttentionAnalysisBar *bar, GParamSpec *pspec, Analysis *a)
 {
   update_matrix (a);
+  update_sliders (a);
 }
 
 static void
@@ -185,40 +245,116 @@ bar_colours_cb (AttentionAnalysisBar *bar, GParamSpec *pspec, Analysis *a)
   AttentionScale scale = attention_analysis_bar_get_scale (bar);
 
   attention_view_set_colormap (a->window->view, colormap, scale);
+  attention_view_set_colormap (attention_compare_get_main_view (a->compare), colormap, scale);
   attention_view_set_colormap (attention_compare_get_view (a->compare), colormap, scale);
   attention_overview_set_colormap (a->overview, colormap);
+  gtk_widget_queue_draw (a->score_bar);
 }
 
 static void
 bar_score_cb (AttentionAnalysisBar *bar, GParamSpec *pspec, Analysis *a)
 {
-  attention_overview_set_score (a->overview, attention_analysis_bar_get_score (bar),
-                                attention_analysis_bar_get_sort_by_score (bar));
+  int score = attention_analysis_bar_get_score (bar);
+
+  attention_overview_set_score (a->overview, score, attention_analysis_bar_get_sort_by_score (bar));
+  if (score >= 0)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: legend of the overview's colour bars, e.g. "Bars: previous token". */
+      text = g_strdup_printf (_ ("Bars: %s"), attention_stats_pattern_name (score));
+      gtk_label_set_text (GTK_LABEL (a->score_label), text);
+    }
+  gtk_stack_set_visible_child_name (GTK_STACK (a->score_stack), score >= 0 ? "legend" : "hint");
+  gtk_widget_queue_draw (a->score_bar);
+}
+
+/* The overview's score legend: 0 … 1 in viridis, as the grid draws its
+ * score bars whatever the thumbnails' colours (attention-grid.c). */
+static void
+draw_score_bar (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  AttentionColormap colormap = ATTENTION_COLORMAP_VIRIDIS;
+  double bar_x = 16, bar_w = width - 32;
+  GdkRGBA fg;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  for (int x = 0; x < (int)bar_w; x++)
+    {
+      guint8 rgb[3];
+
+      attention_colormap_rgb (colormap, (x + 0.5) / bar_w, rgb);
+      cairo_set_source_rgb (cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
+      cairo_rectangle (cr, bar_x + x, (height - 10) / 2.0, 1, 10);
+      cairo_fill (cr);
+    }
+  gdk_cairo_set_source_rgba (cr, &fg);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 11);
+  cairo_move_to (cr, 4, height / 2.0 + 4);
+  cairo_show_text (cr, "0");
+  cairo_move_to (cr, width - 11, height / 2.0 + 4);
+  cairo_show_text (cr, "1");
+}
+
+/* The sidebar and the sliders follow the page; the toggles show it. */
+static void
+page_changed_cb (AdwViewStack *stack, GParamSpec *pspec, Analysis *a)
+{
+  const char *page = current_page (a);
+  GAction *action;
+
+  attention_analysis_bar_set_groups (a->bar, page_groups (a, page));
+  update_sliders (a);
+  action = g_action_map_lookup_action (G_ACTION_MAP (a->window), "view");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (page));
+  action = g_action_map_lookup_action (G_ACTION_MAP (a->window), "overview");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_boolean (g_str_equal (page, "overview")));
+  action = g_action_map_lookup_action (G_ACTION_MAP (a->window), "compare");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_boolean (g_str_equal (page, "compare")));
 }
 
 /* ---------------------------------------------------------------- actions */
 
 static void
-overview_change_state (GSimpleAction *action, GVariant *state, gpointer data)
+view_change_state (GSimpleAction *action, GVariant *state, gpointer data)
 {
   Analysis *a = data;
-  gboolean show = g_variant_get_boolean (state);
+  const char *page = g_variant_get_string (state, NULL);
 
-  g_simple_action_set_state (action, state);
-  gtk_stack_set_visible_child_name (a->view_stack, show ? "overview" : "single");
-  gtk_widget_grab_focus (show ? GTK_WIDGET (a->overview) : GTK_WIDGET (a->window->view));
+  if (adw_view_stack_get_child_by_name (a->window->view_stack, page) == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (a->window->view_stack, page);
+  if (g_str_equal (page, "overview"))
+    gtk_widget_grab_focus (GTK_WIDGET (a->overview));
+  else if (g_str_equal (page, "compare"))
+    gtk_widget_grab_focus (GTK_WIDGET (attention_compare_get_entry (a->compare)));
+  else if (g_str_equal (page, "single"))
+    gtk_widget_grab_focus (GTK_WIDGET (a->window->view));
+}
+
+/* Ctrl+G and Ctrl+D go to their page and back to the single head. */
+static void
+toggle_page (Analysis *a, const char *page, gboolean show)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (a->window), "view",
+                                      g_variant_new_string (show ? page : "single"));
+}
+
+static void
+overview_change_state (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  toggle_page (data, "overview", g_variant_get_boolean (state));
 }
 
 static void
 compare_change_state (GSimpleAction *action, GVariant *state, gpointer data)
 {
-  Analysis *a = data;
-  gboolean show = g_variant_get_boolean (state);
-
-  g_simple_action_set_state (action, state);
-  gtk_widget_set_visible (GTK_WIDGET (a->compare), show);
-  if (show)
-    gtk_widget_grab_focus (GTK_WIDGET (attention_compare_get_entry (a->compare)));
+  toggle_page (data, "compare", g_variant_get_boolean (state));
 }
 
 static void
@@ -230,36 +366,10 @@ toggle_activate (GSimpleAction *action, GVariant *parameter, gpointer data)
   g_variant_unref (state);
 }
 
-static const struct
-{
-  const char *id;
-  const char *label;
-} export_formats[] = {
-  { "png", N_ ("PNG diagrams (the original set)") },
-  { "svg", N_ ("SVG diagrams") },
-  { "pdf", N_ ("PDF diagrams and one PDF of all heads") },
-  { "overview-png", N_ ("Overview grid as one PNG") },
-  { "overview-svg", N_ ("Overview grid as one SVG") },
-  { "lines-png", N_ ("Lines pictures as PNG (Lines_Layer…_Head….png)") },
-  { "lines-svg", N_ ("Lines pictures as SVG") },
-  { "lines-pdf", N_ ("Lines pictures as PDF") },
-  { "npy", N_ ("NumPy array (attention.npy)") },
-  { "json", N_ ("JSON data (attention.json)") },
-};
-
-static gboolean
-known_export_format (const char *id)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
-    if (g_strcmp0 (id, export_formats[i].id) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 export_format_change_state (GSimpleAction *action, GVariant *state, gpointer data)
 {
-  if (known_export_format (g_variant_get_string (state, NULL)))
+  if (attention_export_find_target (g_variant_get_string (state, NULL)) != NULL)
     g_simple_action_set_state (action, state);
 }
 
@@ -267,82 +377,16 @@ const char *
 attention_window_analysis_get_export_format (AttentionWindow *self)
 {
   g_autoptr (GVariant) state = NULL;
-  const char *id;
+  const AttentionExportTarget *target;
 
   g_return_val_if_fail (ATTENTION_IS_WINDOW (self), "png");
 
   state = g_action_group_get_action_state (G_ACTION_GROUP (self), "export-format");
   if (state == NULL)
     return "png";
-  /* Interned: the id outlives the state variant. */
-  id = g_variant_get_string (state, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
-    if (strcmp (id, export_formats[i].id) == 0)
-      return export_formats[i].id;
-  return "png";
-}
-
-void
-attention_window_analysis_add_export_choice (AttentionWindow *self, GtkFileChooser *chooser)
-{
-  const char *ids[G_N_ELEMENTS (export_formats) + 1];
-  const char *labels[G_N_ELEMENTS (export_formats) + 1];
-
-  g_return_if_fail (ATTENTION_IS_WINDOW (self));
-
-  for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
-    {
-      ids[i] = export_formats[i].id;
-      labels[i] = _ (export_formats[i].label);
-    }
-  ids[G_N_ELEMENTS (export_formats)] = labels[G_N_ELEMENTS (export_formats)] = NULL;
-  gtk_file_chooser_add_choice (chooser, "format", _ ("Format"), ids, labels);
-  gtk_file_chooser_set_choice (chooser, "format",
-                               attention_window_analysis_get_export_format (self));
-}
-
-void
-attention_window_analysis_take_export_choice (AttentionWindow *self, GtkFileChooser *chooser)
-{
-  const char *id = gtk_file_chooser_get_choice (chooser, "format");
-
-  g_return_if_fail (ATTENTION_IS_WINDOW (self));
-
-  if (known_export_format (id))
-    g_action_group_change_action_state (G_ACTION_GROUP (self), "export-format",
-                                        g_variant_new_string (id));
-}
-
-gboolean
-attention_window_analysis_export (AttentionResult *result,
-                                  const char *format,
-                                  const char *dir,
-                                  const char *model_name,
-                                  AttentionExportProgress progress,
-                                  gpointer progress_data,
-                                  GCancellable *cancellable,
-                                  guint *n_written,
-                                  GError **error)
-{
-  AttentionExportFormat f = ATTENTION_EXPORT_PNG;
-
-  if (g_str_has_prefix (format, "overview-"))
-    {
-      g_autofree char *path = NULL;
-      gboolean ok;
-
-      attention_export_format_from_string (format + strlen ("overview-"), &f);
-      path =
-          g_strdup_printf ("%s/attention-overview.%s", dir, attention_export_format_to_string (f));
-      /* The exported pictures stay grayscale, as the original set. */
-      ok = attention_export_overview (result, f, ATTENTION_COLORMAP_GRAY, path, error);
-      if (n_written)
-        *n_written = ok ? 1 : 0;
-      return ok;
-    }
-  attention_export_format_from_string (format, &f);
-  return attention_export_all_format (result, f, dir, model_name, progress, progress_data,
-                                      cancellable, n_written, error);
+  /* The list's own string: it outlives the state variant. */
+  target = attention_export_find_target (g_variant_get_string (state, NULL));
+  return target != NULL ? target->id : "png";
 }
 
 static void
@@ -356,14 +400,70 @@ add_shortcut (GtkShortcutController *controller, const char *trigger, const char
 /* ------------------------------------------------------------------ setup */
 
 void
+attention_window_analysis_add_page (AttentionWindow *self,
+                                    GtkWidget *child,
+                                    const char *name,
+                                    const char *title,
+                                    const char *icon_name,
+                                    guint groups)
+{
+  Analysis *a = get_analysis (self);
+  AdwViewStackPage *page;
+
+  g_return_if_fail (a != NULL);
+
+  page = adw_view_stack_add_titled (self->view_stack, child, name, title);
+  adw_view_stack_page_set_icon_name (page, icon_name);
+  adw_view_stack_page_set_use_underline (page, TRUE);
+  g_hash_table_insert (a->page_groups, g_strdup (name), GUINT_TO_POINTER (groups));
+}
+
+static GtkWidget *
+make_overview_page (Analysis *a)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *legend = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *hint;
+
+  a->overview = ATTENTION_OVERVIEW (attention_overview_new ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (a->overview));
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  /* One line under the grid, the same height with or without a score. */
+  a->score_stack = gtk_stack_new ();
+  gtk_stack_set_hhomogeneous (GTK_STACK (a->score_stack), FALSE);
+  gtk_widget_set_halign (a->score_stack, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (a->score_stack, 4);
+  hint =
+      gtk_label_new (_ ("Click a head to open it. Colour heads by a pattern in the sidebar (F9)."));
+  gtk_label_set_ellipsize (GTK_LABEL (hint), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_stack_add_named (GTK_STACK (a->score_stack), hint, "hint");
+  a->score_label = gtk_label_new ("");
+  gtk_label_set_ellipsize (GTK_LABEL (a->score_label), PANGO_ELLIPSIZE_END);
+  a->score_bar = gtk_drawing_area_new ();
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (a->score_bar), SCORE_LEGEND_WIDTH);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (a->score_bar), 18);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (a->score_bar), draw_score_bar, a, NULL);
+  gtk_box_append (GTK_BOX (legend), a->score_label);
+  gtk_box_append (GTK_BOX (legend), a->score_bar);
+  gtk_stack_add_named (GTK_STACK (a->score_stack), legend, "legend");
+  gtk_box_append (GTK_BOX (box), a->score_stack);
+  return box;
+}
+
+void
 attention_window_analysis_init (AttentionWindow *self)
 {
   const GActionEntry entries[] = {
+    { "view", NULL, "s", "'single'", view_change_state },
     { "overview", toggle_activate, NULL, "false", overview_change_state },
     { "compare", toggle_activate, NULL, "false", compare_change_state },
     { "export-format", NULL, "s", "'png'", export_format_change_state },
   };
-  GtkWidget *scrolled, *row, *views, *overview_scroll, *toggles, *button;
+  g_autoptr (GPropertyAction) sidebar = NULL;
   GtkEventController *shortcuts;
   Analysis *a;
 
@@ -373,72 +473,44 @@ attention_window_analysis_init (AttentionWindow *self)
 
   a = g_new0 (Analysis, 1);
   a->window = self;
+  a->page_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_object_set_data_full (G_OBJECT (self), ANALYSIS_KEY, a, analysis_free);
-
-  /* The view's page becomes [single view | overview] beside the compare
-   * pane; the page keeps its name, so the window's page logic still holds. */
-  scrolled = gtk_widget_get_parent (GTK_WIDGET (self->view));
-  while (scrolled != NULL && !GTK_IS_SCROLLED_WINDOW (scrolled))
-    scrolled = gtk_widget_get_parent (scrolled);
-  g_return_if_fail (scrolled != NULL &&
-                    gtk_widget_get_parent (scrolled) == GTK_WIDGET (self->stack));
-  g_object_ref (scrolled);
-  gtk_stack_remove (self->stack, scrolled);
-
-  a->view_stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_hexpand (GTK_WIDGET (a->view_stack), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (a->view_stack), TRUE);
-  gtk_stack_add_named (a->view_stack, scrolled, "single");
-  g_object_unref (scrolled);
-
-  a->overview = ATTENTION_OVERVIEW (attention_overview_new ());
-  overview_scroll = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (overview_scroll), GTK_WIDGET (a->overview));
-  gtk_stack_add_named (a->view_stack, overview_scroll, "overview");
-
-  a->compare = ATTENTION_COMPARE (attention_compare_new ());
-  gtk_widget_set_visible (GTK_WIDGET (a->compare), FALSE);
-  gtk_widget_set_hexpand (GTK_WIDGET (a->compare), TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (a->compare), 6);
-  gtk_widget_set_margin_end (GTK_WIDGET (a->compare), 6);
-
-  views = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  /* Side by side, the two sentences get the same room. */
-  gtk_box_set_homogeneous (GTK_BOX (views), TRUE);
-  gtk_box_append (GTK_BOX (views), GTK_WIDGET (a->view_stack));
-  gtk_box_append (GTK_BOX (views), GTK_WIDGET (a->compare));
-  gtk_stack_add_named (self->stack, views, "view");
-
-  /* Controls: the toggles and the analysis bar under the sliders. */
-  a->bar = ATTENTION_ANALYSIS_BAR (attention_analysis_bar_new ());
-  toggles = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  button = gtk_toggle_button_new_with_mnemonic (_ ("All h_eads"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.overview");
-  gtk_widget_set_tooltip_text (button, _ ("Every layer and head at a glance (Ctrl+G)"));
-  gtk_box_append (GTK_BOX (toggles), button);
-  button = gtk_toggle_button_new_with_mnemonic (_ ("Co_mpare"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.compare");
-  gtk_widget_set_tooltip_text (button, _ ("A second sentence beside this one (Ctrl+D)"));
-  gtk_box_append (GTK_BOX (toggles), button);
-  gtk_widget_set_valign (toggles, GTK_ALIGN_START);
-  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_append (GTK_BOX (row), toggles);
-  gtk_widget_set_hexpand (GTK_WIDGET (a->bar), TRUE);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (a->bar));
-  gtk_box_append (GTK_BOX (self->controls), row);
-
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), a);
+
+  /* The sidebar: every analysis option, grouped; each page shows its own. */
+  a->bar = ATTENTION_ANALYSIS_BAR (attention_analysis_bar_new ());
+  gtk_scrolled_window_set_child (self->sidebar, GTK_WIDGET (a->bar));
+  sidebar = g_property_action_new ("show-sidebar", self->flap, "reveal-flap");
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sidebar));
+
+  /* The pages beside the template's "single". A new view is one more call
+   * of attention_window_analysis_add_page () with the groups it uses. */
+  g_hash_table_insert (a->page_groups, g_strdup ("single"), GUINT_TO_POINTER (SINGLE_GROUPS));
+  attention_window_analysis_add_page (self, make_overview_page (a), "overview", _ ("_All Heads"),
+                                      "view-grid-symbolic", OVERVIEW_GROUPS);
+  a->compare = ATTENTION_COMPARE (attention_compare_new ());
+  attention_window_analysis_add_page (self, GTK_WIDGET (a->compare), "compare", _ ("_Compare"),
+                                      "view-dual-symbolic", COMPARE_GROUPS);
+  adw_view_stack_page_set_use_underline (
+      adw_view_stack_get_page (self->view_stack,
+                               adw_view_stack_get_child_by_name (self->view_stack, "single")),
+      TRUE);
+
   shortcuts = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                      GTK_SHORTCUT_SCOPE_GLOBAL);
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>g", "win.overview");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>d", "win.compare");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "F9", "win.show-sidebar");
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   g_signal_connect (self->view, "notify::result", G_CALLBACK (view_result_cb), a);
   g_signal_connect (self->view, "notify::layer", G_CALLBACK (view_position_cb), a);
   g_signal_connect (self->view, "notify::head", G_CALLBACK (view_position_cb), a);
+  g_signal_connect (self->view_stack, "notify::visible-child-name", G_CALLBACK (page_changed_cb),
+                    a);
   g_signal_connect (a->overview, "head-selected", G_CALLBACK (head_selected_cb), a);
+  g_signal_connect (a->overview, "head-activated", G_CALLBACK (head_activated_cb), a);
   g_signal_connect (attention_compare_get_view (a->compare), "notify::result",
                     G_CALLBACK (compare_result_cb), a);
   g_signal_connect (a->bar, "notify::aggregate", G_CALLBACK (bar_matrix_cb), a);
@@ -447,8 +519,15 @@ attention_window_analysis_init (AttentionWindow *self)
   g_signal_connect (a->bar, "notify::scale", G_CALLBACK (bar_colours_cb), a);
   g_signal_connect (a->bar, "notify::score", G_CALLBACK (bar_score_cb), a);
   g_signal_connect (a->bar, "notify::sort-by-score", G_CALLBACK (bar_score_cb), a);
+  /* Hovering either compared matrix shows its weight in the read-out. */
+  g_signal_connect_swapped (attention_compare_get_main_view (a->compare), "notify::hover-text",
+                            G_CALLBACK (attention_window_show_hover), self);
+  g_signal_connect_swapped (attention_compare_get_view (a->compare), "notify::hover-text",
+                            G_CALLBACK (attention_window_show_hover), self);
 
   view_result_cb (self->view, NULL, a);
+  bar_score_cb (a->bar, NULL, a);
+  page_changed_cb (self->view_stack, NULL, a);
 }
 
 AttentionOverview *

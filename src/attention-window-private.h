@@ -12,7 +12,10 @@ struct _AttentionWindow
   AdwApplicationWindow parent_instance;
 
   /* Template children */
-  AdwWindowTitle *window_title;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwFlap *flap;
+  GtkScrolledWindow *sidebar; /* holds the analysis controls */
+  AdwViewStack *view_stack;   /* Single head / All heads / Compare pages */
   GtkSpinner *spinner;
   GtkLabel *info_name;
   GtkLabel *info_size;
@@ -48,6 +51,7 @@ struct _AttentionWindow
   gboolean restore_view;    /* layer/head from settings not applied yet */
   gboolean started;         /* settings read and first model load begun */
   char *last_message;
+  GtkWidget *export_dialog; /* the open Export dialog, or NULL (weak) */
 };
 
 /* attention-window-actions.c */
@@ -61,5 +65,9 @@ void attention_window_export_to (AttentionWindow *self, const char *dir);
 void attention_window_toast (AttentionWindow *self, const char *message);
 void attention_window_step_layer (AttentionWindow *self, int delta);
 void attention_window_step_head (AttentionWindow *self, int delta);
+/* Shows view's hover text in the read-out over the matrix. */
+void attention_window_show_hover (AttentionWindow *self, GParamSpec *pspec, AttentionView *view);
+/* The example sentence the first launch runs. */
+const char *attention_window_example_sentence (void);
 
 G_END_DECLS

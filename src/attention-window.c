@@ -1,7 +1,10 @@
 /* attention-window.c: the main window: sentence entry, predictions, the live
- * attention view with layer/head sliders, model loading and export. Nothing
- * here blocks: loading, running and exporting happen in GTask threads, and
- * every outcome ends in a toast or a status page. */
+ * attention view with one compact layer/head row under it, model loading and
+ * export. The views (single head, all heads, compare) are switched from the
+ * header bar; the analysis options live in a sidebar (AdwFlap, F9), set up in
+ * attention-window-analysis.c. Nothing here blocks: loading, running and
+ * exporting happen in GTask threads, and every outcome ends in a toast, a
+ * status page or the predictions row. */
 
 #include "attention-window-private.h"
 #include "attention-window-analysis.h"
@@ -9,7 +12,9 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
+#include "attention-export-targets.h"
 #include "attention-export.h"
 
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -68,7 +73,6 @@ update_page (AttentionWindow *self)
   else
     page = "empty";
   gtk_stack_set_visible_child_name (self->stack, page);
-  gtk_widget_set_visible (self->controls, self->model != NULL);
   gtk_widget_set_sensitive (self->controls, self->result != NULL);
 }
 
@@ -77,20 +81,16 @@ update_page (AttentionWindow *self)
 static void
 configure_scale (GtkScale *scale, GtkAdjustment *adjustment, guint count)
 {
-  guint label_every = count <= 16 ? 1 : (count + 11) / 12;
   double value = gtk_adjustment_get_value (adjustment);
 
   count = MAX (count, 1);
   gtk_adjustment_configure (adjustment, CLAMP (value, 1, count), 1, count, 1, 1, 0);
+  /* Unlabelled ticks: the value label beside the slider says the number, and
+   * the row stays one line high. */
   gtk_scale_clear_marks (scale);
-  for (guint i = 1; i <= count; i++)
-    {
-      g_autofree char *label = NULL;
-
-      if (i == 1 || i == count || i % label_every == 0)
-        label = g_strdup_printf ("%u", i);
-      gtk_scale_add_mark (scale, i, GTK_POS_BOTTOM, label);
-    }
+  if (count <= 32)
+    for (guint i = 1; i <= count; i++)
+      gtk_scale_add_mark (scale, i, GTK_POS_BOTTOM, NULL);
 }
 
 /* "2 of 12" beside the slider, as the value the slider does not draw. */
@@ -147,7 +147,7 @@ set_model (AttentionWindow *self, AttentionModel *model)
 
   g_set_object (&self->model, model);
 
-  adw_window_title_set_subtitle (self->window_title, info->name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, info->name);
   gtk_label_set_label (self->info_name, info->name);
   gtk_label_set_label (self->info_size, size);
   gtk_label_set_label (self->info_description, info->description ? info->description : "");
@@ -349,9 +349,7 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       restore_view (self);
       if (self->settings != NULL)
         g_settings_set_string (self->settings, "last-sentence", data->text);
-      if (attention_result_get_n_predictions (result) == 0)
-        attention_window_toast (self, _ ("The sentence has no [MASK] token: add one to see "
-                                         "predictions. Showing the attention only."));
+      /* A sentence without [MASK] is said once, in the predictions row. */
     }
 
   update_busy (self);
@@ -484,8 +482,8 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   guint n_written = 0;
   gboolean ok;
 
-  ok = attention_window_analysis_export (job->result, job->format, job->dir, job->model_name,
-                                         export_progress_cb, job, cancellable, &n_written, &error);
+  ok = attention_export_target (job->format, job->result, job->dir, job->model_name,
+                                export_progress_cb, job, cancellable, &n_written, &error);
   job->n_written = n_written;
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -618,20 +616,57 @@ candidate_activated_cb (AttentionPredictions *predictions,
     return;
   text = attention_result_fill_mask (self->result, mask, candidate);
   gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
-  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
   gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+  /* The completed sentence runs at once: its matrix replaces the old one. */
+  attention_window_run (self);
+}
+
+/* Replaces every [mask] written in another case by [MASK]. */
+static char *
+fix_mask_case (const char *text)
+{
+  GString *fixed = g_string_new (NULL);
+  gsize len = strlen ("[MASK]");
+
+  for (const char *p = text; *p != '\0';)
+    {
+      if (g_ascii_strncasecmp (p, "[MASK]", len) == 0)
+        {
+          g_string_append (fixed, "[MASK]");
+          p += len;
+        }
+      else
+        g_string_append_c (fixed, *p++);
+    }
+  return g_string_free (fixed, FALSE);
+}
+
+static void
+use_mask_cb (AttentionPredictions *predictions, AttentionWindow *self)
+{
+  g_autofree char *text = fix_mask_case (gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+  attention_window_run (self);
+}
+
+/* The read-out floats over the bottom of the matrix while the pointer is on
+ * it, so it takes no room of its own. */
+void
+attention_window_show_hover (AttentionWindow *self, GParamSpec *pspec, AttentionView *view)
+{
+  const char *text = attention_view_get_hover_text (view);
+  gboolean show = text != NULL && *text != '\0';
+
+  if (show)
+    gtk_label_set_label (self->hover_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->hover_label), show);
 }
 
 static void
 hover_text_cb (AttentionView *view, GParamSpec *pspec, AttentionWindow *self)
 {
-  const char *text = attention_view_get_hover_text (view);
-
-  gtk_label_set_label (
-      self->hover_label,
-      text != NULL && *text != '\0'
-          ? text
-          : _ ("Lighter cells mean more attention. Hover over a cell to read its weight."));
+  attention_window_show_hover (self, pspec, view);
 }
 
 static gboolean
@@ -720,6 +755,10 @@ application_set_cb (AttentionWindow *self, GParamSpec *pspec, gpointer user_data
         gtk_window_maximize (GTK_WINDOW (self));
       gtk_editable_set_text (GTK_EDITABLE (self->entry), sentence);
     }
+  /* The first launch opens on a result, not on an empty page: the example
+   * runs as soon as the model is loaded. */
+  if (gtk_entry_get_text_length (self->entry) == 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->entry), attention_window_example_sentence ());
 
   bench_init (self);
   path = ATTENTION_IS_APPLICATION (app)
@@ -817,7 +856,10 @@ attention_window_class_init (AttentionWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/Attention/ui/attention-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_name);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_size);
@@ -845,7 +887,23 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, use_mask_cb);
   gtk_widget_class_bind_template_callback (widget_class, hover_text_cb);
+}
+
+const char *
+attention_window_example_sentence (void)
+{
+  /* The entry's placeholder, so it is translated (or not) the same way. */
+  return _ ("Then I picked up a [MASK] from the table.");
+}
+
+/* Keyboard focus starts in the entry, so typing at once replaces the example
+ * (its text is selected) instead of landing on a header button. */
+static void
+map_cb (AttentionWindow *self, gpointer user_data)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
 }
 
 static void
@@ -877,6 +935,8 @@ attention_window_init (AttentionWindow *self)
   update_value_label (self->head_adjustment, self->head_value);
 
   g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->entry));
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

@@ -227,6 +227,29 @@ test_scores_self_cls_sep_punct (void)
   g_assert_cmpstr (text, ==, "mostly attends to punctuation: 0.80");
 }
 
+/* Below the threshold no pattern is claimed (issue 13): rows that give 0.4
+ * to [CLS] and spread the rest. */
+static void
+test_describe_weak_pattern (void)
+{
+  const float weak[] = { .4, .2, .2, .2, .4, .2, .2, .2, .4, .2, .2, .2, .4, .2, .2, .2 };
+  const float half[] = { .5, .5, 0, 0, .5, 0, .5, 0, .5, 0, 0, .5, .5, 0, 0, .5 };
+  AttentionHeadScores s;
+  g_autofree char *text = NULL;
+  g_autofree char *at_half = NULL;
+
+  attention_stats_head_scores (weak, 4, score_classes, &s);
+  g_assert_cmpint (attention_stats_strongest_pattern (&s), ==, ATTENTION_PATTERN_CLS);
+  text = attention_stats_describe_pattern (&s);
+  g_assert_cmpstr (
+      text, ==, "shows no single pattern (strongest: [CLS], 0.40; a pattern needs more than 0.5)");
+  /* Exactly one half is not "mostly". */
+  attention_stats_head_scores (half, 4, score_classes, &s);
+  g_assert_cmpfloat_with_epsilon (s.score[ATTENTION_PATTERN_CLS], 0.5, EPS);
+  at_half = attention_stats_describe_pattern (&s);
+  g_assert_true (g_str_has_prefix (at_half, "shows no single pattern"));
+}
+
 static void
 test_scores_uniform_entropy (void)
 {
@@ -332,6 +355,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stats/scores/next", test_scores_next);
   g_test_add_func ("/stats/scores/self-cls-sep-punct", test_scores_self_cls_sep_punct);
   g_test_add_func ("/stats/scores/uniform", test_scores_uniform_entropy);
+  g_test_add_func ("/stats/scores/describe-weak", test_describe_weak_pattern);
   g_test_add_func ("/stats/result", test_compute_on_result);
   g_test_add_func ("/stats/async", test_compute_async);
   return g_test_run ();

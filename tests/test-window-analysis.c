@@ -7,9 +7,12 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 
 #include "attention-application.h"
+#include "attention-export-dialog.h"
+#include "attention-export-targets.h"
 #include "attention-stats.h"
 #include "attention-window-analysis.h"
 #include "attention-window-private.h"
@@ -63,6 +66,12 @@ compare_allocated (void)
   AttentionView *view = attention_compare_get_view (attention_window_get_compare (window));
 
   return gtk_widget_get_mapped (GTK_WIDGET (view)) && attention_view_get_cell_size (view) > 0;
+}
+
+static gboolean
+flap_closed (void)
+{
+  return adw_flap_get_reveal_progress (window->flap) == 0;
 }
 
 static GtkEventController *
@@ -149,10 +158,14 @@ test_run (void)
   wait_for (idle);
   g_assert_nonnull (attention_window_get_result (window));
   wait_for (view_allocated);
-  /* The strongest pattern of the shown head is named. */
-  g_assert_nonnull (
-      strstr (attention_analysis_bar_get_pattern_text (attention_window_get_analysis_bar (window)),
-              "mostly attends to"));
+  /* The strongest pattern of the shown head is named, or said to be none. */
+  {
+    const char *text =
+        attention_analysis_bar_get_pattern_text (attention_window_get_analysis_bar (window));
+
+    g_assert_true (strstr (text, "mostly attends to") != NULL ||
+                   strstr (text, "shows no single pattern") != NULL);
+  }
 }
 
 static void
@@ -170,7 +183,8 @@ test_overview (void)
   g_assert_true (attention_overview_get_result (overview) == attention_window_get_result (window));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (overview)));
 
-  /* A click on a thumbnail moves the sliders and the view. */
+  /* A click on a thumbnail moves the sliders and the view, and opens the
+   * head in the single-head view. */
   click = find_controller (GTK_WIDGET (overview), GTK_TYPE_GESTURE_CLICK);
   g_assert_true (attention_overview_get_thumbnail_center (overview, 1, 2, &x, &y));
   g_signal_emit_by_name (click, "pressed", 1, x, y);
@@ -178,6 +192,27 @@ test_overview (void)
   g_assert_cmpuint (attention_view_get_head (view), ==, 2);
   g_assert_cmpfloat (gtk_range_get_value (attention_window_get_layer_scale (window)), ==, 2);
   g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 3);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "single");
+  g_assert_false (action_state ("overview"));
+
+  /* Back in the grid: arrows only move the selection, Enter opens it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
+  wait_for (overview_allocated);
+  {
+    GtkEventController *keys =
+        find_controller (GTK_WIDGET (overview), GTK_TYPE_EVENT_CONTROLLER_KEY);
+    gboolean handled = FALSE;
+
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Left, 0, 0, &handled);
+    g_assert_true (handled);
+    g_assert_cmpuint (attention_view_get_head (view), ==, 1);
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "overview");
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "single");
+    g_assert_cmpuint (attention_view_get_head (view), ==, 1);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
+  wait_for (overview_allocated);
 
   /* The sliders move the outline. */
   gtk_range_set_value (attention_window_get_head_scale (window), 1);
@@ -290,9 +325,10 @@ test_compare (void)
   AttentionView *other = attention_compare_get_view (compare);
   AttentionResult *result;
 
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (compare)));
+  g_assert_false (action_state ("compare"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (compare)));
+  g_assert_true (action_state ("compare"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "compare");
   gtk_editable_set_text (attention_compare_get_entry (compare),
                          "The animal didn't cross the street because it was too wide.");
   g_signal_emit_by_name (attention_compare_get_entry (compare), "activate");
@@ -328,9 +364,45 @@ test_compare (void)
     g_assert_cmpstr (attention_view_get_hover_text (other), ==, want);
     attention_view_hover_at (other, -1, -1);
   }
+
+  /* Lined up on one scale: same cell size, grids at the same height, the
+   * right one half the page further. */
+  {
+    AttentionView *left = attention_compare_get_main_view (compare);
+    graphene_rect_t a, b;
+    graphene_point_t pa, pb;
+
+    g_assert_true (attention_view_get_result (left) == attention_window_get_result (window));
+    g_assert_cmpfloat (attention_view_get_cell_size (left), ==,
+                       attention_view_get_cell_size (other));
+    g_assert_true (attention_view_get_matrix_bounds (left, &a));
+    g_assert_true (attention_view_get_matrix_bounds (other, &b));
+    g_assert_true (
+        gtk_widget_compute_point (GTK_WIDGET (left), GTK_WIDGET (window), &a.origin, &pa));
+    g_assert_true (
+        gtk_widget_compute_point (GTK_WIDGET (other), GTK_WIDGET (window), &b.origin, &pb));
+    g_test_message ("compare: grids at (%.0f, %.0f) and (%.0f, %.0f), cells %.0f px", pa.x, pa.y,
+                    pb.x, pb.y, attention_view_get_cell_size (other));
+    g_assert_cmpfloat (fabs (pa.y - pb.y), <, 1);
+    g_assert_cmpfloat (fabs (a.origin.x - b.origin.x), <=, 1);
+  }
   attention_analysis_bar_set_aggregate (attention_window_get_analysis_bar (window),
                                         ATTENTION_AGGREGATE_HEAD);
   wait_for (idle);
+  if (g_getenv ("ATTENTION_SCREENSHOT_COMPARE") != NULL)
+    {
+      g_autoptr (GdkTexture) shot = NULL;
+
+      /* Sidebar closed (F9): the two matrices get the whole width. */
+      adw_flap_set_reveal_flap (window->flap, FALSE);
+      wait_for (flap_closed);
+      wait_for (compare_allocated);
+      shot = render_window (g_getenv ("ATTENTION_SCREENSHOT_COMPARE"));
+      adw_flap_set_reveal_flap (window->flap, TRUE);
+    }
+  /* Ctrl+D again: back to the single head. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "single");
 }
 
 static guint
@@ -366,7 +438,9 @@ test_export_formats (void)
   } cases[] = {
     { "svg", ".svg", heads },
     { "pdf", ".pdf", heads + 1 },
+    { "pdf-pages", "attention.pdf", 1 },
     { "overview-png", "attention-overview.png", 1 },
+    { "overview-pdf", "attention-overview.pdf", 1 },
     { "npy", ".npy", 1 },
     { "json", ".json", 1 },
   };
@@ -386,6 +460,51 @@ test_export_formats (void)
   g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, "json");
   g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                       g_variant_new_string ("png"));
+
+  /* Ctrl+E: one dialog lists every export of the core's list, and exports
+   * what it chose into the folder it chose. */
+  {
+    guint n_targets = 0;
+    AttentionExportDialog *dialog;
+
+    attention_export_get_targets (&n_targets);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-all", NULL));
+    dialog = ATTENTION_EXPORT_DIALOG (window->export_dialog);
+    g_assert_nonnull (dialog);
+    g_assert_cmpuint (attention_export_dialog_get_n_targets (dialog), ==, n_targets);
+    g_assert_cmpstr (attention_export_dialog_get_target (dialog), ==, "png");
+    if (g_getenv ("ATTENTION_SCREENSHOT_EXPORT") != NULL)
+      {
+        g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (dialog));
+        g_autoptr (GskRenderNode) node = NULL;
+        g_autoptr (GdkTexture) texture = NULL;
+        int w = 0, h = 0;
+
+        while (node == NULL)
+          {
+            g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+            g_main_context_iteration (NULL, TRUE);
+            w = gdk_paintable_get_intrinsic_width (paintable);
+            h = gdk_paintable_get_intrinsic_height (paintable);
+            gdk_paintable_snapshot (paintable, snapshot, w, h);
+            node = w > 0 && h > 0 ? gtk_snapshot_to_node (snapshot) : NULL;
+          }
+        texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (dialog)), node,
+                                               &GRAPHENE_RECT_INIT (0, 0, w, h));
+        g_assert_true (gdk_texture_save_to_png (texture, g_getenv ("ATTENTION_SCREENSHOT_EXPORT")));
+      }
+    g_assert_true (attention_export_dialog_set_target (dialog, "json"));
+    g_assert_false (attention_export_dialog_set_target (dialog, "gif"));
+    attention_export_dialog_set_folder (dialog, dir);
+    attention_export_dialog_export (dialog);
+    wait_for (idle);
+    g_assert_null (window->export_dialog);
+    g_assert_cmpuint (count_and_remove (dir, "attention.json"), ==, 1);
+    g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, "json");
+    g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
+                                        g_variant_new_string ("png"));
+  }
   g_rmdir (dir);
 }
 
@@ -455,7 +574,7 @@ main (int argc, char **argv)
   window = attention_window_new (app);
   /* The window sets its analysis views up itself; a second call is a no-op. */
   attention_window_analysis_init (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 1000);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 780);
   gtk_window_present (GTK_WINDOW (window));
 
   /* Order matters: each test starts from the state the previous one left. */

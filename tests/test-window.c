@@ -8,6 +8,7 @@
  * reached; nothing here depends on timing (meson's timeout guards hangs). */
 
 #include <errno.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "attention-application.h"
 #include "attention-export-private.h"
 #include "attention-export.h"
+#include "attention-window-analysis.h"
+#include "attention-window-private.h"
 #include "attention-window.h"
 #include "test-private-home.h"
 
@@ -65,6 +68,50 @@ run_sentence (const char *text)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   g_assert_true (attention_window_get_busy (window));
   wait_for (idle);
+}
+
+/* The first launch (no remembered sentence) opens on the example's result,
+ * with the keyboard in the entry: typing at once, without a click, replaces
+ * the example (its text is selected) and Enter runs it. */
+static void
+test_first_launch_typing (void)
+{
+  GtkWidget *focus;
+  GtkEditable *editable;
+  int start = -1, end = -1;
+  const char *typed = SENTENCE;
+
+  while (attention_window_get_result (window) == NULL || attention_window_get_busy (window))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (attention_result_get_text (attention_window_get_result (window)), ==,
+                   attention_window_example_sentence ());
+  g_assert_cmpuint (attention_result_get_n_predictions (attention_window_get_result (window)), ==,
+                    1);
+
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == GTK_WIDGET (window->entry) ||
+                 gtk_widget_is_ancestor (focus, GTK_WIDGET (window->entry)));
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  editable = GTK_EDITABLE (focus);
+  g_assert_true (gtk_editable_get_selection_bounds (editable, &start, &end));
+  g_assert_cmpint (start, ==, 0);
+  g_assert_cmpint (end, ==, g_utf8_strlen (gtk_editable_get_text (editable), -1));
+
+  /* What a key press does in the focused text: replace the selection, one
+   * character after another; then Enter. */
+  gtk_editable_delete_selection (editable);
+  for (const char *p = typed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      int position = gtk_editable_get_position (editable);
+
+      gtk_editable_insert_text (editable, p, (int)(g_utf8_next_char (p) - p), &position);
+      gtk_editable_set_position (editable, position);
+    }
+  g_signal_emit_by_name (focus, "activate");
+  g_assert_true (attention_window_get_busy (window));
+  wait_for (idle);
+  g_assert_cmpstr (attention_result_get_text (attention_window_get_result (window)), ==, SENTENCE);
 }
 
 static void
@@ -347,12 +394,33 @@ static void
 test_no_mask (void)
 {
   AttentionResult *result;
+  g_autofree char *before = g_strdup (attention_window_get_last_message (window));
 
   run_sentence ("A sentence without a mask.");
   result = attention_window_get_result (window);
   g_assert_cmpstr (attention_result_get_text (result), ==, "A sentence without a mask.");
   g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 0);
-  g_assert_nonnull (strstr (attention_window_get_last_message (window), "[MASK]"));
+  /* Said once, in the predictions row, not again in a toast. */
+  g_assert_nonnull (strstr (attention_predictions_get_note (window->predictions), "[MASK]"));
+  g_assert_cmpstr (attention_window_get_last_message (window), ==, before);
+}
+
+/* "[mask]" in lower case gets "Did you mean [MASK]?" and a button that
+ * fixes and runs it. */
+static void
+test_lowercase_mask (void)
+{
+  run_sentence ("The capital of France is [mask].");
+  g_assert_cmpuint (attention_result_get_n_predictions (attention_window_get_result (window)), ==,
+                    0);
+  g_assert_nonnull (strstr (attention_predictions_get_note (window->predictions), "Did you mean"));
+  g_signal_emit_by_name (window->predictions, "use-mask");
+  g_assert_true (attention_window_get_busy (window));
+  wait_for (idle);
+  g_assert_cmpstr (attention_result_get_text (attention_window_get_result (window)), ==, SENTENCE);
+  g_assert_cmpuint (attention_result_get_n_predictions (attention_window_get_result (window)), ==,
+                    1);
+  g_assert_cmpstr (attention_predictions_get_note (window->predictions), ==, "");
 }
 
 static void
@@ -442,17 +510,213 @@ test_bad_model_keeps_previous (void)
   g_assert_nonnull (attention_window_get_result (window));
 }
 
+/* A click on a prediction chip puts the word in and runs at once: a new
+ * result, matrix and predictions row without pressing Enter. */
 static void
 test_predictions_fill (void)
 {
   AttentionResult *result;
+  GtkWidget *chip;
   g_autofree char *filled = NULL;
 
   run_sentence (SENTENCE);
   result = attention_window_get_result (window);
   g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 1);
-  filled = attention_result_fill_mask (result, 0, 0);
+  filled = attention_result_fill_mask (result, 0, 1);
   g_assert_null (strstr (filled, "[MASK]"));
+  chip = attention_predictions_get_button (window->predictions, 0, 1);
+  g_assert_nonnull (chip);
+  g_signal_emit_by_name (chip, "clicked");
+  g_assert_true (attention_window_get_busy (window));
+  wait_for (idle);
+  g_assert_true (attention_window_get_result (window) != result);
+  g_assert_cmpstr (attention_result_get_text (attention_window_get_result (window)), ==, filled);
+  g_assert_cmpstr (gtk_editable_get_text (attention_window_get_entry (window)), ==, filled);
+  g_assert_true (attention_view_get_result (attention_window_get_view (window)) ==
+                 attention_window_get_result (window));
+  /* The filled sentence has no [MASK]: the row says so instead of chips. */
+  g_assert_cmpuint (attention_predictions_get_n_buttons (window->predictions), ==, 0);
+}
+
+/* Runs frames until the window's layout has settled. */
+static void
+settle (void)
+{
+  for (int i = 0; i < 6; i++)
+    {
+      gtk_widget_queue_resize (GTK_WIDGET (window));
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* For 12 tokens or fewer at 1000×780 the matrix gets at least half the
+ * window's height (issue 13). */
+static void
+test_matrix_size (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+  graphene_rect_t grid;
+  int width, height;
+
+  run_sentence (SENTENCE);
+  g_assert_cmpuint (attention_result_get_n_tokens (attention_window_get_result (window)), <=, 12);
+  wait_for (view_allocated);
+  settle ();
+  /* The default size is the window's outside size; the client-side frame
+   * takes a few pixels of it. Half of the full 780 is what is asked. */
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (height, ==, 780);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), >=, 760);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 980);
+  g_assert_true (attention_view_get_matrix_bounds (view, &grid));
+  g_test_message ("%u tokens at %d×%d, sidebar %s: matrix %.0f×%.0f px, %.0f%% of the height",
+                  attention_result_get_n_tokens (attention_window_get_result (window)),
+                  gtk_widget_get_width (GTK_WIDGET (window)), height,
+                  adw_flap_get_reveal_flap (window->flap) ? "shown" : "hidden", grid.size.width,
+                  grid.size.height, 100.0 * grid.size.height / height);
+  g_assert_cmpfloat (grid.size.height, >=, 0.5 * height);
+  g_assert_cmpfloat (grid.size.width, ==, grid.size.height);
+}
+
+static void
+measure_min (GtkWidget *widget, int *width, int *height)
+{
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, width, NULL, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, *width, height, NULL, NULL, NULL);
+}
+
+/* The window's minimum size stays at most 600×500 whatever is shown. */
+static void
+check_min_size (const char *after)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  int width = 0, height = 0;
+
+  settle ();
+  measure_min (content, &width, &height);
+  g_test_message ("minimum size after %s: %d×%d", after, width, height);
+  g_assert_cmpint (width, <=, 600);
+  g_assert_cmpint (height, <=, 500);
+}
+
+static void
+test_min_size (void)
+{
+  g_autoptr (GString) text = g_string_new ("[MASK]");
+  const char *pages[] = { "overview", "compare", "single" };
+
+  check_min_size ("a short sentence");
+  for (guint i = 0; i < 60; i++)
+    g_string_append (text, " word");
+  run_sentence (text->str);
+  check_min_size ("a 63-token sentence");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
+  check_min_size ("zooming in");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *what = g_strdup_printf ("showing %s", pages[i]);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", pages[i]));
+      check_min_size (what);
+    }
+  adw_flap_set_reveal_flap (window->flap, !adw_flap_get_reveal_flap (window->flap));
+  check_min_size ("toggling the sidebar");
+  adw_flap_set_reveal_flap (window->flap, !adw_flap_get_reveal_flap (window->flap));
+  run_sentence (SENTENCE);
+}
+
+/* Long sentences: Fit shows the whole matrix, and zoomed in, the labels stay
+ * at the edges while the cells scroll under them. */
+static void
+test_long_sentence (void)
+{
+  AttentionView *view = attention_window_get_view (window);
+  g_autoptr (GString) text = g_string_new ("The [MASK]");
+  GtkAdjustment *vadj;
+  graphene_rect_t grid;
+  double x, y, fit_cell;
+  guint n;
+
+  for (guint i = 0; i < 42; i++)
+    g_string_append (text, " cat");
+  run_sentence (text->str);
+  n = attention_result_get_n_tokens (attention_window_get_result (window));
+  g_assert_cmpuint (n, >=, 45);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
+  wait_for (view_allocated);
+  settle ();
+  g_assert_true (attention_view_get_matrix_bounds (view, &grid));
+  g_test_message ("%u tokens, fit: cells %.0f px", n, attention_view_get_cell_size (view));
+  g_assert_cmpfloat (grid.origin.x, >=, 0);
+  g_assert_cmpfloat (grid.origin.y, >=, 0);
+  g_assert_cmpfloat (grid.origin.x + grid.size.width, <=, gtk_widget_get_width (GTK_WIDGET (view)));
+  g_assert_cmpfloat (grid.origin.y + grid.size.height, <=,
+                     gtk_widget_get_height (GTK_WIDGET (view)));
+  fit_cell = attention_view_get_cell_size (view);
+
+  /* Readable by zooming: cells of 20 px or more, then scroll to the end. */
+  while (attention_view_get_cell_size (view) < 20)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
+      settle ();
+    }
+  g_assert_cmpfloat (attention_view_get_cell_size (view), >, fit_cell);
+  vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), >, gtk_adjustment_get_page_size (vadj));
+  gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
+  gtk_adjustment_set_value (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view)), 0);
+  settle ();
+  /* The last row is on screen; the column labels are still at the top. */
+  g_assert_true (attention_view_get_cell_center (view, n - 1, 1, &x, &y));
+  g_assert_cmpfloat (y, <, gtk_widget_get_height (GTK_WIDGET (view)));
+  g_assert_true (attention_view_get_matrix_bounds (view, &grid));
+  g_test_message ("zoomed: cells %.0f px, grid at %.0f,%.0f, cell (%u, 1) at %.0f,%.0f, view %d×%d",
+                  attention_view_get_cell_size (view), grid.origin.x, grid.origin.y, n - 1, x, y,
+                  gtk_widget_get_width (GTK_WIDGET (view)),
+                  gtk_widget_get_height (GTK_WIDGET (view)));
+  g_assert_true (attention_view_hover_at (view, x, 14));
+  g_assert_nonnull (strstr (attention_view_get_hover_text (view), "(token 2)"));
+  attention_view_hover_at (view, -1, -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
+  run_sentence (SENTENCE);
+}
+
+/* Compare never changes the window's size, nor the size saved at close. */
+static void
+test_compare_keeps_size (void)
+{
+  AttentionCompare *compare = attention_window_get_compare (window);
+  g_autoptr (GString) text = g_string_new ("The animal didn't cross the street because");
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+  int default_width = 0, default_height = 0, w, h;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &default_width, &default_height);
+  /* 47 tokens: at the old 14-px minimum cell this grew the window. */
+  for (guint i = 0; i < 10; i++)
+    g_string_append (text, " it was too wide");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+  gtk_editable_set_text (attention_compare_get_entry (compare), text->str);
+  g_signal_emit_by_name (attention_compare_get_entry (compare), "activate");
+  while (attention_compare_get_busy (compare))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (attention_view_get_result (attention_compare_get_view (compare)));
+  settle ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+  settle ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
+  gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+  g_assert_cmpint (w, ==, default_width);
+  g_assert_cmpint (h, ==, default_height);
 }
 
 /* Renders the window as it is on screen and checks it is a real picture: many
@@ -473,9 +737,15 @@ test_screenshot (void)
   g_autofree guchar *pixels = NULL;
   const char *save_to = g_getenv ("ATTENTION_SCREENSHOT");
 
+  guint shot_layer = 2, shot_head = 2;
+
+  /* ATTENTION_SCREENSHOT_HEAD="L,H" picks the head of the README picture. */
+  if (g_getenv ("ATTENTION_SCREENSHOT_HEAD") != NULL)
+    g_assert_cmpint (
+        sscanf (g_getenv ("ATTENTION_SCREENSHOT_HEAD"), "%u,%u", &shot_layer, &shot_head), ==, 2);
   run_sentence (SENTENCE);
-  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
-  gtk_range_set_value (attention_window_get_head_scale (window), 2);
+  gtk_range_set_value (attention_window_get_layer_scale (window), shot_layer);
+  gtk_range_set_value (attention_window_get_head_scale (window), shot_head);
   wait_for (view_allocated);
   {
     /* Hover the [MASK] row, to show the highlight and the read-out. */
@@ -595,6 +865,11 @@ main (int argc, char **argv)
   attention_test_private_home ();
 
   g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  /* No cursor blinking: its timer depends on focus events Xvfb without a
+   * window manager does not always deliver, and on time; its warning is
+   * fatal in a test. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
   app = attention_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
@@ -608,21 +883,27 @@ main (int argc, char **argv)
   gtk_window_present (GTK_WINDOW (window));
 
   /* Order matters: each test starts from the state the previous one left. */
+  g_test_add_func ("/window/first-launch-typing", test_first_launch_typing);
   g_test_add_func ("/window/load-model", test_load_model);
   g_test_add_func ("/window/run-sentence", test_run_sentence);
   g_test_add_func ("/window/sliders", test_sliders);
   g_test_add_func ("/window/hover", test_hover);
   g_test_add_func ("/window/zoom", test_zoom);
+  g_test_add_func ("/window/matrix-size", test_matrix_size);
   g_test_add_func ("/window/screenshot", test_screenshot);
   g_test_add_func ("/window/export-all", test_export_all);
   g_test_add_func ("/window/export-disk-full", test_export_disk_full);
   g_test_add_func ("/window/export-cancel", test_export_cancel);
   g_test_add_func ("/window/export-missing-folder", test_export_missing_folder);
   g_test_add_func ("/window/no-mask", test_no_mask);
+  g_test_add_func ("/window/lowercase-mask", test_lowercase_mask);
   g_test_add_func ("/window/too-long", test_too_long);
   g_test_add_func ("/window/typing-cancels", test_typing_cancels);
   g_test_add_func ("/window/bad-model-keeps-previous", test_bad_model_keeps_previous);
   g_test_add_func ("/window/predictions-fill", test_predictions_fill);
+  g_test_add_func ("/window/min-size", test_min_size);
+  g_test_add_func ("/window/long-sentence", test_long_sentence);
+  g_test_add_func ("/window/compare-keeps-size", test_compare_keeps_size);
   g_test_add_func ("/window/close-saves-state", test_close_saves_state);
   status = g_test_run ();
 

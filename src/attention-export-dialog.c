@@ -1,0 +1,258 @@
+/* attention-export-dialog.c: the Export dialog (see the header) */
+
+#include "attention-export-dialog.h"
+
+#include <glib/gi18n.h>
+
+#include "attention-export-targets.h"
+
+struct _AttentionExportDialog
+{
+  AdwWindow parent_instance;
+
+  GtkWidget **checks; /* one per target, in list order */
+  guint n_targets;
+  GtkWidget *folder_row;
+  char *folder;
+};
+
+G_DEFINE_FINAL_TYPE (AttentionExportDialog, attention_export_dialog, ADW_TYPE_WINDOW)
+
+enum
+{
+  EXPORT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+show_folder (AttentionExportDialog *self)
+{
+  g_autofree char *display = g_filename_display_name (self->folder);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->folder_row), display);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser, int response, AttentionExportDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        attention_export_dialog_set_folder (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+/* A plain folder chooser: no file type filter to confuse the choice. */
+static void
+choose_clicked_cb (GtkButton *button, AttentionExportDialog *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr (GFile) current = g_file_new_for_path (self->folder);
+
+  chooser = gtk_file_chooser_native_new (_ ("Export To"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Select"),
+                                         _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), current, NULL);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_clicked_cb (GtkButton *button, AttentionExportDialog *self)
+{
+  attention_export_dialog_export (self);
+}
+
+static void
+cancel_clicked_cb (GtkButton *button, AttentionExportDialog *self)
+{
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+attention_export_dialog_finalize (GObject *object)
+{
+  AttentionExportDialog *self = ATTENTION_EXPORT_DIALOG (object);
+
+  g_free (self->checks);
+  g_free (self->folder);
+  G_OBJECT_CLASS (attention_export_dialog_parent_class)->finalize (object);
+}
+
+static void
+attention_export_dialog_class_init (AttentionExportDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = attention_export_dialog_finalize;
+
+  /* ::export (target id, folder path) when the user presses Export. */
+  signals[EXPORT] = g_signal_new ("export", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+attention_export_dialog_init (AttentionExportDialog *self)
+{
+  const AttentionExportTarget *targets = attention_export_get_targets (&self->n_targets);
+  GtkWidget *box, *header, *button, *page, *group, *choose;
+  GtkWidget *first = NULL;
+
+  gtk_window_set_title (GTK_WINDOW (self), _ ("Export"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 480, 620);
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
+  gtk_window_set_hide_on_close (GTK_WINDOW (self), FALSE);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  button = gtk_button_new_with_mnemonic (_ ("_Cancel"));
+  g_signal_connect (button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), button);
+  button = gtk_button_new_with_mnemonic (_ ("_Export"));
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_signal_connect (button, "clicked", G_CALLBACK (export_clicked_cb), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
+  gtk_window_set_default_widget (GTK_WINDOW (self), button);
+  gtk_box_append (GTK_BOX (box), header);
+
+  page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (box), page);
+
+  /* Where first: one row, always in view above the longer list. */
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("Where"));
+  self->folder_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _ ("Folder"));
+  choose = gtk_button_new_with_mnemonic (_ ("C_hoose…"));
+  gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+  g_signal_connect (choose, "clicked", G_CALLBACK (choose_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->folder_row), choose);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->folder_row), choose);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->folder_row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("What"));
+  self->checks = g_new0 (GtkWidget *, self->n_targets);
+  for (guint i = 0; i < self->n_targets; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (targets[i].label));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ (targets[i].description));
+      if (first != NULL)
+        gtk_check_button_set_group (GTK_CHECK_BUTTON (check), GTK_CHECK_BUTTON (first));
+      else
+        first = check;
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      self->checks[i] = check;
+    }
+  if (first != NULL)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (first), TRUE);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  adw_window_set_content (ADW_WINDOW (self), box);
+  self->folder = g_strdup (g_get_home_dir ());
+  show_folder (self);
+}
+
+AttentionExportDialog *
+attention_export_dialog_new (GtkWindow *parent, const char *target, const char *folder)
+{
+  AttentionExportDialog *self = g_object_new (ATTENTION_TYPE_EXPORT_DIALOG, NULL);
+
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+  if (target != NULL)
+    attention_export_dialog_set_target (self, target);
+  if (folder != NULL && *folder != '\0')
+    attention_export_dialog_set_folder (self, folder);
+  return self;
+}
+
+const char *
+attention_export_dialog_get_target (AttentionExportDialog *self)
+{
+  const AttentionExportTarget *targets;
+
+  g_return_val_if_fail (ATTENTION_IS_EXPORT_DIALOG (self), NULL);
+
+  targets = attention_export_get_targets (NULL);
+  for (guint i = 0; i < self->n_targets; i++)
+    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->checks[i])))
+      return targets[i].id;
+  return targets[0].id;
+}
+
+gboolean
+attention_export_dialog_set_target (AttentionExportDialog *self, const char *target)
+{
+  const AttentionExportTarget *targets;
+
+  g_return_val_if_fail (ATTENTION_IS_EXPORT_DIALOG (self), FALSE);
+
+  targets = attention_export_get_targets (NULL);
+  for (guint i = 0; i < self->n_targets; i++)
+    if (g_strcmp0 (targets[i].id, target) == 0)
+      {
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (self->checks[i]), TRUE);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+attention_export_dialog_get_folder (AttentionExportDialog *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_EXPORT_DIALOG (self), NULL);
+  return self->folder;
+}
+
+void
+attention_export_dialog_set_folder (AttentionExportDialog *self, const char *folder)
+{
+  g_return_if_fail (ATTENTION_IS_EXPORT_DIALOG (self));
+  g_return_if_fail (folder != NULL);
+
+  g_free (self->folder);
+  self->folder = g_strdup (folder);
+  show_folder (self);
+}
+
+guint
+attention_export_dialog_get_n_targets (AttentionExportDialog *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_EXPORT_DIALOG (self), 0);
+  return self->n_targets;
+}
+
+void
+attention_export_dialog_export (AttentionExportDialog *self)
+{
+  g_autofree char *folder = NULL;
+
+  g_return_if_fail (ATTENTION_IS_EXPORT_DIALOG (self));
+
+  folder = g_strdup (self->folder);
+  g_object_ref (self);
+  g_signal_emit (self, signals[EXPORT], 0, attention_export_dialog_get_target (self), folder);
+  gtk_window_close (GTK_WINDOW (self));
+  g_object_unref (self);
+}
