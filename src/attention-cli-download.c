@@ -154,8 +154,12 @@ attention_cli_run_download (AttentionCliOptions *options)
         g_printerr ("attention-cli: %s\n",
                     _ ("Download cancelled; run the same command again to resume it."));
       else
-        g_printerr ("attention-cli: %s %s: %s\n", _ ("Could not download"), options->download_id,
-                    d.error->message);
+        {
+          g_autofree char *message = g_strdup_printf (_ ("Could not download %s: %s"),
+                                                      options->download_id, d.error->message);
+
+          g_printerr ("attention-cli: %s\n", message);
+        }
       g_clear_error (&d.error);
       return 2;
     }

@@ -175,6 +175,9 @@ report_progress_locked (AttentionDownload *self, gboolean force)
     {
       /* One pending report at a time; it reads the latest figures. */
       self->progress_source = g_idle_source_new ();
+      /* Before the task's own result (default priority), so the last
+       * figures arrive before the download is reported done. */
+      g_source_set_priority (self->progress_source, G_PRIORITY_DEFAULT);
       g_source_set_callback (self->progress_source, emit_progress_cb, g_object_ref (self),
                              g_object_unref);
       g_source_attach (self->progress_source, self->context);
@@ -208,11 +211,12 @@ progress_update (
 
 /* --- errors ---------------------------------------------------------------- */
 
+/* FORMAT has two %s: the path, then the reason. */
 static gboolean
-set_errno_error (GError **error, const char *what, const char *path, int saved)
+set_errno_error (GError **error, const char *format, const char *path, int saved)
 {
-  g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_DISK, "%s %s: %s", what,
-               path, g_strerror (saved));
+  g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_DISK, format, path,
+               g_strerror (saved));
   return FALSE;
 }
 
@@ -409,7 +413,7 @@ hash_existing (const char *path, gint64 length, GChecksum *checksum, GError **er
   gint64 left = length;
 
   if (fd < 0)
-    return set_errno_error (error, _ ("Could not read"), path, errno);
+    return set_errno_error (error, _ ("Could not read %s: %s"), path, errno);
   while (left > 0)
     {
       gssize n = read (fd, buffer, MIN (left, BUFFER_SIZE));
@@ -421,7 +425,7 @@ hash_existing (const char *path, gint64 length, GChecksum *checksum, GError **er
           int saved = n < 0 ? errno : EIO;
 
           close (fd);
-          return set_errno_error (error, _ ("Could not read"), path, saved);
+          return set_errno_error (error, _ ("Could not read %s: %s"), path, saved);
         }
       g_checksum_update (checksum, buffer, n);
       left -= n;
@@ -440,7 +444,7 @@ write_all (int fd, const guchar *data, gsize len, const char *path, GError **err
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return set_errno_error (error, _ ("Could not write"), path, errno);
+        return set_errno_error (error, _ ("Could not write %s: %s"), path, errno);
       data += n;
       len -= n;
     }
@@ -505,7 +509,7 @@ receive (AttentionDownload *self,
   fd = g_open (part, O_WRONLY | O_CREAT | O_CLOEXEC | (offset > 0 ? O_APPEND : O_TRUNC), 0644);
   if (fd < 0)
     {
-      set_errno_error (error, _ ("Could not write"), part, errno);
+      set_errno_error (error, _ ("Could not write %s: %s"), part, errno);
       return FETCH_FAILED;
     }
   progress_update (self, received, expected, offset > 0, TRUE);
@@ -558,7 +562,7 @@ receive (AttentionDownload *self,
     }
   if (fsync (fd) != 0 || close (fd) != 0)
     {
-      set_errno_error (error, _ ("Could not write"), part, errno);
+      set_errno_error (error, _ ("Could not write %s: %s"), part, errno);
       return FETCH_FAILED;
     }
   if (expected >= 0 && received != expected)
@@ -568,8 +572,8 @@ receive (AttentionDownload *self,
 
       g_unlink (part);
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
-                   _ ("%s has the wrong size: the hub announced %s, the server sent %s"), name,
-                   want, got);
+                   _ ("%s has the wrong size: the hub announced %s, the server’s copy has %s"),
+                   name, want, got);
       return FETCH_FAILED;
     }
   if (checksum != NULL && g_strcmp0 (g_checksum_get_string (checksum), answer->sha256) != 0)
@@ -657,7 +661,7 @@ fetch_once (AttentionDownload *self,
 
       g_unlink (part);
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
-                   _ ("%s has the wrong size: the hub announced %s, the server sends %s"),
+                   _ ("%s has the wrong size: the hub announced %s, the server’s copy has %s"),
                    file->name, want, got);
       goto out;
     }
@@ -667,7 +671,7 @@ fetch_once (AttentionDownload *self,
   result = receive (self, file->name, part, &answer, offset, expected, cancellable, error);
   if (result == FETCH_DONE && g_rename (part, dest) != 0)
     {
-      set_errno_error (error, _ ("Could not write"), dest, errno);
+      set_errno_error (error, _ ("Could not write %s: %s"), dest, errno);
       result = FETCH_FAILED;
     }
 out:
@@ -716,7 +720,7 @@ static gboolean
 mkdir_with_parents (const char *path, GError **error)
 {
   if (g_mkdir_with_parents (path, 0755) != 0)
-    return set_errno_error (error, _ ("Could not create"), path, errno);
+    return set_errno_error (error, _ ("Could not create %s: %s"), path, errno);
   return TRUE;
 }
 
@@ -729,7 +733,7 @@ lock_staging (AttentionDownload *self, const char *lock_path, GError **error)
 
   if (fd < 0)
     {
-      set_errno_error (error, _ ("Could not create"), lock_path, errno);
+      set_errno_error (error, _ ("Could not create %s: %s"), lock_path, errno);
       return -1;
     }
   if (flock (fd, LOCK_EX | LOCK_NB) != 0)
@@ -757,6 +761,9 @@ download_files (AttentionDownload *self,
    * the body: a stalled server fails after that many seconds. */
   session = soup_session_new_with_options ("timeout", self->timeout, "idle-timeout", self->timeout,
                                            "user-agent", user_agent, NULL);
+  /* Identity encoding only: sizes, ranges and checksums are about the file's
+   * bytes, and a gzip answer's Content-Length is not its size. */
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
   files = attention_hub_files (&n_files);
   for (guint i = 0; i < n_files; i++)
     {
@@ -835,7 +842,7 @@ attention_download_run (AttentionDownload *self, GCancellable *cancellable, GErr
     }
   /* The one step that makes it a model. */
   if (ok && g_rename (staging, target) != 0)
-    ok = set_errno_error (error, _ ("Could not create"), target, errno);
+    ok = set_errno_error (error, _ ("Could not create %s: %s"), target, errno);
   if (ok)
     g_unlink (lock_path);
   close (lock_fd);

@@ -13,8 +13,8 @@
 static const AttentionHubEntry catalogue[] = {
   { "bert-base-uncased", 440425712, N_ ("Google's BERT base, English, lowercase") },
   { "bert-base-cased", 435731736, N_ ("Google's BERT base, English, keeps case") },
-  { "bert-large-uncased", 1344904432, N_ ("Google's BERT large (24 layers), English, lowercase") },
-  { "bert-large-cased", 1333230000, N_ ("Google's BERT large (24 layers), English, keeps case") },
+  { "bert-large-uncased", 1344904432, N_ ("Google's BERT large, English, lowercase") },
+  { "bert-large-cased", 1338647832, N_ ("Google's BERT large, English, keeps case") },
   { "bert-base-multilingual-cased", 714266612, N_ ("Google's BERT base, 104 languages") },
   { "bert-base-chinese", 411529768, N_ ("Google's BERT base, Chinese") },
   { "google/bert_uncased_L-2_H-128_A-2", 17733872, N_ ("BERT tiny: 2 layers, 2 heads") },

@@ -63,6 +63,46 @@ dialog_receiving_weights (void)
          g_stat (part, &st) == 0 && st.st_size > 0;
 }
 
+static gboolean
+dialog_drawn (void)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (dialog)) &&
+         gtk_widget_get_width (GTK_WIDGET (dialog)) > 0;
+}
+
+/* With $ATTENTION_SCREENSHOT_DIR set, saves the dialog as drawn into
+ * DIR/NAME.png (for documentation and for looking at it by eye). */
+static void
+save_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("ATTENTION_SCREENSHOT_DIR");
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  gint64 until;
+
+  if (dir == NULL)
+    return;
+  wait_for (dialog_drawn);
+  /* Let the revealer's slide and the first frames finish. */
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (dialog));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (dialog)),
+                          gtk_widget_get_height (GTK_WIDGET (dialog)));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (dialog)), node, NULL);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 static void
 write_faults (const char *json)
 {
@@ -110,6 +150,7 @@ test_no_network (void)
   g_assert_true (g_str_has_prefix (attention_models_dialog_get_status (dialog),
                                    "Could not download " MODEL_ID ": Cannot reach 127.0.0.1: "
                                    "check your network connection ("));
+  save_screenshot ("models-dialog-no-network");
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
   close_dialog ();
   g_setenv ("ATTENTION_HUB_URL", hub_url, TRUE);
@@ -137,6 +178,7 @@ test_cancel (void)
   wait_for (dialog_receiving_weights);
   g_assert_true (g_str_has_prefix (attention_models_dialog_get_status (dialog),
                                    "Downloading " MODEL_ID ": model.safetensors, "));
+  save_screenshot ("models-dialog-progress");
   attention_models_dialog_cancel (dialog);
   wait_for (dialog_idle);
   g_assert_cmpstr (attention_models_dialog_get_status (dialog), ==,
@@ -189,6 +231,7 @@ test_installed_and_remove (void)
   listed = attention_models_dialog_list_installed (dialog);
   g_assert_cmpuint (g_strv_length (listed), ==, 1);
   g_assert_cmpstr (listed[0], ==, MODEL_ID);
+  save_screenshot ("models-dialog-installed");
   g_assert_true (attention_models_dialog_remove (dialog, MODEL_ID));
   after = attention_models_dialog_list_installed (dialog);
   g_assert_cmpuint (g_strv_length (after), ==, 0);
