@@ -25,6 +25,7 @@ struct _AttentionModelsDialog
   AttentionDownload *download;
   GCancellable *cancellable;
   GPtrArray *download_buttons; /* made insensitive while a download runs */
+  gboolean disposed;           /* closed while a download was ending */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionModelsDialog, attention_models_dialog, ADW_TYPE_WINDOW)
@@ -103,6 +104,9 @@ download_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_handlers_disconnect_by_data (source, self);
   g_clear_object (&self->download);
   g_clear_object (&self->cancellable);
+  /* Closed meanwhile: the widgets are gone; the partial file stays. */
+  if (self->disposed)
+    return;
   set_busy (self, FALSE);
   refresh (self);
 
@@ -384,6 +388,9 @@ attention_models_dialog_dispose (GObject *object)
   AttentionModelsDialog *self = ATTENTION_MODELS_DIALOG (object);
 
   attention_models_dialog_cancel (self);
+  if (self->download != NULL)
+    g_signal_handlers_disconnect_by_data (self->download, self);
+  self->disposed = TRUE;
   G_OBJECT_CLASS (attention_models_dialog_parent_class)->dispose (object);
 }
 

@@ -188,6 +188,30 @@ test_cancel (void)
   write_faults ("{}");
 }
 
+/* Closing the dialog mid-download cancels it and keeps the partial file. */
+static void
+test_close_cancels (void)
+{
+  g_autofree char *folder = g_build_filename (models_dir, MODEL_ID, NULL);
+  g_autofree char *part =
+      g_build_filename (models_dir, ".downloads", "google--bert_uncased_L-2_H-128_A-2",
+                        "model.safetensors.part", NULL);
+  AttentionModelsDialog *closed;
+
+  write_faults ("{\"slow\": {\"model.safetensors\": 100000}}");
+  open_dialog ();
+  attention_models_dialog_download (dialog, MODEL_ID);
+  wait_for (dialog_receiving_weights);
+  closed = g_steal_pointer (&dialog);
+  gtk_window_close (GTK_WINDOW (closed));
+  dialog = closed;
+  wait_for (dialog_idle);
+  g_clear_object (&dialog);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (part, G_FILE_TEST_IS_REGULAR));
+  write_faults ("{}");
+}
+
 static void
 test_download_opens (void)
 {
@@ -335,6 +359,7 @@ main (int argc, char **argv)
   g_test_add_func ("/models-dialog/no-network", test_no_network);
   g_test_add_func ("/models-dialog/bad-id", test_bad_id);
   g_test_add_func ("/models-dialog/cancel", test_cancel);
+  g_test_add_func ("/models-dialog/close-cancels", test_close_cancels);
   g_test_add_func ("/models-dialog/download-opens", test_download_opens);
   g_test_add_func ("/models-dialog/installed-and-remove", test_installed_and_remove);
   status = g_test_run ();
