@@ -35,12 +35,11 @@ struct _AttentionDownload
   char *models_dir;
   guint timeout;
 
-  GMutex lock; /* guards progress and progress_source */
+  GMutex lock; /* guards progress and snapshot */
   AttentionDownloadProgress progress;
   AttentionDownloadProgress snapshot; /* what handlers read */
   gint64 last_progress;
   GMainContext *context; /* where ::progress goes; NULL: the running thread */
-  GSource *progress_source;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionDownload, attention_download, G_TYPE_OBJECT)
@@ -141,16 +140,30 @@ attention_download_get_progress (AttentionDownload *self, AttentionDownloadProgr
 
 /* --- progress -------------------------------------------------------------- */
 
-static gboolean
-emit_progress_cb (gpointer user_data)
+typedef struct
 {
-  AttentionDownload *self = user_data;
+  AttentionDownload *self;
+  AttentionDownloadProgress progress;
+} Report;
 
-  g_mutex_lock (&self->lock);
-  self->snapshot = self->progress;
-  g_clear_pointer (&self->progress_source, g_source_unref);
-  g_mutex_unlock (&self->lock);
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+static void
+report_free (gpointer data)
+{
+  Report *report = data;
+
+  g_object_unref (report->self);
+  g_free (report);
+}
+
+static gboolean
+emit_progress_cb (gpointer data)
+{
+  Report *report = data;
+
+  g_mutex_lock (&report->self->lock);
+  report->self->snapshot = report->progress;
+  g_mutex_unlock (&report->self->lock);
+  g_signal_emit (report->self, signals[SIGNAL_PROGRESS], 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -171,16 +184,21 @@ report_progress_locked (AttentionDownload *self, gboolean force)
       g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
       g_mutex_lock (&self->lock);
     }
-  else if (self->progress_source == NULL)
+  else
     {
-      /* One pending report at a time; it reads the latest figures. */
-      self->progress_source = g_idle_source_new ();
+      /* Each report carries its own figures, so none is lost or reordered
+       * (file boundaries matter to a log); the interval bounds their number. */
+      Report *report = g_new0 (Report, 1);
+      GSource *source = g_idle_source_new ();
+
+      report->self = g_object_ref (self);
+      report->progress = self->progress;
       /* Before the task's own result (default priority), so the last
        * figures arrive before the download is reported done. */
-      g_source_set_priority (self->progress_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (self->progress_source, emit_progress_cb, g_object_ref (self),
-                             g_object_unref);
-      g_source_attach (self->progress_source, self->context);
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, emit_progress_cb, report, report_free);
+      g_source_attach (source, self->context);
+      g_source_unref (source);
     }
 }
 
@@ -395,6 +413,11 @@ set_status_error (AttentionDownload *self, const char *name, SoupMessage *messag
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
                  _ ("The hub has no public model “%s” (%u %s)"), self->model_id, status,
                  soup_message_get_reason_phrase (message));
+  else if (status == SOUP_STATUS_NOT_FOUND && g_str_has_suffix (name, ".safetensors"))
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
+                 _ ("The hub's “%s” has no %s (%u %s): Attention reads only safetensors weights; "
+                    "tools/fetch-bert converts other checkpoints"),
+                 self->model_id, name, status, soup_message_get_reason_phrase (message));
   else if (status == SOUP_STATUS_NOT_FOUND)
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
                  _ ("The hub's “%s” has no %s (%u %s)"), self->model_id, name, status,

@@ -161,6 +161,15 @@ class DownloadTest(unittest.TestCase):
         configs = [p for p, _ in self.hub.requests if p.endswith("/config.json")]
         self.assertEqual(len(configs), 1)
 
+    def test_server_without_ranges(self):
+        cut = self.weights_size() // 3
+        self.faults(cut={"model.safetensors": cut})
+        self.assertEqual(self.download().returncode, 2)
+        self.faults(no_range=True)
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_installed()
+
     def test_wrong_size(self):
         self.faults(size_delta={"model.safetensors": 100})
         r = self.download()
@@ -189,7 +198,8 @@ class DownloadTest(unittest.TestCase):
         self.add_model("bert-no-weights", ("config.json", "vocab.txt"))
         r = self.download(model_id="bert-no-weights")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("has no model.safetensors (404", r.stderr)
+        self.assertIn("has no model.safetensors (404 Not Found): Attention reads only "
+                      "safetensors weights", r.stderr)
         self.assert_not_installed("bert-no-weights")
 
     def test_stalled_server(self):
