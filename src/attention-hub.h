@@ -4,7 +4,7 @@
  * $XDG_DATA_HOME/attention/models/MODEL_ID/. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h> /* errors are G_IO_ERROR */
 
 G_BEGIN_DECLS
 

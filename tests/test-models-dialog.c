@@ -330,7 +330,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
   g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("ATTENTION_HUB_TIMEOUT", "5", TRUE);
+  g_setenv ("ATTENTION_HUB_TIMEOUT", "20", TRUE);
   g_setenv ("no_proxy", "127.0.0.1", TRUE);
   g_unsetenv ("http_proxy");
   g_unsetenv ("https_proxy");

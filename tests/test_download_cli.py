@@ -45,7 +45,7 @@ class DownloadTest(unittest.TestCase):
         self.env = {k: v for k, v in os.environ.items()
                     if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
         self.env.update(HOME=self.tmp, XDG_DATA_HOME=self.data, LC_ALL="C.UTF-8",
-                        ATTENTION_HUB_URL=self.hub.url, ATTENTION_HUB_TIMEOUT="2",
+                        ATTENTION_HUB_URL=self.hub.url, ATTENTION_HUB_TIMEOUT="20",
                         GSETTINGS_BACKEND="memory", no_proxy="127.0.0.1")
 
     def tearDown(self):
@@ -205,7 +205,7 @@ class DownloadTest(unittest.TestCase):
     def test_stalled_server(self):
         self.faults(stall={"model.safetensors": self.weights_size() // 3})
         start = time.monotonic()
-        r = self.download()
+        r = self.download(env=dict(self.env, ATTENTION_HUB_TIMEOUT="2"))
         elapsed = time.monotonic() - start
         self.assertEqual(r.returncode, 2)
         self.assertIn("stopped sending model.safetensors for 2 seconds", r.stderr)
