@@ -793,16 +793,10 @@ download_files (AttentionDownload *self,
       g_autofree char *dest = g_build_filename (staging, files[i].name, NULL);
       FetchResult result = FETCH_RESTART;
 
-      progress_start_file (self, i, files[i].name);
       /* Kept from an earlier run: it was checked before it got its name. */
       if (g_file_test (dest, G_FILE_TEST_IS_REGULAR))
-        {
-          GStatBuf st;
-
-          if (g_stat (dest, &st) == 0)
-            progress_update (self, st.st_size, st.st_size, TRUE, TRUE);
-          continue;
-        }
+        continue;
+      progress_start_file (self, i, files[i].name);
       for (int attempt = 0; attempt < 2 && result == FETCH_RESTART; attempt++)
         result = fetch_once (self, session, staging, &files[i], cancellable, error);
       if (result == FETCH_RESTART)

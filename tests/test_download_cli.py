@@ -153,6 +153,8 @@ class DownloadTest(unittest.TestCase):
         r = self.download()
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("model.safetensors: resuming after ", r.stderr)
+        # The files finished before the cut are kept, not announced again.
+        self.assertNotIn("config.json", r.stderr)
         self.assert_installed()
         # The second run asked the CDN for the rest only.
         ranges = [rg for p, rg in self.hub.requests if p.startswith("/cdn-lfs/")]
