@@ -369,7 +369,17 @@ receive (AttentionDownload *self,
       received += n;
       attention_download_progress_update (self, received, expected, offset > 0, FALSE);
     }
-  if (fsync (fd) != 0 || close (fd) != 0)
+  /* On disk before it gets its name: a crash leaves a part, never a
+   * short file that looks complete. */
+  if (fsync (fd) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      attention_download_set_errno_error (error, _ ("Could not write %s: %s"), part, saved);
+      return ATTENTION_FETCH_FAILED;
+    }
+  if (close (fd) != 0)
     {
       attention_download_set_errno_error (error, _ ("Could not write %s: %s"), part, errno);
       return ATTENTION_FETCH_FAILED;
@@ -454,13 +464,14 @@ attention_download_fetch (AttentionDownload *self,
     }
   else
     {
-      set_status_error (self, file->name, answer.message, error);
-      if (file->optional &&
-          g_error_matches (*error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND))
-        {
-          g_clear_error (error);
-          result = ATTENTION_FETCH_ABSENT;
-        }
+      g_autoptr (GError) status_error = NULL;
+
+      set_status_error (self, file->name, answer.message, &status_error);
+      if (file->optional && g_error_matches (status_error, ATTENTION_DOWNLOAD_ERROR,
+                                             ATTENTION_DOWNLOAD_ERROR_NOT_FOUND))
+        result = ATTENTION_FETCH_ABSENT;
+      else
+        g_propagate_error (error, g_steal_pointer (&status_error));
       goto out;
     }
 
