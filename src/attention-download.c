@@ -287,7 +287,7 @@ mkdir_with_parents (const char *path, GError **error)
   return TRUE;
 }
 
-/* Takes MODELS_DIR/.downloads/ESCAPED.lock, so the window and the CLI never
+/* Takes the staging folder's NAME.lock beside it, so the window and the CLI never
  * write the same staging folder; returns the descriptor or -1. */
 static int
 lock_staging (AttentionDownload *self, const char *lock_path, GError **error)
@@ -358,12 +358,9 @@ char *
 attention_download_run (AttentionDownload *self, GCancellable *cancellable, GError **error)
 {
   g_autofree char *target = NULL;
-  g_autofree char *downloads = NULL;
-  g_autofree char *escaped = NULL;
   g_autofree char *staging = NULL;
   g_autofree char *lock_path = NULL;
   g_autofree char *parent = NULL;
-  g_autofree char *lock_name = NULL;
   int lock_fd;
   gboolean ok;
 
@@ -375,16 +372,8 @@ attention_download_run (AttentionDownload *self, GCancellable *cancellable, GErr
   if (attention_hub_is_installed (self->models_dir, self->model_id))
     return g_steal_pointer (&target);
 
-  /* OWNER/NAME becomes OWNER--NAME, as the hub's own cache names it. */
-  {
-    g_auto (GStrv) parts = g_strsplit (self->model_id, "/", 2);
-
-    escaped = g_strjoinv ("--", parts);
-  }
-  downloads = g_build_filename (self->models_dir, ".downloads", NULL);
-  staging = g_build_filename (downloads, escaped, NULL);
-  lock_name = g_strconcat (escaped, ".lock", NULL);
-  lock_path = g_build_filename (downloads, lock_name, NULL);
+  staging = attention_hub_staging_dir (self->models_dir, self->model_id);
+  lock_path = g_strconcat (staging, ".lock", NULL);
   if (!mkdir_with_parents (staging, error))
     return NULL;
   lock_fd = lock_staging (self, lock_path, error);

@@ -121,6 +121,24 @@ attention_hub_model_dir (const char *models_dir, const char *model_id)
   return g_build_filename (models_dir, model_id, NULL);
 }
 
+char *
+attention_hub_staging_dir (const char *models_dir, const char *model_id)
+{
+  g_auto (GStrv) parts = g_strsplit (model_id, "/", 2);
+  g_autofree char *escaped = g_strjoinv ("--", parts);
+
+  return g_build_filename (models_dir, ".downloads", escaped, NULL);
+}
+
+gboolean
+attention_hub_has_partial (const char *models_dir, const char *model_id)
+{
+  g_autofree char *staging = attention_hub_staging_dir (models_dir, model_id);
+  g_autoptr (GDir) dir = g_dir_open (staging, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
 gboolean
 attention_hub_is_installed (const char *models_dir, const char *model_id)
 {

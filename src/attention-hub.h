@@ -45,6 +45,12 @@ char *attention_hub_get_models_dir (void);
 /* MODELS_DIR/MODEL_ID */
 char *attention_hub_model_dir (const char *models_dir, const char *model_id);
 
+/* MODELS_DIR/.downloads/MODEL_ID with "/" as "--" (as the hub's own cache
+ * names it): where a download gathers its files until they are complete. */
+char *attention_hub_staging_dir (const char *models_dir, const char *model_id);
+/* TRUE if an earlier download of MODEL_ID left files to resume from. */
+gboolean attention_hub_has_partial (const char *models_dir, const char *model_id);
+
 /* TRUE if MODELS_DIR/MODEL_ID holds config.json, vocab.txt and
  * model.safetensors. */
 gboolean attention_hub_is_installed (const char *models_dir, const char *model_id);

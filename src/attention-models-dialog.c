@@ -326,8 +326,11 @@ refresh (AttentionModelsDialog *self)
             row_button (self, entries[i].id, _ ("_Open"), NULL, NULL, G_CALLBACK (open_clicked_cb));
       else
         {
-          button = row_button (self, entries[i].id, _ ("_Download"), NULL, NULL,
-                               G_CALLBACK (download_clicked_cb));
+          /* An earlier attempt left files: the download continues from them. */
+          gboolean partial = attention_hub_has_partial (self->models_dir, entries[i].id);
+
+          button = row_button (self, entries[i].id, partial ? _ ("_Resume") : _ ("_Download"), NULL,
+                               NULL, G_CALLBACK (download_clicked_cb));
           g_ptr_array_add (self->download_buttons, button);
         }
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -345,6 +348,22 @@ id_row_apply_cb (AttentionModelsDialog *self)
 }
 
 /* --- class ----------------------------------------------------------------- */
+
+const char *
+attention_models_dialog_get_button_label (AttentionModelsDialog *self, const char *model_id)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->catalogue_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), model_id) == 0)
+      for (guint i = 0; i < self->download_buttons->len; i++)
+        {
+          GtkButton *button = g_ptr_array_index (self->download_buttons, i);
+
+          if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "model-id"), model_id) == 0)
+            return gtk_button_get_label (button);
+        }
+  return NULL;
+}
 
 gboolean
 attention_models_dialog_get_busy (AttentionModelsDialog *self)

@@ -29,5 +29,9 @@ gboolean attention_models_dialog_remove (AttentionModelsDialog *self, const char
 gboolean attention_models_dialog_get_busy (AttentionModelsDialog *self);
 const char *attention_models_dialog_get_status (AttentionModelsDialog *self);
 GStrv attention_models_dialog_list_installed (AttentionModelsDialog *self);
+/* The label of a catalogue entry's Download/Resume button, NULL if it has
+ * none (installed, or not in the catalogue). */
+const char *attention_models_dialog_get_button_label (AttentionModelsDialog *self,
+                                                      const char *model_id);
 
 G_END_DECLS

@@ -108,6 +108,16 @@ test_installed (void)
   g_assert_cmpint (attention_hub_installed_size (models, "bert-base-uncased"), ==, 3);
   g_assert_false (attention_hub_is_installed (models, "bert-incomplete"));
 
+  {
+    g_autofree char *expected =
+        g_build_filename (models, ".downloads", "google--bert_uncased_L-2_H-128_A-2", NULL);
+    g_autofree char *dir = attention_hub_staging_dir (models, "google/bert_uncased_L-2_H-128_A-2");
+
+    g_assert_cmpstr (dir, ==, expected);
+    g_assert_true (attention_hub_has_partial (models, "bert-staged"));
+    g_assert_false (attention_hub_has_partial (models, "bert-base-uncased"));
+  }
+
   g_assert_true (
       attention_hub_remove_installed (models, "google/bert_uncased_L-2_H-128_A-2", &error));
   g_assert_no_error (error);

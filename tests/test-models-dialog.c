@@ -212,6 +212,17 @@ test_close_cancels (void)
   write_faults ("{}");
 }
 
+/* The cancelled download left a part: its button offers to resume. */
+static void
+test_resume_label (void)
+{
+  open_dialog ();
+  g_assert_cmpstr (attention_models_dialog_get_button_label (dialog, MODEL_ID), ==, "_Resume");
+  g_assert_cmpstr (attention_models_dialog_get_button_label (dialog, "bert-base-uncased"), ==,
+                   "_Download");
+  close_dialog ();
+}
+
 static void
 test_download_opens (void)
 {
@@ -360,6 +371,7 @@ main (int argc, char **argv)
   g_test_add_func ("/models-dialog/bad-id", test_bad_id);
   g_test_add_func ("/models-dialog/cancel", test_cancel);
   g_test_add_func ("/models-dialog/close-cancels", test_close_cancels);
+  g_test_add_func ("/models-dialog/resume-label", test_resume_label);
   g_test_add_func ("/models-dialog/download-opens", test_download_opens);
   g_test_add_func ("/models-dialog/installed-and-remove", test_installed_and_remove);
   status = g_test_run ();
