@@ -22,7 +22,9 @@ typedef struct
   gboolean line_open; /* a \r-updated bar is on the terminal */
   const char *file;   /* the file last reported */
   int decile;         /* last 10 % step printed in plain mode */
-  gboolean resumed;   /* "resuming" was said for this file */
+  gboolean resumed;   /* this file's resumption was seen (and said in plain mode) */
+  gint64 file_start;  /* when this file's bytes began to flow, and how many */
+  gint64 start_bytes; /* were on disk then: for the rate on a terminal */
   char *path;
   GError *error;
 } Download;
@@ -54,16 +56,39 @@ progress_cb (AttentionDownload *download, Download *d)
     {
       char bar[BAR_WIDTH + 1];
       int filled = percent >= 0 ? percent * BAR_WIDTH / 100 : 0;
+      g_autofree char *rate = NULL;
+      gint64 now = g_get_monotonic_time ();
 
       if (d->file != p.file)
-        end_line (d);
+        {
+          end_line (d);
+          d->file_start = now;
+          d->start_bytes = 0;
+          d->resumed = FALSE;
+        }
+      /* A resumed part's bytes were not transferred now. */
+      if (p.resumed && !d->resumed)
+        {
+          d->file_start = now;
+          d->start_bytes = p.received;
+          d->resumed = TRUE;
+        }
+      if (now - d->file_start > G_USEC_PER_SEC / 2)
+        {
+          g_autofree char *per_second = g_format_size ((p.received - d->start_bytes) *
+                                                       G_USEC_PER_SEC / (now - d->file_start));
+
+          rate = g_strdup_printf ("  %s/s", per_second);
+        }
       for (int i = 0; i < BAR_WIDTH; i++)
         bar[i] = i < filled ? '#' : '-';
       bar[BAR_WIDTH] = '\0';
       if (percent >= 0)
-        g_printerr ("\r\033[K%-22s [%s] %3d%%  %s / %s", p.file, bar, percent, received, total);
+        g_printerr ("\r\033[K%-22s [%s] %3d%%  %s / %s%s", p.file, bar, percent, received, total,
+                    rate != NULL ? rate : "");
       else
-        g_printerr ("\r\033[K%-22s [%s]       %s", p.file, bar, received);
+        g_printerr ("\r\033[K%-22s [%s]       %s%s", p.file, bar, received,
+                    rate != NULL ? rate : "");
       d->line_open = TRUE;
     }
   else
