@@ -7,6 +7,7 @@ Nothing here leaves 127.0.0.1.
 
 usage: test_download_cli.py ATTENTION_CLI (needs $ATTENTION_TEST_MODEL_DIR)"""
 
+import fcntl
 import hashlib
 import json
 import os
@@ -258,6 +259,19 @@ class DownloadTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("is a roberta model; Attention opens BERT models only", r.stderr)
         self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+
+    def test_busy(self):
+        """The window and the CLI never write the same staging folder."""
+        downloads = os.path.join(self.models, ".downloads")
+        os.makedirs(downloads)
+        with open(os.path.join(downloads, MODEL.replace("/", "--") + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            r = self.download()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("“%s” is already being downloaded" % MODEL, r.stderr)
+        self.assertEqual(self.hub.requests, [])
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_bad_ids(self):
         for bad in ("../etc", "a/b/c", ".hidden", "a b", "", "x/..", "-rf"):
