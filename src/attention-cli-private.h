@@ -21,6 +21,7 @@ typedef struct
   char *dump_path;    /* --dump FILE.json */
   char *format;       /* --format png|svg|pdf|npy|json|lines-* (default png) */
   char *text;         /* positional TEXT, NULL → prompt "Text: " */
+  char *download_id;  /* --download MODEL_ID */
 } AttentionCliOptions;
 
 /* The tokenizer of --vocab/--cased, or else of the model. */
@@ -34,6 +35,9 @@ int attention_cli_run_tokens (const AttentionCliOptions *options);
 int attention_cli_run_token_ids (const AttentionCliOptions *options);
 /* the mask.py flow: predictions, --dump, --output-dir */
 int attention_cli_run_mask (const AttentionCliOptions *options);
+/* --download MODEL_ID (attention-cli-download.c): fetches the model from the
+ * hub, prints its folder; with TEXT, then runs the mask flow on it. */
+int attention_cli_run_download (AttentionCliOptions *options);
 /* --output-dir in options->format (attention-cli-export.c): creates the
  * folder and writes the files; returns the exit status. */
 int attention_cli_write_format (const AttentionCliOptions *options,

@@ -56,6 +56,7 @@ options_clear (AttentionCliOptions *options)
   g_free (options->dump_path);
   g_free (options->format);
   g_free (options->text);
+  g_free (options->download_id);
 }
 
 /* In the C or POSIX locale (scripts, cron, containers without a locale) the
@@ -135,6 +136,10 @@ main (int argc, char **argv)
         N_ ("Print the tokens of TEXT, one \"TOKEN<TAB>ID\" per line"), N_ ("TEXT") },
       { "token-ids", 0, 0, G_OPTION_ARG_NONE, &options.token_ids,
         N_ ("Print the token ids of every line of standard input"), NULL },
+      { "download", 0, 0, G_OPTION_ARG_STRING, &options.download_id,
+        N_ ("Download MODEL_ID (a BERT on huggingface.co) into the app's models folder and print "
+            "its path; with TEXT, then run it"),
+        N_ ("MODEL_ID") },
       { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_ ("[TEXT]") },
       { NULL }
     };
@@ -187,6 +192,17 @@ main (int argc, char **argv)
       g_printerr ("attention-cli: %s\n", _ ("--format applies only with --output-dir."));
       status = 2;
     }
+  else if (options.download_id != NULL &&
+           (options.model_path != NULL || options.vocab_path != NULL ||
+            options.tokens_text != NULL || options.token_ids))
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--download cannot be combined with --model, --vocab, --tokens or "
+                     "--token-ids."));
+      status = 2;
+    }
+  else if (options.download_id != NULL)
+    status = attention_cli_run_download (&options);
   else if (options.tokens_text != NULL && options.token_ids)
     {
       g_printerr ("attention-cli: %s\n", _ ("Use either --tokens or --token-ids, not both."));

@@ -3,6 +3,7 @@
  * choosers, drag and drop and the tests all go through. */
 
 #include "attention-export-dialog.h"
+#include "attention-models-dialog.h"
 #include "attention-window-analysis.h"
 #include "attention-window-private.h"
 
@@ -40,6 +41,12 @@ open_model_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (open_model_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+get_models_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  gtk_window_present (GTK_WINDOW (attention_models_dialog_new (GTK_WINDOW (user_data))));
 }
 
 static void
@@ -167,6 +174,7 @@ zoom_reset_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
 
 static const GActionEntry win_entries[] = {
   { .name = "open-model", .activate = open_model_activated },
+  { .name = "get-models", .activate = get_models_activated },
   { .name = "open-model-file", .activate = open_model_file_activated, .parameter_type = "s" },
   { .name = "run", .activate = run_activated },
   { .name = "export-all", .activate = export_all_activated },

@@ -1,0 +1,501 @@
+/* attention-download-file.c: one file's transfer for AttentionDownload: the
+ * GET with its redirects followed by hand (the hub's own answer carries the
+ * size and sha256 of an LFS file in X-Linked-Size and X-Linked-ETag, the
+ * CDN's answer does not), the Range request that resumes NAME.part, the
+ * size and sha256 checks, and errors that say what happened. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attention-download-private.h"
+
+#define MAX_REDIRECTS 10
+#define BUFFER_SIZE (256 * 1024)
+
+/* --- errors ---------------------------------------------------------------- */
+
+/* FORMAT has two %s: the path, then the reason. */
+gboolean
+attention_download_set_errno_error (GError **error, const char *format, const char *path, int saved)
+{
+  g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_DISK, format, path,
+               g_strerror (saved));
+  return FALSE;
+}
+
+static char *
+host_of (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : url);
+}
+
+/* soup_session_send() failed: no answer at all. */
+static void
+set_send_error (AttentionDownload *self, const char *url, GError *cause, GError **error)
+{
+  g_autofree char *host = host_of (url);
+
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_error_copy (cause));
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_TIMEOUT,
+                 _ ("%s did not answer within %u seconds"), host,
+                 attention_download_get_timeout (self));
+  else
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NETWORK,
+                 _ ("Cannot reach %s: check your network connection (%s)"), host, cause->message);
+}
+
+/* --- one file -------------------------------------------------------------- */
+
+/* The sha256 in an ETag/X-Linked-ETag value ("…", W/"…"), or NULL: only LFS
+ * files have one; a git blob's ETag is a 40-digit sha1. */
+static char *
+etag_sha256 (const char *etag)
+{
+  g_autofree char *value = NULL;
+  gsize len;
+
+  if (etag == NULL)
+    return NULL;
+  if (g_str_has_prefix (etag, "W/"))
+    etag += 2;
+  value = g_strdup (etag);
+  g_strstrip (value);
+  len = strlen (value);
+  if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
+    {
+      memmove (value, value + 1, len - 2);
+      value[len - 2] = '\0';
+      len -= 2;
+    }
+  if (len != 64)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (value[i]))
+      return NULL;
+  return g_ascii_strdown (value, -1);
+}
+
+static gint64
+header_int64 (SoupMessageHeaders *headers, const char *name)
+{
+  const char *value = soup_message_headers_get_one (headers, name);
+  guint64 n;
+
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, &n, NULL))
+    return -1;
+  return n;
+}
+
+typedef struct
+{
+  SoupMessage *message; /* the final answer */
+  GInputStream *body;
+  gint64 linked_size; /* the hub's X-Linked-Size, -1 without */
+  char *sha256;       /* the hub's X-Linked-ETag/ETag when it is a sha256 */
+} Answer;
+
+static void
+answer_clear (Answer *answer)
+{
+  if (answer->body != NULL)
+    g_input_stream_close (answer->body, NULL, NULL);
+  g_clear_object (&answer->body);
+  g_clear_object (&answer->message);
+  g_clear_pointer (&answer->sha256, g_free);
+}
+
+/* GETs URL from OFFSET, following redirects; keeps the first size and sha256
+ * the chain announces. */
+static gboolean
+request (AttentionDownload *self,
+         SoupSession *session,
+         const char *url,
+         gint64 offset,
+         Answer *answer,
+         GCancellable *cancellable,
+         GError **error)
+{
+  g_autofree char *current = g_strdup (url);
+
+  answer->linked_size = -1;
+  for (int hop = 0; hop <= MAX_REDIRECTS; hop++)
+    {
+      g_autoptr (GError) local_error = NULL;
+      g_autoptr (SoupMessage) message = soup_message_new (SOUP_METHOD_GET, current);
+      g_autoptr (GInputStream) body = NULL;
+      SoupMessageHeaders *headers;
+      const char *location;
+      guint status;
+
+      if (message == NULL)
+        {
+          g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NETWORK,
+                       _ ("Not a valid address: %s"), current);
+          return FALSE;
+        }
+      soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+      if (offset > 0)
+        soup_message_headers_set_range (soup_message_get_request_headers (message), offset, -1);
+      body = soup_session_send (session, message, cancellable, &local_error);
+      if (body == NULL)
+        {
+          set_send_error (self, current, local_error, error);
+          return FALSE;
+        }
+      headers = soup_message_get_response_headers (message);
+      status = soup_message_get_status (message);
+      if (answer->linked_size < 0)
+        answer->linked_size = header_int64 (headers, "X-Linked-Size");
+      if (answer->sha256 == NULL)
+        answer->sha256 = etag_sha256 (soup_message_headers_get_one (headers, "X-Linked-ETag"));
+      /* The hub's own ETag of an LFS file is its sha256 too; a CDN's is not,
+       * so only the first answer's counts. */
+      if (answer->sha256 == NULL && hop == 0)
+        answer->sha256 = etag_sha256 (soup_message_headers_get_one (headers, "ETag"));
+
+      location = soup_message_headers_get_one (headers, "Location");
+      if (SOUP_STATUS_IS_REDIRECTION (status) && location != NULL)
+        {
+          g_autoptr (GUri) base = g_uri_parse (current, G_URI_FLAGS_NONE, NULL);
+          g_autoptr (GUri) next = NULL;
+
+          next =
+              base != NULL ? g_uri_parse_relative (base, location, G_URI_FLAGS_NONE, NULL) : NULL;
+          if (next == NULL)
+            {
+              g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
+                           _ ("The hub redirected to an invalid address: %s"), location);
+              return FALSE;
+            }
+          g_input_stream_close (body, NULL, NULL);
+          g_free (current);
+          current = g_uri_to_string (next);
+          continue;
+        }
+      answer->message = g_steal_pointer (&message);
+      answer->body = g_steal_pointer (&body);
+      return TRUE;
+    }
+  g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
+               _ ("Too many redirects for %s"), url);
+  return FALSE;
+}
+
+/* A failed status: NOT_FOUND (the caller may accept it for an optional
+ * file) or HTTP. The hub answers 401 for a repository it does not know. */
+static void
+set_status_error (AttentionDownload *self, const char *name, SoupMessage *message, GError **error)
+{
+  guint status = soup_message_get_status (message);
+  const char *code =
+      soup_message_headers_get_one (soup_message_get_response_headers (message), "X-Error-Code");
+
+  if (g_strcmp0 (code, "RepositoryNotFound") == 0 ||
+      (status == SOUP_STATUS_UNAUTHORIZED && code == NULL))
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
+                 _ ("The hub has no public model “%s” (%u %s)"),
+                 attention_download_get_model_id (self), status,
+                 soup_message_get_reason_phrase (message));
+  else if (status == SOUP_STATUS_NOT_FOUND && g_str_has_suffix (name, ".safetensors"))
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
+                 _ ("The hub's “%s” has no %s (%u %s): Attention reads only safetensors weights; "
+                    "tools/fetch-bert converts other checkpoints"),
+                 attention_download_get_model_id (self), name, status,
+                 soup_message_get_reason_phrase (message));
+  else if (status == SOUP_STATUS_NOT_FOUND)
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
+                 _ ("The hub's “%s” has no %s (%u %s)"), attention_download_get_model_id (self),
+                 name, status, soup_message_get_reason_phrase (message));
+  else
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
+                 _ ("The hub answered %u %s for %s"), status,
+                 soup_message_get_reason_phrase (message), name);
+}
+
+static gboolean
+hash_existing (const char *path, gint64 length, GChecksum *checksum, GError **error)
+{
+  g_autofree guchar *buffer = g_malloc (BUFFER_SIZE);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gint64 left = length;
+
+  if (fd < 0)
+    return attention_download_set_errno_error (error, _ ("Could not read %s: %s"), path, errno);
+  while (left > 0)
+    {
+      gssize n = read (fd, buffer, MIN (left, BUFFER_SIZE));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = n < 0 ? errno : EIO;
+
+          close (fd);
+          return attention_download_set_errno_error (error, _ ("Could not read %s: %s"), path,
+                                                     saved);
+        }
+      g_checksum_update (checksum, buffer, n);
+      left -= n;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+write_all (int fd, const guchar *data, gsize len, const char *path, GError **error)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return attention_download_set_errno_error (error, _ ("Could not write %s: %s"), path,
+                                                   errno);
+      data += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_free_space (const char *dir, gint64 needed, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (dir);
+  g_autoptr (GFileInfo) info = NULL;
+  guint64 free_bytes;
+
+  info = g_file_query_filesystem_info (file, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+  if (info == NULL || !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
+    return TRUE;
+  free_bytes = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+  if (needed > 0 && (guint64)needed > free_bytes)
+    {
+      g_autofree char *need = g_format_size (needed);
+      g_autofree char *have = g_format_size (free_bytes);
+
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_DISK,
+                   _ ("Not enough disk space in %s: %s needed, %s free"), dir, need, have);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Streams the answer into PART (already OFFSET bytes long). */
+static AttentionFetchResult
+receive (AttentionDownload *self,
+         const char *name,
+         const char *part,
+         Answer *answer,
+         gint64 offset,
+         gint64 expected,
+         GCancellable *cancellable,
+         GError **error)
+{
+  g_autofree guchar *buffer = g_malloc (BUFFER_SIZE);
+  g_autoptr (GChecksum) checksum = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *uri = NULL;
+  gint64 received = offset;
+  int fd;
+
+  if (answer->sha256 != NULL)
+    {
+      checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      if (offset > 0 && !hash_existing (part, offset, checksum, error))
+        return ATTENTION_FETCH_FAILED;
+    }
+  fd = g_open (part, O_WRONLY | O_CREAT | O_CLOEXEC | (offset > 0 ? O_APPEND : O_TRUNC), 0644);
+  if (fd < 0)
+    {
+      attention_download_set_errno_error (error, _ ("Could not write %s: %s"), part, errno);
+      return ATTENTION_FETCH_FAILED;
+    }
+  attention_download_progress_update (self, received, expected, offset > 0, TRUE);
+  for (;;)
+    {
+      g_autoptr (GError) local_error = NULL;
+      gssize n = g_input_stream_read (answer->body, buffer, BUFFER_SIZE, cancellable, &local_error);
+
+      if (n == 0)
+        break;
+      if (n < 0)
+        {
+          g_autofree char *got = g_format_size (received);
+
+          close (fd);
+          uri = g_uri_to_string (soup_message_get_uri (answer->message));
+          host = host_of (uri);
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_TIMEOUT,
+                         _ ("%s stopped sending %s for %u seconds after %s: try again to resume"),
+                         host, name, attention_download_get_timeout (self), got);
+          else
+            g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_INTERRUPTED,
+                         _ ("The connection to %s was lost after %s of %s (%s): try again to "
+                            "resume"),
+                         host, got, name, local_error->message);
+          return ATTENTION_FETCH_FAILED;
+        }
+      if (expected >= 0 && received + n > expected)
+        {
+          g_autofree char *want = g_format_size_full (expected, G_FORMAT_SIZE_LONG_FORMAT);
+
+          close (fd);
+          g_unlink (part);
+          g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
+                       _ ("%s is larger than the %s the hub announced"), name, want);
+          return ATTENTION_FETCH_FAILED;
+        }
+      if (!write_all (fd, buffer, n, part, error))
+        {
+          close (fd);
+          return ATTENTION_FETCH_FAILED;
+        }
+      if (checksum != NULL)
+        g_checksum_update (checksum, buffer, n);
+      received += n;
+      attention_download_progress_update (self, received, expected, offset > 0, FALSE);
+    }
+  /* On disk before it gets its name: a crash leaves a part, never a
+   * short file that looks complete. */
+  if (fsync (fd) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      attention_download_set_errno_error (error, _ ("Could not write %s: %s"), part, saved);
+      return ATTENTION_FETCH_FAILED;
+    }
+  if (close (fd) != 0)
+    {
+      attention_download_set_errno_error (error, _ ("Could not write %s: %s"), part, errno);
+      return ATTENTION_FETCH_FAILED;
+    }
+  if (expected >= 0 && received != expected)
+    {
+      g_autofree char *want = g_format_size_full (expected, G_FORMAT_SIZE_LONG_FORMAT);
+      g_autofree char *got = g_format_size_full (received, G_FORMAT_SIZE_LONG_FORMAT);
+
+      g_unlink (part);
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
+                   _ ("%s has the wrong size: the hub announced %s, the server’s copy has %s"),
+                   name, want, got);
+      return ATTENTION_FETCH_FAILED;
+    }
+  if (checksum != NULL && g_strcmp0 (g_checksum_get_string (checksum), answer->sha256) != 0)
+    {
+      g_unlink (part);
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_CHECKSUM,
+                   _ ("%s is damaged: its sha256 is %s, the hub announced %s"), name,
+                   g_checksum_get_string (checksum), answer->sha256);
+      return ATTENTION_FETCH_FAILED;
+    }
+  attention_download_progress_update (self, received, received, offset > 0, TRUE);
+  return ATTENTION_FETCH_DONE;
+}
+
+AttentionFetchResult
+attention_download_fetch (AttentionDownload *self,
+                          SoupSession *session,
+                          const char *staging,
+                          const AttentionHubFile *file,
+                          GCancellable *cancellable,
+                          GError **error)
+{
+  g_autofree char *url = attention_hub_file_url (
+      attention_download_get_hub_url (self), attention_download_get_model_id (self), file->name);
+  g_autofree char *part_name = g_strconcat (file->name, ".part", NULL);
+  g_autofree char *part = g_build_filename (staging, part_name, NULL);
+  g_autofree char *dest = g_build_filename (staging, file->name, NULL);
+  Answer answer = { 0 };
+  SoupMessageHeaders *headers;
+  AttentionFetchResult result = ATTENTION_FETCH_FAILED;
+  GStatBuf st;
+  gint64 offset = g_stat (part, &st) == 0 ? st.st_size : 0;
+  gint64 expected, length;
+  guint status;
+
+  if (!request (self, session, url, offset, &answer, cancellable, error))
+    goto out;
+  status = soup_message_get_status (answer.message);
+  headers = soup_message_get_response_headers (answer.message);
+  length = soup_message_headers_get_content_length (headers);
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    length = -1;
+
+  if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && offset > 0)
+    {
+      /* The part is complete or from another version of the file. */
+      g_unlink (part);
+      result = ATTENTION_FETCH_RESTART;
+      goto out;
+    }
+  if (status == SOUP_STATUS_PARTIAL_CONTENT && offset > 0)
+    {
+      goffset start = -1, end = -1, total = -1;
+
+      if (!soup_message_headers_get_content_range (headers, &start, &end, &total) ||
+          start != offset)
+        {
+          g_unlink (part);
+          result = ATTENTION_FETCH_RESTART;
+          goto out;
+        }
+      expected = answer.linked_size >= 0 ? answer.linked_size : total;
+    }
+  else if (status == SOUP_STATUS_OK)
+    {
+      /* A server without ranges sends everything again. */
+      offset = 0;
+      expected = answer.linked_size >= 0 ? answer.linked_size : length;
+    }
+  else
+    {
+      g_autoptr (GError) status_error = NULL;
+
+      set_status_error (self, file->name, answer.message, &status_error);
+      if (file->optional && g_error_matches (status_error, ATTENTION_DOWNLOAD_ERROR,
+                                             ATTENTION_DOWNLOAD_ERROR_NOT_FOUND))
+        result = ATTENTION_FETCH_ABSENT;
+      else
+        g_propagate_error (error, g_steal_pointer (&status_error));
+      goto out;
+    }
+
+  if (expected >= 0 && length >= 0 && offset + length != expected)
+    {
+      g_autofree char *want = g_format_size_full (expected, G_FORMAT_SIZE_LONG_FORMAT);
+      g_autofree char *got = g_format_size_full (offset + length, G_FORMAT_SIZE_LONG_FORMAT);
+
+      g_unlink (part);
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
+                   _ ("%s has the wrong size: the hub announced %s, the server’s copy has %s"),
+                   file->name, want, got);
+      goto out;
+    }
+  if (expected >= 0 && !check_free_space (staging, expected - offset, error))
+    goto out;
+
+  result = receive (self, file->name, part, &answer, offset, expected, cancellable, error);
+  if (result == ATTENTION_FETCH_DONE && g_rename (part, dest) != 0)
+    {
+      attention_download_set_errno_error (error, _ ("Could not write %s: %s"), dest, errno);
+      result = ATTENTION_FETCH_FAILED;
+    }
+out:
+  answer_clear (&answer);
+  return result;
+}

@@ -1,0 +1,435 @@
+/* attention-download.c: one model's download with libsoup 3: the staging
+ * folder, its lock, the files in turn (each one's transfer is in
+ * attention-download-file.c), the final rename, progress reports and the
+ * worker thread. The transfer is plain sequential code on the synchronous
+ * API, run in a worker thread by attention_download_run_async(). */
+
+#include "attention-download.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "attention-download-private.h"
+#include "attention-hub.h"
+
+#define DEFAULT_TIMEOUT 30
+/* Progress is reported at most this often (µs) between file boundaries. */
+#define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
+
+GQuark
+attention_download_error_quark (void)
+{
+  return g_quark_from_static_string ("attention-download-error-quark");
+}
+
+struct _AttentionDownload
+{
+  GObject parent_instance;
+
+  char *model_id;
+  char *hub_url;
+  char *models_dir;
+  guint timeout;
+
+  GMutex lock; /* guards progress and snapshot */
+  AttentionDownloadProgress progress;
+  AttentionDownloadProgress snapshot; /* what handlers read */
+  gint64 last_progress;
+  GMainContext *context; /* where ::progress goes; NULL: the running thread */
+};
+
+G_DEFINE_FINAL_TYPE (AttentionDownload, attention_download, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+attention_download_finalize (GObject *object)
+{
+  AttentionDownload *self = ATTENTION_DOWNLOAD (object);
+
+  g_free (self->model_id);
+  g_free (self->hub_url);
+  g_free (self->models_dir);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (attention_download_parent_class)->finalize (object);
+}
+
+static void
+attention_download_class_init (AttentionDownloadClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = attention_download_finalize;
+
+  /* Read the figures with attention_download_get_progress(). */
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+attention_download_init (AttentionDownload *self)
+{
+  const char *env = g_getenv ("ATTENTION_HUB_TIMEOUT");
+  guint64 seconds;
+
+  g_mutex_init (&self->lock);
+  self->hub_url = attention_hub_get_url ();
+  self->models_dir = attention_hub_get_models_dir ();
+  self->timeout = DEFAULT_TIMEOUT;
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 3600, &seconds, NULL))
+    self->timeout = seconds;
+  attention_hub_files (&self->progress.n_files);
+  self->progress.total = -1;
+}
+
+AttentionDownload *
+attention_download_new (const char *model_id)
+{
+  AttentionDownload *self = g_object_new (ATTENTION_TYPE_DOWNLOAD, NULL);
+
+  self->model_id = g_strdup (model_id);
+  return self;
+}
+
+const char *
+attention_download_get_model_id (AttentionDownload *self)
+{
+  return self->model_id;
+}
+
+void
+attention_download_set_hub_url (AttentionDownload *self, const char *url)
+{
+  gsize len = strlen (url);
+
+  while (len > 0 && url[len - 1] == '/')
+    len--;
+  g_free (self->hub_url);
+  self->hub_url = g_strndup (url, len);
+}
+
+void
+attention_download_set_models_dir (AttentionDownload *self, const char *models_dir)
+{
+  g_free (self->models_dir);
+  self->models_dir = g_strdup (models_dir);
+}
+
+void
+attention_download_set_timeout (AttentionDownload *self, guint seconds)
+{
+  self->timeout = MAX (seconds, 1);
+}
+
+const char *
+attention_download_get_hub_url (AttentionDownload *self)
+{
+  return self->hub_url;
+}
+
+guint
+attention_download_get_timeout (AttentionDownload *self)
+{
+  return self->timeout;
+}
+
+void
+attention_download_get_progress (AttentionDownload *self, AttentionDownloadProgress *progress)
+{
+  g_mutex_lock (&self->lock);
+  *progress = self->context != NULL ? self->snapshot : self->progress;
+  g_mutex_unlock (&self->lock);
+}
+
+/* --- progress -------------------------------------------------------------- */
+
+typedef struct
+{
+  AttentionDownload *self;
+  AttentionDownloadProgress progress;
+} Report;
+
+static void
+report_free (gpointer data)
+{
+  Report *report = data;
+
+  g_object_unref (report->self);
+  g_free (report);
+}
+
+static gboolean
+emit_progress_cb (gpointer data)
+{
+  Report *report = data;
+
+  g_mutex_lock (&report->self->lock);
+  report->self->snapshot = report->progress;
+  g_mutex_unlock (&report->self->lock);
+  g_signal_emit (report->self, signals[SIGNAL_PROGRESS], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called by the transfer with the lock held after updating the figures.
+ * FORCE: a file starts or ends, always report it. */
+static void
+report_progress_locked (AttentionDownload *self, gboolean force)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!force && now - self->last_progress < PROGRESS_INTERVAL)
+    return;
+  self->last_progress = now;
+  if (self->context == NULL)
+    {
+      /* Synchronous run: emit right here, without the lock. */
+      g_mutex_unlock (&self->lock);
+      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+      g_mutex_lock (&self->lock);
+    }
+  else
+    {
+      /* Each report carries its own figures, so none is lost or reordered
+       * (file boundaries matter to a log); the interval bounds their number. */
+      Report *report = g_new0 (Report, 1);
+      GSource *source = g_idle_source_new ();
+
+      report->self = g_object_ref (self);
+      report->progress = self->progress;
+      /* Before the task's own result (default priority), so the last
+       * figures arrive before the download is reported done. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, emit_progress_cb, report, report_free);
+      g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+}
+
+static void
+progress_start_file (AttentionDownload *self, guint index, const char *name)
+{
+  g_mutex_lock (&self->lock);
+  self->progress.file = name;
+  self->progress.file_index = index;
+  self->progress.received = 0;
+  self->progress.total = -1;
+  self->progress.resumed = FALSE;
+  report_progress_locked (self, TRUE);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+attention_download_progress_update (
+    AttentionDownload *self, gint64 received, gint64 total, gboolean resumed, gboolean force)
+{
+  g_mutex_lock (&self->lock);
+  self->progress.received = received;
+  self->progress.total = total;
+  self->progress.resumed = resumed;
+  report_progress_locked (self, force);
+  g_mutex_unlock (&self->lock);
+}
+
+/* config.json: refuse another architecture before fetching its weights. */
+static gboolean
+check_config (AttentionDownload *self, const char *path, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+  const char *type;
+
+  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+    {
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
+                   _ ("The config.json of “%s” is not valid JSON: %s"), self->model_id,
+                   local_error->message);
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
+                   _ ("The config.json of “%s” is not a JSON object"), self->model_id);
+      return FALSE;
+    }
+  type = json_object_get_string_member_with_default (json_node_get_object (root), "model_type",
+                                                     "bert");
+  if (g_strcmp0 (type, "bert") != 0)
+    {
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
+                   _ ("“%s” is a %s model; Attention opens BERT models only"), self->model_id,
+                   type);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- the whole model ------------------------------------------------------- */
+
+static gboolean
+mkdir_with_parents (const char *path, GError **error)
+{
+  if (g_mkdir_with_parents (path, 0755) != 0)
+    return attention_download_set_errno_error (error, _ ("Could not create %s: %s"), path, errno);
+  return TRUE;
+}
+
+/* Takes the staging folder's NAME.lock beside it, so the window and the CLI never
+ * write the same staging folder; returns the descriptor or -1. */
+static int
+lock_staging (AttentionDownload *self, const char *lock_path, GError **error)
+{
+  int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    {
+      attention_download_set_errno_error (error, _ ("Could not create %s: %s"), lock_path, errno);
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_BUSY,
+                   _ ("“%s” is already being downloaded"), self->model_id);
+      return -1;
+    }
+  return fd;
+}
+
+static gboolean
+download_files (AttentionDownload *self,
+                const char *staging,
+                GCancellable *cancellable,
+                GError **error)
+{
+  g_autoptr (SoupSession) session = NULL;
+  g_autofree char *user_agent = g_strdup_printf ("attention/%s", PACKAGE_VERSION);
+  const AttentionHubFile *files;
+  guint n_files;
+
+  /* "timeout" bounds connecting, waiting for the answer and every read of
+   * the body: a stalled server fails after that many seconds. */
+  session = soup_session_new_with_options ("timeout", self->timeout, "idle-timeout", self->timeout,
+                                           "user-agent", user_agent, NULL);
+  /* Identity encoding only: sizes, ranges and checksums are about the file's
+   * bytes, and a gzip answer's Content-Length is not its size. */
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+  files = attention_hub_files (&n_files);
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *dest = g_build_filename (staging, files[i].name, NULL);
+      AttentionFetchResult result = ATTENTION_FETCH_RESTART;
+
+      /* Kept from an earlier run: it was checked before it got its name. */
+      if (g_file_test (dest, G_FILE_TEST_IS_REGULAR))
+        continue;
+      progress_start_file (self, i, files[i].name);
+      for (int attempt = 0; attempt < 2 && result == ATTENTION_FETCH_RESTART; attempt++)
+        result = attention_download_fetch (self, session, staging, &files[i], cancellable, error);
+      if (result == ATTENTION_FETCH_RESTART)
+        g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
+                     _ ("The server does not resume %s correctly"), files[i].name);
+      if (result == ATTENTION_FETCH_FAILED || result == ATTENTION_FETCH_RESTART)
+        return FALSE;
+      if (result == ATTENTION_FETCH_DONE && g_strcmp0 (files[i].name, "config.json") == 0 &&
+          !check_config (self, dest, error))
+        {
+          g_unlink (dest);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+char *
+attention_download_run (AttentionDownload *self, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *staging = NULL;
+  g_autofree char *lock_path = NULL;
+  g_autofree char *parent = NULL;
+  int lock_fd;
+  gboolean ok;
+
+  g_return_val_if_fail (ATTENTION_IS_DOWNLOAD (self), NULL);
+
+  if (!attention_hub_model_id_is_valid (self->model_id, error))
+    return NULL;
+  target = attention_hub_model_dir (self->models_dir, self->model_id);
+  if (attention_hub_is_installed (self->models_dir, self->model_id))
+    return g_steal_pointer (&target);
+
+  staging = attention_hub_staging_dir (self->models_dir, self->model_id);
+  lock_path = g_strconcat (staging, ".lock", NULL);
+  if (!mkdir_with_parents (staging, error))
+    return NULL;
+  lock_fd = lock_staging (self, lock_path, error);
+  if (lock_fd < 0)
+    return NULL;
+
+  ok = download_files (self, staging, cancellable, error);
+  if (ok)
+    {
+      parent = g_path_get_dirname (target);
+      ok = mkdir_with_parents (parent, error);
+    }
+  /* The one step that makes it a model. */
+  if (ok && g_rename (staging, target) != 0)
+    ok = attention_download_set_errno_error (error, _ ("Could not create %s: %s"), target, errno);
+  if (ok)
+    g_unlink (lock_path);
+  close (lock_fd);
+  return ok ? g_steal_pointer (&target) : NULL;
+}
+
+/* --- in a worker thread ---------------------------------------------------- */
+
+static void
+run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *path = attention_download_run (source, cancellable, &error);
+
+  if (path == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, path, g_free);
+}
+
+void
+attention_download_run_async (AttentionDownload *self,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
+  g_mutex_unlock (&self->lock);
+  g_task_set_source_tag (task, attention_download_run_async);
+  /* The error, not a silent return, when cancelled before the thread starts. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, run_thread);
+}
+
+char *
+attention_download_run_finish (AttentionDownload *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,278 @@
+/* attention-hub.c: hub ids, URLs, the catalogue and the installed models. */
+
+#include "attention-hub.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* Sizes of model.safetensors: parameters × 4 bytes, from each config
+ * (vocabulary, layers, hidden size); the hub's figures agree to 0.1 %. */
+static const AttentionHubEntry catalogue[] = {
+  { "bert-base-uncased", 440425712, N_ ("Google's BERT base, English, lowercase") },
+  { "bert-base-cased", 435731736, N_ ("Google's BERT base, English, keeps case") },
+  { "bert-large-uncased", 1344904432, N_ ("Google's BERT large, English, lowercase") },
+  { "bert-large-cased", 1338647832, N_ ("Google's BERT large, English, keeps case") },
+  { "bert-base-multilingual-cased", 714266612, N_ ("Google's BERT base, 104 languages") },
+  { "bert-base-chinese", 411529768, N_ ("Google's BERT base, Chinese") },
+  { "google/bert_uncased_L-2_H-128_A-2", 17733872, N_ ("BERT tiny: 2 layers, 2 heads") },
+  { "google/bert_uncased_L-4_H-256_A-4", 45071600, N_ ("BERT mini: 4 layers, 4 heads") },
+  { "google/bert_uncased_L-4_H-512_A-8", 116235504, N_ ("BERT small: 4 layers, 8 heads") },
+  { "google/bert_uncased_L-8_H-512_A-8", 166673648, N_ ("BERT medium: 8 layers, 8 heads") },
+};
+
+static const AttentionHubFile files[] = {
+  { "config.json", FALSE },
+  { "vocab.txt", FALSE },
+  { "tokenizer_config.json", TRUE },
+  { "model.safetensors", FALSE },
+};
+
+const AttentionHubEntry *
+attention_hub_catalogue (guint *n_entries)
+{
+  *n_entries = G_N_ELEMENTS (catalogue);
+  return catalogue;
+}
+
+const AttentionHubEntry *
+attention_hub_catalogue_lookup (const char *model_id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (catalogue); i++)
+    if (g_strcmp0 (catalogue[i].id, model_id) == 0)
+      return &catalogue[i];
+  return NULL;
+}
+
+const AttentionHubFile *
+attention_hub_files (guint *n_files)
+{
+  *n_files = G_N_ELEMENTS (files);
+  return files;
+}
+
+static gboolean
+part_is_valid (const char *part, gsize len)
+{
+  if (len == 0 || len > 96 || part[0] == '.' || part[0] == '-')
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = part[i];
+
+      if (!g_ascii_isalnum (c) && c != '.' && c != '_' && c != '-')
+        return FALSE;
+      if (c == '.' && i + 1 < len && part[i + 1] == '.')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+attention_hub_model_id_is_valid (const char *model_id, GError **error)
+{
+  const char *slash = model_id != NULL ? strchr (model_id, '/') : NULL;
+  gboolean valid;
+
+  if (model_id == NULL)
+    valid = FALSE;
+  else if (slash == NULL)
+    valid = part_is_valid (model_id, strlen (model_id));
+  else
+    valid =
+        part_is_valid (model_id, slash - model_id) && part_is_valid (slash + 1, strlen (slash + 1));
+  if (!valid)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 _ ("“%s” is not a Hugging Face model id: use NAME or OWNER/NAME, with "
+                    "letters, digits, “.”, “_” and “-”"),
+                 model_id != NULL ? model_id : "");
+  return valid;
+}
+
+char *
+attention_hub_get_url (void)
+{
+  const char *env = g_getenv ("ATTENTION_HUB_URL");
+  g_autofree char *url = g_strdup (env != NULL && env[0] != '\0' ? env : ATTENTION_HUB_DEFAULT_URL);
+  gsize len = strlen (url);
+
+  while (len > 0 && url[len - 1] == '/')
+    url[--len] = '\0';
+  return g_steal_pointer (&url);
+}
+
+char *
+attention_hub_file_url (const char *base, const char *model_id, const char *file)
+{
+  return g_strdup_printf ("%s/%s/resolve/main/%s", base, model_id, file);
+}
+
+char *
+attention_hub_get_models_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "attention", "models", NULL);
+}
+
+char *
+attention_hub_model_dir (const char *models_dir, const char *model_id)
+{
+  return g_build_filename (models_dir, model_id, NULL);
+}
+
+char *
+attention_hub_staging_dir (const char *models_dir, const char *model_id)
+{
+  g_auto (GStrv) parts = g_strsplit (model_id, "/", 2);
+  g_autofree char *escaped = g_strjoinv ("--", parts);
+
+  return g_build_filename (models_dir, ".downloads", escaped, NULL);
+}
+
+gboolean
+attention_hub_has_partial (const char *models_dir, const char *model_id)
+{
+  g_autofree char *staging = attention_hub_staging_dir (models_dir, model_id);
+  g_autoptr (GDir) dir = g_dir_open (staging, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
+gboolean
+attention_hub_is_installed (const char *models_dir, const char *model_id)
+{
+  g_autofree char *dir = attention_hub_model_dir (models_dir, model_id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
+
+      if (!files[i].optional && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+scan (const char *models_dir, const char *owner, GPtrArray *ids)
+{
+  g_autofree char *path =
+      owner != NULL ? g_build_filename (models_dir, owner, NULL) : g_strdup (models_dir);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *id =
+          owner != NULL ? g_strdup_printf ("%s/%s", owner, name) : g_strdup (name);
+      g_autofree char *child = g_build_filename (models_dir, id, NULL);
+
+      if (!attention_hub_model_id_is_valid (id, NULL) || !g_file_test (child, G_FILE_TEST_IS_DIR))
+        continue;
+      if (attention_hub_is_installed (models_dir, id))
+        g_ptr_array_add (ids, g_steal_pointer (&id));
+      else if (owner == NULL)
+        scan (models_dir, id, ids);
+    }
+}
+
+static int
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *)a, *(char *const *)b);
+}
+
+GStrv
+attention_hub_list_installed (const char *models_dir)
+{
+  GPtrArray *ids = g_ptr_array_new ();
+
+  scan (models_dir, NULL, ids);
+  g_ptr_array_sort (ids, compare_ids);
+  g_ptr_array_add (ids, NULL);
+  return (GStrv)g_ptr_array_free (ids, FALSE);
+}
+
+gint64
+attention_hub_installed_size (const char *models_dir, const char *model_id)
+{
+  g_autofree char *dir = attention_hub_model_dir (models_dir, model_id);
+  gint64 total = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0)
+        total += st.st_size;
+    }
+  return total;
+}
+
+gboolean
+attention_hub_remove_installed (const char *models_dir, const char *model_id, GError **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *doomed = NULL;
+  g_autofree char *doomed_name = NULL;
+  g_autofree char *escaped = NULL;
+  g_autoptr (GDir) contents = NULL;
+  const char *name;
+
+  if (!attention_hub_model_id_is_valid (model_id, error))
+    return FALSE;
+  dir = attention_hub_model_dir (models_dir, model_id);
+  if (!attention_hub_is_installed (models_dir, model_id))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("%s is not installed"), model_id);
+      return FALSE;
+    }
+  escaped = g_strdelimit (g_strdup (model_id), "/", '-');
+  doomed_name = g_strdup_printf (".removing-%s-%u", escaped, g_random_int ());
+  doomed = g_build_filename (models_dir, doomed_name, NULL);
+  if (g_rename (dir, doomed) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Could not remove %s: %s"),
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+  /* The folder holds only the files this app downloaded, no subfolders. */
+  contents = g_dir_open (doomed, 0, error);
+  if (contents == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (contents)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (doomed, name, NULL);
+
+      if (g_unlink (path) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _ ("Could not remove %s: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  if (g_rmdir (doomed) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Could not remove %s: %s"),
+                   doomed, g_strerror (saved));
+      return FALSE;
+    }
+  /* OWNER/ goes with its last model. */
+  if (strchr (model_id, '/') != NULL)
+    {
+      g_autofree char *owner = g_path_get_dirname (dir);
+
+      g_rmdir (owner);
+    }
+  return TRUE;
+}

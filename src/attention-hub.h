@@ -1,0 +1,66 @@
+/* attention-hub.h: the Hugging Face hub as Attention sees it (no GTK, no
+ * network): model ids, the hub's URL layout, the files a BERT folder needs,
+ * a catalogue of Google's BERTs, and the models already downloaded into
+ * $XDG_DATA_HOME/attention/models/MODEL_ID/. */
+#pragma once
+
+#include <gio/gio.h> /* errors are G_IO_ERROR */
+
+G_BEGIN_DECLS
+
+#define ATTENTION_HUB_DEFAULT_URL "https://huggingface.co"
+
+typedef struct
+{
+  const char *id;
+  gint64 size;             /* bytes of model.safetensors, approximate */
+  const char *description; /* translatable (N_), the caller translates */
+} AttentionHubEntry;
+
+typedef struct
+{
+  const char *name;
+  gboolean optional; /* a 404 for it is not an error */
+} AttentionHubFile;
+
+/* The catalogue, in display order. */
+const AttentionHubEntry *attention_hub_catalogue (guint *n_entries);
+const AttentionHubEntry *attention_hub_catalogue_lookup (const char *model_id);
+
+/* config.json, vocab.txt, tokenizer_config.json (optional), model.safetensors */
+const AttentionHubFile *attention_hub_files (guint *n_files);
+
+/* "NAME" or "OWNER/NAME", each part [A-Za-z0-9._-], not starting with '.'
+ * or '-', at most 96 characters, no "..": a hub id that is also a safe
+ * relative path. */
+gboolean attention_hub_model_id_is_valid (const char *model_id, GError **error);
+
+/* $ATTENTION_HUB_URL, else https://huggingface.co (no trailing slash). */
+char *attention_hub_get_url (void);
+/* BASE/MODEL_ID/resolve/main/FILE */
+char *attention_hub_file_url (const char *base, const char *model_id, const char *file);
+
+/* $XDG_DATA_HOME/attention/models */
+char *attention_hub_get_models_dir (void);
+/* MODELS_DIR/MODEL_ID */
+char *attention_hub_model_dir (const char *models_dir, const char *model_id);
+
+/* MODELS_DIR/.downloads/MODEL_ID with "/" as "--" (as the hub's own cache
+ * names it): where a download gathers its files until they are complete. */
+char *attention_hub_staging_dir (const char *models_dir, const char *model_id);
+/* TRUE if an earlier download of MODEL_ID left files to resume from. */
+gboolean attention_hub_has_partial (const char *models_dir, const char *model_id);
+
+/* TRUE if MODELS_DIR/MODEL_ID holds config.json, vocab.txt and
+ * model.safetensors. */
+gboolean attention_hub_is_installed (const char *models_dir, const char *model_id);
+/* The ids of the installed models, sorted; never the hidden staging area. */
+GStrv attention_hub_list_installed (const char *models_dir);
+/* Bytes on disk of an installed model's files. */
+gint64 attention_hub_installed_size (const char *models_dir, const char *model_id);
+/* Deletes an installed model: the folder is first renamed to a hidden name,
+ * so it stops looking like a model at once, then emptied and removed. */
+gboolean
+attention_hub_remove_installed (const char *models_dir, const char *model_id, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,149 @@
+/* test-hub.c: model ids, the hub's URL layout, and the installed models
+ * (a folder counts only when complete; staging and removal leftovers never
+ * show; removal takes the empty owner folder with it). No network. */
+
+#include <glib/gstdio.h>
+
+#include "attention-hub.h"
+
+static void
+test_ids (void)
+{
+  const char *good[] = { "bert-base-uncased", "google/bert_uncased_L-2_H-128_A-2", "a.b_c-d/E9" };
+  const char *bad[] = { "",    "..",   "../x", "a/../b", "a/b/c",   ".hidden", "-rf",
+                        "a b", "a//b", "/abs", "a/",     "bert..x", "é",       NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (attention_hub_model_id_is_valid (good[i], NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_false (attention_hub_model_id_is_valid (bad[i], &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    }
+}
+
+static void
+test_urls (void)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *base = NULL;
+
+  url = attention_hub_file_url ("https://huggingface.co", "google/bert_uncased_L-2_H-128_A-2",
+                                "model.safetensors");
+  g_assert_cmpstr (url, ==,
+                   "https://huggingface.co/google/bert_uncased_L-2_H-128_A-2/resolve/main/"
+                   "model.safetensors");
+  g_setenv ("ATTENTION_HUB_URL", "http://127.0.0.1:8080/mirror//", TRUE);
+  base = attention_hub_get_url ();
+  g_assert_cmpstr (base, ==, "http://127.0.0.1:8080/mirror");
+  g_unsetenv ("ATTENTION_HUB_URL");
+  g_clear_pointer (&base, g_free);
+  base = attention_hub_get_url ();
+  g_assert_cmpstr (base, ==, "https://huggingface.co");
+}
+
+static void
+test_catalogue (void)
+{
+  guint n;
+  const AttentionHubEntry *entries = attention_hub_catalogue (&n);
+
+  g_assert_cmpuint (n, >=, 6);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (attention_hub_model_id_is_valid (entries[i].id, NULL));
+      g_assert_cmpint (entries[i].size, >, 10000000);
+    }
+  /* bert-base-uncased's model.safetensors is 440,449,768 bytes on the hub. */
+  g_assert_cmpint (attention_hub_catalogue_lookup ("bert-base-uncased")->size / 1000000, ==, 440);
+  g_assert_null (attention_hub_catalogue_lookup ("roberta-base"));
+}
+
+static void
+put (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, "x", 1, NULL));
+}
+
+static void
+put_model (const char *models, const char *id)
+{
+  g_autofree char *dir = g_build_filename (models, id, NULL);
+
+  put (dir, "config.json");
+  put (dir, "vocab.txt");
+  put (dir, "model.safetensors");
+}
+
+static void
+test_installed (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("attention-hub-XXXXXX", NULL);
+  g_autofree char *models = g_build_filename (tmp, "models", NULL);
+  g_autofree char *staging = g_build_filename (models, ".downloads", "bert-staged", NULL);
+  g_autofree char *incomplete = g_build_filename (models, "bert-incomplete", NULL);
+  g_autofree char *owner = g_build_filename (models, "google", NULL);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) ids = NULL;
+  g_auto (GStrv) after = NULL;
+
+  g_assert_nonnull (tmp);
+  put_model (models, "bert-base-uncased");
+  put_model (models, "google/bert_uncased_L-2_H-128_A-2");
+  put_model (models, ".downloads/bert-staged");
+  put (incomplete, "config.json");
+  put (incomplete, "vocab.txt");
+  put (incomplete, "model.safetensors.part");
+  put (models, "bert-base-uncased.pt"); /* tools/fetch-bert's bundles live here too */
+
+  ids = attention_hub_list_installed (models);
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+  g_assert_cmpstr (ids[0], ==, "bert-base-uncased");
+  g_assert_cmpstr (ids[1], ==, "google/bert_uncased_L-2_H-128_A-2");
+  g_assert_cmpint (attention_hub_installed_size (models, "bert-base-uncased"), ==, 3);
+  g_assert_false (attention_hub_is_installed (models, "bert-incomplete"));
+
+  {
+    g_autofree char *expected =
+        g_build_filename (models, ".downloads", "google--bert_uncased_L-2_H-128_A-2", NULL);
+    g_autofree char *dir = attention_hub_staging_dir (models, "google/bert_uncased_L-2_H-128_A-2");
+
+    g_assert_cmpstr (dir, ==, expected);
+    g_assert_true (attention_hub_has_partial (models, "bert-staged"));
+    g_assert_false (attention_hub_has_partial (models, "bert-base-uncased"));
+  }
+
+  g_assert_true (
+      attention_hub_remove_installed (models, "google/bert_uncased_L-2_H-128_A-2", &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (owner, G_FILE_TEST_EXISTS));
+  g_assert_false (attention_hub_remove_installed (models, "bert-incomplete", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_true (g_file_test (incomplete, G_FILE_TEST_IS_DIR));
+  after = attention_hub_list_installed (models);
+  g_assert_cmpuint (g_strv_length (after), ==, 1);
+  g_assert_true (g_file_test (staging, G_FILE_TEST_IS_DIR));
+
+  {
+    const char *argv[] = { "rm", "-rf", tmp, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                                 NULL, NULL, NULL));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/hub/ids", test_ids);
+  g_test_add_func ("/hub/urls", test_urls);
+  g_test_add_func ("/hub/catalogue", test_catalogue);
+  g_test_add_func ("/hub/installed", test_installed);
+  return g_test_run ();
+}
