@@ -254,6 +254,7 @@ attention_application_startup (GApplication *app)
     { "app.quit", { "<Control>q", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.open-model", { "<Control>o", NULL } },
+    { "win.open-model-folder", { "<Control><Shift>o", NULL } },
     { "win.export-all", { "<Control>e", NULL } },
     { "win.focus-entry", { "<Control>l", NULL } },
     { "win.previous-head", { "<Alt>Left", NULL } },
