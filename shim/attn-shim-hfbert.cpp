@@ -434,6 +434,11 @@ bert_names (const attn_st::File &file)
         name = "bert." + name;
       out[name] = &e.second;
     }
+  /* Tied tensors are stored once, under either name (the safetensors
+   * converter drops one of them): the decoder's name stands in. */
+  if (out.count ("bert.embeddings.word_embeddings.weight") == 0 &&
+      out.count ("cls.predictions.decoder.weight") != 0)
+    out["bert.embeddings.word_embeddings.weight"] = out["cls.predictions.decoder.weight"];
   return out;
 }
 

@@ -198,6 +198,24 @@ def main(argv):
     good.append({"name": "bert-unaligned", "layers": 2, "heads": 4, "lowercase": False,
                  "strip_accents": False, "has_mlm_head": True})
 
+    # bert-base-uncased's own model.safetensors keeps its .bin's names: the
+    # LayerNorm gamma/beta, and the tied embedding may be stored once under
+    # the decoder's name.
+    tied = os.path.join(out_dir, "bert-tied-as-decoder")
+    shutil.copytree(base, tied)
+    header, data = read_raw(os.path.join(tied, "model.safetensors"))
+    renamed = {}
+    for key, value in header.items():
+        if key == "bert.embeddings.word_embeddings.weight":
+            key = "cls.predictions.decoder.weight"
+        elif ".LayerNorm." in key:
+            key = key.replace(".weight", ".gamma").replace(".bias", ".beta")
+        renamed[key] = value
+    write_raw_safetensors(os.path.join(tied, "model.safetensors"), renamed, data)
+    shutil.copy(base + ".pt", tied + ".pt")
+    good.append({"name": "bert-tied-as-decoder", "layers": 2, "heads": 4, "lowercase": False,
+                 "strip_accents": False, "has_mlm_head": True})
+
     bad = []
     base = os.path.join(out_dir, "bert-cased")
 

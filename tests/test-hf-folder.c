@@ -402,7 +402,7 @@ main (int argc, char **argv)
   manifest = json_node_get_object (json_parser_get_root (parser));
   good = json_object_get_array_member (manifest, "good");
   bad = json_object_get_array_member (manifest, "bad");
-  g_assert_cmpuint (json_array_get_length (good), >=, 7);
+  g_assert_cmpuint (json_array_get_length (good), >=, 8);
   g_assert_cmpuint (json_array_get_length (bad), >=, 15);
 
   g_test_add_func ("/hf-folder/reference", test_reference);
