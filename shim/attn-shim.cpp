@@ -2,6 +2,7 @@
  * stays behind the extern "C" functions; errors leave as one translated line. */
 
 #include "attn-shim.h"
+#include "attn-shim-hfbert.h"
 #include "attn-shim-module.h"
 
 #include <ATen/Parallel.h>
@@ -392,6 +393,7 @@ extern "C"
   {
     std::string problem;
     attn_shim *shim = NULL;
+    bool folder;
 
     if (error != NULL)
       *error = NULL;
@@ -404,8 +406,12 @@ extern "C"
 
     tune_malloc ();
 
-    problem = check_file (path);
-    if (problem.empty ())
+    /* A folder is the Hugging Face door (attn-shim-hfbert.cpp), which checks
+     * its own files. */
+    folder = attn_shim_hf_is_folder (path);
+    if (!folder)
+      problem = check_file (path);
+    if (problem.empty () && !folder)
       problem = check_archive (path);
     if (!problem.empty ())
       {
@@ -430,7 +436,10 @@ extern "C"
         {
           c10::InferenceMode guard;
 
-          shim->module = torch::jit::load (std::string (path), torch::kCPU, extra);
+          if (folder)
+            shim->module = attn_shim_hf_load (path, extra);
+          else
+            shim->module = torch::jit::load (std::string (path), torch::kCPU, extra);
         }
         shim->module.eval ();
 

@@ -59,7 +59,8 @@ attention_application_dup_model_path (AttentionApplication *self)
   if (g_getenv ("ATTENTION_MODEL") == NULL && self->settings != NULL)
     {
       saved = g_settings_get_string (self->settings, "model-path");
-      if (*saved != '\0' && g_file_test (saved, G_FILE_TEST_IS_REGULAR))
+      /* A bundle file or a Hugging Face folder. */
+      if (*saved != '\0' && g_file_test (saved, G_FILE_TEST_EXISTS))
         return g_steal_pointer (&saved);
     }
   return attention_model_default_path ();
@@ -253,6 +254,7 @@ attention_application_startup (GApplication *app)
     { "app.quit", { "<Control>q", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.open-model", { "<Control>o", NULL } },
+    { "win.open-model-folder", { "<Control><Shift>o", NULL } },
     { "win.export-all", { "<Control>e", NULL } },
     { "win.focus-entry", { "<Control>l", NULL } },
     { "win.previous-head", { "<Alt>Left", NULL } },
@@ -290,7 +292,7 @@ attention_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (get_window (ATTENTION_APPLICATION (app))));
 }
 
-/* `attention model.pt` opens that bundle in the window. */
+/* `attention model.pt` (or a model folder) opens that model in the window. */
 static void
 attention_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {

@@ -142,7 +142,9 @@ attention_model_info_new_from_json (const char *data, gssize len, GError **error
       !get_string (obj, "description", FALSE, &info->description, error) ||
       !get_string (obj, "source", FALSE, &info->source, error) ||
       !get_bool (obj, "do_lower_case", TRUE, &info->lowercase, error) ||
-      !get_bool (obj, "has_mlm_head", TRUE, &info->has_mlm_head, error))
+      !get_bool (obj, "has_mlm_head", TRUE, &info->has_mlm_head, error) ||
+      !get_bool (obj, "strip_accents", info->lowercase, &info->strip_accents, error) ||
+      !get_bool (obj, "tokenize_chinese_chars", TRUE, &info->split_chinese, error))
     return NULL;
 
   if (info->hidden_size % info->n_heads != 0)

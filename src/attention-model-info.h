@@ -7,10 +7,12 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *name;         /* "bert-base-uncased", "Attention demo BERT" */
-  char *description;  /* one line */
-  char *source;       /* where it came from */
-  gboolean lowercase; /* do_lower_case */
+  char *name;             /* "bert-base-uncased", "Attention demo BERT" */
+  char *description;      /* one line */
+  char *source;           /* where it came from */
+  gboolean lowercase;     /* do_lower_case */
+  gboolean strip_accents; /* strip_accents, else do_lower_case */
+  gboolean split_chinese; /* tokenize_chinese_chars, else TRUE */
   guint n_layers;
   guint n_heads;
   guint hidden_size;

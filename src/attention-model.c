@@ -160,7 +160,8 @@ attention_model_new_from_file (const char *path, GError **error)
   if (!check_consistency (self, vocab, error))
     return NULL;
 
-  self->tokenizer = bert_tokenizer_new (vocab, self->info->lowercase);
+  self->tokenizer = bert_tokenizer_new_full (vocab, self->info->lowercase,
+                                             self->info->strip_accents, self->info->split_chinese);
   return g_steal_pointer (&self);
 }
 

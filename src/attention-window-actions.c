@@ -32,8 +32,13 @@ open_model_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
 
   dialog = gtk_file_chooser_native_new (_ ("Open Model"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Open"), _ ("_Cancel"));
-  gtk_file_filter_set_name (bundles, _ ("Model bundles (.pt)"));
+  gtk_file_filter_set_name (bundles, _ ("Models (.pt bundles, Hugging Face folders)"));
   gtk_file_filter_add_pattern (bundles, "*.pt");
+  /* A Hugging Face folder opens through its config.json or model.safetensors
+   * (GTK 4.8's Open chooser cannot return a folder); Open Model Folder picks
+   * the folder itself. */
+  gtk_file_filter_add_pattern (bundles, "config.json");
+  gtk_file_filter_add_pattern (bundles, "model.safetensors");
   gtk_file_filter_set_name (all, _ ("All files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), bundles);
@@ -47,6 +52,20 @@ static void
 get_models_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   gtk_window_present (GTK_WINDOW (attention_models_dialog_new (GTK_WINDOW (user_data))));
+}
+
+static void
+open_model_folder_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AttentionWindow *self = user_data;
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_ ("Open Model Folder"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Open"),
+                                        _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_model_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 static void
@@ -175,6 +194,7 @@ zoom_reset_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
 static const GActionEntry win_entries[] = {
   { .name = "open-model", .activate = open_model_activated },
   { .name = "get-models", .activate = get_models_activated },
+  { .name = "open-model-folder", .activate = open_model_folder_activated },
   { .name = "open-model-file", .activate = open_model_file_activated, .parameter_type = "s" },
   { .name = "run", .activate = run_activated },
   { .name = "export-all", .activate = export_all_activated },

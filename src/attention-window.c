@@ -16,6 +16,7 @@
 
 #include "attention-export-targets.h"
 #include "attention-export.h"
+#include "attention-model-trust.h"
 
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -163,6 +164,26 @@ set_model (AttentionWindow *self, AttentionModel *model)
   attention_predictions_set_result (self->predictions, NULL);
 }
 
+/* A .pt bundle is TorchScript: libtorch ran code from it to open it. Said
+ * once per opening, in a toast and in the model information. */
+static void
+show_code_notice (AttentionWindow *self, const char *path)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autofree char *message = g_strdup_printf (
+      _ ("“%s” is a .pt bundle: opening it runs code from it. Open bundles only from sources "
+         "you trust; a model folder is data and runs nothing."),
+      name);
+  g_autofree char *description =
+      g_strconcat (gtk_label_get_label (self->info_description), "\n\n",
+                   _ ("This bundle is code (TorchScript) from outside the app’s own model "
+                      "folders: open bundles only from sources you trust."),
+                   NULL);
+
+  gtk_label_set_label (self->info_description, description);
+  attention_window_toast (self, message);
+}
+
 typedef struct
 {
   AttentionWindow *self;     /* owned */
@@ -223,6 +244,8 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       set_model (self, model);
       if (data->remember && self->settings != NULL)
         g_settings_set_string (self->settings, "model-path", data->path);
+      if (attention_model_path_runs_foreign_code (data->path))
+        show_code_notice (self, data->path);
     }
 
   update_busy (self);
@@ -268,11 +291,14 @@ void
 attention_window_open_model_file (AttentionWindow *self, GFile *file)
 {
   g_autofree char *path = NULL;
+  g_autoptr (GFile) model = NULL;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  path = g_file_get_path (file);
+  /* config.json or model.safetensors chosen or dropped: their folder. */
+  model = attention_model_file_for (file);
+  path = g_file_get_path (model);
   if (path == NULL)
     {
       g_autofree char *uri = g_file_get_uri (file);
@@ -678,11 +704,14 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, Attenti
   if (file == NULL)
     return FALSE;
   name = g_file_get_basename (file);
-  if (name == NULL || !g_str_has_suffix (name, ".pt"))
+  if (name == NULL ||
+      (!g_str_has_suffix (name, ".pt") &&
+       g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY &&
+       !g_str_equal (name, "model.safetensors") && !g_str_equal (name, "config.json")))
     {
       g_autofree char *display = g_file_get_parse_name (file);
-      g_autofree char *message =
-          g_strdup_printf (_ ("“%s” is not a model bundle: drop a .pt file"), display);
+      g_autofree char *message = g_strdup_printf (
+          _ ("“%s” is not a model: drop a .pt bundle or a Hugging Face model folder"), display);
 
       attention_window_toast (self, message);
       return FALSE;

@@ -12,8 +12,9 @@
  *     whitespace into spaces; _tokenize_chinese_chars puts spaces around CJK
  *     ideographs; whitespace_tokenize splits on Python's str.split() spaces;
  *  4. each word is NFC-normalized (HF does it to the whole text; composition
- *     never crosses a space) then, uncased, NFD-normalized without Mn marks;
- *     cased, a word equal to a special token is kept whole;
+ *     never crosses a space); cased, a word equal to a special token is kept
+ *     whole; then, with strip_accents (by default, uncased models),
+ *     NFD-normalized without Mn marks;
  *  5. _run_split_on_punc, then greedy longest-match-first WordPiece with
  *     "##" continuations, [UNK] for a piece over 100 characters or with no
  *     match. */
@@ -41,6 +42,8 @@ struct _BertTokenizer
   gatomicrefcount ref_count;
   BertVocab *vocab;
   gboolean lowercase;
+  gboolean strip_accents; /* NFD and drop Mn marks */
+  gboolean split_chinese; /* spaces around CJK ideographs */
   gint unk_id;
   gint cls_id;
   gint sep_id;
@@ -81,6 +84,15 @@ bert_tokenizer_error_quark (void)
 BertTokenizer *
 bert_tokenizer_new (BertVocab *vocab, gboolean lowercase)
 {
+  return bert_tokenizer_new_full (vocab, lowercase, lowercase, TRUE);
+}
+
+BertTokenizer *
+bert_tokenizer_new_full (BertVocab *vocab,
+                         gboolean lowercase,
+                         gboolean strip_accents,
+                         gboolean split_chinese)
+{
   BertTokenizer *tokenizer;
   guint size;
 
@@ -90,6 +102,8 @@ bert_tokenizer_new (BertVocab *vocab, gboolean lowercase)
   g_atomic_ref_count_init (&tokenizer->ref_count);
   tokenizer->vocab = bert_vocab_ref (vocab);
   tokenizer->lowercase = lowercase != FALSE;
+  tokenizer->strip_accents = strip_accents != FALSE;
+  tokenizer->split_chinese = split_chinese != FALSE;
   /* A BertVocab always has these three. */
   tokenizer->unk_id = bert_vocab_lookup (vocab, "[UNK]");
   tokenizer->cls_id = bert_vocab_lookup (vocab, "[CLS]");
@@ -320,22 +334,27 @@ flush_word (Encoder *enc)
   if (word->len == 0)
     return;
 
-  if (enc->tokenizer->lowercase)
-    {
-      /* NFD(NFC(x)) is NFD(x), and the text is lowercase already. */
-      bert_chars_nfd (word);
-      bert_chars_strip_marks (word);
-    }
-  else
+  if (!enc->tokenizer->lowercase)
     {
       bert_chars_nfc (word);
-      /* Uncased, a lowercased word never spells one. */
+      /* Kept whole and unstripped (HF's never_split). Uncased, a lowercased
+       * word never spells one. */
       if (word_is_special_name (enc))
         {
           wordpiece (enc, 0, word->len);
           g_array_set_size (word, 0);
           return;
         }
+    }
+  if (enc->tokenizer->strip_accents)
+    {
+      /* NFD(NFC(x)) is NFD(x). */
+      bert_chars_nfd (word);
+      bert_chars_strip_marks (word);
+    }
+  else if (enc->tokenizer->lowercase)
+    {
+      bert_chars_nfc (word);
     }
 
   for (guint i = 0; i < word->len; i++)
@@ -397,7 +416,7 @@ encode_segment (Encoder *enc, gsize from, gsize to)
         {
           flush_word (enc);
         }
-      else if (bert_char_is_chinese (c))
+      else if (enc->tokenizer->split_chinese && bert_char_is_chinese (c))
         {
           flush_word (enc);
           add_char (enc, c, start, p);

@@ -37,6 +37,12 @@ GQuark bert_tokenizer_error_quark (void);
 
 /* lowercase = TRUE for uncased models (also strips accents). */
 BertTokenizer *bert_tokenizer_new (BertVocab *vocab, gboolean lowercase);
+/* BertTokenizer's three switches: do_lower_case, strip_accents (HF's None
+ * means "= do_lower_case") and tokenize_chinese_chars. */
+BertTokenizer *bert_tokenizer_new_full (BertVocab *vocab,
+                                        gboolean lowercase,
+                                        gboolean strip_accents,
+                                        gboolean split_chinese);
 BertTokenizer *bert_tokenizer_ref (BertTokenizer *tokenizer);
 void bert_tokenizer_unref (BertTokenizer *tokenizer);
 BertVocab *bert_tokenizer_get_vocab (BertTokenizer *tokenizer);

@@ -13,6 +13,10 @@ tokenization.py. It is deliberately the plain, slow, string-based version.
                          (--corpus FILE | --random N [--seed S])
       runs attention-cli --token-ids on the corpus (or on N seeded random
       lines) and compares its output with this tokenizer's, line by line.
+  --model DIR (instead of --vocab/--cased): a Hugging Face folder; its
+      vocab.txt and tokenizer_config.json (do_lower_case, strip_accents,
+      tokenize_chinese_chars) set the tokenizer, and attention-cli runs with
+      --model DIR.
 
 Without --vocab the vocab is tests/data/bert-base-uncased-vocab.txt (its sha256 is
 checked).
@@ -78,9 +82,12 @@ def whitespace_tokenize(text):
 
 
 class ReferenceTokenizer:
-    def __init__(self, vocab, lowercase):
+    def __init__(self, vocab, lowercase, strip_accents=None, chinese=True):
         self.vocab = vocab
         self.lowercase = lowercase
+        # HF's strip_accents: None follows do_lower_case.
+        self.strip = strip_accents
+        self.chinese = chinese
         # Special tokens the vocab has are matched in the raw text; one it
         # lacks would get a new id past the vocab in HF and is plain text here.
         present = [t for t in SPECIAL_TOKENS if t in vocab]
@@ -127,13 +134,18 @@ class ReferenceTokenizer:
 
     def basic_tokenize(self, text):
         text = self.clean_text(text)
-        text = self.tokenize_chinese_chars(text)
+        if self.chinese:
+            text = self.tokenize_chinese_chars(text)
         text = unicodedata.normalize("NFC", text)
         split_tokens = []
         for token in whitespace_tokenize(text):
-            if token not in SPECIAL_TOKENS and self.lowercase:
-                token = token.lower()
-                token = self.strip_accents(token)
+            if token not in SPECIAL_TOKENS:
+                if self.lowercase:
+                    token = token.lower()
+                    if self.strip is not False:
+                        token = self.strip_accents(token)
+                elif self.strip:
+                    token = self.strip_accents(token)
             split_tokens.extend(self.split_on_punc(token))
         return whitespace_tokenize(" ".join(split_tokens))
 
@@ -302,7 +314,11 @@ def command_check(args, tokenizer):
         lines = [random_line(rng) for _ in range(args.random)]
         what = f"{args.random} random lines (seed {args.seed})"
 
-    command = [args.cli, "--vocab", args.vocab, "--token-ids"] + (["--cased"] if args.cased else [])
+    if args.model:
+        command = [args.cli, "--model", args.model, "--token-ids"]
+    else:
+        command = [args.cli, "--vocab", args.vocab, "--token-ids"] + (
+            ["--cased"] if args.cased else [])
     data = "".join(line + "\n" for line in lines).encode("utf-8")
     run = subprocess.run(command, input=data, capture_output=True, check=False)
     sys.stderr.write(run.stderr.decode("utf-8", "replace"))
@@ -325,7 +341,8 @@ def command_check(args, tokenizer):
                 print(f"line {number}: {line!r}")
                 print(f"  reference: {[id_to_token.get(i, i) for i in expected]}")
                 print(f"  C:         {[id_to_token.get(i, i) for i in actual]}")
-    mode = "cased" if args.cased else "uncased"
+    mode = ("uncased" if tokenizer.lowercase else "cased") + (
+        f", strip_accents {tokenizer.strip}, tokenize_chinese_chars {tokenizer.chinese}")
     if mismatches:
         print(f"FAIL: {mismatches} of {len(lines)} lines differ ({what}, {mode})")
         return 1
@@ -340,6 +357,7 @@ def main():
         p = sub.add_parser(name)
         p.add_argument("--vocab")
         p.add_argument("--cased", action="store_true")
+        p.add_argument("--model", help="a Hugging Face folder (vocab.txt, tokenizer_config.json)")
         if name == "check":
             p.add_argument("--cli", required=True)
             source = p.add_mutually_exclusive_group(required=True)
@@ -347,8 +365,17 @@ def main():
             source.add_argument("--random", type=int)
             p.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    args.vocab = args.vocab or default_vocab()
-    tokenizer = ReferenceTokenizer(load_vocab(args.vocab), lowercase=not args.cased)
+    if args.model:
+        import json
+        args.vocab = os.path.join(args.model, "vocab.txt")
+        with open(os.path.join(args.model, "tokenizer_config.json"), encoding="utf-8") as f:
+            config = json.load(f)
+        tokenizer = ReferenceTokenizer(load_vocab(args.vocab), config["do_lower_case"],
+                                       config.get("strip_accents"),
+                                       config.get("tokenize_chinese_chars", True))
+    else:
+        args.vocab = args.vocab or default_vocab()
+        tokenizer = ReferenceTokenizer(load_vocab(args.vocab), lowercase=not args.cased)
     if args.command == "ids":
         return command_ids(args, tokenizer)
     return command_check(args, tokenizer)

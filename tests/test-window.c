@@ -822,6 +822,41 @@ test_screenshot (void)
 }
 
 /* Closing saves the window state and a new window restores it; run last. */
+/* A Hugging Face folder opens like a bundle, also through a file inside it
+ * (what Open and drag and drop hand over); it is data, so no notice. A .pt
+ * from outside the app's folders says that it runs code. */
+static void
+test_open_folder (void)
+{
+  g_autofree char *dir = g_path_get_dirname (g_getenv ("ATTENTION_TEST_MODEL"));
+  g_autofree char *folder = g_build_filename (dir, "hf-safetensors", NULL);
+  g_autofree char *weights = g_build_filename (folder, "model.safetensors", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (weights);
+  g_autofree char *before = g_strdup (attention_window_get_last_message (window));
+  g_autofree char *bundle_name = g_path_get_basename (g_getenv ("ATTENTION_TEST_MODEL"));
+  AttentionModel *model;
+  const char *message;
+
+  attention_window_open_model_file (window, file);
+  g_assert_true (attention_window_get_busy (window));
+  wait_for (idle);
+  model = attention_window_get_model (window);
+  g_assert_cmpstr (attention_model_get_path (model), ==, folder);
+  g_assert_cmpstr (attention_model_get_info (model)->name, ==, "hf-safetensors");
+  g_assert_cmpstr (attention_window_get_last_message (window), ==, before);
+  run_sentence (SENTENCE);
+  g_assert_nonnull (attention_window_get_result (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s",
+                              g_getenv ("ATTENTION_TEST_MODEL"));
+  wait_for (idle);
+  g_assert_cmpstr (attention_model_get_path (attention_window_get_model (window)), ==,
+                   g_getenv ("ATTENTION_TEST_MODEL"));
+  message = attention_window_get_last_message (window);
+  if (strstr (message, bundle_name) == NULL || strstr (message, "runs code") == NULL)
+    g_error ("no notice that the bundle runs code: “%s”", message);
+}
+
 static void
 test_close_saves_state (void)
 {
@@ -904,6 +939,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/min-size", test_min_size);
   g_test_add_func ("/window/long-sentence", test_long_sentence);
   g_test_add_func ("/window/compare-keeps-size", test_compare_keeps_size);
+  g_test_add_func ("/window/open-folder", test_open_folder);
   g_test_add_func ("/window/close-saves-state", test_close_saves_state);
   status = g_test_run ();
 

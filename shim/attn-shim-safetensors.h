@@ -1,0 +1,63 @@
+/* attn-shim-safetensors.h: a safetensors file, its header checked and its
+ * bytes mapped read-only. No libtorch here: attn-shim-hfbert.cpp wraps the
+ * mapped bytes in tensors without copying them.
+ *
+ * The format: an 8-byte little-endian header length N, N bytes of JSON
+ * ({"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]},
+ * "__metadata__": {..}}), then the data; offsets count from the end of the
+ * header. Nothing in the file is trusted: lengths, offsets, dtypes and
+ * shapes are checked against each other and the file size before any
+ * tensor is handed out. */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace attn_st
+{
+
+/* A read-only mapping of a whole file, unmapped when the last owner goes:
+ * every tensor made on it holds a reference. */
+struct Mapping
+{
+  void *addr = nullptr;
+  size_t length = 0;
+  Mapping () = default;
+  Mapping (const Mapping &) = delete;
+  Mapping &operator= (const Mapping &) = delete;
+  ~Mapping ();
+};
+
+struct Entry
+{
+  std::string dtype;          /* "F32", "F16", "BF16", "I64", … */
+  size_t element_size = 0;    /* bytes */
+  std::vector<int64_t> shape; /* may be empty (a scalar) */
+  uint64_t count = 0;         /* elements */
+  const unsigned char *data = nullptr;
+  uint64_t nbytes = 0;
+};
+
+struct File
+{
+  std::shared_ptr<Mapping> mapping;
+  std::map<std::string, Entry> entries;
+  uint64_t header_length = 0;
+};
+
+/* Headers are a few hundred bytes a tensor; anything near this is not a model. */
+constexpr uint64_t MAX_HEADER = 100u * 1024 * 1024;
+
+/* Checks the header of the bytes [data, data + size) and fills entries with
+ * pointers into them. Returns "" or a translated reason. */
+std::string parse (const unsigned char *data, uint64_t size, File &out);
+
+/* Opens path (a regular file), maps it and parses it. Returns "" or a
+ * translated reason that does not repeat the path. */
+std::string open (const std::string &path, File &out);
+
+} /* namespace attn_st */
