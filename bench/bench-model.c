@@ -411,7 +411,12 @@ main (int argc, char **argv)
         {
           attention_model_set_blas_threads ((int)b + 1);
           for (guint k = 0; k < 3; k++)
-            time_steady (models, modes, 1, texts[k], NULL, NULL, repeats, &blas[k][b]);
+            {
+              double t[2]; /* time_steady writes a Python slot too (-1) */
+
+              time_steady (models, modes, 1, texts[k], NULL, NULL, repeats, t);
+              blas[k][b] = t[0];
+            }
         }
       attention_model_set_blas_threads (0);
     }
