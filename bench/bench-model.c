@@ -3,8 +3,11 @@
  *  - model load (attention_model_new_from_file: jit.load, config, vocab,
  *    the shim's 3-token warm-up) and the first forward of a 12-token
  *    sentence after it; medians of N fresh loads;
- *  - steady inference at 12 and 128 tokens (attention_model_run: tokenize,
- *    forward, softmax and top 5 at the [MASK]), medians of N;
+ *  - steady inference at 12, 128 and 512 tokens (attention_model_run:
+ *    tokenize, forward, softmax and top 5 at the [MASK]), medians of N;
+ *  - the same with OpenBLAS's thread count fixed at 1 and at 2 instead of
+ *    the shim's choice by input size (C side only), which is how that
+ *    choice was made;
  *  - the same with 2 intra-op threads instead of the default, and with the
  *    optimizing graph executor (ATTN_SHIM_OPTIMIZE=1), C side only.
  * Every side alternates run by run, so that the shared machine's other load
@@ -139,14 +142,16 @@ ask (Python *py, const char *command)
 }
 
 static Python *
-python_start (const char *bundle, int threads, const char *ids12, const char *ids128)
+python_start (
+    const char *bundle, int threads, const char *ids12, const char *ids128, const char *ids512)
 {
   g_autofree char *threads_s = g_strdup_printf ("%d", threads);
   const char *argv[] = { BENCH_PYTHON, BENCH_SOURCE_DIR "/bench-model.py",
                          bundle,       "--threads",
                          threads_s,    "--ids12",
                          ids12,        "--ids128",
-                         ids128,       NULL };
+                         ids128,       "--ids512",
+                         ids512,       NULL };
   g_autoptr (GError) error = NULL;
   Python *py = g_new0 (Python, 1);
   char line[256];
@@ -326,6 +331,10 @@ main (int argc, char **argv)
   g_autofree char *text128 = NULL;
   g_autofree char *ids12 = NULL;
   g_autofree char *ids128 = NULL;
+  g_autofree char *text512 = NULL;
+  g_autofree char *ids512 = NULL;
+  double s512[2], blas[3][2]; /* [size][OpenBLAS threads 1, 2] */
+  guint n512;
   Python *py = NULL;
   AttentionModel *models[2] = { NULL, NULL };
   LoadTimes lt[3];
@@ -368,6 +377,9 @@ main (int argc, char **argv)
   n128 = count_tokens (probe, text128);
   ids12 = ids_csv (probe, text12);
   ids128 = ids_csv (probe, text128);
+  text512 = text_of_length (probe, MIN (512, attention_model_get_info (probe)->max_positions));
+  n512 = count_tokens (probe, text512);
+  ids512 = ids_csv (probe, text512);
   layers = attention_model_get_info (probe)->n_layers;
   heads = attention_model_get_info (probe)->n_heads;
   g_clear_object (&probe);
@@ -375,7 +387,7 @@ main (int argc, char **argv)
   threads = attn_shim_get_num_threads ();
   other = threads == 1 ? 2 : 1;
   if (python)
-    py = python_start (bundle, threads, ids12, ids128);
+    py = python_start (bundle, threads, ids12, ids128, ids512);
 
   {
     const Mode modes[] = { { FALSE, threads }, { TRUE, threads } };
@@ -389,6 +401,25 @@ main (int argc, char **argv)
     time_steady (models, &other_mode, 1, text12, NULL, NULL, repeats, &s12_other);
     time_steady (models, &other_mode, 1, text128, NULL, NULL, repeats, &s128_other);
     set_mode (&modes[0]);
+    time_steady (models, modes, 1, text512, py, "run512", repeats, s512);
+    /* OpenBLAS's count fixed, each as a block of its own, then back to the
+     * shim's choice by size. */
+    {
+      const char *texts[3] = { text12, text128, text512 };
+
+      for (guint b = 0; b < 2; b++)
+        {
+          attention_model_set_blas_threads ((int)b + 1);
+          for (guint k = 0; k < 3; k++)
+            {
+              double t[2]; /* time_steady writes a Python slot too (-1) */
+
+              time_steady (models, modes, 1, texts[k], NULL, NULL, repeats, t);
+              blas[k][b] = t[0];
+            }
+        }
+      attention_model_set_blas_threads (0);
+    }
     g_clear_object (&models[0]);
     g_clear_object (&models[1]);
   }
@@ -406,12 +437,21 @@ main (int argc, char **argv)
       printf ("c_opt_load_ms %.1f\nc_opt_first_ms %.1f\nc_opt_load_first_ms %.1f\n", lt[1].load,
               lt[1].first, lt[1].load_first);
       printf ("c_opt_steady_12_ms %.2f\nc_opt_steady_128_ms %.2f\n", s12[1], s128[1]);
+      printf ("tokens_512 %u\nc_steady_512_ms %.2f\n", n512, s512[0]);
+      for (guint k = 0; k < 3; k++)
+        for (guint b = 0; b < 2; b++)
+          printf ("c_steady_%u_blas%u_ms %.2f\n",
+                  k == 0   ? n12
+                  : k == 1 ? n128
+                           : n512,
+                  b + 1, blas[k][b]);
       if (py != NULL)
         {
           printf ("py_threads %d\n", py->threads);
           printf ("py_load_ms %.1f\npy_first_ms %.1f\npy_load_first_ms %.1f\n", lt[2].load,
                   lt[2].first, lt[2].load_first);
           printf ("py_steady_12_ms %.2f\npy_steady_128_ms %.2f\n", s12[2], s128[2]);
+          printf ("py_steady_512_ms %.2f\n", s512[1]);
         }
     }
   else
@@ -443,12 +483,28 @@ main (int argc, char **argv)
       row (f3, lt[0].load_first, lt[2].load_first, "report");
       row (f4, s12[0], s12[2], "≥ 1×");
       row (f5, s128[0], s128[2], "≥ 1×");
+      {
+        g_autofree char *f6 = g_strdup_printf ("Steady inference, %u tokens (%d thread%s)", n512,
+                                               threads, threads == 1 ? "" : "s");
+
+        row (f6, s512[0], s512[1], "≥ 1×");
+      }
       /* C-side variants: the ratio column compares with the default above. */
       variant_row (v1, s12_other, s12[0]);
       variant_row (v2, s128_other, s128[0]);
       variant_row (v3, lt[1].load_first, lt[0].load_first);
       variant_row (v4, s12[1], s12[0]);
       variant_row (v5, s128[1], s128[0]);
+      for (guint k = 0; k < 3; k++)
+        for (guint b = 0; b < 2; b++)
+          {
+            guint n = k == 0 ? n12 : k == 1 ? n128 : n512;
+            double base = k == 0 ? s12[0] : k == 1 ? s128[0] : s512[0];
+            g_autofree char *f = g_strdup_printf (
+                "Steady inference, %u tokens, C with OpenBLAS threads fixed at %u", n, b + 1);
+
+            variant_row (f, blas[k][b], base);
+          }
       if (py != NULL)
         printf ("Medians of %u, C and Python alternating run by run; Python: torch %s, "
                 "%d thread(s), the same ids | | | |\n",

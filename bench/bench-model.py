@@ -4,13 +4,14 @@ the same work, timed the same way, in python3-torch. bench-model drives it
 one step at a time through standard input, alternating with its own runs, so
 that the shared machine's load falls on both sides alike.
 
-  bench-model.py BUNDLE --ids12 I,I,… --ids128 I,I,… [--threads T]
+  bench-model.py BUNDLE --ids12 I,I,… --ids128 I,I,… [--ids512 I,I,…] [--threads T]
 
 Prints "ready THREADS TORCH_VERSION", then answers each line of input:
   load      torch.jit.load (with the extra files, as the app reads them) and
             the first forward on the 12 ids → "LOAD_MS FIRST_MS"
   run12     one steady run on the 12 ids → "MS"
   run128    one steady run on the 128 ids → "MS"
+  run512    one steady run on the 512 ids → "MS"
 A run is forward_at + softmax + top 5 at the [MASK] positions, which is what
 the app computes per edit."""
 
@@ -49,6 +50,7 @@ def main():
     p.add_argument("--threads", type=int, default=0, help="0: leave torch's default")
     p.add_argument("--ids12", type=ids_arg, required=True)
     p.add_argument("--ids128", type=ids_arg, required=True)
+    p.add_argument("--ids512", type=ids_arg)
     args = p.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
@@ -67,8 +69,8 @@ def main():
             start = time.perf_counter()
             run(model, args.ids12)
             print(f"{load:.3f} {ms(start):.3f}", flush=True)
-        elif cmd in ("run12", "run128"):
-            ids = args.ids12 if cmd == "run12" else args.ids128
+        elif cmd in ("run12", "run128", "run512"):
+            ids = {"run12": args.ids12, "run128": args.ids128, "run512": args.ids512}[cmd]
             start = time.perf_counter()
             run(model, ids)
             print(f"{ms(start):.3f}", flush=True)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "attn-shim.h"
+#include "attn-zip.h"
 
 #ifdef __cplusplus
 extern "C"
@@ -14,7 +15,7 @@ extern "C"
 #endif
 
 /* Bumped whenever the table changes: a module from another build is refused. */
-#define ATTN_SHIM_MODULE_ABI 1
+#define ATTN_SHIM_MODULE_ABI 2
 #define ATTN_SHIM_MODULE_SYMBOL "attn_shim_module_get_api"
 #define ATTN_SHIM_MODULE_NAME "libattention-shim.so"
 
@@ -38,6 +39,11 @@ extern "C"
     const char *(*blas_library) (void);
     int (*blas_is_reference) (void);
     int (*blas_set_threads) (int n);
+    /* ABI 2. zip: the file, mapped and checked by the caller (attn-zip.h),
+     * or NULL to do it here. The shim takes its own reference. */
+    attn_shim *(*load_full) (const char *path, attn_zip *zip, unsigned flags, char **error);
+    int (*probe) (attn_shim *shim, char **error);
+    void (*set_dims) (attn_shim *shim, attn_shim_dims dims);
   } attn_shim_module_api;
 
   typedef const attn_shim_module_api *(*attn_shim_module_get_api_func) (void);

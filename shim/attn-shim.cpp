@@ -4,6 +4,8 @@
 #include "attn-shim.h"
 #include "attn-shim-hfbert.h"
 #include "attn-shim-module.h"
+#include "attn-shim-zip.h"
+#include "attn-zip.h"
 
 #include <ATen/Parallel.h>
 #include <caffe2/serialize/inline_container.h>
@@ -42,8 +44,16 @@ struct attn_shim
 {
   torch::jit::Module module;
   bool has_forward_at;
+  bool probed;         /* dims measured by the probe, not given by the caller */
+  bool detach_pending; /* ATTN_SHIM_LOAD_DETACH, not done yet */
   attn_shim_dims dims;
-  std::string extra[2]; /* vocab.txt, config.json */
+  std::string extra[2];    /* vocab.txt, config.json */
+  attn_zip *zip = nullptr; /* the mapped file the weights live in */
+
+  ~attn_shim ()
+  {
+    attn_zip_unref (zip);
+  }
 };
 
 /* The optimizing executor is off: with it, load + first forward of bert-base
@@ -386,10 +396,141 @@ forward (attn_shim *shim,
   attentions = attentions.to (torch::kFloat32).contiguous ();
 }
 
+/* After the first result, a long-lived process makes the mapped weights its
+ * own (attn_zip_detach), so that a bundle rewritten in place later cannot
+ * pull pages from under it; in the background, as it costs the page faults
+ * that mapping the file saved at load. */
+static void
+detach_in_background (attn_zip *zip)
+{
+  attn_zip *ref = attn_zip_ref (zip);
+
+  try
+    {
+      std::thread ([ref] {
+        attn_zip_detach (ref);
+        attn_zip_unref (ref);
+      }).detach ();
+    }
+  catch (...)
+    {
+      attn_zip_detach (ref);
+      attn_zip_unref (ref);
+    }
+}
+
+/* Looks a symbol up among this module's dependencies. The module is loaded
+ * with RTLD_LOCAL, so RTLD_DEFAULT (the global scope) would not see them. */
+static void *
+own_symbol (const char *name)
+{
+  static std::once_flag once;
+  static void *self;
+
+  std::call_once (once, [] {
+    Dl_info info;
+
+    if (dladdr ((void *)&own_symbol, &info) != 0 && info.dli_fname != NULL)
+      self = dlopen (info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+  });
+  if (self != NULL)
+    return dlsym (self, name);
+  return dlsym (RTLD_DEFAULT, name);
+}
+
+/* OpenBLAS's thread count, -1 without OpenBLAS. */
+static int
+blas_get_threads (void)
+{
+  typedef int (*GetThreads) (void);
+  GetThreads get = (GetThreads)own_symbol ("openblas_get_num_threads");
+
+  return get != NULL ? get () : -1;
+}
+
+static int
+own_blas_threads (int n)
+{
+  typedef void (*SetThreads) (int);
+  typedef int (*GetThreads) (void);
+  SetThreads set = (SetThreads)own_symbol ("openblas_set_num_threads");
+  GetThreads get = (GetThreads)own_symbol ("openblas_get_num_threads");
+  int old;
+
+  if (set == NULL || get == NULL || n < 1)
+    return -1;
+  old = get ();
+  set (n);
+  return old;
+}
+
+/* OpenBLAS's own threads, by input size (bench/bench-model, rows "OpenBLAS
+ * threads"): on 2 CPUs its second thread fights libtorch's for the cores and
+ * made a 12-token forward about twice as slow; from BLAS_MANY_TOKENS tokens
+ * on, the matrices are big enough for OpenBLAS's own count to pay. With more
+ * CPUs OpenBLAS's default stays (not measured here). ATTN_SHIM_BLAS_THREADS,
+ * OMP_NUM_THREADS or OPENBLAS_NUM_THREADS (which OpenBLAS reads), or a
+ * caller's attn_shim_blas_set_threads (n >= 1) win. */
+#define BLAS_MANY_TOKENS 96
+
+static std::atomic<bool> blas_chosen{ false }; /* by the caller: hands off */
+static std::atomic<int> blas_current{ 0 };     /* what we set last, 0: nothing */
+
+static void
+choose_blas_threads (size_t n_ids)
+{
+  static std::once_flag once;
+  static int fixed = 0; /* a count to keep whatever the size, 0: by size */
+  static int own = 0;   /* OpenBLAS's count at start; 0: not OpenBLAS, or hands off */
+  int want;
+
+  std::call_once (once, [] {
+    const char *env = getenv ("ATTN_SHIM_BLAS_THREADS");
+
+    if (env != NULL && atoi (env) >= 1)
+      fixed = atoi (env);
+    else if (getenv ("OMP_NUM_THREADS") == NULL && getenv ("OPENBLAS_NUM_THREADS") == NULL &&
+             std::thread::hardware_concurrency () <= 2)
+      own = blas_get_threads ();
+  });
+  if (blas_chosen || (fixed == 0 && own <= 1))
+    return;
+  want = fixed > 0 ? fixed : n_ids < BLAS_MANY_TOKENS ? 1 : own;
+  if (blas_current.exchange (want) != want)
+    own_blas_threads (want);
+}
+
 extern "C"
 {
 
-  attn_shim *attn_shim_load (const char *path, char **error)
+  /* Runs the 3-token probe: learns the dimensions and warms up the executor
+   * (the first call on a freshly loaded module is the slow one). Throws. */
+  static void probe (attn_shim *shim)
+  {
+    at::Tensor logits;
+    at::Tensor attentions;
+    /* The smallest probe that has a [CLS]-like start, a middle and an end:
+     * id 0 exists in every vocabulary. */
+    const int64_t probe_ids[3] = { 0, 0, 0 };
+    const int64_t probe_positions[1] = { 1 };
+
+    try
+      {
+        forward (shim, probe_ids, 3, probe_positions, 1, logits, attentions);
+      }
+    catch (const std::exception &e)
+      {
+        throw std::runtime_error (
+            format (_ ("the model failed on a test input: %s"), exception_message (e).c_str ()));
+      }
+    shim->dims.n_layers = (int)attentions.size (0);
+    shim->dims.n_heads = (int)attentions.size (2);
+    shim->dims.vocab_size = (int)logits.size (1);
+    shim->probed = true;
+  }
+
+  static attn_shim *
+  attn_shim_load_full (const char *path, attn_zip *zip, unsigned flags, char **error)
   {
     std::string problem;
     attn_shim *shim = NULL;
@@ -422,14 +563,33 @@ extern "C"
     try
       {
         torch::jit::ExtraFilesMap extra;
-        at::Tensor logits;
-        at::Tensor attentions;
-        /* The smallest probe that has a [CLS]-like start, a middle and an end:
-         * id 0 exists in every vocabulary. */
-        const int64_t probe_ids[3] = { 0, 0, 0 };
-        const int64_t probe_positions[1] = { 1 };
 
         shim = new attn_shim ();
+        /* The caller may have mapped and checked the file already, on another
+         * thread while this module loaded (src/attention-shim-loader.c). A
+         * folder has no archive: its weights are mapped by the HF door. */
+        if (folder)
+          ;
+        else if (zip != NULL)
+          shim->zip = attn_zip_ref (zip);
+        else
+          {
+            char *why = NULL;
+
+            shim->zip = attn_zip_open (path, &why);
+            if (shim->zip == NULL)
+              {
+                std::string reason = why != NULL ? why : strerror (ENOMEM);
+
+                free (why);
+                throw std::runtime_error (
+                    format (_ ("the model file is damaged (%s)"), reason.c_str ()));
+              }
+          }
+        if (shim->zip != NULL && attn_zip_damage (shim->zip) != NULL)
+          throw std::runtime_error (
+              format (_ ("the model file is damaged (%s)"), attn_zip_damage (shim->zip)));
+
         for (const char *name : extra_names)
           extra[name] = "";
 
@@ -439,7 +599,7 @@ extern "C"
           if (folder)
             shim->module = attn_shim_hf_load (path, extra);
           else
-            shim->module = torch::jit::load (std::string (path), torch::kCPU, extra);
+            shim->module = attn_shim_zip_load (shim->zip, extra);
         }
         shim->module.eval ();
 
@@ -454,20 +614,10 @@ extern "C"
         if (!shim->has_forward_at && !shim->module.find_method ("forward").has_value ())
           throw std::runtime_error (_ ("the TorchScript module has no forward method"));
 
-        /* Learns the dimensions and warms up the executor (the first call on
-         * a freshly loaded module is the slow one). */
-        try
-          {
-            forward (shim, probe_ids, 3, probe_positions, 1, logits, attentions);
-          }
-        catch (const std::exception &e)
-          {
-            throw std::runtime_error (format (_ ("the model failed on a test input: %s"),
-                                              exception_message (e).c_str ()));
-          }
-        shim->dims.n_layers = (int)attentions.size (0);
-        shim->dims.n_heads = (int)attentions.size (2);
-        shim->dims.vocab_size = (int)logits.size (1);
+        if (!(flags & ATTN_SHIM_LOAD_NO_PROBE))
+          probe (shim);
+        /* Only a bundle's weights live in its archive's mapping. */
+        shim->detach_pending = (flags & ATTN_SHIM_LOAD_DETACH) != 0 && shim->zip != NULL;
       }
     catch (const std::exception &e)
       {
@@ -485,6 +635,43 @@ extern "C"
       }
 
     return shim;
+  }
+
+  attn_shim *attn_shim_load (const char *path, char **error)
+  {
+    return attn_shim_load_full (path, NULL, 0, error);
+  }
+
+  int attn_shim_probe (attn_shim *shim, char **error)
+  {
+    if (error != NULL)
+      *error = NULL;
+    if (shim == NULL)
+      {
+        set_error (error, _ ("invalid arguments"));
+        return -1;
+      }
+    try
+      {
+        probe (shim);
+      }
+    catch (const std::exception &e)
+      {
+        set_error (error, exception_message (e));
+        return -1;
+      }
+    catch (...)
+      {
+        set_error (error, _ ("unknown libtorch error"));
+        return -1;
+      }
+    return 0;
+  }
+
+  void attn_shim_set_dims (attn_shim *shim, attn_shim_dims dims)
+  {
+    if (shim != NULL && !shim->probed)
+      shim->dims = dims;
   }
 
   void attn_shim_free (attn_shim *shim)
@@ -563,19 +750,27 @@ extern "C"
         /* from_blob needs a non-null pointer even for zero positions. */
         const int64_t no_position = 0;
 
+        choose_blas_threads (n_ids);
         forward (shim, ids, n_ids, n_positions > 0 ? positions : &no_position, n_positions,
                  out_logits, out_attentions);
 
         if (out_logits.size (1) != shim->dims.vocab_size ||
             out_attentions.size (0) != shim->dims.n_layers ||
             out_attentions.size (2) != shim->dims.n_heads)
-          throw std::runtime_error (_ ("the model's output shape changed between runs"));
+          throw std::runtime_error (shim->probed
+                                        ? _ ("the model's output shape changed between runs")
+                                        : _ ("the model's output does not match its config.json"));
 
         if (n_positions > 0)
           memcpy (logits, out_logits.data_ptr<float> (),
                   n_positions * (size_t)shim->dims.vocab_size * sizeof (float));
         memcpy (attentions, out_attentions.data_ptr<float> (),
                 (size_t)out_attentions.numel () * sizeof (float));
+        if (shim->detach_pending)
+          {
+            shim->detach_pending = false;
+            detach_in_background (shim->zip);
+          }
       }
     catch (const std::exception &e)
       {
@@ -615,37 +810,17 @@ extern "C"
       }
   }
 
-  /* Looks a symbol up among this module's dependencies. The module is loaded
-   * with RTLD_LOCAL, so RTLD_DEFAULT (the global scope) would not see them. */
-  static void *own_symbol (const char *name)
-  {
-    static std::once_flag once;
-    static void *self;
-
-    std::call_once (once, [] {
-      Dl_info info;
-
-      if (dladdr ((void *)&own_symbol, &info) != 0 && info.dli_fname != NULL)
-        self = dlopen (info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
-    });
-    if (self != NULL)
-      return dlsym (self, name);
-    return dlsym (RTLD_DEFAULT, name);
-  }
-
   int attn_shim_blas_set_threads (int n)
   {
-    typedef void (*SetThreads) (int);
-    typedef int (*GetThreads) (void);
-    SetThreads set = (SetThreads)own_symbol ("openblas_set_num_threads");
-    GetThreads get = (GetThreads)own_symbol ("openblas_get_num_threads");
-    int old;
-
-    if (set == NULL || get == NULL || n < 1)
-      return -1;
-    old = get ();
-    set (n);
-    return old;
+    if (n == 0)
+      {
+        /* Back to the choice by input size. */
+        blas_chosen = false;
+        blas_current = 0;
+        return blas_get_threads ();
+      }
+    blas_chosen = true;
+    return own_blas_threads (n);
   }
 
   static int find_blas_cb (struct dl_phdr_info *info, size_t size, void *data)
@@ -740,6 +915,9 @@ extern "C"
       attn_shim_blas_library,
       attn_shim_blas_is_reference,
       attn_shim_blas_set_threads,
+      attn_shim_load_full,
+      attn_shim_probe,
+      attn_shim_set_dims,
     };
 
     return &api;

@@ -29,6 +29,28 @@ extern "C"
    * and runs one tiny forward to learn (and check) the output shapes and warm up
    * the executor. NULL and *error on failure. */
   attn_shim *attn_shim_load (const char *path, char **error);
+
+  /* Every record's CRC-32 is checked before anything is loaded: a mismatch
+   * fails with "the model file is damaged (…)". The weights stay in a private
+   * mapping of the file (docs/benchmarks.md, "Model load"). */
+  enum
+  {
+    /* No probe forward: the dimensions are the caller's (attn_shim_set_dims,
+     * from config.json) and the first attn_shim_run is the first forward.
+     * For one-shot runs; attn_shim_probe diagnoses a failure later. */
+    ATTN_SHIM_LOAD_NO_PROBE = 1 << 0,
+    /* After the first successful run, copy the weights out of the file's
+     * mapping in a background thread, so that a bundle rewritten in place
+     * later cannot reach them. For long-lived processes. */
+    ATTN_SHIM_LOAD_DETACH = 1 << 1,
+  };
+  attn_shim *attn_shim_load_with_flags (const char *path, unsigned flags, char **error);
+  /* Runs the probe forward of attn_shim_load on a handle loaded without it:
+   * 0, or -1 and the message attn_shim_load would have given. */
+  int attn_shim_probe (attn_shim *shim, char **error);
+  /* Dimensions for a handle loaded with ATTN_SHIM_LOAD_NO_PROBE (ignored once
+   * the probe has measured them). */
+  void attn_shim_set_dims (attn_shim *shim, attn_shim_dims dims);
   void attn_shim_free (attn_shim *shim);
   void attn_shim_free_string (char *str);
 
@@ -63,7 +85,9 @@ extern "C"
 
   /* OpenBLAS's own thread count (its threads, not libtorch's): sets it to n and
    * returns the count it had, or -1 (nothing changed) when the BLAS is not
-   * OpenBLAS. */
+   * OpenBLAS. By default the shim picks it for each run by input size (one
+   * thread for short inputs on two CPUs); n >= 1 turns that off, n == 0 turns
+   * it back on. */
   int attn_shim_blas_set_threads (int n);
 
   /* Loads the module now (it is loaded on first use otherwise): for a worker

@@ -22,8 +22,6 @@ struct _AttentionApplication
   GAsyncResult *preload_result;
   GAsyncReadyCallback preload_callback; /* the claiming window's, until called */
   gpointer preload_data;
-
-  int blas_threads; /* OpenBLAS's own count, restored after start-up; 0: untouched */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionApplication, attention_application, ADW_TYPE_APPLICATION)
@@ -116,17 +114,6 @@ attention_application_claim_preload (AttentionApplication *self,
   return TRUE;
 }
 
-/* While the window starts, GTK's first frames need a core: OpenBLAS's extra
- * thread spin-waits beside them and slowed the first diagram by 40% on two
- * cores (docs/benchmarks.md). Use one BLAS thread until the first diagram is
- * shown, then give back OpenBLAS's own count (two threads are faster at 128
- * tokens). Nothing to do without OpenBLAS or when the user chose a count. */
-static gboolean
-limit_blas_wanted (void)
-{
-  return g_getenv ("OPENBLAS_NUM_THREADS") == NULL && g_getenv ("OMP_NUM_THREADS") == NULL;
-}
-
 typedef struct
 {
   AttentionApplication *self; /* owned */
@@ -151,23 +138,16 @@ preload_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   AttentionModel *model;
   GError *error = NULL;
 
-  if (limit_blas_wanted ())
-    {
-      int had = attention_model_set_blas_threads (1);
-
-      /* Only a count above one needs giving back. */
-      if (had > 1)
-        g_atomic_int_set (&data->self->blas_threads, had);
-    }
-  model = attention_model_new_from_file (data->path, &error);
+  /* OpenBLAS's threads are the shim's choice, by input size (attn-shim.cpp). */
+  model = attention_model_new_from_file_full (data->path, ATTENTION_MODEL_LOAD_LONG_LIVED, &error);
   if (model == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, model, g_object_unref);
 }
 
-/* Like attention_model_new_from_file_async (whose _finish the window calls on
- * the result), plus the start-up BLAS setting in the same thread. */
+/* Like attention_model_new_from_file_async, whose _finish the window calls on
+ * the result. */
 static void
 start_preload (AttentionApplication *self)
 {
@@ -180,18 +160,6 @@ start_preload (AttentionApplication *self)
   g_task_set_source_tag (task, attention_model_new_from_file_async);
   g_task_set_task_data (task, data, (GDestroyNotify)preload_data_free);
   g_task_run_in_thread (task, preload_thread);
-}
-
-void
-attention_application_startup_done (AttentionApplication *self)
-{
-  int threads;
-
-  g_return_if_fail (ATTENTION_IS_APPLICATION (self));
-
-  threads = g_atomic_int_exchange (&self->blas_threads, 0);
-  if (threads > 0)
-    attention_model_set_blas_threads (threads);
 }
 
 static AttentionWindow *

@@ -29,8 +29,4 @@ gboolean attention_application_claim_preload (AttentionApplication *self,
                                               GAsyncReadyCallback callback,
                                               gpointer user_data);
 
-/* The first diagram is on screen, no run is going: start-up settings (one
- * BLAS thread) go back to the normal ones. Only the first call counts. */
-void attention_application_startup_done (AttentionApplication *self);
-
 G_END_DECLS

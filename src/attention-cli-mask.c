@@ -137,7 +137,13 @@ attention_cli_run_mask (const AttentionCliOptions *options)
   result = attention_model_run (model, text, (guint)options->top_k, NULL, &error);
   if (result == NULL)
     {
-      g_printerr ("attention-cli: %s\n", error->message);
+      /* The bundle's own fault, found on its first run: name the file, as
+       * for any other load error. */
+      if (g_error_matches (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD) ||
+          g_error_matches (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG))
+        g_printerr ("attention-cli: %s: %s\n", attention_model_get_path (model), error->message);
+      else
+        g_printerr ("attention-cli: %s\n", error->message);
       return 2;
     }
 

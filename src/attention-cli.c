@@ -39,7 +39,8 @@ attention_cli_load_model (const AttentionCliOptions *options, GError **error)
 
   path = options->model_path != NULL ? g_strdup (options->model_path)
                                      : attention_model_default_path ();
-  model = attention_model_new_from_file (path, error);
+  /* One run and out: no probe forward at load (the first run is the probe). */
+  model = attention_model_new_from_file_full (path, ATTENTION_MODEL_LOAD_ONE_SHOT, error);
   /* The file may come from $ATTENTION_MODEL or the default: name it. */
   if (model == NULL)
     g_prefix_error (error, "%s: ", path);

@@ -16,7 +16,8 @@ struct _AttentionModel
   attn_shim_dims dims;
   AttentionModelInfo *info;
   BertTokenizer *tokenizer;
-  GMutex run_lock; /* one forward at a time per handle */
+  GMutex run_lock;   /* one forward at a time per handle */
+  gboolean verified; /* dims measured, or a first run matched config.json */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionModel, attention_model, G_TYPE_OBJECT)
@@ -71,6 +72,30 @@ attention_model_set_blas_threads (int n)
   return attn_shim_blas_set_threads (n);
 }
 
+/* config.json must agree with the weights' dimensions. */
+static gboolean
+check_dims (AttentionModel *self, GError **error)
+{
+  const AttentionModelInfo *info = self->info;
+
+  if ((guint)self->dims.vocab_size != info->vocab_size)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("The vocabulary size does not match the embeddings: config.json says %u "
+                      "tokens, the model's output has %d."),
+                   info->vocab_size, self->dims.vocab_size);
+      return FALSE;
+    }
+  if ((guint)self->dims.n_layers != info->n_layers || (guint)self->dims.n_heads != info->n_heads)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json says %u layers × %u heads, the model returns %d × %d."),
+                   info->n_layers, info->n_heads, self->dims.n_layers, self->dims.n_heads);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The bundle's parts must agree with each other and with the weights. */
 static gboolean
 check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
@@ -86,27 +111,14 @@ check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
     { "[SEP]", info->sep_id }, { "[MASK]", info->mask_id },
   };
 
-  if ((guint)self->dims.vocab_size != info->vocab_size)
-    {
-      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-                   _ ("The vocabulary size does not match the embeddings: config.json says %u "
-                      "tokens, the model's output has %d."),
-                   info->vocab_size, self->dims.vocab_size);
-      return FALSE;
-    }
+  if (!check_dims (self, error))
+    return FALSE;
   if (n_vocab != info->vocab_size)
     {
       g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
                    _ ("The vocabulary size does not match the embeddings: vocab.txt has %u "
                       "tokens, the model has %u."),
                    n_vocab, info->vocab_size);
-      return FALSE;
-    }
-  if ((guint)self->dims.n_layers != info->n_layers || (guint)self->dims.n_heads != info->n_heads)
-    {
-      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-                   _ ("config.json says %u layers × %u heads, the model returns %d × %d."),
-                   info->n_layers, info->n_heads, self->dims.n_layers, self->dims.n_heads);
       return FALSE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
@@ -120,34 +132,22 @@ check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
   return TRUE;
 }
 
-AttentionModel *
-attention_model_new_from_file (const char *path, GError **error)
+/* config.json, vocab.txt and their agreement with the weights' dims. */
+static gboolean
+read_bundle_files (AttentionModel *self, GError **error)
 {
-  g_autoptr (AttentionModel) self = NULL;
   g_autoptr (BertVocab) vocab = NULL;
   g_autoptr (GError) local_error = NULL;
-  char *shim_error = NULL;
   const char *data;
   size_t len;
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  self = g_object_new (ATTENTION_TYPE_MODEL, NULL);
-  self->path = g_strdup (path);
-  self->shim = attn_shim_load (path, &shim_error);
-  if (self->shim == NULL)
-    {
-      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD,
-                           shim_error != NULL ? shim_error : _ ("The model could not be loaded."));
-      attn_shim_free_string (shim_error);
-      return NULL;
-    }
-  self->dims = attn_shim_get_dims (self->shim);
+  g_clear_pointer (&self->info, attention_model_info_free);
+  g_clear_pointer (&self->tokenizer, bert_tokenizer_unref);
 
   data = attn_shim_get_extra_file (self->shim, "config.json", &len);
   self->info = attention_model_info_new_from_json (data, len, error);
   if (self->info == NULL)
-    return NULL;
+    return FALSE;
 
   data = attn_shim_get_extra_file (self->shim, "vocab.txt", &len);
   vocab = bert_vocab_new_from_data (data, len, &local_error);
@@ -155,14 +155,91 @@ attention_model_new_from_file (const char *path, GError **error)
     {
       g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
                    _ ("The bundle's vocab.txt is not usable: %s"), local_error->message);
-      return NULL;
+      return FALSE;
+    }
+  if (!self->verified)
+    {
+      /* Taken on trust until the first run (ATTENTION_MODEL_LOAD_ONE_SHOT). */
+      self->dims.n_layers = (int)self->info->n_layers;
+      self->dims.n_heads = (int)self->info->n_heads;
+      self->dims.vocab_size = (int)self->info->vocab_size;
+      attn_shim_set_dims (self->shim, self->dims);
     }
   if (!check_consistency (self, vocab, error))
-    return NULL;
+    return FALSE;
 
   self->tokenizer = bert_tokenizer_new_full (vocab, self->info->lowercase,
                                              self->info->strip_accents, self->info->split_chinese);
+  return TRUE;
+}
+
+/* A model loaded without the probe failed (reading its files or its first
+ * run): run the probe now, and say what a normal load would have said. FALSE
+ * and that error when the probe or the checks after it fail; TRUE when the
+ * model passes them all (the first failure was the input's, not the
+ * bundle's). */
+static gboolean
+diagnose (AttentionModel *self, gboolean reread, GError **error)
+{
+  char *shim_error = NULL;
+
+  if (attn_shim_probe (self->shim, &shim_error) != 0)
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD,
+                           shim_error != NULL ? shim_error : _ ("The model could not be loaded."));
+      attn_shim_free_string (shim_error);
+      return FALSE;
+    }
+  self->dims = attn_shim_get_dims (self->shim);
+  self->verified = TRUE;
+  /* During a run the files were read already: only the dims are new. */
+  return reread ? read_bundle_files (self, error) : check_dims (self, error);
+}
+
+AttentionModel *
+attention_model_new_from_file_full (const char *path, AttentionModelLoadFlags flags, GError **error)
+{
+  g_autoptr (AttentionModel) self = NULL;
+  g_autoptr (GError) local_error = NULL;
+  char *shim_error = NULL;
+  unsigned shim_flags = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (flags & ATTENTION_MODEL_LOAD_ONE_SHOT)
+    shim_flags |= ATTN_SHIM_LOAD_NO_PROBE;
+  if (flags & ATTENTION_MODEL_LOAD_LONG_LIVED)
+    shim_flags |= ATTN_SHIM_LOAD_DETACH;
+
+  self = g_object_new (ATTENTION_TYPE_MODEL, NULL);
+  self->path = g_strdup (path);
+  self->shim = attn_shim_load_with_flags (path, shim_flags, &shim_error);
+  if (self->shim == NULL)
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD,
+                           shim_error != NULL ? shim_error : _ ("The model could not be loaded."));
+      attn_shim_free_string (shim_error);
+      return NULL;
+    }
+  self->verified = !(flags & ATTENTION_MODEL_LOAD_ONE_SHOT);
+  if (self->verified)
+    self->dims = attn_shim_get_dims (self->shim);
+
+  if (!read_bundle_files (self, &local_error))
+    {
+      /* Without the probe, what a normal load would have said (which may be
+       * the probe's failure rather than this one). */
+      if (self->verified || diagnose (self, TRUE, error))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   return g_steal_pointer (&self);
+}
+
+AttentionModel *
+attention_model_new_from_file (const char *path, GError **error)
+{
+  return attention_model_new_from_file_full (path, ATTENTION_MODEL_LOAD_DEFAULT, error);
 }
 
 static void
@@ -173,7 +250,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  model = attention_model_new_from_file (task_data, &error);
+  model = attention_model_new_from_file_full (task_data, ATTENTION_MODEL_LOAD_LONG_LIVED, &error);
   if (model == NULL)
     g_task_return_error (task, error);
   else
@@ -382,6 +459,22 @@ attention_model_run (
     }
   status = attn_shim_run (self->shim, encoding->ids, n, (const int64_t *)positions->data,
                           positions->len, logits, attentions, &shim_error);
+  if (status == 0)
+    self->verified = TRUE;
+  else if (!self->verified)
+    {
+      /* The first run of a model loaded without the probe: if the bundle
+       * is to blame, say so as a load would have. */
+      g_autoptr (GError) load_error = NULL;
+
+      if (!diagnose (self, FALSE, &load_error))
+        {
+          g_mutex_unlock (&self->run_lock);
+          attn_shim_free_string (shim_error);
+          g_propagate_error (error, g_steal_pointer (&load_error));
+          return NULL;
+        }
+    }
   g_mutex_unlock (&self->run_lock);
 
   if (status != 0)

@@ -37,6 +37,24 @@ char *attention_model_default_path (void);
 int attention_model_set_blas_threads (int n);
 
 AttentionModel *attention_model_new_from_file (const char *path, GError **error);
+
+typedef enum
+{
+  ATTENTION_MODEL_LOAD_DEFAULT = 0,
+  /* For a process that runs once and leaves (attention-cli): no probe
+   * forward at load, the dimensions come from config.json and the first run
+   * checks them. A bundle that fails that first run is diagnosed as a load
+   * would have done (same code and message). */
+  ATTENTION_MODEL_LOAD_ONE_SHOT = 1 << 0,
+  /* For a long-lived process (the window): after the first run, the weights
+   * are copied out of the file's mapping in the background, so that the
+   * bundle can be rewritten in place while the model is open. */
+  ATTENTION_MODEL_LOAD_LONG_LIVED = 1 << 1,
+} AttentionModelLoadFlags;
+
+AttentionModel *attention_model_new_from_file_full (const char *path,
+                                                    AttentionModelLoadFlags flags,
+                                                    GError **error);
 void attention_model_new_from_file_async (const char *path,
                                           GCancellable *cancellable,
                                           GAsyncReadyCallback callback,

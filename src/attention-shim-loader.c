@@ -91,15 +91,61 @@ attn_shim_preload (char **error)
   return -1;
 }
 
+static gpointer
+open_zip_thread (gpointer path)
+{
+  return attn_zip_open (path, NULL);
+}
+
+attn_shim *
+attn_shim_load_with_flags (const char *path, unsigned flags, char **error)
+{
+  GThread *reader = NULL;
+  attn_zip *zip = NULL;
+  attn_shim *shim;
+
+  if (error != NULL)
+    *error = NULL;
+  /* The first load also loads libtorch (a third of a second): map the file
+   * and check its CRCs meanwhile, on the other core. Failures are diagnosed
+   * by the shim's own checks, which run anyway. */
+  if (path != NULL && g_atomic_pointer_get ((gpointer *)&api) == NULL)
+    reader = g_thread_try_new ("attention-read", open_zip_thread, (gpointer)path, NULL);
+  if (!ensure_module ())
+    {
+      if (reader != NULL)
+        attn_zip_unref (g_thread_join (reader));
+      set_error (error);
+      return NULL;
+    }
+  zip = reader != NULL ? g_thread_join (reader) : NULL;
+  shim = api->load_full (path, zip, flags, error);
+  attn_zip_unref (zip);
+  return shim;
+}
+
 attn_shim *
 attn_shim_load (const char *path, char **error)
+{
+  return attn_shim_load_with_flags (path, 0, error);
+}
+
+int
+attn_shim_probe (attn_shim *shim, char **error)
 {
   if (error != NULL)
     *error = NULL;
   if (ensure_module ())
-    return api->load (path, error);
+    return api->probe (shim, error);
   set_error (error);
-  return NULL;
+  return -1;
+}
+
+void
+attn_shim_set_dims (attn_shim *shim, attn_shim_dims dims)
+{
+  if (ensure_module ())
+    api->set_dims (shim, dims);
 }
 
 void

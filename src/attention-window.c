@@ -346,7 +346,6 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   RunData *data = user_data;
   AttentionWindow *self = data->self;
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr (AttentionResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -380,9 +379,6 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
   update_busy (self);
   update_page (self);
-  /* No run of this window is going now (runs of one model are serialised). */
-  if (ATTENTION_IS_APPLICATION (app))
-    attention_application_startup_done (ATTENTION_APPLICATION (app));
   run_data_free (data);
 }
 

@@ -197,6 +197,33 @@ class TestMakeTestModel(unittest.TestCase):
         self.assertEqual(tokens[:len(attention_testmodel.build_vocab())],
                          attention_testmodel.build_vocab())
 
+    def test_damaged_copy(self):
+        """--damaged-copy-of: 256 bytes changed inside one weight record; the
+        zip stays readable, only that record's CRC-32 fails."""
+        import zipfile
+
+        out = os.path.join(self.tmp.name, "damaged")
+        good = os.path.join(self.a, "test-model.pt")
+        r = make(out, "--damaged-copy-of", good)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        bad = os.path.join(out, "damaged.pt")
+        with open(good, "rb") as f:
+            a = f.read()
+        with open(bad, "rb") as f:
+            b = f.read()
+        self.assertEqual(len(a), len(b))
+        changed = [i for i in range(len(a)) if a[i] != b[i]]
+        self.assertEqual(len(changed), 256)
+        self.assertEqual(changed[-1] - changed[0], 255)  # one run of bytes
+        with zipfile.ZipFile(bad) as z:
+            failed = z.testzip()
+        self.assertIsNotNone(failed)
+        self.assertIn("/data/", failed)
+        with zipfile.ZipFile(good) as z:
+            self.assertIsNone(z.testzip())
+        self.assertNotEqual(make(out, "--damaged-copy-of", good, "--damaged-bytes", "0")
+                            .returncode, 0)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -308,3 +308,38 @@ def make(out_dir: str, seed: int = 0, shape: Optional[dict] = None,
     log(f"wrote {out_dir}: {shape['layers']} layers, {shape['heads']} heads, hidden "
         f"{shape['hidden']}, vocab {shape['vocab_size']}")
     return {"config": config, "model": model, "bundle": bundle, "vocab_text": vocab_text}
+
+
+def write_damaged_copy(bundle: str, out_path: str, n_bytes: int = 256, seed: int = 0) -> str:
+    """Copies bundle to out_path with n_bytes consecutive bytes inside its
+    largest weight record changed (each XORed with a non-zero byte), as a bad
+    disk or a broken download would leave it: the zip structure and every
+    size stay intact, only the record's CRC-32 no longer matches. Returns the
+    damaged record's name."""
+    import random
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as z:
+        weights = [i for i in z.infolist()
+                   if "/data/" in i.filename and i.compress_type == zipfile.ZIP_STORED]
+        if not weights:
+            raise ValueError(f"{bundle} has no stored weight records")
+        record = max(weights, key=lambda i: i.file_size)
+    if record.file_size < n_bytes:
+        raise ValueError(f"{record.filename} is smaller than {n_bytes} bytes")
+    with open(bundle, "rb") as f:
+        data = bytearray(f.read())
+    # The record's bytes follow its local header (30 bytes, name, extra).
+    local = record.header_offset
+    name_len = int.from_bytes(data[local + 26:local + 28], "little")
+    extra_len = int.from_bytes(data[local + 28:local + 30], "little")
+    start = local + 30 + name_len + extra_len
+    rng = random.Random(seed)
+    at = start + rng.randrange(record.file_size - n_bytes + 1)
+    for i in range(at, at + n_bytes):
+        data[i] ^= rng.randrange(1, 256)
+    tmp = out_path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, out_path)
+    return record.filename
