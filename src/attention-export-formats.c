@@ -18,6 +18,8 @@
 
 #include "attention-grid.h"
 #include "attention-render.h"
+#include "attention-shutdown.h"
+#include "attention-tempfiles.h"
 
 static const char *const format_names[] = { "png", "svg", "pdf", "npy", "json" };
 
@@ -50,19 +52,17 @@ typedef struct
   FILE *file;
   int err;        /* first write errno */
   int inject_err; /* tests: fail part-way with this errno (attention-export-private.h) */
+  int slot;       /* in attention-tempfiles.h, so a signal or a quit removes it */
 } AtomicFile;
 
 static gboolean
 atomic_open (AtomicFile *af, const char *path, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
   int fd, err;
 
   memset (af, 0, sizeof *af);
   af->path = g_strdup (path);
-  af->tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (af->tmp, O_WRONLY | O_CLOEXEC, 0644);
+  fd = attention_tempfiles_create (path, &af->tmp, &af->slot);
   if (fd < 0)
     {
       err = errno;
@@ -78,6 +78,7 @@ atomic_open (AtomicFile *af, const char *path, GError **error)
       err = errno;
       close (fd);
       g_unlink (af->tmp);
+      attention_tempfiles_forget (af->slot);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), _ ("Could not write “%s”: %s"),
                    path, g_strerror (err));
       g_clear_pointer (&af->path, g_free);
@@ -130,6 +131,7 @@ atomic_close (AtomicFile *af, const char *failure, GError **error)
 
   if (!ok)
     g_unlink (af->tmp);
+  attention_tempfiles_forget (af->slot);
   g_free (af->path);
   g_free (af->tmp);
   return ok;
@@ -614,16 +616,16 @@ prefix_count (GError **error, guint done, guint total, const char *dir)
   g_prefix_error (error, _ ("Wrote %u of %u files to “%s”: "), done, total, dir);
 }
 
-gboolean
-attention_export_all_format (AttentionResult *result,
-                             AttentionExportFormat format,
-                             const char *dir,
-                             const char *model_name,
-                             AttentionExportProgress progress,
-                             gpointer progress_data,
-                             GCancellable *cancellable,
-                             guint *n_written,
-                             GError **error)
+static gboolean
+export_all_format (AttentionResult *result,
+                   AttentionExportFormat format,
+                   const char *dir,
+                   const char *model_name,
+                   AttentionExportProgress progress,
+                   gpointer progress_data,
+                   GCancellable *cancellable,
+                   guint *n_written,
+                   GError **error)
 {
   g_autofree char *path = NULL;
   guint n_layers, n_heads, total, done = 0;
@@ -706,5 +708,26 @@ attention_export_all_format (AttentionResult *result,
     }
   if (n_written)
     *n_written = done;
+  return ok;
+}
+
+gboolean
+attention_export_all_format (AttentionResult *result,
+                             AttentionExportFormat format,
+                             const char *dir,
+                             const char *model_name,
+                             AttentionExportProgress progress,
+                             gpointer progress_data,
+                             GCancellable *cancellable,
+                             guint *n_written,
+                             GError **error)
+{
+  gboolean ok;
+
+  /* A quitting app waits for this (attention-shutdown.h). */
+  attention_shutdown_worker_begin ();
+  ok = export_all_format (result, format, dir, model_name, progress, progress_data, cancellable,
+                          n_written, error);
+  attention_shutdown_worker_end ();
   return ok;
 }

@@ -72,6 +72,53 @@ class NotATuple(torch.nn.Module):
         return input_ids.float()
 
 
+class Hostile(torch.nn.Module):
+    """The good model behind a wrapper that misbehaves on real sentences
+    (more than the 3 tokens of the loader's probe), so that the bundle loads
+    and its runs go wrong: `mode` 1 raises an exception of its own, 2 makes
+    the attentions NaN, 3 the logits infinite, 4 loops for a long time (a
+    slow bundle: about a minute; tests quit while it runs). Mode 5 loops on
+    every input, the probe included: a bundle that takes long to load."""
+
+    def __init__(self, inner, mode: int):
+        super().__init__()
+        self.inner = inner
+        self.mode = mode
+
+    def _spin(self, x: torch.Tensor) -> torch.Tensor:
+        a = torch.ones(64, 64)
+        for _ in range(2000000):
+            a = torch.mm(a, a) * 0.015625
+        return x + a[0, 0] * 0.0
+
+    @torch.jit.export
+    def forward_at(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                   positions: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        logits, attentions = self.inner.forward_at(input_ids, attention_mask, positions)
+        real = input_ids.shape[1] > 3
+        if self.mode == 5 or (real and self.mode == 4):
+            attentions = self._spin(attentions)
+        if real and self.mode == 1:
+            raise RuntimeError("this bundle refuses sentences longer than 3 tokens")
+        if real and self.mode == 2:
+            attentions = attentions * float("nan")
+        if real and self.mode == 3:
+            logits = logits + float("inf")
+        return logits, attentions
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        positions = torch.arange(input_ids.shape[1])
+        logits, attentions = self.forward_at(input_ids, attention_mask, positions)
+        return logits.unsqueeze(0), attentions
+
+
+def deep_json(config: dict, depth: int) -> str:
+    """config with one more member nested `depth` arrays deep: valid JSON that
+    a recursive parser cannot get through."""
+    text = json.dumps(config)
+    return text[:-1] + ', "deep": ' + "[" * depth + "]" * depth + "}"
+
+
 def main():
     out, good = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
@@ -126,6 +173,12 @@ def main():
                     ("wrong-logits-shape.pt", WrongLogitsShape(v)),
                     ("not-a-tuple.pt", NotATuple())):
         resave(name, vocab, config_text, torch.jit.script(m))
+
+    # Hostile bundles (issue 14): they load, and then their runs misbehave.
+    for name, mode in (("raises.pt", 1), ("nan-attentions.pt", 2), ("inf-logits.pt", 3),
+                       ("slow-run.pt", 4), ("slow-load.pt", 5)):
+        resave(name, vocab, config_text, torch.jit.script(Hostile(module, mode)))
+    resave("deep-config.pt", vocab, deep_json(config, 100000))
 
     os.makedirs(path("folder.pt"), exist_ok=True)
     shutil.copyfile(good, path("unreadable.pt"))
