@@ -66,7 +66,8 @@ export_all_response_cb (GtkNativeDialog *dialog, int response, AttentionWindow *
       if (path != NULL)
         attention_window_export_to (self, path);
       else
-        attention_window_toast (self, _ ("Export failed: only local folders can be used"));
+        attention_window_error (self, _ ("Export Failed"),
+                                _ ("Export failed: only local folders can be used"), NULL);
     }
   g_object_unref (dialog);
 }

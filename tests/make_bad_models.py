@@ -2,7 +2,7 @@
 """Writes broken model files for tests/test-bad-models.c, one per way a model
 file can be wrong, into OUT_DIR (a temporary folder of the test):
 
-  make_bad_models.py OUT_DIR GOOD_BUNDLE
+  make_bad_models.py OUT_DIR GOOD_BUNDLE [--hostile-only]
 
 Each file is named after its case. The good bundle (the seeded test model) is
 the base of the cases that need a real TorchScript module."""
@@ -119,13 +119,36 @@ def deep_json(config: dict, depth: int) -> str:
     return text[:-1] + ', "deep": ' + "[" * depth + "]" * depth + "}"
 
 
+def write_hostile(out, good):
+    """The bundles of issue 14: they load, and then their runs misbehave;
+    and one whose config.json is nested 100,000 levels deep."""
+    extra = {"vocab.txt": "", "config.json": ""}
+    module = torch.jit.load(good, _extra_files=extra)
+    vocab, config_text = (extra[k].decode() if isinstance(extra[k], bytes) else extra[k]
+                          for k in ("vocab.txt", "config.json"))
+
+    def resave(name, config, m):
+        torch.jit.save(m, os.path.join(out, name),
+                       _extra_files={"vocab.txt": vocab, "config.json": config})
+
+    for name, mode in (("raises.pt", 1), ("nan-attentions.pt", 2), ("inf-logits.pt", 3),
+                       ("slow-run.pt", 4), ("slow-load.pt", 5)):
+        resave(name, config_text, torch.jit.script(Hostile(module, mode)))
+    resave("deep-config.pt", deep_json(json.loads(config_text), 100000), module)
+
+
 def main():
     out, good = sys.argv[1], sys.argv[2]
+    hostile_only = sys.argv[3:] == ["--hostile-only"]
     os.makedirs(out, exist_ok=True)
 
     def path(name):
         return os.path.join(out, name)
 
+    if hostile_only:
+        write_hostile(out, good)
+        print("wrote", out)
+        return
     open(path("empty.pt"), "wb").close()
 
     data = open(good, "rb").read()
@@ -174,11 +197,7 @@ def main():
                     ("not-a-tuple.pt", NotATuple())):
         resave(name, vocab, config_text, torch.jit.script(m))
 
-    # Hostile bundles (issue 14): they load, and then their runs misbehave.
-    for name, mode in (("raises.pt", 1), ("nan-attentions.pt", 2), ("inf-logits.pt", 3),
-                       ("slow-run.pt", 4), ("slow-load.pt", 5)):
-        resave(name, vocab, config_text, torch.jit.script(Hostile(module, mode)))
-    resave("deep-config.pt", vocab, deep_json(config, 100000))
+    write_hostile(out, good)
 
     os.makedirs(path("folder.pt"), exist_ok=True)
     shutil.copyfile(good, path("unreadable.pt"))
