@@ -69,6 +69,8 @@ typedef struct
 static void
 stale_response_cb (AdwMessageDialog *dialog, const char *response, StaleQuestion *q)
 {
+  /* One answer: the dialog closes after it, but must not call back twice. */
+  g_signal_handlers_disconnect_by_data (dialog, q);
   if (g_strcmp0 (response, "replace") == 0)
     q->callback (TRUE, q->user_data);
   else if (g_strcmp0 (response, "keep") == 0)

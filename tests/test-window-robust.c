@@ -1,9 +1,14 @@
-/* test-window-quit.c: quitting the app (Ctrl+Q's app.quit) or closing its
- * window while a model loads, while a sentence runs and while an export
- * writes ends the process cleanly: exit status 0, no crash, within the
- * bounded wait (2 s) plus teardown, and no half-written file left behind.
+/* test-window-robust.c: the window against hostile bundles (issue 14).
  *
- *   test-window-quit PYTHON MAKE_BAD_MODELS_PY
+ * Quitting the app (Ctrl+Q's app.quit) or closing its window while a model
+ * loads, while a sentence runs and while an export writes ends the process
+ * cleanly: exit status 0, no crash, within the bounded wait (2 s) plus
+ * teardown, and no half-written file left behind. A bundle that raises or
+ * produces NaN shows a dialog with the reason (and the traceback behind
+ * Details) and keeps the previous result; an export into a folder holding an
+ * earlier, bigger set asks whether to replace it.
+ *
+ *   test-window-robust PYTHON MAKE_BAD_MODELS_PY
  *
  * The slow bundles (a forward pass that spins for about a minute, on every
  * input or on real sentences only) are written at test time by
@@ -17,7 +22,7 @@
 #include <string.h>
 
 #include "attention-application.h"
-#include "attention-window.h"
+#include "attention-window-private.h"
 
 typedef enum
 {
@@ -226,6 +231,174 @@ test_quit (gconstpointer data)
     }
 }
 
+/* --- in this process: failures and questions in the window ---------------- */
+
+static AttentionApplication *app;
+static AttentionWindow *window;
+
+static gboolean
+idle (void)
+{
+  return !attention_window_get_busy (window);
+}
+
+static void
+wait_for (gboolean (*condition) (void))
+{
+  while (!condition ())
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The message dialog with this heading, if one is open. */
+static AdwMessageDialog *
+find_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static const char *wanted_heading;
+
+static gboolean
+dialog_open (void)
+{
+  return find_dialog (wanted_heading) != NULL;
+}
+
+static AdwMessageDialog *
+wait_dialog (const char *heading)
+{
+  wanted_heading = heading;
+  wait_for (dialog_open);
+  return find_dialog (heading);
+}
+
+static void
+open_model (const char *path)
+{
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", path));
+  wait_for (idle);
+  g_assert_cmpstr (attention_model_get_path (attention_window_get_model (window)), ==, path);
+}
+
+static void
+run_sentence (const char *text)
+{
+  gtk_editable_set_text (attention_window_get_entry (window), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+}
+
+/* The text of the label inside the dialog's Details expander. */
+static const char *
+details_of (AdwMessageDialog *dialog)
+{
+  GtkWidget *extra = adw_message_dialog_get_extra_child (dialog);
+
+  if (extra == NULL)
+    return NULL;
+  g_assert_true (GTK_IS_EXPANDER (extra));
+  for (GtkWidget *w = gtk_expander_get_child (GTK_EXPANDER (extra)); w != NULL;
+       w = gtk_widget_get_first_child (w))
+    if (GTK_IS_LABEL (w))
+      return gtk_label_get_label (GTK_LABEL (w));
+  return NULL;
+}
+
+static void
+test_run_failures (void)
+{
+  g_autofree char *nan_model = g_build_filename (fixtures, "nan-attentions.pt", NULL);
+  g_autofree char *raising = g_build_filename (fixtures, "raises.pt", NULL);
+  AttentionResult *before;
+  AdwMessageDialog *dialog;
+  const char *details;
+
+  /* NaN: an error, and the previous result stays on screen. The bundles
+   * misbehave only past 3 tokens: "[MASK]" alone gives a result first. */
+  wait_for (idle);
+  open_model (nan_model);
+  run_sentence ("[MASK]");
+  before = attention_window_get_result (window);
+  g_assert_nonnull (before);
+  run_sentence ("the dog sat on the [MASK] .");
+  dialog = wait_dialog ("Could Not Run the Sentence");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "NaN/inf"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "previous result"));
+  g_assert_true (attention_window_get_result (window) == before);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The bundle's own exception, and its traceback behind Details. */
+  open_model (raising);
+  run_sentence ("[MASK]");
+  before = attention_window_get_result (window);
+  g_assert_nonnull (before);
+  run_sentence ("the bird sat on the [MASK] .");
+  dialog = wait_dialog ("Could Not Run the Sentence");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "RuntimeError: this bundle refuses sentences longer than 3 tokens"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "The following operation"));
+  details = details_of (dialog);
+  g_assert_nonnull (details);
+  g_assert_nonnull (strstr (details, "Traceback of TorchScript"));
+  g_assert_true (attention_window_get_result (window) == before);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  open_model (g_getenv ("ATTENTION_TEST_MODEL"));
+  run_sentence ("the cat sat on the [MASK] .");
+}
+
+static gboolean
+exported (void)
+{
+  return idle () && attention_window_get_last_message (window) != NULL &&
+         strstr (attention_window_get_last_message (window), "Exported") != NULL;
+}
+
+static void
+export_with_stale (const char *answer)
+{
+  g_autofree char *dir = g_build_filename (fixtures, "stale", answer, NULL);
+  g_autofree char *stale = g_build_filename (dir, "Attention_Layer9_Head9.png", NULL);
+  g_autofree char *first = g_build_filename (dir, "Attention_Layer1_Head1.png", NULL);
+  AdwMessageDialog *dialog;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (stale, "old", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", dir));
+  dialog = wait_dialog ("Replace the Diagrams in the Folder?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Attention_Layer9_Head9.png"));
+  /* Nothing is written before the answer. */
+  g_assert_false (g_file_test (first, G_FILE_TEST_EXISTS));
+  g_free (window->last_message);
+  window->last_message = NULL;
+  adw_message_dialog_response (dialog, answer);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_for (exported);
+  g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (stale, G_FILE_TEST_EXISTS) == (strcmp (answer, "keep") == 0));
+}
+
+static void
+test_stale_question (void)
+{
+  wait_for (idle);
+  if (attention_window_get_result (window) == NULL)
+    run_sentence ("the cat sat on the [MASK] .");
+  export_with_stale ("replace");
+  export_with_stale ("keep");
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -273,8 +446,31 @@ main (int argc, char **argv)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_test_add_data_func (cases[i].name, &cases[i], test_quit);
+
+  if (!g_test_subprocess ())
+    {
+      g_autoptr (GError) error = NULL;
+
+      /* The window of the in-process cases, on the test model. */
+      g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
+      app = attention_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+      g_application_hold (G_APPLICATION (app));
+      window = attention_window_new (app);
+      gtk_window_present (GTK_WINDOW (window));
+      g_test_add_func ("/window-robust/run-failures", test_run_failures);
+      g_test_add_func ("/window-robust/stale-question", test_stale_question);
+    }
+
   status = g_test_run ();
   if (!g_test_subprocess ())
-    remove_tree (fixtures);
+    {
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_application_release (G_APPLICATION (app));
+      g_clear_object (&app);
+      remove_tree (fixtures);
+    }
   return status;
 }
