@@ -483,12 +483,25 @@ write_string_atomically (const char *path, GString *contents, GError **error)
   return atomic_close (&af, NULL, error);
 }
 
+/* Writes out what out holds once it passes a megabyte (or always with
+ * `all`): the JSON of a 512-token bert-base tensor is 400 MB of text, which
+ * was held whole before it was written. */
+static void
+flush_text (AtomicFile *af, GString *out, gboolean all)
+{
+  if (!all && out->len < 1024 * 1024)
+    return;
+  atomic_write (af, out->str, out->len);
+  g_string_truncate (out, 0);
+}
+
 gboolean
 attention_export_json (AttentionResult *result, const char *path, GError **error)
 {
   g_autoptr (GString) out = NULL;
   guint n_layers, n_heads, n;
   const float *att;
+  AtomicFile af;
 
   g_return_val_if_fail (ATTENTION_IS_RESULT (result), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -500,7 +513,9 @@ attention_export_json (AttentionResult *result, const char *path, GError **error
 
   /* Written by hand: a JsonNode per weight would cost ~100 bytes each, a
    * quarter of a gigabyte for bert-base at 128 tokens. */
-  out = g_string_sized_new (64 + (gsize)n_layers * n_heads * n * n * 12);
+  if (!atomic_open (&af, path, error))
+    return FALSE;
+  out = g_string_sized_new (2 * 1024 * 1024);
   g_string_append (out, "{\n\"format\": \"attention-export\",\n\"version\": 1,\n");
   append_metadata (out, result);
   g_string_append (out, ",\n\"attentions\": [");
@@ -522,13 +537,15 @@ attention_export_json (AttentionResult *result, const char *path, GError **error
                   append_json_float (out, row[j]);
                 }
               g_string_append_c (out, ']');
+              flush_text (&af, out, FALSE);
             }
           g_string_append_c (out, ']');
         }
       g_string_append (out, "]");
     }
   g_string_append (out, "]\n}\n");
-  return write_string_atomically (path, out, error);
+  flush_text (&af, out, TRUE);
+  return atomic_close (&af, NULL, error);
 }
 
 gboolean
