@@ -218,7 +218,6 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       g_autofree char *name = g_filename_display_basename (data->path);
       g_autofree char *message = NULL;
-
       const char *details = attention_model_error_get_details (error);
 
       message = g_strdup_printf (_ ("Could not load the model “%s”: %s"), name, error->message);
