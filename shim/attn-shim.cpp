@@ -151,14 +151,75 @@ first_line (const char *what)
   return s.substr (start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+/* --- the bundle's own error ------------------------------------------------
+ * When code in a bundle raises (or an operator in it fails), libtorch's
+ * message starts "The following operation failed in the TorchScript
+ * interpreter.", then two tracebacks, and only at the end the exception the
+ * bundle raised: "builtins.RuntimeError: <its message>". That last part is
+ * what the user needs. */
+
+static const char torchscript_marker[] =
+    "The following operation failed in the TorchScript interpreter.";
+
+/* The exception line of a TorchScript error: the first unindented line after
+ * the last "Traceback of TorchScript" header, without Python's "builtins."
+ * prefix. "" when the text is not such an error. */
+static std::string
+torchscript_error_line (const std::string &text)
+{
+  size_t start = text.find_first_not_of (" \t\r\n");
+  size_t header, pos;
+
+  if (start == std::string::npos ||
+      text.compare (start, sizeof torchscript_marker - 1, torchscript_marker) != 0)
+    return "";
+  header = text.rfind ("\nTraceback of TorchScript");
+  pos = header == std::string::npos ? start : text.find ('\n', header + 1);
+  while (pos != std::string::npos && pos < text.size ())
+    {
+      size_t begin = pos + 1;
+      size_t end = text.find ('\n', begin);
+      std::string line =
+          text.substr (begin, end == std::string::npos ? std::string::npos : end - begin);
+
+      if (!line.empty () && line[0] != ' ' && line[0] != '\t' && line[0] != '\r')
+        {
+          if (line.compare (0, 9, "builtins.") == 0)
+            line.erase (0, 9);
+          return line;
+        }
+      pos = end;
+    }
+  return "";
+}
+
+/* One line to show, then (after a newline) the whole text when it has more
+ * to tell: attn-shim.h's error format. */
+static std::string
+describe_error_text (const char *what)
+{
+  std::string text (what != NULL ? what : "");
+  std::string line = torchscript_error_line (text);
+  size_t last;
+
+  if (line.empty ())
+    line = first_line (what);
+  last = text.find_last_not_of (" \t\r\n");
+  if (last != std::string::npos)
+    text.erase (last + 1);
+  if (text.find ('\n') == std::string::npos)
+    return line;
+  return line + "\n" + text;
+}
+
 static std::string
 exception_message (const std::exception &e)
 {
   const c10::Error *c10_error = dynamic_cast<const c10::Error *> (&e);
 
   if (c10_error != NULL)
-    return first_line (c10_error->what_without_backtrace ());
-  return first_line (e.what ());
+    return describe_error_text (c10_error->what_without_backtrace ());
+  return describe_error_text (e.what ());
 }
 
 /* Page faults are very expensive on the VMs this runs on: without these,
@@ -230,6 +291,26 @@ looks_like_torch_zip (int fd, off_t size, const unsigned char *eocd)
       pos = next;
     }
   return !prefix.empty () && have_version;
+}
+
+/* A FIFO (or a device, or a socket) would make the first open() or read()
+ * block forever: look at the file with stat() before anything opens it.
+ * Returns "" for a regular file, a folder or a missing file (check_file says
+ * what is wrong with those). */
+static std::string
+refuse_special_file (const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) != 0 || S_ISREG (st.st_mode) || S_ISDIR (st.st_mode))
+    return "";
+  if (S_ISFIFO (st.st_mode))
+    return _ ("it is a named pipe (FIFO), not a model file");
+  if (S_ISSOCK (st.st_mode))
+    return _ ("it is a socket, not a model file");
+  if (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode))
+    return _ ("it is a device, not a model file");
+  return _ ("it is not a regular file");
 }
 
 /* Checks what torch::jit::load would report badly: missing, unreadable,
@@ -547,10 +628,12 @@ extern "C"
 
     tune_malloc ();
 
-    /* A folder is the Hugging Face door (attn-shim-hfbert.cpp), which checks
+    /* A FIFO, socket or device is refused before anything opens it. A
+     * folder is the Hugging Face door (attn-shim-hfbert.cpp), which checks
      * its own files. */
-    folder = attn_shim_hf_is_folder (path);
-    if (!folder)
+    problem = refuse_special_file (path);
+    folder = problem.empty () && attn_shim_hf_is_folder (path);
+    if (problem.empty () && !folder)
       problem = check_file (path);
     if (problem.empty () && !folder)
       problem = check_archive (path);

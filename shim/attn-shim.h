@@ -1,7 +1,10 @@
 /* attn-shim.h: the only door to libtorch. Plain C, one opaque handle, no
  * libtorch (or GLib) type crosses it. Every C++ exception is caught inside and
  * becomes an error string. Strings returned through `char **error` are
- * malloc()ed: free them with attn_shim_free_string().
+ * malloc()ed: free them with attn_shim_free_string(). Their first line is
+ * the reason; when there is more to tell (the TorchScript traceback of an
+ * exception raised by the bundle's own code), the whole text follows after a
+ * newline.
  *
  * The shim lives in a shared module loaded on the first call of any of these
  * (attn-shim-module.h); if it cannot be loaded, attn_shim_load says why and

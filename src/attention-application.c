@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "attention-model.h"
+#include "attention-shutdown.h"
 #include "attention-window.h"
 
 struct _AttentionApplication
@@ -285,6 +286,38 @@ attention_application_local_command_line (GApplication *app, char ***arguments, 
       ->local_command_line (app, arguments, exit_status);
 }
 
+/* The main loop has ended (Ctrl+Q, or the last window closed). Closing the
+ * windows cancelled their work, but a forward pass or a model load cannot be
+ * interrupted: exiting under a worker that is still inside libtorch crashed
+ * (its static destructors ran beneath it). Wait for the workers a bounded
+ * time, then leave at once without destructors, after writing the settings
+ * out and removing any half-written export file: tearing down GTK and
+ * libtorch frees nothing the kernel does not reclaim, and took 2 s on a
+ * loaded machine. Sanitizer builds tear down normally when they can, so
+ * that LeakSanitizer still checks the app. */
+static void
+attention_application_shutdown (GApplication *app)
+{
+  AttentionApplication *self = ATTENTION_APPLICATION (app);
+  gint64 start = g_get_monotonic_time ();
+  guint busy = attention_shutdown_n_workers ();
+  gboolean done = attention_shutdown_wait (ATTENTION_SHUTDOWN_WAIT_USEC);
+
+  if (busy > 0)
+    g_debug ("quit: waited %.2f s for %u worker(s)%s", (g_get_monotonic_time () - start) / 1e6,
+             busy, done ? "" : "; leaving without them");
+#if !defined(__SANITIZE_ADDRESS__)
+  done = FALSE;
+#endif
+  if (!done)
+    {
+      if (self->settings != NULL)
+        g_settings_sync ();
+      attention_shutdown_exit_now (0);
+    }
+  G_APPLICATION_CLASS (attention_application_parent_class)->shutdown (app);
+}
+
 static void
 attention_application_dispose (GObject *object)
 {
@@ -304,6 +337,7 @@ attention_application_class_init (AttentionApplicationClass *klass)
 
   object_class->dispose = attention_application_dispose;
   app_class->startup = attention_application_startup;
+  app_class->shutdown = attention_application_shutdown;
   app_class->activate = attention_application_activate;
   app_class->open = attention_application_open;
   app_class->local_command_line = attention_application_local_command_line;

@@ -10,6 +10,7 @@
 
 #include "attention-cli-private.h"
 #include "attention-export.h"
+#include "attention-tempfiles.h"
 
 BertTokenizer *
 attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error)
@@ -109,6 +110,9 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Ctrl+C or SIGTERM mid-export: remove the file being written, exit 130
+   * or 143. */
+  attention_tempfiles_install_signal_handlers ();
 
   options.top_k = 3;
 

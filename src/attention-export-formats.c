@@ -20,6 +20,8 @@
 #include "attention-lines-render.h"
 #include "attention-png.h"
 #include "attention-render.h"
+#include "attention-shutdown.h"
+#include "attention-tempfiles.h"
 
 /* Indexed by AttentionExportFormat. */
 static const char *const format_names[] = { "png",  "svg",       "pdf",       "npy",
@@ -79,19 +81,17 @@ typedef struct
   FILE *file;
   int err;        /* first write errno */
   int inject_err; /* tests: fail part-way with this errno (attention-export-private.h) */
+  int slot;       /* in attention-tempfiles.h, so a signal or a quit removes it */
 } AtomicFile;
 
 static gboolean
 atomic_open (AtomicFile *af, const char *path, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
   int fd, err;
 
   memset (af, 0, sizeof *af);
   af->path = g_strdup (path);
-  af->tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (af->tmp, O_WRONLY | O_CLOEXEC, 0644);
+  fd = attention_tempfiles_create (path, &af->tmp, &af->slot);
   if (fd < 0)
     {
       err = errno;
@@ -107,6 +107,7 @@ atomic_open (AtomicFile *af, const char *path, GError **error)
       err = errno;
       close (fd);
       g_unlink (af->tmp);
+      attention_tempfiles_forget (af->slot);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), _ ("Could not write “%s”: %s"),
                    path, g_strerror (err));
       g_clear_pointer (&af->path, g_free);
@@ -159,6 +160,7 @@ atomic_close (AtomicFile *af, const char *failure, GError **error)
 
   if (!ok)
     g_unlink (af->tmp);
+  attention_tempfiles_forget (af->slot);
   g_free (af->path);
   g_free (af->tmp);
   return ok;
@@ -645,12 +647,25 @@ write_string_atomically (const char *path, GString *contents, GError **error)
   return atomic_close (&af, NULL, error);
 }
 
+/* Writes out what out holds once it passes a megabyte (or always with
+ * `all`): the JSON of a 512-token bert-base tensor is 400 MB of text, which
+ * was held whole before it was written. */
+static void
+flush_text (AtomicFile *af, GString *out, gboolean all)
+{
+  if (!all && out->len < 1024 * 1024)
+    return;
+  atomic_write (af, out->str, out->len);
+  g_string_truncate (out, 0);
+}
+
 gboolean
 attention_export_json (AttentionResult *result, const char *path, GError **error)
 {
   g_autoptr (GString) out = NULL;
   guint n_layers, n_heads, n;
   const float *att;
+  AtomicFile af;
 
   g_return_val_if_fail (ATTENTION_IS_RESULT (result), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -662,7 +677,9 @@ attention_export_json (AttentionResult *result, const char *path, GError **error
 
   /* Written by hand: a JsonNode per weight would cost ~100 bytes each, a
    * quarter of a gigabyte for bert-base at 128 tokens. */
-  out = g_string_sized_new (64 + (gsize)n_layers * n_heads * n * n * 12);
+  if (!atomic_open (&af, path, error))
+    return FALSE;
+  out = g_string_sized_new (2 * 1024 * 1024);
   g_string_append (out, "{\n\"format\": \"attention-export\",\n\"version\": 1,\n");
   append_metadata (out, result);
   g_string_append (out, ",\n\"attentions\": [");
@@ -684,13 +701,15 @@ attention_export_json (AttentionResult *result, const char *path, GError **error
                   append_json_float (out, row[j]);
                 }
               g_string_append_c (out, ']');
+              flush_text (&af, out, FALSE);
             }
           g_string_append_c (out, ']');
         }
       g_string_append (out, "]");
     }
   g_string_append (out, "]\n}\n");
-  return write_string_atomically (path, out, error);
+  flush_text (&af, out, TRUE);
+  return atomic_close (&af, NULL, error);
 }
 
 gboolean
@@ -778,16 +797,16 @@ prefix_count (GError **error, guint done, guint total, const char *dir)
   g_prefix_error (error, _ ("Wrote %u of %u files to “%s”: "), done, total, dir);
 }
 
-gboolean
-attention_export_all_format (AttentionResult *result,
-                             AttentionExportFormat format,
-                             const char *dir,
-                             const char *model_name,
-                             AttentionExportProgress progress,
-                             gpointer progress_data,
-                             GCancellable *cancellable,
-                             guint *n_written,
-                             GError **error)
+static gboolean
+export_all_format (AttentionResult *result,
+                   AttentionExportFormat format,
+                   const char *dir,
+                   const char *model_name,
+                   AttentionExportProgress progress,
+                   gpointer progress_data,
+                   GCancellable *cancellable,
+                   guint *n_written,
+                   GError **error)
 {
   g_autofree char *path = NULL;
   guint n_layers, n_heads, total, done = 0;
@@ -884,5 +903,26 @@ attention_export_all_format (AttentionResult *result,
     }
   if (n_written)
     *n_written = done;
+  return ok;
+}
+
+gboolean
+attention_export_all_format (AttentionResult *result,
+                             AttentionExportFormat format,
+                             const char *dir,
+                             const char *model_name,
+                             AttentionExportProgress progress,
+                             gpointer progress_data,
+                             GCancellable *cancellable,
+                             guint *n_written,
+                             GError **error)
+{
+  gboolean ok;
+
+  /* A quitting app waits for this (attention-shutdown.h). */
+  attention_shutdown_worker_begin ();
+  ok = export_all_format (result, format, dir, model_name, progress, progress_data, cancellable,
+                          n_written, error);
+  attention_shutdown_worker_end ();
   return ok;
 }

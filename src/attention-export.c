@@ -14,6 +14,8 @@
 
 #include "attention-png.h"
 #include "attention-render.h"
+#include "attention-shutdown.h"
+#include "attention-tempfiles.h"
 
 /* Fault injection for tests: files begun after `inject_after` fail. */
 static int inject_after = -1;
@@ -45,60 +47,59 @@ attention_export_file_name (guint layer, guint head, const char *extension)
                           extension ? extension : "png");
 }
 
-/* A drawing surface, the grey scanlines and the encoded file, kept across
- * files by one worker: reallocating megabytes per file costs page faults on
- * these VMs. */
+/* Diagrams are drawn and encoded a band of rows at a time: a 512-token
+ * diagram is 20,680 pixels square, and whole-picture buffers (a 1.7 GB
+ * surface and 430 MB of scanlines per worker) took an export of it to
+ * 4.4 GB. A band holds at most this many pixels (16 MB of surface). */
+#define BAND_PIXELS (4 * 1024 * 1024)
+
+/* The band surface and the encoded bytes, kept across files by one worker:
+ * reallocating megabytes per file costs page faults on these VMs. */
 typedef struct
 {
   cairo_surface_t *surface;
-  guint8 *scanlines;
   GByteArray *file;
   int width;
-  int height;
+  int band; /* rows */
 } Canvas;
 
 static void
 canvas_clear (Canvas *canvas)
 {
   g_clear_pointer (&canvas->surface, cairo_surface_destroy);
-  g_clear_pointer (&canvas->scanlines, g_free);
   g_clear_pointer (&canvas->file, g_byte_array_unref);
 }
 
 static gboolean
-canvas_ensure (Canvas *canvas, int width, int height, GError **error)
+canvas_ensure (Canvas *canvas, int width, int band, GError **error)
 {
-  if (canvas->surface != NULL && canvas->width == width && canvas->height == height)
+  if (canvas->surface != NULL && canvas->width == width && canvas->band == band)
     return TRUE;
 
   canvas_clear (canvas);
-  canvas->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  canvas->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, band);
   if (cairo_surface_status (canvas->surface) != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("Could not draw a %d × %d image: %s"),
-                   width, height, cairo_status_to_string (cairo_surface_status (canvas->surface)));
+                   width, band, cairo_status_to_string (cairo_surface_status (canvas->surface)));
       canvas_clear (canvas);
       return FALSE;
     }
-  canvas->scanlines = g_malloc (attention_png_scanlines_size (width, height));
   canvas->file = g_byte_array_new ();
   canvas->width = width;
-  canvas->height = height;
+  canvas->band = band;
   return TRUE;
 }
 
 /* Returns 0 or an errno value. */
 static int
-write_all (int fd, const guint8 *data, gsize length, int inject_err)
+write_all (int fd, const guint8 *data, gsize length)
 {
-  /* The injected failure strikes after part of the file is out, as a full
-   * disk does. */
-  gsize limit = inject_err != 0 ? length / 2 : length;
   gsize done = 0;
 
-  while (done < limit)
+  while (done < length)
     {
-      gssize n = write (fd, data + done, limit - done);
+      gssize n = write (fd, data + done, length - done);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -106,42 +107,126 @@ write_all (int fd, const guint8 *data, gsize length, int inject_err)
         return n < 0 ? errno : EIO;
       done += (gsize)n;
     }
-  return inject_err;
+  return 0;
 }
 
-static gboolean
-write_file_atomically (const char *path, const guint8 *data, gsize length, GError **error)
+/* A file being written under a hidden temporary name, renamed into place
+ * when complete; attention-tempfiles.h knows it until then, so a signal or a
+ * quit removes it. */
+typedef struct
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  int inject_err = attention_export_inject_begin_file ();
-  int fd, err;
+  const char *path;
+  char *tmp;
+  int fd;
+  int slot;
+  int err;        /* first failure's errno */
+  int inject_err; /* tests: fail part-way with this errno */
+  gsize written;
+} StreamFile;
 
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
+static gboolean
+stream_open (StreamFile *f, const char *path, GError **error)
+{
+  int err;
+
+  memset (f, 0, sizeof *f);
+  f->path = path;
+  f->inject_err = attention_export_inject_begin_file ();
+  f->fd = attention_tempfiles_create (path, &f->tmp, &f->slot);
+  if (f->fd < 0)
     {
       err = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), _ ("Could not create “%s”: %s"),
                    path, g_strerror (err));
       return FALSE;
     }
+  return TRUE;
+}
 
-  err = write_all (fd, data, length, inject_err);
-  if (close (fd) != 0 && err == 0)
+/* Writes and empties buf. */
+static void
+stream_write (StreamFile *f, GByteArray *buf)
+{
+  gsize n = buf->len;
+
+  if (f->err == 0 && f->inject_err != 0 && f->written > 0)
+    /* The injected failure strikes after part of the file is out, as a
+     * full disk does. */
+    f->err = f->inject_err;
+  if (f->err == 0)
+    f->err = write_all (f->fd, buf->data, n);
+  f->written += n;
+  g_byte_array_set_size (buf, 0);
+}
+
+/* Closes, renames into place when all went well (cancelled: never). */
+static gboolean
+stream_close (StreamFile *f, gboolean cancelled, GError **error)
+{
+  int err = f->err;
+
+  if (close (f->fd) != 0 && err == 0)
     err = errno;
   /* No fsync: the rename keeps a crash of the app from leaving a torn file,
    * and 144 fsyncs would triple the export time. */
-  if (err == 0 && g_rename (tmp, path) != 0)
+  if (err == 0 && !cancelled && g_rename (f->tmp, f->path) != 0)
     err = errno;
+  if (err != 0 || cancelled)
+    g_unlink (f->tmp);
+  attention_tempfiles_forget (f->slot);
+  g_free (f->tmp);
   if (err != 0)
     {
-      g_unlink (tmp);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), _ ("Could not write “%s”: %s"),
-                   path, g_strerror (err));
+                   f->path, g_strerror (err));
+      return FALSE;
+    }
+  if (cancelled)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Cancelled"));
       return FALSE;
     }
   return TRUE;
+}
+
+/* Draws rows [y, y + rows) of the diagram into the band surface and turns
+ * them into PNG scanlines: everything drawn is grey, so one channel holds the
+ * picture; each row starts with its filter type, 0 (none). */
+static void
+render_band (Canvas *canvas,
+             const AttentionRenderStyle *style,
+             AttentionResult *result,
+             guint layer,
+             guint head,
+             int y,
+             int rows,
+             guint8 *out)
+{
+  guint n = attention_result_get_n_tokens (result);
+  const guint8 *data;
+  int stride, w = canvas->width;
+  cairo_t *cr;
+
+  cr = cairo_create (canvas->surface);
+  cairo_rectangle (cr, 0, 0, w, rows);
+  cairo_clip (cr);
+  cairo_translate (cr, 0, -y);
+  attention_render_matrix (cr, style, attention_result_get_matrix (result, layer, head), n,
+                           attention_result_get_tokens (result));
+  cairo_destroy (cr);
+  cairo_surface_flush (canvas->surface);
+
+  data = cairo_image_surface_get_data (canvas->surface);
+  stride = cairo_image_surface_get_stride (canvas->surface);
+  for (int r = 0; r < rows; r++)
+    {
+      const guint32 *row = (const guint32 *)(gconstpointer)(data + (gsize)r * stride);
+      guint8 *line = out + (gsize)r * (w + 1);
+
+      line[0] = 0;
+      for (int x = 0; x < w; x++)
+        line[x + 1] = (guint8)(row[x] >> 8);
+    }
 }
 
 static gboolean
@@ -151,46 +236,47 @@ render_to_file (Canvas *canvas,
                 guint head,
                 const char *caption,
                 const char *path,
+                GCancellable *cancellable,
                 GError **error)
 {
   AttentionRenderStyle style;
   guint n = attention_result_get_n_tokens (result);
+  g_autoptr (AttentionPngWriter) writer = NULL;
   double width, height;
-  const guint8 *data;
-  int stride, w, h;
-  cairo_t *cr;
+  gboolean cancelled = FALSE;
+  StreamFile file;
+  int w, h, band;
 
   attention_render_style_init_export (&style);
   style.caption = caption;
   attention_render_get_size (&style, n, &width, &height);
-  if (!canvas_ensure (canvas, (int)width, (int)height, error))
+  w = (int)width;
+  h = (int)height;
+  band = CLAMP (BAND_PIXELS / MAX (w, 1), 1, h);
+  if (!canvas_ensure (canvas, w, band, error))
+    return FALSE;
+  if (!stream_open (&file, path, error))
     return FALSE;
 
-  cr = cairo_create (canvas->surface);
-  attention_render_matrix (cr, &style, attention_result_get_matrix (result, layer, head), n,
-                           attention_result_get_tokens (result));
-  cairo_destroy (cr);
-  cairo_surface_flush (canvas->surface);
-
-  /* Everything drawn is grey, so one channel holds the picture; each PNG
-   * row starts with its filter type, 0 (none). */
-  data = cairo_image_surface_get_data (canvas->surface);
-  stride = cairo_image_surface_get_stride (canvas->surface);
-  w = canvas->width;
-  h = canvas->height;
-  for (int y = 0; y < h; y++)
+  writer = attention_png_writer_new ((guint)w, (guint)h, (guint)band);
+  attention_png_writer_begin (writer, canvas->file);
+  for (int y = 0; y < h && !cancelled; y += band)
     {
-      const guint32 *row = (const guint32 *)(gconstpointer)(data + (gsize)y * stride);
-      guint8 *out = canvas->scanlines + (gsize)y * (w + 1);
+      int rows = MIN (band, h - y);
 
-      out[0] = 0;
-      for (int x = 0; x < w; x++)
-        out[x + 1] = (guint8)(row[x] >> 8);
+      render_band (canvas, &style, result, layer, head, y, rows,
+                   attention_png_writer_rows (writer, (guint)rows));
+      attention_png_writer_push (writer, (guint)rows, canvas->file);
+      stream_write (&file, canvas->file);
+      /* A big diagram takes seconds: a cancel (or a quit) need not wait. */
+      cancelled = g_cancellable_is_cancelled (cancellable);
     }
-
-  attention_png_encode_gray (canvas->file, canvas->scanlines, (guint)canvas->width,
-                             (guint)canvas->height);
-  return write_file_atomically (path, canvas->file->data, canvas->file->len, error);
+  if (!cancelled)
+    {
+      attention_png_writer_end (writer, canvas->file);
+      stream_write (&file, canvas->file);
+    }
+  return stream_close (&file, cancelled, error);
 }
 
 gboolean
@@ -209,7 +295,7 @@ attention_export_png (AttentionResult *result,
   g_return_val_if_fail (head < attention_result_get_n_heads (result), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  ok = render_to_file (&canvas, result, layer, head, caption, path, error);
+  ok = render_to_file (&canvas, result, layer, head, caption, path, NULL, error);
   canvas_clear (&canvas);
   return ok;
 }
@@ -273,8 +359,11 @@ export_worker (gpointer data)
       name = attention_export_file_name (layer, head, "png");
       path = g_build_filename (job->dir, name, NULL);
 
-      if (!render_to_file (&canvas, job->result, layer, head, caption, path, &error))
+      if (!render_to_file (&canvas, job->result, layer, head, caption, path, job->cancellable,
+                           &error))
         {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            break;
           g_mutex_lock (&job->lock);
           if (job->error == NULL)
             job->error = g_steal_pointer (&error);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "attention-json-guard.h"
 #include "attention-model.h"
 
 static gboolean
@@ -113,6 +114,15 @@ attention_model_info_new_from_json (const char *data, gssize len, GError **error
 
   g_return_val_if_fail (data != NULL, NULL);
 
+  /* json-glib recurses once per level: bound it before it parses. */
+  if (!attention_json_depth_ok (data, len, ATTENTION_JSON_MAX_DEPTH, NULL))
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json nests arrays or objects more than %u levels deep; a model "
+                      "configuration needs only a few, so it is refused."),
+                   ATTENTION_JSON_MAX_DEPTH);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
       /* json-glib quotes the offending bytes as they are: invalid UTF-8 in

@@ -2,9 +2,13 @@
 
 #include "attention-model.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
+#include "attention-shutdown.h"
 #include "attn-shim.h"
 
 struct _AttentionModel
@@ -22,9 +26,111 @@ struct _AttentionModel
 
 G_DEFINE_FINAL_TYPE (AttentionModel, attention_model, G_TYPE_OBJECT)
 
-/* clang-format off */
-G_DEFINE_QUARK (attention-model-error-quark, attention_model_error)
-/* clang-format on */
+/* The error domain carries the details (attention_model_error_get_details)
+ * along with every copy of the GError, across GTask and g_prefix_error. */
+typedef struct
+{
+  char *details;
+} AttentionModelErrorPrivate;
+
+static void
+attention_model_error_private_init (AttentionModelErrorPrivate *priv)
+{
+  priv->details = NULL;
+}
+
+static void
+attention_model_error_private_copy (const AttentionModelErrorPrivate *src,
+                                    AttentionModelErrorPrivate *dest)
+{
+  dest->details = g_strdup (src->details);
+}
+
+static void
+attention_model_error_private_clear (AttentionModelErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->details, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (AttentionModelError, attention_model_error)
+
+const char *
+attention_model_error_get_details (const GError *error)
+{
+  AttentionModelErrorPrivate *priv;
+
+  if (error == NULL || error->domain != ATTENTION_MODEL_ERROR)
+    return NULL;
+  priv = attention_model_error_get_private (error);
+  return priv != NULL ? priv->details : NULL;
+}
+
+/* The shim's errors are one line of reason, then (for an error raised by the
+ * bundle's own code) the whole TorchScript traceback. */
+static void
+set_shim_error (GError **error, int code, const char *shim_error, const char *fallback)
+{
+  const char *text = shim_error != NULL && shim_error[0] != '\0' ? shim_error : fallback;
+  const char *newline = strchr (text, '\n');
+  g_autofree char *first =
+      g_strndup (text, newline != NULL ? (gsize)(newline - text) : strlen (text));
+  GError *e = g_error_new_literal (ATTENTION_MODEL_ERROR, code, first);
+
+  if (newline != NULL)
+    {
+      const char *rest = newline + 1;
+
+      while (*rest == '\n')
+        rest++;
+      if (*rest != '\0')
+        attention_model_error_get_private (e)->details = g_strdup (rest);
+    }
+  g_propagate_error (error, e);
+}
+
+/* A FIFO or a device would block the first read forever (or never end):
+ * refuse whatever is not a regular file or a folder before anything opens
+ * it. Folders are the loader's to judge. */
+static gboolean
+check_file_type (const char *path, GError **error)
+{
+  GStatBuf st;
+  const char *what;
+
+  if (g_stat (path, &st) != 0)
+    return TRUE; /* missing or unreadable: the loader says which */
+  if (S_ISREG (st.st_mode) || S_ISDIR (st.st_mode))
+    return TRUE;
+  if (S_ISFIFO (st.st_mode))
+    what = _ ("it is a named pipe (FIFO), not a model file");
+  else if (S_ISSOCK (st.st_mode))
+    what = _ ("it is a socket, not a model file");
+  else if (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode))
+    what = _ ("it is a device, not a model file");
+  else
+    what = _ ("it is not a regular file");
+  g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD, what);
+  return FALSE;
+}
+
+/* NaN or infinity anywhere: weights gone bad, or a bundle that divides by
+ * zero. Drawn, they would pass for a black matrix and "[PAD] nan%". The test
+ * is on the bits (exponent all ones), which the compiler vectorises; -ffast-
+ * math could not fold it away as it may isfinite(). */
+static gboolean
+all_finite (const float *values, gsize n)
+{
+  guint32 bad = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 bits;
+
+      memcpy (&bits, &values[i], sizeof bits);
+      bad |= (guint32)((bits & 0x7f800000u) == 0x7f800000u);
+    }
+  return bad == 0;
+}
 
 static void
 attention_model_finalize (GObject *object)
@@ -32,7 +138,10 @@ attention_model_finalize (GObject *object)
   AttentionModel *self = ATTENTION_MODEL (object);
 
   g_free (self->path);
+  /* Freeing a module is libtorch work too: a quit must not cut it short. */
+  attention_shutdown_worker_begin ();
   g_clear_pointer (&self->shim, attn_shim_free);
+  attention_shutdown_worker_end ();
   g_clear_pointer (&self->info, attention_model_info_free);
   g_clear_pointer (&self->tokenizer, bert_tokenizer_unref);
   g_mutex_clear (&self->run_lock);
@@ -185,8 +294,8 @@ diagnose (AttentionModel *self, gboolean reread, GError **error)
 
   if (attn_shim_probe (self->shim, &shim_error) != 0)
     {
-      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD,
-                           shim_error != NULL ? shim_error : _ ("The model could not be loaded."));
+      set_shim_error (error, ATTENTION_MODEL_ERROR_LOAD, shim_error,
+                      _ ("The model could not be loaded."));
       attn_shim_free_string (shim_error);
       return FALSE;
     }
@@ -211,13 +320,20 @@ attention_model_new_from_file_full (const char *path, AttentionModelLoadFlags fl
   if (flags & ATTENTION_MODEL_LOAD_LONG_LIVED)
     shim_flags |= ATTN_SHIM_LOAD_DETACH;
 
+  /* Before anything opens it: a FIFO would block the reader for ever. */
+  if (!check_file_type (path, error))
+    return NULL;
+
   self = g_object_new (ATTENTION_TYPE_MODEL, NULL);
   self->path = g_strdup (path);
+  /* A quitting app waits for this (attention-shutdown.h). */
+  attention_shutdown_worker_begin ();
   self->shim = attn_shim_load_with_flags (path, shim_flags, &shim_error);
+  attention_shutdown_worker_end ();
   if (self->shim == NULL)
     {
-      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD,
-                           shim_error != NULL ? shim_error : _ ("The model could not be loaded."));
+      set_shim_error (error, ATTENTION_MODEL_ERROR_LOAD, shim_error,
+                      _ ("The model could not be loaded."));
       attn_shim_free_string (shim_error);
       return NULL;
     }
@@ -457,6 +573,7 @@ attention_model_run (
       g_mutex_unlock (&self->run_lock);
       return NULL;
     }
+  attention_shutdown_worker_begin ();
   status = attn_shim_run (self->shim, encoding->ids, n, (const int64_t *)positions->data,
                           positions->len, logits, attentions, &shim_error);
   if (status == 0)
@@ -469,19 +586,27 @@ attention_model_run (
 
       if (!diagnose (self, FALSE, &load_error))
         {
+          attention_shutdown_worker_end ();
           g_mutex_unlock (&self->run_lock);
           attn_shim_free_string (shim_error);
           g_propagate_error (error, g_steal_pointer (&load_error));
           return NULL;
         }
     }
+  attention_shutdown_worker_end ();
   g_mutex_unlock (&self->run_lock);
 
   if (status != 0)
     {
-      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_RUN,
-                           shim_error != NULL ? shim_error : _ ("The model failed."));
+      set_shim_error (error, ATTENTION_MODEL_ERROR_RUN, shim_error, _ ("The model failed."));
       attn_shim_free_string (shim_error);
+      return NULL;
+    }
+  if (!all_finite (attentions, (gsize)n_layers * n_heads * n * n) ||
+      (logits != NULL && !all_finite (logits, (gsize)positions->len * self->dims.vocab_size)))
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_NOT_FINITE,
+                           _ ("the model produced NaN/inf values"));
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -14,18 +14,23 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  ATTENTION_MODEL_ERROR_LOAD,     /* file missing, unreadable, not a bundle, bad shapes */
-  ATTENTION_MODEL_ERROR_CONFIG,   /* malformed config.json / vocab.txt */
-  ATTENTION_MODEL_ERROR_NO_MASK,  /* text has no [MASK] (only when required) */
-  ATTENTION_MODEL_ERROR_TOO_LONG, /* more tokens than max positions */
-  ATTENTION_MODEL_ERROR_INPUT,    /* invalid UTF-8 etc. */
-  ATTENTION_MODEL_ERROR_RUN,      /* libtorch failed */
+  ATTENTION_MODEL_ERROR_LOAD,       /* file missing, unreadable, not a bundle, bad shapes */
+  ATTENTION_MODEL_ERROR_CONFIG,     /* malformed config.json / vocab.txt */
+  ATTENTION_MODEL_ERROR_NO_MASK,    /* text has no [MASK] (only when required) */
+  ATTENTION_MODEL_ERROR_TOO_LONG,   /* more tokens than max positions */
+  ATTENTION_MODEL_ERROR_INPUT,      /* invalid UTF-8 etc. */
+  ATTENTION_MODEL_ERROR_RUN,        /* libtorch failed, or the bundle's code raised */
+  ATTENTION_MODEL_ERROR_NOT_FINITE, /* the outputs hold NaN or infinity */
 } AttentionModelError;
 
 #define ATTENTION_TYPE_MODEL (attention_model_get_type ())
 G_DECLARE_FINAL_TYPE (AttentionModel, attention_model, ATTENTION, MODEL, GObject)
 
 GQuark attention_model_error_quark (void);
+
+/* The whole text behind an ATTENTION_MODEL_ERROR whose message is one line
+ * of it (a TorchScript traceback, for a bundle whose code raised), or NULL. */
+const char *attention_model_error_get_details (const GError *error);
 
 /* The bundled demo model: $ATTENTION_MODEL if set, else the installed one,
  * else the one in the source tree (for running uninstalled). */

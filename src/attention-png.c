@@ -90,6 +90,14 @@ init_tables (gpointer data)
   return NULL;
 }
 
+static void
+ensure_tables (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, init_tables, NULL);
+}
+
 static Code
 distance_code (guint distance)
 {
@@ -160,17 +168,17 @@ common_length (const guint8 *a, const guint8 *b, gsize max)
   return n;
 }
 
-/* The deflate data of the zlib stream: one final block, fixed codes. */
-static guint8 *
-deflate_fixed (guint8 *out, const guint8 *s, gsize total, gsize row)
+/* Deflate symbols for s[from, total): only matches inside s, so the bytes
+ * before `from` (at least one row of them, except at the very start) are
+ * what the first positions may refer back to. */
+static void
+deflate_span (Bits *b, const guint8 *s, gsize from, gsize total, gsize row)
 {
-  Bits b = { out, 0, 0 };
   Code run_distance = distance_code (1);
   Code row_distance = distance_code (row <= MAX_DISTANCE ? (guint)row : 1);
   gboolean rows_ok = row <= MAX_DISTANCE;
-  gsize i = 0;
+  gsize i = from;
 
-  put (&b, (Code){ 1 | 1 << 1, 3 }); /* BFINAL = 1, BTYPE = 01 (fixed) */
   while (i < total)
     {
       gsize max = MIN (total - i, MAX_SCAN);
@@ -181,7 +189,7 @@ deflate_fixed (guint8 *out, const guint8 *s, gsize total, gsize row)
 
       if (len < MIN_MATCH)
         {
-          put (&b, literal_codes[s[i++]]);
+          put (b, literal_codes[s[i++]]);
           continue;
         }
       i += len;
@@ -190,11 +198,21 @@ deflate_fixed (guint8 *out, const guint8 *s, gsize total, gsize row)
           /* Pieces of at most 258; never leave a tail shorter than 3. */
           gsize piece = len <= MAX_MATCH ? len : MIN (MAX_MATCH, len - MIN_MATCH);
 
-          put (&b, length_codes[piece]);
-          put (&b, distance);
+          put (b, length_codes[piece]);
+          put (b, distance);
           len -= piece;
         }
     }
+}
+
+/* The deflate data of the zlib stream: one final block, fixed codes. */
+static guint8 *
+deflate_fixed (guint8 *out, const guint8 *s, gsize total, gsize row)
+{
+  Bits b = { out, 0, 0 };
+
+  put (&b, (Code){ 1 | 1 << 1, 3 }); /* BFINAL = 1, BTYPE = 01 (fixed) */
+  deflate_span (&b, s, 0, total, row);
   put (&b, fixed_code (256)); /* end of block */
   flush_bits (&b);
   return b.p;
@@ -227,7 +245,6 @@ void
 attention_png_encode_gray (GByteArray *out, const guint8 *scanlines, guint width, guint height)
 {
   static const guint8 signature[8] = { 137, 'P', 'N', 'G', '\r', '\n', 26, '\n' };
-  static GOnce once = G_ONCE_INIT;
   gsize row = (gsize)width + 1;
   gsize total = row * height;
   guint8 *start, *p, *type, *data;
@@ -236,7 +253,7 @@ attention_png_encode_gray (GByteArray *out, const guint8 *scanlines, guint width
   g_return_if_fail (scanlines != NULL);
   g_return_if_fail (width > 0 && height > 0 && total < (1u << 30));
 
-  g_once (&once, init_tables, NULL);
+  ensure_tables ();
 
   /* At most 9 bits a byte (a literal), plus headers and slack for the last
    * 4-byte store of the bit writer. */
@@ -274,4 +291,188 @@ attention_png_encode_gray (GByteArray *out, const guint8 *scanlines, guint width
   p = end_chunk (type, p + 4);
 
   g_byte_array_set_size (out, (guint)(p - start));
+}
+
+/* --- streaming ------------------------------------------------------------ */
+
+struct _AttentionPngWriter
+{
+  guint width;
+  guint height;
+  gsize row;       /* bytes per scanline */
+  guint max_rows;  /* per push */
+  guint rows_done; /* pushed so far */
+  guint8 *buffer;  /* the previous row, then room for max_rows */
+  Bits bits;       /* bits not yet whole bytes: acc and n only */
+  guint32 adler;
+};
+
+AttentionPngWriter *
+attention_png_writer_new (guint width, guint height, guint max_rows)
+{
+  AttentionPngWriter *w;
+
+  g_return_val_if_fail (width > 0 && height > 0 && max_rows > 0, NULL);
+  w = g_new0 (AttentionPngWriter, 1);
+  w->width = width;
+  w->height = height;
+  w->row = (gsize)width + 1;
+  w->max_rows = max_rows;
+  w->buffer = g_malloc (w->row * ((gsize)max_rows + 1));
+  w->adler = (guint32)adler32_z (0, NULL, 0);
+  return w;
+}
+
+void
+attention_png_writer_free (AttentionPngWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  g_free (writer->buffer);
+  g_free (writer);
+}
+
+/* Room at the end of out for n more bytes; returns where they go. */
+static guint8 *
+grow (GByteArray *out, gsize n)
+{
+  guint len = out->len;
+
+  g_byte_array_set_size (out, (guint)(len + n));
+  return out->data + len;
+}
+
+static void
+shrink_to (GByteArray *out, const guint8 *end)
+{
+  g_byte_array_set_size (out, (guint)(end - out->data));
+}
+
+void
+attention_png_writer_begin (AttentionPngWriter *writer, GByteArray *out)
+{
+  static const guint8 signature[8] = { 137, 'P', 'N', 'G', '\r', '\n', 26, '\n' };
+  guint8 *p, *type;
+
+  ensure_tables ();
+  p = grow (out, 8 + 25);
+  memcpy (p, signature, sizeof signature);
+  p += sizeof signature;
+  p = put_be32 (p, 13);
+  type = p;
+  memcpy (p, "IHDR", 4);
+  p = put_be32 (p + 4, writer->width);
+  p = put_be32 (p, writer->height);
+  *p++ = 8; /* bit depth */
+  *p++ = 0; /* grayscale */
+  *p++ = 0; /* deflate */
+  *p++ = 0; /* adaptive filtering, each row says its filter */
+  *p++ = 0; /* not interlaced */
+  p = end_chunk (type, p);
+  shrink_to (out, p);
+}
+
+guint8 *
+attention_png_writer_rows (AttentionPngWriter *writer, guint n_rows)
+{
+  g_return_val_if_fail (n_rows <= writer->max_rows, NULL);
+  return writer->buffer + writer->row;
+}
+
+/* Appends an IDAT chunk around whatever writes into it: returns where the
+ * data goes; close_idat finishes it. */
+static guint8 *
+open_idat (GByteArray *out, gsize max_data, guint *chunk_start)
+{
+  guint8 *p;
+
+  *chunk_start = out->len;
+  p = grow (out, 8 + max_data + 4);
+  memcpy (p + 4, "IDAT", 4);
+  return p + 8;
+}
+
+static void
+close_idat (GByteArray *out, guint chunk_start, guint8 *end)
+{
+  guint8 *start = out->data + chunk_start;
+  gsize n = (gsize)(end - (start + 8));
+
+  if (n == 0)
+    {
+      g_byte_array_set_size (out, chunk_start);
+      return;
+    }
+  put_be32 (start, (guint32)n);
+  end = end_chunk (start + 4, end);
+  shrink_to (out, end);
+}
+
+void
+attention_png_writer_push (AttentionPngWriter *writer, guint n_rows, GByteArray *out)
+{
+  gboolean first = writer->rows_done == 0;
+  gsize len = writer->row * n_rows;
+  guint8 *rows = writer->buffer + writer->row;
+  guint chunk;
+  guint8 *p;
+  Bits b;
+
+  g_return_if_fail (n_rows <= writer->max_rows);
+  g_return_if_fail (writer->rows_done + n_rows <= writer->height);
+  if (n_rows == 0)
+    return;
+
+  /* 9 bits a byte at most, the zlib and block headers, slack for put(). */
+  p = open_idat (out, len + len / 8 + 16, &chunk);
+  if (first)
+    {
+      *p++ = 0x78; /* zlib: deflate, 32 KiB window */
+      *p++ = 0x01; /* no dictionary, fastest, (0x7801 % 31) == 0 */
+    }
+  b = (Bits){ p, writer->bits.acc, writer->bits.n };
+  if (first)
+    put (&b, (Code){ 1 | 1 << 1, 3 }); /* BFINAL = 1, BTYPE = 01 (fixed) */
+  /* From the previous row on: the first new row may match it. */
+  if (first)
+    deflate_span (&b, rows, 0, len, writer->row);
+  else
+    deflate_span (&b, writer->buffer, writer->row, writer->row + len, writer->row);
+  /* Whole bytes go out now; the rest waits for the next band. */
+  while (b.n >= 8)
+    {
+      *b.p++ = (guint8)b.acc;
+      b.acc >>= 8;
+      b.n -= 8;
+    }
+  writer->bits = b;
+  writer->adler = (guint32)adler32_z (writer->adler, rows, (z_size_t)len);
+  close_idat (out, chunk, b.p);
+
+  memmove (writer->buffer, rows + len - writer->row, writer->row);
+  writer->rows_done += n_rows;
+}
+
+void
+attention_png_writer_end (AttentionPngWriter *writer, GByteArray *out)
+{
+  guint chunk;
+  guint8 *p, *type;
+  Bits b;
+
+  g_return_if_fail (writer->rows_done == writer->height);
+
+  p = open_idat (out, 16, &chunk);
+  b = (Bits){ p, writer->bits.acc, writer->bits.n };
+  put (&b, fixed_code (256)); /* end of block */
+  flush_bits (&b);
+  p = put_be32 (b.p, writer->adler);
+  close_idat (out, chunk, p);
+
+  p = grow (out, 12);
+  p = put_be32 (p, 0);
+  type = p;
+  memcpy (p, "IEND", 4);
+  p = end_chunk (type, p + 4);
+  shrink_to (out, p);
 }

@@ -17,4 +17,25 @@ gsize attention_png_scanlines_size (guint width, guint height);
 void
 attention_png_encode_gray (GByteArray *out, const guint8 *scanlines, guint width, guint height);
 
+/* The same file written a band of rows at a time, so that a diagram of 512
+ * tokens (20,680 pixels square: 430 MB of scanlines) never sits in memory
+ * whole. Each call appends the next bytes of the file to out (which the
+ * caller writes out and empties); the bytes are those of the one-shot
+ * encoder except that each band is its own IDAT chunk. */
+typedef struct _AttentionPngWriter AttentionPngWriter;
+
+/* max_rows: most rows pushed at once. */
+AttentionPngWriter *attention_png_writer_new (guint width, guint height, guint max_rows);
+void attention_png_writer_free (AttentionPngWriter *writer);
+/* Signature and header. */
+void attention_png_writer_begin (AttentionPngWriter *writer, GByteArray *out);
+/* Room for n_rows scanlines (filter byte + width grey bytes each), to fill
+ * and then push. */
+guint8 *attention_png_writer_rows (AttentionPngWriter *writer, guint n_rows);
+void attention_png_writer_push (AttentionPngWriter *writer, guint n_rows, GByteArray *out);
+/* After the last row: the end of the stream and IEND. */
+void attention_png_writer_end (AttentionPngWriter *writer, GByteArray *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttentionPngWriter, attention_png_writer_free)
+
 G_END_DECLS

@@ -63,6 +63,10 @@ void attention_window_load_model (AttentionWindow *self, const char *path, gbool
 void attention_window_run (AttentionWindow *self);
 void attention_window_export_to (AttentionWindow *self, const char *dir);
 void attention_window_toast (AttentionWindow *self, const char *message);
+void attention_window_error (AttentionWindow *self,
+                             const char *heading,
+                             const char *message,
+                             const char *details);
 void attention_window_step_layer (AttentionWindow *self, int delta);
 void attention_window_step_head (AttentionWindow *self, int delta);
 /* Shows view's hover text in the read-out over the matrix. */

@@ -14,6 +14,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "attention-error-dialog.h"
+#include "attention-export-folder.h"
 #include "attention-export-targets.h"
 #include "attention-export.h"
 #include "attention-model-trust.h"
@@ -39,6 +41,19 @@ attention_window_toast (AttentionWindow *self, const char *message)
   adw_toast_set_title (toast, message);
   adw_toast_set_timeout (toast, 8);
   show_toast (self, toast);
+}
+
+/* Failures get a dialog with the whole reason (and details) that stays until
+ * read; toasts are for short confirmations. */
+void
+attention_window_error (AttentionWindow *self,
+                        const char *heading,
+                        const char *message,
+                        const char *details)
+{
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  attention_error_dialog_present (GTK_WINDOW (self), heading, message, details);
 }
 
 static void
@@ -225,15 +240,14 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       g_autofree char *name = g_filename_display_basename (data->path);
       g_autofree char *message = NULL;
+      const char *details = attention_model_error_get_details (error);
 
       message = g_strdup_printf (_ ("Could not load the model “%s”: %s"), name, error->message);
-      if (self->model != NULL)
+      if (self->model != NULL || details != NULL)
+        attention_window_error (self, _ ("Could Not Load the Model"), message, details);
+      if (self->model == NULL)
         {
-          attention_window_toast (self, message);
-        }
-      else
-        {
-          /* The status page says it; a toast on top would repeat it. */
+          /* The status page says it too, and stays. */
           adw_status_page_set_description (self->no_model_page, message);
           g_free (self->last_message);
           self->last_message = g_steal_pointer (&message);
@@ -305,7 +319,7 @@ attention_window_open_model_file (AttentionWindow *self, GFile *file)
       g_autofree char *message = g_strdup_printf (
           _ ("Could not load the model “%s”: only local files can be opened"), uri);
 
-      attention_window_toast (self, message);
+      attention_window_error (self, _ ("Could Not Load the Model"), message, NULL);
       return;
     }
   attention_window_load_model (self, path, TRUE);
@@ -361,10 +375,18 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (result == NULL)
     {
-      g_autofree char *message =
-          g_strdup_printf (_ ("Could not run the sentence: %s"), error->message);
+      g_autofree char *message = NULL;
 
-      attention_window_toast (self, message);
+      /* The previous result stays on screen; the dialog says it is not this
+       * sentence's. */
+      if (self->result != NULL)
+        message = g_strdup_printf (_ ("Could not run the sentence: %s. The previous result is "
+                                      "still shown."),
+                                   error->message);
+      else
+        message = g_strdup_printf (_ ("Could not run the sentence: %s"), error->message);
+      attention_window_error (self, _ ("Could Not Run the Sentence"), message,
+                              attention_model_error_get_details (error));
     }
   else
     {
@@ -443,6 +465,7 @@ typedef struct
   guint total;        /* atomic */
   int pending;        /* atomic: a progress update is queued */
   guint n_written;
+  char **stale; /* diagrams of an earlier set to delete first, or NULL */
 } ExportJob;
 
 static void
@@ -454,6 +477,7 @@ export_job_clear (gpointer data)
   g_object_unref (job->result);
   g_free (job->dir);
   g_free (job->model_name);
+  g_strfreev (job->stale);
 }
 
 static void
@@ -500,12 +524,18 @@ static void
 export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   ExportJob *job = task_data;
+  g_autoptr (AttentionExportLock) lock = NULL;
   GError *error = NULL;
   guint n_written = 0;
   gboolean ok;
 
-  ok = attention_export_target (job->format, job->result, job->dir, job->model_name,
-                                export_progress_cb, job, cancellable, &n_written, &error);
+  /* Another export into this folder (here or in attention-cli) would mix
+   * its set with this one: refuse, saying so. */
+  lock = attention_export_folder_lock (job->dir, FALSE, &error);
+  ok = lock != NULL && attention_export_folder_remove (job->dir, job->stale, &error);
+  if (ok)
+    ok = attention_export_target (job->format, job->result, job->dir, job->model_name,
+                                  export_progress_cb, job, cancellable, &n_written, &error);
   job->n_written = n_written;
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -539,11 +569,16 @@ export_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     /* The exporter's own message says how many files were written. */
     message = g_strdup (error->message);
   else
-    message = g_strdup_printf (_ ("Export failed: %s"), error->message);
+    {
+      message = g_strdup_printf (_ ("Export failed: %s"), error->message);
+      attention_window_error (self, _ ("Export Failed"), message, NULL);
+      attention_window_update_actions (self);
+      return;
+    }
 
   toast = adw_toast_new ("");
   adw_toast_set_title (toast, message);
-  adw_toast_set_timeout (toast, error == NULL ? 10 : 0);
+  adw_toast_set_timeout (toast, 10);
   if (job->n_written > 0)
     {
       g_autoptr (GFile) file = g_file_new_for_path (job->dir);
@@ -557,12 +592,49 @@ export_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   attention_window_update_actions (self);
 }
 
+static void start_export (AttentionWindow *self, const char *dir, char **stale);
+
+/* Formats that write Attention_Layer{L}_Head{H} files (not data or the
+ * overview). */
+static gboolean
+format_writes_diagrams (const char *format)
+{
+  return g_strcmp0 (format, "png") == 0 || g_strcmp0 (format, "svg") == 0 ||
+         g_strcmp0 (format, "pdf") == 0;
+}
+
+typedef struct
+{
+  AttentionWindow *self; /* owned */
+  char *dir;
+  char **stale;
+} StaleData;
+
+static void
+stale_data_free (gpointer data)
+{
+  StaleData *d = data;
+
+  g_object_unref (d->self);
+  g_free (d->dir);
+  g_strfreev (d->stale);
+  g_free (d);
+}
+
+static void
+stale_answer_cb (gboolean replace, gpointer data)
+{
+  StaleData *d = data;
+
+  if (d->self->result == NULL || d->self->export_cancellable != NULL)
+    return; /* things moved on while the question was open */
+  start_export (d->self, d->dir, replace ? g_steal_pointer (&d->stale) : NULL);
+}
+
 void
 attention_window_export_to (AttentionWindow *self, const char *dir)
 {
-  g_autoptr (GTask) task = NULL;
-  ExportJob *job;
-  const AttentionModelInfo *info;
+  g_auto (GStrv) stale = NULL;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
   g_return_if_fail (dir != NULL);
@@ -583,9 +655,36 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
       g_autofree char *message =
           g_strdup_printf (_ ("Export failed: the folder “%s” does not exist"), display);
 
-      attention_window_toast (self, message);
+      attention_window_error (self, _ ("Export Failed"), message, NULL);
       return;
     }
+
+  /* Diagrams of an earlier, bigger set would pass for part of this one. */
+  stale = attention_export_folder_find_stale (dir, attention_result_get_n_layers (self->result),
+                                              attention_result_get_n_heads (self->result));
+  if (stale[0] != NULL &&
+      format_writes_diagrams (attention_window_analysis_get_export_format (self)))
+    {
+      StaleData *d = g_new0 (StaleData, 1);
+
+      d->self = g_object_ref (self);
+      d->dir = g_strdup (dir);
+      d->stale = g_steal_pointer (&stale);
+      attention_error_dialog_ask_stale (
+          GTK_WINDOW (self), dir, d->stale, attention_result_get_n_layers (self->result),
+          attention_result_get_n_heads (self->result), stale_answer_cb, d, stale_data_free);
+      return;
+    }
+  start_export (self, dir, NULL);
+}
+
+/* stale: owned, the diagrams to delete first (NULL: none). */
+static void
+start_export (AttentionWindow *self, const char *dir, char **stale)
+{
+  g_autoptr (GTask) task = NULL;
+  ExportJob *job;
+  const AttentionModelInfo *info;
 
   info = attention_model_get_info (self->model);
   job = g_atomic_rc_box_new0 (ExportJob);
@@ -594,6 +693,7 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
   job->dir = g_strdup (dir);
   job->model_name = g_strdup (info->name);
   job->format = attention_window_analysis_get_export_format (self);
+  job->stale = stale;
 
   self->export_cancellable = g_cancellable_new ();
   self->export_job = job;
@@ -812,6 +912,15 @@ attention_window_close_request (GtkWindow *window)
                            (guint)gtk_adjustment_get_value (self->head_adjustment));
       g_settings_apply (self->settings);
     }
+
+  /* Workers hold references to the window, so dispose may come late: stop
+   * their work now; the app waits for them before it exits. */
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
 
   return GTK_WINDOW_CLASS (attention_window_parent_class)->close_request (window);
 }

@@ -2,7 +2,7 @@
 """Writes broken model files for tests/test-bad-models.c, one per way a model
 file can be wrong, into OUT_DIR (a temporary folder of the test):
 
-  make_bad_models.py OUT_DIR GOOD_BUNDLE
+  make_bad_models.py OUT_DIR GOOD_BUNDLE [--hostile-only]
 
 Each file is named after its case. The good bundle (the seeded test model) is
 the base of the cases that need a real TorchScript module."""
@@ -72,13 +72,83 @@ class NotATuple(torch.nn.Module):
         return input_ids.float()
 
 
+class Hostile(torch.nn.Module):
+    """The good model behind a wrapper that misbehaves on real sentences
+    (more than the 3 tokens of the loader's probe), so that the bundle loads
+    and its runs go wrong: `mode` 1 raises an exception of its own, 2 makes
+    the attentions NaN, 3 the logits infinite, 4 loops for a long time (a
+    slow bundle: about a minute; tests quit while it runs). Mode 5 loops on
+    every input, the probe included: a bundle that takes long to load."""
+
+    def __init__(self, inner, mode: int):
+        super().__init__()
+        self.inner = inner
+        self.mode = mode
+
+    def _spin(self, x: torch.Tensor) -> torch.Tensor:
+        a = torch.ones(64, 64)
+        for _ in range(2000000):
+            a = torch.mm(a, a) * 0.015625
+        return x + a[0, 0] * 0.0
+
+    @torch.jit.export
+    def forward_at(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                   positions: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        logits, attentions = self.inner.forward_at(input_ids, attention_mask, positions)
+        real = input_ids.shape[1] > 3
+        if self.mode == 5 or (real and self.mode == 4):
+            attentions = self._spin(attentions)
+        if real and self.mode == 1:
+            raise RuntimeError("this bundle refuses sentences longer than 3 tokens")
+        if real and self.mode == 2:
+            attentions = attentions * float("nan")
+        if real and self.mode == 3:
+            logits = logits + float("inf")
+        return logits, attentions
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        positions = torch.arange(input_ids.shape[1])
+        logits, attentions = self.forward_at(input_ids, attention_mask, positions)
+        return logits.unsqueeze(0), attentions
+
+
+def deep_json(config: dict, depth: int) -> str:
+    """config with one more member nested `depth` arrays deep: valid JSON that
+    a recursive parser cannot get through."""
+    text = json.dumps(config)
+    return text[:-1] + ', "deep": ' + "[" * depth + "]" * depth + "}"
+
+
+def write_hostile(out, good):
+    """The bundles of issue 14: they load, and then their runs misbehave;
+    and one whose config.json is nested 100,000 levels deep."""
+    extra = {"vocab.txt": "", "config.json": ""}
+    module = torch.jit.load(good, _extra_files=extra)
+    vocab, config_text = (extra[k].decode() if isinstance(extra[k], bytes) else extra[k]
+                          for k in ("vocab.txt", "config.json"))
+
+    def resave(name, config, m):
+        torch.jit.save(m, os.path.join(out, name),
+                       _extra_files={"vocab.txt": vocab, "config.json": config})
+
+    for name, mode in (("raises.pt", 1), ("nan-attentions.pt", 2), ("inf-logits.pt", 3),
+                       ("slow-run.pt", 4), ("slow-load.pt", 5)):
+        resave(name, config_text, torch.jit.script(Hostile(module, mode)))
+    resave("deep-config.pt", deep_json(json.loads(config_text), 100000), module)
+
+
 def main():
     out, good = sys.argv[1], sys.argv[2]
+    hostile_only = sys.argv[3:] == ["--hostile-only"]
     os.makedirs(out, exist_ok=True)
 
     def path(name):
         return os.path.join(out, name)
 
+    if hostile_only:
+        write_hostile(out, good)
+        print("wrote", out)
+        return
     open(path("empty.pt"), "wb").close()
 
     data = open(good, "rb").read()
@@ -126,6 +196,8 @@ def main():
                     ("wrong-logits-shape.pt", WrongLogitsShape(v)),
                     ("not-a-tuple.pt", NotATuple())):
         resave(name, vocab, config_text, torch.jit.script(m))
+
+    write_hostile(out, good)
 
     os.makedirs(path("folder.pt"), exist_ok=True)
     shutil.copyfile(good, path("unreadable.pt"))

@@ -7,6 +7,7 @@
  * The broken files are written at test time into a temporary folder by
  * tests/make_bad_models.py (python3-torch), from $ATTENTION_TEST_MODEL. */
 
+#include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <string.h>
@@ -40,6 +41,12 @@ static const BadCase cases[] = {
   { "wrong-logits-shape.pt", ATTENTION_MODEL_ERROR_LOAD, "logits have the wrong shape" },
   { "not-a-tuple.pt", ATTENTION_MODEL_ERROR_LOAD, "does not return (logits, attentions)" },
   { "folder.pt", ATTENTION_MODEL_ERROR_LOAD, "folder" },
+  /* Issue 14: refused before anything opens them (a FIFO hung forever). */
+  { "fifo.pt", ATTENTION_MODEL_ERROR_LOAD, "named pipe (FIFO)" },
+  { "device.pt", ATTENTION_MODEL_ERROR_LOAD, "a device" },
+  { "socket.pt", ATTENTION_MODEL_ERROR_LOAD, "a socket" },
+  /* 100,000 levels: json-glib's recursion overflowed the stack. */
+  { "deep-config.pt", ATTENTION_MODEL_ERROR_CONFIG, "more than 64 levels deep" },
   { "missing.pt", ATTENTION_MODEL_ERROR_LOAD, "does not exist" },
 };
 
@@ -318,6 +325,89 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static GSocket *listening; /* keeps socket.pt a live socket */
+
+/* A FIFO, a device (a link to /dev/zero) and a socket named like models. */
+static gboolean
+make_special_files (GError **error)
+{
+  g_autofree char *fifo = g_build_filename (fixtures, "fifo.pt", NULL);
+  g_autofree char *device = g_build_filename (fixtures, "device.pt", NULL);
+  g_autofree char *socket_path = g_build_filename (fixtures, "socket.pt", NULL);
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (socket_path);
+
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", device), ==, 0);
+  listening = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, 0, error);
+  g_assert_no_error (*error);
+  g_assert_true (g_socket_bind (listening, address, FALSE, error));
+  g_assert_no_error (*error);
+  return TRUE;
+}
+
+/* Bundles that load and then misbehave on a real sentence: the bundle's own
+ * exception (not libtorch's "The following operation failed in the
+ * TorchScript interpreter.") with the traceback as details; NaN or infinite
+ * outputs refused. */
+typedef struct
+{
+  const char *file;
+  int code;
+  const char *message; /* exactly */
+} RunCase;
+
+static const RunCase run_cases[] = {
+  { "raises.pt", ATTENTION_MODEL_ERROR_RUN,
+    "RuntimeError: this bundle refuses sentences longer than 3 tokens" },
+  { "nan-attentions.pt", ATTENTION_MODEL_ERROR_NOT_FINITE, "the model produced NaN/inf values" },
+  { "inf-logits.pt", ATTENTION_MODEL_ERROR_NOT_FINITE, "the model produced NaN/inf values" },
+};
+
+static void
+test_run_failure (gconstpointer data)
+{
+  const RunCase *c = data;
+  g_autofree char *path = g_build_filename (fixtures, c->file, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AttentionModel) model = attention_model_new_from_file (path, &error);
+  g_autoptr (AttentionResult) result = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  const char *details;
+
+  g_assert_no_error (error);
+  /* The probe (3 tokens) passes; a sentence does not. */
+  result = attention_model_run (model, "the cat sat on the [MASK] .", 3, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, ATTENTION_MODEL_ERROR, c->code);
+  g_assert_cmpstr (error->message, ==, c->message);
+  details = attention_model_error_get_details (error);
+  if (c->code == ATTENTION_MODEL_ERROR_RUN)
+    {
+      g_assert_nonnull (details);
+      g_assert_nonnull (strstr (details, "The following operation failed"));
+      g_assert_nonnull (strstr (details, "Traceback of TorchScript"));
+      g_assert_nonnull (strstr (details, c->message));
+    }
+  else
+    g_assert_null (details);
+  g_clear_error (&error);
+
+  /* The CLI: exit 2, the one line on stderr. */
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           cli, "--model", path, "the cat sat on the [MASK] .", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: stderr %s", c->file, err);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  expected = g_strdup_printf ("attention-cli: %s\n", c->message);
+  g_assert_cmpstr (err, ==, expected);
+}
+
 /* Writes the fixtures; FALSE (and a reason) when they cannot be made. */
 static gboolean
 make_fixtures (const char *python, const char *script, char **reason)
@@ -343,7 +433,7 @@ make_fixtures (const char *python, const char *script, char **reason)
   }
   if (!g_spawn_check_wait_status (status, &error))
     g_error ("make_bad_models.py failed: %s\n%s", error->message, err);
-  return TRUE;
+  return make_special_files (&error);
 }
 
 int
@@ -381,11 +471,18 @@ main (int argc, char **argv)
       g_test_add_data_func (name, &cases[i], test_case);
     }
   g_test_add_func ("/bad-models/unreadable.pt", test_unreadable);
+  for (guint i = 0; i < G_N_ELEMENTS (run_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/bad-models/run/%s", run_cases[i].file);
+
+      g_test_add_data_func (name, &run_cases[i], test_run_failure);
+    }
   g_test_add_func ("/bad-models/distinct-messages", test_distinct);
   g_test_add_func ("/bad-models/cli", test_cli);
   g_test_add_func ("/bad-models/no-shim-module", test_no_shim_module);
   status = g_test_run ();
 
+  g_clear_object (&listening);
   remove_tree (fixtures);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_free (messages[i]);

@@ -1,0 +1,127 @@
+/* attention-tempfiles.c: temporary files removable from a signal handler */
+
+#include "attention-tempfiles.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Every exporter thread writes one file at a time: a few slots suffice. */
+#define N_SLOTS 64
+
+typedef struct
+{
+  int state; /* 0 free, 1 being filled or emptied, 2 holds a path */
+  char path[PATH_MAX];
+} Slot;
+
+static Slot slots[N_SLOTS];
+
+int
+attention_tempfiles_remember (const char *path)
+{
+  gsize len = strlen (path);
+
+  if (len >= PATH_MAX)
+    return -1;
+  for (int i = 0; i < N_SLOTS; i++)
+    if (g_atomic_int_compare_and_exchange (&slots[i].state, 0, 1))
+      {
+        memcpy (slots[i].path, path, len + 1);
+        g_atomic_int_set (&slots[i].state, 2);
+        return i;
+      }
+  return -1;
+}
+
+void
+attention_tempfiles_forget (int slot)
+{
+  if (slot < 0 || slot >= N_SLOTS)
+    return;
+  /* A signal arriving now may still unlink the path: it has been renamed
+   * or removed already, so that does nothing. */
+  if (g_atomic_int_compare_and_exchange (&slots[slot].state, 2, 1))
+    {
+      slots[slot].path[0] = '\0';
+      g_atomic_int_set (&slots[slot].state, 0);
+    }
+}
+
+int
+attention_tempfiles_create (const char *target, char **tmp_path, int *slot)
+{
+  g_autofree char *dir = g_path_get_dirname (target);
+  g_autofree char *base = g_path_get_basename (target);
+  static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+  for (int attempt = 0; attempt < 100; attempt++)
+    {
+      char suffix[7];
+      char *tmp;
+      int fd, s, err;
+
+      for (int i = 0; i < 6; i++)
+        suffix[i] = letters[g_random_int_range (0, sizeof letters - 1)];
+      suffix[6] = '\0';
+      tmp = g_strdup_printf ("%s/.%s.%s", dir, base, suffix);
+      s = attention_tempfiles_remember (tmp);
+      fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (fd >= 0)
+        {
+          *tmp_path = tmp;
+          *slot = s;
+          return fd;
+        }
+      err = errno;
+      attention_tempfiles_forget (s);
+      g_free (tmp);
+      if (err != EEXIST)
+        {
+          errno = err;
+          return -1;
+        }
+    }
+  errno = EEXIST;
+  return -1;
+}
+
+void
+attention_tempfiles_remove_all (void)
+{
+  for (int i = 0; i < N_SLOTS; i++)
+    if (g_atomic_int_get (&slots[i].state) == 2)
+      unlink (slots[i].path);
+}
+
+static void
+on_signal (int signum)
+{
+  attention_tempfiles_remove_all ();
+  _exit (128 + signum);
+}
+
+void
+attention_tempfiles_install_signal_handlers (void)
+{
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  struct sigaction action;
+
+  memset (&action, 0, sizeof action);
+  action.sa_handler = on_signal;
+  sigemptyset (&action.sa_mask);
+  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
+    sigaddset (&action.sa_mask, signals[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      struct sigaction old;
+
+      /* A signal ignored by whoever started us (nohup) stays ignored. */
+      if (sigaction (signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        continue;
+      sigaction (signals[i], &action, NULL);
+    }
+}
