@@ -533,7 +533,7 @@ attention_window_analysis_init (AttentionWindow *self)
   attention_window_analysis_add_page (self, GTK_WIDGET (a->compare), "compare", _ ("_Compare"),
                                       "view-dual-symbolic", COMPARE_GROUPS);
   a->lines = ATTENTION_LINES_VIEW (attention_lines_view_new ());
-  attention_window_analysis_add_page (self, GTK_WIDGET (a->lines), "lines", _ ("_Lines"),
+  attention_window_analysis_add_page (self, GTK_WIDGET (a->lines), "lines", _ ("L_ines"),
                                       "media-playlist-shuffle-symbolic", LINES_GROUPS);
   adw_view_stack_page_set_use_underline (
       adw_view_stack_get_page (self->view_stack,
