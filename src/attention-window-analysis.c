@@ -38,6 +38,7 @@ typedef struct
   AttentionAnalysisBar *bar;
   AttentionCompare *compare;
   AttentionLinesView *lines;
+  gboolean lines_syncing;  /* the head slider follows the lines legend */
   GHashTable *page_groups; /* page name → sidebar groups */
   GCancellable *aggregate_cancellable;
   int aggregate_pending; /* aggregates being computed in workers */
@@ -190,24 +191,25 @@ view_position_cb (AttentionView *view, GParamSpec *pspec, Analysis *a)
   attention_lines_view_set_layer (a->lines, layer);
   /* The head slider shows that head alone; another layer keeps the heads
    * overlaid in the legend, as bertviz does. */
-  if (pspec == NULL || g_str_equal (g_param_spec_get_name (pspec), "head"))
+  if (!a->lines_syncing && (pspec == NULL || g_str_equal (g_param_spec_get_name (pspec), "head")))
     attention_lines_view_set_head (a->lines, head);
   update_matrix (a);
 }
 
-/* One head left in the lines legend: the head slider moves to it, so the
- * row under the view names what is drawn. */
+/* The head slider always names a head the lines draw: the one left in the
+ * legend, or the first overlaid when its own was switched off there. Moving
+ * it here must not reset the overlay to that head alone. */
 static void
 lines_heads_cb (AttentionLinesView *lines, GParamSpec *pspec, Analysis *a)
 {
   guint64 heads = attention_lines_view_get_heads (lines);
-  guint head;
+  guint current = attention_view_get_head (a->window->view);
 
-  if (heads == 0 || (heads & (heads - 1)) != 0)
+  if (heads == 0 || (current < 64 && ((heads >> current) & 1) != 0))
     return;
-  head = (guint)g_bit_nth_lsf ((gulong)heads, -1);
-  if (head != attention_view_get_head (a->window->view))
-    gtk_adjustment_set_value (a->window->head_adjustment, head + 1);
+  a->lines_syncing = TRUE;
+  gtk_adjustment_set_value (a->window->head_adjustment, g_bit_nth_lsf ((gulong)heads, -1) + 1.0);
+  a->lines_syncing = FALSE;
 }
 
 static void

@@ -267,9 +267,13 @@ test_sliders (void)
   gtk_range_set_value (attention_window_get_layer_scale (window), 1);
   g_assert_cmpuint (attention_lines_view_get_layer (lines ()), ==, 0);
   g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1 << 2) | (1 << 0));
-  /* One head left in the legend: the head slider names it. */
-  attention_lines_view_set_heads (lines (), 1 << 0);
+  /* The slider's head switched off in the legend: the slider moves to a
+   * drawn head and the overlay stays; one head left: the slider names it. */
+  attention_lines_view_set_heads (lines (), (1 << 0) | (1 << 1));
   g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 1);
+  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1 << 0) | (1 << 1));
+  attention_lines_view_set_heads (lines (), 1 << 1);
+  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 2);
   gtk_range_set_value (attention_window_get_layer_scale (window), 2);
   gtk_range_set_value (attention_window_get_head_scale (window), 3);
   g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1 << 2);
