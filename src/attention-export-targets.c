@@ -20,6 +20,13 @@ static const AttentionExportTarget targets[] = {
     N_ ("attention-overview.svg: the grid of every layer and head") },
   { "overview-pdf", N_ ("All heads as one PDF"),
     N_ ("attention-overview.pdf: the grid of every layer and head") },
+  { "lines-png", N_ ("Lines as PNG"),
+    N_ ("One lines picture per layer and head, as the Lines view draws it: "
+        "Lines_Layer1_Head1.png, …") },
+  { "lines-svg", N_ ("Lines as SVG"),
+    N_ ("One vector lines picture per layer and head: Lines_Layer1_Head1.svg, …") },
+  { "lines-pdf", N_ ("Lines as PDF"),
+    N_ ("One PDF lines picture per layer and head: Lines_Layer1_Head1.pdf, …") },
   { "npy", N_ ("NumPy array"),
     N_ ("attention.npy (float32; layers, heads, query, key) and attention.npy.json with the "
         "tokens") },
@@ -92,6 +99,14 @@ attention_export_target (const char *id,
       if (n_written != NULL)
         *n_written = ok ? 1 : 0;
       return ok;
+    }
+  if (g_str_has_prefix (id, "lines-"))
+    {
+      /* One picture per layer and head, grayscale with the files' own
+       * threshold, exactly as attention-cli --format lines-*. */
+      attention_export_format_from_string (id, &format);
+      return attention_export_all_format (result, format, dir, model_name, progress, progress_data,
+                                          cancellable, n_written, error);
     }
   attention_export_format_from_string (id, &format);
   return attention_export_all_format (result, format, dir, model_name, progress, progress_data,

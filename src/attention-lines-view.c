@@ -476,12 +476,14 @@ attention_lines_view_init (AttentionLinesView *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (legend_scroll), self->legend);
   gtk_widget_set_hexpand (legend_scroll, FALSE);
   gtk_box_append (GTK_BOX (row), legend_scroll);
-  self->all_button = gtk_button_new_with_mnemonic (_ ("_All"));
+  /* No mnemonic: Alt+A is All Heads in the view switcher, Alt+L the layer. */
+  self->all_button = gtk_button_new_with_label (_ ("All"));
   gtk_widget_set_tooltip_text (self->all_button, _ ("Overlay every head of the layer"));
   g_signal_connect (self->all_button, "clicked", G_CALLBACK (all_clicked_cb), self);
   gtk_box_append (GTK_BOX (row), self->all_button);
 
-  label = gtk_label_new_with_mnemonic (_ ("_Hide below"));
+  /* Alt+H is the head slider's. */
+  label = gtk_label_new_with_mnemonic (_ ("Hide _below"));
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_set_halign (label, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (row), label);

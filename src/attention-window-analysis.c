@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "attention-export-targets.h"
+#include "attention-lines-view.h"
 #include "attention-stats.h"
 #include "attention-window-private.h"
 
@@ -20,6 +21,9 @@
 #define COMPARE_GROUPS                                                                             \
   (ATTENTION_ANALYSIS_GROUP (MATRIX) | ATTENTION_ANALYSIS_GROUP (COLOURS) |                        \
    ATTENTION_ANALYSIS_GROUP (SCALE))
+/* The lines are the heads themselves in the colour map, linear in the
+ * weight: Show, the scale and the pattern do not apply to them. */
+#define LINES_GROUPS (ATTENTION_ANALYSIS_GROUP (COLOURS))
 #define SCORE_LEGEND_WIDTH 160
 
 #define ANALYSIS_KEY "attention-analysis"
@@ -33,6 +37,8 @@ typedef struct
   GtkWidget *score_bar;
   AttentionAnalysisBar *bar;
   AttentionCompare *compare;
+  AttentionLinesView *lines;
+  gboolean lines_syncing;  /* the head slider follows the lines legend */
   GHashTable *page_groups; /* page name → sidebar groups */
   GCancellable *aggregate_cancellable;
   int aggregate_pending; /* aggregates being computed in workers */
@@ -168,6 +174,9 @@ view_result_cb (AttentionView *view, GParamSpec *pspec, Analysis *a)
                                    attention_view_get_head (view));
   attention_compare_set_model (a->compare, a->window->model);
   attention_compare_set_result (a->compare, result);
+  attention_lines_view_set_result (a->lines, result);
+  attention_lines_view_set_layer (a->lines, attention_view_get_layer (view));
+  attention_lines_view_set_head (a->lines, attention_view_get_head (view));
   update_matrix (a);
 }
 
@@ -179,7 +188,28 @@ view_position_cb (AttentionView *view, GParamSpec *pspec, Analysis *a)
   attention_overview_set_selected (a->overview, layer, head);
   attention_compare_set_layer (a->compare, layer);
   attention_compare_set_head (a->compare, head);
+  attention_lines_view_set_layer (a->lines, layer);
+  /* The head slider shows that head alone; another layer keeps the heads
+   * overlaid in the legend, as bertviz does. */
+  if (!a->lines_syncing && (pspec == NULL || g_str_equal (g_param_spec_get_name (pspec), "head")))
+    attention_lines_view_set_head (a->lines, head);
   update_matrix (a);
+}
+
+/* The head slider always names a head the lines draw: the one left in the
+ * legend, or the first overlaid when its own was switched off there. Moving
+ * it here must not reset the overlay to that head alone. */
+static void
+lines_heads_cb (AttentionLinesView *lines, GParamSpec *pspec, Analysis *a)
+{
+  guint64 heads = attention_lines_view_get_heads (lines);
+  guint current = attention_view_get_head (a->window->view);
+
+  if (heads == 0 || (current < 64 && ((heads >> current) & 1) != 0))
+    return;
+  a->lines_syncing = TRUE;
+  gtk_adjustment_set_value (a->window->head_adjustment, g_bit_nth_lsf ((gulong)heads, -1) + 1.0);
+  a->lines_syncing = FALSE;
 }
 
 static void
@@ -248,6 +278,7 @@ bar_colours_cb (AttentionAnalysisBar *bar, GParamSpec *pspec, Analysis *a)
   attention_view_set_colormap (attention_compare_get_main_view (a->compare), colormap, scale);
   attention_view_set_colormap (attention_compare_get_view (a->compare), colormap, scale);
   attention_overview_set_colormap (a->overview, colormap);
+  attention_lines_view_set_colormap (a->lines, colormap);
   gtk_widget_queue_draw (a->score_bar);
 }
 
@@ -316,6 +347,9 @@ page_changed_cb (AdwViewStack *stack, GParamSpec *pspec, Analysis *a)
   action = g_action_map_lookup_action (G_ACTION_MAP (a->window), "compare");
   g_simple_action_set_state (G_SIMPLE_ACTION (action),
                              g_variant_new_boolean (g_str_equal (page, "compare")));
+  action = g_action_map_lookup_action (G_ACTION_MAP (a->window), "lines");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_boolean (g_str_equal (page, "lines")));
 }
 
 /* ---------------------------------------------------------------- actions */
@@ -333,11 +367,13 @@ view_change_state (GSimpleAction *action, GVariant *state, gpointer data)
     gtk_widget_grab_focus (GTK_WIDGET (a->overview));
   else if (g_str_equal (page, "compare"))
     gtk_widget_grab_focus (GTK_WIDGET (attention_compare_get_entry (a->compare)));
+  else if (g_str_equal (page, "lines"))
+    gtk_widget_grab_focus (GTK_WIDGET (attention_lines_view_get_canvas (a->lines)));
   else if (g_str_equal (page, "single"))
     gtk_widget_grab_focus (GTK_WIDGET (a->window->view));
 }
 
-/* Ctrl+G and Ctrl+D go to their page and back to the single head. */
+/* Ctrl+G, Ctrl+D and Ctrl+K go to their page and back to the single head. */
 static void
 toggle_page (Analysis *a, const char *page, gboolean show)
 {
@@ -355,6 +391,12 @@ static void
 compare_change_state (GSimpleAction *action, GVariant *state, gpointer data)
 {
   toggle_page (data, "compare", g_variant_get_boolean (state));
+}
+
+static void
+lines_change_state (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  toggle_page (data, "lines", g_variant_get_boolean (state));
 }
 
 static void
@@ -461,6 +503,7 @@ attention_window_analysis_init (AttentionWindow *self)
     { "view", NULL, "s", "'single'", view_change_state },
     { "overview", toggle_activate, NULL, "false", overview_change_state },
     { "compare", toggle_activate, NULL, "false", compare_change_state },
+    { "lines", toggle_activate, NULL, "false", lines_change_state },
     { "export-format", NULL, "s", "'png'", export_format_change_state },
   };
   g_autoptr (GPropertyAction) sidebar = NULL;
@@ -491,6 +534,9 @@ attention_window_analysis_init (AttentionWindow *self)
   a->compare = ATTENTION_COMPARE (attention_compare_new ());
   attention_window_analysis_add_page (self, GTK_WIDGET (a->compare), "compare", _ ("_Compare"),
                                       "view-dual-symbolic", COMPARE_GROUPS);
+  a->lines = ATTENTION_LINES_VIEW (attention_lines_view_new ());
+  attention_window_analysis_add_page (self, GTK_WIDGET (a->lines), "lines", _ ("L_ines"),
+                                      "media-playlist-shuffle-symbolic", LINES_GROUPS);
   adw_view_stack_page_set_use_underline (
       adw_view_stack_get_page (self->view_stack,
                                adw_view_stack_get_child_by_name (self->view_stack, "single")),
@@ -501,6 +547,7 @@ attention_window_analysis_init (AttentionWindow *self)
                                      GTK_SHORTCUT_SCOPE_GLOBAL);
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>g", "win.overview");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>d", "win.compare");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>k", "win.lines");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "F9", "win.show-sidebar");
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
@@ -509,6 +556,7 @@ attention_window_analysis_init (AttentionWindow *self)
   g_signal_connect (self->view, "notify::head", G_CALLBACK (view_position_cb), a);
   g_signal_connect (self->view_stack, "notify::visible-child-name", G_CALLBACK (page_changed_cb),
                     a);
+  g_signal_connect (a->lines, "notify::heads", G_CALLBACK (lines_heads_cb), a);
   g_signal_connect (a->overview, "head-selected", G_CALLBACK (head_selected_cb), a);
   g_signal_connect (a->overview, "head-activated", G_CALLBACK (head_activated_cb), a);
   g_signal_connect (attention_compare_get_view (a->compare), "notify::result",
@@ -526,6 +574,7 @@ attention_window_analysis_init (AttentionWindow *self)
                             G_CALLBACK (attention_window_show_hover), self);
 
   view_result_cb (self->view, NULL, a);
+  bar_colours_cb (a->bar, NULL, a);
   bar_score_cb (a->bar, NULL, a);
   page_changed_cb (self->view_stack, NULL, a);
 }
@@ -552,6 +601,14 @@ attention_window_get_compare (AttentionWindow *self)
   Analysis *a = get_analysis (self);
 
   return a ? a->compare : NULL;
+}
+
+AttentionLinesView *
+attention_window_get_lines_view (AttentionWindow *self)
+{
+  Analysis *a = get_analysis (self);
+
+  return a ? a->lines : NULL;
 }
 
 gboolean

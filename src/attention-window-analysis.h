@@ -1,7 +1,7 @@
 /* attention-window-analysis.h: the analysis views inside AttentionWindow —
  * the pages of the header bar's view switcher (Single Head, All Heads
- * (win.overview, Ctrl+G), Compare (win.compare, Ctrl+D); win.view holds the
- * page's name), and the sidebar (win.show-sidebar, F9) with aggregates,
+ * (win.overview, Ctrl+G), Compare (win.compare, Ctrl+D), Lines (win.lines,
+ * Ctrl+K); win.view holds the page's name), and the sidebar (win.show-sidebar, F9) with aggregates,
  * hiding [CLS]/[SEP], colour map and scale, head scores and the strongest
  * pattern, showing only what applies to the page. Built around the window's
  * existing widgets, kept in this file so the window itself needs one call. */
@@ -10,6 +10,7 @@
 #include "attention-analysis-bar.h"
 #include "attention-compare.h"
 #include "attention-export.h"
+#include "attention-lines-view.h"
 #include "attention-overview.h"
 #include "attention-window.h"
 
@@ -31,6 +32,7 @@ void attention_window_analysis_add_page (AttentionWindow *self,
 AttentionOverview *attention_window_get_overview (AttentionWindow *self);
 AttentionAnalysisBar *attention_window_get_analysis_bar (AttentionWindow *self);
 AttentionCompare *attention_window_get_compare (AttentionWindow *self);
+AttentionLinesView *attention_window_get_lines_view (AttentionWindow *self);
 /* TRUE while an aggregate is being computed off the main thread. */
 gboolean attention_window_get_aggregate_busy (AttentionWindow *self);
 

@@ -1,6 +1,6 @@
 /* attention-window.c: the main window: sentence entry, predictions, the live
  * attention view with one compact layer/head row under it, model loading and
- * export. The views (single head, all heads, compare) are switched from the
+ * export. The views (single head, all heads, compare, lines) are switched from the
  * header bar; the analysis options live in a sidebar (AdwFlap, F9), set up in
  * attention-window-analysis.c. Nothing here blocks: loading, running and
  * exporting happen in GTask threads, and every outcome ends in a toast, a
@@ -8,7 +8,6 @@
 
 #include "attention-window-private.h"
 #include "attention-window-analysis.h"
-#include "attention-window-lines.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -1079,7 +1078,6 @@ attention_window_init (AttentionWindow *self)
   update_busy (self);
   update_page (self);
   attention_window_analysis_init (self);
-  attention_window_lines_init (self);
 }
 
 AttentionWindow *

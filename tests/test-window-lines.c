@@ -1,18 +1,20 @@
 /* test-window-lines.c: the lines view in the real AttentionWindow under Xvfb:
- * the Lines toggle (win.lines) and its exchange with the overview, the layer
- * and head sliders driving it, hovering a token (pointer motion through the
- * canvas' own controller) shows its lines only, a click pins, the head
- * legend overlays heads, the threshold, the lines export formats and saving
- * what is shown. Needs $ATTENTION_TEST_MODEL; nothing depends on timing. */
+ * the Lines page of the header bar's view switcher (win.lines, Ctrl+K) and
+ * its exchange with the other pages, the sidebar showing only what applies,
+ * the layer and head sliders driving it (and following the legend), hovering a token (pointer
+ * motion through the canvas' own controller) shows its lines only, a click pins, the head legend
+ * overlays heads, the threshold, the lines export formats and saving what is shown. Needs
+ * $ATTENTION_TEST_MODEL; nothing depends on timing. */
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
 
 #include "attention-application.h"
 #include "attention-lines-view.h"
 #include "attention-window-analysis.h"
-#include "attention-window-lines.h"
+#include "attention-export-targets.h"
 #include "attention-window-private.h"
 
 #define SENTENCE "The animal didn't cross the street because it was too [MASK]."
@@ -154,23 +156,102 @@ test_run (void)
   g_assert_nonnull (attention_window_get_result (window));
 }
 
-static void
-test_toggle (void)
+static const char *
+page (void)
 {
+  return adw_view_stack_get_visible_child_name (window->view_stack);
+}
+
+/* Ctrl+K as the user presses it, through the window's shortcut controllers. */
+static gboolean
+press_ctrl_k (void)
+{
+  g_autoptr (GListModel) list = gtk_widget_observe_controllers (GTK_WIDGET (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (list, i);
+      guint n;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      n = g_list_model_get_n_items (G_LIST_MODEL (c));
+      for (guint k = 0; k < n; k++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (c), k);
+          g_autofree char *trigger =
+              gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (g_strcmp0 (trigger, "<Control>k") == 0)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                 GTK_WIDGET (window), NULL);
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_page (void)
+{
+  AdwViewStackPage *stack_page;
+  AttentionAnalysisBar *bar = attention_window_get_analysis_bar (window);
+
+  /* One page of the switcher, beside the other three; no second switcher. */
   g_assert_nonnull (lines ());
+  stack_page = adw_view_stack_get_page (window->view_stack, GTK_WIDGET (lines ()));
+  g_assert_nonnull (stack_page);
+  g_assert_cmpstr (adw_view_stack_page_get_name (stack_page), ==, "lines");
+  g_assert_nonnull (adw_view_stack_page_get_icon_name (stack_page));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (window->view_stack, "single"));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (window->view_stack, "overview"));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (window->view_stack, "compare"));
   g_assert_false (action_state ("lines"));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+
+  /* Ctrl+K goes there and gives the keyboard to the picture. */
+  g_assert_true (press_ctrl_k ());
   g_assert_true (action_state ("lines"));
+  g_assert_cmpstr (page (), ==, "lines");
   wait_frame ();
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (canvas ())));
+  /* Again: back to the single head, as Ctrl+G and Ctrl+D do. */
+  g_assert_true (press_ctrl_k ());
+  g_assert_cmpstr (page (), ==, "single");
+  g_assert_false (action_state ("lines"));
 
-  /* The overview takes the place, and gives it back to the single view. */
+  /* The switcher itself (win.view) and the overview exchange the place. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("lines"));
+  g_assert_true (action_state ("lines"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
   g_assert_true (action_state ("overview"));
   g_assert_false (action_state ("lines"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
   g_assert_false (action_state ("overview"));
   g_assert_true (action_state ("lines"));
+  g_assert_cmpstr (page (), ==, "lines");
+
+  /* Show (the matrix' aggregates) does not apply to the lines: a layer mean
+   * chosen on the single head leaves both sliders live here. */
+  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_ALL_MEAN);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (attention_window_get_head_scale (window))));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (attention_window_get_layer_scale (window))));
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("single"));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (attention_window_get_head_scale (window))));
+  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_HEAD);
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("lines"));
+
+  /* Colours follow the sidebar. */
+  attention_analysis_bar_set_colormap (bar, ATTENTION_COLORMAP_VIRIDIS);
+  {
+    AttentionLinesStyle style;
+
+    wait_frame ();
+    attention_lines_canvas_get_style (canvas (), &style);
+    g_assert_cmpint (style.colormap, ==, ATTENTION_COLORMAP_VIRIDIS);
+  }
+  attention_analysis_bar_set_colormap (bar, ATTENTION_COLORMAP_GRAY);
   wait_frame ();
 }
 
@@ -180,6 +261,21 @@ test_sliders (void)
   gtk_range_set_value (attention_window_get_layer_scale (window), 2);
   gtk_range_set_value (attention_window_get_head_scale (window), 3);
   g_assert_cmpuint (attention_lines_view_get_layer (lines ()), ==, 1);
+  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1 << 2);
+  /* Another layer keeps the heads overlaid in the legend. */
+  attention_lines_view_set_heads (lines (), (1 << 2) | (1 << 0));
+  gtk_range_set_value (attention_window_get_layer_scale (window), 1);
+  g_assert_cmpuint (attention_lines_view_get_layer (lines ()), ==, 0);
+  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1 << 2) | (1 << 0));
+  /* The slider's head switched off in the legend: the slider moves to a
+   * drawn head and the overlay stays; one head left: the slider names it. */
+  attention_lines_view_set_heads (lines (), (1 << 0) | (1 << 1));
+  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 1);
+  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1 << 0) | (1 << 1));
+  attention_lines_view_set_heads (lines (), 1 << 1);
+  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 2);
+  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
+  gtk_range_set_value (attention_window_get_head_scale (window), 3);
   g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1 << 2);
   wait_frame ();
 }
@@ -282,6 +378,7 @@ test_overlay_and_threshold (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
   g_assert_false (action_state ("lines"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+  g_assert_cmpstr (page (), ==, "lines");
   /* Every head of the layer at once, then back to the slider's one. */
   attention_lines_view_set_heads (lines (), (1u << n_heads) - 1);
   g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1u << n_heads) - 1);
@@ -384,6 +481,8 @@ test_export (void)
 
   for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
     {
+      /* A row of the export dialog (Ctrl+E), as every other export. */
+      g_assert_nonnull (attention_export_find_target (formats[f]));
       g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                           g_variant_new_string (formats[f]));
       g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, formats[f]);
@@ -440,12 +539,19 @@ main (int argc, char **argv)
   g_application_hold (G_APPLICATION (app));
 
   window = attention_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 1000);
+  /* ATTENTION_SCREENSHOT_SIZE="1000x780" for the README picture. */
+  {
+    int w = 1280, h = 1000;
+
+    if (g_getenv ("ATTENTION_SCREENSHOT_SIZE") != NULL)
+      g_assert_cmpint (sscanf (g_getenv ("ATTENTION_SCREENSHOT_SIZE"), "%dx%d", &w, &h), ==, 2);
+    gtk_window_set_default_size (GTK_WINDOW (window), w, h);
+  }
   gtk_window_present (GTK_WINDOW (window));
 
   /* Order matters: each test starts from the state the previous one left. */
   g_test_add_func ("/window-lines/run", test_run);
-  g_test_add_func ("/window-lines/toggle", test_toggle);
+  g_test_add_func ("/window-lines/page", test_page);
   g_test_add_func ("/window-lines/sliders", test_sliders);
   g_test_add_func ("/window-lines/hover", test_hover);
   g_test_add_func ("/window-lines/pin", test_pin);
