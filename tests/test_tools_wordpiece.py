@@ -90,6 +90,31 @@ class TrainWordPieceTest(unittest.TestCase):
                     and ("##" + body[k:]) in known for k in range(1, len(body))), t)
             known.add(t)
 
+    def test_everyday_words_kept_whole(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, "corpus.txt")
+            with open(corpus, "w", encoding="utf-8") as f:
+                f.write(CORPUS + "My kitten and your kitten met a third kitten.\n")
+            words = os.path.join(tmp, "words.txt")
+            with open(words, "w", encoding="utf-8") as f:
+                f.write("# comment kitten-free\nkitten zebra\n")
+            vocab = os.path.join(tmp, "v.txt")
+            subprocess.run([sys.executable, os.path.join(TOOLS, "train-wordpiece"),
+                            corpus, vocab, "--size", "150", "--min-char-count", "1"],
+                           check=True, stdout=subprocess.DEVNULL)
+            with open(vocab, encoding="utf-8") as f:
+                plain = f.read().split("\n")[:-1]
+            subprocess.run([sys.executable, os.path.join(TOOLS, "train-wordpiece"),
+                            corpus, vocab, "--size", "150", "--min-char-count", "1",
+                            "--words", words], check=True, stdout=subprocess.DEVNULL)
+            with open(vocab, encoding="utf-8") as f:
+                tokens = f.read().split("\n")[:-1]
+        self.assertNotIn("kitten", plain)
+        self.assertEqual(len(tokens), 150)   # the last merge gave up its place
+        self.assertEqual(tokens[:-1], plain[:-1])
+        self.assertEqual(tokens[-1], "kitten")  # seen 3 times: kept whole
+        self.assertNotIn("zebra", tokens)     # never seen: not given a slot
+
 
 if __name__ == "__main__":
     unittest.main()
