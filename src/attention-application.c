@@ -279,7 +279,8 @@ attention_application_local_command_line (GApplication *app, char ***arguments, 
   AttentionApplication *self = ATTENTION_APPLICATION (app);
   char **argv = *arguments;
 
-  for (int i = 1; argv[i] != NULL; i++)
+  /* g_application_run (app, 0, NULL) gives an empty vector: no argv[0]. */
+  for (int i = 1; argv[0] != NULL && argv[i] != NULL; i++)
     if (argv[i][0] != '-')
       self->no_preload = TRUE;
   return G_APPLICATION_CLASS (attention_application_parent_class)
