@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +21,15 @@ typedef struct
 } Slot;
 
 static Slot slots[N_SLOTS];
+
+/* Creations under way, and whether a signal handler is cleaning up. A file
+ * the handler's scan missed because another thread was still opening it
+ * would be left behind: the handler raises `dying` and waits for the count
+ * to reach 0 before it scans, and a creation that sees `dying` never opens.
+ * Both are sequentially consistent atomics, so one of the two always sees
+ * the other. */
+static int creating;
+static int dying;
 
 int
 attention_tempfiles_remember (const char *path)
@@ -51,8 +62,40 @@ attention_tempfiles_forget (int slot)
     }
 }
 
+static int create_file (const char *target, char **tmp_path, int *slot);
+
 int
 attention_tempfiles_create (const char *target, char **tmp_path, int *slot)
+{
+  sigset_t block, old;
+  int fd, err;
+
+  /* The cleanup signals wait while this thread counts as creating: their
+   * handler, running here, would wait for itself. */
+  sigemptyset (&block);
+  sigaddset (&block, SIGINT);
+  sigaddset (&block, SIGTERM);
+  sigaddset (&block, SIGHUP);
+  pthread_sigmask (SIG_BLOCK, &block, &old);
+  g_atomic_int_inc (&creating);
+  if (g_atomic_int_get (&dying))
+    {
+      /* The process is ending: create nothing more. */
+      g_atomic_int_dec_and_test (&creating);
+      pthread_sigmask (SIG_SETMASK, &old, NULL);
+      for (;;)
+        pause ();
+    }
+  fd = create_file (target, tmp_path, slot);
+  err = errno;
+  g_atomic_int_dec_and_test (&creating);
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  errno = err;
+  return fd;
+}
+
+static int
+create_file (const char *target, char **tmp_path, int *slot)
 {
   g_autofree char *dir = g_path_get_dirname (target);
   g_autofree char *base = g_path_get_basename (target);
@@ -100,6 +143,11 @@ attention_tempfiles_remove_all (void)
 static void
 on_signal (int signum)
 {
+  g_atomic_int_set (&dying, 1);
+  /* Other threads finish the open () they are in, so that their files are
+   * on the table when it is scanned; it takes microseconds. */
+  while (g_atomic_int_get (&creating) > 0)
+    sched_yield ();
   attention_tempfiles_remove_all ();
   _exit (128 + signum);
 }

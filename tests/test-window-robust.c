@@ -116,8 +116,18 @@ drive (gpointer data)
       case QUIT_DURING_RUN:
       case CLOSE_DURING_RUN:
       case QUIT_DURING_EXPORT:
-        if (d->step == 0 && attention_window_get_model (window) != NULL &&
-            !attention_window_get_busy (window))
+        /* The loaded model runs the example sentence at once (the first
+         * launch's run): on the slow bundle that already is a run to quit
+         * during, and waiting for its minute to end would only risk the
+         * subprocess's time limit on a busy machine. */
+        if (d->step == 0 && d->c->scenario != QUIT_DURING_EXPORT &&
+            attention_window_get_model (window) != NULL && attention_window_get_busy (window))
+          {
+            d->step = 1;
+            d->started = now;
+          }
+        else if (d->step == 0 && attention_window_get_model (window) != NULL &&
+                 !attention_window_get_busy (window))
           {
             g_autofree char *text = d->c->scenario == QUIT_DURING_EXPORT
                                         ? long_sentence (300)
@@ -282,9 +292,14 @@ wait_dialog (const char *heading)
   return find_dialog (heading);
 }
 
+/* Opening a model runs the sentence in the entry on it (the window's "run
+ * the waiting sentence"): "[MASK]" there, which the hostile bundles answer,
+ * so that no error dialog of that run is open when the test waits for its
+ * own run's dialog, and the run gives the result the test starts from. */
 static void
 open_model (const char *path)
 {
+  gtk_editable_set_text (attention_window_get_entry (window), "[MASK]");
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", path));
   wait_for (idle);
