@@ -486,13 +486,6 @@ detach_in_background (attn_zip *zip)
 {
   attn_zip *ref = attn_zip_ref (zip);
 
-#if defined(__SANITIZE_ADDRESS__)
-  /* LeakSanitizer's stop-the-world tracer crashes at exit on a detached
-   * thread still copying: sanitizer builds copy here instead. */
-  attn_zip_detach (ref);
-  attn_zip_unref (ref);
-  return;
-#endif
   try
     {
       std::thread ([ref] {
