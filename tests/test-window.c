@@ -538,17 +538,27 @@ test_predictions_fill (void)
   g_assert_cmpuint (attention_predictions_get_n_buttons (window->predictions), ==, 0);
 }
 
-/* Runs frames until the window's layout has settled. */
+static gboolean
+count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  (*(guint *)user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs frames until the window's layout has settled: six whole frames, each
+ * with its layout and paint, counted by a tick callback. Not by queueing a
+ * resize of the window: that makes GTK renegotiate the toplevel's size with
+ * the X server, and a frame painted before its answer snapshots the
+ * window's content unallocated (a fatal warning) on a busy machine. */
 static void
 settle (void)
 {
-  for (int i = 0; i < 6; i++)
-    {
-      gtk_widget_queue_resize (GTK_WIDGET (window));
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (20000);
-    }
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, &frames, NULL);
+
+  while (frames < 6)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }
