@@ -4,6 +4,7 @@
 #include <locale.h>
 
 #include "attention-application.h"
+#include "attention-renderer-choice.h"
 
 int
 main (int argc, char **argv)
@@ -15,6 +16,7 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  attention_renderer_choose_before_gtk ();
   app = attention_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
