@@ -255,25 +255,25 @@ attention_analysis_bar_init (AttentionAnalysisBar *self)
   gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
 
   group = add_group (self, ATTENTION_ANALYSIS_MATRIX, _ ("Matrix"));
-  self->aggregate_row = add_combo (group, _ ("_Show"), NULL, aggregates, self);
+  self->aggregate_row = add_combo (group, _ ("Sho_w"), NULL, aggregates, self);
   self->hide_switch =
-      add_switch (group, _ ("_Hide [CLS] and [SEP]"), _ ("Rows renormalised"), self);
+      add_switch (group, _ ("Hi_de [CLS] and [SEP]"), _ ("Rows renormalised"), self);
   gtk_widget_set_tooltip_text (self->hide_switch,
                                _ ("Drops the weight on [CLS] and [SEP] and rescales each row to "
                                   "sum 1, so the other tokens are not washed out"));
 
   group = add_group (self, ATTENTION_ANALYSIS_COLOURS, _ ("Colours"));
-  self->colormap_row = add_combo (group, _ ("Co_lours"), NULL, colormaps, self);
+  self->colormap_row = add_combo (group, _ ("C_olours"), NULL, colormaps, self);
   self->groups[ATTENTION_ANALYSIS_SCALE] = group;
-  self->scale_row = add_combo (group, _ ("Sc_ale"), NULL, scales, self);
+  self->scale_row = add_combo (group, _ ("Scal_e"), NULL, scales, self);
 
   scores[0] = _ ("Nothing");
   for (int p = 0; p < ATTENTION_N_PATTERNS; p++)
     scores[p + 1] = attention_stats_pattern_name (p);
   scores[ATTENTION_N_PATTERNS + 1] = NULL;
   group = add_group (self, ATTENTION_ANALYSIS_HEADS, _ ("Heads"));
-  self->score_row = add_combo (group, _ ("Colour _by"), NULL, scores, self);
-  self->sort_switch = add_switch (group, _ ("S_ort heads"), _ ("Highest score first"), self);
+  self->score_row = add_combo (group, _ ("Colour b_y"), NULL, scores, self);
+  self->sort_switch = add_switch (group, _ ("Sor_t heads"), _ ("Highest score first"), self);
 
   /* Last, so that its changing length moves no control under the pointer. */
   group = add_group (self, ATTENTION_ANALYSIS_PATTERN, _ ("Pattern"));

@@ -204,7 +204,7 @@ static void
 attention_compare_init (AttentionCompare *self)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new_with_mnemonic (_ ("Compare _with"));
+  GtkWidget *label = gtk_label_new_with_mnemonic (_ ("Co_mpare with"));
   GtkWidget *sides = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *left, *right;
 
