@@ -17,6 +17,7 @@
 #include "attention-model.h"
 #include "attention-models-dialog.h"
 #include "attention-window.h"
+#include "test-window-common.h"
 
 #define MODEL_ID "google/bert_uncased_L-2_H-128_A-2"
 
@@ -28,15 +29,6 @@ static char *hub_root;
 static char *hub_url;
 static char *payload;
 static char *models_dir;
-
-typedef gboolean (*Condition) (void);
-
-static void
-wait_for (Condition condition)
-{
-  while (!condition ())
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static gboolean
 window_idle (void)

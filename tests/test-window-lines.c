@@ -16,21 +16,13 @@
 #include "attention-window-analysis.h"
 #include "attention-export-targets.h"
 #include "attention-window-private.h"
+#include "test-window-common.h"
 
 #define SENTENCE "The animal didn't cross the street because it was too [MASK]."
 
 static AttentionApplication *app;
 static AttentionWindow *window;
 static guint frames_before;
-
-typedef gboolean (*Condition) (void);
-
-static void
-wait_for (Condition condition)
-{
-  while (!condition ())
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static gboolean
 idle (void)
@@ -90,60 +82,11 @@ action_state (const char *name)
   return g_variant_get_boolean (state);
 }
 
-static guint frames;
-
-static gboolean
-count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-  frames++;
-  gtk_widget_queue_draw (widget);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-two_frames (void)
-{
-  return frames >= 2;
-}
-
-static gboolean
-no_transition (void)
-{
-  return !gtk_stack_get_transition_running (window->stack);
-}
-
-/* The whole window as drawn, optionally saved (as test-window-analysis). */
+/* The whole window as drawn, optionally saved. */
 static GdkTexture *
 render_window (const char *save_to)
 {
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  g_autoptr (GskRenderNode) node = NULL;
-  GdkTexture *texture;
-  int width = 0, height = 0;
-  guint tick;
-
-  wait_for (no_transition);
-  frames = 0;
-  tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, NULL, NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  wait_for (two_frames);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
-  while (node == NULL)
-    {
-      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      width = gdk_paintable_get_intrinsic_width (paintable);
-      height = gdk_paintable_get_intrinsic_height (paintable);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = width > 0 && height > 0 ? gtk_snapshot_to_node (snapshot) : NULL;
-      if (node == NULL)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (save_to != NULL)
-    g_assert_true (gdk_texture_save_to_png (texture, save_to));
-  return texture;
+  return attention_test_render_window (GTK_WINDOW (window), window->stack, save_to);
 }
 
 static void

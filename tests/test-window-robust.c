@@ -23,6 +23,7 @@
 
 #include "attention-application.h"
 #include "attention-window-private.h"
+#include "test-window-common.h"
 
 typedef enum
 {
@@ -251,13 +252,6 @@ static gboolean
 idle (void)
 {
   return !attention_window_get_busy (window);
-}
-
-static void
-wait_for (gboolean (*condition) (void))
-{
-  while (!condition ())
-    g_main_context_iteration (NULL, TRUE);
 }
 
 /* The message dialog with this heading, if one is open. */

@@ -20,20 +20,12 @@
 #include "attention-window-private.h"
 #include "attention-window.h"
 #include "test-private-home.h"
+#include "test-window-common.h"
 
 #define SENTENCE "The capital of France is [MASK]."
 
 static AttentionApplication *app;
 static AttentionWindow *window;
-
-typedef gboolean (*Condition) (void);
-
-static void
-wait_for (Condition condition)
-{
-  while (!condition ())
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static gboolean
 idle (void)
@@ -538,13 +530,6 @@ test_predictions_fill (void)
   g_assert_cmpuint (attention_predictions_get_n_buttons (window->predictions), ==, 0);
 }
 
-static gboolean
-count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  (*(guint *)user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
 /* Runs frames until the window's layout has settled: six whole frames, each
  * with its layout and paint, counted by a tick callback. Not by queueing a
  * resize of the window: that makes GTK renegotiate the toplevel's size with
@@ -553,12 +538,7 @@ count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 static void
 settle (void)
 {
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, &frames, NULL);
-
-  while (frames < 6)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
+  attention_test_wait_frames (GTK_WIDGET (window), 6, FALSE);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }
@@ -737,8 +717,6 @@ test_screenshot (void)
   AttentionView *view = attention_window_get_view (window);
   double origin_x, origin_y;
   int width, height;
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   g_autoptr (GHashTable) colours = g_hash_table_new (NULL, NULL);
   gboolean greys[256] = { FALSE };
@@ -770,24 +748,7 @@ test_screenshot (void)
   /* The whole window as drawn, client-side shadow included; the widget's
    * origin sits at the surface transform inside that picture. */
   gtk_native_get_surface_transform (GTK_NATIVE (window), &origin_x, &origin_y);
-  /* The paintable holds the window's last drawn frame: wait for one. */
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  while (node == NULL)
-    {
-      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      width = gdk_paintable_get_intrinsic_width (paintable);
-      height = gdk_paintable_get_intrinsic_height (paintable);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = width > 0 && height > 0 ? gtk_snapshot_to_node (snapshot) : NULL;
-      if (node == NULL)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (save_to != NULL)
-    g_assert_true (gdk_texture_save_to_png (texture, save_to));
+  texture = attention_test_render_window (GTK_WINDOW (window), NULL, save_to);
 
   width = gdk_texture_get_width (texture);
   height = gdk_texture_get_height (texture);

@@ -1,0 +1,79 @@
+/* test-window-common.h: what the window tests share: running the main loop
+ * until a condition holds or frames were drawn, and a picture of the whole
+ * window as drawn. Header-only, as test-private-home.h. */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+typedef gboolean (*Condition) (void);
+
+static inline void
+wait_for (Condition condition)
+{
+  while (!condition ())
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static inline gboolean
+attention_test_count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  (*(guint *)user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static inline gboolean
+attention_test_count_drawn_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  (*(guint *)user_data)++;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until N whole frames (layout and paint) have passed,
+ * counted by a tick callback on WIDGET; with REDRAW, each one repaints it. */
+static inline void
+attention_test_wait_frames (GtkWidget *widget, guint n, gboolean redraw)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (
+      widget, redraw ? attention_test_count_drawn_frame : attention_test_count_frame, &frames,
+      NULL);
+
+  while (frames < n)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+/* The whole window as drawn (client-side shadow included), saved as PNG when
+ * SAVE_TO is not NULL. STACK's page transition (if any) must be over and a
+ * frame drawn since, to show one page: the paintable holds the last drawn
+ * frame. */
+static inline GdkTexture *
+attention_test_render_window (GtkWindow *window, GtkStack *stack, const char *save_to)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr (GskRenderNode) node = NULL;
+  GdkTexture *texture;
+  int width = 0, height = 0;
+
+  while (stack != NULL && gtk_stack_get_transition_running (stack))
+    g_main_context_iteration (NULL, TRUE);
+  attention_test_wait_frames (GTK_WIDGET (window), 2, TRUE);
+  while (node == NULL)
+    {
+      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      width = gdk_paintable_get_intrinsic_width (paintable);
+      height = gdk_paintable_get_intrinsic_height (paintable);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = width > 0 && height > 0 ? gtk_snapshot_to_node (snapshot) : NULL;
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (save_to != NULL)
+    g_assert_true (gdk_texture_save_to_png (texture, save_to));
+  return texture;
+}
