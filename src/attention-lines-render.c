@@ -4,6 +4,8 @@
 
 #include "attention-lines-render.h"
 
+#include "attention-caption.h"
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -76,25 +78,6 @@ attention_lines_measure_labels (const AttentionLinesStyle *style,
   return MIN (max_width, ceil (widest + 2 * LABEL_PAD * style->font_size));
 }
 
-static guint
-caption_lines (const char *caption)
-{
-  guint lines = 1;
-
-  for (const char *p = caption; *p; p++)
-    if (*p == '\n')
-      lines++;
-  return lines;
-}
-
-static double
-caption_height (const AttentionLinesStyle *style)
-{
-  if (style->caption == NULL || style->caption[0] == '\0')
-    return 0;
-  return ceil (style->caption_size * (1.4 * caption_lines (style->caption) + 1.0));
-}
-
 void
 attention_lines_get_size (const AttentionLinesStyle *style, guint n, double *width, double *height)
 {
@@ -103,7 +86,8 @@ attention_lines_get_size (const AttentionLinesStyle *style, guint n, double *wid
   if (width)
     *width = 2 * style->label_width + style->gap;
   if (height)
-    *height = style->header + style->row_height * n + caption_height (style);
+    *height = style->header + style->row_height * n +
+              attention_caption_height (style->caption, style->caption_size);
 }
 
 void
@@ -560,30 +544,8 @@ static void
 show_fitted (
     cairo_t *cr, const char *text, double x, double y, double max_width, gboolean align_end)
 {
-  cairo_text_extents_t ext;
-  g_autofree char *buf = NULL;
-  gsize len;
-
-  cairo_text_extents (cr, text, &ext);
-  if (ext.x_advance > max_width)
-    {
-      len = strlen (text);
-      buf = g_malloc (len + 4);
-      while (len > 0)
-        {
-          const char *prev = g_utf8_find_prev_char (text, text + len);
-
-          len = prev ? (gsize)(prev - text) : 0;
-          memcpy (buf, text, len);
-          memcpy (buf + len, "…", sizeof "…");
-          cairo_text_extents (cr, buf, &ext);
-          if (ext.x_advance <= max_width)
-            break;
-        }
-      text = buf;
-    }
-  cairo_move_to (cr, align_end ? x - ext.x_advance : x, y);
-  cairo_show_text (cr, text);
+  cairo_move_to (cr, x, y);
+  attention_text_show_fitted (cr, text, max_width, align_end);
 }
 
 static void
@@ -745,33 +707,6 @@ draw_header (cairo_t *cr, const AttentionLinesStyle *style)
   cairo_restore (cr);
 }
 
-static void
-draw_caption (cairo_t *cr, const AttentionLinesStyle *style, guint n)
-{
-  g_auto (GStrv) lines = NULL;
-  cairo_font_extents_t fext;
-  double width = 2 * style->label_width + style->gap;
-  double top;
-
-  if (caption_height (style) == 0)
-    return;
-  cairo_save (cr);
-  select_font (cr, style, style->caption_size);
-  cairo_font_extents (cr, &fext);
-  cairo_set_source_rgb (cr, style->fg[0], style->fg[1], style->fg[2]);
-  lines = g_strsplit (style->caption, "\n", -1);
-  top = style->header + style->row_height * n - style->scroll + style->caption_size * 0.5;
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      double line_top = top + style->caption_size * 1.4 * i;
-
-      show_fitted (cr, lines[i], style->caption_size * 0.6,
-                   line_top + (style->caption_size * 1.4 + fext.ascent - fext.descent) / 2,
-                   width - style->caption_size * 1.2, FALSE);
-    }
-  cairo_restore (cr);
-}
-
 void
 attention_lines_draw (cairo_t *cr,
                       const AttentionLinesStyle *style,
@@ -803,7 +738,9 @@ attention_lines_draw (cairo_t *cr,
       draw_labels (cr, style, n, labels);
       draw_weights (cr, style, matrices, heads, n_matrices, n_heads, n);
     }
-  draw_caption (cr, style, n);
+  attention_caption_draw (cr, style->caption, style->caption_size, style->font_family, style->fg,
+                          style->header + style->row_height * n - style->scroll,
+                          2 * style->label_width + style->gap);
   draw_header (cr, style);
   cairo_restore (cr);
 }

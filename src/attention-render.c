@@ -3,6 +3,8 @@
 
 #include "attention-render.h"
 
+#include "attention-caption.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -33,26 +35,6 @@ attention_render_style_init_export (AttentionRenderStyle *style)
   style->caption_size = 16;
 }
 
-static guint
-caption_lines (const char *caption)
-{
-  guint lines = 1;
-
-  for (const char *p = caption; *p; p++)
-    if (*p == '\n')
-      lines++;
-  return lines;
-}
-
-static double
-caption_height (const AttentionRenderStyle *style)
-{
-  if (style->caption == NULL || style->caption[0] == '\0')
-    return 0;
-  /* One line of text per caption line plus half a line of air above and below. */
-  return ceil (style->caption_size * (1.4 * caption_lines (style->caption) + 1.0));
-}
-
 void
 attention_render_get_size (const AttentionRenderStyle *style,
                            guint n,
@@ -64,7 +46,8 @@ attention_render_get_size (const AttentionRenderStyle *style,
   if (width)
     *width = style->margin + style->cell * n;
   if (height)
-    *height = style->margin + style->cell * n + caption_height (style);
+    *height = style->margin + style->cell * n +
+              attention_caption_height (style->caption, style->caption_size);
 }
 
 guint8
@@ -175,42 +158,6 @@ label_show (cairo_t *cr, const Label *label, double x, double y)
   cairo_translate (cr, x, y);
   cairo_show_glyphs (cr, label->glyphs, label->n_glyphs);
   cairo_restore (cr);
-}
-
-/* Draws text at the current point, shortened with an ellipsis to fit
- * max_width (the caption; labels go through label_fit). */
-static void
-show_fitted_text (cairo_t *cr, const char *text, double max_width, gboolean align_end)
-{
-  cairo_text_extents_t ext;
-  g_autofree char *buf = NULL;
-  gsize len;
-
-  cairo_text_extents (cr, text, &ext);
-  if (ext.x_advance <= max_width)
-    {
-      if (align_end)
-        cairo_rel_move_to (cr, -ext.x_advance, 0);
-      cairo_show_text (cr, text);
-      return;
-    }
-
-  len = strlen (text);
-  buf = g_malloc (len + 4);
-  while (len > 0)
-    {
-      const char *prev = g_utf8_find_prev_char (text, text + len);
-
-      len = prev ? (gsize)(prev - text) : 0;
-      memcpy (buf, text, len);
-      memcpy (buf + len, "…", sizeof "…");
-      cairo_text_extents (cr, buf, &ext);
-      if (ext.x_advance <= max_width)
-        break;
-    }
-  if (align_end)
-    cairo_rel_move_to (cr, -ext.x_advance, 0);
-  cairo_show_text (cr, buf);
 }
 
 /* One rectangle per run of equal colour in a row: exact in any viewer, and
@@ -413,37 +360,6 @@ draw_highlight (cairo_t *cr, const AttentionRenderStyle *style, guint n)
   cairo_restore (cr);
 }
 
-static void
-draw_caption (cairo_t *cr, const AttentionRenderStyle *style, guint n)
-{
-  g_auto (GStrv) lines = NULL;
-  cairo_font_extents_t fext;
-  double width = style->margin + style->cell * n;
-  double y;
-
-  if (caption_height (style) == 0)
-    return;
-
-  cairo_save (cr);
-  cairo_select_font_face (cr, style->font_family ? style->font_family : "Sans",
-                          CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, style->caption_size);
-  cairo_font_extents (cr, &fext);
-  cairo_set_source_rgb (cr, style->fg[0], style->fg[1], style->fg[2]);
-
-  lines = g_strsplit (style->caption, "\n", -1);
-  y = style->margin + style->cell * n + style->caption_size * 0.5;
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      double line_top = y + style->caption_size * 1.4 * i;
-
-      cairo_move_to (cr, style->caption_size * 0.6,
-                     line_top + (style->caption_size * 1.4 + fext.ascent - fext.descent) / 2);
-      show_fitted_text (cr, lines[i], width - style->caption_size * 1.2, FALSE);
-    }
-  cairo_restore (cr);
-}
-
 void
 attention_render_matrix (cairo_t *cr,
                          const AttentionRenderStyle *style,
@@ -478,6 +394,7 @@ attention_render_matrix (cairo_t *cr,
       draw_labels (cr, style, n, labels, &visible);
       draw_highlight (cr, style, n);
     }
-  draw_caption (cr, style, n);
+  attention_caption_draw (cr, style->caption, style->caption_size, style->font_family, style->fg,
+                          style->margin + style->cell * n, style->margin + style->cell * n);
   cairo_restore (cr);
 }
