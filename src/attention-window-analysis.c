@@ -6,6 +6,7 @@
 #include "attention-window-analysis.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "attention-export-targets.h"
@@ -38,8 +39,9 @@ typedef struct
   AttentionAnalysisBar *bar;
   AttentionCompare *compare;
   AttentionLinesView *lines;
-  gboolean lines_syncing;  /* the head slider follows the lines legend */
-  GHashTable *page_groups; /* page name → sidebar groups */
+  GtkAdjustment *head_adjustment; /* owned: its label follows the Lines overlay */
+  gboolean lines_syncing;         /* the head slider follows the lines legend */
+  GHashTable *page_groups;        /* page name → sidebar groups */
   GCancellable *aggregate_cancellable;
   int aggregate_pending; /* aggregates being computed in workers */
 } Analysis;
@@ -57,6 +59,8 @@ analysis_free (gpointer data)
 
   g_cancellable_cancel (a->aggregate_cancellable);
   g_clear_object (&a->aggregate_cancellable);
+  g_signal_handlers_disconnect_by_data (a->head_adjustment, a);
+  g_clear_object (&a->head_adjustment);
   g_hash_table_unref (a->page_groups);
   g_free (a);
 }
@@ -196,6 +200,37 @@ view_position_cb (AttentionView *view, GParamSpec *pspec, Analysis *a)
   update_matrix (a);
 }
 
+/* Beside the head slider: "3 of 12", or in Lines with several heads
+ * overlaid, all of them ("1, 3, 5 of 12"), since the picture shows them all.
+ * Runs after the window's own label update. */
+static void
+update_head_value (Analysis *a)
+{
+  GtkAdjustment *adjustment = a->window->head_adjustment;
+  guint n_heads = (guint)gtk_adjustment_get_upper (adjustment);
+  guint64 heads = attention_lines_view_get_heads (a->lines);
+  g_autoptr (GString) list = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (a->window->view_stack), "lines") != 0 ||
+      (heads & (heads - 1)) == 0)
+    {
+      /* Translators: slider position, e.g. layer "2 of 12". */
+      text = g_strdup_printf (_ ("%u of %u"), (guint)round (gtk_adjustment_get_value (adjustment)),
+                              n_heads);
+    }
+  else
+    {
+      list = g_string_new (NULL);
+      for (guint h = 0; h < 64 && h < n_heads; h++)
+        if ((heads >> h) & 1)
+          g_string_append_printf (list, "%s%u", list->len > 0 ? ", " : "", h + 1);
+      /* Translators: the heads overlaid in the Lines view, e.g. "1, 3, 5 of 12". */
+      text = g_strdup_printf (_ ("%s of %u"), list->str, n_heads);
+    }
+  gtk_label_set_label (a->window->head_value, text);
+}
+
 /* The head slider always names a head the lines draw: the one left in the
  * legend, or the first overlaid when its own was switched off there. Moving
  * it here must not reset the overlay to that head alone. */
@@ -206,10 +241,14 @@ lines_heads_cb (AttentionLinesView *lines, GParamSpec *pspec, Analysis *a)
   guint current = attention_view_get_head (a->window->view);
 
   if (heads == 0 || (current < 64 && ((heads >> current) & 1) != 0))
-    return;
+    {
+      update_head_value (a);
+      return;
+    }
   a->lines_syncing = TRUE;
   gtk_adjustment_set_value (a->window->head_adjustment, g_bit_nth_lsf ((gulong)heads, -1) + 1.0);
   a->lines_syncing = FALSE;
+  update_head_value (a);
 }
 
 static void
@@ -339,6 +378,7 @@ page_changed_cb (AdwViewStack *stack, GParamSpec *pspec, Analysis *a)
 
   attention_analysis_bar_set_groups (a->bar, page_groups (a, page));
   update_sliders (a);
+  update_head_value (a);
   action = g_action_map_lookup_action (G_ACTION_MAP (a->window), "view");
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (page));
   action = g_action_map_lookup_action (G_ACTION_MAP (a->window), "overview");
@@ -557,6 +597,11 @@ attention_window_analysis_init (AttentionWindow *self)
   g_signal_connect (self->view_stack, "notify::visible-child-name", G_CALLBACK (page_changed_cb),
                     a);
   g_signal_connect (a->lines, "notify::heads", G_CALLBACK (lines_heads_cb), a);
+  /* Held, so the handlers can go with the Analysis whatever the window's
+   * disposal order. */
+  a->head_adjustment = g_object_ref (a->window->head_adjustment);
+  g_signal_connect_swapped (a->head_adjustment, "value-changed", G_CALLBACK (update_head_value), a);
+  g_signal_connect_swapped (a->head_adjustment, "changed", G_CALLBACK (update_head_value), a);
   g_signal_connect (a->overview, "head-selected", G_CALLBACK (head_selected_cb), a);
   g_signal_connect (a->overview, "head-activated", G_CALLBACK (head_activated_cb), a);
   g_signal_connect (attention_compare_get_view (a->compare), "notify::result",

@@ -201,6 +201,9 @@ test_page (void)
 static void
 test_sliders (void)
 {
+  guint n_heads = attention_result_get_n_heads (attention_window_get_result (window));
+  g_autofree char *head_value = NULL;
+
   gtk_range_set_value (attention_window_get_layer_scale (window), 2);
   gtk_range_set_value (attention_window_get_head_scale (window), 3);
   g_assert_cmpuint (attention_lines_view_get_layer (lines ()), ==, 1);
@@ -210,6 +213,17 @@ test_sliders (void)
   gtk_range_set_value (attention_window_get_layer_scale (window), 1);
   g_assert_cmpuint (attention_lines_view_get_layer (lines ()), ==, 0);
   g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1 << 2) | (1 << 0));
+  /* The head row names every head drawn, and only the slider's elsewhere. */
+  head_value = g_strdup_printf ("1, 3 of %u", n_heads);
+  g_assert_cmpstr (gtk_label_get_label (window->head_value), ==, head_value);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
+  g_clear_pointer (&head_value, g_free);
+  head_value = g_strdup_printf ("3 of %u", n_heads);
+  g_assert_cmpstr (gtk_label_get_label (window->head_value), ==, head_value);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "lines"));
+  g_clear_pointer (&head_value, g_free);
+  head_value = g_strdup_printf ("1, 3 of %u", n_heads);
+  g_assert_cmpstr (gtk_label_get_label (window->head_value), ==, head_value);
   /* The slider's head switched off in the legend: the slider moves to a
    * drawn head and the overlay stays; one head left: the slider names it. */
   attention_lines_view_set_heads (lines (), (1 << 0) | (1 << 1));
