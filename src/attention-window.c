@@ -877,6 +877,8 @@ application_set_cb (AttentionWindow *self, GParamSpec *pspec, gpointer user_data
                                    g_settings_get_int (self->settings, "window-height"));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
+      adw_flap_set_reveal_flap (self->flap,
+                                g_settings_get_boolean (self->settings, "sidebar-revealed"));
       gtk_editable_set_text (GTK_EDITABLE (self->entry), sentence);
     }
   /* The first launch opens on a result, not on an empty page: the example
@@ -905,6 +907,11 @@ attention_window_close_request (GtkWindow *window)
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
       g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      /* A folded (narrow) window hides the sidebar by itself: that is not the
+       * user's choice for a wide one. */
+      if (!adw_flap_get_folded (self->flap))
+        g_settings_set_boolean (self->settings, "sidebar-revealed",
+                                adw_flap_get_reveal_flap (self->flap));
       g_settings_set_uint (self->settings, "layer",
                            (guint)gtk_adjustment_get_value (self->layer_adjustment));
       g_settings_set_uint (self->settings, "head",

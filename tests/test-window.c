@@ -835,12 +835,15 @@ test_close_saves_state (void)
 
   gtk_range_set_value (attention_window_get_layer_scale (window), 2);
   gtk_range_set_value (attention_window_get_head_scale (window), 3);
+  g_assert_false (adw_flap_get_folded (window->flap));
+  adw_flap_set_reveal_flap (window->flap, FALSE);
   gtk_window_close (GTK_WINDOW (window));
   window = NULL;
   g_assert_cmpuint (g_settings_get_uint (settings, "layer"), ==, 2);
   g_assert_cmpuint (g_settings_get_uint (settings, "head"), ==, 3);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), >, 0);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  g_assert_false (g_settings_get_boolean (settings, "sidebar-revealed"));
 
   /* A new window restores the sentence, runs it, and shows layer 2, head 3. */
   window = attention_window_new (app);
@@ -852,6 +855,16 @@ test_close_saves_state (void)
   g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 3);
   g_assert_cmpuint (attention_view_get_layer (attention_window_get_view (window)), ==, 1);
   g_assert_cmpuint (attention_view_get_head (attention_window_get_view (window)), ==, 2);
+  /* The sidebar stays as the user left it; shown again, that is kept too. */
+  g_assert_false (adw_flap_get_reveal_flap (window->flap));
+  adw_flap_set_reveal_flap (window->flap, TRUE);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (g_settings_get_boolean (settings, "sidebar-revealed"));
+  window = attention_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (adw_flap_get_reveal_flap (window->flap));
+  while (attention_window_get_result (window) == NULL || attention_window_get_busy (window))
+    g_main_context_iteration (NULL, TRUE);
 }
 
 int
