@@ -147,6 +147,7 @@ attention_cli_run_download (AttentionCliOptions *options)
   g_autofree char *models_dir = attention_hub_get_models_dir ();
   Download d = { 0 };
   guint sigint, sigterm;
+  struct sigaction old_sigint, old_sigterm;
 
   if (!attention_hub_model_id_is_valid (options->download_id, &error))
     {
@@ -162,12 +163,19 @@ attention_cli_run_download (AttentionCliOptions *options)
   d.tty = isatty (STDERR_FILENO);
   d.decile = 0;
   g_signal_connect (download, "progress", G_CALLBACK (progress_cb), &d);
+  /* GLib sets SIGINT and SIGTERM to the default when its sources go: put
+   * back what was there (the export's temp-file cleanup, or an inherited
+   * "ignore"). */
+  sigaction (SIGINT, NULL, &old_sigint);
+  sigaction (SIGTERM, NULL, &old_sigterm);
   sigint = g_unix_signal_add (SIGINT, interrupt_cb, &d);
   sigterm = g_unix_signal_add (SIGTERM, interrupt_cb, &d);
   attention_download_run_async (download, d.cancellable, done_cb, &d);
   g_main_loop_run (d.loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  sigaction (SIGINT, &old_sigint, NULL);
+  sigaction (SIGTERM, &old_sigterm, NULL);
   g_signal_handlers_disconnect_by_data (download, &d);
   end_line (&d);
   g_main_loop_unref (d.loop);

@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* A downloaded config.json larger than this is refused before parsing:
+ * bert-base's is 570 bytes. */
+#define ATTENTION_DOWNLOAD_CONFIG_MAX (1024 * 1024)
+
 typedef enum
 {
   ATTENTION_FETCH_FAILED,

@@ -14,9 +14,11 @@
 #include <libsoup/soup.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attention-download-private.h"
+#include "attention-json-guard.h"
 #include "attention-hub.h"
 
 #define DEFAULT_TIMEOUT 30
@@ -242,20 +244,48 @@ attention_download_progress_update (
   g_mutex_unlock (&self->lock);
 }
 
-/* config.json: refuse another architecture before fetching its weights. */
+/* config.json: refuse another architecture before fetching its weights. The
+ * file comes from the network: its size and nesting are bounded before
+ * json-glib, which recurses once per level, parses it. */
 static gboolean
 check_config (AttentionDownload *self, const char *path, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local_error = NULL;
-  JsonNode *root;
-  const char *type;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  JsonNode *root, *type_node;
+  const char *type = "bert";
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+  if (!g_file_get_contents (path, &data, &len, &local_error))
     {
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
-                   _ ("The config.json of “%s” is not valid JSON: %s"), self->model_id,
+                   _ ("The config.json of “%s” cannot be read: %s"), self->model_id,
                    local_error->message);
+      return FALSE;
+    }
+  if (len > ATTENTION_DOWNLOAD_CONFIG_MAX)
+    {
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
+                   _ ("The config.json of “%s” is %lu bytes; a model configuration needs a "
+                      "few kilobytes, so it is refused"),
+                   self->model_id, (gulong)len);
+      return FALSE;
+    }
+  if (!attention_json_depth_ok (data, (gssize)len, ATTENTION_JSON_MAX_DEPTH, NULL))
+    {
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
+                   _ ("The config.json of “%s” nests arrays or objects more than %u levels "
+                      "deep; a model configuration needs only a few, so it is refused"),
+                   self->model_id, ATTENTION_JSON_MAX_DEPTH);
+      return FALSE;
+    }
+  if (!json_parser_load_from_data (parser, data, (gssize)len, &local_error))
+    {
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
+                   _ ("The config.json of “%s” is not valid JSON: %s"), self->model_id, reason);
       return FALSE;
     }
   root = json_parser_get_root (parser);
@@ -265,8 +295,17 @@ check_config (AttentionDownload *self, const char *path, GError **error)
                    _ ("The config.json of “%s” is not a JSON object"), self->model_id);
       return FALSE;
     }
-  type = json_object_get_string_member_with_default (json_node_get_object (root), "model_type",
-                                                     "bert");
+  type_node = json_object_get_member (json_node_get_object (root), "model_type");
+  if (type_node != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (type_node) || json_node_get_value_type (type_node) != G_TYPE_STRING))
+    {
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
+                   _ ("The config.json of “%s” has a model_type that is not a string"),
+                   self->model_id);
+      return FALSE;
+    }
+  if (type_node != NULL)
+    type = json_node_get_string (type_node);
   if (g_strcmp0 (type, "bert") != 0)
     {
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
@@ -292,21 +331,36 @@ mkdir_with_parents (const char *path, GError **error)
 static int
 lock_staging (AttentionDownload *self, const char *lock_path, GError **error)
 {
-  int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  /* The lock file is removed once the model is in place: a process that
+   * opened it just before may then hold a lock on a file no longer there
+   * while another creates a new one. The lock counts only when the locked
+   * file is still the one at the path; otherwise try again. */
+  for (int attempt = 0; attempt < 8; attempt++)
+    {
+      int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      struct stat held, named;
 
-  if (fd < 0)
-    {
-      attention_download_set_errno_error (error, _ ("Could not create %s: %s"), lock_path, errno);
-      return -1;
-    }
-  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
-    {
+      if (fd < 0)
+        {
+          attention_download_set_errno_error (error, _ ("Could not create %s: %s"), lock_path,
+                                              errno);
+          return -1;
+        }
+      if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+        {
+          close (fd);
+          g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_BUSY,
+                       _ ("“%s” is already being downloaded"), self->model_id);
+          return -1;
+        }
+      if (fstat (fd, &held) == 0 && g_stat (lock_path, &named) == 0 &&
+          held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+        return fd;
       close (fd);
-      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_BUSY,
-                   _ ("“%s” is already being downloaded"), self->model_id);
-      return -1;
     }
-  return fd;
+  g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_BUSY,
+               _ ("“%s” is already being downloaded"), self->model_id);
+  return -1;
 }
 
 static gboolean
@@ -379,6 +433,15 @@ attention_download_run (AttentionDownload *self, GCancellable *cancellable, GErr
   lock_fd = lock_staging (self, lock_path, error);
   if (lock_fd < 0)
     return NULL;
+  /* Another process may have finished this model while we waited for the
+   * lock: its staging folder is then the empty one made just above. */
+  if (attention_hub_is_installed (self->models_dir, self->model_id))
+    {
+      g_rmdir (staging);
+      g_unlink (lock_path);
+      close (lock_fd);
+      return g_steal_pointer (&target);
+    }
 
   ok = download_files (self, staging, cancellable, error);
   if (ok)
@@ -389,6 +452,7 @@ attention_download_run (AttentionDownload *self, GCancellable *cancellable, GErr
   /* The one step that makes it a model. */
   if (ok && g_rename (staging, target) != 0)
     ok = attention_download_set_errno_error (error, _ ("Could not create %s: %s"), target, errno);
+  /* Removed while still held (see lock_staging). */
   if (ok)
     g_unlink (lock_path);
   close (lock_fd);

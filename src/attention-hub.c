@@ -66,6 +66,10 @@ part_is_valid (const char *part, gsize len)
         return FALSE;
       if (c == '.' && i + 1 < len && part[i + 1] == '.')
         return FALSE;
+      /* "--" stands for the "/" in staging folder names (a--b for a/b), and
+       * the hub refuses it in names too. */
+      if (c == '-' && i + 1 < len && part[i + 1] == '-')
+        return FALSE;
     }
   return TRUE;
 }

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Every exporter thread writes one file at a time: a few slots suffice. */
@@ -143,11 +144,21 @@ attention_tempfiles_remove_all (void)
 static void
 on_signal (int signum)
 {
+  struct timespec start, now;
+
   g_atomic_int_set (&dying, 1);
   /* Other threads finish the open () they are in, so that their files are
-   * on the table when it is scanned; it takes microseconds. */
+   * on the table when it is scanned; it takes microseconds. At most 200 ms:
+   * a thread this signal stopped inside a lock the creator needs would
+   * otherwise hang the exit. */
+  clock_gettime (CLOCK_MONOTONIC, &start);
   while (g_atomic_int_get (&creating) > 0)
-    sched_yield ();
+    {
+      sched_yield ();
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      if ((now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) > 200000000L)
+        break;
+    }
   attention_tempfiles_remove_all ();
   _exit (128 + signum);
 }

@@ -260,6 +260,29 @@ class DownloadTest(unittest.TestCase):
         self.assertIn("is a roberta model; Attention opens BERT models only", r.stderr)
         self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
 
+    def test_hostile_config(self):
+        """A config.json nested 100,000 levels deep is refused, not parsed
+        (json-glib would overflow the stack), and so is a huge one."""
+        d = self.add_model("someone/deep-config")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            f.write("[" * 100000 + "]" * 100000)
+        r = self.download(model_id="someone/deep-config")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("nests arrays or objects more than 64 levels deep", r.stderr)
+        self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+        d = self.add_model("someone/huge-config")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            f.write('{"model_type": "bert", "pad": "' + "x" * (2 * 1024 * 1024) + '"}')
+        r = self.download(model_id="someone/huge-config")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("a model configuration needs a few kilobytes", r.stderr)
+        d = self.add_model("someone/odd-type")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": 7}, f)
+        r = self.download(model_id="someone/odd-type")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("has a model_type that is not a string", r.stderr)
+
     def test_busy(self):
         """The window and the CLI never write the same staging folder."""
         downloads = os.path.join(self.models, ".downloads")
@@ -274,7 +297,7 @@ class DownloadTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_bad_ids(self):
-        for bad in ("../etc", "a/b/c", ".hidden", "a b", "", "x/..", "-rf"):
+        for bad in ("../etc", "a/b/c", ".hidden", "a b", "", "x/..", "-rf", "a--b", "a/b--c"):
             r = self.download(model_id=bad)
             self.assertEqual(r.returncode, 2, bad)
             self.assertIn("is not a Hugging Face model id", r.stderr)
