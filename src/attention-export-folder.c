@@ -84,16 +84,19 @@ parse_index (const char **p, guint *out)
   return TRUE;
 }
 
-/* Attention_Layer{L}_Head{H}.{png,svg,pdf}, as attention_export_file_name
- * writes them. */
+/* Attention_Layer{L}_Head{H}.{png,svg,pdf} and Lines_Layer{L}_Head{H}.…, as
+ * attention_export_file_name writes them. */
 static gboolean
 parse_diagram_name (const char *name, guint *layer, guint *head)
 {
   const char *p = name;
 
-  if (!g_str_has_prefix (p, "Attention_Layer"))
+  if (g_str_has_prefix (p, "Attention_Layer"))
+    p += strlen ("Attention_Layer");
+  else if (g_str_has_prefix (p, "Lines_Layer"))
+    p += strlen ("Lines_Layer");
+  else
     return FALSE;
-  p += strlen ("Attention_Layer");
   if (!parse_index (&p, layer) || !g_str_has_prefix (p, "_Head"))
     return FALSE;
   p += strlen ("_Head");

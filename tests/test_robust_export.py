@@ -81,8 +81,10 @@ def test_lock():
 
 def test_stale():
     with tempfile.TemporaryDirectory() as folder:
-        stale = ["Attention_Layer9_Head9.png", "Attention_Layer1_Head12.svg"]
-        keep = ["Attention_Layer1_Head1.txt", "Attention_Layer01_Head9.png", "notes.png"]
+        stale = ["Attention_Layer9_Head9.png", "Attention_Layer1_Head12.svg",
+                 "Lines_Layer9_Head1.pdf"]
+        keep = ["Attention_Layer1_Head1.txt", "Attention_Layer01_Head9.png", "notes.png",
+                "Lines_Layer1_Head1.png"]
         for name in stale + keep:
             open(os.path.join(folder, name), "w").close()
         proc = subprocess.run([CLI, "-m", MODEL, "-k", "1", "--output-dir", folder,
@@ -90,8 +92,9 @@ def test_stale():
                               timeout=120)
         err = proc.stderr.decode()
         assert proc.returncode == 0, err
-        assert "2 diagrams outside this model's" in err, err
-        assert "Attention_Layer9_Head9.png and 1 more" in err, err
+        assert "3 diagrams outside this model's" in err, err
+        assert "Attention_Layer9_Head9.png and 2 more" in err or \
+            "Attention_Layer1_Head12.svg and 2 more" in err, err
         for name in stale + keep:
             assert os.path.exists(os.path.join(folder, name)), name
         # Nothing to say when the folder holds only the new set.
