@@ -174,7 +174,8 @@ torchscript_error_line (const std::string &text)
       text.compare (start, sizeof torchscript_marker - 1, torchscript_marker) != 0)
     return "";
   header = text.rfind ("\nTraceback of TorchScript");
-  pos = header == std::string::npos ? start : text.find ('\n', header + 1);
+  /* Without the header, the lines after the marker's own. */
+  pos = text.find ('\n', header == std::string::npos ? start : header + 1);
   while (pos != std::string::npos && pos < text.size ())
     {
       size_t begin = pos + 1;
@@ -631,12 +632,20 @@ extern "C"
     /* A FIFO, socket or device is refused before anything opens it. A
      * folder is the Hugging Face door (attn-shim-hfbert.cpp), which checks
      * its own files. */
-    problem = refuse_special_file (path);
-    folder = problem.empty () && attn_shim_hf_is_folder (path);
-    if (problem.empty () && !folder)
-      problem = check_file (path);
-    if (problem.empty () && !folder)
-      problem = check_archive (path);
+    try
+      {
+        problem = refuse_special_file (path);
+        folder = problem.empty () && attn_shim_hf_is_folder (path);
+        if (problem.empty () && !folder)
+          problem = check_file (path);
+        if (problem.empty () && !folder)
+          problem = check_archive (path);
+      }
+    catch (const std::exception &e)
+      {
+        /* bad_alloc and the like must not cross into C. */
+        problem = e.what ();
+      }
     if (!problem.empty ())
       {
         set_error (error, problem);

@@ -58,7 +58,7 @@ load_module (gpointer unused)
                                     path);
       return NULL;
     }
-  api = table;
+  g_atomic_pointer_set ((gpointer *)&api, (gpointer)table);
   return NULL;
 }
 
