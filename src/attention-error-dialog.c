@@ -66,18 +66,27 @@ typedef struct
   GDestroyNotify destroy;
 } StaleQuestion;
 
+/* Also when the dialog goes without an answer (its window destroyed). */
+static void
+stale_question_free (gpointer data, GClosure *closure)
+{
+  StaleQuestion *q = data;
+
+  if (q->destroy != NULL)
+    q->destroy (q->user_data);
+  g_free (q);
+}
+
 static void
 stale_response_cb (AdwMessageDialog *dialog, const char *response, StaleQuestion *q)
 {
-  /* One answer: the dialog closes after it, but must not call back twice. */
-  g_signal_handlers_disconnect_by_data (dialog, q);
   if (g_strcmp0 (response, "replace") == 0)
     q->callback (TRUE, q->user_data);
   else if (g_strcmp0 (response, "keep") == 0)
     q->callback (FALSE, q->user_data);
-  if (q->destroy != NULL)
-    q->destroy (q->user_data);
-  g_free (q);
+  /* One answer: the dialog closes after it, but must not call back twice;
+   * this frees q. */
+  g_signal_handlers_disconnect_by_data (dialog, q);
 }
 
 void
@@ -117,7 +126,8 @@ attention_error_dialog_ask_stale (GtkWindow *parent,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (stale_response_cb), q);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (stale_response_cb), q, stale_question_free,
+                         0);
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -45,7 +45,6 @@ chooser_response_cb (GtkNativeDialog *chooser, int response, AttentionExportDial
       if (path != NULL)
         attention_export_dialog_set_folder (self, path);
     }
-  g_object_unref (chooser);
 }
 
 /* A plain folder chooser: no file type filter to confuse the choice. */
@@ -60,7 +59,10 @@ choose_clicked_cb (GtkButton *button, AttentionExportDialog *self)
                                          _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), current, NULL);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  /* A portal chooser may answer after this dialog is gone (its window
+   * closed): the handler goes with the dialog, the chooser is freed anyway. */
+  g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response_cb), self, 0);
+  g_signal_connect_after (chooser, "response", G_CALLBACK (g_object_unref), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 

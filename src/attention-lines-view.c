@@ -129,6 +129,8 @@ rebuild_legend (AttentionLinesView *self)
       gtk_box_append (GTK_BOX (content), gtk_label_new (number));
       gtk_button_set_child (GTK_BUTTON (button), content);
       gtk_widget_set_tooltip_text (button, tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip,
+                                      -1);
       gtk_widget_add_css_class (button, "flat");
       g_object_set_data (G_OBJECT (button), "head", GUINT_TO_POINTER (h));
       g_signal_connect (button, "toggled", G_CALLBACK (head_toggled_cb), self);
@@ -487,7 +489,9 @@ attention_lines_view_init (AttentionLinesView *self)
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_set_halign (label, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (row), label);
-  self->threshold_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0, 0.99, 0.01));
+  /* Not below 0.01: with every head of a long sentence overlaid, 0 would draw
+   * millions of lines a frame and freeze the window (docs/diagrams.md). */
+  self->threshold_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0.01, 0.99, 0.01));
   gtk_spin_button_set_digits (self->threshold_spin, 2);
   gtk_spin_button_set_value (self->threshold_spin, 0.05);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->threshold_spin),

@@ -19,7 +19,6 @@ open_model_response_cb (GtkNativeDialog *dialog, int response, AttentionWindow *
       if (file != NULL)
         attention_window_open_model_file (self, file);
     }
-  g_object_unref (dialog);
 }
 
 static void
@@ -44,7 +43,9 @@ open_model_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), bundles);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (open_model_response_cb), self);
+  /* The handler goes with the window; the chooser is freed either way. */
+  g_signal_connect_object (dialog, "response", G_CALLBACK (open_model_response_cb), self, 0);
+  g_signal_connect_after (dialog, "response", G_CALLBACK (g_object_unref), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -64,7 +65,9 @@ open_model_folder_activated (GSimpleAction *action, GVariant *parameter, gpointe
                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Open"),
                                         _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (open_model_response_cb), self);
+  /* The handler goes with the window; the chooser is freed either way. */
+  g_signal_connect_object (dialog, "response", G_CALLBACK (open_model_response_cb), self, 0);
+  g_signal_connect_after (dialog, "response", G_CALLBACK (g_object_unref), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -101,6 +104,12 @@ export_all_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
   g_autofree char *folder = NULL;
   AttentionExportDialog *dialog;
 
+  /* One export dialog at a time: Ctrl+E again brings it forward. */
+  if (self->export_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->export_dialog));
+      return;
+    }
   if (self->settings != NULL)
     folder = g_settings_get_string (self->settings, "export-folder");
   if (folder == NULL || *folder == '\0' || !g_file_test (folder, G_FILE_TEST_IS_DIR))

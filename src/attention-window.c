@@ -18,6 +18,7 @@
 #include "attention-export-targets.h"
 #include "attention-export.h"
 #include "attention-model-trust.h"
+#include "attention-shutdown.h"
 
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -523,11 +524,14 @@ static void
 export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   ExportJob *job = task_data;
-  g_autoptr (AttentionExportLock) lock = NULL;
+  AttentionExportLock *lock;
   GError *error = NULL;
   guint n_written = 0;
   gboolean ok;
 
+  /* Counted, so that quitting waits for its files (every target, the lock
+   * and the stale files' removal alike). */
+  attention_shutdown_worker_begin ();
   /* Another export into this folder (here or in attention-cli) would mix
    * its set with this one: refuse, saying so. */
   lock = attention_export_folder_lock (job->dir, FALSE, &error);
@@ -535,6 +539,8 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   if (ok)
     ok = attention_export_target (job->format, job->result, job->dir, job->model_name,
                                   export_progress_cb, job, cancellable, &n_written, &error);
+  g_clear_pointer (&lock, attention_export_folder_unlock);
+  attention_shutdown_worker_end ();
   job->n_written = n_written;
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -625,8 +631,14 @@ stale_answer_cb (gboolean replace, gpointer data)
 {
   StaleData *d = data;
 
+  /* Things moved on while the question was open: say so. */
   if (d->self->result == NULL || d->self->export_cancellable != NULL)
-    return; /* things moved on while the question was open */
+    {
+      attention_window_toast (d->self, d->self->export_cancellable != NULL
+                                           ? _ ("An export is already running")
+                                           : _ ("Nothing to export: the sentence is running"));
+      return;
+    }
   start_export (d->self, d->dir, replace ? g_steal_pointer (&d->stale) : NULL);
 }
 
@@ -948,6 +960,12 @@ attention_window_dispose (GObject *object)
   cancel_and_clear (&self->run_cancellable);
   cancel_and_clear (&self->export_cancellable);
   self->export_job = NULL;
+  if (self->export_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->export_dialog),
+                                    (gpointer *)&self->export_dialog);
+      self->export_dialog = NULL;
+    }
   g_clear_object (&self->model);
   g_clear_object (&self->result);
   g_clear_object (&self->settings);
