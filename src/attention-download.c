@@ -433,8 +433,8 @@ attention_download_run (AttentionDownload *self, GCancellable *cancellable, GErr
   lock_fd = lock_staging (self, lock_path, error);
   if (lock_fd < 0)
     return NULL;
-  /* Another process may have finished this model while we waited for the
-   * lock: its staging folder is then the empty one made just above. */
+  /* Another process may have finished this model between the check above
+   * and the lock: its staging folder is then the empty one made just above. */
   if (attention_hub_is_installed (self->models_dir, self->model_id))
     {
       g_rmdir (staging);

@@ -3,13 +3,11 @@
  * (60–100 MiB resident) and the first frames are compiled shaders run on the
  * CPU; the window draws a few rectangles and text, which Cairo does faster
  * and in less memory. So, unless the user chose a renderer, GL is turned off
- * for this process before GTK starts (bench/run-all: peak RSS 362 → 235 MiB on
- * the demo model, and an earlier first matrix). No GTK here: main() runs it
- * before GTK initialises. */
+ * for this process before GTK starts (peak RSS 362 → 235 MiB on the demo model,
+ * and an earlier first matrix: docs/benchmarks.md). No GTK here: main() runs
+ * it before GTK initialises. */
 
 #include "attention-renderer-choice.h"
-
-#include <string.h>
 
 /* A GPU that GL could use shows up as a DRM render node (Mesa, also under
  * Wayland and X11) or as NVIDIA's control device (its own driver). A
