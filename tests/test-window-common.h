@@ -30,6 +30,23 @@ attention_test_count_drawn_frame (GtkWidget *widget, GdkFrameClock *clock, gpoin
   return G_SOURCE_CONTINUE;
 }
 
+/* WIDGET's first event controller of TYPE; there must be one. The
+ * widget keeps it alive after the list and this reference go. */
+static inline GtkEventController *
+find_controller (GtkWidget *widget, GType type)
+{
+  g_autoptr (GListModel) list = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (list, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
 /* Runs the main loop until N whole frames (layout and paint) have passed,
  * counted by a tick callback on WIDGET; with REDRAW, each one repaints it. */
 static inline void
