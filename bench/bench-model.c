@@ -11,7 +11,8 @@
  *  - the same with 2 intra-op threads instead of the default, and with the
  *    optimizing graph executor (ATTN_SHIM_OPTIMIZE=1), C side only.
  * Every side alternates run by run, so that the shared machine's other load
- * falls on all of them alike.
+ * falls on all of them alike, with a quiet pause before each timed step so
+ * that no side runs beside the other's spinning OpenBLAS threads.
  * The Python side is bench/bench-model.py, started from here with the ids
  * this program's tokenizer made and driven step by step, so that C and
  * Python runs alternate.
@@ -186,6 +187,19 @@ python_stop (Python *py)
   g_free (py);
 }
 
+/* Before every timed step: after a run, OpenBLAS's threads spin for about a
+ * tenth of a second waiting for more work, and the other process's run would
+ * share the cores with them. Measured interleaved without this pause, the
+ * side that runs right after a 2-thread OpenBLAS run lost up to 40 %
+ * (docs/benchmarks.md, "Steady inference"). */
+#define QUIET_PAUSE_US 250000
+
+static void
+quiet_pause (void)
+{
+  g_usleep (QUIET_PAUSE_US);
+}
+
 /* Medians of N rounds; in each round every side in turn (C default, C with
  * the optimizing executor, Python) loads the bundle afresh and runs the
  * first forward on text, so that the shared machine's load falls on all
@@ -215,6 +229,7 @@ time_loads (const char *path,
 
             set_mode (&modes[m]);
             g_clear_object (&models[m]); /* free the previous one first, as Python does */
+            quiet_pause ();
             t0 = bench_now_ms ();
             models[m] = load_or_die (path);
             t1 = bench_now_ms ();
@@ -225,7 +240,10 @@ time_loads (const char *path,
           }
         else
           {
-            g_autofree char *answer = ask (py, "load");
+            g_autofree char *answer = NULL;
+
+            quiet_pause ();
+            answer = ask (py, "load");
 
             if (sscanf (answer, "%lf %lf", &load[k], &first[k]) != 2)
               exit (1);
@@ -277,13 +295,17 @@ time_steady (AttentionModel **models,
             double t0;
 
             set_mode (&modes[m]);
+            quiet_pause ();
             t0 = bench_now_ms ();
             g_object_unref (run_or_die (models[m], text));
             t[(gsize)m * repeats + i] = bench_now_ms () - t0;
           }
         else
           {
-            g_autofree char *answer = ask (py, py_command);
+            g_autofree char *answer = NULL;
+
+            quiet_pause ();
+            answer = ask (py, py_command);
 
             t[(gsize)m * repeats + i] = g_ascii_strtod (answer, NULL);
           }
@@ -506,7 +528,7 @@ main (int argc, char **argv)
             variant_row (f, blas[k][b], base);
           }
       if (py != NULL)
-        printf ("Medians of %u, C and Python alternating run by run; Python: torch %s, "
+        printf ("Medians of %u, C and Python alternating run by run, 250 ms apart; Python: torch %s, "
                 "%d thread(s), the same ids | | | |\n",
                 repeats, py->version, py->threads);
     }

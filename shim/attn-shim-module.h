@@ -15,7 +15,7 @@ extern "C"
 #endif
 
 /* Bumped whenever the table changes: a module from another build is refused. */
-#define ATTN_SHIM_MODULE_ABI 2
+#define ATTN_SHIM_MODULE_ABI 3
 #define ATTN_SHIM_MODULE_SYMBOL "attn_shim_module_get_api"
 #define ATTN_SHIM_MODULE_NAME "libattention-shim.so"
 
@@ -44,6 +44,17 @@ extern "C"
     attn_shim *(*load_full) (const char *path, attn_zip *zip, unsigned flags, char **error);
     int (*probe) (attn_shim *shim, char **error);
     void (*set_dims) (attn_shim *shim, attn_shim_dims dims);
+    /* ABI 3 */
+    int (*run_output) (attn_shim *shim,
+                       const int64_t *ids,
+                       size_t n_ids,
+                       const int64_t *positions,
+                       size_t n_positions,
+                       attn_shim_output **output,
+                       char **error);
+    const float *(*output_get_logits) (const attn_shim_output *output);
+    const float *(*output_get_attentions) (const attn_shim_output *output);
+    void (*output_free) (attn_shim_output *output);
   } attn_shim_module_api;
 
   typedef const attn_shim_module_api *(*attn_shim_module_get_api_func) (void);

@@ -14,6 +14,8 @@
 
 #include "attn-shim-zip.h"
 
+#include "attn-shim-alloc.h"
+
 #include <c10/core/CPUAllocator.h>
 #include <caffe2/serialize/read_adapter_interface.h>
 
@@ -86,6 +88,7 @@ install_allocator (void)
   static std::once_flag once;
 
   std::call_once (once, [] {
+    attn_shim_alloc_install (); /* the base, before it is wrapped */
     static MappedAllocator allocator (c10::GetCPUAllocator ());
 
     c10::SetCPUAllocator (&allocator, 0);

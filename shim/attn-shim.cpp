@@ -2,6 +2,7 @@
  * stays behind the extern "C" functions; errors leave as one translated line. */
 
 #include "attn-shim.h"
+#include "attn-shim-alloc.h"
 #include "attn-shim-hfbert.h"
 #include "attn-shim-module.h"
 #include "attn-shim-zip.h"
@@ -28,6 +29,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <string>
@@ -557,9 +559,16 @@ own_blas_threads (int n)
 
 static std::atomic<bool> blas_chosen{ false }; /* by the caller: hands off */
 static std::atomic<int> blas_current{ 0 };     /* what we set last, 0: nothing */
+/* OpenBLAS's count is process-wide: two models running at once (two
+ * windows) would change it under each other's forward, so while the shim
+ * chooses it, the choice and the forward it is for go one run at a time.
+ * One model's runs are serialised by its caller anyway. */
+static std::mutex blas_forward_lock;
 
+/* Locks hold (blas_forward_lock) when the count is chosen here; keep it
+ * until the forward is done. */
 static void
-choose_blas_threads (size_t n_ids)
+choose_blas_threads (size_t n_ids, std::unique_lock<std::mutex> &hold)
 {
   static std::once_flag once;
   static int fixed = 0; /* a count to keep whatever the size, 0: by size */
@@ -577,6 +586,7 @@ choose_blas_threads (size_t n_ids)
   });
   if (blas_chosen || (fixed == 0 && own <= 1))
     return;
+  hold = std::unique_lock<std::mutex> (blas_forward_lock);
   want = fixed > 0 ? fixed : n_ids < BLAS_MANY_TOKENS ? 1 : own;
   if (blas_current.exchange (want) != want)
     own_blas_threads (want);
@@ -598,6 +608,10 @@ extern "C"
 
     try
       {
+        std::unique_lock<std::mutex> blas_hold;
+
+        /* Its 3 tokens get the count for 3 tokens, as a run would. */
+        choose_blas_threads (3, blas_hold);
         forward (shim, probe_ids, 3, probe_positions, 1, logits, attentions);
       }
     catch (const std::exception &e)
@@ -684,6 +698,7 @@ extern "C"
 
         for (const char *name : extra_names)
           extra[name] = "";
+        attn_shim_alloc_install ();
 
         {
           c10::InferenceMode guard;
@@ -803,19 +818,26 @@ extern "C"
     return shim != NULL ? shim->dims : none;
   }
 
-  int attn_shim_run (attn_shim *shim,
-                     const int64_t *ids,
-                     size_t n_ids,
-                     const int64_t *positions,
-                     size_t n_positions,
-                     float *logits,
-                     float *attentions,
-                     char **error)
+  struct attn_shim_output
+  {
+    at::Tensor logits;     /* [P, V] float32, contiguous */
+    at::Tensor attentions; /* [L, 1, H, s, s] float32, contiguous */
+  };
+
+  int attn_shim_run_output (attn_shim *shim,
+                            const int64_t *ids,
+                            size_t n_ids,
+                            const int64_t *positions,
+                            size_t n_positions,
+                            attn_shim_output **output,
+                            char **error)
   {
     if (error != NULL)
       *error = NULL;
-    if (shim == NULL || ids == NULL || n_ids == 0 || attentions == NULL ||
-        (n_positions > 0 && (positions == NULL || logits == NULL)))
+    if (output != NULL)
+      *output = NULL;
+    if (shim == NULL || ids == NULL || n_ids == 0 || output == NULL ||
+        (n_positions > 0 && positions == NULL))
       {
         set_error (error, _ ("invalid arguments"));
         return -1;
@@ -837,32 +859,35 @@ extern "C"
 
     try
       {
-        at::Tensor out_logits;
-        at::Tensor out_attentions;
+        std::unique_ptr<attn_shim_output> out (new attn_shim_output ());
         /* from_blob needs a non-null pointer even for zero positions. */
         const int64_t no_position = 0;
 
-        choose_blas_threads (n_ids);
-        forward (shim, ids, n_ids, n_positions > 0 ? positions : &no_position, n_positions,
-                 out_logits, out_attentions);
+        std::unique_lock<std::mutex> blas_hold;
 
-        if (out_logits.size (1) != shim->dims.vocab_size ||
-            out_attentions.size (0) != shim->dims.n_layers ||
-            out_attentions.size (2) != shim->dims.n_heads)
+        choose_blas_threads (n_ids, blas_hold);
+        forward (shim, ids, n_ids, n_positions > 0 ? positions : &no_position, n_positions,
+                 out->logits, out->attentions);
+        if (blas_hold.owns_lock ())
+          blas_hold.unlock ();
+
+        if (out->logits.size (1) != shim->dims.vocab_size ||
+            out->attentions.size (0) != shim->dims.n_layers ||
+            out->attentions.size (2) != shim->dims.n_heads)
           throw std::runtime_error (shim->probed
                                         ? _ ("the model's output shape changed between runs")
                                         : _ ("the model's output does not match its config.json"));
-
-        if (n_positions > 0)
-          memcpy (logits, out_logits.data_ptr<float> (),
-                  n_positions * (size_t)shim->dims.vocab_size * sizeof (float));
-        memcpy (attentions, out_attentions.data_ptr<float> (),
-                (size_t)out_attentions.numel () * sizeof (float));
         if (shim->detach_pending)
           {
             shim->detach_pending = false;
             detach_in_background (shim->zip);
           }
+        *output = out.release ();
+      }
+    catch (const std::bad_alloc &)
+      {
+        set_error (error, _ ("not enough memory to run the model on this text"));
+        return -1;
       }
     catch (const std::exception &e)
       {
@@ -874,6 +899,52 @@ extern "C"
         set_error (error, _ ("unknown libtorch error"));
         return -1;
       }
+    return 0;
+  }
+
+  const float *attn_shim_output_get_logits (const attn_shim_output *output)
+  {
+    if (output == NULL || output->logits.numel () == 0)
+      return NULL;
+    return output->logits.data_ptr<float> ();
+  }
+
+  const float *attn_shim_output_get_attentions (const attn_shim_output *output)
+  {
+    return output != NULL ? output->attentions.data_ptr<float> () : NULL;
+  }
+
+  void attn_shim_output_free (attn_shim_output *output)
+  {
+    delete output;
+  }
+
+  int attn_shim_run (attn_shim *shim,
+                     const int64_t *ids,
+                     size_t n_ids,
+                     const int64_t *positions,
+                     size_t n_positions,
+                     float *logits,
+                     float *attentions,
+                     char **error)
+  {
+    attn_shim_output *out = NULL;
+
+    if (error != NULL)
+      *error = NULL;
+    if (attentions == NULL || (n_positions > 0 && logits == NULL))
+      {
+        set_error (error, _ ("invalid arguments"));
+        return -1;
+      }
+    if (attn_shim_run_output (shim, ids, n_ids, positions, n_positions, &out, error) != 0)
+      return -1;
+    if (n_positions > 0)
+      memcpy (logits, attn_shim_output_get_logits (out),
+              n_positions * (size_t)shim->dims.vocab_size * sizeof (float));
+    memcpy (attentions, attn_shim_output_get_attentions (out),
+            (size_t)out->attentions.numel () * sizeof (float));
+    attn_shim_output_free (out);
     return 0;
   }
 
@@ -1010,6 +1081,10 @@ extern "C"
       attn_shim_load_full,
       attn_shim_probe,
       attn_shim_set_dims,
+      attn_shim_run_output,
+      attn_shim_output_get_logits,
+      attn_shim_output_get_attentions,
+      attn_shim_output_free,
     };
 
     return &api;

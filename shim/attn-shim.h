@@ -77,6 +77,26 @@ extern "C"
                      float *attentions,
                      char **error);
 
+  /* The outputs of one run, left in the buffers libtorch wrote them to. */
+  typedef struct attn_shim_output attn_shim_output;
+
+  /* Like attn_shim_run, without the copy: *output holds the logits and the
+   * attentions until attn_shim_output_free (from any thread). At 512 tokens
+   * of a bert-base-sized model the attentions are 151 MB, and copying them
+   * into a fresh buffer cost 37k page faults a run (docs/benchmarks.md). */
+  int attn_shim_run_output (attn_shim *shim,
+                            const int64_t *ids,
+                            size_t n_ids,
+                            const int64_t *positions,
+                            size_t n_positions,
+                            attn_shim_output **output,
+                            char **error);
+  /* n_positions × vocab_size floats; NULL when the run had no positions. */
+  const float *attn_shim_output_get_logits (const attn_shim_output *output);
+  /* n_layers × n_heads × n_ids × n_ids floats, as attn_shim_run writes them. */
+  const float *attn_shim_output_get_attentions (const attn_shim_output *output);
+  void attn_shim_output_free (attn_shim_output *output);
+
   /* Intra-op threads for libtorch (process-wide). */
   void attn_shim_set_num_threads (int n);
   int attn_shim_get_num_threads (void);

@@ -519,8 +519,8 @@ attention_model_run (
   g_autoptr (BertEncoding) encoding = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree float *attentions = NULL;
-  g_autofree float *logits = NULL;
+  attn_shim_output *output = NULL;
+  const float *attentions, *logits;
   g_autoptr (AttentionResult) result = NULL;
   char *shim_error = NULL;
   guint n, n_layers, n_heads;
@@ -556,15 +556,6 @@ attention_model_run (
 
   n_layers = self->dims.n_layers;
   n_heads = self->dims.n_heads;
-  attentions = g_try_new (float, (gsize)n_layers *n_heads *n *n);
-  if (positions->len > 0)
-    logits = g_try_new (float, (gsize)positions->len * self->dims.vocab_size);
-  if (attentions == NULL || (positions->len > 0 && logits == NULL))
-    {
-      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_RUN,
-                           _ ("Not enough memory to run the model on this text."));
-      return NULL;
-    }
 
   g_mutex_lock (&self->run_lock);
   /* A run queued behind another may have been cancelled meanwhile. */
@@ -574,8 +565,10 @@ attention_model_run (
       return NULL;
     }
   attention_shutdown_worker_begin ();
-  status = attn_shim_run (self->shim, encoding->ids, n, (const int64_t *)positions->data,
-                          positions->len, logits, attentions, &shim_error);
+  /* The outputs stay in the shim's buffers and the result keeps them: at
+   * long inputs a copy was a large part of a run (docs/benchmarks.md). */
+  status = attn_shim_run_output (self->shim, encoding->ids, n, (const int64_t *)positions->data,
+                                 positions->len, &output, &shim_error);
   if (status == 0)
     self->verified = TRUE;
   else if (!self->verified)
@@ -602,18 +595,25 @@ attention_model_run (
       attn_shim_free_string (shim_error);
       return NULL;
     }
+  attentions = attn_shim_output_get_attentions (output);
+  logits = positions->len > 0 ? attn_shim_output_get_logits (output) : NULL;
   if (!all_finite (attentions, (gsize)n_layers * n_heads * n * n) ||
       (logits != NULL && !all_finite (logits, (gsize)positions->len * self->dims.vocab_size)))
     {
+      attn_shim_output_free (output);
       g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_NOT_FINITE,
                            _ ("the model produced NaN/inf values"));
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+    {
+      attn_shim_output_free (output);
+      return NULL;
+    }
 
-  result = attention_result_new (text, g_steal_pointer (&encoding), n_layers, n_heads,
-                                 g_steal_pointer (&attentions));
+  result = attention_result_new_with_owner (text, g_steal_pointer (&encoding), n_layers, n_heads,
+                                            attentions, output,
+                                            (GDestroyNotify)attn_shim_output_free);
   if (top_k > 0)
     for (guint i = 0; i < positions->len; i++)
       add_prediction (self, result, (guint)g_array_index (positions, gint64, i),

@@ -19,7 +19,9 @@ struct _AttentionResult
   BertEncoding *encoding;
   guint n_layers;
   guint n_heads;
-  float *attentions;
+  const float *attentions;
+  gpointer attentions_owner; /* frees them: the g_malloc'd block, or the shim's output */
+  GDestroyNotify attentions_free;
   GArray *predictions; /* of Prediction */
 };
 
@@ -42,7 +44,8 @@ attention_result_finalize (GObject *object)
 
   g_free (self->text);
   g_clear_pointer (&self->encoding, bert_encoding_free);
-  g_free (self->attentions);
+  if (self->attentions_free != NULL)
+    self->attentions_free (self->attentions_owner);
   g_array_unref (self->predictions);
 
   G_OBJECT_CLASS (attention_result_parent_class)->finalize (object);
@@ -65,6 +68,19 @@ AttentionResult *
 attention_result_new (
     const char *text, BertEncoding *encoding, guint n_layers, guint n_heads, float *attentions)
 {
+  return attention_result_new_with_owner (text, encoding, n_layers, n_heads, attentions,
+                                          attentions, g_free);
+}
+
+AttentionResult *
+attention_result_new_with_owner (const char *text,
+                                 BertEncoding *encoding,
+                                 guint n_layers,
+                                 guint n_heads,
+                                 const float *attentions,
+                                 gpointer owner,
+                                 GDestroyNotify free_owner)
+{
   AttentionResult *self;
 
   g_return_val_if_fail (text != NULL, NULL);
@@ -77,6 +93,8 @@ attention_result_new (
   self->n_layers = n_layers;
   self->n_heads = n_heads;
   self->attentions = attentions;
+  self->attentions_owner = owner;
+  self->attentions_free = free_owner;
 
   return self;
 }

@@ -22,6 +22,16 @@ typedef struct
  * n_layers × n_heads × n × n floats). Candidates are added afterwards. */
 AttentionResult *attention_result_new (
     const char *text, BertEncoding *encoding, guint n_layers, guint n_heads, float *attentions);
+/* The same, for attentions that live in someone else's buffer (the shim's
+ * output, which a copy would double at long inputs): owner is freed with
+ * free_owner when the result goes, and attentions must live until then. */
+AttentionResult *attention_result_new_with_owner (const char *text,
+                                                  BertEncoding *encoding,
+                                                  guint n_layers,
+                                                  guint n_heads,
+                                                  const float *attentions,
+                                                  gpointer owner,
+                                                  GDestroyNotify free_owner);
 /* For the builder only (before the result is shared): top-k for one [MASK]. */
 void attention_result_add_prediction (AttentionResult *self,
                                       guint position,

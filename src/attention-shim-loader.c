@@ -200,6 +200,45 @@ attn_shim_run (attn_shim *shim,
   return -1;
 }
 
+int
+attn_shim_run_output (attn_shim *shim,
+                      const int64_t *ids,
+                      size_t n_ids,
+                      const int64_t *positions,
+                      size_t n_positions,
+                      attn_shim_output **output,
+                      char **error)
+{
+  if (error != NULL)
+    *error = NULL;
+  if (output != NULL)
+    *output = NULL;
+  if (ensure_module ())
+    return api->run_output (shim, ids, n_ids, positions, n_positions, output, error);
+  set_error (error);
+  return -1;
+}
+
+const float *
+attn_shim_output_get_logits (const attn_shim_output *output)
+{
+  /* An output exists only if the module loaded. */
+  return output != NULL && ensure_module () ? api->output_get_logits (output) : NULL;
+}
+
+const float *
+attn_shim_output_get_attentions (const attn_shim_output *output)
+{
+  return output != NULL && ensure_module () ? api->output_get_attentions (output) : NULL;
+}
+
+void
+attn_shim_output_free (attn_shim_output *output)
+{
+  if (output != NULL && ensure_module ())
+    api->output_free (output);
+}
+
 void
 attn_shim_set_num_threads (int n)
 {

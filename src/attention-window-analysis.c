@@ -11,6 +11,7 @@
 
 #include "attention-export-targets.h"
 #include "attention-lines-view.h"
+#include "attention-slider-label.h"
 #include "attention-stats.h"
 #include "attention-window-private.h"
 
@@ -202,32 +203,20 @@ view_position_cb (AttentionView *view, GParamSpec *pspec, Analysis *a)
 
 /* Beside the head slider: "3 of 12", or in Lines with several heads
  * overlaid, all of them ("1, 3, 5 of 12"), since the picture shows them all.
- * Runs after the window's own label update. */
+ * The window leaves this label to us. */
 static void
 update_head_value (Analysis *a)
 {
   GtkAdjustment *adjustment = a->window->head_adjustment;
-  guint n_heads = (guint)gtk_adjustment_get_upper (adjustment);
-  guint64 heads = attention_lines_view_get_heads (a->lines);
-  g_autoptr (GString) list = NULL;
+  guint64 heads = 0;
   g_autofree char *text = NULL;
 
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (a->window->view_stack), "lines") != 0 ||
-      (heads & (heads - 1)) == 0)
-    {
-      /* Translators: slider position, e.g. layer "2 of 12". */
-      text = g_strdup_printf (_ ("%u of %u"), (guint)round (gtk_adjustment_get_value (adjustment)),
-                              n_heads);
-    }
-  else
-    {
-      list = g_string_new (NULL);
-      for (guint h = 0; h < 64 && h < n_heads; h++)
-        if ((heads >> h) & 1)
-          g_string_append_printf (list, "%s%u", list->len > 0 ? ", " : "", h + 1);
-      /* Translators: the heads overlaid in the Lines view, e.g. "1, 3, 5 of 12". */
-      text = g_strdup_printf (_ ("%s of %u"), list->str, n_heads);
-    }
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (a->window->view_stack), "lines") == 0)
+    heads = attention_lines_view_get_heads (a->lines);
+  if ((heads & (heads - 1)) == 0)
+    heads = 0; /* one head: the slider's own, as on the other pages */
+  text = attention_slider_label_for_set (heads, (guint)round (gtk_adjustment_get_value (adjustment)),
+                                         (guint)gtk_adjustment_get_upper (adjustment));
   gtk_label_set_label (a->window->head_value, text);
 }
 

@@ -19,6 +19,7 @@
 #include "attention-export.h"
 #include "attention-model-trust.h"
 #include "attention-shutdown.h"
+#include "attention-slider-label.h"
 
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -109,14 +110,15 @@ configure_scale (GtkScale *scale, GtkAdjustment *adjustment, guint count)
       gtk_scale_add_mark (scale, i, GTK_POS_BOTTOM, NULL);
 }
 
-/* "2 of 12" beside the slider, as the value the slider does not draw. */
+/* "2 of 12" beside the layer slider, as the value the slider does not draw.
+ * The head row's label is attention-window-analysis.c's: in Lines it names
+ * every head overlaid. */
 static void
 update_value_label (GtkAdjustment *adjustment, GtkLabel *label)
 {
-  /* Translators: slider position, e.g. layer "2 of 12". */
   g_autofree char *text =
-      g_strdup_printf (_ ("%u of %u"), (guint)round (gtk_adjustment_get_value (adjustment)),
-                       (guint)gtk_adjustment_get_upper (adjustment));
+      attention_slider_label ((guint)round (gtk_adjustment_get_value (adjustment)),
+                              (guint)gtk_adjustment_get_upper (adjustment));
 
   gtk_label_set_label (label, text);
 }
@@ -1085,12 +1087,7 @@ attention_window_init (AttentionWindow *self)
                     self->layer_value);
   g_signal_connect (self->layer_adjustment, "changed", G_CALLBACK (update_value_label),
                     self->layer_value);
-  g_signal_connect (self->head_adjustment, "value-changed", G_CALLBACK (update_value_label),
-                    self->head_value);
-  g_signal_connect (self->head_adjustment, "changed", G_CALLBACK (update_value_label),
-                    self->head_value);
   update_value_label (self->layer_adjustment, self->layer_value);
-  update_value_label (self->head_adjustment, self->head_value);
 
   g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);

@@ -211,6 +211,47 @@ test_reference_shim (void)
     }
 }
 
+/* The outputs left in the shim's buffers (what attention_model_run keeps)
+ * are the ones attn_shim_run copies out, and they outlive the next run. */
+static void
+test_reference_run_output (void)
+{
+  for (guint i = 0; i < ref_cases->len; i++)
+    {
+      RefCase *c = g_ptr_array_index (ref_cases, i);
+      RefCase *other = g_ptr_array_index (ref_cases, (i + 1) % ref_cases->len);
+      g_autofree float *logits = NULL;
+      g_autofree float *attentions = NULL;
+      g_autofree float *other_logits = NULL;
+      g_autofree float *other_attentions = NULL;
+      attn_shim_output *output = NULL;
+      char *error = NULL;
+      gsize n = c->ids->len;
+      gsize n_att = (gsize)ref_layers * ref_heads * n * n;
+
+      g_assert_cmpint (attn_shim_run_output (shim, (const int64_t *)c->ids->data, n,
+                                             (const int64_t *)c->positions->data,
+                                             c->positions->len, &output, &error),
+                       ==, 0);
+      g_assert_null (error);
+      g_assert_nonnull (output);
+      /* Another sentence runs before this one's outputs are read. */
+      shim_run ((gint64 *)other->ids->data, other->ids->len, (gint64 *)other->positions->data,
+                other->positions->len, &other_logits, &other_attentions);
+      shim_run ((gint64 *)c->ids->data, n, (gint64 *)c->positions->data, c->positions->len,
+                &logits, &attentions);
+      g_assert_cmpmem (attn_shim_output_get_attentions (output), n_att * sizeof (float),
+                       attentions, n_att * sizeof (float));
+      if (c->positions->len > 0)
+        g_assert_cmpmem (attn_shim_output_get_logits (output),
+                         c->positions->len * (gsize)ref_vocab * sizeof (float), logits,
+                         c->positions->len * (gsize)ref_vocab * sizeof (float));
+      else
+        g_assert_null (attn_shim_output_get_logits (output));
+      attn_shim_output_free (output);
+    }
+}
+
 /* The reference tokens as a sentence: [CLS]/[SEP] dropped, "##" glued. */
 static char *
 case_text (RefCase *c)
@@ -520,6 +561,18 @@ test_shim_bad_arguments (void)
   g_assert_cmpint (attn_shim_run (shim, ids, 0, NULL, 0, NULL, attentions, &error), ==, -1);
   g_assert_nonnull (error);
   attn_shim_free_string (error);
+  {
+    attn_shim_output *output = (attn_shim_output *)&error; /* must be cleared */
+
+    g_assert_cmpint (attn_shim_run_output (shim, out_of_vocab, 3, NULL, 0, &output, &error), ==,
+                     -1);
+    g_assert_null (output);
+    g_assert_nonnull (strstr (error, "vocabulary"));
+    attn_shim_free_string (error);
+    g_assert_cmpint (attn_shim_run_output (shim, ids, 3, NULL, 0, NULL, &error), ==, -1);
+    g_assert_nonnull (error);
+    attn_shim_free_string (error);
+  }
 }
 
 /* --- async -------------------------------------------------------------- */
@@ -876,6 +929,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/model/reference/shim", test_reference_shim);
   g_test_add_func ("/model/reference/run", test_reference_run);
+  g_test_add_func ("/model/reference/run-output", test_reference_run_output);
   g_test_add_func ("/model/topk-softmax", test_topk_softmax);
   g_test_add_func ("/model/no-mask", test_no_mask);
   g_test_add_func ("/model/max-positions", test_max_positions);

@@ -1,0 +1,8 @@
+/* attn-shim-alloc.h: libtorch's CPU allocator for this process, with large
+ * buffers on transparent huge pages. Internal to the shim. */
+#pragma once
+
+/* Installs it once (before the first load): later calls do nothing. With
+ * ATTN_SHIM_ALLOCATOR=default in the environment, libtorch's own allocator
+ * stays (for bench/bench-model's comparison). */
+void attn_shim_alloc_install (void);
