@@ -528,9 +528,10 @@ main (int argc, char **argv)
             variant_row (f, blas[k][b], base);
           }
       if (py != NULL)
-        printf ("Medians of %u, C and Python alternating run by run, 250 ms apart; Python: torch %s, "
-                "%d thread(s), the same ids | | | |\n",
-                repeats, py->version, py->threads);
+        printf (
+            "Medians of %u, C and Python alternating run by run, 250 ms apart; Python: torch %s, "
+            "%d thread(s), the same ids | | | |\n",
+            repeats, py->version, py->threads);
     }
   if (py != NULL)
     python_stop (py);

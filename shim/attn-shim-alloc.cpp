@@ -30,9 +30,9 @@
 namespace
 {
 
-constexpr size_t HEADER = 64;                 /* libtorch's own alignment */
-constexpr size_t HUGE_PAGE = 2u << 20;        /* x86-64's transparent huge page */
-constexpr size_t LARGE = 32u << 20;           /* from here on, a mapping of its own */
+constexpr size_t HEADER = 64;                           /* libtorch's own alignment */
+constexpr size_t HUGE_PAGE = 2u << 20;                  /* x86-64's transparent huge page */
+constexpr size_t LARGE = 32u << 20;                     /* from here on, a mapping of its own */
 constexpr uint64_t MAGIC_SMALL = 0x6174746e736d6c6cull; /* "attnsmll" */
 constexpr uint64_t MAGIC_LARGE = 0x6174746e6c617267ull; /* "attnlarg" */
 
@@ -62,8 +62,8 @@ map_large (size_t n, size_t *length)
 
   if (want < n)
     return nullptr; /* overflow */
-  raw = (unsigned char *)mmap (nullptr, slack, PROT_READ | PROT_WRITE,
-                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  raw = (unsigned char *)mmap (nullptr, slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                               -1, 0);
   if (raw == MAP_FAILED)
     return nullptr;
   start = (unsigned char *)round_up ((uintptr_t)raw, HUGE_PAGE);

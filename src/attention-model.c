@@ -611,9 +611,9 @@ attention_model_run (
       return NULL;
     }
 
-  result = attention_result_new_with_owner (text, g_steal_pointer (&encoding), n_layers, n_heads,
-                                            attentions, output,
-                                            (GDestroyNotify)attn_shim_output_free);
+  result =
+      attention_result_new_with_owner (text, g_steal_pointer (&encoding), n_layers, n_heads,
+                                       attentions, output, (GDestroyNotify)attn_shim_output_free);
   if (top_k > 0)
     for (guint i = 0; i < positions->len; i++)
       add_prediction (self, result, (guint)g_array_index (positions, gint64, i),

@@ -68,8 +68,8 @@ AttentionResult *
 attention_result_new (
     const char *text, BertEncoding *encoding, guint n_layers, guint n_heads, float *attentions)
 {
-  return attention_result_new_with_owner (text, encoding, n_layers, n_heads, attentions,
-                                          attentions, g_free);
+  return attention_result_new_with_owner (text, encoding, n_layers, n_heads, attentions, attentions,
+                                          g_free);
 }
 
 AttentionResult *

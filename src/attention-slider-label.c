@@ -19,9 +19,8 @@ attention_slider_label_for_set (guint64 members, guint value, guint count)
   g_autoptr (GString) list = NULL;
 
   if ((members & (members - 1)) == 0)
-    return attention_slider_label (members != 0 ? (guint)g_bit_nth_lsf ((gulong)members, -1) + 1
-                                                : value,
-                                   count);
+    return attention_slider_label (
+        members != 0 ? (guint)g_bit_nth_lsf ((gulong)members, -1) + 1 : value, count);
   list = g_string_new (NULL);
   for (guint i = 0; i < 64 && i < count; i++)
     if ((members >> i) & 1)

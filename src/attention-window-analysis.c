@@ -215,8 +215,9 @@ update_head_value (Analysis *a)
     heads = attention_lines_view_get_heads (a->lines);
   if ((heads & (heads - 1)) == 0)
     heads = 0; /* one head: the slider's own, as on the other pages */
-  text = attention_slider_label_for_set (heads, (guint)round (gtk_adjustment_get_value (adjustment)),
-                                         (guint)gtk_adjustment_get_upper (adjustment));
+  text =
+      attention_slider_label_for_set (heads, (guint)round (gtk_adjustment_get_value (adjustment)),
+                                      (guint)gtk_adjustment_get_upper (adjustment));
   gtk_label_set_label (a->window->head_value, text);
 }
 

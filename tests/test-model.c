@@ -230,18 +230,18 @@ test_reference_run_output (void)
       gsize n_att = (gsize)ref_layers * ref_heads * n * n;
 
       g_assert_cmpint (attn_shim_run_output (shim, (const int64_t *)c->ids->data, n,
-                                             (const int64_t *)c->positions->data,
-                                             c->positions->len, &output, &error),
+                                             (const int64_t *)c->positions->data, c->positions->len,
+                                             &output, &error),
                        ==, 0);
       g_assert_null (error);
       g_assert_nonnull (output);
       /* Another sentence runs before this one's outputs are read. */
       shim_run ((gint64 *)other->ids->data, other->ids->len, (gint64 *)other->positions->data,
                 other->positions->len, &other_logits, &other_attentions);
-      shim_run ((gint64 *)c->ids->data, n, (gint64 *)c->positions->data, c->positions->len,
-                &logits, &attentions);
-      g_assert_cmpmem (attn_shim_output_get_attentions (output), n_att * sizeof (float),
-                       attentions, n_att * sizeof (float));
+      shim_run ((gint64 *)c->ids->data, n, (gint64 *)c->positions->data, c->positions->len, &logits,
+                &attentions);
+      g_assert_cmpmem (attn_shim_output_get_attentions (output), n_att * sizeof (float), attentions,
+                       n_att * sizeof (float));
       if (c->positions->len > 0)
         g_assert_cmpmem (attn_shim_output_get_logits (output),
                          c->positions->len * (gsize)ref_vocab * sizeof (float), logits,

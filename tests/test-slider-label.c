@@ -25,7 +25,8 @@ test_set (void)
   check (attention_slider_label_for_set (0, 3, 12), "3 of 12");
   /* One member names it, whatever the slider says. */
   check (attention_slider_label_for_set (1u << 4, 3, 12), "5 of 12");
-  check (attention_slider_label_for_set ((1u << 0) | (1u << 2) | (1u << 4), 1, 12), "1, 3, 5 of 12");
+  check (attention_slider_label_for_set ((1u << 0) | (1u << 2) | (1u << 4), 1, 12),
+         "1, 3, 5 of 12");
   /* Bits past the count are not heads. */
   check (attention_slider_label_for_set ((1u << 0) | (1u << 2) | (1u << 7), 1, 4), "1, 3 of 4");
   check (attention_slider_label_for_set (G_GUINT64_CONSTANT (1) << 63 | 1, 1, 64), "1, 64 of 64");
