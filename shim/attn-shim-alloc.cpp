@@ -99,6 +99,10 @@ release (void *data)
     }
 }
 
+/* LARGE, or ATTN_SHIM_LARGE_BYTES for the tests: the test models are too
+ * small to reach 32 MiB, and the mapped path must run under them too. */
+size_t large_from = LARGE;
+
 class HugePageAllocator final : public c10::Allocator
 {
 public:
@@ -111,7 +115,7 @@ public:
       return { nullptr, nullptr, release, c10::Device (c10::DeviceType::CPU) };
     if (n > SIZE_MAX - HUGE_PAGE - HEADER)
       throw std::bad_alloc ();
-    if (n + HEADER >= LARGE)
+    if (n + HEADER >= large_from)
       {
         block = (unsigned char *)map_large (n + HEADER, &header.length);
         header.magic = MAGIC_LARGE;
@@ -141,8 +145,12 @@ attn_shim_alloc_install (void)
     const char *env = getenv ("ATTN_SHIM_ALLOCATOR");
     static HugePageAllocator allocator;
 
+    const char *large = getenv ("ATTN_SHIM_LARGE_BYTES");
+
     if (env != nullptr && strcmp (env, "default") == 0)
       return;
+    if (large != nullptr && strtoull (large, nullptr, 10) >= 4096)
+      large_from = (size_t)strtoull (large, nullptr, 10);
     c10::SetCPUAllocator (&allocator, 0);
   });
 }
