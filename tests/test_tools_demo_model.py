@@ -88,7 +88,7 @@ class DemoModelTest(unittest.TestCase):
     def test_everyday_cloze(self):
         # tools/corpus/everyday-cloze.tsv, scored as tools/evaluate-mlm does;
         # the bounds are the figures the shipped model reached (docs/training.md:
-        # 27 and 65 of 117), less one sentence for floating-point ties.
+        # 33 and 72 of 117), less one sentence for floating-point ties.
         sys.path.insert(0, TOOLS)
         import importlib.machinery
         ev = importlib.machinery.SourceFileLoader(
@@ -97,8 +97,8 @@ class DemoModelTest(unittest.TestCase):
         r = ev.cloze_metrics(m, os.path.join(TOOLS, "corpus", "everyday-cloze.tsv"))
         self.assertEqual(r["sentences"], 117)
         self.assertEqual(r["unanswerable"], 0)
-        self.assertGreaterEqual(round(r["top1"] * 117), 26)
-        self.assertGreaterEqual(round(r["top5"] * 117), 64)
+        self.assertGreaterEqual(round(r["top1"] * 117), 32)
+        self.assertGreaterEqual(round(r["top5"] * 117), 71)
         france = [i for i in r["items"] if i["text"] == "The capital of France is [MASK]."][0]
         self.assertIn("paris", france["top5"])
 
