@@ -512,6 +512,9 @@ add_prediction (
   attention_result_add_prediction (result, position, candidates, n);
 }
 
+/* The shim's output is plain C: freed on every early return below. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (attn_shim_output, attn_shim_output_free)
+
 AttentionResult *
 attention_model_run (
     AttentionModel *self, const char *text, guint top_k, GCancellable *cancellable, GError **error)
@@ -519,7 +522,7 @@ attention_model_run (
   g_autoptr (BertEncoding) encoding = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
-  attn_shim_output *output = NULL;
+  g_autoptr (attn_shim_output) output = NULL;
   const float *attentions, *logits;
   g_autoptr (AttentionResult) result = NULL;
   char *shim_error = NULL;
@@ -600,20 +603,16 @@ attention_model_run (
   if (!all_finite (attentions, (gsize)n_layers * n_heads * n * n) ||
       (logits != NULL && !all_finite (logits, (gsize)positions->len * self->dims.vocab_size)))
     {
-      attn_shim_output_free (output);
       g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_NOT_FINITE,
                            _ ("the model produced NaN/inf values"));
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      attn_shim_output_free (output);
-      return NULL;
-    }
+    return NULL;
 
-  result =
-      attention_result_new_with_owner (text, g_steal_pointer (&encoding), n_layers, n_heads,
-                                       attentions, output, (GDestroyNotify)attn_shim_output_free);
+  result = attention_result_new_with_owner (text, g_steal_pointer (&encoding), n_layers, n_heads,
+                                            attentions, g_steal_pointer (&output),
+                                            (GDestroyNotify)attn_shim_output_free);
   if (top_k > 0)
     for (guint i = 0; i < positions->len; i++)
       add_prediction (self, result, (guint)g_array_index (positions, gint64, i),
