@@ -142,15 +142,15 @@ attn_shim_alloc_install (void)
   static std::once_flag once;
 
   std::call_once (once, [] {
-    const char *env = getenv ("ATTN_SHIM_ALLOCATOR");
     static HugePageAllocator allocator;
-
+    const char *env = getenv ("ATTN_SHIM_ALLOCATOR");
     const char *large = getenv ("ATTN_SHIM_LARGE_BYTES");
+    unsigned long long from = large != nullptr ? strtoull (large, nullptr, 10) : 0;
 
     if (env != nullptr && strcmp (env, "default") == 0)
       return;
-    if (large != nullptr && strtoull (large, nullptr, 10) >= 4096)
-      large_from = (size_t)strtoull (large, nullptr, 10);
+    if (from >= 4096)
+      large_from = (size_t)from;
     c10::SetCPUAllocator (&allocator, 0);
   });
 }
