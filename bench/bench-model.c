@@ -139,11 +139,13 @@ ids_csv (AttentionModel *model, const char *text)
   return g_string_free (s, FALSE);
 }
 
-/* How the C side runs: graph executor optimisation and intra-op threads. */
+/* How the C side runs: graph executor optimisation, intra-op threads and
+ * whose GEMM runs the matrix products (oneDNN's, or OpenBLAS's). */
 typedef struct
 {
   gboolean optimize;
   int threads;
+  gboolean blas_gemm;
 } Mode;
 
 static void
@@ -155,6 +157,12 @@ set_mode (const Mode *mode)
   else
     g_unsetenv ("ATTN_SHIM_OPTIMIZE");
   attn_shim_set_num_threads (mode->threads);
+  if (attn_shim_gemm_set_backend (mode->blas_gemm ? "blas" : "onednn") != 0)
+    {
+      g_printerr ("bench-model: the %s GEMM is not available\n",
+                  mode->blas_gemm ? "BLAS" : "oneDNN");
+      exit (1);
+    }
 }
 
 /* bench-model.py, driven one step at a time through its standard input. */
@@ -415,7 +423,10 @@ main (int argc, char **argv)
   g_autofree char *ids128 = NULL;
   g_autofree char *text512 = NULL;
   g_autofree char *ids512 = NULL;
-  Stat s512[2], blas[3][2]; /* [size][OpenBLAS threads 1, 2] */
+  Stat s512[2];
+  Stat blas[3][3]; /* OpenBLAS's GEMM: [size][OpenBLAS threads by size, 1, 2] */
+  Stat py_other[2];
+  int py_other_threads = 0;
   guint n512;
   Python *py = NULL;
   AttentionModel *models[2] = { NULL, NULL };
@@ -468,12 +479,16 @@ main (int argc, char **argv)
 
   threads = attn_shim_get_num_threads ();
   other = threads == 1 ? 2 : 1;
+  /* Python as mask.py runs it: torch's own thread count. */
   if (python)
-    py = python_start (bundle, threads, ids12, ids128, ids512);
+    py = python_start (bundle, 0, ids12, ids128, ids512);
 
   {
-    const Mode modes[] = { { FALSE, threads }, { TRUE, threads } };
-    const Mode other_mode = { FALSE, other };
+    const Mode modes[] = { { FALSE, threads, FALSE }, { TRUE, threads, FALSE } };
+    const Mode other_mode = { FALSE, other, FALSE };
+    /* The shim's earlier path: OpenBLAS's GEMM, on 1 intra-op thread (what
+     * the shim chose for it on 2 CPUs). */
+    const Mode blas_mode = { FALSE, 1, TRUE };
 
     time_loads (bundle, text12, repeats, modes, models, py, lt);
     /* Steady runs on models loaded as the window loads them, once the
@@ -493,23 +508,43 @@ main (int argc, char **argv)
     time_steady (models, &other_mode, 1, text128, NULL, NULL, repeats, s128_other);
     set_mode (&modes[0]);
     time_steady (models, modes, 1, text512, py, "run512", repeats, s512);
-    /* OpenBLAS's count fixed, each as a block of its own, then back to the
-     * shim's choice by size. */
+    /* Python with C's thread count (or the other one, if that is its
+     * default too), each size as a block. */
+    if (py != NULL)
+      {
+        g_autofree char *cmd = NULL;
+
+        py_other_threads = py->threads != threads ? threads : other;
+        cmd = g_strdup_printf ("threads %d", py_other_threads);
+        const char *run[2] = { "run12", "run128" };
+
+        g_free (ask (py, cmd));
+        for (guint k = 0; k < 2; k++)
+          {
+            Stat t[2]; /* [0]: C, not run */
+
+            time_steady (models, modes, 0, NULL, py, run[k], repeats, t);
+            py_other[k] = t[0];
+          }
+      }
+    /* OpenBLAS's GEMM: with the shim's choice of OpenBLAS's count by size,
+     * then with it fixed at 1 and at 2, each as a block of its own. */
     {
       const char *texts[3] = { text12, text128, text512 };
 
-      for (guint b = 0; b < 2; b++)
+      for (guint b = 0; b < 3; b++)
         {
-          attention_model_set_blas_threads ((int)b + 1);
+          attention_model_set_blas_threads ((int)b);
           for (guint k = 0; k < 3; k++)
             {
               Stat t[2]; /* time_steady writes a Python slot too (-1) */
 
-              time_steady (models, modes, 1, texts[k], NULL, NULL, repeats, t);
+              time_steady (models, &blas_mode, 1, texts[k], NULL, NULL, repeats, t);
               blas[k][b] = t[0];
             }
         }
       attention_model_set_blas_threads (0);
+      set_mode (&modes[0]);
     }
     g_clear_object (&models[0]);
     g_clear_object (&models[1]);
@@ -530,12 +565,15 @@ main (int argc, char **argv)
       printf ("c_opt_steady_12_ms %.2f\nc_opt_steady_128_ms %.2f\n", s12[1].med, s128[1].med);
       printf ("tokens_512 %u\nc_steady_512_ms %.2f\n", n512, s512[0].med);
       for (guint k = 0; k < 3; k++)
-        for (guint b = 0; b < 2; b++)
-          printf ("c_steady_%u_blas%u_ms %.2f\n",
+        for (guint b = 0; b < 3; b++)
+          printf ("c_blas_gemm_steady_%u_%s_ms %.2f\n",
                   k == 0   ? n12
                   : k == 1 ? n128
                            : n512,
-                  b + 1, blas[k][b].med);
+                  b == 0   ? "by_size"
+                  : b == 1 ? "blas1"
+                           : "blas2",
+                  blas[k][b].med);
       if (py != NULL)
         {
           printf ("py_threads %d\n", py->threads);
@@ -543,6 +581,9 @@ main (int argc, char **argv)
                   lt[2].first, lt[2].load_first);
           printf ("py_steady_12_ms %.2f\npy_steady_128_ms %.2f\n", s12[2].med, s128[2].med);
           printf ("py_steady_512_ms %.2f\n", s512[1].med);
+          printf ("py_other_threads %d\npy_steady_12_other_threads_ms %.2f\n"
+                  "py_steady_128_other_threads_ms %.2f\n",
+                  py_other_threads, py_other[0].med, py_other[1].med);
         }
     }
   else
@@ -557,10 +598,10 @@ main (int argc, char **argv)
                                              threads, threads == 1 ? "" : "s");
       g_autofree char *f5 = g_strdup_printf ("Steady inference, %u tokens (%d thread%s)", n128,
                                              threads, threads == 1 ? "" : "s");
-      g_autofree char *v1 =
-          g_strdup_printf ("Steady inference, %u tokens, C with %d threads", n12, other);
-      g_autofree char *v2 =
-          g_strdup_printf ("Steady inference, %u tokens, C with %d threads", n128, other);
+      g_autofree char *v1 = g_strdup_printf ("Steady inference, %u tokens, C with %d thread%s", n12,
+                                             other, other == 1 ? "" : "s");
+      g_autofree char *v2 = g_strdup_printf ("Steady inference, %u tokens, C with %d thread%s",
+                                             n128, other, other == 1 ? "" : "s");
       g_autofree char *v3 = g_strdup_printf (
           "Load + first forward, %u tokens, C with the optimizing executor (ATTN_SHIM_OPTIMIZE=1)",
           n12);
@@ -587,20 +628,37 @@ main (int argc, char **argv)
       variant_row (v4, s12[1].med, s12[0].med);
       variant_row (v5, s128[1].med, s128[0].med);
       for (guint k = 0; k < 3; k++)
-        for (guint b = 0; b < 2; b++)
+        for (guint b = 0; b < 3; b++)
           {
             guint n = k == 0 ? n12 : k == 1 ? n128 : n512;
             double base = k == 0 ? s12[0].med : k == 1 ? s128[0].med : s512[0].med;
-            g_autofree char *f = g_strdup_printf (
-                "Steady inference, %u tokens, C with OpenBLAS threads fixed at %u", n, b + 1);
+            g_autofree char *f =
+                b == 0 ? g_strdup_printf ("Steady inference, %u tokens, C on OpenBLAS's GEMM "
+                                          "(1 thread, OpenBLAS's threads by size)",
+                                          n)
+                       : g_strdup_printf ("Steady inference, %u tokens, C on OpenBLAS's GEMM, "
+                                          "OpenBLAS threads fixed at %u",
+                                          n, b);
 
             variant_row (f, blas[k][b].med, base);
           }
       if (py != NULL)
-        printf (
-            "Medians of %u, C and Python alternating run by run, 250 ms apart; Python: torch %s, "
-            "%d thread(s), the same ids | | | |\n",
-            repeats, py->version, py->threads);
+        for (guint k = 0; k < 2; k++)
+          {
+            g_autofree char *f = g_strdup_printf (
+                "Steady inference, %u tokens, Python with %d thread%s", k == 0 ? n12 : n128,
+                py_other_threads, py_other_threads == 1 ? "" : "s");
+            g_autofree char *v = fmt_ms (py_other[k].med);
+
+            /* Python's slot in s12 and s128 is 2, after the two C modes. */
+            printf ("%s | – | %s | Python's default ÷ this: %.2f× | report\n", f, v,
+                    (k == 0 ? s12 : s128)[2].med / py_other[k].med);
+          }
+      if (py != NULL)
+        printf ("Medians of %u, C and Python alternating run by run, 250 ms apart; C: %s's GEMM; "
+                "Python: torch %s, its default of %d thread(s), the same ids | | | |\n",
+                repeats, strcmp (attn_shim_gemm_backend (), "onednn") == 0 ? "oneDNN" : "OpenBLAS",
+                py->version, py->threads);
     }
   if (py != NULL)
     python_stop (py);

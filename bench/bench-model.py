@@ -12,6 +12,7 @@ Prints "ready THREADS TORCH_VERSION", then answers each line of input:
   run12     one steady run on the 12 ids → "MS"
   run128    one steady run on the 128 ids → "MS"
   run512    one steady run on the 512 ids → "MS"
+  threads N torch.set_num_threads(N) → the count torch now has
 A run is forward_at + softmax + top 5 at the [MASK] positions, which is what
 the app computes per edit."""
 
@@ -69,6 +70,9 @@ def main():
             start = time.perf_counter()
             run(model, args.ids12)
             print(f"{load:.3f} {ms(start):.3f}", flush=True)
+        elif cmd.startswith("threads "):
+            torch.set_num_threads(int(cmd.split()[1]))
+            print(f"{torch.get_num_threads()}", flush=True)
         elif cmd in ("run12", "run128", "run512"):
             ids = {"run12": args.ids12, "run128": args.ids128, "run512": args.ids512}[cmd]
             start = time.perf_counter()

@@ -15,7 +15,7 @@ extern "C"
 #endif
 
 /* Bumped whenever the table changes: a module from another build is refused. */
-#define ATTN_SHIM_MODULE_ABI 3
+#define ATTN_SHIM_MODULE_ABI 4
 #define ATTN_SHIM_MODULE_SYMBOL "attn_shim_module_get_api"
 #define ATTN_SHIM_MODULE_NAME "libattention-shim.so"
 
@@ -55,6 +55,10 @@ extern "C"
     const float *(*output_get_logits) (const attn_shim_output *output);
     const float *(*output_get_attentions) (const attn_shim_output *output);
     void (*output_free) (attn_shim_output *output);
+    /* ABI 4 */
+    const char *(*gemm_backend) (void);
+    int (*gemm_set_backend) (const char *backend);
+    long (*gemm_onednn_calls) (void);
   } attn_shim_module_api;
 
   typedef const attn_shim_module_api *(*attn_shim_module_get_api_func) (void);

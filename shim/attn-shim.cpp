@@ -3,6 +3,7 @@
 
 #include "attn-shim.h"
 #include "attn-shim-alloc.h"
+#include "attn-shim-gemm.h"
 #include "attn-shim-hfbert.h"
 #include "attn-shim-module.h"
 #include "attn-shim-zip.h"
@@ -26,6 +27,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
@@ -54,6 +57,7 @@ struct attn_shim
 
   ~attn_shim ()
   {
+    attn_shim_gemm_warm_up_wait ();
     attn_zip_unref (zip);
   }
 };
@@ -69,12 +73,26 @@ executor_optimize (void)
   return env != NULL && env[0] == '1';
 }
 
-/* libtorch's intra-op threads, decided by measurement on 2 cores: a second
- * OpenMP thread made steady runs 0.66-0.84x as fast (it spins beside
- * OpenBLAS's own threads; docs/benchmarks.md, rows 2), so 1 there. With more
- * cores libtorch's default (one per physical core) stays: not measured here.
+/* Whether libtorch's matrix products run on oneDNN (attn-shim-gemm.cpp). */
+static bool
+gemm_is_onednn (void)
+{
+  return strcmp (attn_shim_gemm_backend (), "onednn") == 0;
+}
+
+/* libtorch's intra-op threads, decided by measurement on 2 cores
+ * (docs/benchmarks.md). With oneDNN's GEMM every thread is libtorch's own
+ * OpenMP pool, and one per CPU made steady runs 1.3-1.8x as fast as one
+ * thread, so 2 there. On OpenBLAS's GEMM a second OpenMP thread made them
+ * 0.66-0.84x as fast (it spins beside OpenBLAS's own threads), so 1 there.
+ * With more cores libtorch's default stays: not measured here.
  * OMP_NUM_THREADS, or a caller's attn_shim_set_num_threads, wins. */
 static std::atomic<bool> threads_chosen{ false };
+/* The count each forward sets on its own thread, 0: libtorch's. Not
+ * at::set_num_threads: that also rebuilds libtorch's pthreadpool, whose
+ * new worker spins for tens of milliseconds beside a one-shot run's load
+ * and first forward (they took 30 ms longer). */
+static std::atomic<int> forward_threads{ 0 };
 
 static void
 choose_threads (void)
@@ -82,12 +100,17 @@ choose_threads (void)
   static std::once_flag once;
 
   std::call_once (once, [] {
-    if (threads_chosen || getenv ("OMP_NUM_THREADS") != NULL ||
-        std::thread::hardware_concurrency () > 2)
+    unsigned cpus = std::thread::hardware_concurrency ();
+
+    if (threads_chosen || getenv ("OMP_NUM_THREADS") != NULL || cpus > 2)
       return;
     try
       {
-        at::set_num_threads (1);
+        /* libtorch's own default here is 1 (Python's too). */
+        if (gemm_is_onednn ())
+          forward_threads = (int)std::max (cpus, 1u);
+        else
+          at::set_num_threads (1);
       }
     catch (...)
       {
@@ -432,6 +455,12 @@ forward (attn_shim *shim,
 {
   c10::InferenceMode guard;
   torch::jit::GraphOptimizerEnabledGuard optimize (executor_optimize ());
+
+  /* oneDNN's GEMM takes this thread's OpenMP count, which libtorch sets
+   * only at the thread's first parallel op: set it before the first GEMM. */
+  at::internal::lazy_init_num_threads ();
+  if (forward_threads > 0 && omp_get_max_threads () != forward_threads)
+    omp_set_num_threads (forward_threads);
   auto options = torch::TensorOptions ().dtype (torch::kInt64);
   at::Tensor input = torch::from_blob ((void *)ids, { 1, (int64_t)n_ids }, options).clone ();
   at::Tensor mask = torch::ones ({ 1, (int64_t)n_ids }, options);
@@ -548,11 +577,12 @@ own_blas_threads (int n)
   return old;
 }
 
-/* OpenBLAS's own threads, by input size (bench/bench-model, rows "OpenBLAS
- * threads"): on 2 CPUs its second thread fights libtorch's for the cores and
- * made a 12-token forward about twice as slow; from BLAS_MANY_TOKENS tokens
- * on, the matrices are big enough for OpenBLAS's own count to pay. With more
- * CPUs OpenBLAS's default stays (not measured here). ATTN_SHIM_BLAS_THREADS,
+/* OpenBLAS's own threads, by input size, when libtorch's matrix products
+ * run on OpenBLAS's GEMM (bench/bench-model, rows "C on OpenBLAS's GEMM"):
+ * on 2 CPUs its second thread fights libtorch's for the cores and made a
+ * 12-token forward about twice as slow; from BLAS_MANY_TOKENS tokens on, the
+ * matrices are big enough for OpenBLAS's own count to pay. With more CPUs
+ * OpenBLAS's default stays (not measured here). ATTN_SHIM_BLAS_THREADS,
  * OMP_NUM_THREADS or OPENBLAS_NUM_THREADS (which OpenBLAS reads), or a
  * caller's attn_shim_blas_set_threads (n >= 1) win. */
 #define BLAS_MANY_TOKENS 96
@@ -586,6 +616,15 @@ choose_blas_threads (size_t n_ids, std::unique_lock<std::mutex> &hold)
   });
   if (blas_chosen || (fixed == 0 && own <= 1))
     return;
+  /* With oneDNN's GEMM, OpenBLAS only computes the products of the first
+   * forward while oneDNN generates its code (attn-shim-gemm.h): one thread,
+   * the count for short inputs, and never spinning beside oneDNN's later. */
+  if (fixed == 0 && gemm_is_onednn ())
+    {
+      if (blas_current.exchange (1) != 1)
+        own_blas_threads (1);
+      return;
+    }
   hold = std::unique_lock<std::mutex> (blas_forward_lock);
   want = fixed > 0 ? fixed : n_ids < BLAS_MANY_TOKENS ? 1 : own;
   if (blas_current.exchange (want) != want)
@@ -671,6 +710,8 @@ extern "C"
         torch::jit::ExtraFilesMap extra;
 
         shim = new attn_shim ();
+        /* The file looks like a model: generate oneDNN's code meanwhile. */
+        attn_shim_gemm_warm_up_start ();
         /* The caller may have mapped and checked the file already, on another
          * thread while this module loaded (src/attention-shim-loader.c). A
          * folder has no archive: its weights are mapped by the HF door. */
@@ -954,7 +995,10 @@ extern "C"
       {
         threads_chosen = true;
         if (n >= 1)
-          at::set_num_threads (n);
+          {
+            at::set_num_threads (n);
+            forward_threads = n;
+          }
       }
     catch (...)
       {
@@ -965,7 +1009,7 @@ extern "C"
   {
     try
       {
-        return at::get_num_threads ();
+        return forward_threads > 0 ? forward_threads.load () : at::get_num_threads ();
       }
     catch (...)
       {
@@ -1015,8 +1059,9 @@ extern "C"
     std::call_once (once, [] {
       std::string name;
       Dl_info dl;
-      /* The library that actually provides sgemm_ to libtorch. */
-      void *sgemm = own_symbol ("sgemm_");
+      /* The library that provides BLAS's sgemm_ (this module's own sgemm_
+       * sits in front of it, attn-shim-gemm.h). */
+      void *sgemm = attn_shim_gemm_blas_function ();
       char real[PATH_MAX];
 
       if (sgemm != NULL && dladdr (sgemm, &dl) != 0 && dl.dli_fname != NULL)
@@ -1085,6 +1130,9 @@ extern "C"
       attn_shim_output_get_logits,
       attn_shim_output_get_attentions,
       attn_shim_output_free,
+      attn_shim_gemm_backend,
+      attn_shim_gemm_set_backend,
+      attn_shim_gemm_onednn_calls,
     };
 
     return &api;

@@ -106,11 +106,24 @@ extern "C"
   const char *attn_shim_blas_library (void);
   int attn_shim_blas_is_reference (void);
 
+  /* Where libtorch's float matrix products go, process-wide: "onednn"
+   * (oneDNN's GEMM, the default where libtorch links libdnnl) or "blas"
+   * (libblas.so.3's sgemm_; the default with ATTN_SHIM_GEMM=blas in the
+   * environment). NULL when the module cannot be loaded. */
+  const char *attn_shim_gemm_backend (void);
+  /* Switches it ("onednn" or "blas"; for comparisons: the shim's choice of
+   * threads was made for the default, so a caller that switches sets
+   * them too). Returns 0, or -1 when that backend is not available. */
+  int attn_shim_gemm_set_backend (const char *backend);
+  /* How many of them oneDNN has computed in this process so far. */
+  long attn_shim_gemm_onednn_calls (void);
+
   /* OpenBLAS's own thread count (its threads, not libtorch's): sets it to n and
    * returns the count it had, or -1 (nothing changed) when the BLAS is not
-   * OpenBLAS. By default the shim picks it for each run by input size (one
-   * thread for short inputs on two CPUs); n >= 1 turns that off, n == 0 turns
-   * it back on. */
+   * OpenBLAS. On OpenBLAS's GEMM (attn_shim_gemm_backend) the shim picks it
+   * for each run by input size (one thread for short inputs on two CPUs); on
+   * oneDNN's, OpenBLAS has no matrix product to run and is left alone. n >= 1
+   * turns the choice off, n == 0 turns it back on. */
   int attn_shim_blas_set_threads (int n);
 
   /* Loads the module now (it is loaded on first use otherwise): for a worker

@@ -1,0 +1,26 @@
+/* attn-shim-gemm.h: the module's single-precision matrix product. libtorch's
+ * calls to BLAS's sgemm_ land in this module (attn-shim-gemm.cpp says why),
+ * which runs them on oneDNN's GEMM and falls back to BLAS's own sgemm_.
+ * The public calls, attn_shim_gemm_backend and attn_shim_gemm_onednn_calls,
+ * are declared in attn-shim.h. Internal to the module. */
+#pragma once
+
+#ifdef __cplusplus
+extern "C"
+{
+#endif
+
+  /* BLAS's own sgemm_ (libblas.so.3's), which this module's sgemm_ hides
+   * from libtorch; NULL if none was found. */
+  void *attn_shim_gemm_blas_function (void);
+
+  /* oneDNN generates its GEMM code on the first product, about 50 ms on
+   * this machine: start that on another thread (once per process, while a
+   * model loads; products go to BLAS until it is done), and wait for it
+   * before a handle goes, so that no process exits in the middle of it. */
+  void attn_shim_gemm_warm_up_start (void);
+  void attn_shim_gemm_warm_up_wait (void);
+
+#ifdef __cplusplus
+}
+#endif
