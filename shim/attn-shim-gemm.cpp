@@ -27,6 +27,7 @@
 #include "attn-shim.h"
 
 #include <dlfcn.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,8 @@ resolve (void)
   std::call_once (once, [] {
     const char *env = getenv ("ATTN_SHIM_GEMM");
 
+    /* libtorch_cpu needs libblas.so.3, so the module would not have
+     * loaded without one; RTLD_NEXT finds it under another name. */
     blas_sgemm = (BlasSgemm)library_symbol ("libblas.so.3", "sgemm_");
     if (blas_sgemm == NULL)
       blas_sgemm = (BlasSgemm)dlsym (RTLD_NEXT, "sgemm_");
@@ -111,9 +114,9 @@ enum
   WARM_RUNNING, /* products go to BLAS meanwhile */
   WARM_DONE,
 };
-/* Joined at the latest when the module's statics go (exit, or the last
- * handle's free), before oneDNN's own: a process may end without freeing
- * its models, and a joinable std::thread would then call terminate. */
+/* Joined at the latest when the module's statics go at exit, before
+ * oneDNN's own: a process may end without freeing its models, and a
+ * joinable std::thread would then call terminate. */
 struct WarmThread
 {
   std::thread thread;
@@ -131,15 +134,12 @@ std::atomic<int> warm_state{ WARM_NONE };
 void
 warm_up (void)
 {
-  typedef void (*SetThreads) (int);
-  SetThreads set_threads = (SetThreads)library_symbol ("libgomp.so.1", "omp_set_num_threads");
   const int64_t n = 64;
   std::vector<float> a (n * n, 1.0f), b (n * n, 1.0f), c (n * n);
 
   /* One thread: this is for the code generation, not the arithmetic, and
    * a team of OpenMP threads of its own would only compete. */
-  if (set_threads != NULL)
-    set_threads (1);
+  omp_set_num_threads (1);
   dnnl_sgemm ('N', 'T', n, n, n, 1.0f, a.data (), n, b.data (), n, 0.0f, c.data (), n);
   warm_state.store (WARM_DONE, std::memory_order_release);
 }
