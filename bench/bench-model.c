@@ -512,11 +512,11 @@ main (int argc, char **argv)
      * default too), each size as a block. */
     if (py != NULL)
       {
+        const char *run[2] = { "run12", "run128" };
         g_autofree char *cmd = NULL;
 
         py_other_threads = py->threads != threads ? threads : other;
         cmd = g_strdup_printf ("threads %d", py_other_threads);
-        const char *run[2] = { "run12", "run128" };
 
         g_free (ask (py, cmd));
         for (guint k = 0; k < 2; k++)

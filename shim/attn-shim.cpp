@@ -82,7 +82,7 @@ gemm_is_onednn (void)
 
 /* libtorch's intra-op threads, decided by measurement on 2 cores
  * (docs/benchmarks.md). With oneDNN's GEMM every thread is libtorch's own
- * OpenMP pool, and one per CPU made steady runs 1.3-1.8x as fast as one
+ * OpenMP pool, and one per CPU made steady runs 1.05-1.8x as fast as one
  * thread, so 2 there. On OpenBLAS's GEMM a second OpenMP thread made them
  * 0.66-0.84x as fast (it spins beside OpenBLAS's own threads), so 1 there.
  * With more cores libtorch's default stays: not measured here.
