@@ -18,9 +18,11 @@
  * python3-torch keeps its BLAS.
  *
  * oneDNN generates its GEMM code on its first product, about 50 ms here,
- * which a one-shot run of a small model would pay on its critical path (the
- * demo model loads in 36 ms). So a model load starts that on a thread of
- * its own, and until it is done the products go to BLAS instead of waiting. */
+ * which a one-shot run would pay on its critical path. So a model load
+ * starts that on a thread of its own, and the first product waits for what
+ * is left of it. It waits rather than going to BLAS meanwhile: the same
+ * input must give the same bytes in every run (two exports of one sentence
+ * are compared bit for bit), and the two GEMMs round differently. */
 
 #include "attn-shim-gemm.h"
 
@@ -111,7 +113,7 @@ resolve (void)
 enum
 {
   WARM_NONE,    /* not started: oneDNN generates its code on first use */
-  WARM_RUNNING, /* products go to BLAS meanwhile */
+  WARM_RUNNING, /* the first product waits for it */
   WARM_DONE,
 };
 /* Joined at the latest when the module's statics go at exit, before
@@ -164,10 +166,11 @@ extern "C"
                                                         const int *ldc)
   {
     resolve ();
+    if (warm_state.load (std::memory_order_acquire) == WARM_RUNNING)
+      attn_shim_gemm_warm_up_wait ();
     /* Column-major C = op(A) op(B) is row-major C' = op(B)' op(A)': swap
      * the operands and the sizes, keep the leading dimensions. */
     if (use_onednn.load (std::memory_order_relaxed) &&
-        warm_state.load (std::memory_order_acquire) != WARM_RUNNING &&
         dnnl_sgemm (*transb, *transa, *n, *m, *k, *alpha, b, *ldb, a, *lda, *beta, c, *ldc) == 0)
       {
         dnnl_calls.fetch_add (1, std::memory_order_relaxed);

@@ -16,8 +16,8 @@ extern "C"
 
   /* oneDNN generates its GEMM code on the first product, about 50 ms on
    * this machine: start that on another thread (once per process, while a
-   * model loads; products go to BLAS until it is done), and wait for it
-   * before a handle goes, so that no process exits in the middle of it. */
+   * model loads; the first product waits for the rest of it), and wait for
+   * it before a handle goes, so that no process exits in the middle of it. */
   void attn_shim_gemm_warm_up_start (void);
   void attn_shim_gemm_warm_up_wait (void);
 

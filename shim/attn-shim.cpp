@@ -616,9 +616,8 @@ choose_blas_threads (size_t n_ids, std::unique_lock<std::mutex> &hold)
   });
   if (blas_chosen || (fixed == 0 && own <= 1))
     return;
-  /* With oneDNN's GEMM, OpenBLAS only computes the products of the first
-   * forward while oneDNN generates its code (attn-shim-gemm.h): one thread,
-   * the count for short inputs, and never spinning beside oneDNN's later. */
+  /* With oneDNN's GEMM, OpenBLAS has no product to compute: one thread,
+   * so that no thread of its spins beside oneDNN's. */
   if (fixed == 0 && gemm_is_onednn ())
     {
       if (blas_current.exchange (1) != 1)

@@ -94,6 +94,25 @@ has_mask (AttentionModel *model, const char *text, GError **error)
   return FALSE;
 }
 
+/* The model, loaded on a thread of its own while the prompt waits for the
+ * user's text: libtorch takes most of a second to load, which the user
+ * would otherwise wait through again after pressing Enter. */
+typedef struct
+{
+  const AttentionCliOptions *options;
+  AttentionModel *model;
+  GError *error;
+} Load;
+
+static gpointer
+load_in_thread (gpointer data)
+{
+  Load *load = data;
+
+  load->model = attention_cli_load_model (load->options, &load->error);
+  return NULL;
+}
+
 int
 attention_cli_run_mask (const AttentionCliOptions *options)
 {
@@ -104,10 +123,20 @@ attention_cli_run_mask (const AttentionCliOptions *options)
   guint n_lines = 0;
 
   if (options->text != NULL)
-    text = g_strdup (options->text);
+    {
+      text = g_strdup (options->text);
+      model = attention_cli_load_model (options, &error);
+    }
   else
     {
+      Load load = { options, NULL, NULL };
+      GThread *thread = g_thread_new ("attention-load", load_in_thread, &load);
+
       text = prompt_text ();
+      /* Joined on every path: no process may exit in the middle of a load. */
+      g_thread_join (thread);
+      model = load.model;
+      error = load.error;
       if (text == NULL)
         {
           g_printerr ("attention-cli: %s\n", _ ("No text was given."));
@@ -115,7 +144,6 @@ attention_cli_run_mask (const AttentionCliOptions *options)
         }
     }
 
-  model = attention_cli_load_model (options, &error);
   if (model == NULL)
     {
       g_printerr ("attention-cli: %s\n", error->message);
