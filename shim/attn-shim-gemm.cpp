@@ -42,20 +42,6 @@
 namespace
 {
 
-/* BLAS's Fortran interface, as libtorch declares it (no hidden lengths). */
-typedef void (*BlasSgemm) (const char *transa,
-                           const char *transb,
-                           const int *m,
-                           const int *n,
-                           const int *k,
-                           const float *alpha,
-                           const float *a,
-                           const int *lda,
-                           const float *b,
-                           const int *ldb,
-                           const float *beta,
-                           float *c,
-                           const int *ldc);
 /* oneDNN's C API (dnnl.h), row-major; 0 is dnnl_success. */
 typedef int (*DnnlSgemm) (char transa,
                           char transb,
@@ -71,7 +57,7 @@ typedef int (*DnnlSgemm) (char transa,
                           float *c,
                           int64_t ldc);
 
-BlasSgemm blas_sgemm;
+attn_shim_sgemm_func blas_sgemm;
 DnnlSgemm dnnl_sgemm;
 std::atomic<bool> use_onednn{ false };
 std::atomic<long> dnnl_calls{ 0 };
@@ -101,9 +87,9 @@ resolve (void)
 
     /* libtorch_cpu needs libblas.so.3, so the module would not have
      * loaded without one; RTLD_NEXT finds it under another name. */
-    blas_sgemm = (BlasSgemm)library_symbol ("libblas.so.3", "sgemm_");
+    blas_sgemm = (attn_shim_sgemm_func)library_symbol ("libblas.so.3", "sgemm_");
     if (blas_sgemm == NULL)
-      blas_sgemm = (BlasSgemm)dlsym (RTLD_NEXT, "sgemm_");
+      blas_sgemm = (attn_shim_sgemm_func)dlsym (RTLD_NEXT, "sgemm_");
     dnnl_sgemm = (DnnlSgemm)library_symbol ("libdnnl.so.2", "dnnl_sgemm");
     use_onednn = dnnl_sgemm != NULL && (env == NULL || strcmp (env, "blas") != 0);
   });

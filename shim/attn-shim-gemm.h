@@ -10,6 +10,22 @@ extern "C"
 {
 #endif
 
+  /* BLAS's Fortran sgemm_, as libtorch declares it (no hidden lengths):
+   * the module's own sgemm_ and the one it hides have this type. */
+  typedef void (*attn_shim_sgemm_func) (const char *transa,
+                                        const char *transb,
+                                        const int *m,
+                                        const int *n,
+                                        const int *k,
+                                        const float *alpha,
+                                        const float *a,
+                                        const int *lda,
+                                        const float *b,
+                                        const int *ldb,
+                                        const float *beta,
+                                        float *c,
+                                        const int *ldc);
+
   /* BLAS's own sgemm_ (libblas.so.3's), which this module's sgemm_ hides
    * from libtorch; NULL if none was found. */
   void *attn_shim_gemm_blas_function (void);

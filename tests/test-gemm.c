@@ -14,22 +14,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "attn-shim-gemm.h"
 #include "attn-shim-module.h"
 #include "attn-shim.h"
-
-typedef void (*Sgemm) (const char *transa,
-                       const char *transb,
-                       const int *m,
-                       const int *n,
-                       const int *k,
-                       const float *alpha,
-                       const float *a,
-                       const int *lda,
-                       const float *b,
-                       const int *ldb,
-                       const float *beta,
-                       float *c,
-                       const int *ldc);
 
 static int
 find_module_cb (struct dl_phdr_info *info, size_t size, void *data)
@@ -47,13 +34,13 @@ find_module_cb (struct dl_phdr_info *info, size_t size, void *data)
 
 /* The module's own sgemm_, found in the loaded module (not by name in the
  * global scope, which the module, loaded RTLD_LOCAL, is not part of). */
-static Sgemm
+static attn_shim_sgemm_func
 module_sgemm (void)
 {
   g_autofree char *path = NULL;
   char *error = NULL;
   void *handle;
-  Sgemm fn;
+  attn_shim_sgemm_func fn;
 
   if (attn_shim_preload (&error) != 0)
     g_error ("the shim module did not load: %s", error);
@@ -61,7 +48,7 @@ module_sgemm (void)
   g_assert_nonnull (path);
   handle = dlopen (path, RTLD_LAZY | RTLD_NOLOAD);
   g_assert_nonnull (handle);
-  fn = (Sgemm)dlsym (handle, "sgemm_");
+  fn = (attn_shim_sgemm_func)dlsym (handle, "sgemm_");
   g_assert_nonnull (fn);
   dlclose (handle); /* the loader keeps its own reference */
   return fn;
@@ -75,7 +62,7 @@ op_at (const float *x, int ld, char trans, int i, int j)
 }
 
 static void
-check_products (Sgemm sgemm)
+check_products (attn_shim_sgemm_func sgemm)
 {
   const char trans[2] = { 'N', 'T' };
   /* Sizes that fit no SIMD width; 1 as the one-token case. */
@@ -138,7 +125,7 @@ check_products (Sgemm sgemm)
 static void
 test_products (void)
 {
-  Sgemm sgemm = module_sgemm ();
+  attn_shim_sgemm_func sgemm = module_sgemm ();
 
   for (guint i = 0; i < 2; i++)
     {
