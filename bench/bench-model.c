@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "attention-load-heap.h"
 #include "attention-model.h"
 #include "attn-shim.h"
 #include "bench-common.h"
@@ -435,6 +436,7 @@ main (int argc, char **argv)
   guint n12, n128, layers, heads;
   int threads, other;
 
+  attention_load_heap_init (); /* one malloc arena, as in the app and the CLI */
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--repeats") == 0 && i + 1 < argc)

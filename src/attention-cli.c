@@ -10,6 +10,7 @@
 
 #include "attention-cli-private.h"
 #include "attention-export.h"
+#include "attention-load-heap.h"
 #include "attention-tempfiles.h"
 
 BertTokenizer *
@@ -105,6 +106,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int status;
 
+  attention_load_heap_init (); /* first: before any thread */
   setlocale (LC_ALL, "");
   coerce_c_locale ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

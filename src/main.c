@@ -4,6 +4,7 @@
 #include <locale.h>
 
 #include "attention-application.h"
+#include "attention-load-heap.h"
 #include "attention-renderer-choice.h"
 
 int
@@ -11,6 +12,7 @@ main (int argc, char **argv)
 {
   g_autoptr (AttentionApplication) app = NULL;
 
+  attention_load_heap_init (); /* first: before any thread */
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
