@@ -52,8 +52,8 @@ attention_load_heap_prepare (void)
 
   /* Only the main heap grows with brk, right up to its end: a thread's arena
    * is a mapping of its own, elsewhere. */
-  if (probe == NULL || end == (void *)-1 || start >= (uintptr_t)end ||
-      (uintptr_t)end - start < PAD || (uintptr_t)end - start > size + PAD + HUGE_PAGE)
+  if (start == 0 || end == (void *)-1 || start >= (uintptr_t)end || (uintptr_t)end - start < PAD ||
+      (uintptr_t)end - start > size + PAD + HUGE_PAGE)
     {
       attention_load_heap_finish ();
       return FALSE;
