@@ -1,7 +1,7 @@
 /* attn-shim-alloc.cpp: see attn-shim-alloc.h.
  *
- * Why: the shim tells malloc to keep buffers up to 128 MB in its heap
- * (tune_malloc in attn-shim.cpp), where later runs find them without page
+ * Why: the loader tells malloc to keep buffers up to 128 MB in its heap
+ * (src/attention-load-heap.c), where later runs find them without page
  * faults. The biggest ones still come from a fresh mmap each time: at 512
  * tokens of a bert-base-sized model the stack of every layer's attentions
  * is 151 MB, 37,000 pages of 4 KiB to fault in again on every run, and on

@@ -20,7 +20,6 @@
 #include <libintl.h>
 #include <limits.h>
 #include <link.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,21 +245,6 @@ exception_message (const std::exception &e)
   if (c10_error != NULL)
     return describe_error_text (c10_error->what_without_backtrace ());
   return describe_error_text (e.what ());
-}
-
-/* Page faults are very expensive on the VMs this runs on: without these,
- * glibc hands every big tensor buffer back to the kernel after each forward
- * and faults it in again on the next (several times slower on small models,
- * see PLATFORM-NOTES). Process-wide, so done once. */
-static void
-tune_malloc (void)
-{
-  static std::once_flag once;
-
-  std::call_once (once, [] {
-    mallopt (M_MMAP_THRESHOLD, 128 * 1024 * 1024);
-    mallopt (M_TRIM_THRESHOLD, 256 * 1024 * 1024);
-  });
 }
 
 static unsigned
@@ -678,8 +662,6 @@ extern "C"
         set_error (error, _ ("no model file given"));
         return NULL;
       }
-
-    tune_malloc ();
 
     /* A FIFO, socket or device is refused before anything opens it. A
      * folder is the Hugging Face door (attn-shim-hfbert.cpp), which checks

@@ -16,6 +16,7 @@
 #define HUGE_PAGE ((uintptr_t)2 << 20) /* x86-64's transparent huge page */
 #define DEFAULT_TOP_PAD (128 * 1024)   /* glibc's, see mallopt(3) */
 #define MMAP_THRESHOLD (128 * 1024 * 1024)
+#define TRIM_THRESHOLD (256 * 1024 * 1024)
 
 void
 attention_load_heap_init (void)
@@ -34,16 +35,21 @@ attention_load_heap_prepare (void)
   void *probe;
   uintptr_t start, from, to;
 
+  /* For good: page faults are very expensive on these VMs, and without
+   * these glibc hands every big tensor buffer back to the kernel after each
+   * forward and faults it in again on the next (several times slower on
+   * small models). */
+  mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+  mallopt (M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+
   if (g_strcmp0 (g_getenv ("ATTENTION_BENCH_SMALL_PAGES"), "1") == 0)
     return FALSE;
 
   /* One block larger than the free top of the main heap makes malloc grow
-   * the heap by the block and the padding. Blocks of that size must come
-   * from the heap, not from a mapping of their own: the shim sets the same
-   * threshold when it loads a model (tune_malloc). */
+   * the heap by the block and the padding (below the threshold above, so
+   * from the heap, not from a mapping of its own). */
   before = mallinfo2 ();
   size = before.keepcost + 64 * 1024;
-  mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
   mallopt (M_TOP_PAD, (int)PAD);
   probe = malloc (size);
   start = (uintptr_t)probe; /* where the grown part begins */

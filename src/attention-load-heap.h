@@ -19,10 +19,12 @@ G_BEGIN_DECLS
  * time, which leaves no whole 2 MiB range for a huge page. */
 void attention_load_heap_init (void);
 
-/* Call on the thread that is about to load libtorch. TRUE when the heap this
+/* Call on the thread that is about to load libtorch. Sets malloc's
+ * thresholds for the process (blocks up to 128 MB come from the heap and
+ * stay there between runs), then pads the heap. TRUE when the heap this
  * thread allocates from was padded: the main heap. A thread with an arena of
  * its own (attention_load_heap_init was not called), or
- * ATTENTION_BENCH_SMALL_PAGES=1, changes nothing. */
+ * ATTENTION_BENCH_SMALL_PAGES=1, pads nothing. */
 gboolean attention_load_heap_prepare (void);
 
 /* Call after the load: later growth of the heap is padded as before. */
