@@ -2,7 +2,7 @@
 
 Shared by tools/train-wordpiece, tools/pretrain and tools/evaluate-mlm so the
 vocabulary is trained on exactly the pieces the C tokenizer
-(src/bert-tokenizer.c) and Hugging Face's BertTokenizer produce.
+(src/tokenizer/bert-tokenizer.c) and Hugging Face's BertTokenizer produce.
 """
 
 import unicodedata

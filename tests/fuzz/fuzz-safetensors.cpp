@@ -1,5 +1,5 @@
 /* fuzz-safetensors.cpp: the shim's safetensors header reader and its JSON
- * reader (shim/attn-shim-safetensors.cpp, shim/attn-shim-json.cpp) on any
+ * reader (shim/module/attn-shim-safetensors.cpp, shim/module/attn-shim-json.cpp) on any
  * bytes. Besides "no crash, no sanitizer report": a file that parses has
  * every tensor inside the data area, sized as its dtype and shape say, with
  * no two overlapping; a refusal has a reason; JSON that parses writes out

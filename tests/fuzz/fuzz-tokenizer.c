@@ -16,7 +16,7 @@ static BertTokenizer *tokenizers[4];
 static const char tiny_vocab[] = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n"
                                  "a\n##a\n##b\nab\nhello\n##llo\nσας\n.\n,\n";
 
-/* tests/data/bert-base-uncased-vocab.txt: tools/fuzz sets $ATTENTION_FUZZ_VOCAB
+/* tests/data/bert-base-uncased-vocab.txt: build-aux/fuzz sets $ATTENTION_FUZZ_VOCAB
  * to it (the fuzzers run inside their own work directories). */
 static BertVocab *
 load_real_vocab (void)
@@ -28,7 +28,7 @@ load_real_vocab (void)
   if (path == NULL)
     {
       g_printerr ("fuzz-tokenizer: set ATTENTION_FUZZ_VOCAB to "
-                  "tests/data/bert-base-uncased-vocab.txt (tools/fuzz does)\n");
+                  "tests/data/bert-base-uncased-vocab.txt (build-aux/fuzz does)\n");
       abort ();
     }
   vocab = bert_vocab_new_from_file (path, &error);

@@ -1,0 +1,745 @@
+/* attn-shim-hfbert.cpp: see attn-shim-hfbert.h. The model below is
+ * tools/attention_bert.py (Hugging Face's BertForMaskedLM in eval mode) op
+ * for op, so a folder and the bundle converted from it agree to float
+ * rounding (tests/unit/test-hf-folder.c checks 1e-5). */
+
+#include "attn-shim-hfbert.h"
+
+#include "attn-shim-i18n.h"
+#include "attn-shim-json.h"
+#include "attn-shim-safetensors.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace
+{
+
+using attn_json::Type;
+using attn_json::Value;
+
+/* The app's BERT. Weights are attributes (per-layer ones in lists), set by
+ * attn_shim_hf_load; the arithmetic and its order are attention_bert.py's,
+ * down to dividing the scores by sqrt(d) rather than multiplying. */
+// clang-format off
+const char *const bert_source = R"TS(
+def _act(self, x: Tensor) -> Tensor:
+    if self.act == 1:
+        return torch.gelu(x, approximate="tanh")
+    if self.act == 2:
+        return torch.relu(x)
+    return torch.gelu(x)
+
+def _split(self, x: Tensor) -> Tensor:
+    b = x.size(0)
+    s = x.size(1)
+    return x.view(b, s, self.num_heads, self.head_size).permute(0, 2, 1, 3)
+
+def encode(self, input_ids: Tensor, attention_mask: Tensor) -> Tuple[Tensor, Tensor]:
+    token_type_ids = torch.zeros_like(input_ids)
+    positions = torch.arange(input_ids.size(1), device=input_ids.device).unsqueeze(0)
+    x = (torch.embedding(self.word_embeddings, input_ids, self.pad_token_id)
+         + torch.embedding(self.token_type_embeddings, token_type_ids)
+         + torch.embedding(self.position_embeddings, positions))
+    hidden = torch.layer_norm(x, [self.hidden_size], self.embeddings_ln_weight,
+                              self.embeddings_ln_bias, self.eps)
+    mask_bias = (1.0 - attention_mask.unsqueeze(1).unsqueeze(2).to(hidden.dtype)) * self.mask_min
+    attentions: List[Tensor] = []
+    for i in range(self.num_layers):
+        q = self._split(torch.linear(hidden, self.query_weight[i], self.query_bias[i]))
+        k = self._split(torch.linear(hidden, self.key_weight[i], self.key_bias[i]))
+        v = self._split(torch.linear(hidden, self.value_weight[i], self.value_bias[i]))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / self.scale
+        scores = scores + mask_bias
+        probs = torch.softmax(scores.float(), -1).to(scores.dtype)
+        context = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
+        context = context.view(context.size(0), context.size(1), self.num_heads * self.head_size)
+        attended = torch.layer_norm(
+            torch.linear(context, self.attention_output_weight[i], self.attention_output_bias[i])
+            + hidden, [self.hidden_size], self.attention_ln_weight[i], self.attention_ln_bias[i],
+            self.eps)
+        inner = self._act(torch.linear(attended, self.intermediate_weight[i],
+                                       self.intermediate_bias[i]))
+        hidden = torch.layer_norm(
+            torch.linear(inner, self.output_weight[i], self.output_bias[i]) + attended,
+            [self.hidden_size], self.output_ln_weight[i], self.output_ln_bias[i], self.eps)
+        attentions.append(probs)
+    return hidden, torch.stack(attentions)
+
+def mlm_head(self, hidden: Tensor) -> Tensor:
+    x = self._act(torch.linear(hidden, self.transform_weight, self.transform_bias))
+    x = torch.layer_norm(x, [self.hidden_size], self.transform_ln_weight,
+                         self.transform_ln_bias, self.eps)
+    return torch.linear(x, self.decoder_weight, self.decoder_bias)
+
+def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tuple[Tensor, Tensor]:
+    hidden, attentions = self.encode(input_ids, attention_mask)
+    return self.mlm_head(hidden), attentions
+
+def forward_at(self, input_ids: Tensor, attention_mask: Tensor,
+               positions: Tensor) -> Tuple[Tensor, Tensor]:
+    hidden, attentions = self.encode(input_ids, attention_mask)
+    rows = hidden[0].index_select(0, positions)
+    return self.mlm_head(rows), attentions
+)TS";
+    // clang-format on
+
+    /* HF adds (1 - mask) * finfo(float32).min (attention_bert.py's _MASK_MIN). */
+    const double mask_min = -3.4028234663852886e38;
+
+const char *const special_tokens[] = { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" };
+
+[[noreturn]] void
+fail (const std::string &message)
+{
+  throw std::runtime_error (message);
+}
+
+std::string
+join (const std::string &dir, const char *name)
+{
+  return dir + "/" + name;
+}
+
+/* Reads a small text file whole. Returns false if it does not exist; throws
+ * if it exists but cannot be read or is larger than limit. */
+bool
+read_file (const std::string &dir, const char *name, size_t limit, std::string &out)
+{
+  std::string path = join (dir, name);
+  struct stat st;
+  int fd = open (path.c_str (), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT)
+        return false;
+      fail (attn_format (_ ("cannot read %s: %s"), name, strerror (saved)));
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      fail (attn_format (_ ("%s is not a regular file"), name));
+    }
+  if ((uint64_t)st.st_size > limit)
+    {
+      close (fd);
+      fail (attn_format (_ ("%s is too large (%llu bytes)"), name, (unsigned long long)st.st_size));
+    }
+  out.resize ((size_t)st.st_size);
+  size_t done = 0;
+  while (done < out.size ())
+    {
+      ssize_t n = read (fd, &out[done], out.size () - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = n < 0 ? errno : EIO;
+
+          close (fd);
+          fail (attn_format (_ ("cannot read %s: %s"), name, strerror (saved)));
+        }
+      done += (size_t)n;
+    }
+  close (fd);
+  return true;
+}
+
+Value
+read_json (const std::string &dir, const char *name, bool required)
+{
+  std::string text, error;
+  Value v;
+
+  if (!read_file (dir, name, 4u * 1024 * 1024, text))
+    {
+      if (required)
+        fail (
+            attn_format (_ ("the folder has no %s: it is not a Hugging Face model folder"), name));
+      return v;
+    }
+  if (!attn_json::parse (text.data (), text.size (), v, error))
+    fail (attn_format (_ ("%s is not valid JSON (%s)"), name, error.c_str ()));
+  if (v.type != Type::Object)
+    fail (attn_format (_ ("%s is not a JSON object"), name));
+  return v;
+}
+
+/* The config's architecture as a user would name it: "roberta
+ * (RobertaForMaskedLM)". */
+std::string
+architecture_name (const Value &config)
+{
+  const Value *type = config.get ("model_type");
+  const Value *archs = config.get ("architectures");
+  std::string out;
+
+  if (type != nullptr && type->type == Type::String)
+    out = "“" + type->string + "”";
+  if (archs != nullptr && archs->type == Type::Array)
+    {
+      std::string list;
+
+      for (const Value &a : archs->array)
+        if (a.type == Type::String)
+          list += (list.empty () ? "" : ", ") + a.string;
+      if (!list.empty ())
+        out += out.empty () ? list : " (" + list + ")";
+    }
+  return out;
+}
+
+/* BERT or a clear refusal naming what the folder holds instead. Configs of
+ * the google/bert_uncased_L-*_H-*_A-* minis have neither key: BERT. */
+void
+check_architecture (const Value &config)
+{
+  const Value *type = config.get ("model_type");
+  const Value *archs = config.get ("architectures");
+  bool other = false;
+
+  if (type != nullptr && !type->is_null ())
+    other = type->type != Type::String || type->string != "bert";
+  if (archs != nullptr && archs->type == Type::Array)
+    for (const Value &a : archs->array)
+      if (a.type != Type::String || a.string.compare (0, 4, "Bert") != 0)
+        other = true;
+  if (other)
+    fail (attn_format (_ ("the folder holds a %s model, not BERT: only BERT models can be opened"),
+                       architecture_name (config).c_str ()));
+
+  const Value *position = config.get ("position_embedding_type");
+  if (position != nullptr && position->type == Type::String && position->string != "absolute")
+    fail (attn_format (_ ("config.json: position_embedding_type “%s” is not supported "
+                          "(only “absolute”)"),
+                       position->string.c_str ()));
+  const Value *decoder = config.get ("is_decoder");
+  const Value *cross = config.get ("add_cross_attention");
+  if ((decoder != nullptr && decoder->type == Type::Bool && decoder->boolean) ||
+      (cross != nullptr && cross->type == Type::Bool && cross->boolean))
+    fail (_ ("config.json: a decoder BERT (is_decoder, add_cross_attention) is not supported"));
+}
+
+/* config.json with BertConfig's defaults filled in (as attention_bert.py's
+ * config_from_dict). */
+struct Config
+{
+  int64_t vocab_size, hidden_size, num_layers, num_heads, intermediate_size;
+  int64_t max_positions, type_vocab_size, pad_token_id;
+  double layer_norm_eps;
+  std::string hidden_act;
+  bool tie_word_embeddings;
+};
+
+void
+set_default (Value &config, const char *key, const Value &v)
+{
+  const Value *have = config.get (key);
+
+  if (have == nullptr || have->is_null ())
+    {
+      for (auto &m : config.object)
+        if (m.first == key)
+          {
+            m.second = v;
+            return;
+          }
+      config.object.emplace_back (key, v);
+    }
+}
+
+void
+set_member (Value &object, const char *key, const Value &v)
+{
+  for (auto &m : object.object)
+    if (m.first == key)
+      m.second = v;
+  if (object.get (key) == nullptr)
+    object.object.emplace_back (key, v);
+}
+
+int64_t
+positive (const Value &config, const char *key, int64_t max)
+{
+  const Value *v = config.get (key);
+
+  if (v == nullptr || v->type != Type::Number || !v->is_integer || v->integer <= 0 ||
+      v->integer > max)
+    fail (attn_format (_ ("config.json: “%s” must be a whole number from 1 to %lld"), key,
+                       (long long)max));
+  return v->integer;
+}
+
+Config
+read_config (Value &config)
+{
+  Config c;
+  Value act;
+  Value eps;
+
+  set_default (config, "model_type", attn_json::make_string ("bert"));
+  set_default (config, "vocab_size", attn_json::make_int (30522));
+  set_default (config, "hidden_size", attn_json::make_int (768));
+  set_default (config, "num_hidden_layers", attn_json::make_int (12));
+  set_default (config, "num_attention_heads", attn_json::make_int (12));
+  set_default (config, "hidden_act", attn_json::make_string ("gelu"));
+  set_default (config, "max_position_embeddings", attn_json::make_int (512));
+  set_default (config, "type_vocab_size", attn_json::make_int (2));
+  set_default (config, "pad_token_id", attn_json::make_int (0));
+  eps.type = Type::Number;
+  eps.number = 1e-12;
+  set_default (config, "layer_norm_eps", eps);
+
+  c.vocab_size = positive (config, "vocab_size", 1 << 24);
+  c.hidden_size = positive (config, "hidden_size", 1 << 16);
+  c.num_layers = positive (config, "num_hidden_layers", 1024);
+  c.num_heads = positive (config, "num_attention_heads", 1024);
+  set_default (config, "intermediate_size", attn_json::make_int (4 * c.hidden_size));
+  c.intermediate_size = positive (config, "intermediate_size", 1 << 18);
+  c.max_positions = positive (config, "max_position_embeddings", 1 << 20);
+  c.type_vocab_size = positive (config, "type_vocab_size", 1 << 16);
+  if (c.hidden_size % c.num_heads != 0)
+    fail (attn_format (_ ("config.json: hidden_size %lld is not a multiple of "
+                          "num_attention_heads %lld"),
+                       (long long)c.hidden_size, (long long)c.num_heads));
+
+  const Value *pad = config.get ("pad_token_id");
+  if (pad->type != Type::Number || !pad->is_integer || pad->integer < 0 ||
+      pad->integer >= c.vocab_size)
+    fail (_ ("config.json: “pad_token_id” is not a token id"));
+  c.pad_token_id = pad->integer;
+
+  const Value *e = config.get ("layer_norm_eps");
+  if (e->type != Type::Number || !(e->number > 0) || e->number > 1)
+    fail (_ ("config.json: “layer_norm_eps” must be a small positive number"));
+  c.layer_norm_eps = e->number;
+
+  const Value *a = config.get ("hidden_act");
+  if (a->type != Type::String ||
+      (a->string != "gelu" && a->string != "gelu_new" && a->string != "gelu_pytorch_tanh" &&
+       a->string != "gelu_fast" && a->string != "relu"))
+    fail (attn_format (_ ("config.json: the activation “%s” is not supported (gelu, gelu_new, "
+                          "gelu_pytorch_tanh, gelu_fast, relu)"),
+                       a->type == Type::String ? a->string.c_str () : "?"));
+  c.hidden_act = a->string;
+
+  const Value *tie = config.get ("tie_word_embeddings");
+  c.tie_word_embeddings = tie == nullptr || tie->type != Type::Bool || tie->boolean;
+  return c;
+}
+
+/* vocab.txt's tokens, as HF's load_vocab reads them (one a line, id = line). */
+std::vector<std::string>
+vocab_tokens (const std::string &text)
+{
+  std::vector<std::string> tokens;
+  size_t start = 0;
+
+  while (start < text.size ())
+    {
+      size_t end = text.find ('\n', start);
+      std::string line =
+          text.substr (start, end == std::string::npos ? std::string::npos : end - start);
+
+      if (!line.empty () && line.back () == '\r')
+        line.pop_back ();
+      tokens.push_back (std::move (line));
+      if (end == std::string::npos)
+        break;
+      start = end + 1;
+    }
+  return tokens;
+}
+
+bool
+contains_word (std::string haystack, const char *word)
+{
+  std::transform (haystack.begin (), haystack.end (), haystack.begin (),
+                  [] (unsigned char c) { return (char)tolower (c); });
+  return haystack.find (word) != std::string::npos;
+}
+
+/* do_lower_case as tools/attention_convert.py decides it: tokenizer_config.json,
+ * then the config, then the model's name ("uncased"/"cased"), then whether
+ * the vocabulary has capitals outside its [SPECIAL] tokens. */
+bool
+lower_case (const Value &tokenizer,
+            const Value &config,
+            const std::string &name,
+            const std::vector<std::string> &tokens)
+{
+  const Value *v = tokenizer.get ("do_lower_case");
+
+  if (v != nullptr && v->type == Type::Bool)
+    return v->boolean;
+  v = config.get ("do_lower_case");
+  if (v != nullptr && v->type == Type::Bool)
+    return v->boolean;
+  if (contains_word (name, "uncased"))
+    return true;
+  if (contains_word (name, "cased"))
+    return false;
+  for (const std::string &t : tokens)
+    {
+      if (t.size () >= 2 && t.front () == '[' && t.back () == ']')
+        continue;
+      for (char c : t)
+        if (c >= 'A' && c <= 'Z')
+          return false;
+    }
+  return true;
+}
+
+/* The tensors of the file under the names BertForMaskedLM uses: old
+ * checkpoints say gamma/beta for LayerNorm, bare BertModel ones have no
+ * "bert." prefix. */
+std::map<std::string, const attn_st::Entry *>
+bert_names (const attn_st::File &file)
+{
+  std::map<std::string, const attn_st::Entry *> out;
+  bool has_prefix = false, bare = false;
+
+  for (const auto &e : file.entries)
+    {
+      has_prefix = has_prefix || e.first.compare (0, 5, "bert.") == 0;
+      bare = bare || e.first.compare (0, 11, "embeddings.") == 0 ||
+             e.first.compare (0, 8, "encoder.") == 0;
+    }
+  for (const auto &e : file.entries)
+    {
+      std::string name = e.first;
+
+      if (name.find ("LayerNorm.") != std::string::npos)
+        {
+          if (name.size () > 6 && name.compare (name.size () - 6, 6, ".gamma") == 0)
+            name = name.substr (0, name.size () - 5) + "weight";
+          else if (name.size () > 5 && name.compare (name.size () - 5, 5, ".beta") == 0)
+            name = name.substr (0, name.size () - 4) + "bias";
+        }
+      if (!has_prefix && bare &&
+          (name.compare (0, 11, "embeddings.") == 0 || name.compare (0, 8, "encoder.") == 0))
+        name = "bert." + name;
+      out[name] = &e.second;
+    }
+  /* Tied tensors are stored once, under either name (the safetensors
+   * converter drops one of them): the decoder's name stands in. */
+  if (out.count ("bert.embeddings.word_embeddings.weight") == 0 &&
+      out.count ("cls.predictions.decoder.weight") != 0)
+    out["bert.embeddings.word_embeddings.weight"] = out["cls.predictions.decoder.weight"];
+  return out;
+}
+
+struct Weights
+{
+  std::shared_ptr<attn_st::Mapping> mapping;
+  std::map<std::string, const attn_st::Entry *> names;
+
+  /* The tensor called name, of exactly this shape, as float32: the mapped
+   * bytes themselves when they are float32 and aligned, else converted. */
+  at::Tensor get (const std::string &name, std::vector<int64_t> shape) const
+  {
+    auto found = names.find (name);
+    const attn_st::Entry *e;
+    c10::ScalarType type;
+
+    if (found == names.end ())
+      fail (attn_format (_ ("model.safetensors has no tensor %s"), name.c_str ()));
+    e = found->second;
+    if (e->shape != shape)
+      {
+        std::string have, want;
+
+        for (int64_t d : e->shape)
+          have += (have.empty () ? "" : ", ") + std::to_string (d);
+        for (int64_t d : shape)
+          want += (want.empty () ? "" : ", ") + std::to_string (d);
+        fail (attn_format (_ ("tensor %s has the shape [%s], but config.json implies [%s]"),
+                           name.c_str (), have.c_str (), want.c_str ()));
+      }
+    if (e->dtype == "F32")
+      type = at::kFloat;
+    else if (e->dtype == "F16")
+      type = at::kHalf;
+    else if (e->dtype == "BF16")
+      type = at::kBFloat16;
+    else if (e->dtype == "F64")
+      type = at::kDouble;
+    else
+      fail (attn_format (_ ("tensor %s has the dtype %s; the weights must be F32, F16 or BF16"),
+                         name.c_str (), e->dtype.c_str ()));
+
+    /* Each tensor holds the mapping: it is unmapped with the last of them. */
+    std::shared_ptr<attn_st::Mapping> keep = mapping;
+    at::Tensor t =
+        torch::from_blob ((void *)e->data, shape, [keep] (void *) {}, at::TensorOptions (type));
+
+    /* Kernels may assume element alignment; a file with an odd header
+     * length gets its tensors copied instead. */
+    if (type != at::kFloat || ((uintptr_t)e->data % alignof (float)) != 0)
+      t = t.to (at::kFloat, false, true);
+    return t;
+  }
+
+  bool has (const std::string &name) const
+  {
+    return names.count (name) != 0;
+  }
+};
+
+std::string
+folder_name (const std::string &dir, const Value &config)
+{
+  const Value *v = config.get ("_name_or_path");
+  size_t slash;
+
+  /* The hub id a config was saved from ("bert-base-uncased"), not a path
+   * on someone's machine. */
+  if (v != nullptr && v->type == Type::String && !v->string.empty () && v->string[0] != '/' &&
+      v->string[0] != '.' && v->string.size () < 200)
+    return v->string;
+  slash = dir.find_last_of ('/');
+  return slash == std::string::npos ? dir : dir.substr (slash + 1);
+}
+
+std::string
+absolute_dir (const char *path)
+{
+  char real[PATH_MAX];
+  std::string dir = realpath (path, real) != NULL ? std::string (real) : std::string (path);
+
+  while (dir.size () > 1 && dir.back () == '/')
+    dir.pop_back ();
+  return dir;
+}
+
+} /* namespace */
+
+bool
+attn_shim_hf_is_folder (const char *path)
+{
+  struct stat st;
+
+  return path != NULL && stat (path, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+torch::jit::Module
+attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
+{
+  std::string dir = absolute_dir (path);
+  Value config = read_json (dir, "config.json", true);
+  Value tokenizer = read_json (dir, "tokenizer_config.json", false);
+  std::string vocab_text;
+  std::vector<std::string> tokens;
+  attn_st::File file;
+  std::string problem;
+  Weights w;
+  Config c;
+  bool has_head;
+  Value specials;
+  std::string name;
+
+  check_architecture (config);
+  c = read_config (config);
+
+  /* vocab.txt: bert-base-multilingual-cased's is 1 MB; 64 MB is no BERT's. */
+  if (!read_file (dir, "vocab.txt", 64u * 1024 * 1024, vocab_text))
+    fail (_ ("the folder has no vocab.txt (a BERT WordPiece vocabulary)"));
+  tokens = vocab_tokens (vocab_text);
+  if (tokens.size () > (size_t)c.vocab_size)
+    fail (attn_format (_ ("vocab.txt has %zu tokens but config.json says vocab_size %lld"),
+                       tokens.size (), (long long)c.vocab_size));
+  specials.type = Type::Object;
+  for (const char *special : special_tokens)
+    {
+      auto at = std::find (tokens.begin (), tokens.end (), std::string (special));
+
+      if (at == tokens.end ())
+        fail (attn_format (_ ("vocab.txt has no %s token"), special));
+      specials.object.emplace_back (special, attn_json::make_int (at - tokens.begin ()));
+    }
+
+  {
+    struct stat st;
+
+    if (stat (join (dir, "model.safetensors").c_str (), &st) != 0)
+      {
+        if (stat (join (dir, "model.safetensors.index.json").c_str (), &st) == 0)
+          fail (_ ("the folder holds a sharded checkpoint (model.safetensors.index.json), "
+                   "which is not supported"));
+        if (stat (join (dir, "pytorch_model.bin").c_str (), &st) == 0)
+          fail (_ ("the folder has pytorch_model.bin but no model.safetensors: a .bin file is "
+                   "a Python pickle, which the app does not open (tools/convert-checkpoint "
+                   "converts it)"));
+      }
+  }
+  problem = attn_st::open (join (dir, "model.safetensors"), file);
+  if (!problem.empty ())
+    fail (problem);
+  w.mapping = file.mapping;
+  w.names = bert_names (file);
+
+  const int64_t h = c.hidden_size, v = c.vocab_size, inner = c.intermediate_size;
+  torch::jit::Module m (c10::QualifiedName ("__torch__.attention.HfBert"));
+  c10::List<at::Tensor> lists[16];
+  static const char *const list_names[16] = {
+    "query_weight",
+    "query_bias",
+    "key_weight",
+    "key_bias",
+    "value_weight",
+    "value_bias",
+    "attention_output_weight",
+    "attention_output_bias",
+    "attention_ln_weight",
+    "attention_ln_bias",
+    "intermediate_weight",
+    "intermediate_bias",
+    "output_weight",
+    "output_bias",
+    "output_ln_weight",
+    "output_ln_bias",
+  };
+
+  m.register_attribute ("word_embeddings", c10::TensorType::get (),
+                        w.get ("bert.embeddings.word_embeddings.weight", { v, h }));
+  m.register_attribute (
+      "position_embeddings", c10::TensorType::get (),
+      w.get ("bert.embeddings.position_embeddings.weight", { c.max_positions, h }));
+  m.register_attribute (
+      "token_type_embeddings", c10::TensorType::get (),
+      w.get ("bert.embeddings.token_type_embeddings.weight", { c.type_vocab_size, h }));
+  m.register_attribute ("embeddings_ln_weight", c10::TensorType::get (),
+                        w.get ("bert.embeddings.LayerNorm.weight", { h }));
+  m.register_attribute ("embeddings_ln_bias", c10::TensorType::get (),
+                        w.get ("bert.embeddings.LayerNorm.bias", { h }));
+
+  for (int64_t l = 0; l < c.num_layers; l++)
+    {
+      std::string p = "bert.encoder.layer." + std::to_string (l) + ".";
+      const struct
+      {
+        const char *name;
+        std::vector<int64_t> shape;
+      } parts[16] = {
+        { "attention.self.query.weight", { h, h } },
+        { "attention.self.query.bias", { h } },
+        { "attention.self.key.weight", { h, h } },
+        { "attention.self.key.bias", { h } },
+        { "attention.self.value.weight", { h, h } },
+        { "attention.self.value.bias", { h } },
+        { "attention.output.dense.weight", { h, h } },
+        { "attention.output.dense.bias", { h } },
+        { "attention.output.LayerNorm.weight", { h } },
+        { "attention.output.LayerNorm.bias", { h } },
+        { "intermediate.dense.weight", { inner, h } },
+        { "intermediate.dense.bias", { inner } },
+        { "output.dense.weight", { h, inner } },
+        { "output.dense.bias", { h } },
+        { "output.LayerNorm.weight", { h } },
+        { "output.LayerNorm.bias", { h } },
+      };
+
+      for (int k = 0; k < 16; k++)
+        lists[k].push_back (w.get (p + parts[k].name, parts[k].shape));
+    }
+  if (w.has ("bert.encoder.layer." + std::to_string (c.num_layers) +
+             ".attention.self.query.weight"))
+    fail (attn_format (_ ("model.safetensors has more layers than the %lld of config.json"),
+                       (long long)c.num_layers));
+  for (int k = 0; k < 16; k++)
+    m.register_attribute (list_names[k], c10::ListType::ofTensors (), lists[k]);
+
+  /* A bare BertModel (or a classifier) has no masked-LM head: as the
+   * converter does, a zero head, so every logit is 0 and has_mlm_head says so. */
+  has_head = false;
+  for (const auto &n : w.names)
+    has_head = has_head || n.first.compare (0, 16, "cls.predictions.") == 0;
+  if (has_head)
+    {
+      const char *bias =
+          w.has ("cls.predictions.bias") ? "cls.predictions.bias" : "cls.predictions.decoder.bias";
+
+      m.register_attribute ("transform_weight", c10::TensorType::get (),
+                            w.get ("cls.predictions.transform.dense.weight", { h, h }));
+      m.register_attribute ("transform_bias", c10::TensorType::get (),
+                            w.get ("cls.predictions.transform.dense.bias", { h }));
+      m.register_attribute ("transform_ln_weight", c10::TensorType::get (),
+                            w.get ("cls.predictions.transform.LayerNorm.weight", { h }));
+      m.register_attribute ("transform_ln_bias", c10::TensorType::get (),
+                            w.get ("cls.predictions.transform.LayerNorm.bias", { h }));
+      m.register_attribute ("decoder_bias", c10::TensorType::get (), w.get (bias, { v }));
+    }
+  else
+    {
+      m.register_attribute ("transform_weight", c10::TensorType::get (), torch::zeros ({ h, h }));
+      m.register_attribute ("transform_bias", c10::TensorType::get (), torch::zeros ({ h }));
+      m.register_attribute ("transform_ln_weight", c10::TensorType::get (), torch::ones ({ h }));
+      m.register_attribute ("transform_ln_bias", c10::TensorType::get (), torch::zeros ({ h }));
+      m.register_attribute ("decoder_bias", c10::TensorType::get (), torch::zeros ({ v }));
+    }
+  /* Tied, as BertForMaskedLM ties them on loading whatever the file holds,
+   * unless the config unties them. */
+  if (has_head && !c.tie_word_embeddings && w.has ("cls.predictions.decoder.weight"))
+    m.register_attribute ("decoder_weight", c10::TensorType::get (),
+                          w.get ("cls.predictions.decoder.weight", { v, h }));
+  else
+    m.register_attribute ("decoder_weight", c10::TensorType::get (),
+                          m.attr ("word_embeddings").toTensor ());
+
+  m.register_attribute ("num_layers", c10::IntType::get (), c.num_layers);
+  m.register_attribute ("num_heads", c10::IntType::get (), c.num_heads);
+  m.register_attribute ("head_size", c10::IntType::get (), h / c.num_heads);
+  m.register_attribute ("hidden_size", c10::IntType::get (), h);
+  m.register_attribute ("pad_token_id", c10::IntType::get (), c.pad_token_id);
+  m.register_attribute ("eps", c10::FloatType::get (), c.layer_norm_eps);
+  /* math.sqrt(head_size) in attention_bert.py: the same double. */
+  m.register_attribute ("scale", c10::FloatType::get (), std::sqrt ((double)(h / c.num_heads)));
+  m.register_attribute ("mask_min", c10::FloatType::get (), mask_min);
+  m.register_attribute ("act", c10::IntType::get (),
+                        (int64_t)(c.hidden_act == "gelu"   ? 0
+                                  : c.hidden_act == "relu" ? 2
+                                                           : 1));
+  m.define (bert_source);
+  m.eval ();
+
+  /* The bundle-style config.json the rest of the app reads. */
+  name = folder_name (dir, config);
+  bool lower =
+      lower_case (tokenizer, config, name + " " + dir.substr (dir.find_last_of ('/') + 1), tokens);
+  set_member (config, "format", attn_json::make_string ("attention-bundle-1"));
+  set_member (config, "name", attn_json::make_string (name));
+  set_member (config, "description",
+              attn_json::make_string (_ ("A Hugging Face BERT folder: its weights are read as "
+                                         "data, nothing in it runs.")));
+  set_member (config, "source", attn_json::make_string (dir));
+  set_member (config, "do_lower_case", attn_json::make_bool (lower));
+  set_member (config, "has_mlm_head", attn_json::make_bool (has_head));
+  set_member (config, "special_token_ids", specials);
+  /* BertTokenizer's other switches; absent or null means "as HF defaults". */
+  for (const char *key : { "strip_accents", "tokenize_chinese_chars" })
+    {
+      const Value *value = tokenizer.get (key);
+
+      if (value != nullptr && value->type == Type::Bool)
+        set_member (config, key, *value);
+    }
+  std::sort (config.object.begin (), config.object.end (),
+             [] (const auto &a, const auto &b) { return a.first < b.first; });
+
+  extra["vocab.txt"] = vocab_text;
+  extra["config.json"] = attn_json::write (config);
+  return m;
+}

@@ -1,0 +1,1122 @@
+/* attn-shim.cpp: the libtorch side of attn-shim.h. Everything that can throw
+ * stays behind the extern "C" functions; errors leave as one translated line. */
+
+#include "attn-shim.h"
+#include "attn-shim-alloc.h"
+#include "attn-shim-gemm.h"
+#include "attn-shim-hfbert.h"
+#include "attn-shim-module.h"
+#include "attn-shim-zip.h"
+#include "attn-zip.h"
+
+#include <ATen/Parallel.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
+#include <torch/script.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libintl.h>
+#include <limits.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <string>
+#include <vector>
+
+/* The shim never sees GLib, but its messages reach the user: translate them
+ * with libc's gettext in the application's domain. */
+#define _(s) dgettext (GETTEXT_PACKAGE, s)
+
+/* Bundles store their vocabulary and configuration under these names. */
+static const char *const extra_names[] = { "vocab.txt", "config.json" };
+
+struct attn_shim
+{
+  torch::jit::Module module;
+  bool has_forward_at;
+  bool probed;         /* dims measured by the probe, not given by the caller */
+  bool detach_pending; /* ATTN_SHIM_LOAD_DETACH, not done yet */
+  attn_shim_dims dims;
+  std::string extra[2];    /* vocab.txt, config.json */
+  attn_zip *zip = nullptr; /* the mapped file the weights live in */
+
+  ~attn_shim ()
+  {
+    attn_shim_gemm_warm_up_wait ();
+    attn_zip_unref (zip);
+  }
+};
+
+/* The optimizing executor is off: with it, load + first forward of bert-base
+ * took 0.3 s longer and steady runs were within noise (bench/bench-model,
+ * docs/benchmarks.md). ATTN_SHIM_OPTIMIZE=1 turns it back on for comparison. */
+static bool
+executor_optimize (void)
+{
+  const char *env = getenv ("ATTN_SHIM_OPTIMIZE");
+
+  return env != NULL && env[0] == '1';
+}
+
+/* Whether libtorch's matrix products run on oneDNN (attn-shim-gemm.cpp). */
+static bool
+gemm_is_onednn (void)
+{
+  return strcmp (attn_shim_gemm_backend (), "onednn") == 0;
+}
+
+/* libtorch's intra-op threads, decided by measurement on 2 cores
+ * (docs/benchmarks.md). With oneDNN's GEMM every thread is libtorch's own
+ * OpenMP pool, and one per CPU made steady runs 1.05-1.8x as fast as one
+ * thread, so 2 there. On OpenBLAS's GEMM a second OpenMP thread made them
+ * 0.66-0.84x as fast (it spins beside OpenBLAS's own threads), so 1 there.
+ * With more cores libtorch's default stays: not measured here.
+ * OMP_NUM_THREADS, or a caller's attn_shim_set_num_threads, wins. */
+static std::atomic<bool> threads_chosen{ false };
+/* The count each forward sets on its own thread, 0: libtorch's. Not
+ * at::set_num_threads: that also rebuilds libtorch's pthreadpool, whose
+ * new worker spins for tens of milliseconds beside a one-shot run's load
+ * and first forward (they took 30 ms longer). */
+static std::atomic<int> forward_threads{ 0 };
+
+static void
+choose_threads (void)
+{
+  static std::once_flag once;
+
+  std::call_once (once, [] {
+    unsigned cpus = std::thread::hardware_concurrency ();
+
+    if (threads_chosen || getenv ("OMP_NUM_THREADS") != NULL || cpus > 2)
+      return;
+    try
+      {
+        /* libtorch's own default here is 1 (Python's too). */
+        if (gemm_is_onednn ())
+          forward_threads = (int)std::max (cpus, 1u);
+        else
+          at::set_num_threads (1);
+      }
+    catch (...)
+      {
+      }
+  });
+}
+
+static char *
+dup_string (const std::string &s)
+{
+  char *out = (char *)malloc (s.size () + 1);
+
+  if (out == NULL)
+    return NULL;
+  memcpy (out, s.data (), s.size ());
+  out[s.size ()] = '\0';
+  return out;
+}
+
+static std::string format (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
+static std::string
+format (const char *fmt, ...)
+{
+  va_list ap;
+  va_list ap2;
+  int n;
+  std::string out;
+
+  va_start (ap, fmt);
+  va_copy (ap2, ap);
+  n = vsnprintf (NULL, 0, fmt, ap);
+  va_end (ap);
+  if (n > 0)
+    {
+      out.resize ((size_t)n + 1);
+      vsnprintf (&out[0], out.size (), fmt, ap2);
+      out.resize ((size_t)n);
+    }
+  va_end (ap2);
+  return out;
+}
+
+static void
+set_error (char **error, const std::string &message)
+{
+  if (error != NULL)
+    *error = dup_string (message);
+}
+
+/* c10::Error messages run to many lines (and a C++ backtrace): keep the
+ * first line that says something. */
+static std::string
+first_line (const char *what)
+{
+  std::string s (what != NULL ? what : "");
+  size_t start = s.find_first_not_of (" \t\r\n");
+  size_t end;
+
+  if (start == std::string::npos)
+    return _ ("unknown libtorch error");
+  end = s.find ('\n', start);
+  return s.substr (start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+/* --- the bundle's own error ------------------------------------------------
+ * When code in a bundle raises (or an operator in it fails), libtorch's
+ * message starts "The following operation failed in the TorchScript
+ * interpreter.", then two tracebacks, and only at the end the exception the
+ * bundle raised: "builtins.RuntimeError: <its message>". That last part is
+ * what the user needs. */
+
+static const char torchscript_marker[] =
+    "The following operation failed in the TorchScript interpreter.";
+
+/* The exception line of a TorchScript error: the first unindented line after
+ * the last "Traceback of TorchScript" header, without Python's "builtins."
+ * prefix. "" when the text is not such an error. */
+static std::string
+torchscript_error_line (const std::string &text)
+{
+  size_t start = text.find_first_not_of (" \t\r\n");
+  size_t header, pos;
+
+  if (start == std::string::npos ||
+      text.compare (start, sizeof torchscript_marker - 1, torchscript_marker) != 0)
+    return "";
+  header = text.rfind ("\nTraceback of TorchScript");
+  /* Without the header, the lines after the marker's own. */
+  pos = text.find ('\n', header == std::string::npos ? start : header + 1);
+  while (pos != std::string::npos && pos < text.size ())
+    {
+      size_t begin = pos + 1;
+      size_t end = text.find ('\n', begin);
+      std::string line =
+          text.substr (begin, end == std::string::npos ? std::string::npos : end - begin);
+
+      if (!line.empty () && line[0] != ' ' && line[0] != '\t' && line[0] != '\r')
+        {
+          if (line.compare (0, 9, "builtins.") == 0)
+            line.erase (0, 9);
+          return line;
+        }
+      pos = end;
+    }
+  return "";
+}
+
+/* One line to show, then (after a newline) the whole text when it has more
+ * to tell: attn-shim.h's error format. */
+static std::string
+describe_error_text (const char *what)
+{
+  std::string text (what != NULL ? what : "");
+  std::string line = torchscript_error_line (text);
+  size_t last;
+
+  if (line.empty ())
+    line = first_line (what);
+  last = text.find_last_not_of (" \t\r\n");
+  if (last != std::string::npos)
+    text.erase (last + 1);
+  if (text.find ('\n') == std::string::npos)
+    return line;
+  return line + "\n" + text;
+}
+
+static std::string
+exception_message (const std::exception &e)
+{
+  const c10::Error *c10_error = dynamic_cast<const c10::Error *> (&e);
+
+  if (c10_error != NULL)
+    return describe_error_text (c10_error->what_without_backtrace ());
+  return describe_error_text (e.what ());
+}
+
+static unsigned
+le16 (const unsigned char *p)
+{
+  return p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t
+le32 (const unsigned char *p)
+{
+  return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* PyTorch archives keep every entry under one folder, with a "version"
+ * record in it. libtorch's reader checks that in its constructor and throws
+ * without freeing its zip state (a leak per bad file, libtorch 1.13), so look
+ * at the central directory (eocd: its end record) ourselves first. Archives
+ * this cannot read (zip64, odd offsets) are left to libtorch. */
+static bool
+looks_like_torch_zip (int fd, off_t size, const unsigned char *eocd)
+{
+  uint32_t cd_size = le32 (eocd + 12), cd_offset = le32 (eocd + 16);
+  std::vector<unsigned char> cd;
+  std::string prefix;
+  bool have_version = false;
+  size_t pos = 0;
+
+  if (cd_offset == 0xffffffffu || cd_size == 0xffffffffu || (off_t)cd_offset + cd_size > size ||
+      cd_size > 64u * 1024 * 1024)
+    return true;
+  cd.resize (cd_size);
+  if (pread (fd, cd.data (), cd_size, cd_offset) != (ssize_t)cd_size)
+    return true;
+  while (pos + 46 <= cd.size () && memcmp (cd.data () + pos, "PK\x01\x02", 4) == 0)
+    {
+      size_t name_len = le16 (cd.data () + pos + 28);
+      size_t next =
+          pos + 46 + name_len + le16 (cd.data () + pos + 30) + le16 (cd.data () + pos + 32);
+      std::string name;
+
+      if (pos + 46 + name_len > cd.size ())
+        return true;
+      name.assign ((const char *)cd.data () + pos + 46, name_len);
+      if (prefix.empty ())
+        {
+          size_t slash = name.find ('/');
+
+          if (slash == std::string::npos || slash == 0)
+            return false;
+          prefix = name.substr (0, slash + 1);
+        }
+      have_version = have_version || name == prefix + "version" || name == prefix + ".data/version";
+      pos = next;
+    }
+  return !prefix.empty () && have_version;
+}
+
+/* A FIFO (or a device, or a socket) would make the first open() or read()
+ * block forever: look at the file with stat() before anything opens it.
+ * Returns "" for a regular file, a folder or a missing file (check_file says
+ * what is wrong with those). */
+static std::string
+refuse_special_file (const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) != 0 || S_ISREG (st.st_mode) || S_ISDIR (st.st_mode))
+    return "";
+  if (S_ISFIFO (st.st_mode))
+    return _ ("it is a named pipe (FIFO), not a model file");
+  if (S_ISSOCK (st.st_mode))
+    return _ ("it is a socket, not a model file");
+  if (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode))
+    return _ ("it is a device, not a model file");
+  return _ ("it is not a regular file");
+}
+
+/* Checks what torch::jit::load would report badly: missing, unreadable,
+ * directory, empty, not a zip, truncated zip. Returns "" when the file looks
+ * like a zip archive. */
+static std::string
+check_file (const char *path)
+{
+  struct stat st;
+  unsigned char head[4];
+  unsigned char tail[65536 + 22];
+  off_t tail_len;
+  ssize_t n, end;
+  int fd;
+  bool found_end = false, ok;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT || saved == ENOTDIR)
+        return _ ("the file does not exist");
+      if (saved == EACCES || saved == EPERM)
+        return _ ("no permission to read the file");
+      return format (_ ("cannot open the file: %s"), strerror (saved));
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      return format (_ ("cannot open the file: %s"), strerror (saved));
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      close (fd);
+      return _ ("it is a folder, not a model file");
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return _ ("it is not a regular file");
+    }
+  if (st.st_size == 0)
+    {
+      close (fd);
+      return _ ("the file is empty");
+    }
+
+  n = pread (fd, head, sizeof head, 0);
+  if (n != (ssize_t)sizeof head || memcmp (head, "PK\x03\x04", 4) != 0)
+    {
+      close (fd);
+      return _ ("not a TorchScript archive (the file is not a zip archive)");
+    }
+
+  /* A zip ends with its central directory; a truncated download does not. */
+  tail_len = std::min ((off_t)sizeof tail, st.st_size);
+  n = pread (fd, tail, (size_t)tail_len, st.st_size - tail_len);
+  if (n == tail_len)
+    for (end = n - 22; end >= 0 && !found_end; end--)
+      found_end = memcmp (tail + end, "PK\x05\x06", 4) == 0;
+  if (!found_end)
+    {
+      close (fd);
+      return _ ("not a TorchScript archive (the zip archive is truncated or damaged)");
+    }
+  end++; /* the loop stepped past the record it found */
+
+  ok = looks_like_torch_zip (fd, st.st_size, tail + end);
+  close (fd);
+  if (!ok)
+    return _ ("a zip archive, but not a TorchScript module");
+  return "";
+}
+
+/* Checks the archive's table of contents before the (slow) full load. */
+static std::string
+check_archive (const char *path)
+{
+  try
+    {
+      caffe2::serialize::PyTorchStreamReader reader ((std::string (path)));
+
+      if (!reader.hasRecord ("data.pkl"))
+        return _ ("a zip archive, but not a TorchScript module");
+      if (!reader.hasRecord ("constants.pkl"))
+        return _ ("a PyTorch checkpoint saved with torch.save, not a TorchScript "
+                  "module: convert it with tools/convert-checkpoint");
+      for (const char *name : extra_names)
+        if (!reader.hasRecord (std::string ("extra/") + name))
+          return format (_ ("the TorchScript archive has no %s: it is not an Attention "
+                            "model bundle (make one with tools/convert-checkpoint)"),
+                         name);
+    }
+  catch (const std::exception &)
+    {
+      /* libtorch's reason ("file in archive is not in a subdirectory", a
+       * failed enforce) tells the user nothing more. */
+      return _ ("a zip archive, but not a TorchScript module");
+    }
+  return "";
+}
+
+/* Runs the module on one sentence; returns logits (rows of item 0 at the
+ * positions, [P, V]) and attentions [L, 1, H, s, s]. Throws. */
+static void
+forward (attn_shim *shim,
+         const int64_t *ids,
+         size_t n_ids,
+         const int64_t *positions,
+         size_t n_positions,
+         at::Tensor &logits,
+         at::Tensor &attentions)
+{
+  c10::InferenceMode guard;
+  torch::jit::GraphOptimizerEnabledGuard optimize (executor_optimize ());
+
+  /* oneDNN's GEMM takes this thread's OpenMP count, which libtorch sets
+   * only at the thread's first parallel op: set it before the first GEMM. */
+  at::internal::lazy_init_num_threads ();
+  if (forward_threads > 0 && omp_get_max_threads () != forward_threads)
+    omp_set_num_threads (forward_threads);
+  auto options = torch::TensorOptions ().dtype (torch::kInt64);
+  at::Tensor input = torch::from_blob ((void *)ids, { 1, (int64_t)n_ids }, options).clone ();
+  at::Tensor mask = torch::ones ({ 1, (int64_t)n_ids }, options);
+  at::Tensor where =
+      torch::from_blob ((void *)positions, { (int64_t)n_positions }, options).clone ();
+  c10::IValue out;
+  at::Tensor raw_logits;
+
+  if (shim->has_forward_at)
+    out = shim->module.get_method ("forward_at") ({ input, mask, where });
+  else
+    out = shim->module.forward ({ input, mask });
+
+  if (!out.isTuple () || out.toTuple ()->elements ().size () < 2)
+    throw std::runtime_error (_ ("the model does not return (logits, attentions)"));
+  const auto &elements = out.toTuple ()->elements ();
+  if (!elements[0].isTensor () || !elements[1].isTensor ())
+    throw std::runtime_error (_ ("the model does not return (logits, attentions)"));
+
+  raw_logits = elements[0].toTensor ();
+  attentions = elements[1].toTensor ();
+
+  if (!shim->has_forward_at)
+    {
+      /* forward gives [b, s, V]: pick the rows ourselves. */
+      if (raw_logits.dim () != 3 || raw_logits.size (0) != 1 ||
+          raw_logits.size (1) != (int64_t)n_ids)
+        throw std::runtime_error (format (_ ("the model's logits have the wrong shape %s "
+                                             "(expected [1, %zu, vocabulary])"),
+                                          c10::str (raw_logits.sizes ()).c_str (), n_ids));
+      raw_logits = raw_logits[0].index_select (0, where);
+    }
+  logits = raw_logits;
+
+  if (logits.dim () != 2 || logits.size (0) != (int64_t)n_positions || logits.size (1) < 1)
+    throw std::runtime_error (format (_ ("the model's logits have the wrong shape %s "
+                                         "(expected [%zu, vocabulary])"),
+                                      c10::str (logits.sizes ()).c_str (), n_positions));
+  if (attentions.dim () != 5 || attentions.size (1) != 1 || attentions.size (3) != (int64_t)n_ids ||
+      attentions.size (4) != (int64_t)n_ids || attentions.size (0) < 1 || attentions.size (2) < 1)
+    throw std::runtime_error (format (_ ("the model's attentions have the wrong shape %s "
+                                         "(expected [layers, 1, heads, %zu, %zu])"),
+                                      c10::str (attentions.sizes ()).c_str (), n_ids, n_ids));
+
+  logits = logits.to (torch::kFloat32).contiguous ();
+  attentions = attentions.to (torch::kFloat32).contiguous ();
+}
+
+/* After the first result, a long-lived process makes the mapped weights its
+ * own (attn_zip_detach), so that a bundle rewritten in place later cannot
+ * pull pages from under it; in the background, as it costs the page faults
+ * that mapping the file saved at load. */
+static void
+detach_in_background (attn_zip *zip)
+{
+  attn_zip *ref = attn_zip_ref (zip);
+
+  try
+    {
+      std::thread ([ref] {
+        attn_zip_detach (ref);
+        attn_zip_unref (ref);
+      }).detach ();
+    }
+  catch (...)
+    {
+      attn_zip_detach (ref);
+      attn_zip_unref (ref);
+    }
+}
+
+/* Looks a symbol up among this module's dependencies. The module is loaded
+ * with RTLD_LOCAL, so RTLD_DEFAULT (the global scope) would not see them. */
+static void *
+own_symbol (const char *name)
+{
+  static std::once_flag once;
+  static void *self;
+
+  std::call_once (once, [] {
+    Dl_info info;
+
+    if (dladdr ((void *)&own_symbol, &info) != 0 && info.dli_fname != NULL)
+      self = dlopen (info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+  });
+  if (self != NULL)
+    return dlsym (self, name);
+  return dlsym (RTLD_DEFAULT, name);
+}
+
+/* OpenBLAS's thread count, -1 without OpenBLAS. */
+static int
+blas_get_threads (void)
+{
+  typedef int (*GetThreads) (void);
+  GetThreads get = (GetThreads)own_symbol ("openblas_get_num_threads");
+
+  return get != NULL ? get () : -1;
+}
+
+static int
+own_blas_threads (int n)
+{
+  typedef void (*SetThreads) (int);
+  typedef int (*GetThreads) (void);
+  SetThreads set = (SetThreads)own_symbol ("openblas_set_num_threads");
+  GetThreads get = (GetThreads)own_symbol ("openblas_get_num_threads");
+  int old;
+
+  if (set == NULL || get == NULL || n < 1)
+    return -1;
+  old = get ();
+  set (n);
+  return old;
+}
+
+/* OpenBLAS's own threads, by input size, when libtorch's matrix products
+ * run on OpenBLAS's GEMM (bench/bench-model, rows "C on OpenBLAS's GEMM"):
+ * on 2 CPUs its second thread fights libtorch's for the cores and made a
+ * 12-token forward about twice as slow; from BLAS_MANY_TOKENS tokens on, the
+ * matrices are big enough for OpenBLAS's own count to pay. With more CPUs
+ * OpenBLAS's default stays (not measured here). ATTN_SHIM_BLAS_THREADS,
+ * OMP_NUM_THREADS or OPENBLAS_NUM_THREADS (which OpenBLAS reads), or a
+ * caller's attn_shim_blas_set_threads (n >= 1) win. */
+#define BLAS_MANY_TOKENS 96
+
+static std::atomic<bool> blas_chosen{ false }; /* by the caller: hands off */
+static std::atomic<int> blas_current{ 0 };     /* what we set last, 0: nothing */
+/* OpenBLAS's count is process-wide: two models running at once (two
+ * windows) would change it under each other's forward, so while the shim
+ * chooses it, the choice and the forward it is for go one run at a time.
+ * One model's runs are serialised by its caller anyway. */
+static std::mutex blas_forward_lock;
+
+/* Locks hold (blas_forward_lock) when the count is chosen here; keep it
+ * until the forward is done. */
+static void
+choose_blas_threads (size_t n_ids, std::unique_lock<std::mutex> &hold)
+{
+  static std::once_flag once;
+  static int fixed = 0; /* a count to keep whatever the size, 0: by size */
+  static int own = 0;   /* OpenBLAS's count at start; 0: not OpenBLAS, or hands off */
+  int want;
+
+  std::call_once (once, [] {
+    const char *env = getenv ("ATTN_SHIM_BLAS_THREADS");
+
+    if (env != NULL && atoi (env) >= 1)
+      fixed = atoi (env);
+    else if (getenv ("OMP_NUM_THREADS") == NULL && getenv ("OPENBLAS_NUM_THREADS") == NULL &&
+             std::thread::hardware_concurrency () <= 2)
+      own = blas_get_threads ();
+  });
+  if (blas_chosen || (fixed == 0 && own <= 1))
+    return;
+  /* With oneDNN's GEMM, OpenBLAS has no product to compute: one thread,
+   * so that no thread of its spins beside oneDNN's. */
+  if (fixed == 0 && gemm_is_onednn ())
+    {
+      if (blas_current.exchange (1) != 1)
+        own_blas_threads (1);
+      return;
+    }
+  hold = std::unique_lock<std::mutex> (blas_forward_lock);
+  want = fixed > 0 ? fixed : n_ids < BLAS_MANY_TOKENS ? 1 : own;
+  if (blas_current.exchange (want) != want)
+    own_blas_threads (want);
+}
+
+extern "C"
+{
+
+  /* Runs the 3-token probe: learns the dimensions and warms up the executor
+   * (the first call on a freshly loaded module is the slow one). Throws. */
+  static void probe (attn_shim *shim)
+  {
+    at::Tensor logits;
+    at::Tensor attentions;
+    /* The smallest probe that has a [CLS]-like start, a middle and an end:
+     * id 0 exists in every vocabulary. */
+    const int64_t probe_ids[3] = { 0, 0, 0 };
+    const int64_t probe_positions[1] = { 1 };
+
+    try
+      {
+        std::unique_lock<std::mutex> blas_hold;
+
+        /* Its 3 tokens get the count for 3 tokens, as a run would. */
+        choose_blas_threads (3, blas_hold);
+        forward (shim, probe_ids, 3, probe_positions, 1, logits, attentions);
+      }
+    catch (const std::exception &e)
+      {
+        throw std::runtime_error (
+            format (_ ("the model failed on a test input: %s"), exception_message (e).c_str ()));
+      }
+    shim->dims.n_layers = (int)attentions.size (0);
+    shim->dims.n_heads = (int)attentions.size (2);
+    shim->dims.vocab_size = (int)logits.size (1);
+    shim->probed = true;
+  }
+
+  static attn_shim *
+  attn_shim_load_full (const char *path, attn_zip *zip, unsigned flags, char **error)
+  {
+    std::string problem;
+    attn_shim *shim = NULL;
+    bool folder;
+
+    if (error != NULL)
+      *error = NULL;
+    choose_threads ();
+    if (path == NULL || path[0] == '\0')
+      {
+        set_error (error, _ ("no model file given"));
+        return NULL;
+      }
+
+    /* A FIFO, socket or device is refused before anything opens it. A
+     * folder is the Hugging Face door (attn-shim-hfbert.cpp), which checks
+     * its own files. */
+    try
+      {
+        problem = refuse_special_file (path);
+        folder = problem.empty () && attn_shim_hf_is_folder (path);
+        if (problem.empty () && !folder)
+          problem = check_file (path);
+        if (problem.empty () && !folder)
+          problem = check_archive (path);
+      }
+    catch (const std::exception &e)
+      {
+        /* bad_alloc and the like must not cross into C. */
+        problem = e.what ();
+      }
+    if (!problem.empty ())
+      {
+        set_error (error, problem);
+        return NULL;
+      }
+
+    try
+      {
+        torch::jit::ExtraFilesMap extra;
+
+        shim = new attn_shim ();
+        /* The file looks like a model: generate oneDNN's code meanwhile. */
+        attn_shim_gemm_warm_up_start ();
+        /* The caller may have mapped and checked the file already, on another
+         * thread while this module loaded (shim/loader/attention-shim-loader.c). A
+         * folder has no archive: its weights are mapped by the HF door. */
+        if (folder)
+          ;
+        else if (zip != NULL)
+          shim->zip = attn_zip_ref (zip);
+        else
+          {
+            char *why = NULL;
+
+            shim->zip = attn_zip_open (path, &why);
+            if (shim->zip == NULL)
+              {
+                std::string reason = why != NULL ? why : strerror (ENOMEM);
+
+                free (why);
+                throw std::runtime_error (
+                    format (_ ("the model file is damaged (%s)"), reason.c_str ()));
+              }
+          }
+        if (shim->zip != NULL && attn_zip_damage (shim->zip) != NULL)
+          throw std::runtime_error (
+              format (_ ("the model file is damaged (%s)"), attn_zip_damage (shim->zip)));
+
+        for (const char *name : extra_names)
+          extra[name] = "";
+        attn_shim_alloc_install ();
+
+        {
+          c10::InferenceMode guard;
+
+          if (folder)
+            shim->module = attn_shim_hf_load (path, extra);
+          else
+            shim->module = attn_shim_zip_load (shim->zip, extra);
+        }
+        shim->module.eval ();
+
+        for (size_t i = 0; i < 2; i++)
+          {
+            shim->extra[i] = extra[extra_names[i]];
+            if (shim->extra[i].empty ())
+              throw std::runtime_error (format (_ ("the bundle's %s is empty"), extra_names[i]));
+          }
+
+        shim->has_forward_at = shim->module.find_method ("forward_at").has_value ();
+        if (!shim->has_forward_at && !shim->module.find_method ("forward").has_value ())
+          throw std::runtime_error (_ ("the TorchScript module has no forward method"));
+
+        if (!(flags & ATTN_SHIM_LOAD_NO_PROBE))
+          probe (shim);
+        /* Only a bundle's weights live in its archive's mapping. */
+        shim->detach_pending = (flags & ATTN_SHIM_LOAD_DETACH) != 0 && shim->zip != NULL;
+      }
+    catch (const std::exception &e)
+      {
+        std::string message = exception_message (e);
+
+        delete shim;
+        set_error (error, message);
+        return NULL;
+      }
+    catch (...)
+      {
+        delete shim;
+        set_error (error, _ ("unknown libtorch error"));
+        return NULL;
+      }
+
+    return shim;
+  }
+
+  attn_shim *attn_shim_load (const char *path, char **error)
+  {
+    return attn_shim_load_full (path, NULL, 0, error);
+  }
+
+  int attn_shim_probe (attn_shim *shim, char **error)
+  {
+    if (error != NULL)
+      *error = NULL;
+    if (shim == NULL)
+      {
+        set_error (error, _ ("invalid arguments"));
+        return -1;
+      }
+    try
+      {
+        probe (shim);
+      }
+    catch (const std::exception &e)
+      {
+        set_error (error, exception_message (e));
+        return -1;
+      }
+    catch (...)
+      {
+        set_error (error, _ ("unknown libtorch error"));
+        return -1;
+      }
+    return 0;
+  }
+
+  void attn_shim_set_dims (attn_shim *shim, attn_shim_dims dims)
+  {
+    if (shim != NULL && !shim->probed)
+      shim->dims = dims;
+  }
+
+  void attn_shim_free (attn_shim *shim)
+  {
+    try
+      {
+        delete shim;
+      }
+    catch (...)
+      {
+      }
+  }
+
+  void attn_shim_free_string (char *str)
+  {
+    free (str);
+  }
+
+  const char *attn_shim_get_extra_file (const attn_shim *shim, const char *name, size_t *len)
+  {
+    if (shim == NULL || name == NULL)
+      return NULL;
+    for (size_t i = 0; i < 2; i++)
+      if (strcmp (name, extra_names[i]) == 0)
+        {
+          if (len != NULL)
+            *len = shim->extra[i].size ();
+          return shim->extra[i].data ();
+        }
+    return NULL;
+  }
+
+  attn_shim_dims attn_shim_get_dims (const attn_shim *shim)
+  {
+    attn_shim_dims none = { 0, 0, 0 };
+
+    return shim != NULL ? shim->dims : none;
+  }
+
+  struct attn_shim_output
+  {
+    at::Tensor logits;     /* [P, V] float32, contiguous */
+    at::Tensor attentions; /* [L, 1, H, s, s] float32, contiguous */
+  };
+
+  int attn_shim_run_output (attn_shim *shim,
+                            const int64_t *ids,
+                            size_t n_ids,
+                            const int64_t *positions,
+                            size_t n_positions,
+                            attn_shim_output **output,
+                            char **error)
+  {
+    if (error != NULL)
+      *error = NULL;
+    if (output != NULL)
+      *output = NULL;
+    if (shim == NULL || ids == NULL || n_ids == 0 || output == NULL ||
+        (n_positions > 0 && positions == NULL))
+      {
+        set_error (error, _ ("invalid arguments"));
+        return -1;
+      }
+    for (size_t i = 0; i < n_positions; i++)
+      if (positions[i] < 0 || (size_t)positions[i] >= n_ids)
+        {
+          set_error (error, format (_ ("position %lld is outside the %zu tokens"),
+                                    (long long)positions[i], n_ids));
+          return -1;
+        }
+    for (size_t i = 0; i < n_ids; i++)
+      if (ids[i] < 0 || ids[i] >= shim->dims.vocab_size)
+        {
+          set_error (error, format (_ ("token id %lld is outside the vocabulary of %d"),
+                                    (long long)ids[i], shim->dims.vocab_size));
+          return -1;
+        }
+
+    try
+      {
+        std::unique_ptr<attn_shim_output> out (new attn_shim_output ());
+        /* from_blob needs a non-null pointer even for zero positions. */
+        const int64_t no_position = 0;
+
+        std::unique_lock<std::mutex> blas_hold;
+
+        choose_blas_threads (n_ids, blas_hold);
+        forward (shim, ids, n_ids, n_positions > 0 ? positions : &no_position, n_positions,
+                 out->logits, out->attentions);
+        if (blas_hold.owns_lock ())
+          blas_hold.unlock ();
+
+        if (out->logits.size (1) != shim->dims.vocab_size ||
+            out->attentions.size (0) != shim->dims.n_layers ||
+            out->attentions.size (2) != shim->dims.n_heads)
+          throw std::runtime_error (shim->probed
+                                        ? _ ("the model's output shape changed between runs")
+                                        : _ ("the model's output does not match its config.json"));
+        if (shim->detach_pending)
+          {
+            shim->detach_pending = false;
+            detach_in_background (shim->zip);
+          }
+        *output = out.release ();
+      }
+    catch (const std::bad_alloc &)
+      {
+        set_error (error, _ ("not enough memory to run the model on this text"));
+        return -1;
+      }
+    catch (const std::exception &e)
+      {
+        set_error (error, exception_message (e));
+        return -1;
+      }
+    catch (...)
+      {
+        set_error (error, _ ("unknown libtorch error"));
+        return -1;
+      }
+    return 0;
+  }
+
+  const float *attn_shim_output_get_logits (const attn_shim_output *output)
+  {
+    if (output == NULL || output->logits.numel () == 0)
+      return NULL;
+    return output->logits.data_ptr<float> ();
+  }
+
+  const float *attn_shim_output_get_attentions (const attn_shim_output *output)
+  {
+    return output != NULL ? output->attentions.data_ptr<float> () : NULL;
+  }
+
+  void attn_shim_output_free (attn_shim_output *output)
+  {
+    delete output;
+  }
+
+  int attn_shim_run (attn_shim *shim,
+                     const int64_t *ids,
+                     size_t n_ids,
+                     const int64_t *positions,
+                     size_t n_positions,
+                     float *logits,
+                     float *attentions,
+                     char **error)
+  {
+    attn_shim_output *out = NULL;
+
+    if (error != NULL)
+      *error = NULL;
+    if (attentions == NULL || (n_positions > 0 && logits == NULL))
+      {
+        set_error (error, _ ("invalid arguments"));
+        return -1;
+      }
+    if (attn_shim_run_output (shim, ids, n_ids, positions, n_positions, &out, error) != 0)
+      return -1;
+    if (n_positions > 0)
+      memcpy (logits, attn_shim_output_get_logits (out),
+              n_positions * (size_t)shim->dims.vocab_size * sizeof (float));
+    memcpy (attentions, attn_shim_output_get_attentions (out),
+            (size_t)out->attentions.numel () * sizeof (float));
+    attn_shim_output_free (out);
+    return 0;
+  }
+
+  void attn_shim_set_num_threads (int n)
+  {
+    try
+      {
+        threads_chosen = true;
+        if (n >= 1)
+          {
+            at::set_num_threads (n);
+            forward_threads = n;
+          }
+      }
+    catch (...)
+      {
+      }
+  }
+
+  int attn_shim_get_num_threads (void)
+  {
+    try
+      {
+        return forward_threads > 0 ? forward_threads.load () : at::get_num_threads ();
+      }
+    catch (...)
+      {
+        return 1;
+      }
+  }
+
+  int attn_shim_blas_set_threads (int n)
+  {
+    if (n == 0)
+      {
+        /* Back to the choice by input size. */
+        blas_chosen = false;
+        blas_current = 0;
+        return blas_get_threads ();
+      }
+    blas_chosen = true;
+    return own_blas_threads (n);
+  }
+
+  static int find_blas_cb (struct dl_phdr_info *info, size_t size, void *data)
+  {
+    std::string *found = (std::string *)data;
+    const char *name = info->dlpi_name;
+    const char *base;
+
+    if (name == NULL || name[0] == '\0')
+      return 0;
+    base = strrchr (name, '/');
+    base = base != NULL ? base + 1 : name;
+    if (strncmp (base, "libblas.so", 10) == 0 || strncmp (base, "libopenblas", 11) == 0)
+      {
+        /* libblas.so.3 is the one that answers sgemm_ first: prefer it. */
+        if (found->empty () || strncmp (base, "libblas.so", 10) == 0)
+          *found = name;
+        if (strncmp (base, "libblas.so", 10) == 0)
+          return 1;
+      }
+    return 0;
+  }
+
+  static const std::string &blas_path (void)
+  {
+    static std::once_flag once;
+    static std::string path;
+
+    std::call_once (once, [] {
+      std::string name;
+      Dl_info dl;
+      /* The library that provides BLAS's sgemm_ (this module's own sgemm_
+       * sits in front of it, attn-shim-gemm.h). */
+      void *sgemm = attn_shim_gemm_blas_function ();
+      char real[PATH_MAX];
+
+      if (sgemm != NULL && dladdr (sgemm, &dl) != 0 && dl.dli_fname != NULL)
+        name = dl.dli_fname;
+      else
+        dl_iterate_phdr (find_blas_cb, &name);
+      if (!name.empty () && realpath (name.c_str (), real) != NULL)
+        path = real;
+      else
+        path = name;
+    });
+    return path;
+  }
+
+  const char *attn_shim_blas_library (void)
+  {
+    try
+      {
+        const std::string &path = blas_path ();
+
+        return path.empty () ? NULL : path.c_str ();
+      }
+    catch (...)
+      {
+        return NULL;
+      }
+  }
+
+  int attn_shim_blas_is_reference (void)
+  {
+    const char *path = attn_shim_blas_library ();
+    const char *base;
+    std::string dir;
+
+    if (path == NULL)
+      return 0;
+    /* Debian's reference BLAS lives in …/blas/libblas.so.3.x; OpenBLAS, BLIS
+     * and ATLAS have their own directories (openblas-pthread/, blis-openmp/…). */
+    base = strrchr (path, '/');
+    if (base == NULL || strncmp (base + 1, "libblas.so", 10) != 0)
+      return 0;
+    dir = std::string (path, (size_t)(base - path));
+    return dir.size () >= 5 && dir.compare (dir.size () - 5, 5, "/blas") == 0;
+  }
+
+  /* The one exported symbol (attn-shim-module.h). */
+  __attribute__ ((visibility ("default"))) const attn_shim_module_api *
+  attn_shim_module_get_api (void)
+  {
+    static const attn_shim_module_api api = {
+      ATTN_SHIM_MODULE_ABI,
+      attn_shim_load,
+      attn_shim_free,
+      attn_shim_get_extra_file,
+      attn_shim_get_dims,
+      attn_shim_run,
+      attn_shim_set_num_threads,
+      attn_shim_get_num_threads,
+      attn_shim_blas_library,
+      attn_shim_blas_is_reference,
+      attn_shim_blas_set_threads,
+      attn_shim_load_full,
+      attn_shim_probe,
+      attn_shim_set_dims,
+      attn_shim_run_output,
+      attn_shim_output_get_logits,
+      attn_shim_output_get_attentions,
+      attn_shim_output_free,
+      attn_shim_gemm_backend,
+      attn_shim_gemm_set_backend,
+      attn_shim_gemm_onednn_calls,
+    };
+
+    return &api;
+  }
+
+} /* extern "C" */

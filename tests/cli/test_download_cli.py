@@ -1,0 +1,327 @@
+#!/usr/bin/python3
+"""attention-cli --download against a local hub on 127.0.0.1 (tests/fixtures/local_hub.py)
+serving the test model's Hugging Face folder: the files and their checks, the
+progress output, resume after an interrupted transfer, a wrong size, a wrong
+sha256, a 404, a stalled server, Ctrl+C, no network, a renamed repository.
+Nothing here leaves 127.0.0.1.
+
+usage: test_download_cli.py ATTENTION_CLI (needs $ATTENTION_TEST_MODEL_DIR)"""
+
+import fcntl
+import hashlib
+import json
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+
+import local_hub  # noqa: E402
+
+CLI = None
+PAYLOAD = None  # the test model's hf-safetensors folder
+MODEL = "test-org/tiny-bert"
+FILES = ("config.json", "vocab.txt", "tokenizer_config.json", "model.safetensors")
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+class DownloadTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="attention-download-")
+        self.root = os.path.join(self.tmp, "hub")
+        self.add_model(MODEL)
+        self.hub = local_hub.Hub(self.root).start()
+        self.data = os.path.join(self.tmp, "data")
+        self.models = os.path.join(self.data, "attention", "models")
+        self.env = {k: v for k, v in os.environ.items()
+                    if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
+        self.env.update(HOME=self.tmp, XDG_DATA_HOME=self.data, LC_ALL="C.UTF-8",
+                        ATTENTION_HUB_URL=self.hub.url, ATTENTION_HUB_TIMEOUT="20",
+                        GSETTINGS_BACKEND="memory", no_proxy="127.0.0.1")
+
+    def tearDown(self):
+        self.hub.stop()
+        shutil.rmtree(self.tmp)
+
+    def add_model(self, model_id, files=FILES):
+        d = os.path.join(self.root, model_id)
+        os.makedirs(d, exist_ok=True)
+        for name in files:
+            shutil.copy(os.path.join(PAYLOAD, name), d)
+        return d
+
+    def faults(self, model_id=MODEL, **faults):
+        with open(os.path.join(self.root, model_id, "hub.json"), "w", encoding="utf-8") as f:
+            json.dump(faults, f)
+
+    def download(self, *args, model_id=MODEL, env=None):
+        return subprocess.run([CLI, "--download", model_id, *args], capture_output=True,
+                              text=True, env=env or self.env, timeout=60, check=False)
+
+    def weights_size(self):
+        return os.path.getsize(os.path.join(PAYLOAD, "model.safetensors"))
+
+    def part(self, model_id=MODEL):
+        return os.path.join(self.models, ".downloads", model_id.replace("/", "--"),
+                            "model.safetensors.part")
+
+    def assert_installed(self, model_id=MODEL, files=FILES):
+        folder = os.path.join(self.models, model_id)
+        self.assertEqual(sorted(os.listdir(folder)), sorted(files))
+        for name in files:
+            self.assertEqual(sha256(os.path.join(folder, name)),
+                             sha256(os.path.join(PAYLOAD, name)), name)
+        self.assertEqual(os.listdir(os.path.join(self.models, ".downloads")), [])
+        return folder
+
+    def assert_not_installed(self, model_id=MODEL):
+        self.assertFalse(os.path.exists(os.path.join(self.models, model_id)))
+
+    def test_download(self):
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        folder = self.assert_installed()
+        self.assertEqual(r.stdout, folder + "\n")
+        # stderr is a pipe: plain lines, one per file start, 10 % steps and the end.
+        for name in FILES:
+            self.assertIn(name + ": downloading\n", r.stderr)
+        self.assertIn("model.safetensors: done, ", r.stderr)
+        self.assertNotIn("\r", r.stderr)
+        # The hub's layout and its redirect to the CDN were followed.
+        paths = [p for p, _ in self.hub.requests]
+        self.assertIn("/%s/resolve/main/model.safetensors" % MODEL, paths)
+        self.assertIn("/cdn-lfs/%s/model.safetensors" % MODEL, paths)
+        # A second run finds it and fetches nothing.
+        n = len(self.hub.requests)
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("already downloaded", r.stderr)
+        self.assertEqual(r.stdout, folder + "\n")
+        self.assertEqual(len(self.hub.requests), n)
+
+    def test_progress_bar_on_a_terminal(self):
+        master, slave = pty.openpty()
+        try:
+            r = subprocess.run([CLI, "--download", MODEL], stdout=subprocess.PIPE, stderr=slave,
+                               text=True, env=self.env, timeout=60, check=False)
+            os.close(slave)
+            slave = None
+            output = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the other side is closed
+                    break
+                if not chunk:
+                    break
+                output += chunk
+        finally:
+            os.close(master)
+            if slave is not None:
+                os.close(slave)
+        self.assertEqual(r.returncode, 0)
+        text = output.decode()
+        self.assertIn("\r\x1b[K" + "model.safetensors".ljust(22) + " [" + "#" * 30 + "] 100%",
+                      text)
+        self.assertNotIn("downloading", text)
+
+    def test_optional_tokenizer_config(self):
+        files = ("config.json", "vocab.txt", "model.safetensors")
+        self.add_model("bert-plain", files)
+        r = self.download(model_id="bert-plain")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_installed("bert-plain", files)
+
+    def test_interrupted_then_resumed(self):
+        cut = self.weights_size() // 2
+        self.faults(cut={"model.safetensors": cut})
+        r = self.download()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("try again to resume", r.stderr)
+        self.assert_not_installed()
+        self.assertEqual(os.path.getsize(self.part()), cut)
+        self.faults()
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("model.safetensors: resuming after ", r.stderr)
+        # The files finished before the cut are kept, not announced again.
+        self.assertNotIn("config.json", r.stderr)
+        self.assert_installed()
+        # The second run asked the CDN for the rest only.
+        ranges = [rg for p, rg in self.hub.requests if p.startswith("/cdn-lfs/")]
+        self.assertEqual(ranges[-1], "bytes=%d-" % cut)
+        # The files fetched before the cut were not fetched again.
+        configs = [p for p, _ in self.hub.requests if p.endswith("/config.json")]
+        self.assertEqual(len(configs), 1)
+
+    def test_server_without_ranges(self):
+        cut = self.weights_size() // 3
+        self.faults(cut={"model.safetensors": cut})
+        self.assertEqual(self.download().returncode, 2)
+        self.faults(no_range=True)
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_installed()
+
+    def test_wrong_size(self):
+        self.faults(size_delta={"model.safetensors": 100})
+        r = self.download()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("wrong size", r.stderr)
+        self.assertIn("%d bytes" % (self.weights_size() + 100), r.stderr)
+        self.assert_not_installed()
+        self.assertFalse(os.path.exists(self.part()))
+
+    def test_wrong_sha256(self):
+        self.faults(bad_sha=["model.safetensors"])
+        r = self.download()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("model.safetensors is damaged: its sha256 is " +
+                      sha256(os.path.join(PAYLOAD, "model.safetensors")), r.stderr)
+        self.assert_not_installed()
+        self.assertFalse(os.path.exists(self.part()))
+
+    def test_not_found(self):
+        r = self.download(model_id="nobody/no-such-bert")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("The hub has no public model “nobody/no-such-bert” (401", r.stderr)
+        self.assert_not_installed("nobody/no-such-bert")
+
+    def test_missing_weights(self):
+        self.add_model("bert-no-weights", ("config.json", "vocab.txt"))
+        r = self.download(model_id="bert-no-weights")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("has no model.safetensors (404 Not Found): Attention reads only "
+                      "safetensors weights", r.stderr)
+        self.assert_not_installed("bert-no-weights")
+
+    def test_stalled_server(self):
+        self.faults(stall={"model.safetensors": self.weights_size() // 3})
+        start = time.monotonic()
+        r = self.download(env=dict(self.env, ATTENTION_HUB_TIMEOUT="2"))
+        elapsed = time.monotonic() - start
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("stopped sending model.safetensors for 2 seconds", r.stderr)
+        self.assertLess(elapsed, 20)
+        self.assert_not_installed()
+        self.assertEqual(os.path.getsize(self.part()), self.weights_size() // 3)
+
+    def test_cancel(self):
+        self.faults(slow={"model.safetensors": 100000})
+        p = subprocess.Popen([CLI, "--download", MODEL], env=self.env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if os.path.exists(self.part()) and os.path.getsize(self.part()) > 0:
+                break
+            time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 2, err)
+        self.assertIn("Download cancelled; run the same command again to resume it.", err)
+        self.assertEqual(out, "")
+        self.assert_not_installed()
+        self.assertGreater(os.path.getsize(self.part()), 0)
+        self.faults()
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_installed()
+
+    def test_no_network(self):
+        env = dict(self.env, ATTENTION_HUB_URL="http://127.0.0.1:9")  # discard: closed
+        r = self.download(env=env)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("Cannot reach 127.0.0.1: check your network connection (", r.stderr)
+        self.assert_not_installed()
+
+    def test_renamed_repository(self):
+        self.faults(moved_to="google-bert/tiny")
+        self.add_model("google-bert/tiny")
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_installed()
+
+    def test_not_bert(self):
+        d = self.add_model("FacebookAI/roberta-tiny")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": "roberta", "architectures": ["RobertaForMaskedLM"]}, f)
+        r = self.download(model_id="FacebookAI/roberta-tiny")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("is a roberta model; Attention opens BERT models only", r.stderr)
+        self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+
+    def test_hostile_config(self):
+        """A config.json nested 100,000 levels deep is refused, not parsed
+        (json-glib would overflow the stack), and so is a huge one."""
+        d = self.add_model("someone/deep-config")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            f.write("[" * 100000 + "]" * 100000)
+        r = self.download(model_id="someone/deep-config")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("nests arrays or objects more than 64 levels deep", r.stderr)
+        self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+        d = self.add_model("someone/huge-config")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            f.write('{"model_type": "bert", "pad": "' + "x" * (2 * 1024 * 1024) + '"}')
+        r = self.download(model_id="someone/huge-config")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("a model configuration needs a few kilobytes", r.stderr)
+        d = self.add_model("someone/odd-type")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": 7}, f)
+        r = self.download(model_id="someone/odd-type")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("has a model_type that is not a string", r.stderr)
+
+    def test_busy(self):
+        """The window and the CLI never write the same staging folder."""
+        downloads = os.path.join(self.models, ".downloads")
+        os.makedirs(downloads)
+        with open(os.path.join(downloads, MODEL.replace("/", "--") + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            r = self.download()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("“%s” is already being downloaded" % MODEL, r.stderr)
+        self.assertEqual(self.hub.requests, [])
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_bad_ids(self):
+        for bad in ("../etc", "a/b/c", ".hidden", "a b", "", "x/..", "-rf", "a--b", "a/b--c"):
+            r = self.download(model_id=bad)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn("is not a Hugging Face model id", r.stderr)
+        self.assertEqual(self.hub.requests, [])
+
+    def test_option_conflicts(self):
+        r = self.download("--model", "x.pt")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--download cannot be combined", r.stderr)
+
+    def test_download_then_run(self):
+        """With TEXT the downloaded folder runs at once: needs the shim's
+        Hugging Face folder support (skipped while it is absent)."""
+        probe = subprocess.run([CLI, "--model", PAYLOAD, "the [MASK] ."], capture_output=True,
+                               text=True, env=self.env, timeout=120, check=False)
+        if probe.returncode != 0:
+            self.skipTest("this build cannot open a Hugging Face folder: " + probe.stderr.strip())
+        r = self.download("the [MASK] .")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, probe.stdout)
+        self.assertIn("Model folder: " + os.path.join(self.models, MODEL), r.stderr)
+
+
+if __name__ == "__main__":
+    CLI = os.path.abspath(sys.argv.pop(1))
+    PAYLOAD = os.path.join(os.environ["ATTENTION_TEST_MODEL_DIR"], "hf-safetensors")
+    unittest.main(verbosity=2)

@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""attention-cli on odd text (issue 7): invalid UTF-8 on the command line and
+from a file on standard input (clear message, exit 2), no [MASK] (the
+original's message, exit 1), several masks (a line per completion rank with
+every mask filled), only [MASK], 100 KB of text (refused with its token count,
+exit 2), control and zero-width characters (same predictions as clean text),
+UTF-8 text in the C locale, --output-dir into a folder the user may not
+write to (as uid 65534 when run as root, from copies in a folder that user can
+reach), and standard output on a full disk.
+Usage: test_robust_cli.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+
+CLI = sys.argv[1]
+MODEL = os.environ["ATTENTION_TEST_MODEL"]
+ENV = dict(os.environ, LC_ALL="C.UTF-8")
+
+
+def cli(args, stdin=None, env=ENV):
+    return subprocess.run([CLI, "-m", MODEL] + args, input=stdin, capture_output=True,
+                          env=env, timeout=120)
+
+
+def check(proc, status, *needles, stream="stderr"):
+    text = getattr(proc, stream).decode("utf-8")  # every message is valid UTF-8
+    assert proc.returncode == status, (proc.returncode, proc.stdout, proc.stderr)
+    for needle in needles:
+        assert needle in text, (needle, text)
+    assert "Traceback" not in text and "Segmentation" not in text
+    return text
+
+
+def main():
+    # Invalid UTF-8 as an argument (os.fsencode keeps the raw bytes).
+    check(cli([b"The \xff [MASK] here.".decode("utf-8", "surrogateescape")]), 2, "UTF-8")
+    # ... and from a file on standard input, with the byte offset.
+    with tempfile.TemporaryFile() as f:
+        f.write(b"caf\xc3 [MASK]\n")
+        f.seek(0)
+        proc = subprocess.run([CLI, "-m", MODEL], stdin=f, capture_output=True, env=ENV,
+                              timeout=120)
+    check(proc, 2, "UTF-8", "3")
+    # The C locale (scripts, containers): UTF-8 text still works, in and out.
+    c_env = dict(os.environ, LC_ALL="C")
+    c_run = cli(["--tokens", "Caf\u00e9 na\u00efve"], env=c_env)
+    utf8_run = cli(["--tokens", "Caf\u00e9 na\u00efve"])
+    assert c_run.returncode == 0 and c_run.stdout == utf8_run.stdout, (c_run, utf8_run)
+    check(cli(["-k", "1", "d\u00e9j\u00e0 [MASK]."], env=c_env), 0, "d\u00e9j\u00e0 ",
+          stream="stdout")
+
+    check(cli(["No mask here."]), 1, "Input must include mask token [MASK].")
+
+    several = check(cli(["[MASK] is the [MASK] of france.", "-k", "2"]), 0, stream="stdout")
+    lines = [line for line in several.splitlines() if line.strip()]
+    assert len(lines) == 2 and all("[MASK]" not in line for line in lines), several
+
+    only = check(cli(["[MASK]", "-k", "3"]), 0, stream="stdout")
+    assert len([line for line in only.splitlines() if line.strip()]) == 3, only
+
+    # 100 KB through the prompt: refused with the count that --tokens gives.
+    big = ("the queen of [MASK] sat in the bank , 42 times ! " * 2200).encode()
+    assert len(big) > 100 * 1024
+    tokens = subprocess.run([CLI, "-m", MODEL, "--tokens", big.decode()], capture_output=True,
+                            env=ENV, timeout=120, check=True).stdout.decode().splitlines()
+    check(cli([], stdin=big + b"\n"), 2, str(len(tokens)), "512")
+
+    clean = check(cli(["the cat sat on the [MASK]."]), 0, stream="stdout")
+    odd = check(cli(["\x01the\u200b cat\x7f sat\u200d on \ufeffthe\x1b [MASK]\u00ad."]), 0,
+                stream="stdout")
+    # The text is echoed as typed; the completions must be the same words.
+    def words(out):
+        return [line.split()[-1].strip("\u00ad.") for line in out.splitlines() if line.strip()]
+    assert words(clean) == words(odd) and len(words(clean)) == 3, (clean, odd)
+    not_writable()
+
+    # Standard output on a full disk: said, and not exit status 0.
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run([CLI, "-m", MODEL, "a [MASK] here."], stdout=full,
+                                  stderr=subprocess.PIPE, env=ENV, timeout=120)
+        assert proc.returncode == 2, proc
+        assert b"Could not write to standard output" in proc.stderr, proc.stderr
+    print("ok")
+
+
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def world_reachable(path):
+    """True when every folder from / down to path lets others in (o+x)."""
+    path = os.path.realpath(path)
+    while True:
+        if not os.stat(path).st_mode & stat.S_IXOTH:
+            return False
+        if path == "/":
+            return True
+        path = os.path.dirname(path)
+
+
+def public_tempdir():
+    """A fresh folder that nobody can reach: the build tree and $TMPDIR may
+    sit in a mode-700 home."""
+    for parent in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(parent) and world_reachable(parent):
+            return tempfile.TemporaryDirectory(dir=parent)
+    raise AssertionError("no temporary folder that every user can reach")
+
+
+def not_writable():
+    """A read-only output folder: the reason and "0 of N" on stderr, exit 2,
+    nothing left in it. Root ignores permission bits, so the CLI then runs as
+    nobody, from copies of the program, the shim module and the model in a
+    folder every user can read: the build tree may be in a mode-700 home."""
+    as_root = os.getuid() == 0
+    with public_tempdir() if as_root else tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        cli_path, model, env = CLI, MODEL, ENV
+        if as_root:
+            shim = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(CLI))), "shim", "module",
+                                "libattention-shim.so")
+            cli_path = shutil.copy(CLI, os.path.join(tmp, "attention-cli"))
+            model = shutil.copy(MODEL, os.path.join(tmp, "model.pt"))
+            env = dict(ENV, ATTENTION_SHIM_MODULE=shutil.copy(shim, tmp), HOME=tmp)
+            for path in (cli_path, model, env["ATTENTION_SHIM_MODULE"]):
+                os.chmod(path, 0o755)
+        out = os.path.join(tmp, "out")
+        os.mkdir(out, 0o555)
+        try:
+            proc = subprocess.run([cli_path, "-m", model, "-o", out, "a [MASK] here."],
+                                  capture_output=True, env=env, timeout=120,
+                                  preexec_fn=as_nobody if as_root else None)
+        except (PermissionError, subprocess.SubprocessError) as e:
+            # Only where root may not change its uid (a user namespace).
+            print("not-writable folder: skipped, cannot run as nobody:", e)
+            return
+        err = check(proc, 2, "Wrote 0 of ", "Permission denied")
+        assert os.listdir(out) == [], os.listdir(out)
+        assert out in err, err
+
+
+if __name__ == "__main__":
+    main()

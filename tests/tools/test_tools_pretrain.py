@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""tools/pretrain on a tiny model: two data-parallel processes train, log
+tokens/s and write a loadable final/ directory; --init-from maps the old
+vocabulary's rows onto a new vocabulary; --resume continues from the
+checkpoint; --precision auto logs the measurement it decided from."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import torch
+
+TOOLS = os.environ.get("ATTENTION_TOOLS_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools")
+sys.path.insert(0, TOOLS)
+import attention_bert  # noqa: E402
+
+SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+WORDS = "the cat sat on mat dog ran to a red ball big house tree".split()
+SENTENCES = [
+    "the cat sat on the mat", "the dog ran to a red ball",
+    "a big dog sat on the mat", "the cat ran to the big house",
+    "a red ball sat on a tree", "the big tree",
+] * 8
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def pretrain(*args):
+    env = dict(os.environ)
+    env.pop("MALLOC_MMAP_THRESHOLD_", None)
+    return subprocess.run([sys.executable, os.path.join(TOOLS, "pretrain")] + list(args),
+                          check=True, capture_output=True, text=True, env=env, timeout=600)
+
+
+class PretrainTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        t = cls.tmp.name
+        cls.train = os.path.join(t, "train.txt")
+        with open(cls.train, "w") as f:
+            f.write("\n".join(SENTENCES) + "\n")
+        cls.vocab1 = os.path.join(t, "vocab1.txt")
+        with open(cls.vocab1, "w") as f:
+            f.write("\n".join(SPECIAL + WORDS) + "\n")
+        # The second vocabulary drops "tree" and adds "mouse" and "##s".
+        cls.vocab2 = os.path.join(t, "vocab2.txt")
+        with open(cls.vocab2, "w") as f:
+            f.write("\n".join(SPECIAL + [w for w in WORDS if w != "tree"]
+                              + ["mouse", "##s"]) + "\n")
+        cls.shape = ["--layers", "1", "--hidden", "16", "--heads", "2",
+                     "--max-positions", "32", "--seq", "16", "--tokens-per-batch", "64"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_parallel_init_from_and_resume(self):
+        t = self.tmp.name
+        one = os.path.join(t, "one")
+        pretrain("--workdir", one, "--train", self.train, "--vocab", self.vocab1,
+                       "--steps", "6", "--log-every", "2", "--precision", "auto", *self.shape)
+        log = read(os.path.join(one, "train.log"))
+        self.assertRegex(log, r"precision: float32 \d+ ms a step, bfloat16 autocast "
+                              r"(\d+ ms \(\d+\.\d+x\)|unavailable): using (bf16|fp32)")
+        self.assertRegex(log, r"step 6/6 .* \d+ tokens/s")
+
+        two = os.path.join(t, "two")
+        pretrain("--workdir", two, "--train", self.train, "--vocab", self.vocab2,
+                 "--steps", "4", "--log-every", "2", "--procs", "2", "--precision", "fp32",
+                 "--init-from", os.path.join(one, "final"), *self.shape)
+        log = read(os.path.join(two, "train.log"))
+        self.assertIn("x 2 process(es)", log)
+        self.assertIn("18 tokens shared with its vocabulary, 2 new", log)
+        # Two processes: every step sees two batches' tokens.
+        m = re.search(r"step 4/4 .* ([\d.]+)M tokens", log)
+        self.assertIsNotNone(m)
+        with open(os.path.join(two, "final", "config.json")) as f:
+            config = json.load(f)
+        self.assertEqual(config["training"]["processes"], 2)
+        self.assertEqual(config["vocab_size"], len(SPECIAL) + len(WORDS) + 1)
+        model = attention_bert.BertForMaskedLM(config)
+        model.load_state_dict(torch.load(os.path.join(two, "final", "pytorch_model.bin")))
+
+        # --resume continues the step count from the checkpoint.
+        pretrain("--workdir", two, "--resume", "--steps", "6")
+        log = read(os.path.join(two, "train.log"))
+        self.assertIn("resumed at step 4", log)
+        self.assertIn("step 6/6", log)
+
+    def test_init_from_copies_shared_rows(self):
+        import importlib.machinery
+        pt = importlib.machinery.SourceFileLoader(
+            "pretrain_mod", os.path.join(TOOLS, "pretrain")).load_module()
+        old = attention_bert.BertForMaskedLM({
+            "vocab_size": 19, "hidden_size": 8, "num_hidden_layers": 1,
+            "num_attention_heads": 2, "intermediate_size": 16, "max_position_embeddings": 16})
+        old.init_weights(3)
+        d = os.path.join(self.tmp.name, "old")
+        os.makedirs(d)
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump({"vocab_size": 19, "hidden_size": 8, "num_hidden_layers": 1,
+                       "num_attention_heads": 2, "intermediate_size": 16,
+                       "max_position_embeddings": 16}, f)
+        with open(os.path.join(d, "vocab.txt"), "w") as f:
+            f.write("\n".join(SPECIAL + WORDS) + "\n")
+        torch.save(old.state_dict(), os.path.join(d, "pytorch_model.bin"))
+        new_tokens = SPECIAL + ["dog", "cats", "the"]
+        new = attention_bert.BertForMaskedLM({
+            "vocab_size": len(new_tokens), "hidden_size": 8, "num_hidden_layers": 1,
+            "num_attention_heads": 2, "intermediate_size": 16, "max_position_embeddings": 16})
+        shared, fresh = pt.init_from(new, d, new_tokens)
+        self.assertEqual((shared, fresh), (7, 1))
+        emb_old = old.bert.embeddings.word_embeddings.weight
+        emb_new = new.bert.embeddings.word_embeddings.weight
+        self.assertTrue(torch.equal(emb_new[5], emb_old[5 + WORDS.index("dog")]))
+        # "cats" was [UNK] under the old vocabulary's pieces.
+        self.assertTrue(torch.equal(emb_new[6], emb_old[1]))
+        self.assertTrue(torch.equal(new.bert.encoder.layer[0].attention.self.query.weight,
+                                    old.bert.encoder.layer[0].attention.self.query.weight))
+        # Tied: the output projection is the embedding.
+        self.assertIs(new.cls.predictions.decoder.weight, new.bert.embeddings.word_embeddings.weight)
+
+
+if __name__ == "__main__":
+    unittest.main()
