@@ -1,5 +1,5 @@
 /* bench-export.c: figure 3 of issue 7. Exports the 144 diagrams (12 layers ×
- * 12 heads) of a 12-token sentence with attention_export_all_png, REPEATS
+ * 12 heads) of a 12-token sentence with attention_export_png_set, REPEATS
  * times into fresh folders, and prints the median. With --dump FILE it first
  * writes the tokens and matrices as JSON so bench/export_pillow.py draws the
  * very same diagrams the Python way.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attention-export.h"
+#include "attention-export-png.h"
 #include "bench-common.h"
 
 #define SENTENCE "The quick brown fox jumps over the [MASK] dog."
@@ -44,6 +44,7 @@ export_once (AttentionResult *result)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bench-export-XXXXXX", &error);
+  AttentionExportRequest request = { .result = result, .model_name = "bench" };
   guint written = 0;
   double t0, t;
   const char *name;
@@ -54,8 +55,9 @@ export_once (AttentionResult *result)
       g_printerr ("bench-export: %s\n", error->message);
       exit (1);
     }
+  request.dir = dir;
   t0 = bench_now_ms ();
-  if (!attention_export_all_png (result, dir, "bench", NULL, NULL, NULL, &written, &error))
+  if (!attention_export_png_set (&request, &written, &error))
     {
       g_printerr ("bench-export: %s\n", error->message);
       exit (1);

@@ -4,14 +4,14 @@
 
 #include <glib/gi18n.h>
 
-#include "attention-export-targets.h"
+#include "attention-export-registry.h"
 
 struct _AttentionExportDialog
 {
   AdwWindow parent_instance;
 
-  GtkWidget **checks; /* one per target, in list order */
-  guint n_targets;
+  GtkWidget **checks; /* one per kind, in the registry's order */
+  guint n_kinds;
   GtkWidget *folder_row;
   char *folder;
 };
@@ -105,7 +105,7 @@ attention_export_dialog_class_init (AttentionExportDialogClass *klass)
 static void
 attention_export_dialog_init (AttentionExportDialog *self)
 {
-  const AttentionExportTarget *targets = attention_export_get_targets (&self->n_targets);
+  const AttentionExportKind *kinds = attention_export_kinds (&self->n_kinds);
   GtkWidget *box, *header, *button, *page, *group, *choose;
   GtkWidget *first = NULL;
 
@@ -148,14 +148,14 @@ attention_export_dialog_init (AttentionExportDialog *self)
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("What"));
-  self->checks = g_new0 (GtkWidget *, self->n_targets);
-  for (guint i = 0; i < self->n_targets; i++)
+  self->checks = g_new0 (GtkWidget *, self->n_kinds);
+  for (guint i = 0; i < self->n_kinds; i++)
     {
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (targets[i].label));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ (targets[i].description));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (kinds[i].label));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ (kinds[i].description));
       if (first != NULL)
         gtk_check_button_set_group (GTK_CHECK_BUTTON (check), GTK_CHECK_BUTTON (first));
       else
@@ -192,39 +192,30 @@ attention_export_dialog_new (GtkWindow *parent, const char *target, const char *
 const char *
 attention_export_dialog_get_target (AttentionExportDialog *self)
 {
-  const AttentionExportTarget *targets;
+  const AttentionExportKind *kinds = attention_export_kinds (NULL);
 
   g_return_val_if_fail (ATTENTION_IS_EXPORT_DIALOG (self), NULL);
 
-  targets = attention_export_get_targets (NULL);
-  for (guint i = 0; i < self->n_targets; i++)
+  for (guint i = 0; i < self->n_kinds; i++)
     if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->checks[i])))
-      return targets[i].id;
-  return targets[0].id;
+      return kinds[i].id;
+  return kinds[0].id;
 }
 
 gboolean
 attention_export_dialog_set_target (AttentionExportDialog *self, const char *target)
 {
-  const AttentionExportTarget *targets;
+  const AttentionExportKind *kinds = attention_export_kinds (NULL);
 
   g_return_val_if_fail (ATTENTION_IS_EXPORT_DIALOG (self), FALSE);
 
-  targets = attention_export_get_targets (NULL);
-  for (guint i = 0; i < self->n_targets; i++)
-    if (g_strcmp0 (targets[i].id, target) == 0)
+  for (guint i = 0; i < self->n_kinds; i++)
+    if (g_strcmp0 (kinds[i].id, target) == 0)
       {
         gtk_check_button_set_active (GTK_CHECK_BUTTON (self->checks[i]), TRUE);
         return TRUE;
       }
   return FALSE;
-}
-
-const char *
-attention_export_dialog_get_folder (AttentionExportDialog *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_EXPORT_DIALOG (self), NULL);
-  return self->folder;
 }
 
 void
@@ -236,13 +227,6 @@ attention_export_dialog_set_folder (AttentionExportDialog *self, const char *fol
   g_free (self->folder);
   self->folder = g_strdup (folder);
   show_folder (self);
-}
-
-guint
-attention_export_dialog_get_n_targets (AttentionExportDialog *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_EXPORT_DIALOG (self), 0);
-  return self->n_targets;
 }
 
 void

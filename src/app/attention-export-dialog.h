@@ -1,5 +1,5 @@
 /* attention-export-dialog.h: Export (Ctrl+E): one dialog that chooses what
- * to export — every target of attention-export-targets.h — and into which
+ * to export — every kind of attention-export-registry.h — and into which
  * folder. It only asks; the window runs the export (progress and Cancel). */
 #pragma once
 
@@ -11,17 +11,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (
     AttentionExportDialog, attention_export_dialog, ATTENTION, EXPORT_DIALOG, AdwWindow)
 
-/* target: a target id to preselect; folder: the folder to offer (a path). */
+/* target: the id of a kind to preselect; folder: the folder to offer (a
+ * path). */
 AttentionExportDialog *
 attention_export_dialog_new (GtkWindow *parent, const char *target, const char *folder);
 
 const char *attention_export_dialog_get_target (AttentionExportDialog *self);
 /* FALSE for an id that is not in the list. */
 gboolean attention_export_dialog_set_target (AttentionExportDialog *self, const char *target);
-const char *attention_export_dialog_get_folder (AttentionExportDialog *self);
 void attention_export_dialog_set_folder (AttentionExportDialog *self, const char *folder);
-/* The number of targets offered. */
-guint attention_export_dialog_get_n_targets (AttentionExportDialog *self);
 
 /* As the Export button: emits ::export (target id, folder path) and closes. */
 void attention_export_dialog_export (AttentionExportDialog *self);

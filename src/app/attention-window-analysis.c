@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "attention-export-targets.h"
+#include "attention-export-registry.h"
 #include "attention-lines-view.h"
 #include "attention-slider-label.h"
 #include "attention-stats.h"
@@ -441,7 +441,7 @@ toggle_activate (GSimpleAction *action, GVariant *parameter, gpointer data)
 static void
 export_format_change_state (GSimpleAction *action, GVariant *state, gpointer data)
 {
-  if (attention_export_find_target (g_variant_get_string (state, NULL)) != NULL)
+  if (attention_export_kind_find (g_variant_get_string (state, NULL)) != NULL)
     g_simple_action_set_state (action, state);
 }
 
@@ -449,16 +449,16 @@ const char *
 attention_window_analysis_get_export_format (AttentionWindow *self)
 {
   g_autoptr (GVariant) state = NULL;
-  const AttentionExportTarget *target;
+  const AttentionExportKind *kind;
 
   g_return_val_if_fail (ATTENTION_IS_WINDOW (self), "png");
 
   state = g_action_group_get_action_state (G_ACTION_GROUP (self), "export-format");
   if (state == NULL)
     return "png";
-  /* The list's own string: it outlives the state variant. */
-  target = attention_export_find_target (g_variant_get_string (state, NULL));
-  return target != NULL ? target->id : "png";
+  /* The table's own string: it outlives the state variant. */
+  kind = attention_export_kind_find (g_variant_get_string (state, NULL));
+  return kind != NULL ? kind->id : "png";
 }
 
 static void

@@ -2,6 +2,7 @@
  * attention-window.c and its actions in attention-window-actions.c. */
 #pragma once
 
+#include "attention-export-job.h"
 #include "attention-predictions.h"
 #include "attention-window.h"
 
@@ -46,7 +47,8 @@ struct _AttentionWindow
   GCancellable *load_cancellable;
   GCancellable *run_cancellable;
   GCancellable *export_cancellable;
-  gpointer export_job;      /* identifies the running export for its progress */
+  /* The running export, or NULL. */
+  AttentionExportJob *export_job;
   gboolean run_when_loaded; /* Enter pressed while the model was loading */
   gboolean restore_view;    /* layer/head from settings not applied yet */
   gboolean started;         /* settings read and first model load begun */

@@ -14,11 +14,7 @@
 #include <string.h>
 
 #include "attention-error-dialog.h"
-#include "attention-export-folder.h"
-#include "attention-export-targets.h"
-#include "attention-export.h"
 #include "attention-model-trust.h"
-#include "attention-shutdown.h"
 #include "attention-slider-label.h"
 
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -456,122 +452,43 @@ attention_window_run (AttentionWindow *self)
 
 /* ----------------------------------------------------------------- export */
 
-typedef struct
-{
-  GWeakRef window;
-  AttentionResult *result;
-  char *dir;
-  char *model_name;
-  const char *format; /* win.export-format, interned */
-  guint done;         /* atomic */
-  guint total;        /* atomic */
-  int pending;        /* atomic: a progress update is queued */
-  guint n_written;
-  char **stale; /* diagrams of an earlier set to delete first, or NULL */
-} ExportJob;
-
 static void
-export_job_clear (gpointer data)
+export_progress_cb (AttentionExportJob *job, guint done, guint total, AttentionWindow *self)
 {
-  ExportJob *job = data;
-
-  g_weak_ref_clear (&job->window);
-  g_object_unref (job->result);
-  g_free (job->dir);
-  g_free (job->model_name);
-  g_strfreev (job->stale);
-}
-
-static void
-export_job_release (gpointer job)
-{
-  g_atomic_rc_box_release_full (job, export_job_clear);
-}
-
-static gboolean
-export_progress_idle (gpointer data)
-{
-  ExportJob *job = data;
-  g_autoptr (AttentionWindow) self = g_weak_ref_get (&job->window);
-  guint done, total;
   g_autofree char *text = NULL;
 
-  g_atomic_int_set (&job->pending, 0);
-  if (self == NULL || self->export_job != job)
-    return G_SOURCE_REMOVE;
-
-  done = g_atomic_int_get (&job->done);
-  total = g_atomic_int_get (&job->total);
+  if (self->export_job != job)
+    return;
   /* Translators: export progress, e.g. "12 of 144". */
   text = g_strdup_printf (_ ("%u of %u"), done, total);
   gtk_progress_bar_set_fraction (self->export_progress, total > 0 ? (double)done / total : 0);
   gtk_progress_bar_set_text (self->export_progress, text);
-  return G_SOURCE_REMOVE;
-}
-
-/* Worker threads: coalesce updates into at most one queued main-loop call. */
-static void
-export_progress_cb (guint done, guint total, gpointer user_data)
-{
-  ExportJob *job = user_data;
-
-  g_atomic_int_set (&job->done, done);
-  g_atomic_int_set (&job->total, total);
-  if (g_atomic_int_compare_and_exchange (&job->pending, 0, 1))
-    g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, export_progress_idle,
-                                g_atomic_rc_box_acquire (job), export_job_release);
-}
-
-static void
-export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  ExportJob *job = task_data;
-  AttentionExportLock *lock;
-  GError *error = NULL;
-  guint n_written = 0;
-  gboolean ok;
-
-  /* Counted, so that quitting waits for its files (every target, the lock
-   * and the stale files' removal alike). */
-  attention_shutdown_worker_begin ();
-  /* Another export into this folder (here or in attention-cli) would mix
-   * its set with this one: refuse, saying so. */
-  lock = attention_export_folder_lock (job->dir, FALSE, &error);
-  ok = lock != NULL && attention_export_folder_remove (job->dir, job->stale, &error);
-  if (ok)
-    ok = attention_export_target (job->format, job->result, job->dir, job->model_name,
-                                  export_progress_cb, job, cancellable, &n_written, &error);
-  g_clear_pointer (&lock, attention_export_folder_unlock);
-  attention_shutdown_worker_end ();
-  job->n_written = n_written;
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
 }
 
 static void
 export_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  AttentionWindow *self = ATTENTION_WINDOW (source);
-  ExportJob *job = g_task_get_task_data (G_TASK (res));
+  AttentionExportJob *job = ATTENTION_EXPORT_JOB (source);
+  g_autoptr (AttentionWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *display_dir = g_filename_display_name (job->dir);
-  g_autofree char *uri = NULL;
+  const char *dir = attention_export_job_get_dir (job);
+  g_autofree char *display_dir = g_filename_display_name (dir);
+  guint n_written = attention_export_job_get_n_written (job);
   g_autofree char *message = NULL;
+  gboolean ok = attention_export_job_run_finish (job, res, &error);
   AdwToast *toast;
 
   if (self->export_job != job)
     return; /* the window was closed meanwhile */
-  self->export_job = NULL;
+  g_clear_object (&self->export_job);
   g_clear_object (&self->export_cancellable);
   gtk_revealer_set_reveal_child (self->export_revealer, FALSE);
 
-  if (g_task_propagate_boolean (G_TASK (res), &error))
+  if (ok)
     /* Translators: "Exported 144 diagrams to “/home/me/Pictures”". */
     message = g_strdup_printf (
-        ngettext ("Exported %u diagram to “%s”", "Exported %u diagrams to “%s”", job->n_written),
-        job->n_written, display_dir);
+        ngettext ("Exported %u diagram to “%s”", "Exported %u diagrams to “%s”", n_written),
+        n_written, display_dir);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     /* The exporter's own message says how many files were written. */
     message = g_strdup (error->message);
@@ -586,11 +503,11 @@ export_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   toast = adw_toast_new ("");
   adw_toast_set_title (toast, message);
   adw_toast_set_timeout (toast, 10);
-  if (job->n_written > 0)
+  if (n_written > 0)
     {
-      g_autoptr (GFile) file = g_file_new_for_path (job->dir);
+      g_autoptr (GFile) file = g_file_new_for_path (dir);
+      g_autofree char *uri = g_file_get_uri (file);
 
-      uri = g_file_get_uri (file);
       adw_toast_set_button_label (toast, _ ("_Open Folder"));
       adw_toast_set_detailed_action_name (toast, "win.open-folder");
       adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
@@ -599,21 +516,25 @@ export_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   attention_window_update_actions (self);
 }
 
-static void start_export (AttentionWindow *self, const char *dir, char **stale);
-
-/* Formats that write Attention_Layer{L}_Head{H} files (not data or the
- * overview). */
-static gboolean
-format_writes_diagrams (const char *format)
+static void
+start_export (AttentionWindow *self, AttentionExportJob *job)
 {
-  return g_strcmp0 (format, "png") == 0 || g_strcmp0 (format, "svg") == 0 ||
-         g_strcmp0 (format, "pdf") == 0;
+  self->export_cancellable = g_cancellable_new ();
+  self->export_job = g_object_ref (job);
+  gtk_progress_bar_set_fraction (self->export_progress, 0);
+  gtk_progress_bar_set_text (self->export_progress, NULL);
+  gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
+  attention_window_update_actions (self);
+
+  g_signal_connect_object (job, "progress", G_CALLBACK (export_progress_cb), self, 0);
+  attention_export_job_run_async (job, self->export_cancellable, export_done_cb,
+                                  g_object_ref (self));
 }
 
 typedef struct
 {
   AttentionWindow *self; /* owned */
-  char *dir;
+  AttentionExportJob *job;
   char **stale;
 } StaleData;
 
@@ -623,7 +544,7 @@ stale_data_free (gpointer data)
   StaleData *d = data;
 
   g_object_unref (d->self);
-  g_free (d->dir);
+  g_object_unref (d->job);
   g_strfreev (d->stale);
   g_free (d);
 }
@@ -641,13 +562,17 @@ stale_answer_cb (gboolean replace, gpointer data)
                                            : _ ("Nothing to export: the sentence is running"));
       return;
     }
-  start_export (d->self, d->dir, replace ? g_steal_pointer (&d->stale) : NULL);
+  if (replace)
+    attention_export_job_set_remove (d->job, d->stale);
+  start_export (d->self, d->job);
 }
 
 void
 attention_window_export_to (AttentionWindow *self, const char *dir)
 {
+  g_autoptr (AttentionExportJob) job = NULL;
   g_auto (GStrv) stale = NULL;
+  const AttentionExportKind *kind;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
   g_return_if_fail (dir != NULL);
@@ -672,55 +597,24 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
       return;
     }
 
+  kind = attention_export_kind_find (attention_window_analysis_get_export_format (self));
+  job = attention_export_job_new (self->result, kind, dir,
+                                  attention_model_get_info (self->model)->name);
   /* Diagrams of an earlier, bigger set would pass for part of this one. */
-  stale = attention_export_folder_find_stale (dir, attention_result_get_n_layers (self->result),
-                                              attention_result_get_n_heads (self->result));
-  if (stale[0] != NULL &&
-      format_writes_diagrams (attention_window_analysis_get_export_format (self)))
+  stale = attention_export_job_find_stale (job);
+  if (stale[0] != NULL)
     {
       StaleData *d = g_new0 (StaleData, 1);
 
       d->self = g_object_ref (self);
-      d->dir = g_strdup (dir);
+      d->job = g_object_ref (job);
       d->stale = g_steal_pointer (&stale);
       attention_error_dialog_ask_stale (
           GTK_WINDOW (self), dir, d->stale, attention_result_get_n_layers (self->result),
           attention_result_get_n_heads (self->result), stale_answer_cb, d, stale_data_free);
       return;
     }
-  start_export (self, dir, NULL);
-}
-
-/* stale: owned, the diagrams to delete first (NULL: none). */
-static void
-start_export (AttentionWindow *self, const char *dir, char **stale)
-{
-  g_autoptr (GTask) task = NULL;
-  ExportJob *job;
-  const AttentionModelInfo *info;
-
-  info = attention_model_get_info (self->model);
-  job = g_atomic_rc_box_new0 (ExportJob);
-  g_weak_ref_init (&job->window, self);
-  job->result = g_object_ref (self->result);
-  job->dir = g_strdup (dir);
-  job->model_name = g_strdup (info->name);
-  job->format = attention_window_analysis_get_export_format (self);
-  job->stale = stale;
-
-  self->export_cancellable = g_cancellable_new ();
-  self->export_job = job;
-  gtk_progress_bar_set_fraction (self->export_progress, 0);
-  gtk_progress_bar_set_text (self->export_progress, NULL);
-  gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
-  attention_window_update_actions (self);
-
-  task = g_task_new (self, self->export_cancellable, export_done_cb, NULL);
-  g_task_set_source_tag (task, attention_window_export_to);
-  g_task_set_task_data (task, job, export_job_release);
-  /* Keep the exporter's error on cancel, not GTask's generic one. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, export_thread);
+  start_export (self, job);
 }
 
 /* -------------------------------------------------------------- callbacks */
@@ -961,7 +855,7 @@ attention_window_dispose (GObject *object)
   cancel_and_clear (&self->load_cancellable);
   cancel_and_clear (&self->run_cancellable);
   cancel_and_clear (&self->export_cancellable);
-  self->export_job = NULL;
+  g_clear_object (&self->export_job);
   if (self->export_dialog != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->export_dialog),

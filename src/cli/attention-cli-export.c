@@ -1,5 +1,5 @@
-/* attention-cli-export.c: --output-dir with --format png|svg|pdf|npy|json|lines-png|
- * lines-svg|lines-pdf */
+/* attention-cli-export.c: --output-dir with --format, any kind of the export
+ * registry */
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -7,38 +7,25 @@
 
 #include "attention-cli-private.h"
 #include "attention-export-folder.h"
-#include "attention-export.h"
+#include "attention-export-job.h"
 
 /* Another attention-cli (or the app) exporting into the same folder would
- * mix its set with ours: wait for it, and say so. */
-static AttentionExportLock *
-lock_folder (const char *dir)
+ * mix its set with ours: the job waits for it, and we say so. */
+static void
+waiting_cb (AttentionExportJob *job, const char *message, const char *dir)
 {
-  g_autoptr (GError) error = NULL;
-  AttentionExportLock *lock = attention_export_folder_lock (dir, FALSE, &error);
+  g_autofree char *display = g_filename_display_name (dir);
 
-  if (lock == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
-    {
-      g_autofree char *display = g_filename_display_name (dir);
-
-      g_printerr ("attention-cli: %s\n", error->message);
-      g_printerr (_ ("attention-cli: waiting for the other export into “%s” to finish…\n"),
-                  display);
-      g_clear_error (&error);
-      lock = attention_export_folder_lock (dir, TRUE, &error);
-    }
-  if (lock == NULL)
-    g_printerr ("attention-cli: %s\n", error->message);
-  return lock;
+  g_printerr ("attention-cli: %s\n", message);
+  g_printerr (_ ("attention-cli: waiting for the other export into “%s” to finish…\n"), display);
 }
 
 /* Diagrams of an earlier, bigger set beside the new one would pass for part
  * of it: name them (the window asks instead). */
 static void
-warn_stale (const char *dir, AttentionResult *result)
+warn_stale (AttentionExportJob *job, const char *dir, AttentionResult *result)
 {
-  g_auto (GStrv) stale = attention_export_folder_find_stale (
-      dir, attention_result_get_n_layers (result), attention_result_get_n_heads (result));
+  g_auto (GStrv) stale = attention_export_job_find_stale (job);
   guint n = g_strv_length (stale);
   g_autofree char *display = NULL;
   g_autofree char *which = NULL;
@@ -63,16 +50,17 @@ attention_cli_write_format (const AttentionCliOptions *options,
                             const char *model_name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AttentionExportLock) lock = NULL;
-  AttentionExportFormat format = ATTENTION_EXPORT_PNG;
+  g_autoptr (AttentionExportJob) job = NULL;
   const char *dir = options->output_dir;
+  const AttentionExportKind *kind =
+      attention_export_kind_find (options->format != NULL ? options->format : "png");
 
   /* main() has checked the name already; this keeps the function honest on
    * its own. */
-  if (options->format != NULL && !attention_export_format_from_string (options->format, &format))
+  if (kind == NULL)
     {
       g_autofree char *message =
-          g_strdup_printf (_ ("--format must be one of %s."), attention_export_format_list ());
+          g_strdup_printf (_ ("--format must be one of %s."), attention_export_kind_list_ids ());
 
       g_printerr ("attention-cli: %s\n", message);
       return 2;
@@ -87,17 +75,13 @@ attention_cli_write_format (const AttentionCliOptions *options,
       g_printerr ("attention-cli: %s\n", message);
       return 2;
     }
-  lock = lock_folder (dir);
-  if (lock == NULL)
-    return 2;
-  if (!attention_export_all_format (result, format, dir, model_name, NULL, NULL, NULL, NULL,
-                                    &error))
+  job = attention_export_job_new (result, kind, dir, model_name);
+  g_signal_connect (job, "waiting", G_CALLBACK (waiting_cb), (gpointer)dir);
+  if (!attention_export_job_run (job, NULL, &error))
     {
       g_printerr ("attention-cli: %s\n", error->message);
       return 2;
     }
-  if (format == ATTENTION_EXPORT_PNG || format == ATTENTION_EXPORT_SVG ||
-      format == ATTENTION_EXPORT_PDF)
-    warn_stale (dir, result);
+  warn_stale (job, dir, result);
   return 0;
 }

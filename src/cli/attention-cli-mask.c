@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "attention-cli-private.h"
-#include "attention-export.h"
 #include "attention-result-json.h"
 
 /* Python's input("Text: "): the prompt on stdout, one line from stdin without

@@ -1,5 +1,5 @@
 /* attention-cli-private.h: the parts of attention-cli, one job per file.
- * attention-cli.c parses the options and dispatches; exit statuses:
+ * attention-cli-main.c parses the options and dispatches; exit statuses:
  * 0 success, 1 no [MASK] in the text (as the original exercise), 2 bad input,
  * bad model or failed write. */
 #pragma once
@@ -19,12 +19,13 @@ typedef struct
   int top_k;          /* --top-k, default 3 */
   char *output_dir;   /* --output-dir */
   char *dump_path;    /* --dump FILE.json */
-  char *format;       /* --format png|svg|pdf|npy|json|lines-* (default png) */
+  char *format;       /* --format: an id of attention-export-registry.h (default png) */
   char *text;         /* positional TEXT, NULL → prompt "Text: " */
   char *download_id;  /* --download MODEL_ID */
 } AttentionCliOptions;
 
-/* The tokenizer of --vocab/--cased, or else of the model. */
+/* The tokenizer of --vocab/--cased, or else of the model
+ * (attention-cli-load.c). */
 BertTokenizer *attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error);
 /* Loads --model (or the default model). */
 AttentionModel *attention_cli_load_model (const AttentionCliOptions *options, GError **error);

@@ -1,7 +1,7 @@
-/* attention-export-private.h: test hooks for the exporter */
+/* attention-export-private.h: test hooks for the exporters */
 #pragma once
 
-#include "attention-export.h"
+#include <glib.h>
 
 G_BEGIN_DECLS
 
@@ -9,9 +9,5 @@ G_BEGIN_DECLS
  * with errno `error_code` (e.g. ENOSPC), as a full disk would, after part of
  * the file has been written. after = -1 turns it off. Tests only. */
 void attention_export_inject_write_failure (int after, int error_code);
-
-/* For every file the exporters begin: the errno the injected failure strikes
- * this one with, or 0 for none. */
-int attention_export_inject_begin_file (void);
 
 G_END_DECLS

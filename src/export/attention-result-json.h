@@ -1,21 +1,17 @@
 /* attention-result-json.h: a result as one JSON object (attention-cli --dump) */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "attention-result.h"
 
 G_BEGIN_DECLS
 
-/* {"text", "tokens", "ids", "attentions" [layer][head][query][key],
- *  "predictions" [{"position", "candidates" [{"token", "id", "probability"}]}],
- *  "model"}. model_json is the bundle's config.json, embedded as is (NULL or
- * empty → null). Floats are written with %.9g, enough to round-trip a float32. */
-char *attention_result_to_json (AttentionResult *result,
-                                const char *model_json,
-                                gsize model_json_len,
-                                gsize *length);
-/* The same, written atomically to path. */
+/* Writes {"text", "tokens", "ids", "attentions" [layer][head][query][key],
+ * "predictions" [{"position", "candidates" [{"token", "id", "probability"}]}],
+ * "model"} to path, atomically. model_json is the bundle's config.json,
+ * embedded as is (NULL or empty → null). Floats are written with %.9g,
+ * enough to round-trip a float32. */
 gboolean attention_result_write_json (AttentionResult *result,
                                       const char *model_json,
                                       gsize model_json_len,

@@ -1,10 +1,15 @@
 #!/usr/bin/python3
-"""attention-cli --output-dir --format png|svg|pdf|npy|json|lines-png|
-lines-svg|lines-pdf on the test model: the files are there, open in ordinary
-viewers' converters, and the data files hold the same tensor; the lines PNGs
-show the strongest weight of a head as a line of its grey.
+"""attention-cli --output-dir --format, every kind: png|svg|pdf|npy|json|
+lines-png|lines-svg|lines-pdf|overview-png|overview-svg|overview-pdf|pdf-pages
+on the test model: the files are there, open in ordinary viewers' converters,
+and the data files hold the same tensor; the lines PNGs show the strongest
+weight of a head as a line of its grey; the All Heads grid (read with PIL and
+Python's xml) and the multi-page PDF (poppler's pdfinfo and pdftoppm) show
+every head's weights as the greys round(255 × weight).
 Usage: test_cli_formats.py ATTENTION_CLI"""
 
+import base64
+import io
 import json
 import struct
 import zlib
@@ -13,8 +18,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 import numpy as np
+from PIL import Image
+
+FORMATS = ["png", "svg", "pdf", "npy", "json", "lines-png", "lines-svg", "lines-pdf",
+           "overview-png", "overview-svg", "overview-pdf", "pdf-pages"]
 
 CLI = sys.argv[1]
 MODEL = os.environ["ATTENTION_TEST_MODEL"]
@@ -85,11 +95,95 @@ def check_lines(out, npy, tmp):
     assert max(rows[44 + 32 * n + 2][column + 10:column + 310]) == 0
 
 
+def pdf_pages(path):
+    """Page count and the size in points of every page, as pdfinfo reads them."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", path],
+                          check=True, capture_output=True, text=True).stdout
+    pages = int(next(l for l in info.splitlines() if l.startswith("Pages:")).split()[1])
+    sizes = []
+    for line in info.splitlines():
+        if line.startswith("Page ") and " size:" in line:
+            words = line.split(":", 1)[1].split()
+            sizes.append((float(words[0]), float(words[2])))
+    return pages, sizes
+
+
+def grey(weight):
+    """The grey of a weight, as the original exercise drew it."""
+    return round(255 * float(weight))
+
+
+def check_overview(out, npy):
+    """One file each, attention-overview.{png,svg,pdf}: the grid of every layer
+    (rows) × head (columns), thumbnails of max(64, 2 n) px with 6 px gaps after
+    a 36 px band for the L/H labels, grayscale."""
+    layers, heads, n, _ = npy.shape
+    thumb = max(64, 2 * n)
+    pitch = thumb + 6
+    width, height = 36 + 6 + pitch * heads, 36 + 6 + pitch * layers
+    for ext in ["png", "svg", "pdf"]:
+        names = os.listdir(out[f"overview-{ext}"])
+        assert names == [f"attention-overview.{ext}"], (ext, names)
+
+    image = Image.open(os.path.join(out["overview-png"], "attention-overview.png"))
+    assert image.size == (width, height), (image.size, width, height)
+    rgb = image.convert("RGB")
+    cell = thumb / n
+    for l in range(layers):
+        for h in range(heads):
+            for i, j in [(0, 0), (n // 2, 1), (n - 1, n - 2)]:
+                x = int(42 + pitch * h + cell * (j + 0.5))
+                y = int(42 + pitch * l + cell * (i + 0.5))
+                r, g, b = rgb.getpixel((x, y))
+                want = grey(npy[l, h, i, j])
+                assert r == g == b and abs(r - want) <= 1, (l, h, i, j, (r, g, b), want)
+
+    # The SVG: the same size in px, and each head an embedded n × n image of
+    # its greys, layer by layer.
+    root = ET.parse(os.path.join(out["overview-svg"], "attention-overview.svg")).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+    assert (root.get("width"), root.get("height")) == (f"{width}px", f"{height}px"), root.attrib
+    xlink = "{http://www.w3.org/1999/xlink}href"
+    thumbs = [e.get(xlink) for e in root.iter("{http://www.w3.org/2000/svg}image")]
+    assert len(thumbs) == layers * heads, len(thumbs)
+    for k, href in enumerate(thumbs):
+        data = base64.b64decode(href.split(",", 1)[1])
+        pixels = np.array(Image.open(io.BytesIO(data)).convert("L"), dtype=int)
+        want = np.round(255 * npy[k // heads, k % heads].astype(np.float64)).astype(int)
+        assert pixels.shape == (n, n) and np.abs(pixels - want).max() <= 1, k
+
+    pages, sizes = pdf_pages(os.path.join(out["overview-pdf"], "attention-overview.pdf"))
+    assert pages == 1 and sizes == [(width, height)], (pages, sizes)
+
+
+def check_pdf_pages(out, npy, tmp):
+    """attention.pdf alone: a page per head, layer by layer, each the diagram
+    of the PNG set (200 px margin, 40 px cells, a caption band under them)."""
+    layers, heads, n, _ = npy.shape
+    assert os.listdir(out["pdf-pages"]) == ["attention.pdf"], os.listdir(out["pdf-pages"])
+    path = os.path.join(out["pdf-pages"], "attention.pdf")
+    pages, sizes = pdf_pages(path)
+    assert pages == layers * heads and len(sizes) == pages, (pages, sizes)
+    assert all(w == 200 + 40 * n and h > w for w, h in sizes), sizes
+    # The last head of the second layer: page heads + heads.
+    page = 2 * heads
+    stem = os.path.join(tmp, "page")
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", str(page), "-l", str(page),
+                    "-singlefile", path, stem], check=True)
+    image = Image.open(stem + ".png").convert("RGB")
+    m = npy[1, heads - 1]
+    for i in range(n):
+        for j in range(n):
+            r, g, b = image.getpixel((200 + 40 * j + 20, 200 + 40 * i + 20))
+            # Poppler's colour conversion may be a level off.
+            assert abs(r - grey(m[i, j])) <= 1 and r == g == b, (i, j, (r, g, b), m[i, j])
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="attention-cli-formats-")
     try:
         out = {}
-        for fmt in ["png", "svg", "pdf", "npy", "json", "lines-png", "lines-svg", "lines-pdf"]:
+        for fmt in FORMATS:
             out[fmt] = os.path.join(tmp, fmt)
             run("--output-dir", out[fmt], "--format", fmt, TEXT)
 
@@ -128,14 +222,21 @@ def main():
         assert data["predictions"] and data["predictions"][0]["position"] == side["tokens"].index("[MASK]")
 
         check_lines(out, npy, tmp)
+        check_overview(out, npy)
+        check_pdf_pages(out, npy, tmp)
+
+        # --help lists every kind, as the window's Export dialog does.
+        usage = subprocess.run([CLI, "--help"], capture_output=True, text=True, check=True).stdout
+        for fmt in FORMATS:
+            assert f"\n  {fmt} " in usage, (fmt, usage)
 
         bad = run("--output-dir", os.path.join(tmp, "bad"), "--format", "gif", TEXT, check=False)
         assert bad.returncode == 2 and "--format" in bad.stderr, bad
         assert not os.path.exists(os.path.join(tmp, "bad"))
         lone = run("--format", "svg", TEXT, check=False)
         assert lone.returncode == 2, lone
-        assert "lines-png" in bad.stderr, bad.stderr
-        print(f"ok: {layers}×{heads} heads, {n} tokens, 8 formats")
+        assert all(fmt in bad.stderr for fmt in FORMATS), bad.stderr
+        print(f"ok: {layers}×{heads} heads, {n} tokens, {len(FORMATS)} formats")
     finally:
         shutil.rmtree(tmp)
 

@@ -10,8 +10,11 @@
 #include <math.h>
 #include <string.h>
 
-#include "attention-export.h"
+#include "attention-export-data.h"
+#include "attention-export-overview.h"
 #include "attention-export-private.h"
+#include "attention-export-registry.h"
+#include "attention-export-vector.h"
 #include "attention-grid.h"
 #include "attention-render.h"
 
@@ -105,6 +108,18 @@ run_tool (const char *const *argv)
     g_error ("%s failed: %s", argv[0], err);
 }
 
+/* Writes the kind `id` of the registry into dir. */
+static gboolean
+write_kind (
+    const char *id, AttentionResult *result, const char *dir, guint *n_written, GError **error)
+{
+  const AttentionExportKind *kind = attention_export_kind_find (id);
+  AttentionExportRequest request = { .result = result, .dir = dir, .model_name = "Test" };
+
+  g_assert_nonnull (kind);
+  return attention_export_kind_write (kind, &request, n_written, error);
+}
+
 /* The centre pixel of cell (i, j) of a rasterised diagram at 1 unit = 1 px. */
 static void
 assert_cells (const char *png_path, guint layer, guint head, int tolerance)
@@ -143,18 +158,49 @@ assert_cells (const char *png_path, guint layer, guint head, int tolerance)
   cairo_surface_destroy (image);
 }
 
+/* The ids are a contract (--format, win.export-format): every one is there,
+ * in the dialog's order, with the original set first. */
 static void
-test_format_names (void)
+test_registry (void)
 {
-  AttentionExportFormat format = ATTENTION_EXPORT_PNG;
+  static const struct
+  {
+    const char *id;
+    AttentionExportFormat format;
+    AttentionExportFiles files;
+  } want[] = {
+    { "png", ATTENTION_EXPORT_PNG, ATTENTION_EXPORT_DIAGRAMS },
+    { "svg", ATTENTION_EXPORT_SVG, ATTENTION_EXPORT_DIAGRAMS },
+    { "pdf", ATTENTION_EXPORT_PDF, ATTENTION_EXPORT_DIAGRAMS },
+    { "pdf-pages", ATTENTION_EXPORT_PDF, ATTENTION_EXPORT_SINGLE },
+    { "overview-png", ATTENTION_EXPORT_PNG, ATTENTION_EXPORT_SINGLE },
+    { "overview-svg", ATTENTION_EXPORT_SVG, ATTENTION_EXPORT_SINGLE },
+    { "overview-pdf", ATTENTION_EXPORT_PDF, ATTENTION_EXPORT_SINGLE },
+    { "lines-png", ATTENTION_EXPORT_PNG, ATTENTION_EXPORT_LINES },
+    { "lines-svg", ATTENTION_EXPORT_SVG, ATTENTION_EXPORT_LINES },
+    { "lines-pdf", ATTENTION_EXPORT_PDF, ATTENTION_EXPORT_LINES },
+    { "npy", ATTENTION_EXPORT_NPY, ATTENTION_EXPORT_SINGLE },
+    { "json", ATTENTION_EXPORT_JSON, ATTENTION_EXPORT_SINGLE },
+  };
+  guint n_kinds = 0;
+  const AttentionExportKind *kinds = attention_export_kinds (&n_kinds);
 
-  g_assert_true (attention_export_format_from_string ("svg", &format));
-  g_assert_cmpint (format, ==, ATTENTION_EXPORT_SVG);
-  g_assert_true (attention_export_format_from_string ("NPY", &format));
-  g_assert_cmpint (format, ==, ATTENTION_EXPORT_NPY);
-  g_assert_false (attention_export_format_from_string ("gif", &format));
-  g_assert_false (attention_export_format_from_string (NULL, &format));
-  g_assert_cmpstr (attention_export_format_to_string (ATTENTION_EXPORT_JSON), ==, "json");
+  g_assert_cmpuint (n_kinds, ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < n_kinds; i++)
+    {
+      g_assert_cmpstr (kinds[i].id, ==, want[i].id);
+      g_assert_cmpint (kinds[i].format, ==, want[i].format);
+      g_assert_cmpint (kinds[i].files, ==, want[i].files);
+      g_assert_true (kinds[i].label != NULL && kinds[i].label[0] != '\0');
+      g_assert_true (kinds[i].description != NULL && kinds[i].description[0] != '\0');
+      g_assert_true (attention_export_kind_find (want[i].id) == &kinds[i]);
+    }
+  g_assert_true (attention_export_kind_find ("NPY") == &kinds[10]);
+  g_assert_null (attention_export_kind_find ("gif"));
+  g_assert_null (attention_export_kind_find (NULL));
+  g_assert_cmpstr (attention_export_kind_list_ids (), ==,
+                   "png, svg, pdf, pdf-pages, overview-png, overview-svg, overview-pdf, "
+                   "lines-png, lines-svg, lines-pdf, npy, json");
 }
 
 static void
@@ -163,12 +209,12 @@ test_svg (void)
   g_autoptr (AttentionResult) result = make_result ();
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("attention-svg-XXXXXX", NULL);
-  g_autofree char *svg = g_build_filename (dir, "head.svg", NULL);
+  g_autofree char *svg = g_build_filename (dir, "Attention_Layer2_Head3.svg", NULL);
   g_autofree char *png = g_build_filename (dir, "head.png", NULL);
   g_autofree char *text = NULL;
   const char *argv[] = { "rsvg-convert", "-o", png, svg, NULL };
 
-  g_assert_true (attention_export_svg (result, 1, 2, "Layer 2, Head 3\nthe cat", svg, &error));
+  g_assert_true (write_kind ("svg", result, dir, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "<svg"));
@@ -183,12 +229,12 @@ test_pdf (void)
   g_autoptr (AttentionResult) result = make_result ();
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("attention-pdf-XXXXXX", NULL);
-  g_autofree char *pdf = g_build_filename (dir, "head.pdf", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "Attention_Layer1_Head2.pdf", NULL);
   g_autofree char *stem = g_build_filename (dir, "page", NULL);
   g_autofree char *png = g_build_filename (dir, "page.png", NULL);
   const char *argv[] = { "pdftoppm", "-png", "-r", "72", "-singlefile", pdf, stem, NULL };
 
-  g_assert_true (attention_export_pdf (result, 0, 1, "Layer 1, Head 2", pdf, &error));
+  g_assert_true (write_kind ("pdf", result, dir, NULL, &error));
   g_assert_no_error (error);
   run_tool (argv);
   /* Poppler's colour conversion may be a level off. */
@@ -207,8 +253,9 @@ test_pdf_pages (void)
   g_autofree char *last = g_build_filename (dir, "page-6.png", NULL);
   g_autofree char *fourth = g_build_filename (dir, "page-4.png", NULL);
   const char *argv[] = { "pdftoppm", "-png", "-r", "72", pdf, stem, NULL };
+  AttentionExportRequest request = { .result = result, .dir = dir, .model_name = "Test" };
 
-  g_assert_true (attention_export_pdf_pages (result, pdf, "Test", NULL, NULL, NULL, &error));
+  g_assert_true (attention_export_pdf_pages (&request, pdf, &error));
   g_assert_no_error (error);
   run_tool (argv);
   /* One page per head, layer by layer: page 4 is layer 2, head 1. */
@@ -226,9 +273,10 @@ test_pdf_pages_cancelled (void)
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *dir = g_dir_make_tmp ("attention-cancel-XXXXXX", NULL);
   g_autofree char *pdf = g_build_filename (dir, "all.pdf", NULL);
+  AttentionExportRequest request = { .result = result, .dir = dir, .cancellable = cancellable };
 
   g_cancellable_cancel (cancellable);
-  g_assert_false (attention_export_pdf_pages (result, pdf, NULL, NULL, NULL, cancellable, &error));
+  g_assert_false (attention_export_pdf_pages (&request, pdf, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* Neither the file nor its temporary is left. */
   g_assert_cmpuint (count_entries (dir, FALSE), ==, 0);
@@ -420,34 +468,45 @@ test_npy (void)
   remove_dir (dir);
 }
 
+/* Every kind of the registry: the files it names, complete, and nothing
+ * hidden left. */
 static void
-test_all_formats (void)
+test_all_kinds (void)
 {
   g_autoptr (AttentionResult) result = make_result ();
   struct
   {
-    AttentionExportFormat format;
+    const char *id;
     guint files;
+    const char *first; /* one of them */
   } cases[] = {
-    { ATTENTION_EXPORT_PNG, N_LAYERS * N_HEADS },
-    { ATTENTION_EXPORT_SVG, N_LAYERS * N_HEADS },
-    { ATTENTION_EXPORT_PDF, N_LAYERS * N_HEADS + 1 },
-    { ATTENTION_EXPORT_NPY, 2 },
-    { ATTENTION_EXPORT_JSON, 1 },
+    { "png", N_LAYERS * N_HEADS, "Attention_Layer2_Head3.png" },
+    { "svg", N_LAYERS * N_HEADS, "Attention_Layer1_Head1.svg" },
+    { "pdf", N_LAYERS * N_HEADS + 1, "attention.pdf" },
+    { "pdf-pages", 1, "attention.pdf" },
+    { "overview-png", 1, "attention-overview.png" },
+    { "overview-svg", 1, "attention-overview.svg" },
+    { "overview-pdf", 1, "attention-overview.pdf" },
+    { "lines-png", N_LAYERS * N_HEADS, "Lines_Layer2_Head3.png" },
+    { "lines-svg", N_LAYERS * N_HEADS, "Lines_Layer1_Head2.svg" },
+    { "lines-pdf", N_LAYERS * N_HEADS, "Lines_Layer2_Head1.pdf" },
+    { "npy", 2, "attention.npy.json" },
+    { "json", 1, "attention.json" },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
       g_autoptr (GError) error = NULL;
       g_autofree char *dir = g_dir_make_tmp ("attention-all-XXXXXX", NULL);
+      g_autofree char *first = g_build_filename (dir, cases[c].first, NULL);
       guint n_written = 0;
 
-      g_assert_true (attention_export_all_format (result, cases[c].format, dir, "Test", NULL, NULL,
-                                                  NULL, &n_written, &error));
+      g_assert_true (write_kind (cases[c].id, result, dir, &n_written, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (n_written, ==, cases[c].files);
       g_assert_cmpuint (count_entries (dir, FALSE), ==, cases[c].files);
       g_assert_cmpuint (count_entries (dir, TRUE), ==, 0);
+      g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
       remove_dir (dir);
     }
 }
@@ -459,9 +518,7 @@ test_missing_dir (void)
   g_autoptr (GError) error = NULL;
   guint n_written = 7;
 
-  g_assert_false (attention_export_all_format (result, ATTENTION_EXPORT_SVG,
-                                               "/nonexistent/attention-dir", NULL, NULL, NULL, NULL,
-                                               &n_written, &error));
+  g_assert_false (write_kind ("svg", result, "/nonexistent/attention-dir", &n_written, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "0 of 6"));
   g_assert_cmpuint (n_written, ==, 0);
@@ -479,16 +536,16 @@ test_disk_full (void)
   g_autoptr (AttentionResult) result = make_result ();
   struct
   {
-    AttentionExportFormat format;
+    const char *id;
     int after;     /* files that succeed before the failure */
     guint written; /* reported and on disk */
     const char *said;
   } cases[] = {
-    { ATTENTION_EXPORT_SVG, 2, 2, "Wrote 2 of 6" },  { ATTENTION_EXPORT_PDF, 3, 3, "Wrote 3 of 6" },
-    { ATTENTION_EXPORT_PDF, 6, 6, "Wrote 6 of 7" }, /* the multi-page attention.pdf */
-    { ATTENTION_EXPORT_NPY, 0, 0, "Wrote 0 of 2" }, /* the sidecar */
-    { ATTENTION_EXPORT_NPY, 1, 0, "Wrote 0 of 2" }, /* the array: sidecar removed */
-    { ATTENTION_EXPORT_JSON, 0, 0, "Wrote 0 of 1" },
+    { "svg", 2, 2, "Wrote 2 of 6" },       { "pdf", 3, 3, "Wrote 3 of 6" },
+    { "pdf", 6, 6, "Wrote 6 of 7" }, /* the multi-page attention.pdf */
+    { "lines-png", 4, 4, "Wrote 4 of 6" }, { "npy", 0, 0, "Wrote 0 of 2" }, /* the sidecar */
+    { "npy", 1, 0, "Wrote 0 of 2" }, /* the array: sidecar removed */
+    { "json", 0, 0, "Wrote 0 of 1" },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -499,8 +556,7 @@ test_disk_full (void)
       gboolean ok;
 
       attention_export_inject_write_failure (cases[c].after, ENOSPC);
-      ok = attention_export_all_format (result, cases[c].format, dir, "Test", NULL, NULL, NULL,
-                                        &n_written, &error);
+      ok = write_kind (cases[c].id, result, dir, &n_written, &error);
       attention_export_inject_write_failure (-1, 0);
       g_assert_false (ok);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
@@ -519,7 +575,7 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/export-formats/names", test_format_names);
+  g_test_add_func ("/export-formats/registry", test_registry);
   g_test_add_func ("/export-formats/svg", test_svg);
   g_test_add_func ("/export-formats/pdf", test_pdf);
   g_test_add_func ("/export-formats/pdf-pages", test_pdf_pages);
@@ -527,7 +583,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export-formats/overview", test_overview);
   g_test_add_func ("/export-formats/json", test_json);
   g_test_add_func ("/export-formats/npy", test_npy);
-  g_test_add_func ("/export-formats/all", test_all_formats);
+  g_test_add_func ("/export-formats/all", test_all_kinds);
   g_test_add_func ("/export-formats/missing-dir", test_missing_dir);
   g_test_add_func ("/export-formats/disk-full", test_disk_full);
   return g_test_run ();

@@ -14,7 +14,7 @@
 #include "attention-application.h"
 #include "attention-lines-view.h"
 #include "attention-window-analysis.h"
-#include "attention-export-targets.h"
+#include "attention-export-registry.h"
 #include "attention-window-private.h"
 #include "test-window-common.h"
 
@@ -424,7 +424,7 @@ test_export (void)
   for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
     {
       /* A row of the export dialog (Ctrl+E), as every other export. */
-      g_assert_nonnull (attention_export_find_target (formats[f]));
+      g_assert_nonnull (attention_export_kind_find (formats[f]));
       g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                           g_variant_new_string (formats[f]));
       g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, formats[f]);

@@ -7,6 +7,9 @@
 
 #include <glib/gi18n.h>
 
+#include "attention-export-lines.h"
+#include "attention-export-names.h"
+
 #define MAX_OVERLAY 64
 
 struct _AttentionLinesView
@@ -169,7 +172,7 @@ attention_lines_view_export (AttentionLinesView *self,
                              GError **error)
 {
   guint heads[MAX_OVERLAY], shown;
-  g_autoptr (GString) caption = NULL;
+  g_autofree char *caption = NULL;
 
   g_return_val_if_fail (ATTENTION_IS_LINES_VIEW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -181,19 +184,10 @@ attention_lines_view_export (AttentionLinesView *self,
       return FALSE;
     }
   shown = shown_heads (self, heads);
-  caption = g_string_new (NULL);
-  if (shown == 1)
-    g_string_printf (caption, _ ("Layer %u, Head %u"), self->layer + 1, heads[0] + 1);
-  else
-    {
-      g_string_printf (caption, _ ("Layer %u, Heads"), self->layer + 1);
-      for (guint k = 0; k < shown; k++)
-        g_string_append_printf (caption, "%s%u", k > 0 ? ", " : " ", heads[k] + 1);
-    }
-  g_string_append_printf (caption, "\n%s", attention_result_get_text (self->result));
+  caption = attention_export_caption (self->result, self->layer, heads, shown, NULL);
   return attention_export_lines (self->result, self->layer, heads, shown, self->colormap,
-                                 (float)attention_lines_view_get_threshold (self), format,
-                                 caption->str, path, error);
+                                 (float)attention_lines_view_get_threshold (self), format, caption,
+                                 path, error);
 }
 
 static void

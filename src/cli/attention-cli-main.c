@@ -1,5 +1,6 @@
-/* attention-cli.c: option parsing and dispatch for attention-cli, the terminal
- * flow of the original CS50 "Attention" exercise (mask.py) and its tools. */
+/* attention-cli-main.c: option parsing and dispatch for attention-cli, the
+ * terminal flow of the original CS50 "Attention" exercise (mask.py) and its
+ * tools. Only main() is here: the subcommands live in files of their own. */
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -9,45 +10,9 @@
 #include <unistd.h>
 
 #include "attention-cli-private.h"
-#include "attention-export.h"
+#include "attention-export-registry.h"
 #include "attention-load-heap.h"
 #include "attention-tempfiles.h"
-
-BertTokenizer *
-attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error)
-{
-  g_autoptr (AttentionModel) model = NULL;
-
-  if (options->vocab_path != NULL)
-    {
-      g_autoptr (BertVocab) vocab = bert_vocab_new_from_file (options->vocab_path, error);
-
-      if (vocab == NULL)
-        return NULL;
-      return bert_tokenizer_new (vocab, !options->cased);
-    }
-
-  model = attention_cli_load_model (options, error);
-  if (model == NULL)
-    return NULL;
-  return bert_tokenizer_ref (attention_model_get_tokenizer (model));
-}
-
-AttentionModel *
-attention_cli_load_model (const AttentionCliOptions *options, GError **error)
-{
-  g_autofree char *path = NULL;
-  AttentionModel *model;
-
-  path = options->model_path != NULL ? g_strdup (options->model_path)
-                                     : attention_model_default_path ();
-  /* One run and out: no probe forward at load (the first run is the probe). */
-  model = attention_model_new_from_file_full (path, ATTENTION_MODEL_LOAD_ONE_SHOT, error);
-  /* The file may come from $ATTENTION_MODEL or the default: name it. */
-  if (model == NULL)
-    g_prefix_error (error, "%s: ", path);
-  return model;
-}
 
 static void
 options_clear (AttentionCliOptions *options)
@@ -97,6 +62,21 @@ leave (int status)
   return status;
 }
 
+/* The end of --help: every kind of the export registry, as the window's
+ * Export dialog offers them. */
+static char *
+describe_formats (void)
+{
+  GString *out = g_string_new (_ ("Formats of --format (files written into --output-dir):"));
+  guint n_kinds;
+  const AttentionExportKind *kinds = attention_export_kinds (&n_kinds);
+
+  for (guint i = 0; i < n_kinds; i++)
+    g_string_append_printf (out, "\n  %-14s%s", kinds[i].id, _ (kinds[i].description));
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -104,6 +84,7 @@ main (int argc, char **argv)
   g_auto (GStrv) rest = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *formats = NULL;
   int status;
 
   attention_load_heap_init (); /* first: before any thread */
@@ -129,10 +110,7 @@ main (int argc, char **argv)
       { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &options.output_dir,
         N_ ("Write Attention_Layer{L}_Head{H}.png for every layer and head into DIR"), N_ ("DIR") },
       { "format", 'f', 0, G_OPTION_ARG_STRING, &options.format,
-        N_ ("With --output-dir: png (default), svg, pdf (also attention.pdf with every head), "
-            "npy (attention.npy and attention.npy.json), json (attention.json), or lines-png, "
-            "lines-svg, lines-pdf (Lines_Layer{L}_Head{H}: the lines view, query tokens left, "
-            "key tokens right)"),
+        N_ ("With --output-dir: what to write, one of the formats below (default png)"),
         N_ ("FORMAT") },
       { "dump", 0, 0, G_OPTION_ARG_FILENAME, &options.dump_path,
         N_ ("Write tokens, ids, attentions and predictions as JSON"), N_ ("FILE.json") },
@@ -156,6 +134,8 @@ main (int argc, char **argv)
     g_option_context_set_summary (
         context, _ ("Predict the masked word of TEXT with a BERT model and draw its attention.\n"
                     "Without TEXT, reads it after the prompt \"Text: \"."));
+    formats = describe_formats ();
+    g_option_context_set_description (context, formats);
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
     g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   }
@@ -187,10 +167,10 @@ main (int argc, char **argv)
                   _ ("--cased applies only with --vocab; a model bundle knows its own casing."));
       status = 2;
     }
-  else if (options.format != NULL && !attention_export_format_from_string (options.format, NULL))
+  else if (options.format != NULL && attention_export_kind_find (options.format) == NULL)
     {
       g_autofree char *message =
-          g_strdup_printf (_ ("--format must be one of %s."), attention_export_format_list ());
+          g_strdup_printf (_ ("--format must be one of %s."), attention_export_kind_list_ids ());
 
       g_printerr ("attention-cli: %s\n", message);
       status = 2;

@@ -1,0 +1,127 @@
+/* attention-export-surface.c: Cairo surfaces writing into export files */
+
+#include "attention-export-surface.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <math.h>
+
+#include "attention-png.h"
+
+static cairo_status_t
+write_to_file (void *closure, const unsigned char *data, unsigned int length)
+{
+  AttentionExportFile *file = closure;
+
+  attention_export_file_write (file, data, length);
+  return attention_export_file_failed (file) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+cairo_surface_t *
+attention_export_surface_new (AttentionExportFile *file,
+                              AttentionExportFormat format,
+                              double width,
+                              double height)
+{
+  cairo_surface_t *surface;
+
+  switch (format)
+    {
+      case ATTENTION_EXPORT_SVG:
+        surface = cairo_svg_surface_create_for_stream (write_to_file, file, width, height);
+        /* px, not Cairo's default pt, so viewers show it at the PNG's size. */
+        cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+        return surface;
+      case ATTENTION_EXPORT_PDF:
+        return cairo_pdf_surface_create_for_stream (write_to_file, file, width, height);
+      case ATTENTION_EXPORT_PNG:
+      case ATTENTION_EXPORT_NPY:
+      case ATTENTION_EXPORT_JSON:
+      default:
+        return cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)ceil (width),
+                                           (int)ceil (height));
+    }
+}
+
+void
+attention_export_grey_scanlines (
+    const guint8 *data, int stride, int width, int rows, guint8 *scanlines)
+{
+  for (int y = 0; y < rows; y++)
+    {
+      const guint32 *row = (const guint32 *)(gconstpointer)(data + (gsize)y * stride);
+      guint8 *line = scanlines + (gsize)y * (width + 1);
+
+      line[0] = 0;
+      for (int x = 0; x < width; x++)
+        line[x + 1] = (guint8)(row[x] >> 8);
+    }
+}
+
+/* A grey picture goes through the fast 8-bit encoder the diagram set uses;
+ * colour through Cairo's. */
+static cairo_status_t
+write_png (cairo_surface_t *surface, gboolean grey, AttentionExportFile *file)
+{
+  g_autoptr (GByteArray) bytes = NULL;
+  g_autofree guint8 *scanlines = NULL;
+  int width, height;
+
+  if (!grey)
+    return cairo_surface_write_to_png_stream (surface, write_to_file, file);
+
+  cairo_surface_flush (surface);
+  width = cairo_image_surface_get_width (surface);
+  height = cairo_image_surface_get_height (surface);
+  scanlines = g_malloc (attention_png_scanlines_size (width, height));
+  attention_export_grey_scanlines (cairo_image_surface_get_data (surface),
+                                   cairo_image_surface_get_stride (surface), width, height,
+                                   scanlines);
+  bytes = g_byte_array_new ();
+  attention_png_encode_gray (bytes, scanlines, (guint)width, (guint)height);
+  attention_export_file_write (file, bytes->data, bytes->len);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+const char *
+attention_export_surface_finish (cairo_surface_t *surface,
+                                 AttentionExportFormat format,
+                                 gboolean grey,
+                                 AttentionExportFile *file)
+{
+  cairo_status_t status = cairo_surface_status (surface);
+
+  if (format == ATTENTION_EXPORT_SVG || format == ATTENTION_EXPORT_PDF)
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  else if (status == CAIRO_STATUS_SUCCESS)
+    status = write_png (surface, grey, file);
+  cairo_surface_destroy (surface);
+  return status == CAIRO_STATUS_SUCCESS ? NULL : cairo_status_to_string (status);
+}
+
+gboolean
+attention_export_picture (const char *path,
+                          AttentionExportFormat format,
+                          double width,
+                          double height,
+                          gboolean grey,
+                          void (*draw) (cairo_t *cr, gpointer data),
+                          gpointer data,
+                          GError **error)
+{
+  AttentionExportFile *file = attention_export_file_open (path, error);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (file == NULL)
+    return FALSE;
+  surface = attention_export_surface_new (file, format, width, height);
+  cr = cairo_create (surface);
+  draw (cr, data);
+  cairo_destroy (cr);
+  return attention_export_file_close (
+      file, attention_export_surface_finish (surface, format, grey, file), error);
+}

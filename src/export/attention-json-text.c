@@ -1,0 +1,134 @@
+/* attention-json-text.c: JSON written by hand (see the header) */
+
+#include "attention-json-text.h"
+
+#include <math.h>
+
+void
+attention_json_append_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *)s; p != NULL && *p != '\0'; p++)
+    switch (*p)
+      {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char)*p);
+      }
+  g_string_append_c (out, '"');
+}
+
+void
+attention_json_append_float (GString *out, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    g_string_append (out, "null");
+  else
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", value));
+}
+
+void
+attention_json_append_tokens (GString *out, AttentionResult *result)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < attention_result_get_n_tokens (result); i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      attention_json_append_string (out, attention_result_get_token (result, i));
+    }
+  g_string_append_c (out, ']');
+}
+
+void
+attention_json_append_ids (GString *out, AttentionResult *result)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < attention_result_get_n_tokens (result); i++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                            attention_result_get_id (result, i));
+  g_string_append_c (out, ']');
+}
+
+void
+attention_json_append_predictions (GString *out, AttentionResult *result)
+{
+  g_string_append_c (out, '[');
+  for (guint p = 0; p < attention_result_get_n_predictions (result); p++)
+    {
+      guint n_candidates = 0;
+      const AttentionCandidate *candidates =
+          attention_result_get_candidates (result, p, &n_candidates);
+
+      g_string_append_printf (out, "%s\n  {\"position\": %u, \"candidates\": [", p > 0 ? "," : "",
+                              attention_result_get_prediction_position (result, p));
+      for (guint c = 0; c < n_candidates; c++)
+        {
+          g_string_append_printf (out, "%s{\"token\": ", c > 0 ? ", " : "");
+          attention_json_append_string (out, candidates[c].token);
+          g_string_append_printf (
+              out, ", \"id\": %" G_GINT64_FORMAT ", \"probability\": ", candidates[c].id);
+          attention_json_append_float (out, candidates[c].probability);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append_c (out, ']');
+}
+
+void
+attention_json_append_attentions (GString *out,
+                                  AttentionResult *result,
+                                  void (*flush) (GString *out, gpointer data),
+                                  gpointer data)
+{
+  guint n_layers = attention_result_get_n_layers (result);
+  guint n_heads = attention_result_get_n_heads (result);
+  guint n = attention_result_get_n_tokens (result);
+
+  g_string_append_c (out, '[');
+  for (guint l = 0; l < n_layers; l++)
+    {
+      g_string_append (out, l > 0 ? ",\n [" : "\n [");
+      for (guint h = 0; h < n_heads; h++)
+        {
+          const float *matrix = attention_result_get_matrix (result, l, h);
+
+          g_string_append (out, h > 0 ? ",\n  [" : "\n  [");
+          for (guint q = 0; q < n; q++)
+            {
+              g_string_append (out, q > 0 ? ", [" : "[");
+              for (guint k = 0; k < n; k++)
+                {
+                  if (k > 0)
+                    g_string_append (out, ", ");
+                  attention_json_append_float (out, matrix[(gsize)q * n + k]);
+                }
+              g_string_append_c (out, ']');
+              flush (out, data);
+            }
+          g_string_append_c (out, ']');
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, ']');
+}
