@@ -1,6 +1,7 @@
 /* attention-cli-main.c: option parsing and dispatch for attention-cli, the
  * terminal flow of the original CS50 "Attention" exercise (mask.py) and its
- * tools. Only main() is here: the subcommands live in files of their own. */
+ * tools. Nothing here is called from another file: the subcommands and the
+ * loaders they share live in files of their own. */
 
 #include <errno.h>
 #include <glib/gi18n.h>
