@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "attention-export-registry.h"
+#include "attention-legend.h"
 #include "attention-lines-view.h"
 #include "attention-slider-label.h"
 #include "attention-stats.h"
@@ -334,29 +335,23 @@ bar_score_cb (AttentionAnalysisBar *bar, GParamSpec *pspec, Analysis *a)
 static void
 draw_score_bar (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
-  AttentionColormap colormap = ATTENTION_COLORMAP_VIRIDIS;
-  double bar_x = 16, bar_w = width - 32;
+  AttentionLegendStyle style = {
+    .colormap = ATTENTION_COLORMAP_VIRIDIS,
+    .length = width - 32,
+    .thickness = 10,
+    .font_size = 11,
+  };
   GdkRGBA fg;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  for (int x = 0; x < (int)bar_w; x++)
-    {
-      guint8 rgb[3];
-
-      attention_colormap_rgb (colormap, (x + 0.5) / bar_w, rgb);
-      cairo_set_source_rgb (cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
-      cairo_rectangle (cr, bar_x + x, (height - 10) / 2.0, 1, 10);
-      cairo_fill (cr);
-    }
-  gdk_cairo_set_source_rgba (cr, &fg);
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 11);
-  cairo_move_to (cr, 4, height / 2.0 + 4);
-  cairo_show_text (cr, "0");
-  cairo_move_to (cr, width - 11, height / 2.0 + 4);
-  cairo_show_text (cr, "1");
+  style.fg[0] = fg.red;
+  style.fg[1] = fg.green;
+  style.fg[2] = fg.blue;
+  style.fg[3] = fg.alpha;
+  cairo_translate (cr, 16, (height - style.thickness) / 2);
+  attention_legend_draw (cr, &style);
 }
 
 /* The sidebar and the sliders follow the page; the toggles show it. */

@@ -684,7 +684,7 @@ use_mask_cb (AttentionPredictions *predictions, AttentionWindow *self)
 void
 attention_window_show_hover (AttentionWindow *self, GParamSpec *pspec, AttentionView *view)
 {
-  const char *text = attention_view_get_hover_text (view);
+  const char *text = attention_canvas_get_hover_text (ATTENTION_CANVAS (view));
   gboolean show = text != NULL && *text != '\0';
 
   if (show)

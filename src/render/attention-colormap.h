@@ -1,10 +1,9 @@
 /* attention-colormap.h: how an attention weight becomes a colour. Grayscale is
  * the original exercise's look and the default; viridis is perceptually
  * uniform and readable for colour-blind users. Optional scalings bring out
- * small weights; the legend states which one is in use. Cairo only, no GTK. */
+ * small weights; the legend (attention-legend) shows them. No Cairo, no GTK. */
 #pragma once
 
-#include <cairo.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -29,30 +28,17 @@ typedef enum
 double attention_colormap_scale (AttentionScale scale, float score, float vmax);
 /* RGB of position t (0..1) on the map. */
 void attention_colormap_rgb (AttentionColormap map, double t, guint8 rgb[3]);
+/* Grey level of a score as in the original: round(255 × score), clamped. */
+guint8 attention_colormap_grey (float score);
 /* 0xffRRGGBB for a Cairo RGB24/ARGB32 pixel. GRAY + LINEAR gives exactly the
- * original grey, attention_render_grey (score). */
+ * original grey, attention_colormap_grey (score). */
 guint32
 attention_colormap_pixel (AttentionColormap map, AttentionScale scale, float score, float vmax);
 /* Largest finite value of count floats (0 if none is positive). */
 float attention_colormap_max (const float *values, gsize count);
 
-/* Translated names for menus and the legend. */
+/* Translated names for menus. */
 const char *attention_colormap_get_name (AttentionColormap map);
 const char *attention_scale_get_name (AttentionScale scale);
-/* The line the legend prints under the bar, e.g. "Log scale: log(1 + 99w) / log 100". */
-char *attention_scale_describe (AttentionScale scale, float vmax);
-
-/* Height the legend needs for a given width and font size. */
-double attention_colormap_legend_height (double font_size);
-/* Draws a horizontal colour bar with ticks at weights 0, ½ and 1 (or at
- * 0.01/0.1/1 for LOG, 0 … vmax for CONTRAST) and the scale line below, at the
- * current origin, width wide, in text colour fg. */
-void attention_colormap_draw_legend (cairo_t *cr,
-                                     AttentionColormap map,
-                                     AttentionScale scale,
-                                     float vmax,
-                                     double width,
-                                     double font_size,
-                                     const double fg[3]);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "attention-render.h"
 
 #include "attention-caption.h"
+#include "attention-matrix-layout.h"
 
 #include <math.h>
 #include <string.h>
@@ -41,28 +42,15 @@ attention_render_get_size (const AttentionRenderStyle *style,
                            double *width,
                            double *height)
 {
+  double extent;
+
   g_return_if_fail (style != NULL);
 
+  extent = attention_matrix_layout_extent (style->margin, style->cell, n);
   if (width)
-    *width = style->margin + style->cell * n;
+    *width = extent;
   if (height)
-    *height = style->margin + style->cell * n +
-              attention_caption_height (style->caption, style->caption_size);
-}
-
-guint8
-attention_render_grey (float score)
-{
-  /* NaN and out-of-range weights must not wrap around. */
-  if (!(score > 0.0f))
-    return 0;
-  if (score >= 1.0f)
-    return 255;
-  /* round() in Python is half-to-even, but 255 × a float in (0, 1) is exact
-   * in double and only 0.5 lands on a half (127.5 → 128 either way), so
-   * adding ½ and truncating gives the same grey without a libm call per cell
-   * (a 512-token matrix has 262,144). test-render checks this against lrint. */
-  return (guint8)(255.0 * score + 0.5);
+    *height = extent + attention_caption_height (style->caption, style->caption_size);
 }
 
 /* Rows [row0, row1) and columns [col0, col1) that meet the clip: a view
@@ -73,26 +61,16 @@ typedef struct
   gboolean row_labels, col_labels;
 } Visible;
 
-static guint
-band_index (double pos, const AttentionRenderStyle *style, guint n)
-{
-  double k = floor ((pos - style->margin) / style->cell);
-
-  if (!(k > 0))
-    return 0;
-  return k >= n ? n : (guint)k;
-}
-
 static void
 visible_range (cairo_t *cr, const AttentionRenderStyle *style, guint n, Visible *v)
 {
   double x1, y1, x2, y2;
 
   cairo_clip_extents (cr, &x1, &y1, &x2, &y2);
-  v->col0 = band_index (x1, style, n);
-  v->col1 = MIN (n, band_index (x2, style, n) + 1);
-  v->row0 = band_index (y1, style, n);
-  v->row1 = MIN (n, band_index (y2, style, n) + 1);
+  v->col0 = attention_matrix_layout_index_at (style->margin, style->cell, n, x1);
+  v->col1 = MIN (n, attention_matrix_layout_index_at (style->margin, style->cell, n, x2) + 1);
+  v->row0 = attention_matrix_layout_index_at (style->margin, style->cell, n, y1);
+  v->row1 = MIN (n, attention_matrix_layout_index_at (style->margin, style->cell, n, y2) + 1);
   v->row_labels = x1 < style->margin && v->row0 < v->row1;
   v->col_labels = y1 < style->margin && v->col0 < v->col1;
 }
@@ -236,7 +214,7 @@ draw_cells (
       /* The original look, inlined: the general path costs a call per cell. */
       if (grey)
         for (guint j = 0; j < cols; j++)
-          row[j] = 0xff000000u | attention_render_grey (scores[j]) * 0x010101u;
+          row[j] = 0xff000000u | attention_colormap_grey (scores[j]) * 0x010101u;
       else
         for (guint j = 0; j < cols; j++)
           row[j] = attention_colormap_pixel (style->colormap, style->scale, scores[j], vmax);
@@ -395,6 +373,6 @@ attention_render_matrix (cairo_t *cr,
       draw_highlight (cr, style, n);
     }
   attention_caption_draw (cr, style->caption, style->caption_size, style->font_family, style->fg,
-                          style->margin + style->cell * n, style->margin + style->cell * n);
+                          attention_matrix_layout_extent (style->margin, style->cell, n), width);
   cairo_restore (cr);
 }

@@ -44,9 +44,6 @@ void attention_render_get_size (const AttentionRenderStyle *style,
                                 double *width,
                                 double *height);
 
-/* Grey level of a score as in the original: round(255 × score), clamped. */
-guint8 attention_render_grey (float score);
-
 /* Draws at the current origin. matrix: n × n, row = query, column = key. */
 void attention_render_matrix (cairo_t *cr,
                               const AttentionRenderStyle *style,

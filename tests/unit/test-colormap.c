@@ -2,10 +2,11 @@
  * original grayscale, the legend, and the overview grid's layout */
 
 #include <math.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include "attention-colormap.h"
 #include "attention-grid.h"
+#include "attention-legend.h"
 #include "attention-render.h"
 
 static void
@@ -15,7 +16,7 @@ test_gray_is_original (void)
   for (int k = -10; k <= 1010; k++)
     {
       float w = k / 1000.0f;
-      guint32 g = attention_render_grey (w);
+      guint32 g = attention_colormap_grey (w);
 
       g_assert_cmphex (
           attention_colormap_pixel (ATTENTION_COLORMAP_GRAY, ATTENTION_SCALE_LINEAR, w, 1), ==,
@@ -117,27 +118,113 @@ test_render_colormap (void)
   cairo_surface_destroy (s);
 }
 
-static void
-test_legend (void)
+static guint32
+viridis_at (double t)
 {
-  const double white[3] = { 1, 1, 1 };
-  double h = attention_colormap_legend_height (12);
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 300, (int)ceil (h));
-  cairo_t *cr = cairo_create (s);
   guint8 rgb[3];
-  g_autofree char *log_line = attention_scale_describe (ATTENTION_SCALE_LOG, 1);
 
-  g_assert_nonnull (strstr (log_line, "99"));
-  attention_colormap_draw_legend (cr, ATTENTION_COLORMAP_VIRIDIS, ATTENTION_SCALE_LINEAR, 1, 300,
-                                  12, white);
+  attention_colormap_rgb (ATTENTION_COLORMAP_VIRIDIS, t, rgb);
+  return ((guint32)rgb[0] << 16) | ((guint32)rgb[1] << 8) | rgb[2];
+}
+
+/* Whether any pixel of [x0, x1) × [y0, y1) is not black. */
+static gboolean
+any_ink (cairo_surface_t *s, int x0, int y0, int x1, int y1)
+{
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      if (pixel_at (s, x, y) != 0)
+        return TRUE;
+  return FALSE;
+}
+
+/* A legend drawn in viridis with white text at (x, y) on a black
+ * width × height picture. */
+static cairo_surface_t *
+draw_legend (AttentionLegendStyle *style, int width, int height, double x, double y)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (s);
+
+  style->colormap = ATTENTION_COLORMAP_VIRIDIS;
+  style->fg[0] = style->fg[1] = style->fg[2] = style->fg[3] = 1;
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  cairo_translate (cr, x, y);
+  attention_legend_draw (cr, style);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  /* Left end of the bar is the bottom of the map, right end the top: 256
-   * steps over 300 px, so pixel 5 shows step 4 and pixel 290 step 247. */
-  attention_colormap_rgb (ATTENTION_COLORMAP_VIRIDIS, 4 / 255.0, rgb);
-  g_assert_cmphex (pixel_at (s, 5, 7), ==, (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]);
-  attention_colormap_rgb (ATTENTION_COLORMAP_VIRIDIS, 247 / 255.0, rgb);
-  g_assert_cmphex (pixel_at (s, 290, 7), ==, (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]);
   cairo_destroy (cr);
+  return s;
+}
+
+/* A 100-step vertical legend at (10, 10): the top weight on top, an outline,
+ * ticks and values right of the bar where the scale puts their weights. */
+static cairo_surface_t *
+draw_vertical_legend (AttentionScale scale)
+{
+  AttentionLegendStyle style = {
+    .scale = scale,
+    .vmax = 1,
+    .vertical = TRUE,
+    .length = 100,
+    .thickness = 12,
+    .font_size = 10,
+  };
+
+  return draw_legend (&style, 200, 130, 10, 10);
+}
+
+static void
+test_legend_vertical (void)
+{
+  cairo_surface_t *s = draw_vertical_legend (ATTENTION_SCALE_LINEAR);
+  cairo_surface_t *log_scale = draw_vertical_legend (ATTENTION_SCALE_LOG);
+  guint32 edge, inside;
+
+  /* One colour per step, from the middle of its step: step 1 (below the
+   * outline) is 1 - 1.5/100, step 98 is 1 - 98.5/100. */
+  g_assert_cmphex (pixel_at (s, 15, 11), ==, viridis_at (0.985));
+  g_assert_cmphex (pixel_at (s, 15, 108), ==, viridis_at (0.015));
+  g_assert_cmphex (pixel_at (s, 15, 60), ==, viridis_at (0.495));
+  /* The outline: white at half strength over the bar's left column. */
+  edge = pixel_at (s, 10, 60);
+  inside = viridis_at (0.495);
+  for (int shift = 0; shift < 24; shift += 8)
+    g_assert_cmpint (
+        abs ((int)((edge >> shift) & 0xff) - (int)(((inside >> shift) & 0xff) + 255) / 2), <=, 1);
+  /* Linear ticks at 1, ½ and 0: y 0.5, 50 and 99.5 of the bar; a tick mark
+   * right of the bar at ½, none at 0.3 or at the log scale's 0.01. */
+  g_assert_true (any_ink (s, 22, 59, 26, 61));
+  g_assert_false (any_ink (s, 22, 30, 60, 45));
+  g_assert_false (any_ink (s, 22, 94, 26, 96));
+  /* Log ticks: 0.01 lands at log 1.99 / log 100 = 0.149 of the way up,
+   * y = 85.1, and 0.1 at log 10.9 / log 100 = 0.519, y = 48.1. */
+  g_assert_true (any_ink (log_scale, 22, 94, 26, 96));
+  g_assert_true (any_ink (log_scale, 22, 57, 26, 59));
+  g_assert_false (any_ink (log_scale, 22, 59, 26, 61));
+  /* Values beside the ticks, nothing left of the bar. */
+  g_assert_true (any_ink (s, 28, 50, 60, 66));
+  g_assert_false (any_ink (s, 0, 0, 10, 130));
+  cairo_surface_destroy (s);
+  cairo_surface_destroy (log_scale);
+}
+
+/* A 128-step horizontal legend at (16, 4): the bottom weight before the bar,
+ * the top one after it. */
+static void
+test_legend_horizontal (void)
+{
+  AttentionLegendStyle style = { .length = 128, .thickness = 10, .font_size = 11 };
+  cairo_surface_t *s = draw_legend (&style, 160, 18, 16, 4);
+
+  /* Left to right, bottom to top, no outline: step i at (i + ½) / 128. */
+  g_assert_cmphex (pixel_at (s, 16, 4), ==, viridis_at (0.5 / 128));
+  g_assert_cmphex (pixel_at (s, 16 + 64, 9), ==, viridis_at (64.5 / 128));
+  g_assert_cmphex (pixel_at (s, 16 + 127, 13), ==, viridis_at (127.5 / 128));
+  /* Nothing above or below the bar; "0" before it and "1" after it. */
+  g_assert_false (any_ink (s, 16, 0, 144, 4));
+  g_assert_false (any_ink (s, 16, 14, 144, 18));
+  g_assert_true (any_ink (s, 0, 0, 16, 18));
+  g_assert_true (any_ink (s, 144, 0, 160, 18));
   cairo_surface_destroy (s);
 }
 
@@ -179,7 +266,8 @@ main (int argc, char **argv)
   g_test_add_func ("/colormap/viridis", test_viridis);
   g_test_add_func ("/colormap/scales", test_scales);
   g_test_add_func ("/colormap/render", test_render_colormap);
-  g_test_add_func ("/colormap/legend", test_legend);
+  g_test_add_func ("/colormap/legend-vertical", test_legend_vertical);
+  g_test_add_func ("/colormap/legend-horizontal", test_legend_horizontal);
   g_test_add_func ("/colormap/grid", test_grid_sort_and_hit);
   return g_test_run ();
 }

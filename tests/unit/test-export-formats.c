@@ -145,7 +145,7 @@ assert_cells (const char *png_path, guint layer, guint head, int tolerance)
         int x = (int)(style.margin + style.cell * (j + 0.5));
         int y = (int)(style.margin + style.cell * (i + 0.5));
         guint32 px = *(const guint32 *)(gconstpointer)(data + (gsize)y * stride + (gsize)x * 4);
-        int want = attention_render_grey (cell_value (layer, head, i, j));
+        int want = attention_colormap_grey (cell_value (layer, head, i, j));
 
         for (int shift = 0; shift <= 16; shift += 8)
           {
@@ -330,7 +330,7 @@ test_overview (void)
                                               (gsize)y * cairo_image_surface_get_stride (image) +
                                               (gsize)x * 4);
 
-        g_assert_cmpuint (px & 0xff, ==, attention_render_grey (cell_value (l, h, 1, 3)));
+        g_assert_cmpuint (px & 0xff, ==, attention_colormap_grey (cell_value (l, h, 1, 3)));
         g_assert_true (attention_grid_hit (&style, N_LAYERS, N_HEADS, x, y, &layer, &head));
         g_assert_cmpuint (layer, ==, l);
         g_assert_cmpuint (head, ==, h);

@@ -43,13 +43,13 @@ draw (const AttentionRenderStyle *style, const float *m, guint n, const char *co
 static void
 test_grey_levels (void)
 {
-  g_assert_cmpuint (attention_render_grey (0.0f), ==, 0);
-  g_assert_cmpuint (attention_render_grey (1.0f), ==, 255);
-  g_assert_cmpuint (attention_render_grey (0.5f), ==, 128);
-  g_assert_cmpuint (attention_render_grey (0.2f), ==, 51);
-  g_assert_cmpuint (attention_render_grey (-0.1f), ==, 0);
-  g_assert_cmpuint (attention_render_grey (1.5f), ==, 255);
-  g_assert_cmpuint (attention_render_grey (NAN), ==, 0);
+  g_assert_cmpuint (attention_colormap_grey (0.0f), ==, 0);
+  g_assert_cmpuint (attention_colormap_grey (1.0f), ==, 255);
+  g_assert_cmpuint (attention_colormap_grey (0.5f), ==, 128);
+  g_assert_cmpuint (attention_colormap_grey (0.2f), ==, 51);
+  g_assert_cmpuint (attention_colormap_grey (-0.1f), ==, 0);
+  g_assert_cmpuint (attention_colormap_grey (1.5f), ==, 255);
+  g_assert_cmpuint (attention_colormap_grey (NAN), ==, 0);
 }
 
 static void
@@ -211,13 +211,13 @@ test_grey_rounding (void)
       float score;
 
       memcpy (&score, &bits, sizeof score);
-      g_assert_cmpuint (attention_render_grey (score), ==, (guint)lrint (255.0 * score));
+      g_assert_cmpuint (attention_colormap_grey (score), ==, (guint)lrint (255.0 * score));
     }
   /* The one exact half, 127.5, and its neighbours. */
-  g_assert_cmpuint (attention_render_grey (0.5f), ==, 128);
-  g_assert_cmpuint (attention_render_grey (nextafterf (0.5f, 0)), ==, 127);
-  g_assert_cmpuint (attention_render_grey (nextafterf (1.0f, 0)), ==, 255);
-  g_assert_cmpuint (attention_render_grey (1.0f / 510), ==, 1);
+  g_assert_cmpuint (attention_colormap_grey (0.5f), ==, 128);
+  g_assert_cmpuint (attention_colormap_grey (nextafterf (0.5f, 0)), ==, 127);
+  g_assert_cmpuint (attention_colormap_grey (nextafterf (1.0f, 0)), ==, 255);
+  g_assert_cmpuint (attention_colormap_grey (1.0f / 510), ==, 1);
 }
 
 /* Draws into a surface the size of the whole diagram, with an optional clip

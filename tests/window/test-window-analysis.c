@@ -190,8 +190,8 @@ test_aggregates (void)
 
       attention_analysis_bar_set_aggregate (bar, aggregates[k]);
       wait_for (idle);
-      g_assert_true (attention_view_hover_at (view, x, y));
-      g_assert_cmpstr (attention_view_get_hover_text (view), ==, text);
+      g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
+      g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, text);
     }
 
   /* Hiding [CLS]/[SEP]: column 0 ([CLS]) reads 0, the rest is renormalised. */
@@ -204,16 +204,16 @@ test_aggregates (void)
     g_autofree char *text = expected_hover (want, 2, 1);
     g_autofree char *zero = expected_hover (want, 2, 0);
 
-    g_assert_true (attention_view_hover_at (view, x, y));
-    g_assert_cmpstr (attention_view_get_hover_text (view), ==, text);
+    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
+    g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, text);
     g_assert_true (attention_view_get_cell_center (view, 2, 0, &x, &y));
-    g_assert_true (attention_view_hover_at (view, x, y));
-    g_assert_cmpstr (attention_view_get_hover_text (view), ==, zero);
+    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
+    g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, zero);
     g_assert_nonnull (strstr (zero, ": 0.0000"));
   }
   attention_analysis_bar_set_hide_special (bar, FALSE);
   wait_for (idle);
-  attention_view_hover_at (view, -1, -1);
+  attention_canvas_hover_at (ATTENTION_CANVAS (view), -1, -1);
 }
 
 static void
@@ -225,23 +225,23 @@ test_pin (void)
   gboolean handled = FALSE;
   double x, y;
 
-  g_assert_cmpint (attention_view_get_pinned (view), ==, -1);
+  g_assert_cmpint (attention_canvas_get_pinned (ATTENTION_CANVAS (view)), ==, -1);
   /* On row 3's label, left of the grid. */
   g_assert_true (attention_view_get_cell_center (view, 3, 0, &x, &y));
   x -= attention_view_get_cell_size (view);
   g_signal_emit_by_name (click, "pressed", 1, x, y);
-  g_assert_cmpint (attention_view_get_pinned (view), ==, 3);
+  g_assert_cmpint (attention_canvas_get_pinned (ATTENTION_CANVAS (view)), ==, 3);
   g_signal_emit_by_name (click, "pressed", 1, x, y);
-  g_assert_cmpint (attention_view_get_pinned (view), ==, -1);
+  g_assert_cmpint (attention_canvas_get_pinned (ATTENTION_CANVAS (view)), ==, -1);
 
   /* By keyboard: T pins the next token, Escape unpins. */
   g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_t, 0, 0, &handled);
   g_assert_true (handled);
-  g_assert_cmpint (attention_view_get_pinned (view), ==, 0);
+  g_assert_cmpint (attention_canvas_get_pinned (ATTENTION_CANVAS (view)), ==, 0);
   g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_t, 0, 0, &handled);
-  g_assert_cmpint (attention_view_get_pinned (view), ==, 1);
+  g_assert_cmpint (attention_canvas_get_pinned (ATTENTION_CANVAS (view)), ==, 1);
   g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
-  g_assert_cmpint (attention_view_get_pinned (view), ==, -1);
+  g_assert_cmpint (attention_canvas_get_pinned (ATTENTION_CANVAS (view)), ==, -1);
 }
 
 static void
@@ -286,9 +286,9 @@ test_compare (void)
 
     wait_for (compare_allocated);
     g_assert_true (attention_view_get_cell_center (other, 2, 1, &x, &y));
-    g_assert_true (attention_view_hover_at (other, x, y));
-    g_assert_cmpstr (attention_view_get_hover_text (other), ==, want);
-    attention_view_hover_at (other, -1, -1);
+    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (other), x, y));
+    g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (other)), ==, want);
+    attention_canvas_hover_at (ATTENTION_CANVAS (other), -1, -1);
   }
 
   /* Lined up on one scale: same cell size, grids at the same height, the
@@ -462,8 +462,9 @@ test_screenshot (void)
 
   attention_analysis_bar_set_colormap (attention_window_get_analysis_bar (window),
                                        ATTENTION_COLORMAP_VIRIDIS);
-  attention_view_set_pinned (view, (int)attention_result_get_prediction_position (
-                                       attention_window_get_result (window), 0));
+  attention_canvas_set_pinned (
+      ATTENTION_CANVAS (view),
+      (int)attention_result_get_prediction_position (attention_window_get_result (window), 0));
   wait_for (view_allocated);
   gtk_native_get_surface_transform (GTK_NATIVE (window), &origin_x, &origin_y);
   texture = render_window (save_to);

@@ -245,9 +245,10 @@ test_hover (void)
   motion (x, y);
   g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), &index), ==, ATTENTION_LINES_QUERY);
   g_assert_cmpuint (index, ==, 2);
-  g_assert_nonnull (strstr (attention_lines_canvas_get_hover_text (canvas ()),
+  g_assert_nonnull (strstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (canvas ())),
                             attention_result_get_token (result, 2)));
-  g_assert_nonnull (strstr (attention_lines_canvas_get_hover_text (canvas ()), "Query"));
+  g_assert_nonnull (
+      strstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (canvas ())), "Query"));
   attention_lines_canvas_get_style (canvas (), &style);
   g_assert_cmpint (style.focus_side, ==, ATTENTION_LINES_QUERY);
   wait_frame ();
@@ -258,10 +259,10 @@ test_hover (void)
   motion (x, y);
   g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), &index), ==, ATTENTION_LINES_KEY);
   g_assert_cmpuint (index, ==, 4);
-  g_assert_nonnull (strstr (attention_lines_canvas_get_hover_text (canvas ()), "Key"));
+  g_assert_nonnull (strstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (canvas ())), "Key"));
   motion (gtk_widget_get_width (GTK_WIDGET (canvas ())) / 2.0, y);
   g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), NULL), ==, ATTENTION_LINES_NONE);
-  g_assert_cmpstr (attention_lines_canvas_get_hover_text (canvas ()), ==, "");
+  g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (canvas ())), ==, "");
   g_signal_emit_by_name (find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_EVENT_CONTROLLER_MOTION),
                          "leave");
   g_assert_cmpint (attention_lines_canvas_get_focus (canvas (), NULL), ==, ATTENTION_LINES_NONE);

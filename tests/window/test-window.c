@@ -227,19 +227,20 @@ test_hover (void)
   matrix = attention_result_get_matrix (result, attention_view_get_layer (view),
                                         attention_view_get_head (view));
   g_assert_true (attention_view_get_cell_center (view, 1, n - 1, &x, &y));
-  g_assert_true (attention_view_hover_at (view, x, y));
+  g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
   expected = g_strdup_printf ("%s → %s: %.4f", attention_result_get_token (result, 1),
                               attention_result_get_token (result, n - 1), matrix[n + n - 1]);
-  g_assert_cmpstr (attention_view_get_hover_text (view), ==, expected);
+  g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, expected);
 
   /* Left of the grid, on row 2's label. */
   g_assert_true (attention_view_get_cell_center (view, 2, 0, &x, &y));
-  g_assert_true (attention_view_hover_at (view, x - attention_view_get_cell_size (view), y));
-  g_assert_nonnull (
-      strstr (attention_view_get_hover_text (view), attention_result_get_token (result, 2)));
+  g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view),
+                                            x - attention_view_get_cell_size (view), y));
+  g_assert_nonnull (strstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)),
+                            attention_result_get_token (result, 2)));
 
-  g_assert_false (attention_view_hover_at (view, -1, -1));
-  g_assert_cmpstr (attention_view_get_hover_text (view), ==, "");
+  g_assert_false (attention_canvas_hover_at (ATTENTION_CANVAS (view), -1, -1));
+  g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, "");
 }
 
 static void
@@ -670,9 +671,10 @@ test_long_sentence (void)
                   attention_view_get_cell_size (view), grid.origin.x, grid.origin.y, n - 1, x, y,
                   gtk_widget_get_width (GTK_WIDGET (view)),
                   gtk_widget_get_height (GTK_WIDGET (view)));
-  g_assert_true (attention_view_hover_at (view, x, 14));
-  g_assert_nonnull (strstr (attention_view_get_hover_text (view), "(token 2)"));
-  attention_view_hover_at (view, -1, -1);
+  g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, 14));
+  g_assert_nonnull (
+      strstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), "(token 2)"));
+  attention_canvas_hover_at (ATTENTION_CANVAS (view), -1, -1);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
   run_sentence (SENTENCE);
 }
@@ -742,7 +744,7 @@ test_screenshot (void)
 
     g_assert_true (attention_view_get_cell_center (
         view, attention_result_get_prediction_position (result, 0), 1, &x, &y));
-    g_assert_true (attention_view_hover_at (view, x, y));
+    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
   }
 
   /* The whole window as drawn, client-side shadow included; the widget's

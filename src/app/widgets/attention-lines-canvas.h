@@ -1,25 +1,24 @@
-/* attention-lines-canvas.h: the drawing inside AttentionLinesView. A
- * GtkScrollable, so it draws only the rows in sight and keeps the "Query" /
- * "Key" header on top while they scroll (sticky); the picture and "which
- * token is under the pointer" both come from attention-lines-render. It holds
- * state and routes events; AttentionLinesView adds the controls. */
+/* attention-lines-canvas.h: the drawing inside AttentionLinesView, an
+ * AttentionCanvas. It scrolls itself, so it draws only the rows in sight and
+ * keeps the "Query" / "Key" header on top while they scroll (sticky); the
+ * picture and "which token is under the pointer" both come from
+ * attention-lines-render. It holds state and routes events;
+ * AttentionLinesView adds the controls. */
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "attention-colormap.h"
+#include "attention-canvas.h"
 #include "attention-lines-render.h"
-#include "attention-result.h"
 
 G_BEGIN_DECLS
 
 #define ATTENTION_TYPE_LINES_CANVAS (attention_lines_canvas_get_type ())
 G_DECLARE_FINAL_TYPE (
-    AttentionLinesCanvas, attention_lines_canvas, ATTENTION, LINES_CANVAS, GtkWidget)
+    AttentionLinesCanvas, attention_lines_canvas, ATTENTION, LINES_CANVAS, AttentionCanvas)
 
 GtkWidget *attention_lines_canvas_new (void);
 
-/* NULL clears. Keeps layer and the heads when the new result has them. */
+/* As attention_canvas_set_result (), _set_layer () and _set_colormap ();
+ * the heads stay. */
 void attention_lines_canvas_set_result (AttentionLinesCanvas *self, AttentionResult *result);
 void attention_lines_canvas_set_layer (AttentionLinesCanvas *self, guint layer);
 /* Bit h set: head h drawn (heads past 63 cannot be overlaid). */
@@ -29,22 +28,17 @@ void attention_lines_canvas_set_threshold (AttentionLinesCanvas *self, double th
 
 /* The token whose lines alone are shown: hovered, else pinned. */
 AttentionLinesSide attention_lines_canvas_get_focus (AttentionLinesCanvas *self, guint *index);
-/* Property "pinned-side"/"pinned": set by a click on a token, cleared by a
- * click on the lines or a second click on it. */
+/* The pinned token and its column: set by a click on a token, cleared by a
+ * click on the lines or a second click on it. The pin keys and
+ * attention_canvas_set_pinned () pin a query token. */
 void attention_lines_canvas_set_pinned (AttentionLinesCanvas *self,
                                         AttentionLinesSide side,
                                         guint index);
 AttentionLinesSide attention_lines_canvas_get_pinned (AttentionLinesCanvas *self, guint *index);
 
-/* As a pointer motion / click at (x, y) in the canvas would; negative x
- * clears the hover. TRUE when over a token. */
-gboolean attention_lines_canvas_hover_at (AttentionLinesCanvas *self, double x, double y);
-gboolean attention_lines_canvas_click_at (AttentionLinesCanvas *self, double x, double y);
 /* Where a token's label is in the canvas now (scrolled); FALSE if none. */
 gboolean attention_lines_canvas_get_token_center (
     AttentionLinesCanvas *self, AttentionLinesSide side, guint index, double *x, double *y);
-/* What the pointer is over, in words ("" for nothing). Property "hover-text". */
-const char *attention_lines_canvas_get_hover_text (AttentionLinesCanvas *self);
 /* The style of the last frame (for tests and the export of what is shown). */
 void attention_lines_canvas_get_style (AttentionLinesCanvas *self, AttentionLinesStyle *style);
 /* Number of frames drawn with lines (tests). */

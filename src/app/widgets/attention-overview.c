@@ -641,10 +641,3 @@ attention_overview_get_scores_ready (AttentionOverview *self)
   g_return_val_if_fail (ATTENTION_IS_OVERVIEW (self), FALSE);
   return self->scores != NULL;
 }
-
-int
-attention_overview_get_score (AttentionOverview *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_OVERVIEW (self), -1);
-  return self->score;
-}

@@ -34,7 +34,6 @@ void attention_overview_set_score (AttentionOverview *self, int pattern, gboolea
 /* Every head's scores are computed in a worker after set_result; until then
  * the grid is neither coloured nor sorted ("scores-ready" tells when). */
 gboolean attention_overview_get_scores_ready (AttentionOverview *self);
-int attention_overview_get_score (AttentionOverview *self);
 
 /* The head under widget coordinates (x, y); FALSE if none. */
 gboolean

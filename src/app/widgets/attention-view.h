@@ -1,29 +1,29 @@
-/* attention-view.h: a focusable widget that draws one layer/head attention
+/* attention-view.h: an AttentionCanvas that draws one layer/head attention
  * matrix of an AttentionResult with the shared renderer, fitted to its size,
- * with a colour legend beside it. It is a GtkScrollable: put it straight into
- * a GtkScrolledWindow; zoomed past the viewport, the cells scroll while the
- * token labels stay at the edges. */
+ * with a colour legend beside it. Zoomed past the viewport, the cells scroll
+ * while the token labels stay at the edges. Hovering a cell reads out its
+ * weight; clicking a token's label pins it: its row and column stay
+ * outlined. */
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "attention-colormap.h"
-#include "attention-result.h"
+#include "attention-canvas.h"
 
 G_BEGIN_DECLS
 
 #define ATTENTION_TYPE_VIEW (attention_view_get_type ())
-G_DECLARE_FINAL_TYPE (AttentionView, attention_view, ATTENTION, VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (AttentionView, attention_view, ATTENTION, VIEW, AttentionCanvas)
 
 GtkWidget *attention_view_new (void);
 
+/* As attention_canvas_set_result () and _get_result (). */
 void attention_view_set_result (AttentionView *self, AttentionResult *result);
 AttentionResult *attention_view_get_result (AttentionView *self);
 /* TRUE once a snapshot has drawn a matrix (the start-up benchmark quits after
  * the frame that shows the first one). */
 gboolean attention_view_get_drew_matrix (AttentionView *self);
 
-/* 0-indexed; clamped to the result's layers and heads. */
+/* 0-indexed; clamped to the result's layers and heads. The layer is the
+ * canvas' "layer". */
 void attention_view_set_layer (AttentionView *self, guint layer);
 guint attention_view_get_layer (AttentionView *self);
 void attention_view_set_head (AttentionView *self, guint head);
@@ -50,20 +50,14 @@ gboolean attention_view_get_matrix_bounds (AttentionView *self, graphene_rect_t 
  * weights. NULL unlinks. */
 void attention_view_set_partner (AttentionView *self, AttentionView *partner);
 
-/* What the pointer is over, as shown in the read-out ("" for nothing). */
-const char *attention_view_get_hover_text (AttentionView *self);
-/* Moves the hover to widget coordinates (x, y), as a pointer motion would;
- * negative coordinates clear it. Returns TRUE when over a cell or a label. */
-gboolean attention_view_hover_at (AttentionView *self, double x, double y);
-
 /* Analysis views. Shows matrix (n × n of the current result, copied) instead
  * of the layer/head matrix; NULL goes back. Cleared when the result changes. */
 void attention_view_set_matrix_override (AttentionView *self, const float *matrix);
+/* Property "scale"; the colour map is the canvas' "colormap". */
+void attention_view_set_scale (AttentionView *self, AttentionScale scale);
+AttentionScale attention_view_get_scale (AttentionView *self);
+/* Both at once. */
 void
 attention_view_set_colormap (AttentionView *self, AttentionColormap colormap, AttentionScale scale);
-/* Property "pinned": a token (0-indexed) whose row and column stay outlined;
- * -1 for none. Clicking a label toggles it; T / Shift+T / Escape by keyboard. */
-void attention_view_set_pinned (AttentionView *self, int token);
-int attention_view_get_pinned (AttentionView *self);
 
 G_END_DECLS

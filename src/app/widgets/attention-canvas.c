@@ -1,0 +1,544 @@
+/* attention-canvas.c: the shared base of the drawing widgets (see
+ * attention-canvas.h) */
+
+#include "attention-canvas.h"
+
+typedef struct
+{
+  AttentionResult *result;
+  guint layer;
+  AttentionColormap colormap;
+  int pinned; /* -1 for none */
+  char *hover_text;
+  double pointer_x, pointer_y; /* last pointer position; x < 0 when outside */
+  guint rehover_tick;          /* a re-hover waits for the next frame */
+
+  GtkAdjustment *hadjustment;
+  GtkAdjustment *vadjustment;
+  GtkScrollablePolicy hscroll_policy;
+  GtkScrollablePolicy vscroll_policy;
+} AttentionCanvasPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_CODE (AttentionCanvas,
+                                  attention_canvas,
+                                  GTK_TYPE_WIDGET,
+                                  G_ADD_PRIVATE (AttentionCanvas)
+                                      G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
+
+enum
+{
+  PROP_0,
+  PROP_RESULT,
+  PROP_LAYER,
+  PROP_COLORMAP,
+  PROP_PINNED,
+  PROP_HOVER_TEXT,
+  N_PROPS,
+  /* GtkScrollable's, overridden */
+  PROP_HADJUSTMENT = N_PROPS,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static AttentionCanvasPrivate *
+get_priv (AttentionCanvas *self)
+{
+  return attention_canvas_get_instance_private (self);
+}
+
+/* --- hover ------------------------------------------------------------------------ */
+
+static void
+refresh_hover_text (AttentionCanvas *self)
+{
+  AttentionCanvasPrivate *priv = get_priv (self);
+  g_autofree char *text = ATTENTION_CANVAS_GET_CLASS (self)->describe_hover (self);
+
+  if (g_strcmp0 (text, priv->hover_text) == 0)
+    return;
+  g_free (priv->hover_text);
+  priv->hover_text = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOVER_TEXT]);
+}
+
+gboolean
+attention_canvas_hover_at (AttentionCanvas *self, double x, double y)
+{
+  AttentionCanvasPrivate *priv;
+  gboolean over;
+
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), FALSE);
+
+  priv = get_priv (self);
+  if (x < 0 || y < 0)
+    x = y = -1;
+  priv->pointer_x = x;
+  priv->pointer_y = y;
+  over = ATTENTION_CANVAS_GET_CLASS (self)->hover (self, x, y);
+  refresh_hover_text (self);
+  return over;
+}
+
+const char *
+attention_canvas_get_hover_text (AttentionCanvas *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), "");
+
+  return get_priv (self)->hover_text;
+}
+
+static void
+attention_canvas_real_changed (AttentionCanvas *self)
+{
+  refresh_hover_text (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+attention_canvas_changed (AttentionCanvas *self)
+{
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+
+  ATTENTION_CANVAS_GET_CLASS (self)->changed (self);
+}
+
+/* --- state ------------------------------------------------------------------------ */
+
+void
+attention_canvas_set_result (AttentionCanvas *self, AttentionResult *result)
+{
+  AttentionCanvasPrivate *priv;
+
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+  g_return_if_fail (result == NULL || ATTENTION_IS_RESULT (result));
+
+  priv = get_priv (self);
+  if (!g_set_object (&priv->result, result))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  /* The hover and the pin belong to the old tokens. */
+  ATTENTION_CANVAS_GET_CLASS (self)->hover (self, -1, -1);
+  attention_canvas_set_pinned (self, -1);
+  if (result != NULL && priv->layer >= attention_result_get_n_layers (result))
+    {
+      priv->layer = attention_result_get_n_layers (result) - 1;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
+    }
+  if (ATTENTION_CANVAS_GET_CLASS (self)->result_changed != NULL)
+    ATTENTION_CANVAS_GET_CLASS (self)->result_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+  g_object_thaw_notify (G_OBJECT (self));
+  attention_canvas_changed (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+AttentionResult *
+attention_canvas_get_result (AttentionCanvas *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), NULL);
+
+  return get_priv (self)->result;
+}
+
+guint
+attention_canvas_get_n_tokens (AttentionCanvas *self)
+{
+  AttentionCanvasPrivate *priv;
+
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), 0);
+
+  priv = get_priv (self);
+  return priv->result != NULL ? attention_result_get_n_tokens (priv->result) : 0;
+}
+
+void
+attention_canvas_set_layer (AttentionCanvas *self, guint layer)
+{
+  AttentionCanvasPrivate *priv;
+
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+
+  priv = get_priv (self);
+  if (priv->result != NULL)
+    layer = MIN (layer, attention_result_get_n_layers (priv->result) - 1);
+  if (priv->layer == layer)
+    return;
+  priv->layer = layer;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
+  attention_canvas_changed (self);
+}
+
+guint
+attention_canvas_get_layer (AttentionCanvas *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), 0);
+
+  return get_priv (self)->layer;
+}
+
+void
+attention_canvas_set_colormap (AttentionCanvas *self, AttentionColormap colormap)
+{
+  AttentionCanvasPrivate *priv;
+
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+  g_return_if_fail (colormap < ATTENTION_N_COLORMAPS);
+
+  priv = get_priv (self);
+  if (priv->colormap == colormap)
+    return;
+  priv->colormap = colormap;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLORMAP]);
+  attention_canvas_changed (self);
+}
+
+AttentionColormap
+attention_canvas_get_colormap (AttentionCanvas *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), ATTENTION_COLORMAP_GRAY);
+
+  return get_priv (self)->colormap;
+}
+
+static void
+attention_canvas_real_pin (AttentionCanvas *self, int token)
+{
+  AttentionCanvasPrivate *priv = get_priv (self);
+
+  if (priv->pinned == token)
+    return;
+  priv->pinned = token;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+attention_canvas_set_pinned (AttentionCanvas *self, int token)
+{
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+
+  if (token < 0 || (guint)token >= attention_canvas_get_n_tokens (self))
+    token = -1;
+  ATTENTION_CANVAS_GET_CLASS (self)->pin (self, token);
+}
+
+int
+attention_canvas_get_pinned (AttentionCanvas *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), -1);
+
+  return get_priv (self)->pinned;
+}
+
+static int
+attention_canvas_real_get_key_pin (AttentionCanvas *self)
+{
+  return get_priv (self)->pinned;
+}
+
+/* --- scrolling --------------------------------------------------------------------- */
+
+static GtkAdjustment *
+get_adjustment (AttentionCanvas *self, GtkOrientation orientation)
+{
+  AttentionCanvasPrivate *priv = get_priv (self);
+
+  return orientation == GTK_ORIENTATION_HORIZONTAL ? priv->hadjustment : priv->vadjustment;
+}
+
+double
+attention_canvas_get_scroll (AttentionCanvas *self, GtkOrientation orientation)
+{
+  GtkAdjustment *adjustment;
+
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), 0);
+
+  adjustment = get_adjustment (self, orientation);
+  return adjustment != NULL ? gtk_adjustment_get_value (adjustment) : 0;
+}
+
+void
+attention_canvas_configure_scroll (AttentionCanvas *self,
+                                   GtkOrientation orientation,
+                                   double page,
+                                   double content,
+                                   double centre,
+                                   double step,
+                                   double page_step)
+{
+  GtkAdjustment *adjustment;
+  double upper = MAX (page, content);
+  double value;
+
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+
+  adjustment = get_adjustment (self, orientation);
+  if (adjustment == NULL)
+    return;
+  value = centre >= 0 ? centre * upper - page / 2 : gtk_adjustment_get_value (adjustment);
+  value = CLAMP (value, 0, upper - page);
+  gtk_adjustment_configure (adjustment, value, 0, upper, step, page_step, page);
+}
+
+static gboolean
+rehover_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  AttentionCanvasPrivate *priv = get_priv (ATTENTION_CANVAS (widget));
+
+  priv->rehover_tick = 0;
+  if (priv->pointer_x >= 0)
+    attention_canvas_hover_at (ATTENTION_CANVAS (widget), priv->pointer_x, priv->pointer_y);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+adjustment_value_cb (GtkAdjustment *adjustment, AttentionCanvas *self)
+{
+  AttentionCanvasPrivate *priv = get_priv (self);
+
+  /* The content moved under a still pointer: it now hovers something else.
+   * Found out on the next frame, not here: the offset also changes while
+   * the canvas is allocated, and a new read-out then would resize widgets
+   * around it in the middle of the allocation. */
+  if (priv->pointer_x >= 0 && priv->rehover_tick == 0)
+    priv->rehover_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), rehover_cb, NULL, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (AttentionCanvas *self, GtkAdjustment **field, GtkAdjustment *adjustment)
+{
+  if (adjustment != NULL && *field == adjustment)
+    return;
+  if (*field != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (*field, adjustment_value_cb, self);
+      g_object_unref (*field);
+    }
+  if (adjustment == NULL)
+    adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  *field = g_object_ref_sink (adjustment);
+  g_signal_connect (adjustment, "value-changed", G_CALLBACK (adjustment_value_cb), self);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* --- events ------------------------------------------------------------------------ */
+
+static void
+motion_cb (GtkEventControllerMotion *controller, double x, double y, AttentionCanvas *self)
+{
+  attention_canvas_hover_at (self, x, y);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller, AttentionCanvas *self)
+{
+  attention_canvas_hover_at (self, -1, -1);
+}
+
+static void
+click_cb (GtkGestureClick *gesture, int n_press, double x, double y, AttentionCanvas *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (ATTENTION_CANVAS_GET_CLASS (self)->click != NULL)
+    ATTENTION_CANVAS_GET_CLASS (self)->click (self, x, y);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint keyval,
+                guint keycode,
+                GdkModifierType state,
+                AttentionCanvas *self)
+{
+  AttentionCanvasClass *klass = ATTENTION_CANVAS_GET_CLASS (self);
+  int n = (int)attention_canvas_get_n_tokens (self);
+
+  if (n > 0 && (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) == 0)
+    {
+      if (keyval == GDK_KEY_t || keyval == GDK_KEY_T)
+        {
+          int current = klass->get_key_pin (self);
+          int next = keyval == GDK_KEY_t ? current + 1 : (current < 0 ? n - 1 : current - 1);
+
+          attention_canvas_set_pinned (self, next);
+          return TRUE;
+        }
+      if (keyval == GDK_KEY_Escape && get_priv (self)->pinned >= 0)
+        {
+          attention_canvas_set_pinned (self, -1);
+          return TRUE;
+        }
+    }
+  return klass->key_pressed != NULL && klass->key_pressed (self, keyval, state);
+}
+
+/* --- GObject ----------------------------------------------------------------------- */
+
+static void
+attention_canvas_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AttentionCanvasPrivate *priv = get_priv (ATTENTION_CANVAS (object));
+
+  switch (prop_id)
+    {
+      case PROP_RESULT:
+        g_value_set_object (value, priv->result);
+        break;
+      case PROP_LAYER:
+        g_value_set_uint (value, priv->layer);
+        break;
+      case PROP_COLORMAP:
+        g_value_set_int (value, priv->colormap);
+        break;
+      case PROP_PINNED:
+        g_value_set_int (value, priv->pinned);
+        break;
+      case PROP_HOVER_TEXT:
+        g_value_set_string (value, priv->hover_text);
+        break;
+      case PROP_HADJUSTMENT:
+        g_value_set_object (value, priv->hadjustment);
+        break;
+      case PROP_VADJUSTMENT:
+        g_value_set_object (value, priv->vadjustment);
+        break;
+      case PROP_HSCROLL_POLICY:
+        g_value_set_enum (value, priv->hscroll_policy);
+        break;
+      case PROP_VSCROLL_POLICY:
+        g_value_set_enum (value, priv->vscroll_policy);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+attention_canvas_set_property (GObject *object,
+                               guint prop_id,
+                               const GValue *value,
+                               GParamSpec *pspec)
+{
+  AttentionCanvas *self = ATTENTION_CANVAS (object);
+  AttentionCanvasPrivate *priv = get_priv (self);
+
+  switch (prop_id)
+    {
+      case PROP_RESULT:
+        attention_canvas_set_result (self, g_value_get_object (value));
+        break;
+      case PROP_LAYER:
+        attention_canvas_set_layer (self, g_value_get_uint (value));
+        break;
+      case PROP_COLORMAP:
+        attention_canvas_set_colormap (self, g_value_get_int (value));
+        break;
+      case PROP_PINNED:
+        attention_canvas_set_pinned (self, g_value_get_int (value));
+        break;
+      case PROP_HADJUSTMENT:
+        set_adjustment (self, &priv->hadjustment, g_value_get_object (value));
+        break;
+      case PROP_VADJUSTMENT:
+        set_adjustment (self, &priv->vadjustment, g_value_get_object (value));
+        break;
+      case PROP_HSCROLL_POLICY:
+        priv->hscroll_policy = g_value_get_enum (value);
+        break;
+      case PROP_VSCROLL_POLICY:
+        priv->vscroll_policy = g_value_get_enum (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+attention_canvas_dispose (GObject *object)
+{
+  AttentionCanvas *self = ATTENTION_CANVAS (object);
+  AttentionCanvasPrivate *priv = get_priv (self);
+
+  if (priv->rehover_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), priv->rehover_tick);
+  priv->rehover_tick = 0;
+  if (priv->hadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (priv->hadjustment, adjustment_value_cb, self);
+  if (priv->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (priv->vadjustment, adjustment_value_cb, self);
+  g_clear_object (&priv->hadjustment);
+  g_clear_object (&priv->vadjustment);
+  g_clear_object (&priv->result);
+  G_OBJECT_CLASS (attention_canvas_parent_class)->dispose (object);
+}
+
+static void
+attention_canvas_finalize (GObject *object)
+{
+  g_free (get_priv (ATTENTION_CANVAS (object))->hover_text);
+  G_OBJECT_CLASS (attention_canvas_parent_class)->finalize (object);
+}
+
+static void
+attention_canvas_class_init (AttentionCanvasClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = attention_canvas_get_property;
+  object_class->set_property = attention_canvas_set_property;
+  object_class->dispose = attention_canvas_dispose;
+  object_class->finalize = attention_canvas_finalize;
+  klass->changed = attention_canvas_real_changed;
+  klass->pin = attention_canvas_real_pin;
+  klass->get_key_pin = attention_canvas_real_get_key_pin;
+
+  properties[PROP_RESULT] =
+      g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT, flags);
+  properties[PROP_LAYER] = g_param_spec_uint ("layer", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_COLORMAP] =
+      g_param_spec_int ("colormap", NULL, NULL, 0, ATTENTION_N_COLORMAPS - 1, 0, flags);
+  properties[PROP_PINNED] = g_param_spec_int ("pinned", NULL, NULL, -1, G_MAXINT, -1, flags);
+  properties[PROP_HOVER_TEXT] =
+      g_param_spec_string ("hover-text", NULL, NULL, "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+attention_canvas_init (AttentionCanvas *self)
+{
+  AttentionCanvasPrivate *priv = get_priv (self);
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkEventController *controller;
+  GtkGesture *click;
+
+  priv->hover_text = g_strdup ("");
+  priv->pinned = -1;
+  priv->pointer_x = priv->pointer_y = -1;
+  gtk_widget_set_focusable (widget, TRUE);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
+}
