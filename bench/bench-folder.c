@@ -52,30 +52,33 @@ run_or_die (AttentionModel *model)
 }
 
 /* Logits at every position and attentions of the sentence through one door. */
-static void
-outputs (const char *path, const gint64 *ids, gsize n, float **logits, float **attentions)
+static attn_shim_output *
+outputs (const char *path, const gint64 *ids, gsize n)
 {
-  char *error = NULL;
-  attn_shim *shim = attn_shim_load (path, &error);
-  attn_shim_dims dims;
+  attn_shim_run_params params = attn_shim_run_params_default ();
   g_autofree gint64 *positions = g_new (gint64, n);
+  attn_shim_output *output = NULL;
+  char *error = NULL;
+  attn_shim *shim = attn_shim_load (path, NULL, &error);
 
   if (shim == NULL)
     {
       g_printerr ("bench-folder: %s: %s\n", path, error);
       exit (1);
     }
-  dims = attn_shim_get_dims (shim);
   for (gsize i = 0; i < n; i++)
     positions[i] = (gint64)i;
-  *logits = g_new (float, n *dims.vocab_size);
-  *attentions = g_new (float, (gsize)dims.n_layers *dims.n_heads *n *n);
-  if (attn_shim_run (shim, ids, n, positions, n, *logits, *attentions, &error) != 0)
+  params.ids = (const int64_t *)ids;
+  params.n_ids = n;
+  params.positions = (const int64_t *)positions;
+  params.n_positions = n;
+  if (attn_shim_run (shim, &params, &output, &error) != 0)
     {
       g_printerr ("bench-folder: %s\n", error);
       exit (1);
     }
   attn_shim_free (shim);
+  return output;
 }
 
 static double
@@ -115,7 +118,7 @@ main (int argc, char **argv)
   g_autoptr (AttentionModel) model = NULL;
   g_autoptr (BertEncoding) enc = NULL;
   const AttentionModelInfo *info;
-  float *logits[2], *attentions[2];
+  attn_shim_output *out[2];
   gsize n;
 
   if (argc < 3)
@@ -167,7 +170,7 @@ main (int argc, char **argv)
   enc = bert_tokenizer_encode (attention_model_get_tokenizer (model), SENTENCE, -1, NULL);
   n = enc->n_tokens;
   for (int d = 0; d < 2; d++)
-    outputs (paths[d], enc->ids, n, &logits[d], &attentions[d]);
+    out[d] = outputs (paths[d], enc->ids, n);
 
   printf ("Model: %s, %u layers × %u heads, hidden %u, vocab %u; %u runs each, alternating\n\n",
           info->name, info->n_layers, info->n_heads, info->hidden_size, info->vocab_size, repeats);
@@ -182,11 +185,13 @@ main (int argc, char **argv)
        bench_median (first_cpu[1], repeats));
   row ("steady 12-token run (median)", bench_median (steady[0], repeats),
        bench_median (steady[1], repeats));
-  printf (
-      "\nmax |folder − bundle|: logits %.3g, attentions %.3g (%zu tokens, every position)\n",
-      max_abs_diff (logits[0], logits[1], n * info->vocab_size),
-      max_abs_diff (attentions[0], attentions[1], (gsize)info->n_layers * info->n_heads * n * n),
-      n);
+  printf ("\nmax |folder − bundle|: logits %.3g, attentions %.3g (%zu tokens, every position)\n",
+          max_abs_diff (attn_shim_output_get_logits (out[0]), attn_shim_output_get_logits (out[1]),
+                        n * info->vocab_size),
+          max_abs_diff (attn_shim_output_get_attentions (out[0]),
+                        attn_shim_output_get_attentions (out[1]),
+                        (gsize)info->n_layers * info->n_heads * n * n),
+          n);
 
   for (int d = 0; d < 2; d++)
     {
@@ -195,8 +200,7 @@ main (int argc, char **argv)
       g_free (steady[d]);
       g_free (load_cpu[d]);
       g_free (first_cpu[d]);
-      g_free (logits[d]);
-      g_free (attentions[d]);
+      attn_shim_output_free (out[d]);
     }
   return 0;
 }

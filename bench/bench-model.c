@@ -29,7 +29,7 @@
 
 #include "attention-load-heap.h"
 #include "attention-model.h"
-#include "attn-shim.h"
+#include "attn-shim-tuning.h"
 #include "bench-common.h"
 
 #define SENTENCE "The quick brown fox jumps over the [MASK] dog." /* 12 tokens */
@@ -72,7 +72,8 @@ load_or_die (const char *path)
 }
 
 /* As the window loads its model: after the first run the shim copies the
- * weights out of the file's mapping in the background (ATTN_SHIM_LOAD_DETACH).
+ * weights out of the file's mapping in the background (attn_shim_load_params's
+ * detach).
  * That matters for steady runs: read from the page cache's pages, the
  * weights made a 12-token run after a pause of a quarter second 1.5-2x
  * slower (about 100 against 62 ms, docs/benchmarks.md), read from the

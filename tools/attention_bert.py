@@ -1,23 +1,56 @@
 """BERT for masked language modelling in plain torch (no transformers).
 
 Reproduces Hugging Face's ``BertForMaskedLM`` numerically, with parameter
-names exactly as its ``state_dict`` so checkpoints load without renaming.
-Written to be ``torch.jit.script``-able: the app runs the scripted bundle
-through libtorch (see docs/bundle-format.md).
+names exactly as its ``state_dict`` so checkpoints load without renaming. The
+arithmetic is not here: it is the TorchScript source that the app's shim
+compiles for a Hugging Face folder (shim/module/attention_bert_script.py).
+The training module below runs those functions as its methods, and bundles
+are that source defined into a TorchScript module whose attributes are the
+weights (see docs/bundle-format.md).
 """
 
+import importlib.util
 import json
 import math
-from typing import List, Optional, Tuple
+import operator
+import os
+from typing import Dict, List
 
 import torch
 from torch import nn
 
+SCRIPT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shim",
+                           "module", "attention_bert_script.py")
+# The line after which the file is TorchScript source (the shim's build
+# looks for it too, in shim/module/meson.build).
+SCRIPT_MARKER = "# ---- TorchScript source: the build embeds everything below this line ----"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("attention_bert_script", SCRIPT_PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+script = _load_script()
+
+
+def script_source() -> str:
+    """The TorchScript source of the model: the shared file after its marker."""
+    with open(SCRIPT_PATH, encoding="utf-8") as f:
+        text = f.read()
+    at = text.find("\n" + SCRIPT_MARKER + "\n")
+    if at < 0:
+        raise RuntimeError(f"{SCRIPT_PATH} has no line {SCRIPT_MARKER!r}")
+    return text[at + len(SCRIPT_MARKER) + 2:]
+
+
 BUNDLE_FORMAT = "attention-bundle-1"
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
-# HF adds (1 - mask) * finfo(float32).min to the scores; a literal because
-# torch.finfo is not available inside TorchScript.
+# HF adds (1 - mask) * finfo(float32).min to the scores: the source's
+# mask_min, as attn-shim-hfbert.cpp sets it.
 _MASK_MIN = -3.4028234663852886e38
 
 _DEFAULTS = {
@@ -36,7 +69,9 @@ _DEFAULTS = {
     "pad_token_id": 0,
 }
 
-_ACTIVATIONS = ("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "relu")
+# hidden_act as the source's act: HF's gelu_new, gelu_pytorch_tanh and
+# gelu_fast are all the tanh approximation.
+_ACT_CODES = {"gelu": 0, "gelu_new": 1, "gelu_pytorch_tanh": 1, "gelu_fast": 1, "relu": 2}
 
 
 def config_from_dict(d: dict) -> dict:
@@ -55,219 +90,125 @@ def config_from_dict(d: dict) -> dict:
         raise ValueError(
             f"config: hidden_size {config['hidden_size']} is not a multiple of "
             f"num_attention_heads {config['num_attention_heads']}")
-    if config["hidden_act"] not in _ACTIVATIONS:
+    if config["hidden_act"] not in _ACT_CODES:
         raise ValueError(f"config: unsupported hidden_act {config['hidden_act']!r} "
-                         f"(supported: {', '.join(_ACTIVATIONS)})")
+                         f"(supported: {', '.join(_ACT_CODES)})")
     config["layer_norm_eps"] = float(config["layer_norm_eps"])
     config["initializer_range"] = float(config["initializer_range"])
     return config
 
 
-def _activation(name: str) -> nn.Module:
-    if name == "gelu":
-        return nn.GELU()  # exact erf form, as HF's "gelu"
-    if name == "relu":
-        return nn.ReLU()
-    # HF's gelu_new / gelu_pytorch_tanh / gelu_fast are all the tanh approximation.
-    return nn.GELU(approximate="tanh")
+# The shim layout (the attributes the source reads) against Hugging Face's
+# names; attn-shim-hfbert.cpp reads a folder's tensors the same way.
+_MODEL_TENSORS = (
+    ("word_embeddings", "bert.embeddings.word_embeddings.weight"),
+    ("position_embeddings", "bert.embeddings.position_embeddings.weight"),
+    ("token_type_embeddings", "bert.embeddings.token_type_embeddings.weight"),
+    ("embeddings_ln_weight", "bert.embeddings.LayerNorm.weight"),
+    ("embeddings_ln_bias", "bert.embeddings.LayerNorm.bias"),
+)
+# One list each, a tensor per layer (under bert.encoder.layer.N.).
+_LAYER_TENSORS = (
+    ("query_weight", "attention.self.query.weight"),
+    ("query_bias", "attention.self.query.bias"),
+    ("key_weight", "attention.self.key.weight"),
+    ("key_bias", "attention.self.key.bias"),
+    ("value_weight", "attention.self.value.weight"),
+    ("value_bias", "attention.self.value.bias"),
+    ("attention_output_weight", "attention.output.dense.weight"),
+    ("attention_output_bias", "attention.output.dense.bias"),
+    ("attention_ln_weight", "attention.output.LayerNorm.weight"),
+    ("attention_ln_bias", "attention.output.LayerNorm.bias"),
+    ("intermediate_weight", "intermediate.dense.weight"),
+    ("intermediate_bias", "intermediate.dense.bias"),
+    ("output_weight", "output.dense.weight"),
+    ("output_bias", "output.dense.bias"),
+    ("output_ln_weight", "output.LayerNorm.weight"),
+    ("output_ln_bias", "output.LayerNorm.bias"),
+)
+# The decoder's weight is the word embeddings, its bias cls.predictions.bias
+# (tied, as in HF).
+_HEAD_TENSORS = (
+    ("transform_weight", "cls.predictions.transform.dense.weight"),
+    ("transform_bias", "cls.predictions.transform.dense.bias"),
+    ("transform_ln_weight", "cls.predictions.transform.LayerNorm.weight"),
+    ("transform_ln_bias", "cls.predictions.transform.LayerNorm.bias"),
+    ("decoder_bias", "cls.predictions.bias"),
+    ("decoder_weight", "cls.predictions.decoder.weight"),
+)
+_NUMBERS = ("num_layers", "num_heads", "head_size", "hidden_size", "pad_token_id", "eps",
+            "scale", "mask_min", "act")
 
 
-class BertEmbeddings(nn.Module):
-    def __init__(self, config: dict):
+def _module(**children: nn.Module) -> nn.Module:
+    """One level of Hugging Face's module tree: names and parameters only."""
+    node = nn.Module()
+    for name, child in children.items():
+        node.add_module(name, child)
+    return node
+
+
+def _layer(h: int, inner: int, eps: float) -> nn.Module:
+    attention_self = _module(query=nn.Linear(h, h), key=nn.Linear(h, h), value=nn.Linear(h, h))
+    return _module(
+        attention=_module(**{"self": attention_self,
+                             "output": _module(dense=nn.Linear(h, h),
+                                               LayerNorm=nn.LayerNorm(h, eps=eps))}),
+        intermediate=_module(dense=nn.Linear(h, inner)),
+        output=_module(dense=nn.Linear(inner, h), LayerNorm=nn.LayerNorm(h, eps=eps)))
+
+
+class _LMPredictionHead(nn.Module):
+    def __init__(self, h: int, vocab_size: int, eps: float, word_embeddings: nn.Embedding):
         super().__init__()
-        h = config["hidden_size"]
-        self.word_embeddings = nn.Embedding(config["vocab_size"], h,
-                                            padding_idx=config["pad_token_id"])
-        self.position_embeddings = nn.Embedding(config["max_position_embeddings"], h)
-        self.token_type_embeddings = nn.Embedding(config["type_vocab_size"], h)
-        self.LayerNorm = nn.LayerNorm(h, eps=config["layer_norm_eps"])
-
-    def forward(self, input_ids: torch.Tensor,
-                token_type_ids: torch.Tensor) -> torch.Tensor:
-        positions = torch.arange(input_ids.size(1), dtype=torch.long,
-                                 device=input_ids.device).unsqueeze(0)
-        x = (self.word_embeddings(input_ids)
-             + self.token_type_embeddings(token_type_ids)
-             + self.position_embeddings(positions))
-        return self.LayerNorm(x)
-
-
-class BertSelfAttention(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        h = config["hidden_size"]
-        self.num_heads: int = config["num_attention_heads"]
-        self.head_size: int = h // self.num_heads
-        self.query = nn.Linear(h, h)
-        self.key = nn.Linear(h, h)
-        self.value = nn.Linear(h, h)
-
-    def _split(self, x: torch.Tensor) -> torch.Tensor:
-        b, s = x.size(0), x.size(1)
-        return x.view(b, s, self.num_heads, self.head_size).permute(0, 2, 1, 3)
-
-    def forward(self, hidden: torch.Tensor,
-                mask_bias: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        q = self._split(self.query(hidden))
-        k = self._split(self.key(hidden))
-        v = self._split(self.value(hidden))
-        # HF divides the product by sqrt(d); multiplying by its inverse would
-        # differ in the last bit.
-        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_size)
-        scores = scores + mask_bias
-        probs = torch.softmax(scores.float(), dim=-1).to(scores.dtype)
-        context = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
-        b, s = context.size(0), context.size(1)
-        return context.view(b, s, self.num_heads * self.head_size), probs
-
-
-class BertSelfOutput(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        h = config["hidden_size"]
-        self.dense = nn.Linear(h, h)
-        self.LayerNorm = nn.LayerNorm(h, eps=config["layer_norm_eps"])
-
-    def forward(self, x: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
-        return self.LayerNorm(self.dense(x) + residual)
-
-
-class BertAttention(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        self.self = BertSelfAttention(config)
-        self.output = BertSelfOutput(config)
-
-    def forward(self, hidden: torch.Tensor,
-                mask_bias: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        context, probs = self.self(hidden, mask_bias)
-        return self.output(context, hidden), probs
-
-
-class BertIntermediate(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        self.dense = nn.Linear(config["hidden_size"], config["intermediate_size"])
-        self.intermediate_act_fn = _activation(config["hidden_act"])
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.intermediate_act_fn(self.dense(x))
-
-
-class BertOutput(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        h = config["hidden_size"]
-        self.dense = nn.Linear(config["intermediate_size"], h)
-        self.LayerNorm = nn.LayerNorm(h, eps=config["layer_norm_eps"])
-
-    def forward(self, x: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
-        return self.LayerNorm(self.dense(x) + residual)
-
-
-class BertLayer(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        self.attention = BertAttention(config)
-        self.intermediate = BertIntermediate(config)
-        self.output = BertOutput(config)
-
-    def forward(self, hidden: torch.Tensor,
-                mask_bias: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        attended, probs = self.attention(hidden, mask_bias)
-        return self.output(self.intermediate(attended), attended), probs
-
-
-class BertEncoder(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        self.layer = nn.ModuleList(
-            [BertLayer(config) for _ in range(config["num_hidden_layers"])])
-
-
-class BertModel(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        self.embeddings = BertEmbeddings(config)
-        self.encoder = BertEncoder(config)
-
-
-class BertPredictionHeadTransform(nn.Module):
-    def __init__(self, config: dict):
-        super().__init__()
-        h = config["hidden_size"]
-        self.dense = nn.Linear(h, h)
-        self.transform_act_fn = _activation(config["hidden_act"])
-        self.LayerNorm = nn.LayerNorm(h, eps=config["layer_norm_eps"])
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.LayerNorm(self.transform_act_fn(self.dense(x)))
-
-
-class BertLMPredictionHead(nn.Module):
-    def __init__(self, config: dict, word_embeddings: nn.Embedding):
-        super().__init__()
-        self.transform = BertPredictionHeadTransform(config)
-        self.decoder = nn.Linear(config["hidden_size"], config["vocab_size"])
-        self.bias = nn.Parameter(torch.zeros(config["vocab_size"]))
+        self.transform = _module(dense=nn.Linear(h, h), LayerNorm=nn.LayerNorm(h, eps=eps))
+        self.decoder = nn.Linear(h, vocab_size)
+        self.bias = nn.Parameter(torch.zeros(vocab_size))
         # Tied as in HF: one tensor each, two state_dict names.
         self.decoder.weight = word_embeddings.weight
         self.decoder.bias = self.bias
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decoder(self.transform(x))
-
-
-class BertOnlyMLMHead(nn.Module):
-    def __init__(self, config: dict, word_embeddings: nn.Embedding):
-        super().__init__()
-        self.predictions = BertLMPredictionHead(config, word_embeddings)
-
 
 class BertForMaskedLM(nn.Module):
+    """Hugging Face's parameters under Hugging Face's names; its methods are
+    the shared source's functions, reading the weights through views in the
+    shim layout. Plain Python, with gradients: tools/pretrain trains it."""
+
+    _act = script._act
+    _layer_norm = script._layer_norm
+    _split = script._split
+    encode = script.encode
+    mlm_head = script.mlm_head
+    forward = script.forward
+    forward_at = script.forward_at
+
     def __init__(self, config: dict):
         super().__init__()
         config = config_from_dict(config)
-        self.num_layers: int = config["num_hidden_layers"]
+        h, eps = config["hidden_size"], config["layer_norm_eps"]
         self.initializer_range: float = config["initializer_range"]
+        word_embeddings = nn.Embedding(config["vocab_size"], h,
+                                       padding_idx=config["pad_token_id"])
+        embeddings = _module(
+            word_embeddings=word_embeddings,
+            position_embeddings=nn.Embedding(config["max_position_embeddings"], h),
+            token_type_embeddings=nn.Embedding(config["type_vocab_size"], h),
+            LayerNorm=nn.LayerNorm(h, eps=eps))
+        layers = nn.ModuleList([_layer(h, config["intermediate_size"], eps)
+                                for _ in range(config["num_hidden_layers"])])
+        self.bert = _module(embeddings=embeddings, encoder=_module(layer=layers))
+        self.cls = _module(predictions=_LMPredictionHead(h, config["vocab_size"], eps,
+                                                         word_embeddings))
+        self.num_layers: int = config["num_hidden_layers"]
+        self.num_heads: int = config["num_attention_heads"]
+        self.head_size: int = h // self.num_heads
+        self.hidden_size: int = h
+        self.pad_token_id: int = config["pad_token_id"]
+        self.eps: float = eps
+        self.scale: float = math.sqrt(self.head_size)
         self.mask_min: float = _MASK_MIN
-        self.bert = BertModel(config)
-        self.cls = BertOnlyMLMHead(config, self.bert.embeddings.word_embeddings)
+        self.act: int = _ACT_CODES[config["hidden_act"]]
 
-    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-               token_type_ids: Optional[torch.Tensor] = None
-               ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """hidden [b,s,h] of the last layer and attentions [L,b,H,s,s]."""
-        if token_type_ids is None:
-            token_type_ids = torch.zeros_like(input_ids)
-        hidden = self.bert.embeddings(input_ids, token_type_ids)
-        mask_bias = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * self.mask_min
-        attentions: List[torch.Tensor] = []
-        for layer in self.bert.encoder.layer:
-            hidden, probs = layer(hidden, mask_bias)
-            attentions.append(probs)
-        return hidden, torch.stack(attentions)
-
-    def mlm_head(self, hidden: torch.Tensor) -> torch.Tensor:
-        """Vocabulary logits [..., V] for hidden states [..., h]."""
-        return self.cls.predictions(hidden)
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
-        hidden, attentions = self.encode(input_ids, attention_mask)
-        return self.mlm_head(hidden), attentions
-
-    @torch.jit.export
-    def forward_at(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                   positions: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Logits [P,V] of batch item 0 at positions, attentions [L,b,H,s,s].
-
-        Projecting only the asked-for rows avoids the seq x vocab buffer."""
-        hidden, attentions = self.encode(input_ids, attention_mask)
-        rows = hidden[0].index_select(0, positions.to(torch.long))
-        return self.mlm_head(rows), attentions
-
-    @torch.jit.ignore
     def init_weights(self, seed: int):
         """HF initialisation: normal(0, initializer_range), LayerNorm 1/0, biases 0."""
         gen = torch.Generator().manual_seed(int(seed))
@@ -275,8 +216,6 @@ class BertForMaskedLM(nn.Module):
         with torch.no_grad():
             for module in self.modules():
                 if isinstance(module, nn.Embedding):
-                    if module is self.cls.predictions.decoder:
-                        continue
                     module.weight.normal_(0.0, std, generator=gen)
                     if module.padding_idx is not None:
                         module.weight[module.padding_idx].zero_()
@@ -290,6 +229,61 @@ class BertForMaskedLM(nn.Module):
                     module.weight.fill_(1.0)
                     module.bias.zero_()
             self.cls.predictions.bias.zero_()
+
+
+def _view(path: str) -> property:
+    get = operator.attrgetter(path)
+    return property(lambda self: get(self))
+
+
+def _layers_view(path: str) -> property:
+    get = operator.attrgetter(path)
+    return property(lambda self: [get(layer) for layer in self.bert.encoder.layer])
+
+
+for _name, _path in _MODEL_TENSORS + _HEAD_TENSORS:
+    setattr(BertForMaskedLM, _name, _view(_path))
+for _name, _path in _LAYER_TENSORS:
+    setattr(BertForMaskedLM, _name, _layers_view(_path))
+
+
+def script_module(model: BertForMaskedLM) -> torch.jit.ScriptModule:
+    """A bundle's module: the shared source defined into a fresh TorchScript
+    module whose attributes are the model's weights, as attn-shim-hfbert.cpp
+    builds one for a folder (same name, attributes in the same order)."""
+    tensor, tensors = torch._C.TensorType.get(), torch._C.ListType.ofTensors()
+    kinds = {int: torch._C.IntType.get(), float: torch._C.FloatType.get()}
+    m = torch._C.ScriptModule("__torch__.attention.Bert", torch._C.CompilationUnit(), True)
+    with torch.no_grad():
+        for name, _ in _MODEL_TENSORS:
+            m._register_attribute(name, tensor, getattr(model, name).detach())
+        for name, _ in _LAYER_TENSORS:
+            m._register_attribute(name, tensors, [t.detach() for t in getattr(model, name)])
+        for name, _ in _HEAD_TENSORS:
+            m._register_attribute(name, tensor, getattr(model, name).detach())
+    for name in _NUMBERS:
+        value = getattr(model, name)
+        m._register_attribute(name, kinds[type(value)], value)
+    m._define(torch._C.ConcreteModuleType.from_jit_type(m._type()), script_source(),
+              lambda name: script.torch if name == "torch" else None)
+    m._register_attribute("training", torch._C.BoolType.get(), False)
+    return torch.jit.RecursiveScriptModule._construct(m, lambda module: None)
+
+
+def hf_state_dict(module) -> Dict[str, torch.Tensor]:
+    """Hugging Face's state dict of a model or a loaded bundle: a bundle of
+    the shared source keeps its weights as attributes in the shim layout;
+    older bundles (scripted nn.Modules) as parameters under HF's names."""
+    if not hasattr(module, "word_embeddings"):
+        return dict(module.state_dict())
+    state = {}
+    for name, path in _MODEL_TENSORS + _HEAD_TENSORS:
+        state[path] = getattr(module, name)
+    for name, path in _LAYER_TENSORS:
+        for i, t in enumerate(getattr(module, name)):
+            state[f"bert.encoder.layer.{i}.{path}"] = t
+    state["cls.predictions.decoder.bias"] = state["cls.predictions.bias"]
+    return state
 
 
 def vocab_tokens(vocab_text: str) -> List[str]:
@@ -340,10 +334,11 @@ def bundle_config(config: dict, vocab_text: str) -> dict:
 
 
 def save_bundle(model: BertForMaskedLM, config: dict, vocab_text: str, path: str):
-    """Scripts model and saves it with vocab.txt and config.json as extra files."""
+    """Saves model as a bundle (script_module) with vocab.txt and config.json
+    as extra files."""
     full = bundle_config(config, vocab_text)
     model.eval()
-    scripted = torch.jit.script(model)
+    scripted = script_module(model)
     extra = {
         "vocab.txt": vocab_text,
         "config.json": json.dumps(full, indent=2, sort_keys=True) + "\n",

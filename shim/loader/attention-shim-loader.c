@@ -1,8 +1,8 @@
-/* attention-shim-loader.c: attn-shim.h on top of the shim module. The program
- * is not linked against libtorch: the first call (normally a model load in a
- * worker thread) dlopen()s libattention-shim.so, so that libtorch's libraries
- * load and initialise beside the window's start-up instead of before main().
- * See attn-shim-module.h. */
+/* attention-shim-loader.c: attn-shim.h and attn-shim-tuning.h on top of the
+ * shim module. The program is not linked against libtorch: the first call
+ * (normally a model load in a worker thread) dlopen()s libattention-shim.so,
+ * so that libtorch's libraries load and initialise beside the window's
+ * start-up instead of before main(). See attn-shim-module.h. */
 
 #include <dlfcn.h>
 #include <glib/gi18n.h>
@@ -102,12 +102,24 @@ attn_shim_preload (char **error)
 static gpointer
 open_zip_thread (gpointer path)
 {
-  return attn_zip_open (path, NULL);
+  return attn_zip_open (path, NULL, NULL);
+}
+
+attn_shim_load_params
+attn_shim_load_params_default (void)
+{
+  attn_shim_load_params params = {
+    .probe = 1,
+    .detach = 0,
+  };
+
+  return params;
 }
 
 attn_shim *
-attn_shim_load_with_flags (const char *path, unsigned flags, char **error)
+attn_shim_load (const char *path, const attn_shim_load_params *params, char **error)
 {
+  attn_shim_load_params defaults = attn_shim_load_params_default ();
   GThread *reader = NULL;
   attn_zip *zip = NULL;
   attn_shim *shim;
@@ -127,15 +139,9 @@ attn_shim_load_with_flags (const char *path, unsigned flags, char **error)
       return NULL;
     }
   zip = reader != NULL ? g_thread_join (reader) : NULL;
-  shim = api->load_full (path, zip, flags, error);
+  shim = api->load (path, params != NULL ? params : &defaults, zip, error);
   attn_zip_unref (zip);
   return shim;
-}
-
-attn_shim *
-attn_shim_load (const char *path, char **error)
-{
-  return attn_shim_load_with_flags (path, 0, error);
 }
 
 int
@@ -147,13 +153,6 @@ attn_shim_probe (attn_shim *shim, char **error)
     return api->probe (shim, error);
   set_error (error);
   return -1;
-}
-
-void
-attn_shim_set_dims (attn_shim *shim, attn_shim_dims dims)
-{
-  if (ensure_module ())
-    api->set_dims (shim, dims);
 }
 
 void
@@ -190,39 +189,31 @@ attn_shim_get_dims (const attn_shim *shim)
   return ensure_module () ? api->get_dims (shim) : none;
 }
 
-int
-attn_shim_run (attn_shim *shim,
-               const int64_t *ids,
-               size_t n_ids,
-               const int64_t *positions,
-               size_t n_positions,
-               float *logits,
-               float *attentions,
-               char **error)
+attn_shim_run_params
+attn_shim_run_params_default (void)
 {
-  if (error != NULL)
-    *error = NULL;
-  if (ensure_module ())
-    return api->run (shim, ids, n_ids, positions, n_positions, logits, attentions, error);
-  set_error (error);
-  return -1;
+  attn_shim_run_params params = {
+    .ids = NULL,
+    .n_ids = 0,
+    .positions = NULL,
+    .n_positions = 0,
+  };
+
+  return params;
 }
 
 int
-attn_shim_run_output (attn_shim *shim,
-                      const int64_t *ids,
-                      size_t n_ids,
-                      const int64_t *positions,
-                      size_t n_positions,
-                      attn_shim_output **output,
-                      char **error)
+attn_shim_run (attn_shim *shim,
+               const attn_shim_run_params *params,
+               attn_shim_output **output,
+               char **error)
 {
   if (error != NULL)
     *error = NULL;
   if (output != NULL)
     *output = NULL;
   if (ensure_module ())
-    return api->run_output (shim, ids, n_ids, positions, n_positions, output, error);
+    return api->run (shim, params, output, error);
   set_error (error);
   return -1;
 }

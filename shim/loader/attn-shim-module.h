@@ -3,9 +3,11 @@
  * whichever thread needs the model first: libtorch's 288 libraries then load
  * while the window starts instead of before main() (docs/benchmarks.md). The
  * module exports one symbol, attn_shim_module_get_api, returning this table;
- * shim/loader/attention-shim-loader.c implements attn-shim.h on top of it. */
+ * shim/loader/attention-shim-loader.c implements attn-shim.h and
+ * attn-shim-tuning.h on top of it. */
 #pragma once
 
+#include "attn-shim-tuning.h"
 #include "attn-shim.h"
 #include "attn-zip.h"
 
@@ -14,48 +16,40 @@ extern "C"
 {
 #endif
 
-/* Bumped whenever the table changes: a module from another build is refused. */
-#define ATTN_SHIM_MODULE_ABI 4
+/* Bumped whenever the table or a params struct changes: a module from
+ * another build is refused. */
+#define ATTN_SHIM_MODULE_ABI 5
 #define ATTN_SHIM_MODULE_SYMBOL "attn_shim_module_get_api"
 #define ATTN_SHIM_MODULE_NAME "libattention-shim.so"
 
   typedef struct
   {
     int abi; /* ATTN_SHIM_MODULE_ABI */
-    attn_shim *(*load) (const char *path, char **error);
+    /* attn-shim.h. The loader passes params filled in (never NULL), and
+     * zip: the file, mapped and checked by the loader (attn-zip.h) while the
+     * module loaded, or NULL to do it here. The shim takes its own
+     * reference. */
+    attn_shim *(*load) (const char *path,
+                        const attn_shim_load_params *params,
+                        attn_zip *zip,
+                        char **error);
+    int (*probe) (attn_shim *shim, char **error);
     void (*free) (attn_shim *shim);
     const char *(*get_extra_file) (const attn_shim *shim, const char *name, size_t *len);
     attn_shim_dims (*get_dims) (const attn_shim *shim);
     int (*run) (attn_shim *shim,
-                const int64_t *ids,
-                size_t n_ids,
-                const int64_t *positions,
-                size_t n_positions,
-                float *logits,
-                float *attentions,
+                const attn_shim_run_params *params,
+                attn_shim_output **output,
                 char **error);
+    const float *(*output_get_logits) (const attn_shim_output *output);
+    const float *(*output_get_attentions) (const attn_shim_output *output);
+    void (*output_free) (attn_shim_output *output);
+    /* attn-shim-tuning.h */
     void (*set_num_threads) (int n);
     int (*get_num_threads) (void);
     const char *(*blas_library) (void);
     int (*blas_is_reference) (void);
     int (*blas_set_threads) (int n);
-    /* ABI 2. zip: the file, mapped and checked by the caller (attn-zip.h),
-     * or NULL to do it here. The shim takes its own reference. */
-    attn_shim *(*load_full) (const char *path, attn_zip *zip, unsigned flags, char **error);
-    int (*probe) (attn_shim *shim, char **error);
-    void (*set_dims) (attn_shim *shim, attn_shim_dims dims);
-    /* ABI 3 */
-    int (*run_output) (attn_shim *shim,
-                       const int64_t *ids,
-                       size_t n_ids,
-                       const int64_t *positions,
-                       size_t n_positions,
-                       attn_shim_output **output,
-                       char **error);
-    const float *(*output_get_logits) (const attn_shim_output *output);
-    const float *(*output_get_attentions) (const attn_shim_output *output);
-    void (*output_free) (attn_shim_output *output);
-    /* ABI 4 */
     const char *(*gemm_backend) (void);
     int (*gemm_set_backend) (const char *backend);
     long (*gemm_onednn_calls) (void);

@@ -241,68 +241,93 @@ verify (const attn_zip *zip, int check_crc)
   return NULL;
 }
 
-attn_zip *
-attn_zip_open (const char *path, char **error)
+/* attn_zip_open's way out on failure: *status, *error (message is taken),
+ * errno as it was when the failure was found. */
+static attn_zip *
+refuse (attn_zip *zip,
+        attn_zip_status why,
+        int saved_errno,
+        char *message,
+        attn_zip_status *status,
+        char **error)
 {
+  attn_zip_unref (zip);
+  if (status != NULL)
+    *status = why;
+  if (error != NULL)
+    *error = message;
+  else
+    free (message);
+  errno = saved_errno;
+  return NULL;
+}
+
+attn_zip *
+attn_zip_open (const char *path, attn_zip_status *status, char **error)
+{
+  unsigned char head[4];
   attn_zip *zip;
   struct stat st;
   uint64_t cd_offset, cd_size, count, at;
   void *map;
 
+  if (status != NULL)
+    *status = ATTN_ZIP_OPENED;
   if (error != NULL)
     *error = NULL;
   zip = calloc (1, sizeof *zip);
   if (zip == NULL)
-    return NULL;
+    return refuse (NULL, ATTN_ZIP_NO_MEMORY, ENOMEM, NULL, status, error);
   zip->refs = 1;
   /* O_NONBLOCK: a FIFO must not block here (it is refused below). */
   zip->fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (zip->fd < 0 || fstat (zip->fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size < 22)
+  if (zip->fd < 0 || fstat (zip->fd, &st) != 0)
     {
-      if (error != NULL)
-        *error = printf_dup ("%s: not a regular, non-empty file", path);
-      attn_zip_unref (zip);
-      return NULL;
+      int saved = errno;
+
+      return refuse (zip, ATTN_ZIP_CANNOT_OPEN, saved,
+                     printf_dup ("%s: %s", path, strerror (saved)), status, error);
     }
+  if (!S_ISREG (st.st_mode))
+    return refuse (zip, ATTN_ZIP_NOT_REGULAR, EINVAL, printf_dup ("%s: not a regular file", path),
+                   status, error);
+  if (st.st_size == 0)
+    return refuse (zip, ATTN_ZIP_EMPTY, EINVAL, printf_dup ("%s: empty", path), status, error);
+  if (pread (zip->fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+      memcmp (head, "PK\x03\x04", 4) != 0)
+    return refuse (zip, ATTN_ZIP_NOT_ZIP, EINVAL,
+                   printf_dup ("%s: does not start with a zip record", path), status, error);
   zip->size = (uint64_t)st.st_size;
+  if (zip->size < 22)
+    return refuse (zip, ATTN_ZIP_NO_DIRECTORY, EINVAL,
+                   printf_dup ("%s: no zip central directory", path), status, error);
   map = mmap (NULL, zip->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, zip->fd, 0);
   if (map == MAP_FAILED)
     {
-      if (error != NULL)
-        *error = printf_dup ("%s: cannot map: %s", path, strerror (errno));
-      attn_zip_unref (zip);
-      return NULL;
+      int saved = errno;
+
+      return refuse (zip, ATTN_ZIP_NO_MEMORY, saved,
+                     printf_dup ("%s: cannot map: %s", path, strerror (saved)), status, error);
     }
   zip->data = map;
   if (!find_directory (zip, &cd_offset, &cd_size, &count) || count > cd_size / 46 + 1)
-    {
-      if (error != NULL)
-        *error = printf_dup ("%s: no zip central directory", path);
-      attn_zip_unref (zip);
-      return NULL;
-    }
+    return refuse (zip, ATTN_ZIP_NO_DIRECTORY, EINVAL,
+                   printf_dup ("%s: no zip central directory", path), status, error);
   /* Only now that it is a zip, page tables filled in bulk rather than fault
    * by fault (this VM's faults are slow); readahead on kernels before 5.14. */
   if (madvise (zip->data, zip->size, MADV_POPULATE_READ) != 0)
     madvise (zip->data, zip->size, MADV_WILLNEED);
   zip->records = calloc (count > 0 ? count : 1, sizeof *zip->records);
   if (zip->records == NULL)
-    {
-      attn_zip_unref (zip);
-      return NULL;
-    }
+    return refuse (zip, ATTN_ZIP_NO_MEMORY, ENOMEM, NULL, status, error);
   at = cd_offset;
   for (uint64_t i = 0; i < count; i++)
     {
       size_t used = read_entry (zip, zip->data + at, cd_offset + cd_size - at, &zip->records[i]);
 
       if (used == 0)
-        {
-          if (error != NULL)
-            *error = printf_dup ("%s: malformed zip central directory", path);
-          attn_zip_unref (zip);
-          return NULL;
-        }
+        return refuse (zip, ATTN_ZIP_NO_DIRECTORY, EINVAL,
+                       printf_dup ("%s: malformed zip central directory", path), status, error);
       zip->n_records++;
       at += used;
     }

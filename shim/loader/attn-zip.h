@@ -29,14 +29,26 @@ extern "C"
     unsigned method;      /* 0 stored, 8 deflated */
   } attn_zip_record;
 
+  /* Why attn_zip_open returned NULL. */
+  typedef enum
+  {
+    ATTN_ZIP_OPENED,
+    ATTN_ZIP_CANNOT_OPEN, /* open() or fstat() failed: errno says why */
+    ATTN_ZIP_NOT_REGULAR, /* a folder, a FIFO, a device… */
+    ATTN_ZIP_EMPTY,
+    ATTN_ZIP_NOT_ZIP,      /* it does not start as a zip archive does */
+    ATTN_ZIP_NO_DIRECTORY, /* no readable central directory: cut short or damaged */
+    ATTN_ZIP_NO_MEMORY,    /* the mapping or the record table failed */
+  } attn_zip_status;
+
   /* Maps the file (private, writable copy-on-write), reads its central
-   * directory, pre-faults the pages and checks every record's CRC-32. NULL
-   * (and a reason in *error, malloc()ed) when the file cannot be mapped or is
-   * not a zip archive this reader understands; the caller then leaves the
-   * diagnosis to its own checks. A zip whose records do not match their
-   * checksums (or lie outside the file) is returned, with
+   * directory, pre-faults the pages and checks every record's CRC-32. NULL,
+   * *status (and errno for ATTN_ZIP_CANNOT_OPEN) and a reason in *error
+   * (malloc()ed) when the file cannot be mapped or is not a zip archive this
+   * reader understands; status and error may be NULL. A zip whose records do
+   * not match their checksums (or lie outside the file) is returned, with
    * attn_zip_damage() saying which. */
-  attn_zip *attn_zip_open (const char *path, char **error);
+  attn_zip *attn_zip_open (const char *path, attn_zip_status *status, char **error);
   attn_zip *attn_zip_ref (attn_zip *zip);
   /* The mapping lives until the last reference goes. */
   void attn_zip_unref (attn_zip *zip);

@@ -26,7 +26,7 @@
 
 #include "attn-shim-gemm.h"
 
-#include "attn-shim.h"
+#include "attn-shim-tuning.h"
 
 #include <dlfcn.h>
 #include <omp.h>

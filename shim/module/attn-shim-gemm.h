@@ -2,7 +2,7 @@
  * calls to BLAS's sgemm_ land in this module (attn-shim-gemm.cpp says why),
  * which runs them on oneDNN's GEMM and falls back to BLAS's own sgemm_.
  * The public calls, attn_shim_gemm_backend and attn_shim_gemm_onednn_calls,
- * are declared in attn-shim.h. Internal to the module. */
+ * are declared in attn-shim-tuning.h. Internal to the module. */
 #pragma once
 
 #ifdef __cplusplus

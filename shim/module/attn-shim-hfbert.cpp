@@ -1,9 +1,13 @@
-/* attn-shim-hfbert.cpp: see attn-shim-hfbert.h. The model below is
- * tools/attention_bert.py (Hugging Face's BertForMaskedLM in eval mode) op
- * for op, so a folder and the bundle converted from it agree to float
- * rounding (tests/unit/test-hf-folder.c checks 1e-5). */
+/* attn-shim-hfbert.cpp: see attn-shim-hfbert.h. The model is the app's BERT
+ * (Hugging Face's BertForMaskedLM in eval mode), whose TorchScript source
+ * attention_bert_script.py holds: the build embeds it, and the bundles that
+ * tools/attention_bert.py writes are the same source with the same
+ * attributes, so a folder and the bundle converted from it run the same
+ * code (tests/unit/test-hf-folder.c checks 1e-5). */
 
 #include "attn-shim-hfbert.h"
+
+#include "attn-shim-bert-script.h"
 
 #include "attn-shim-i18n.h"
 #include "attn-shim-json.h"
@@ -27,74 +31,8 @@ namespace
 using attn_json::Type;
 using attn_json::Value;
 
-/* The app's BERT. Weights are attributes (per-layer ones in lists), set by
- * attn_shim_hf_load; the arithmetic and its order are attention_bert.py's,
- * down to dividing the scores by sqrt(d) rather than multiplying. */
-// clang-format off
-const char *const bert_source = R"TS(
-def _act(self, x: Tensor) -> Tensor:
-    if self.act == 1:
-        return torch.gelu(x, approximate="tanh")
-    if self.act == 2:
-        return torch.relu(x)
-    return torch.gelu(x)
-
-def _split(self, x: Tensor) -> Tensor:
-    b = x.size(0)
-    s = x.size(1)
-    return x.view(b, s, self.num_heads, self.head_size).permute(0, 2, 1, 3)
-
-def encode(self, input_ids: Tensor, attention_mask: Tensor) -> Tuple[Tensor, Tensor]:
-    token_type_ids = torch.zeros_like(input_ids)
-    positions = torch.arange(input_ids.size(1), device=input_ids.device).unsqueeze(0)
-    x = (torch.embedding(self.word_embeddings, input_ids, self.pad_token_id)
-         + torch.embedding(self.token_type_embeddings, token_type_ids)
-         + torch.embedding(self.position_embeddings, positions))
-    hidden = torch.layer_norm(x, [self.hidden_size], self.embeddings_ln_weight,
-                              self.embeddings_ln_bias, self.eps)
-    mask_bias = (1.0 - attention_mask.unsqueeze(1).unsqueeze(2).to(hidden.dtype)) * self.mask_min
-    attentions: List[Tensor] = []
-    for i in range(self.num_layers):
-        q = self._split(torch.linear(hidden, self.query_weight[i], self.query_bias[i]))
-        k = self._split(torch.linear(hidden, self.key_weight[i], self.key_bias[i]))
-        v = self._split(torch.linear(hidden, self.value_weight[i], self.value_bias[i]))
-        scores = torch.matmul(q, k.transpose(-1, -2)) / self.scale
-        scores = scores + mask_bias
-        probs = torch.softmax(scores.float(), -1).to(scores.dtype)
-        context = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
-        context = context.view(context.size(0), context.size(1), self.num_heads * self.head_size)
-        attended = torch.layer_norm(
-            torch.linear(context, self.attention_output_weight[i], self.attention_output_bias[i])
-            + hidden, [self.hidden_size], self.attention_ln_weight[i], self.attention_ln_bias[i],
-            self.eps)
-        inner = self._act(torch.linear(attended, self.intermediate_weight[i],
-                                       self.intermediate_bias[i]))
-        hidden = torch.layer_norm(
-            torch.linear(inner, self.output_weight[i], self.output_bias[i]) + attended,
-            [self.hidden_size], self.output_ln_weight[i], self.output_ln_bias[i], self.eps)
-        attentions.append(probs)
-    return hidden, torch.stack(attentions)
-
-def mlm_head(self, hidden: Tensor) -> Tensor:
-    x = self._act(torch.linear(hidden, self.transform_weight, self.transform_bias))
-    x = torch.layer_norm(x, [self.hidden_size], self.transform_ln_weight,
-                         self.transform_ln_bias, self.eps)
-    return torch.linear(x, self.decoder_weight, self.decoder_bias)
-
-def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tuple[Tensor, Tensor]:
-    hidden, attentions = self.encode(input_ids, attention_mask)
-    return self.mlm_head(hidden), attentions
-
-def forward_at(self, input_ids: Tensor, attention_mask: Tensor,
-               positions: Tensor) -> Tuple[Tensor, Tensor]:
-    hidden, attentions = self.encode(input_ids, attention_mask)
-    rows = hidden[0].index_select(0, positions)
-    return self.mlm_head(rows), attentions
-)TS";
-    // clang-format on
-
-    /* HF adds (1 - mask) * finfo(float32).min (attention_bert.py's _MASK_MIN). */
-    const double mask_min = -3.4028234663852886e38;
+/* HF adds (1 - mask) * finfo(float32).min (attention_bert.py's _MASK_MIN). */
+const double mask_min = -3.4028234663852886e38;
 
 const char *const special_tokens[] = { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" };
 
@@ -592,7 +530,9 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   w.names = bert_names (file);
 
   const int64_t h = c.hidden_size, v = c.vocab_size, inner = c.intermediate_size;
-  torch::jit::Module m (c10::QualifiedName ("__torch__.attention.HfBert"));
+  /* Weights are attributes (per-layer ones in lists), in the order and under
+   * the names attention_bert.py's script_module gives them. */
+  torch::jit::Module m (c10::QualifiedName ("__torch__.attention.Bert"));
   c10::List<at::Tensor> lists[16];
   static const char *const list_names[16] = {
     "query_weight",
@@ -712,7 +652,7 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                         (int64_t)(c.hidden_act == "gelu"   ? 0
                                   : c.hidden_act == "relu" ? 2
                                                            : 1));
-  m.define (bert_source);
+  m.define (attn_shim_bert_script);
   m.eval ();
 
   /* The bundle-style config.json the rest of the app reads. */

@@ -1,31 +1,25 @@
-/* attn-shim.cpp: the libtorch side of attn-shim.h. Everything that can throw
- * stays behind the extern "C" functions; errors leave as one translated line. */
+/* attn-shim.cpp: the libtorch side of attn-shim.h and attn-shim-tuning.h.
+ * Everything that can throw stays behind the module's functions
+ * (attn-shim-module.h); errors leave as one translated line. */
 
-#include "attn-shim.h"
 #include "attn-shim-alloc.h"
 #include "attn-shim-gemm.h"
 #include "attn-shim-hfbert.h"
+#include "attn-shim-i18n.h"
 #include "attn-shim-module.h"
 #include "attn-shim-zip.h"
-#include "attn-zip.h"
 
 #include <ATen/Parallel.h>
-#include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/script.h>
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libintl.h>
 #include <limits.h>
 #include <link.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <omp.h>
 
@@ -33,31 +27,40 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <string>
-#include <vector>
-
-/* The shim never sees GLib, but its messages reach the user: translate them
- * with libc's gettext in the application's domain. */
-#define _(s) dgettext (GETTEXT_PACKAGE, s)
+#include <thread>
+#include <unordered_set>
 
 /* Bundles store their vocabulary and configuration under these names. */
 static const char *const extra_names[] = { "vocab.txt", "config.json" };
 
+namespace
+{
+struct ZipUnref
+{
+  void operator() (attn_zip *zip) const
+  {
+    attn_zip_unref (zip);
+  }
+};
+} // namespace
+
+/* A reference to a mapped, checked bundle (attn-zip.h). */
+typedef std::unique_ptr<attn_zip, ZipUnref> ZipRef;
+
 struct attn_shim
 {
   torch::jit::Module module;
-  bool has_forward_at;
-  bool probed;         /* dims measured by the probe, not given by the caller */
-  bool detach_pending; /* ATTN_SHIM_LOAD_DETACH, not done yet */
-  attn_shim_dims dims;
-  std::string extra[2];    /* vocab.txt, config.json */
-  attn_zip *zip = nullptr; /* the mapped file the weights live in */
+  bool has_forward_at = false;
+  bool measured = false;       /* dims measured, by the probe or the first run */
+  bool detach_pending = false; /* attn_shim_load_params.detach, not done yet */
+  attn_shim_dims dims = { 0, 0, 0 };
+  std::string extra[2]; /* vocab.txt, config.json */
+  ZipRef zip;           /* the mapped file the weights live in; none for a folder */
 
   ~attn_shim ()
   {
     attn_shim_gemm_warm_up_wait ();
-    attn_zip_unref (zip);
   }
 };
 
@@ -126,30 +129,6 @@ dup_string (const std::string &s)
     return NULL;
   memcpy (out, s.data (), s.size ());
   out[s.size ()] = '\0';
-  return out;
-}
-
-static std::string format (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-
-static std::string
-format (const char *fmt, ...)
-{
-  va_list ap;
-  va_list ap2;
-  int n;
-  std::string out;
-
-  va_start (ap, fmt);
-  va_copy (ap2, ap);
-  n = vsnprintf (NULL, 0, fmt, ap);
-  va_end (ap);
-  if (n > 0)
-    {
-      out.resize ((size_t)n + 1);
-      vsnprintf (&out[0], out.size (), fmt, ap2);
-      out.resize ((size_t)n);
-    }
-  va_end (ap2);
   return out;
 }
 
@@ -247,65 +226,9 @@ exception_message (const std::exception &e)
   return describe_error_text (e.what ());
 }
 
-static unsigned
-le16 (const unsigned char *p)
-{
-  return p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t
-le32 (const unsigned char *p)
-{
-  return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* PyTorch archives keep every entry under one folder, with a "version"
- * record in it. libtorch's reader checks that in its constructor and throws
- * without freeing its zip state (a leak per bad file, libtorch 1.13), so look
- * at the central directory (eocd: its end record) ourselves first. Archives
- * this cannot read (zip64, odd offsets) are left to libtorch. */
-static bool
-looks_like_torch_zip (int fd, off_t size, const unsigned char *eocd)
-{
-  uint32_t cd_size = le32 (eocd + 12), cd_offset = le32 (eocd + 16);
-  std::vector<unsigned char> cd;
-  std::string prefix;
-  bool have_version = false;
-  size_t pos = 0;
-
-  if (cd_offset == 0xffffffffu || cd_size == 0xffffffffu || (off_t)cd_offset + cd_size > size ||
-      cd_size > 64u * 1024 * 1024)
-    return true;
-  cd.resize (cd_size);
-  if (pread (fd, cd.data (), cd_size, cd_offset) != (ssize_t)cd_size)
-    return true;
-  while (pos + 46 <= cd.size () && memcmp (cd.data () + pos, "PK\x01\x02", 4) == 0)
-    {
-      size_t name_len = le16 (cd.data () + pos + 28);
-      size_t next =
-          pos + 46 + name_len + le16 (cd.data () + pos + 30) + le16 (cd.data () + pos + 32);
-      std::string name;
-
-      if (pos + 46 + name_len > cd.size ())
-        return true;
-      name.assign ((const char *)cd.data () + pos + 46, name_len);
-      if (prefix.empty ())
-        {
-          size_t slash = name.find ('/');
-
-          if (slash == std::string::npos || slash == 0)
-            return false;
-          prefix = name.substr (0, slash + 1);
-        }
-      have_version = have_version || name == prefix + "version" || name == prefix + ".data/version";
-      pos = next;
-    }
-  return !prefix.empty () && have_version;
-}
-
 /* A FIFO (or a device, or a socket) would make the first open() or read()
  * block forever: look at the file with stat() before anything opens it.
- * Returns "" for a regular file, a folder or a missing file (check_file says
+ * Returns "" for a regular file, a folder or a missing file (open_bundle says
  * what is wrong with those). */
 static std::string
 refuse_special_file (const char *path)
@@ -323,107 +246,99 @@ refuse_special_file (const char *path)
   return _ ("it is not a regular file");
 }
 
-/* Checks what torch::jit::load would report badly: missing, unreadable,
- * directory, empty, not a zip, truncated zip. Returns "" when the file looks
- * like a zip archive. */
+/* What a user is told about a file attn_zip_open refused (saved_errno: its
+ * errno, why: its reason). */
 static std::string
-check_file (const char *path)
+unopened_problem (attn_zip_status status, int saved_errno, const char *why)
 {
-  struct stat st;
-  unsigned char head[4];
-  unsigned char tail[65536 + 22];
-  off_t tail_len;
-  ssize_t n, end;
-  int fd;
-  bool found_end = false, ok;
+  switch (status)
+    {
+      case ATTN_ZIP_CANNOT_OPEN:
+        if (saved_errno == ENOENT || saved_errno == ENOTDIR)
+          return _ ("the file does not exist");
+        if (saved_errno == EACCES || saved_errno == EPERM)
+          return _ ("no permission to read the file");
+        return attn_format (_ ("cannot open the file: %s"), strerror (saved_errno));
+      case ATTN_ZIP_NOT_REGULAR:
+        return _ ("it is not a regular file");
+      case ATTN_ZIP_EMPTY:
+        return _ ("the file is empty");
+      case ATTN_ZIP_NOT_ZIP:
+        return _ ("not a TorchScript archive (the file is not a zip archive)");
+      case ATTN_ZIP_NO_DIRECTORY:
+        /* A zip ends with its central directory; a truncated download does not. */
+        return _ ("not a TorchScript archive (the zip archive is truncated or damaged)");
+      default:
+        return attn_format (_ ("the model file is damaged (%s)"),
+                            why != NULL ? why : strerror (ENOMEM));
+    }
+}
 
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    {
-      int saved = errno;
+/* What torch::jit::load would report badly, read off the archive's table of
+ * contents before the (slow) full load: PyTorch archives keep every entry
+ * under one folder, with a "version" record in it (libtorch's reader checks
+ * that in its constructor and throws without freeing its zip state, a leak
+ * per bad file in libtorch 1.13); a TorchScript module has data.pkl and
+ * constants.pkl, a bundle its extra files. "" when all are there. */
+static std::string
+check_records (const attn_zip *zip)
+{
+  const char *not_torchscript = _ ("a zip archive, but not a TorchScript module");
+  std::unordered_set<std::string> names;
+  const char *first, *slash;
+  std::string prefix;
 
-      if (saved == ENOENT || saved == ENOTDIR)
-        return _ ("the file does not exist");
-      if (saved == EACCES || saved == EPERM)
-        return _ ("no permission to read the file");
-      return format (_ ("cannot open the file: %s"), strerror (saved));
-    }
-  if (fstat (fd, &st) != 0)
-    {
-      int saved = errno;
+  if (attn_zip_n_records (zip) == 0)
+    return not_torchscript;
+  first = attn_zip_get_record (zip, 0)->name;
+  slash = strchr (first, '/');
+  if (slash == NULL || slash == first)
+    return not_torchscript;
+  prefix.assign (first, (size_t)(slash + 1 - first));
+  for (size_t i = 0; i < attn_zip_n_records (zip); i++)
+    names.insert (attn_zip_get_record (zip, i)->name);
 
-      close (fd);
-      return format (_ ("cannot open the file: %s"), strerror (saved));
-    }
-  if (S_ISDIR (st.st_mode))
-    {
-      close (fd);
-      return _ ("it is a folder, not a model file");
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      close (fd);
-      return _ ("it is not a regular file");
-    }
-  if (st.st_size == 0)
-    {
-      close (fd);
-      return _ ("the file is empty");
-    }
-
-  n = pread (fd, head, sizeof head, 0);
-  if (n != (ssize_t)sizeof head || memcmp (head, "PK\x03\x04", 4) != 0)
-    {
-      close (fd);
-      return _ ("not a TorchScript archive (the file is not a zip archive)");
-    }
-
-  /* A zip ends with its central directory; a truncated download does not. */
-  tail_len = std::min ((off_t)sizeof tail, st.st_size);
-  n = pread (fd, tail, (size_t)tail_len, st.st_size - tail_len);
-  if (n == tail_len)
-    for (end = n - 22; end >= 0 && !found_end; end--)
-      found_end = memcmp (tail + end, "PK\x05\x06", 4) == 0;
-  if (!found_end)
-    {
-      close (fd);
-      return _ ("not a TorchScript archive (the zip archive is truncated or damaged)");
-    }
-  end++; /* the loop stepped past the record it found */
-
-  ok = looks_like_torch_zip (fd, st.st_size, tail + end);
-  close (fd);
-  if (!ok)
-    return _ ("a zip archive, but not a TorchScript module");
+  auto has = [&] (const std::string &name) { return names.count (prefix + name) != 0; };
+  if ((!has ("version") && !has (".data/version")) || !has ("data.pkl"))
+    return not_torchscript;
+  if (!has ("constants.pkl"))
+    return _ ("a PyTorch checkpoint saved with torch.save, not a TorchScript "
+              "module: convert it with tools/convert-checkpoint");
+  for (const char *name : extra_names)
+    if (!has (std::string ("extra/") + name))
+      return attn_format (_ ("the TorchScript archive has no %s: it is not an Attention "
+                             "model bundle (make one with tools/convert-checkpoint)"),
+                          name);
   return "";
 }
 
-/* Checks the archive's table of contents before the (slow) full load. */
+/* Takes a reference to the bundle at path into zip: given (the loader's, see
+ * attn-shim-module.h) or opened here. Returns what is wrong with it, or ""
+ * for an intact TorchScript bundle. */
 static std::string
-check_archive (const char *path)
+open_bundle (const char *path, attn_zip *given, ZipRef &zip)
 {
-  try
-    {
-      caffe2::serialize::PyTorchStreamReader reader ((std::string (path)));
+  std::string problem;
 
-      if (!reader.hasRecord ("data.pkl"))
-        return _ ("a zip archive, but not a TorchScript module");
-      if (!reader.hasRecord ("constants.pkl"))
-        return _ ("a PyTorch checkpoint saved with torch.save, not a TorchScript "
-                  "module: convert it with tools/convert-checkpoint");
-      for (const char *name : extra_names)
-        if (!reader.hasRecord (std::string ("extra/") + name))
-          return format (_ ("the TorchScript archive has no %s: it is not an Attention "
-                            "model bundle (make one with tools/convert-checkpoint)"),
-                         name);
-    }
-  catch (const std::exception &)
+  if (given != NULL)
+    zip.reset (attn_zip_ref (given));
+  else
     {
-      /* libtorch's reason ("file in archive is not in a subdirectory", a
-       * failed enforce) tells the user nothing more. */
-      return _ ("a zip archive, but not a TorchScript module");
+      attn_zip_status status;
+      char *why = NULL;
+
+      zip.reset (attn_zip_open (path, &status, &why));
+      if (zip == nullptr)
+        {
+          problem = unopened_problem (status, errno, why);
+          free (why);
+          return problem;
+        }
     }
-  return "";
+  problem = check_records (zip.get ());
+  if (problem.empty () && attn_zip_damage (zip.get ()) != NULL)
+    problem = attn_format (_ ("the model file is damaged (%s)"), attn_zip_damage (zip.get ()));
+  return problem;
 }
 
 /* Runs the module on one sentence; returns logits (rows of item 0 at the
@@ -472,22 +387,22 @@ forward (attn_shim *shim,
       /* forward gives [b, s, V]: pick the rows ourselves. */
       if (raw_logits.dim () != 3 || raw_logits.size (0) != 1 ||
           raw_logits.size (1) != (int64_t)n_ids)
-        throw std::runtime_error (format (_ ("the model's logits have the wrong shape %s "
-                                             "(expected [1, %zu, vocabulary])"),
-                                          c10::str (raw_logits.sizes ()).c_str (), n_ids));
+        throw std::runtime_error (attn_format (_ ("the model's logits have the wrong shape %s "
+                                                  "(expected [1, %zu, vocabulary])"),
+                                               c10::str (raw_logits.sizes ()).c_str (), n_ids));
       raw_logits = raw_logits[0].index_select (0, where);
     }
   logits = raw_logits;
 
   if (logits.dim () != 2 || logits.size (0) != (int64_t)n_positions || logits.size (1) < 1)
-    throw std::runtime_error (format (_ ("the model's logits have the wrong shape %s "
-                                         "(expected [%zu, vocabulary])"),
-                                      c10::str (logits.sizes ()).c_str (), n_positions));
+    throw std::runtime_error (attn_format (_ ("the model's logits have the wrong shape %s "
+                                              "(expected [%zu, vocabulary])"),
+                                           c10::str (logits.sizes ()).c_str (), n_positions));
   if (attentions.dim () != 5 || attentions.size (1) != 1 || attentions.size (3) != (int64_t)n_ids ||
       attentions.size (4) != (int64_t)n_ids || attentions.size (0) < 1 || attentions.size (2) < 1)
-    throw std::runtime_error (format (_ ("the model's attentions have the wrong shape %s "
-                                         "(expected [layers, 1, heads, %zu, %zu])"),
-                                      c10::str (attentions.sizes ()).c_str (), n_ids, n_ids));
+    throw std::runtime_error (attn_format (_ ("the model's attentions have the wrong shape %s "
+                                              "(expected [layers, 1, heads, %zu, %zu])"),
+                                           c10::str (attentions.sizes ()).c_str (), n_ids, n_ids));
 
   logits = logits.to (torch::kFloat32).contiguous ();
   attentions = attentions.to (torch::kFloat32).contiguous ();
@@ -638,21 +553,22 @@ extern "C"
       }
     catch (const std::exception &e)
       {
-        throw std::runtime_error (
-            format (_ ("the model failed on a test input: %s"), exception_message (e).c_str ()));
+        throw std::runtime_error (attn_format (_ ("the model failed on a test input: %s"),
+                                               exception_message (e).c_str ()));
       }
     shim->dims.n_layers = (int)attentions.size (0);
     shim->dims.n_heads = (int)attentions.size (2);
     shim->dims.vocab_size = (int)logits.size (1);
-    shim->probed = true;
+    shim->measured = true;
   }
 
   static attn_shim *
-  attn_shim_load_full (const char *path, attn_zip *zip, unsigned flags, char **error)
+  shim_load (const char *path, const attn_shim_load_params *params, attn_zip *given, char **error)
   {
+    std::unique_ptr<attn_shim> shim;
     std::string problem;
-    attn_shim *shim = NULL;
-    bool folder;
+    ZipRef zip;
+    bool folder = false;
 
     if (error != NULL)
       *error = NULL;
@@ -660,6 +576,11 @@ extern "C"
     if (path == NULL || path[0] == '\0')
       {
         set_error (error, _ ("no model file given"));
+        return NULL;
+      }
+    if (params == NULL)
+      {
+        set_error (error, _ ("invalid arguments"));
         return NULL;
       }
 
@@ -671,9 +592,7 @@ extern "C"
         problem = refuse_special_file (path);
         folder = problem.empty () && attn_shim_hf_is_folder (path);
         if (problem.empty () && !folder)
-          problem = check_file (path);
-        if (problem.empty () && !folder)
-          problem = check_archive (path);
+          problem = open_bundle (path, given, zip);
       }
     catch (const std::exception &e)
       {
@@ -690,34 +609,10 @@ extern "C"
       {
         torch::jit::ExtraFilesMap extra;
 
-        shim = new attn_shim ();
+        shim = std::make_unique<attn_shim> ();
         /* The file looks like a model: generate oneDNN's code meanwhile. */
         attn_shim_gemm_warm_up_start ();
-        /* The caller may have mapped and checked the file already, on another
-         * thread while this module loaded (shim/loader/attention-shim-loader.c). A
-         * folder has no archive: its weights are mapped by the HF door. */
-        if (folder)
-          ;
-        else if (zip != NULL)
-          shim->zip = attn_zip_ref (zip);
-        else
-          {
-            char *why = NULL;
-
-            shim->zip = attn_zip_open (path, &why);
-            if (shim->zip == NULL)
-              {
-                std::string reason = why != NULL ? why : strerror (ENOMEM);
-
-                free (why);
-                throw std::runtime_error (
-                    format (_ ("the model file is damaged (%s)"), reason.c_str ()));
-              }
-          }
-        if (shim->zip != NULL && attn_zip_damage (shim->zip) != NULL)
-          throw std::runtime_error (
-              format (_ ("the model file is damaged (%s)"), attn_zip_damage (shim->zip)));
-
+        shim->zip = std::move (zip);
         for (const char *name : extra_names)
           extra[name] = "";
         attn_shim_alloc_install ();
@@ -725,10 +620,11 @@ extern "C"
         {
           c10::InferenceMode guard;
 
+          /* A folder has no archive: its weights are mapped by the HF door. */
           if (folder)
             shim->module = attn_shim_hf_load (path, extra);
           else
-            shim->module = attn_shim_zip_load (shim->zip, extra);
+            shim->module = attn_shim_zip_load (shim->zip.get (), extra);
         }
         shim->module.eval ();
 
@@ -736,39 +632,31 @@ extern "C"
           {
             shim->extra[i] = extra[extra_names[i]];
             if (shim->extra[i].empty ())
-              throw std::runtime_error (format (_ ("the bundle's %s is empty"), extra_names[i]));
+              throw std::runtime_error (
+                  attn_format (_ ("the bundle's %s is empty"), extra_names[i]));
           }
 
         shim->has_forward_at = shim->module.find_method ("forward_at").has_value ();
         if (!shim->has_forward_at && !shim->module.find_method ("forward").has_value ())
           throw std::runtime_error (_ ("the TorchScript module has no forward method"));
 
-        if (!(flags & ATTN_SHIM_LOAD_NO_PROBE))
-          probe (shim);
+        if (params->probe)
+          probe (shim.get ());
         /* Only a bundle's weights live in its archive's mapping. */
-        shim->detach_pending = (flags & ATTN_SHIM_LOAD_DETACH) != 0 && shim->zip != NULL;
+        shim->detach_pending = params->detach && shim->zip != nullptr;
       }
     catch (const std::exception &e)
       {
-        std::string message = exception_message (e);
-
-        delete shim;
-        set_error (error, message);
+        set_error (error, exception_message (e));
         return NULL;
       }
     catch (...)
       {
-        delete shim;
         set_error (error, _ ("unknown libtorch error"));
         return NULL;
       }
 
-    return shim;
-  }
-
-  attn_shim *attn_shim_load (const char *path, char **error)
-  {
-    return attn_shim_load_full (path, NULL, 0, error);
+    return shim.release ();
   }
 
   int attn_shim_probe (attn_shim *shim, char **error)
@@ -797,26 +685,15 @@ extern "C"
     return 0;
   }
 
-  void attn_shim_set_dims (attn_shim *shim, attn_shim_dims dims)
-  {
-    if (shim != NULL && !shim->probed)
-      shim->dims = dims;
-  }
-
   void attn_shim_free (attn_shim *shim)
   {
     try
       {
-        delete shim;
+        std::unique_ptr<attn_shim> owned (shim);
       }
     catch (...)
       {
       }
-  }
-
-  void attn_shim_free_string (char *str)
-  {
-    free (str);
   }
 
   const char *attn_shim_get_extra_file (const attn_shim *shim, const char *name, size_t *len)
@@ -846,42 +723,44 @@ extern "C"
     at::Tensor attentions; /* [L, 1, H, s, s] float32, contiguous */
   };
 
-  int attn_shim_run_output (attn_shim *shim,
-                            const int64_t *ids,
-                            size_t n_ids,
-                            const int64_t *positions,
-                            size_t n_positions,
-                            attn_shim_output **output,
-                            char **error)
+  int attn_shim_run (attn_shim *shim,
+                     const attn_shim_run_params *params,
+                     attn_shim_output **output,
+                     char **error)
   {
     if (error != NULL)
       *error = NULL;
     if (output != NULL)
       *output = NULL;
-    if (shim == NULL || ids == NULL || n_ids == 0 || output == NULL ||
-        (n_positions > 0 && positions == NULL))
+    if (shim == NULL || params == NULL || params->ids == NULL || params->n_ids == 0 ||
+        output == NULL || (params->n_positions > 0 && params->positions == NULL))
       {
         set_error (error, _ ("invalid arguments"));
         return -1;
       }
+    const int64_t *ids = params->ids, *positions = params->positions;
+    size_t n_ids = params->n_ids, n_positions = params->n_positions;
+
     for (size_t i = 0; i < n_positions; i++)
       if (positions[i] < 0 || (size_t)positions[i] >= n_ids)
         {
-          set_error (error, format (_ ("position %lld is outside the %zu tokens"),
-                                    (long long)positions[i], n_ids));
+          set_error (error, attn_format (_ ("position %lld is outside the %zu tokens"),
+                                         (long long)positions[i], n_ids));
           return -1;
         }
-    for (size_t i = 0; i < n_ids; i++)
+    /* Before the first run of a handle loaded without the probe, the
+     * vocabulary's size is unknown: libtorch's own index check is left. */
+    for (size_t i = 0; i < n_ids && shim->measured; i++)
       if (ids[i] < 0 || ids[i] >= shim->dims.vocab_size)
         {
-          set_error (error, format (_ ("token id %lld is outside the vocabulary of %d"),
-                                    (long long)ids[i], shim->dims.vocab_size));
+          set_error (error, attn_format (_ ("token id %lld is outside the vocabulary of %d"),
+                                         (long long)ids[i], shim->dims.vocab_size));
           return -1;
         }
 
     try
       {
-        std::unique_ptr<attn_shim_output> out (new attn_shim_output ());
+        std::unique_ptr<attn_shim_output> out = std::make_unique<attn_shim_output> ();
         /* from_blob needs a non-null pointer even for zero positions. */
         const int64_t no_position = 0;
 
@@ -893,16 +772,21 @@ extern "C"
         if (blas_hold.owns_lock ())
           blas_hold.unlock ();
 
-        if (out->logits.size (1) != shim->dims.vocab_size ||
-            out->attentions.size (0) != shim->dims.n_layers ||
-            out->attentions.size (2) != shim->dims.n_heads)
-          throw std::runtime_error (shim->probed
-                                        ? _ ("the model's output shape changed between runs")
-                                        : _ ("the model's output does not match its config.json"));
+        if (!shim->measured)
+          {
+            shim->dims.n_layers = (int)out->attentions.size (0);
+            shim->dims.n_heads = (int)out->attentions.size (2);
+            shim->dims.vocab_size = (int)out->logits.size (1);
+            shim->measured = true;
+          }
+        else if (out->logits.size (1) != shim->dims.vocab_size ||
+                 out->attentions.size (0) != shim->dims.n_layers ||
+                 out->attentions.size (2) != shim->dims.n_heads)
+          throw std::runtime_error (_ ("the model's output shape changed between runs"));
         if (shim->detach_pending)
           {
             shim->detach_pending = false;
-            detach_in_background (shim->zip);
+            detach_in_background (shim->zip.get ());
           }
         *output = out.release ();
       }
@@ -938,36 +822,7 @@ extern "C"
 
   void attn_shim_output_free (attn_shim_output *output)
   {
-    delete output;
-  }
-
-  int attn_shim_run (attn_shim *shim,
-                     const int64_t *ids,
-                     size_t n_ids,
-                     const int64_t *positions,
-                     size_t n_positions,
-                     float *logits,
-                     float *attentions,
-                     char **error)
-  {
-    attn_shim_output *out = NULL;
-
-    if (error != NULL)
-      *error = NULL;
-    if (attentions == NULL || (n_positions > 0 && logits == NULL))
-      {
-        set_error (error, _ ("invalid arguments"));
-        return -1;
-      }
-    if (attn_shim_run_output (shim, ids, n_ids, positions, n_positions, &out, error) != 0)
-      return -1;
-    if (n_positions > 0)
-      memcpy (logits, attn_shim_output_get_logits (out),
-              n_positions * (size_t)shim->dims.vocab_size * sizeof (float));
-    memcpy (attentions, attn_shim_output_get_attentions (out),
-            (size_t)out->attentions.numel () * sizeof (float));
-    attn_shim_output_free (out);
-    return 0;
+    std::unique_ptr<attn_shim_output> owned (output);
   }
 
   void attn_shim_set_num_threads (int n)
@@ -1094,23 +949,20 @@ extern "C"
   {
     static const attn_shim_module_api api = {
       ATTN_SHIM_MODULE_ABI,
-      attn_shim_load,
+      shim_load,
+      attn_shim_probe,
       attn_shim_free,
       attn_shim_get_extra_file,
       attn_shim_get_dims,
       attn_shim_run,
+      attn_shim_output_get_logits,
+      attn_shim_output_get_attentions,
+      attn_shim_output_free,
       attn_shim_set_num_threads,
       attn_shim_get_num_threads,
       attn_shim_blas_library,
       attn_shim_blas_is_reference,
       attn_shim_blas_set_threads,
-      attn_shim_load_full,
-      attn_shim_probe,
-      attn_shim_set_dims,
-      attn_shim_run_output,
-      attn_shim_output_get_logits,
-      attn_shim_output_get_attentions,
-      attn_shim_output_free,
       attn_shim_gemm_backend,
       attn_shim_gemm_set_backend,
       attn_shim_gemm_onednn_calls,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "attention-shutdown.h"
+#include "attn-shim-tuning.h"
 #include "attn-shim.h"
 
 struct _AttentionModel
@@ -21,7 +22,7 @@ struct _AttentionModel
   AttentionModelInfo *info;
   BertTokenizer *tokenizer;
   GMutex run_lock;   /* one forward at a time per handle */
-  gboolean verified; /* dims measured, or a first run matched config.json */
+  gboolean verified; /* dims measured (by the probe or the first run) and checked */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionModel, attention_model, G_TYPE_OBJECT)
@@ -272,7 +273,6 @@ read_bundle_files (AttentionModel *self, GError **error)
       self->dims.n_layers = (int)self->info->n_layers;
       self->dims.n_heads = (int)self->info->n_heads;
       self->dims.vocab_size = (int)self->info->vocab_size;
-      attn_shim_set_dims (self->shim, self->dims);
     }
   if (!check_consistency (self, vocab, error))
     return FALSE;
@@ -310,15 +310,13 @@ attention_model_new_from_file_full (const char *path, AttentionModelLoadFlags fl
 {
   g_autoptr (AttentionModel) self = NULL;
   g_autoptr (GError) local_error = NULL;
+  attn_shim_load_params params = attn_shim_load_params_default ();
   char *shim_error = NULL;
-  unsigned shim_flags = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (flags & ATTENTION_MODEL_LOAD_ONE_SHOT)
-    shim_flags |= ATTN_SHIM_LOAD_NO_PROBE;
-  if (flags & ATTENTION_MODEL_LOAD_LONG_LIVED)
-    shim_flags |= ATTN_SHIM_LOAD_DETACH;
+  params.probe = !(flags & ATTENTION_MODEL_LOAD_ONE_SHOT);
+  params.detach = (flags & ATTENTION_MODEL_LOAD_LONG_LIVED) != 0;
 
   /* Before anything opens it: a FIFO would block the reader for ever. */
   if (!check_file_type (path, error))
@@ -328,7 +326,7 @@ attention_model_new_from_file_full (const char *path, AttentionModelLoadFlags fl
   self->path = g_strdup (path);
   /* A quitting app waits for this (attention-shutdown.h). */
   attention_shutdown_worker_begin ();
-  self->shim = attn_shim_load_with_flags (path, shim_flags, &shim_error);
+  self->shim = attn_shim_load (path, &params, &shim_error);
   attention_shutdown_worker_end ();
   if (self->shim == NULL)
     {
@@ -523,6 +521,7 @@ attention_model_run (
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (attn_shim_output) output = NULL;
+  attn_shim_run_params run = attn_shim_run_params_default ();
   const float *attentions, *logits;
   g_autoptr (AttentionResult) result = NULL;
   char *shim_error = NULL;
@@ -570,17 +569,29 @@ attention_model_run (
   attention_shutdown_worker_begin ();
   /* The outputs stay in the shim's buffers and the result keeps them: at
    * long inputs a copy was a large part of a run (docs/benchmarks.md). */
-  status = attn_shim_run_output (self->shim, encoding->ids, n, (const int64_t *)positions->data,
-                                 positions->len, &output, &shim_error);
-  if (status == 0)
-    self->verified = TRUE;
-  else if (!self->verified)
+  run.ids = encoding->ids;
+  run.n_ids = n;
+  run.positions = (const int64_t *)positions->data;
+  run.n_positions = positions->len;
+  status = attn_shim_run (self->shim, &run, &output, &shim_error);
+  if (!self->verified)
     {
-      /* The first run of a model loaded without the probe: if the bundle
-       * is to blame, say so as a load would have. */
+      /* The first run of a model loaded without the probe. Done, it has
+       * measured the dims, which must match config.json's before its outputs
+       * are read; failed, if the bundle is to blame, say so as a load would
+       * have. */
       g_autoptr (GError) load_error = NULL;
+      gboolean ok;
 
-      if (!diagnose (self, FALSE, &load_error))
+      if (status == 0)
+        {
+          self->dims = attn_shim_get_dims (self->shim);
+          self->verified = TRUE;
+          ok = check_dims (self, &load_error);
+        }
+      else
+        ok = diagnose (self, FALSE, &load_error);
+      if (!ok)
         {
           attention_shutdown_worker_end ();
           g_mutex_unlock (&self->run_lock);

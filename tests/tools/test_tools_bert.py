@@ -321,6 +321,15 @@ class TestBundle(unittest.TestCase):
             attention_bert.save_bundle(self.model, self.config, vocab,
                                        os.path.join(self.tmp.name, "y.pt"))
 
+    def test_hf_state_dict(self):
+        """A bundle's attributes are the model's parameters, back under
+        Hugging Face's names (what tools/pretrain --init-from reads)."""
+        want = self.model.state_dict()
+        got = attention_bert.hf_state_dict(self.loaded)
+        self.assertEqual(set(got), set(want))
+        for name, t in want.items():
+            self.assertTrue(torch.equal(got[name], t), name)
+
     def test_case_guess(self):
         self.assertTrue(attention_bert.guess_lowercase(["[CLS]", "the", "é"]))
         self.assertFalse(attention_bert.guess_lowercase(["[CLS]", "The"]))

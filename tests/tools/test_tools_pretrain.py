@@ -129,6 +129,18 @@ class PretrainTest(unittest.TestCase):
         # Tied: the output projection is the embedding.
         self.assertIs(new.cls.predictions.decoder.weight, new.bert.embeddings.word_embeddings.weight)
 
+        # The same model as a bundle (its weights are attributes there, not
+        # parameters under these names) gives the same start.
+        bundle = os.path.join(self.tmp.name, "old.pt")
+        with open(os.path.join(d, "config.json")) as c, open(os.path.join(d, "vocab.txt")) as v:
+            attention_bert.save_bundle(old, json.load(c), v.read(), bundle)
+        from_bundle = attention_bert.BertForMaskedLM({
+            "vocab_size": len(new_tokens), "hidden_size": 8, "num_hidden_layers": 1,
+            "num_attention_heads": 2, "intermediate_size": 16, "max_position_embeddings": 16})
+        self.assertEqual(pt.init_from(from_bundle, bundle, new_tokens), (7, 1))
+        for name, t in new.state_dict().items():
+            self.assertTrue(torch.equal(from_bundle.state_dict()[name], t), name)
+
 
 if __name__ == "__main__":
     unittest.main()

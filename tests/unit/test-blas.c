@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "attn-shim.h"
+#include "attn-shim-tuning.h"
 
 static void
 test_not_reference (void)

@@ -16,7 +16,7 @@
 
 #include "attn-shim-gemm.h"
 #include "attn-shim-module.h"
-#include "attn-shim.h"
+#include "test-shim-run.h"
 
 static int
 find_module_cb (struct dl_phdr_info *info, size_t size, void *data)
@@ -143,33 +143,35 @@ test_products (void)
 }
 
 /* One run of the test model: n_layers × n_heads × n × n attentions and the
- * logits at the last position, in one buffer. */
-static float *
-run_model (attn_shim *shim, gsize *len)
-{
-  const int64_t ids[] = { 2, 7, 11, 5, 3 };
-  const int64_t position = 3;
-  attn_shim_dims dims = attn_shim_get_dims (shim);
-  gsize n = G_N_ELEMENTS (ids);
-  gsize n_att = (gsize)dims.n_layers * dims.n_heads * n * n;
-  float *out = g_new (float, n_att + dims.vocab_size);
-  char *error = NULL;
+ * logits at one position. */
+static const gint64 run_ids[] = { 2, 7, 11, 5, 3 };
+static const gint64 run_position = 3;
 
-  if (attn_shim_run (shim, ids, n, &position, 1, out + n_att, out, &error) != 0)
-    g_error ("run: %s", error);
-  *len = n_att + dims.vocab_size;
-  return out;
+static attn_shim_output *
+run_model (attn_shim *shim)
+{
+  return test_shim_run (shim, run_ids, G_N_ELEMENTS (run_ids), &run_position, 1);
+}
+
+/* The two runs' outputs agree to float rounding. */
+static void
+assert_close (const float *a, const float *b, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!(fabsf (a[i] - b[i]) <= 1e-4f * (1 + fabsf (b[i]))))
+      g_error ("output %zu: %g on oneDNN, %g on BLAS", i, a[i], b[i]);
 }
 
 static void
 test_model_binds (void)
 {
   const char *path = g_getenv ("ATTENTION_TEST_MODEL");
-  g_autofree float *onednn = NULL;
-  g_autofree float *blas = NULL;
+  g_autoptr (attn_shim_output) onednn = NULL;
+  g_autoptr (attn_shim_output) blas = NULL;
+  gsize n = G_N_ELEMENTS (run_ids);
+  attn_shim_dims dims;
   char *error = NULL;
   attn_shim *shim;
-  gsize len, len2;
   long before;
 
   if (path == NULL)
@@ -177,25 +179,25 @@ test_model_binds (void)
       g_test_skip ("ATTENTION_TEST_MODEL is not set");
       return;
     }
-  shim = attn_shim_load (path, &error);
+  shim = attn_shim_load (path, NULL, &error);
   if (shim == NULL)
     g_error ("%s: %s", path, error);
+  dims = attn_shim_get_dims (shim);
 
   g_assert_cmpint (attn_shim_gemm_set_backend ("onednn"), ==, 0);
   before = attn_shim_gemm_onednn_calls ();
-  onednn = run_model (shim, &len);
+  onednn = run_model (shim);
   /* Every linear layer and attention product of every layer went there. */
-  g_assert_cmpint (attn_shim_gemm_onednn_calls () - before, >=,
-                   6 * attn_shim_get_dims (shim).n_layers);
+  g_assert_cmpint (attn_shim_gemm_onednn_calls () - before, >=, 6 * dims.n_layers);
 
   g_assert_cmpint (attn_shim_gemm_set_backend ("blas"), ==, 0);
   before = attn_shim_gemm_onednn_calls ();
-  blas = run_model (shim, &len2);
+  blas = run_model (shim);
   g_assert_cmpint (attn_shim_gemm_onednn_calls (), ==, before);
-  g_assert_cmpuint (len, ==, len2);
-  for (gsize i = 0; i < len; i++)
-    if (!(fabsf (onednn[i] - blas[i]) <= 1e-4f * (1 + fabsf (blas[i]))))
-      g_error ("output %zu: %g on oneDNN, %g on BLAS", i, onednn[i], blas[i]);
+  assert_close (attn_shim_output_get_attentions (onednn), attn_shim_output_get_attentions (blas),
+                (gsize)dims.n_layers * dims.n_heads * n * n);
+  assert_close (attn_shim_output_get_logits (onednn), attn_shim_output_get_logits (blas),
+                dims.vocab_size);
 
   g_assert_cmpint (attn_shim_gemm_set_backend ("onednn"), ==, 0);
   attn_shim_free (shim);

@@ -21,7 +21,7 @@
 
 #include "attention-model-trust.h"
 #include "attention-model.h"
-#include "attn-shim.h"
+#include "test-shim-run.h"
 
 static const char *folders_dir;    /* build/tests/hf-folders */
 static const char *test_model_dir; /* build/tests/test-model */
@@ -46,31 +46,11 @@ static attn_shim *
 load_or_fail (const char *path)
 {
   char *error = NULL;
-  attn_shim *shim = attn_shim_load (path, &error);
+  attn_shim *shim = attn_shim_load (path, NULL, &error);
 
   if (shim == NULL)
     g_error ("%s: %s", path, error);
   return shim;
-}
-
-typedef struct
-{
-  float *logits;
-  float *attentions;
-} Outputs;
-
-static Outputs
-run (attn_shim *shim, const gint64 *ids, gsize n, const gint64 *positions, gsize n_positions)
-{
-  attn_shim_dims dims = attn_shim_get_dims (shim);
-  Outputs out;
-  char *error = NULL;
-
-  out.logits = g_new0 (float, MAX (n_positions, 1) * dims.vocab_size);
-  out.attentions = g_new0 (float, (gsize)dims.n_layers *dims.n_heads *n *n);
-  if (attn_shim_run (shim, ids, n, positions, n_positions, out.logits, out.attentions, &error) != 0)
-    g_error ("run: %s", error);
-  return out;
 }
 
 /* Both handles on the same ids: logits and attentions within 1e-5. Returns
@@ -79,18 +59,16 @@ static double
 compare_runs (attn_shim *a, attn_shim *b, const gint64 *ids, gsize n, const gint64 *pos, gsize np)
 {
   attn_shim_dims dims = attn_shim_get_dims (a);
-  Outputs x = run (a, ids, n, pos, np);
-  Outputs y = run (b, ids, n, pos, np);
-  double d_logits = max_abs_diff (x.logits, y.logits, np * dims.vocab_size);
+  g_autoptr (attn_shim_output) x = test_shim_run (a, ids, n, pos, np);
+  g_autoptr (attn_shim_output) y = test_shim_run (b, ids, n, pos, np);
+  double d_logits = max_abs_diff (attn_shim_output_get_logits (x), attn_shim_output_get_logits (y),
+                                  np * dims.vocab_size);
   double d_att =
-      max_abs_diff (x.attentions, y.attentions, (gsize)dims.n_layers * dims.n_heads * n * n);
+      max_abs_diff (attn_shim_output_get_attentions (x), attn_shim_output_get_attentions (y),
+                    (gsize)dims.n_layers * dims.n_heads * n * n);
 
   g_assert_cmpfloat (d_logits, <=, 1e-5);
   g_assert_cmpfloat (d_att, <=, 1e-5);
-  g_free (x.logits);
-  g_free (x.attentions);
-  g_free (y.logits);
-  g_free (y.attentions);
   return MAX (d_logits, d_att);
 }
 
@@ -139,24 +117,25 @@ test_reference (void)
       gsize n = json_array_get_length (ids_json), np = json_array_get_length (pos_json);
       g_autofree gint64 *ids = g_new (gint64, n);
       g_autofree gint64 *pos = g_new (gint64, MAX (np, 1));
-      Outputs out;
+      g_autoptr (attn_shim_output) out = NULL;
+      const float *logits, *attentions;
 
       for (gsize i = 0; i < n; i++)
         ids[i] = json_array_get_int_element (ids_json, i);
       for (gsize i = 0; i < np; i++)
         pos[i] = json_array_get_int_element (pos_json, i);
-      out = run (a, ids, n, pos, np);
+      out = test_shim_run (a, ids, n, pos, np);
+      logits = attn_shim_output_get_logits (out);
+      attentions = attn_shim_output_get_attentions (out);
       g_assert_cmpuint (json_array_get_length (logits_json), ==, np * dims.vocab_size);
       g_assert_cmpuint (json_array_get_length (att_json), ==,
                         (gsize)dims.n_layers * dims.n_heads * n * n);
       for (gsize i = 0; i < np * dims.vocab_size; i++)
-        worst_ref = MAX (worst_ref, fabs (out.logits[i] -
-                                          (float)json_array_get_double_element (logits_json, i)));
+        worst_ref = MAX (worst_ref,
+                         fabs (logits[i] - (float)json_array_get_double_element (logits_json, i)));
       for (gsize i = 0; i < json_array_get_length (att_json); i++)
-        worst_ref = MAX (worst_ref, fabs (out.attentions[i] -
-                                          (float)json_array_get_double_element (att_json, i)));
-      g_free (out.logits);
-      g_free (out.attentions);
+        worst_ref = MAX (worst_ref,
+                         fabs (attentions[i] - (float)json_array_get_double_element (att_json, i)));
       worst_pt = MAX (worst_pt, compare_runs (a, b, ids, n, pos, np));
     }
   g_assert_cmpfloat (worst_ref, <=, 1e-5);

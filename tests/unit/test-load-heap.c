@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "attention-load-heap.h"
-#include "attn-shim.h"
+#include "attn-shim-tuning.h"
 
 #define PAD ((uintptr_t)64 << 20)
 

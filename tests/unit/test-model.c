@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "attention-model.h"
-#include "attn-shim.h"
+#include "test-shim-run.h"
 
 typedef struct
 {
@@ -158,24 +158,10 @@ assert_rows_are_distributions (const float *a, gsize n_rows, guint n)
 }
 
 /* Runs ids through the test's own shim handle. */
-static void
-shim_run (const gint64 *ids,
-          gsize n,
-          const gint64 *positions,
-          gsize n_positions,
-          float **logits,
-          float **attentions)
+static attn_shim_output *
+shim_run (const gint64 *ids, gsize n, const gint64 *positions, gsize n_positions)
 {
-  char *error = NULL;
-  int status;
-
-  *logits = n_positions > 0 ? g_new (float, n_positions *ref_vocab) : NULL;
-  *attentions = g_new (float, (gsize)ref_layers *ref_heads *n *n);
-  status = attn_shim_run (shim, (const int64_t *)ids, n, (const int64_t *)positions, n_positions,
-                          *logits, *attentions, &error);
-  if (status != 0)
-    g_error ("attn_shim_run failed: %s", error);
-  g_assert_null (error);
+  return test_shim_run (shim, ids, n, positions, n_positions);
 }
 
 static void
@@ -190,12 +176,11 @@ test_reference_shim (void)
   for (guint i = 0; i < ref_cases->len; i++)
     {
       RefCase *c = g_ptr_array_index (ref_cases, i);
-      g_autofree float *logits = NULL;
-      g_autofree float *attentions = NULL;
       gsize n = c->ids->len;
-
-      shim_run ((gint64 *)c->ids->data, n, (gint64 *)c->positions->data, c->positions->len, &logits,
-                &attentions);
+      g_autoptr (attn_shim_output) output =
+          shim_run ((gint64 *)c->ids->data, n, (gint64 *)c->positions->data, c->positions->len);
+      const float *logits = attn_shim_output_get_logits (output);
+      const float *attentions = attn_shim_output_get_attentions (output);
       g_test_message ("case %u (%zu tokens, %u positions): logits diff %.3g, attentions diff %.3g",
                       i, n, c->positions->len,
                       max_abs_diff (logits, (float *)c->logits->data, c->logits->len),
@@ -212,7 +197,8 @@ test_reference_shim (void)
 }
 
 /* The outputs left in the shim's buffers (what attention_model_run keeps)
- * are the ones attn_shim_run copies out, and they outlive the next run. */
+ * outlive the next runs: read after two more, they are those of a fresh run
+ * on the same sentence. */
 static void
 test_reference_run_output (void)
 {
@@ -220,35 +206,28 @@ test_reference_run_output (void)
     {
       RefCase *c = g_ptr_array_index (ref_cases, i);
       RefCase *other = g_ptr_array_index (ref_cases, (i + 1) % ref_cases->len);
-      g_autofree float *logits = NULL;
-      g_autofree float *attentions = NULL;
-      g_autofree float *other_logits = NULL;
-      g_autofree float *other_attentions = NULL;
-      attn_shim_output *output = NULL;
-      char *error = NULL;
       gsize n = c->ids->len;
       gsize n_att = (gsize)ref_layers * ref_heads * n * n;
-
-      g_assert_cmpint (attn_shim_run_output (shim, (const int64_t *)c->ids->data, n,
-                                             (const int64_t *)c->positions->data, c->positions->len,
-                                             &output, &error),
-                       ==, 0);
-      g_assert_null (error);
-      g_assert_nonnull (output);
+      g_autoptr (attn_shim_output) output =
+          shim_run ((gint64 *)c->ids->data, n, (gint64 *)c->positions->data, c->positions->len);
       /* Another sentence runs before this one's outputs are read. */
-      shim_run ((gint64 *)other->ids->data, other->ids->len, (gint64 *)other->positions->data,
-                other->positions->len, &other_logits, &other_attentions);
-      shim_run ((gint64 *)c->ids->data, n, (gint64 *)c->positions->data, c->positions->len, &logits,
-                &attentions);
-      g_assert_cmpmem (attn_shim_output_get_attentions (output), n_att * sizeof (float), attentions,
-                       n_att * sizeof (float));
+      g_autoptr (attn_shim_output) other_output =
+          shim_run ((gint64 *)other->ids->data, other->ids->len, (gint64 *)other->positions->data,
+                    other->positions->len);
+      g_autoptr (attn_shim_output) again =
+          shim_run ((gint64 *)c->ids->data, n, (gint64 *)c->positions->data, c->positions->len);
+
+      g_assert_true (attn_shim_output_get_attentions (output) !=
+                     attn_shim_output_get_attentions (again));
+      g_assert_cmpmem (attn_shim_output_get_attentions (output), n_att * sizeof (float),
+                       attn_shim_output_get_attentions (again), n_att * sizeof (float));
       if (c->positions->len > 0)
         g_assert_cmpmem (attn_shim_output_get_logits (output),
-                         c->positions->len * (gsize)ref_vocab * sizeof (float), logits,
+                         c->positions->len * (gsize)ref_vocab * sizeof (float),
+                         attn_shim_output_get_logits (again),
                          c->positions->len * (gsize)ref_vocab * sizeof (float));
       else
         g_assert_null (attn_shim_output_get_logits (output));
-      attn_shim_output_free (output);
     }
 }
 
@@ -381,8 +360,8 @@ test_topk_softmax (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree float *logits = NULL;
-  g_autofree float *attentions = NULL;
+  g_autoptr (attn_shim_output) output = NULL;
+  const float *logits;
   g_autofree gint64 *order = g_new (gint64, ref_vocab);
   guint n;
 
@@ -402,9 +381,10 @@ test_topk_softmax (void)
     }
   g_assert_cmpuint (positions->len, ==, 3);
   g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 3);
-  shim_run ((gint64 *)ids->data, n, (gint64 *)positions->data, positions->len, &logits,
-            &attentions);
-  g_assert_cmpfloat (max_abs_diff (attentions, attention_result_get_attentions (result),
+  output = shim_run ((gint64 *)ids->data, n, (gint64 *)positions->data, positions->len);
+  logits = attn_shim_output_get_logits (output);
+  g_assert_cmpfloat (max_abs_diff (attn_shim_output_get_attentions (output),
+                                   attention_result_get_attentions (result),
                                    (gsize)ref_layers * ref_heads * n * n),
                      ==, 0);
 
@@ -451,8 +431,7 @@ test_no_mask (void)
   g_autoptr (AttentionResult) result =
       attention_model_run (model, "the cat sat on the table .", 5, NULL, &error);
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree float *logits = NULL;
-  g_autofree float *attentions = NULL;
+  g_autoptr (attn_shim_output) output = NULL;
   guint n;
 
   g_assert_no_error (error);
@@ -463,8 +442,9 @@ test_no_mask (void)
       gint64 id = attention_result_get_id (result, k);
       g_array_append_val (ids, id);
     }
-  shim_run ((gint64 *)ids->data, n, NULL, 0, &logits, &attentions);
-  g_assert_cmpfloat (max_abs_diff (attentions, attention_result_get_attentions (result),
+  output = shim_run ((gint64 *)ids->data, n, NULL, 0);
+  g_assert_cmpfloat (max_abs_diff (attn_shim_output_get_attentions (output),
+                                   attention_result_get_attentions (result),
                                    (gsize)ref_layers * ref_heads * n * n),
                      ==, 0);
 }
@@ -506,7 +486,8 @@ test_too_long (void)
   g_autoptr (AttentionResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gint64 *ids = g_new0 (gint64, 513);
-  g_autofree float *attentions = g_new (float, 1);
+  attn_shim_run_params params = attn_shim_run_params_default ();
+  attn_shim_output *output = (attn_shim_output *)&params; /* must be cleared */
   char *shim_error = NULL;
 
   result = attention_model_run (model, text, 3, NULL, &error);
@@ -517,9 +498,11 @@ test_too_long (void)
   g_assert_nonnull (strstr (error->message, "512"));
 
   /* The shim on its own refuses too (libtorch's index error, caught), and
-   * stays usable afterwards. Its buffer is never written on failure. */
-  g_assert_cmpint (
-      attn_shim_run (shim, (int64_t *)ids, 513, NULL, 0, NULL, attentions, &shim_error), ==, -1);
+   * stays usable afterwards. There is no output on failure. */
+  params.ids = (const int64_t *)ids;
+  params.n_ids = 513;
+  g_assert_cmpint (attn_shim_run (shim, &params, &output, &shim_error), ==, -1);
+  g_assert_null (output);
   g_assert_nonnull (shim_error);
   g_assert_cmpuint (strlen (shim_error), >, 0);
   /* attn-shim.h: one line of reason, then (here: libtorch's traceback) the
@@ -530,49 +513,120 @@ test_too_long (void)
   g_assert_false (g_str_has_prefix (shim_error, "The following operation failed"));
   attn_shim_free_string (shim_error);
   {
-    g_autofree float *l = NULL, *a = NULL;
     RefCase *c = g_ptr_array_index (ref_cases, 0);
+    g_autoptr (attn_shim_output) again = shim_run ((gint64 *)c->ids->data, c->ids->len,
+                                                   (gint64 *)c->positions->data, c->positions->len);
 
-    shim_run ((gint64 *)c->ids->data, c->ids->len, (gint64 *)c->positions->data, c->positions->len,
-              &l, &a);
-    g_assert_cmpfloat (max_abs_diff (l, (float *)c->logits->data, c->logits->len), <=, tolerance);
+    g_assert_cmpfloat (max_abs_diff (attn_shim_output_get_logits (again), (float *)c->logits->data,
+                                     c->logits->len),
+                       <=, tolerance);
   }
 }
 
-/* Bad ids and positions reach the shim as errors, not as crashes. */
+/* Bad ids, positions and arguments reach the shim as errors, not as
+ * crashes, and leave no output. */
 static void
 test_shim_bad_arguments (void)
 {
   const int64_t ids[] = { 101, 103, 102 };
   const int64_t out_of_vocab[] = { 101, (int64_t)ref_vocab, 102 };
   const int64_t bad_position[] = { 3 };
-  float logits[1];
-  float attentions[1];
+  const struct
+  {
+    const int64_t *ids;
+    size_t n_ids;
+    const int64_t *positions;
+    size_t n_positions;
+    const char *needle; /* in the error, NULL: any error */
+  } cases[] = {
+    { out_of_vocab, 3, NULL, 0, "vocabulary" },
+    { ids, 3, bad_position, 1, "position" },
+    { ids, 0, NULL, 0, NULL },
+    { NULL, 3, NULL, 0, NULL },
+    { ids, 3, NULL, 1, NULL },
+  };
+  attn_shim_run_params params;
+  attn_shim_output *output;
   char *error = NULL;
 
-  g_assert_cmpint (attn_shim_run (shim, out_of_vocab, 3, NULL, 0, NULL, attentions, &error), ==,
-                   -1);
-  g_assert_nonnull (strstr (error, "vocabulary"));
-  attn_shim_free_string (error);
-  g_assert_cmpint (attn_shim_run (shim, ids, 3, bad_position, 1, logits, attentions, &error), ==,
-                   -1);
-  g_assert_nonnull (strstr (error, "position"));
-  attn_shim_free_string (error);
-  g_assert_cmpint (attn_shim_run (shim, ids, 0, NULL, 0, NULL, attentions, &error), ==, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      params = attn_shim_run_params_default ();
+      params.ids = cases[i].ids;
+      params.n_ids = cases[i].n_ids;
+      params.positions = cases[i].positions;
+      params.n_positions = cases[i].n_positions;
+      output = (attn_shim_output *)&error; /* must be cleared */
+      g_assert_cmpint (attn_shim_run (shim, &params, &output, &error), ==, -1);
+      g_assert_null (output);
+      g_assert_nonnull (error);
+      if (cases[i].needle != NULL)
+        g_assert_nonnull (strstr (error, cases[i].needle));
+      attn_shim_free_string (error);
+    }
+  /* No params, nowhere to put the output. */
+  params = attn_shim_run_params_default ();
+  params.ids = ids;
+  params.n_ids = 3;
+  g_assert_cmpint (attn_shim_run (shim, NULL, &output, &error), ==, -1);
   g_assert_nonnull (error);
   attn_shim_free_string (error);
-  {
-    attn_shim_output *output = (attn_shim_output *)&error; /* must be cleared */
+  g_assert_cmpint (attn_shim_run (shim, &params, NULL, &error), ==, -1);
+  g_assert_nonnull (error);
+  attn_shim_free_string (error);
+}
 
-    g_assert_cmpint (attn_shim_run_output (shim, out_of_vocab, 3, NULL, 0, &output, &error), ==,
-                     -1);
-    g_assert_null (output);
-    g_assert_nonnull (strstr (error, "vocabulary"));
-    attn_shim_free_string (error);
-    g_assert_cmpint (attn_shim_run_output (shim, ids, 3, NULL, 0, NULL, &error), ==, -1);
-    g_assert_nonnull (error);
-    attn_shim_free_string (error);
-  }
+/* Loaded without the probe, a handle knows no dimensions until its first
+ * run measures them; that run's outputs are the reference's. Before it, an
+ * id outside the vocabulary is left to libtorch's own check: an error. */
+static void
+test_shim_no_probe (void)
+{
+  attn_shim_load_params load = attn_shim_load_params_default ();
+  attn_shim_run_params params = attn_shim_run_params_default ();
+  const int64_t out_of_vocab[] = { 101, (int64_t)ref_vocab, 102 };
+  RefCase *c = g_ptr_array_index (ref_cases, 0);
+  attn_shim_output *output = NULL;
+  attn_shim *unprobed;
+  attn_shim_dims dims;
+  char *error = NULL;
+
+  load.probe = 0;
+  unprobed = attn_shim_load (model_path, &load, &error);
+  if (unprobed == NULL)
+    g_error ("attn_shim_load: %s", error);
+  dims = attn_shim_get_dims (unprobed);
+  g_assert_cmpint (dims.n_layers, ==, 0);
+  g_assert_cmpint (dims.n_heads, ==, 0);
+  g_assert_cmpint (dims.vocab_size, ==, 0);
+
+  params.ids = out_of_vocab;
+  params.n_ids = G_N_ELEMENTS (out_of_vocab);
+  g_assert_cmpint (attn_shim_run (unprobed, &params, &output, &error), ==, -1);
+  g_assert_null (output);
+  g_test_message ("out of the vocabulary, unprobed: %s", error);
+  g_assert_nonnull (error);
+  attn_shim_free_string (error);
+  g_assert_cmpint (attn_shim_get_dims (unprobed).vocab_size, ==, 0);
+
+  params.ids = (const int64_t *)c->ids->data;
+  params.n_ids = c->ids->len;
+  params.positions = (const int64_t *)c->positions->data;
+  params.n_positions = c->positions->len;
+  g_assert_cmpint (attn_shim_run (unprobed, &params, &output, &error), ==, 0);
+  g_assert_null (error);
+  dims = attn_shim_get_dims (unprobed);
+  g_assert_cmpint (dims.n_layers, ==, ref_layers);
+  g_assert_cmpint (dims.n_heads, ==, ref_heads);
+  g_assert_cmpint (dims.vocab_size, ==, ref_vocab);
+  g_assert_cmpfloat (
+      max_abs_diff (attn_shim_output_get_logits (output), (float *)c->logits->data, c->logits->len),
+      <=, tolerance);
+  g_assert_cmpfloat (max_abs_diff (attn_shim_output_get_attentions (output),
+                                   (float *)c->attentions->data, c->attentions->len),
+                     <=, tolerance);
+  attn_shim_output_free (output);
+  attn_shim_free (unprobed);
 }
 
 /* --- async -------------------------------------------------------------- */
@@ -923,7 +977,7 @@ main (int argc, char **argv)
   load_reference (reference);
   model = attention_model_new_from_file (model_path, &error);
   g_assert_no_error (error);
-  shim = attn_shim_load (model_path, &shim_error);
+  shim = attn_shim_load (model_path, NULL, &shim_error);
   if (shim == NULL)
     g_error ("attn_shim_load: %s", shim_error);
 
@@ -935,6 +989,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/max-positions", test_max_positions);
   g_test_add_func ("/model/too-long", test_too_long);
   g_test_add_func ("/model/shim-bad-arguments", test_shim_bad_arguments);
+  g_test_add_func ("/model/shim-no-probe", test_shim_no_probe);
   g_test_add_func ("/model/async", test_async);
   g_test_add_func ("/model/cancel/before", test_cancel_before);
   g_test_add_func ("/model/cancel/during", test_cancel_during);
