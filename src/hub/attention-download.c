@@ -1,8 +1,8 @@
-/* attention-download.c: one model's download with libsoup 3: the staging
- * folder, its lock, the files in turn (each one's transfer is in
- * attention-download-file.c), the final rename, progress reports and the
- * worker thread. The transfer is plain sequential code on the synchronous
- * API, run in a worker thread by attention_download_run_async(). */
+/* attention-download.c: one model's download: the staging folder, its
+ * lock, the files in turn (each one's transfer is in attention-fetch.c), the
+ * config check, the final rename, progress reports and the worker thread.
+ * The transfer is plain sequential code on libsoup's synchronous API, run in
+ * a worker thread by attention_download_run_async(). */
 
 #include "attention-download.h"
 
@@ -11,25 +11,19 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
-#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "attention-download-private.h"
-#include "attention-json-guard.h"
+#include "attention-fetch.h"
 #include "attention-hub.h"
+#include "attention-json-guard.h"
 
-#define DEFAULT_TIMEOUT 30
 /* Progress is reported at most this often (µs) between file boundaries. */
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
-
-GQuark
-attention_download_error_quark (void)
-{
-  return g_quark_from_static_string ("attention-download-error-quark");
-}
+/* A downloaded config.json larger than this is refused before parsing:
+ * bert-base's is 570 bytes. */
+#define CONFIG_MAX (1024 * 1024)
 
 struct _AttentionDownload
 {
@@ -44,7 +38,7 @@ struct _AttentionDownload
   AttentionDownloadProgress progress;
   AttentionDownloadProgress snapshot; /* what handlers read */
   gint64 last_progress;
-  GMainContext *context; /* where ::progress goes; NULL: the running thread */
+  GMainContext *context; /* where ::progress goes: the caller's of run_async */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionDownload, attention_download, G_TYPE_OBJECT)
@@ -83,16 +77,11 @@ attention_download_class_init (AttentionDownloadClass *klass)
 static void
 attention_download_init (AttentionDownload *self)
 {
-  const char *env = g_getenv ("ATTENTION_HUB_TIMEOUT");
-  guint64 seconds;
-
   g_mutex_init (&self->lock);
+  /* Read here, in the caller's thread, not in the worker that uses them. */
   self->hub_url = attention_hub_get_url ();
+  self->timeout = attention_hub_get_timeout ();
   self->models_dir = attention_hub_get_models_dir ();
-  self->timeout = DEFAULT_TIMEOUT;
-  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 3600, &seconds, NULL))
-    self->timeout = seconds;
-  attention_hub_files (&self->progress.n_files);
   self->progress.total = -1;
 }
 
@@ -112,17 +101,6 @@ attention_download_get_model_id (AttentionDownload *self)
 }
 
 void
-attention_download_set_hub_url (AttentionDownload *self, const char *url)
-{
-  gsize len = strlen (url);
-
-  while (len > 0 && url[len - 1] == '/')
-    len--;
-  g_free (self->hub_url);
-  self->hub_url = g_strndup (url, len);
-}
-
-void
 attention_download_set_models_dir (AttentionDownload *self, const char *models_dir)
 {
   g_free (self->models_dir);
@@ -130,28 +108,10 @@ attention_download_set_models_dir (AttentionDownload *self, const char *models_d
 }
 
 void
-attention_download_set_timeout (AttentionDownload *self, guint seconds)
-{
-  self->timeout = MAX (seconds, 1);
-}
-
-const char *
-attention_download_get_hub_url (AttentionDownload *self)
-{
-  return self->hub_url;
-}
-
-guint
-attention_download_get_timeout (AttentionDownload *self)
-{
-  return self->timeout;
-}
-
-void
 attention_download_get_progress (AttentionDownload *self, AttentionDownloadProgress *progress)
 {
   g_mutex_lock (&self->lock);
-  *progress = self->context != NULL ? self->snapshot : self->progress;
+  *progress = self->snapshot;
   g_mutex_unlock (&self->lock);
 }
 
@@ -184,47 +144,37 @@ emit_progress_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Called by the transfer with the lock held after updating the figures.
- * FORCE: a file starts or ends, always report it. */
+/* Called in the worker thread with the lock held after updating the
+ * figures. FORCE: a file starts or ends, always report it. */
 static void
 report_progress_locked (AttentionDownload *self, gboolean force)
 {
   gint64 now = g_get_monotonic_time ();
+  Report *report;
+  GSource *source;
 
   if (!force && now - self->last_progress < PROGRESS_INTERVAL)
     return;
   self->last_progress = now;
-  if (self->context == NULL)
-    {
-      /* Synchronous run: emit right here, without the lock. */
-      g_mutex_unlock (&self->lock);
-      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
-      g_mutex_lock (&self->lock);
-    }
-  else
-    {
-      /* Each report carries its own figures, so none is lost or reordered
-       * (file boundaries matter to a log); the interval bounds their number. */
-      Report *report = g_new0 (Report, 1);
-      GSource *source = g_idle_source_new ();
-
-      report->self = g_object_ref (self);
-      report->progress = self->progress;
-      /* Before the task's own result (default priority), so the last
-       * figures arrive before the download is reported done. */
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, emit_progress_cb, report, report_free);
-      g_source_attach (source, self->context);
-      g_source_unref (source);
-    }
+  /* Each report carries its own figures, so none is lost or reordered (file
+   * boundaries matter to a log); the interval bounds their number. */
+  report = g_new0 (Report, 1);
+  report->self = g_object_ref (self);
+  report->progress = self->progress;
+  source = g_idle_source_new ();
+  /* Before the task's own result (default priority), so the last figures
+   * arrive before the download is reported done. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_progress_cb, report, report_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 static void
-progress_start_file (AttentionDownload *self, guint index, const char *name)
+progress_start_file (AttentionDownload *self, const char *name)
 {
   g_mutex_lock (&self->lock);
   self->progress.file = name;
-  self->progress.file_index = index;
   self->progress.received = 0;
   self->progress.total = -1;
   self->progress.resumed = FALSE;
@@ -232,10 +182,12 @@ progress_start_file (AttentionDownload *self, guint index, const char *name)
   g_mutex_unlock (&self->lock);
 }
 
-void
-attention_download_progress_update (
-    AttentionDownload *self, gint64 received, gint64 total, gboolean resumed, gboolean force)
+/* The AttentionFetchProgressFunc of every file. */
+static void
+fetch_progress_cb (gint64 received, gint64 total, gboolean resumed, gboolean force, gpointer data)
 {
+  AttentionDownload *self = data;
+
   g_mutex_lock (&self->lock);
   self->progress.received = received;
   self->progress.total = total;
@@ -264,7 +216,7 @@ check_config (AttentionDownload *self, const char *path, GError **error)
                    local_error->message);
       return FALSE;
     }
-  if (len > ATTENTION_DOWNLOAD_CONFIG_MAX)
+  if (len > CONFIG_MAX)
     {
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
                    _ ("The config.json of “%s” is %lu bytes; a model configuration needs a "
@@ -369,18 +321,19 @@ download_files (AttentionDownload *self,
                 GCancellable *cancellable,
                 GError **error)
 {
-  g_autoptr (SoupSession) session = NULL;
-  g_autofree char *user_agent = g_strdup_printf ("attention/%s", PACKAGE_VERSION);
+  g_autoptr (SoupSession) session = attention_fetch_session_new (self->timeout);
+  const AttentionFetchOptions options = {
+    .session = session,
+    .hub_url = self->hub_url,
+    .model_id = self->model_id,
+    .staging = staging,
+    .progress = fetch_progress_cb,
+    .progress_data = self,
+    .cancellable = cancellable,
+  };
   const AttentionHubFile *files;
   guint n_files;
 
-  /* "timeout" bounds connecting, waiting for the answer and every read of
-   * the body: a stalled server fails after that many seconds. */
-  session = soup_session_new_with_options ("timeout", self->timeout, "idle-timeout", self->timeout,
-                                           "user-agent", user_agent, NULL);
-  /* Identity encoding only: sizes, ranges and checksums are about the file's
-   * bytes, and a gzip answer's Content-Length is not its size. */
-  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
   files = attention_hub_files (&n_files);
   for (guint i = 0; i < n_files; i++)
     {
@@ -390,9 +343,9 @@ download_files (AttentionDownload *self,
       /* Kept from an earlier run: it was checked before it got its name. */
       if (g_file_test (dest, G_FILE_TEST_IS_REGULAR))
         continue;
-      progress_start_file (self, i, files[i].name);
+      progress_start_file (self, files[i].name);
       for (int attempt = 0; attempt < 2 && result == ATTENTION_FETCH_RESTART; attempt++)
-        result = attention_download_fetch (self, session, staging, &files[i], cancellable, error);
+        result = attention_fetch_file (&options, &files[i], error);
       if (result == ATTENTION_FETCH_RESTART)
         g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
                      _ ("The server does not resume %s correctly"), files[i].name);
@@ -408,8 +361,11 @@ download_files (AttentionDownload *self,
   return TRUE;
 }
 
-char *
-attention_download_run (AttentionDownload *self, GCancellable *cancellable, GError **error)
+/* Downloads (or finds already installed) the model and returns its folder;
+ * runs in the worker thread. Cancelling keeps the partial file for the next
+ * run to resume. */
+static char *
+download_run (AttentionDownload *self, GCancellable *cancellable, GError **error)
 {
   g_autofree char *target = NULL;
   g_autofree char *staging = NULL;
@@ -417,8 +373,6 @@ attention_download_run (AttentionDownload *self, GCancellable *cancellable, GErr
   g_autofree char *parent = NULL;
   int lock_fd;
   gboolean ok;
-
-  g_return_val_if_fail (ATTENTION_IS_DOWNLOAD (self), NULL);
 
   if (!attention_hub_model_id_is_valid (self->model_id, error))
     return NULL;
@@ -465,7 +419,7 @@ static void
 run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   GError *error = NULL;
-  char *path = attention_download_run (source, cancellable, &error);
+  char *path = download_run (source, cancellable, &error);
 
   if (path == NULL)
     g_task_return_error (task, error);
@@ -479,7 +433,10 @@ attention_download_run_async (AttentionDownload *self,
                               GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ATTENTION_IS_DOWNLOAD (self));
+  task = g_task_new (self, cancellable, callback, user_data);
 
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->context, g_main_context_unref);

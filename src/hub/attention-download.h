@@ -11,46 +11,23 @@
 
 #include <gio/gio.h>
 
+#include "attention-download-error.h"
+
 G_BEGIN_DECLS
-
-#define ATTENTION_DOWNLOAD_ERROR (attention_download_error_quark ())
-
-typedef enum
-{
-  ATTENTION_DOWNLOAD_ERROR_NETWORK,     /* the hub cannot be reached */
-  ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,   /* no such model, or a required file is missing */
-  ATTENTION_DOWNLOAD_ERROR_HTTP,        /* any other HTTP status */
-  ATTENTION_DOWNLOAD_ERROR_SIZE,        /* not the size the hub announced */
-  ATTENTION_DOWNLOAD_ERROR_CHECKSUM,    /* not the sha256 the hub announced */
-  ATTENTION_DOWNLOAD_ERROR_TIMEOUT,     /* the server stalled */
-  ATTENTION_DOWNLOAD_ERROR_INTERRUPTED, /* connection lost: a retry resumes */
-  ATTENTION_DOWNLOAD_ERROR_NOT_BERT,    /* config.json names another architecture */
-  ATTENTION_DOWNLOAD_ERROR_BUSY,        /* the same model is being downloaded already */
-  ATTENTION_DOWNLOAD_ERROR_DISK,        /* writing the files failed */
-} AttentionDownloadError;
-
-GQuark attention_download_error_quark (void);
 
 #define ATTENTION_TYPE_DOWNLOAD (attention_download_get_type ())
 G_DECLARE_FINAL_TYPE (AttentionDownload, attention_download, ATTENTION, DOWNLOAD, GObject)
 
-/* MODEL_ID is checked by attention_download_run(). */
+/* MODEL_ID is checked when the download runs. */
 AttentionDownload *attention_download_new (const char *model_id);
 const char *attention_download_get_model_id (AttentionDownload *self);
-/* Default: attention_hub_get_url() ($ATTENTION_HUB_URL or huggingface.co). */
-void attention_download_set_hub_url (AttentionDownload *self, const char *url);
 /* Default: attention_hub_get_models_dir(). */
 void attention_download_set_models_dir (AttentionDownload *self, const char *models_dir);
-/* Seconds without an answer or a byte before giving up; default
- * $ATTENTION_HUB_TIMEOUT, else 30. */
-void attention_download_set_timeout (AttentionDownload *self, guint seconds);
 
-/* Downloads (or finds already installed) the model and returns its folder.
- * Emits ::progress in the calling thread. Cancelling keeps the partial file
- * for the next run to resume. */
-char *attention_download_run (AttentionDownload *self, GCancellable *cancellable, GError **error);
-/* The same in a worker thread; ::progress is emitted in the caller's thread-
- * default main context. */
+/* Downloads (or finds already installed) the model in a worker thread;
+ * run_finish returns its folder. ::progress is emitted in the caller's
+ * thread-default main context. Cancelling keeps the partial file for the
+ * next run to resume. */
 void attention_download_run_async (AttentionDownload *self,
                                    GCancellable *cancellable,
                                    GAsyncReadyCallback callback,
@@ -60,8 +37,6 @@ char *attention_download_run_finish (AttentionDownload *self, GAsyncResult *resu
 typedef struct
 {
   const char *file; /* the file being fetched, NULL before the first */
-  guint file_index; /* 0-based */
-  guint n_files;
   gint64 received;  /* bytes of this file on disk, resumed part included */
   gint64 total;     /* its size, -1 while unknown */
   gboolean resumed; /* the file continues a partial one */

@@ -8,6 +8,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#define DEFAULT_URL "https://huggingface.co"
+#define DEFAULT_TIMEOUT 30
+#define MAX_TIMEOUT 3600
+
 /* Sizes of model.safetensors: parameters × 4 bytes, from each config
  * (vocabulary, layers, hidden size); the hub's figures agree to 0.1 %. */
 static const AttentionHubEntry catalogue[] = {
@@ -35,15 +39,6 @@ attention_hub_catalogue (guint *n_entries)
 {
   *n_entries = G_N_ELEMENTS (catalogue);
   return catalogue;
-}
-
-const AttentionHubEntry *
-attention_hub_catalogue_lookup (const char *model_id)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (catalogue); i++)
-    if (g_strcmp0 (catalogue[i].id, model_id) == 0)
-      return &catalogue[i];
-  return NULL;
 }
 
 const AttentionHubFile *
@@ -99,12 +94,23 @@ char *
 attention_hub_get_url (void)
 {
   const char *env = g_getenv ("ATTENTION_HUB_URL");
-  g_autofree char *url = g_strdup (env != NULL && env[0] != '\0' ? env : ATTENTION_HUB_DEFAULT_URL);
+  g_autofree char *url = g_strdup (env != NULL && env[0] != '\0' ? env : DEFAULT_URL);
   gsize len = strlen (url);
 
   while (len > 0 && url[len - 1] == '/')
     url[--len] = '\0';
   return g_steal_pointer (&url);
+}
+
+guint
+attention_hub_get_timeout (void)
+{
+  const char *env = g_getenv ("ATTENTION_HUB_TIMEOUT");
+  guint64 seconds;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, MAX_TIMEOUT, &seconds, NULL))
+    return seconds;
+  return DEFAULT_TIMEOUT;
 }
 
 char *

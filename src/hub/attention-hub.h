@@ -8,8 +8,6 @@
 
 G_BEGIN_DECLS
 
-#define ATTENTION_HUB_DEFAULT_URL "https://huggingface.co"
-
 typedef struct
 {
   const char *id;
@@ -25,7 +23,6 @@ typedef struct
 
 /* The catalogue, in display order. */
 const AttentionHubEntry *attention_hub_catalogue (guint *n_entries);
-const AttentionHubEntry *attention_hub_catalogue_lookup (const char *model_id);
 
 /* config.json, vocab.txt, tokenizer_config.json (optional), model.safetensors */
 const AttentionHubFile *attention_hub_files (guint *n_files);
@@ -37,6 +34,9 @@ gboolean attention_hub_model_id_is_valid (const char *model_id, GError **error);
 
 /* $ATTENTION_HUB_URL, else https://huggingface.co (no trailing slash). */
 char *attention_hub_get_url (void);
+/* Seconds a silent server gets before a download gives up:
+ * $ATTENTION_HUB_TIMEOUT when it is a whole number from 1 to 3600, else 30. */
+guint attention_hub_get_timeout (void);
 /* BASE/MODEL_ID/resolve/main/FILE */
 char *attention_hub_file_url (const char *base, const char *model_id, const char *file);
 

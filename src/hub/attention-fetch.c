@@ -1,4 +1,4 @@
-/* attention-download-file.c: one file's transfer for AttentionDownload: the
+/* attention-fetch.c: one file's transfer: the session's settings, the
  * GET with its redirects followed by hand (the hub's own answer carries the
  * size and sha256 of an LFS file in X-Linked-Size and X-Linked-ETag, the
  * CDN's answer does not), the Range request that resumes NAME.part, the
@@ -11,21 +11,29 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attention-download-private.h"
+#include "attention-fetch.h"
+
+#include "attention-download-error.h"
 
 #define MAX_REDIRECTS 10
 #define BUFFER_SIZE (256 * 1024)
 
-/* --- errors ---------------------------------------------------------------- */
-
-/* FORMAT has two %s: the path, then the reason. */
-gboolean
-attention_download_set_errno_error (GError **error, const char *format, const char *path, int saved)
+SoupSession *
+attention_fetch_session_new (guint timeout)
 {
-  g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_DISK, format, path,
-               g_strerror (saved));
-  return FALSE;
+  g_autofree char *user_agent = g_strdup_printf ("attention/%s", PACKAGE_VERSION);
+  /* "timeout" bounds connecting, waiting for the answer and every read of
+   * the body: a stalled server fails after that many seconds. */
+  SoupSession *session = soup_session_new_with_options ("timeout", timeout, "idle-timeout", timeout,
+                                                        "user-agent", user_agent, NULL);
+
+  /* Identity encoding only: sizes, ranges and checksums are about the file's
+   * bytes, and a gzip answer's Content-Length is not its size. */
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+  return session;
 }
+
+/* --- errors ---------------------------------------------------------------- */
 
 static char *
 host_of (const char *url)
@@ -37,7 +45,10 @@ host_of (const char *url)
 
 /* soup_session_send() failed: no answer at all. */
 static void
-set_send_error (AttentionDownload *self, const char *url, GError *cause, GError **error)
+set_send_error (const AttentionFetchOptions *options,
+                const char *url,
+                GError *cause,
+                GError **error)
 {
   g_autofree char *host = host_of (url);
 
@@ -46,7 +57,7 @@ set_send_error (AttentionDownload *self, const char *url, GError *cause, GError 
   else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_TIMEOUT,
                  _ ("%s did not answer within %u seconds"), host,
-                 attention_download_get_timeout (self));
+                 soup_session_get_timeout (options->session));
   else
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NETWORK,
                  _ ("Cannot reach %s: check your network connection (%s)"), host, cause->message);
@@ -115,12 +126,10 @@ answer_clear (Answer *answer)
 /* GETs URL from OFFSET, following redirects; keeps the first size and sha256
  * the chain announces. */
 static gboolean
-request (AttentionDownload *self,
-         SoupSession *session,
+request (const AttentionFetchOptions *options,
          const char *url,
          gint64 offset,
          Answer *answer,
-         GCancellable *cancellable,
          GError **error)
 {
   g_autofree char *current = g_strdup (url);
@@ -144,10 +153,10 @@ request (AttentionDownload *self,
       soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
       if (offset > 0)
         soup_message_headers_set_range (soup_message_get_request_headers (message), offset, -1);
-      body = soup_session_send (session, message, cancellable, &local_error);
+      body = soup_session_send (options->session, message, options->cancellable, &local_error);
       if (body == NULL)
         {
-          set_send_error (self, current, local_error, error);
+          set_send_error (options, current, local_error, error);
           return FALSE;
         }
       headers = soup_message_get_response_headers (message);
@@ -192,7 +201,10 @@ request (AttentionDownload *self,
 /* A failed status: NOT_FOUND (the caller may accept it for an optional
  * file) or HTTP. The hub answers 401 for a repository it does not know. */
 static void
-set_status_error (AttentionDownload *self, const char *name, SoupMessage *message, GError **error)
+set_status_error (const AttentionFetchOptions *options,
+                  const char *name,
+                  SoupMessage *message,
+                  GError **error)
 {
   guint status = soup_message_get_status (message);
   const char *code =
@@ -201,19 +213,17 @@ set_status_error (AttentionDownload *self, const char *name, SoupMessage *messag
   if (g_strcmp0 (code, "RepositoryNotFound") == 0 ||
       (status == SOUP_STATUS_UNAUTHORIZED && code == NULL))
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
-                 _ ("The hub has no public model “%s” (%u %s)"),
-                 attention_download_get_model_id (self), status,
+                 _ ("The hub has no public model “%s” (%u %s)"), options->model_id, status,
                  soup_message_get_reason_phrase (message));
   else if (status == SOUP_STATUS_NOT_FOUND && g_str_has_suffix (name, ".safetensors"))
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
                  _ ("The hub's “%s” has no %s (%u %s): Attention reads only safetensors weights; "
                     "tools/fetch-bert converts other checkpoints"),
-                 attention_download_get_model_id (self), name, status,
-                 soup_message_get_reason_phrase (message));
+                 options->model_id, name, status, soup_message_get_reason_phrase (message));
   else if (status == SOUP_STATUS_NOT_FOUND)
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
-                 _ ("The hub's “%s” has no %s (%u %s)"), attention_download_get_model_id (self),
-                 name, status, soup_message_get_reason_phrase (message));
+                 _ ("The hub's “%s” has no %s (%u %s)"), options->model_id, name, status,
+                 soup_message_get_reason_phrase (message));
   else
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
                  _ ("The hub answered %u %s for %s"), status,
@@ -293,13 +303,12 @@ check_free_space (const char *dir, gint64 needed, GError **error)
 
 /* Streams the answer into PART (already OFFSET bytes long). */
 static AttentionFetchResult
-receive (AttentionDownload *self,
+receive (const AttentionFetchOptions *options,
          const char *name,
          const char *part,
          Answer *answer,
          gint64 offset,
          gint64 expected,
-         GCancellable *cancellable,
          GError **error)
 {
   g_autofree guchar *buffer = g_malloc (BUFFER_SIZE);
@@ -321,11 +330,12 @@ receive (AttentionDownload *self,
       attention_download_set_errno_error (error, _ ("Could not write %s: %s"), part, errno);
       return ATTENTION_FETCH_FAILED;
     }
-  attention_download_progress_update (self, received, expected, offset > 0, TRUE);
+  options->progress (received, expected, offset > 0, TRUE, options->progress_data);
   for (;;)
     {
       g_autoptr (GError) local_error = NULL;
-      gssize n = g_input_stream_read (answer->body, buffer, BUFFER_SIZE, cancellable, &local_error);
+      gssize n = g_input_stream_read (answer->body, buffer, BUFFER_SIZE, options->cancellable,
+                                      &local_error);
 
       if (n == 0)
         break;
@@ -341,7 +351,7 @@ receive (AttentionDownload *self,
           else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
             g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_TIMEOUT,
                          _ ("%s stopped sending %s for %u seconds after %s: try again to resume"),
-                         host, name, attention_download_get_timeout (self), got);
+                         host, name, soup_session_get_timeout (options->session), got);
           else
             g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_INTERRUPTED,
                          _ ("The connection to %s was lost after %s of %s (%s): try again to "
@@ -367,7 +377,7 @@ receive (AttentionDownload *self,
       if (checksum != NULL)
         g_checksum_update (checksum, buffer, n);
       received += n;
-      attention_download_progress_update (self, received, expected, offset > 0, FALSE);
+      options->progress (received, expected, offset > 0, FALSE, options->progress_data);
     }
   /* On disk before it gets its name: a crash leaves a part, never a
    * short file that looks complete. */
@@ -403,23 +413,19 @@ receive (AttentionDownload *self,
                    g_checksum_get_string (checksum), answer->sha256);
       return ATTENTION_FETCH_FAILED;
     }
-  attention_download_progress_update (self, received, received, offset > 0, TRUE);
+  options->progress (received, received, offset > 0, TRUE, options->progress_data);
   return ATTENTION_FETCH_DONE;
 }
 
 AttentionFetchResult
-attention_download_fetch (AttentionDownload *self,
-                          SoupSession *session,
-                          const char *staging,
-                          const AttentionHubFile *file,
-                          GCancellable *cancellable,
-                          GError **error)
+attention_fetch_file (const AttentionFetchOptions *options,
+                      const AttentionHubFile *file,
+                      GError **error)
 {
-  g_autofree char *url = attention_hub_file_url (
-      attention_download_get_hub_url (self), attention_download_get_model_id (self), file->name);
+  g_autofree char *url = attention_hub_file_url (options->hub_url, options->model_id, file->name);
   g_autofree char *part_name = g_strconcat (file->name, ".part", NULL);
-  g_autofree char *part = g_build_filename (staging, part_name, NULL);
-  g_autofree char *dest = g_build_filename (staging, file->name, NULL);
+  g_autofree char *part = g_build_filename (options->staging, part_name, NULL);
+  g_autofree char *dest = g_build_filename (options->staging, file->name, NULL);
   Answer answer = { 0 };
   SoupMessageHeaders *headers;
   AttentionFetchResult result = ATTENTION_FETCH_FAILED;
@@ -428,7 +434,7 @@ attention_download_fetch (AttentionDownload *self,
   gint64 expected, length;
   guint status;
 
-  if (!request (self, session, url, offset, &answer, cancellable, error))
+  if (!request (options, url, offset, &answer, error))
     goto out;
   status = soup_message_get_status (answer.message);
   headers = soup_message_get_response_headers (answer.message);
@@ -466,7 +472,7 @@ attention_download_fetch (AttentionDownload *self,
     {
       g_autoptr (GError) status_error = NULL;
 
-      set_status_error (self, file->name, answer.message, &status_error);
+      set_status_error (options, file->name, answer.message, &status_error);
       if (file->optional && g_error_matches (status_error, ATTENTION_DOWNLOAD_ERROR,
                                              ATTENTION_DOWNLOAD_ERROR_NOT_FOUND))
         result = ATTENTION_FETCH_ABSENT;
@@ -486,10 +492,10 @@ attention_download_fetch (AttentionDownload *self,
                    file->name, want, got);
       goto out;
     }
-  if (expected >= 0 && !check_free_space (staging, expected - offset, error))
+  if (expected >= 0 && !check_free_space (options->staging, expected - offset, error))
     goto out;
 
-  result = receive (self, file->name, part, &answer, offset, expected, cancellable, error);
+  result = receive (options, file->name, part, &answer, offset, expected, error);
   if (result == ATTENTION_FETCH_DONE && g_rename (part, dest) != 0)
     {
       attention_download_set_errno_error (error, _ ("Could not write %s: %s"), dest, errno);
