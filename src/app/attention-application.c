@@ -1,11 +1,12 @@
-/* attention-application.c: the AdwApplication: app-wide actions, settings,
- * and one AttentionWindow per activation. */
+/* attention-application.c: the AdwApplication: app-wide actions, the
+ * start-up preload of the model, and one AttentionWindow per activation. */
 
 #include "attention-application.h"
 
 #include <glib/gi18n.h>
 
-#include "attention-model.h"
+#include "attention-model-preload.h"
+#include "attention-settings.h"
 #include "attention-shutdown.h"
 #include "attention-window.h"
 
@@ -13,155 +14,10 @@ struct _AttentionApplication
 {
   AdwApplication parent_instance;
 
-  GSettings *settings;
-
-  /* The first model starts loading in a worker thread before GTK starts and
-   * the window is built: the bundle (and the first forward) take most of the
-   * time to the first diagram. The first window claims the result. */
   gboolean no_preload; /* files on the command line: the window opens those */
-  char *preload_path;  /* NULL once claimed */
-  GAsyncResult *preload_result;
-  GAsyncReadyCallback preload_callback; /* the claiming window's, until called */
-  gpointer preload_data;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionApplication, attention_application, ADW_TYPE_APPLICATION)
-
-/* Running from the build tree without GSETTINGS_SCHEMA_DIR must not abort
- * (g_settings_new would), so look the schema up first. */
-static GSettings *
-lookup_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    {
-      g_warning ("GSettings schema %s not found; settings will not be remembered "
-                 "(set GSETTINGS_SCHEMA_DIR or install the application)",
-                 APP_ID);
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
-char *
-attention_application_dup_model_path (AttentionApplication *self)
-{
-  g_autofree char *saved = NULL;
-
-  g_return_val_if_fail (ATTENTION_IS_APPLICATION (self), NULL);
-
-  /* $ATTENTION_MODEL (inside the default path) wins over the remembered one. */
-  if (g_getenv ("ATTENTION_MODEL") == NULL && self->settings != NULL)
-    {
-      saved = g_settings_get_string (self->settings, "model-path");
-      /* A bundle file or a Hugging Face folder. */
-      if (*saved != '\0' && g_file_test (saved, G_FILE_TEST_EXISTS))
-        return g_steal_pointer (&saved);
-    }
-  return attention_model_default_path ();
-}
-
-/* Hands the finished preload to the window that claimed it. */
-static void
-deliver_preload (AttentionApplication *self)
-{
-  GAsyncReadyCallback callback = self->preload_callback;
-  g_autoptr (GAsyncResult) result = NULL;
-
-  if (callback == NULL || self->preload_result == NULL)
-    return;
-  result = g_steal_pointer (&self->preload_result);
-  self->preload_callback = NULL;
-  callback (NULL, result, g_steal_pointer (&self->preload_data));
-}
-
-static gboolean
-deliver_preload_idle (gpointer user_data)
-{
-  deliver_preload (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-preload_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr (AttentionApplication) self = user_data;
-
-  g_set_object (&self->preload_result, res);
-  deliver_preload (self);
-}
-
-gboolean
-attention_application_claim_preload (AttentionApplication *self,
-                                     const char *path,
-                                     GAsyncReadyCallback callback,
-                                     gpointer user_data)
-{
-  g_return_val_if_fail (ATTENTION_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (path != NULL && callback != NULL, FALSE);
-
-  if (self->preload_path == NULL || g_strcmp0 (self->preload_path, path) != 0)
-    return FALSE;
-  g_clear_pointer (&self->preload_path, g_free);
-  self->preload_callback = callback;
-  self->preload_data = user_data;
-  /* Never call back from inside the call: the caller is still setting up. */
-  if (self->preload_result != NULL)
-    g_idle_add_full (G_PRIORITY_DEFAULT, deliver_preload_idle, g_object_ref (self), g_object_unref);
-  return TRUE;
-}
-
-typedef struct
-{
-  AttentionApplication *self; /* owned */
-  char *path;
-} PreloadData;
-
-static void
-preload_data_free (PreloadData *data)
-{
-  g_object_unref (data->self);
-  g_free (data->path);
-  g_free (data);
-}
-
-/* The worker thread of the preload: loading the first model is also what
- * loads libtorch (the shim module), so all of that stays off the main thread
- * while GTK starts. */
-static void
-preload_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  PreloadData *data = task_data;
-  AttentionModel *model;
-  GError *error = NULL;
-
-  /* OpenBLAS's threads are the shim's choice, by input size (attn-shim.cpp). */
-  model = attention_model_new_from_file_full (data->path, ATTENTION_MODEL_LOAD_LONG_LIVED, &error);
-  if (model == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, model, g_object_unref);
-}
-
-/* Like attention_model_new_from_file_async, whose _finish the window calls on
- * the result. */
-static void
-start_preload (AttentionApplication *self)
-{
-  /* No source object: attention_model_new_from_file_finish expects none. */
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, preload_done_cb, g_object_ref (self));
-  PreloadData *data = g_new0 (PreloadData, 1);
-
-  data->self = g_object_ref (self);
-  data->path = g_strdup (self->preload_path);
-  g_task_set_source_tag (task, attention_model_new_from_file_async);
-  g_task_set_task_data (task, data, (GDestroyNotify)preload_data_free);
-  g_task_run_in_thread (task, preload_thread);
-}
 
 static AttentionWindow *
 get_window (AttentionApplication *self)
@@ -169,7 +25,7 @@ get_window (AttentionApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (attention_window_new (self));
+    window = GTK_WINDOW (attention_window_new (GTK_APPLICATION (self)));
   return ATTENTION_WINDOW (window);
 }
 
@@ -235,13 +91,18 @@ attention_application_startup (GApplication *app)
     { "win.zoom-reset", { "<Control>0", NULL } },
   };
 
-  /* Settings need no GTK: read them first so the model load can start
-   * before GTK and libadwaita initialise. */
-  self->settings = lookup_settings ();
+  /* The first model starts loading in a worker thread before GTK starts
+   * and the window is built: the bundle (and the first forward) take most of
+   * the time to the first diagram. The window takes the load over. Settings
+   * need no GTK: read first, they say which model. */
   if (!self->no_preload)
     {
-      self->preload_path = attention_application_dup_model_path (self);
-      start_preload (self);
+      g_autoptr (GSettings) settings = attention_settings_new ();
+      g_autofree char *remembered =
+          settings != NULL ? g_settings_get_string (settings, "model-path") : NULL;
+      g_autofree char *path = attention_model_preload_choose_path (remembered);
+
+      attention_model_preload_start (path);
     }
 
   G_APPLICATION_CLASS (attention_application_parent_class)->startup (app);
@@ -299,7 +160,6 @@ attention_application_local_command_line (GApplication *app, char ***arguments, 
 static void
 attention_application_shutdown (GApplication *app)
 {
-  AttentionApplication *self = ATTENTION_APPLICATION (app);
   gint64 start = g_get_monotonic_time ();
   guint busy = attention_shutdown_n_workers ();
   gboolean done = attention_shutdown_wait (ATTENTION_SHUTDOWN_WAIT_USEC);
@@ -312,31 +172,17 @@ attention_application_shutdown (GApplication *app)
 #endif
   if (!done)
     {
-      if (self->settings != NULL)
-        g_settings_sync ();
+      g_settings_sync ();
       attention_shutdown_exit_now (0);
     }
   G_APPLICATION_CLASS (attention_application_parent_class)->shutdown (app);
 }
 
 static void
-attention_application_dispose (GObject *object)
-{
-  AttentionApplication *self = ATTENTION_APPLICATION (object);
-
-  g_clear_object (&self->settings);
-  g_clear_object (&self->preload_result);
-  g_clear_pointer (&self->preload_path, g_free);
-  G_OBJECT_CLASS (attention_application_parent_class)->dispose (object);
-}
-
-static void
 attention_application_class_init (AttentionApplicationClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
-  object_class->dispose = attention_application_dispose;
   app_class->startup = attention_application_startup;
   app_class->shutdown = attention_application_shutdown;
   app_class->activate = attention_application_activate;
@@ -355,12 +201,4 @@ attention_application_new (void)
   return g_object_new (ATTENTION_TYPE_APPLICATION, "application-id", APP_ID, "flags",
                        G_APPLICATION_HANDLES_OPEN, "resource-base-path", "/org/example/Attention",
                        NULL);
-}
-
-GSettings *
-attention_application_get_settings (AttentionApplication *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_APPLICATION (self), NULL);
-
-  return self->settings;
 }

@@ -10,9 +10,11 @@ struct _AttentionExportDialog
 {
   AdwWindow parent_instance;
 
+  AdwActionRow *folder_row;
+  AdwPreferencesGroup *kinds_group;
+
   GtkWidget **checks; /* one per kind, in the registry's order */
   guint n_kinds;
-  GtkWidget *folder_row;
   char *folder;
 };
 
@@ -31,7 +33,7 @@ show_folder (AttentionExportDialog *self)
 {
   g_autofree char *display = g_filename_display_name (self->folder);
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->folder_row), display);
+  adw_action_row_set_subtitle (self->folder_row, display);
 }
 
 static void
@@ -49,7 +51,7 @@ chooser_response_cb (GtkNativeDialog *chooser, int response, AttentionExportDial
 
 /* A plain folder chooser: no file type filter to confuse the choice. */
 static void
-choose_clicked_cb (GtkButton *button, AttentionExportDialog *self)
+choose_clicked_cb (AttentionExportDialog *self)
 {
   GtkFileChooserNative *chooser;
   g_autoptr (GFile) current = g_file_new_for_path (self->folder);
@@ -64,18 +66,6 @@ choose_clicked_cb (GtkButton *button, AttentionExportDialog *self)
   g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response_cb), self, 0);
   g_signal_connect_after (chooser, "response", G_CALLBACK (g_object_unref), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-export_clicked_cb (GtkButton *button, AttentionExportDialog *self)
-{
-  attention_export_dialog_export (self);
-}
-
-static void
-cancel_clicked_cb (GtkButton *button, AttentionExportDialog *self)
-{
-  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -100,54 +90,24 @@ attention_export_dialog_class_init (AttentionExportDialogClass *klass)
   signals[EXPORT] = g_signal_new ("export", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                   NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/org/example/Attention/ui/attention-export-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, AttentionExportDialog, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, AttentionExportDialog, kinds_group);
+  gtk_widget_class_bind_template_callback (widget_class, choose_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, gtk_window_close);
+  gtk_widget_class_bind_template_callback (widget_class, attention_export_dialog_export);
 }
 
 static void
 attention_export_dialog_init (AttentionExportDialog *self)
 {
   const AttentionExportKind *kinds = attention_export_kinds (&self->n_kinds);
-  GtkWidget *box, *header, *button, *page, *group, *choose;
   GtkWidget *first = NULL;
 
-  gtk_window_set_title (GTK_WINDOW (self), _ ("Export"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 480, 620);
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
-  gtk_window_set_hide_on_close (GTK_WINDOW (self), FALSE);
+  gtk_widget_init_template (GTK_WIDGET (self));
 
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  button = gtk_button_new_with_mnemonic (_ ("_Cancel"));
-  g_signal_connect (button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), button);
-  button = gtk_button_new_with_mnemonic (_ ("_Export"));
-  gtk_widget_add_css_class (button, "suggested-action");
-  g_signal_connect (button, "clicked", G_CALLBACK (export_clicked_cb), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
-  gtk_window_set_default_widget (GTK_WINDOW (self), button);
-  gtk_box_append (GTK_BOX (box), header);
-
-  page = adw_preferences_page_new ();
-  gtk_widget_set_vexpand (page, TRUE);
-  gtk_box_append (GTK_BOX (box), page);
-
-  /* Where first: one row, always in view above the longer list. */
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("Where"));
-  self->folder_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _ ("Folder"));
-  choose = gtk_button_new_with_mnemonic (_ ("C_hoose…"));
-  gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
-  g_signal_connect (choose, "clicked", G_CALLBACK (choose_clicked_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self->folder_row), choose);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->folder_row), choose);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->folder_row);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("What"));
   self->checks = g_new0 (GtkWidget *, self->n_kinds);
   for (guint i = 0; i < self->n_kinds; i++)
     {
@@ -163,14 +123,12 @@ attention_export_dialog_init (AttentionExportDialog *self)
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      adw_preferences_group_add (self->kinds_group, row);
       self->checks[i] = check;
     }
   if (first != NULL)
     gtk_check_button_set_active (GTK_CHECK_BUTTON (first), TRUE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
-  adw_window_set_content (ADW_WINDOW (self), box);
   self->folder = g_strdup (g_get_home_dir ());
   show_folder (self);
 }

@@ -13,9 +13,12 @@ struct _AttentionPredictions
 {
   GtkWidget parent_instance;
 
+  GtkWidget *note_row; /* shown instead of predictions */
+  GtkLabel *note;
+  GtkWidget *use_mask_button;
+
   AttentionResult *result;
   guint n_buttons;
-  GtkWidget *note; /* the label shown instead of predictions, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionPredictions, attention_predictions, GTK_TYPE_WIDGET)
@@ -122,6 +125,15 @@ enum
 
 static guint signals[N_SIGNALS];
 
+enum
+{
+  PROP_0,
+  PROP_RESULT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 button_clicked_cb (GtkButton *button, AttentionPredictions *self)
 {
@@ -167,14 +179,21 @@ candidate_button (AttentionPredictions *self,
   return button;
 }
 
+/* The chips of the last result go; the note row stays, hidden. */
 static void
 clear_children (AttentionPredictions *self)
 {
-  GtkWidget *child;
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
 
-  self->note = NULL;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (child != self->note_row)
+        gtk_widget_unparent (child);
+      child = next;
+    }
+  gtk_widget_set_visible (self->note_row, FALSE);
   self->n_buttons = 0;
 }
 
@@ -190,7 +209,7 @@ has_miscased_mask (const char *text)
 }
 
 static void
-use_mask_clicked_cb (GtkButton *button, AttentionPredictions *self)
+use_mask_clicked_cb (AttentionPredictions *self)
 {
   g_signal_emit (self, signals[USE_MASK], 0);
 }
@@ -198,33 +217,19 @@ use_mask_clicked_cb (GtkButton *button, AttentionPredictions *self)
 static void
 show_note (AttentionPredictions *self)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *note;
+  gboolean miscased = has_miscased_mask (attention_result_get_text (self->result));
 
-  if (has_miscased_mask (attention_result_get_text (self->result)))
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Use [MASK]"));
-
-      note = gtk_label_new (_ ("Did you mean [MASK]? It is written in capitals."));
-      gtk_widget_add_css_class (button, "prediction");
-      gtk_widget_add_css_class (button, "suggested-action");
-      g_signal_connect (button, "clicked", G_CALLBACK (use_mask_clicked_cb), self);
-      gtk_box_append (GTK_BOX (row), note);
-      gtk_box_append (GTK_BOX (row), button);
-    }
+  gtk_label_set_text (self->note, miscased ? _ ("Did you mean [MASK]? It is written in capitals.")
+                                           : _ ("No [MASK] in the sentence: the attention is "
+                                                "shown below."));
+  if (miscased)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->note), "dim-label");
   else
-    {
-      note = gtk_label_new (_ ("No [MASK] in the sentence: the attention is shown below."));
-      gtk_widget_add_css_class (note, "dim-label");
-      gtk_box_append (GTK_BOX (row), note);
-    }
-  gtk_label_set_xalign (GTK_LABEL (note), 0);
+    gtk_widget_add_css_class (GTK_WIDGET (self->note), "dim-label");
+  gtk_widget_set_visible (self->use_mask_button, miscased);
   /* One line at any width; the whole text stays in the tooltip. */
-  gtk_label_set_ellipsize (GTK_LABEL (note), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_tooltip_text (note, gtk_label_get_text (GTK_LABEL (note)));
-  gtk_widget_set_hexpand (note, TRUE);
-  self->note = note;
-  gtk_widget_set_parent (row, GTK_WIDGET (self));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->note), gtk_label_get_text (self->note));
+  gtk_widget_set_visible (self->note_row, TRUE);
 }
 
 static void
@@ -281,11 +286,48 @@ rebuild (AttentionPredictions *self)
 }
 
 static void
+attention_predictions_get_property (GObject *object,
+                                    guint prop_id,
+                                    GValue *value,
+                                    GParamSpec *pspec)
+{
+  AttentionPredictions *self = ATTENTION_PREDICTIONS (object);
+
+  switch (prop_id)
+    {
+      case PROP_RESULT:
+        g_value_set_object (value, self->result);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+attention_predictions_set_property (GObject *object,
+                                    guint prop_id,
+                                    const GValue *value,
+                                    GParamSpec *pspec)
+{
+  AttentionPredictions *self = ATTENTION_PREDICTIONS (object);
+
+  switch (prop_id)
+    {
+      case PROP_RESULT:
+        attention_predictions_set_result (self, g_value_get_object (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 attention_predictions_dispose (GObject *object)
 {
   AttentionPredictions *self = ATTENTION_PREDICTIONS (object);
 
   clear_children (self);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ATTENTION_TYPE_PREDICTIONS);
   g_clear_object (&self->result);
   G_OBJECT_CLASS (attention_predictions_parent_class)->dispose (object);
 }
@@ -296,7 +338,14 @@ attention_predictions_class_init (AttentionPredictionsClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = attention_predictions_get_property;
+  object_class->set_property = attention_predictions_set_property;
   object_class->dispose = attention_predictions_dispose;
+
+  properties[PROP_RESULT] =
+      g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* ::candidate-activated (mask index, candidate index), both from 0. */
   signals[CANDIDATE_ACTIVATED] =
@@ -306,6 +355,12 @@ attention_predictions_class_init (AttentionPredictionsClass *klass)
   signals[USE_MASK] = g_signal_new ("use-mask", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/org/example/Attention/ui/attention-predictions.ui");
+  gtk_widget_class_bind_template_child (widget_class, AttentionPredictions, note_row);
+  gtk_widget_class_bind_template_child (widget_class, AttentionPredictions, note);
+  gtk_widget_class_bind_template_child (widget_class, AttentionPredictions, use_mask_button);
+  gtk_widget_class_bind_template_callback (widget_class, use_mask_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "predictions");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -318,23 +373,19 @@ attention_predictions_init (AttentionPredictions *self)
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Predictions"), -1);
-}
-
-GtkWidget *
-attention_predictions_new (void)
-{
-  return g_object_new (ATTENTION_TYPE_PREDICTIONS, NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 void
 attention_predictions_set_result (AttentionPredictions *self, AttentionResult *result)
 {
   g_return_if_fail (ATTENTION_IS_PREDICTIONS (self));
+  g_return_if_fail (result == NULL || ATTENTION_IS_RESULT (result));
 
-  g_set_object (&self->result, result);
+  if (!g_set_object (&self->result, result))
+    return;
   rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
 }
 
 const char *
@@ -342,7 +393,7 @@ attention_predictions_get_note (AttentionPredictions *self)
 {
   g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), "");
 
-  return self->note != NULL ? gtk_label_get_text (GTK_LABEL (self->note)) : "";
+  return gtk_widget_get_visible (self->note_row) ? gtk_label_get_text (self->note) : "";
 }
 
 GtkWidget *

@@ -12,9 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (
     AttentionPredictions, attention_predictions, ATTENTION, PREDICTIONS, GtkWidget)
 
-GtkWidget *attention_predictions_new (void);
-
-/* NULL clears. A result without [MASK] shows a short note instead. */
+/* Property "result": NULL clears. A result without [MASK] shows a short
+ * note instead. */
 void attention_predictions_set_result (AttentionPredictions *self, AttentionResult *result);
 
 /* The note shown instead of predictions ("" when there are predictions):

@@ -1,10 +1,12 @@
 /* attention-window-actions.c: the win.* actions of AttentionWindow. The
  * string-parameter actions (open-model-file, export-to) are what the file
- * choosers, drag and drop and the tests all go through. */
+ * choosers, drag and drop and the tests all go through; win.view holds the
+ * name of the page in view (Single Head; All Heads, win.overview, Ctrl+G;
+ * Compare, win.compare, Ctrl+D; Lines, win.lines, Ctrl+K). */
 
 #include "attention-export-dialog.h"
+#include "attention-export-registry.h"
 #include "attention-models-dialog.h"
-#include "attention-window-analysis.h"
 #include "attention-window-private.h"
 
 #include <glib/gi18n.h>
@@ -122,7 +124,7 @@ export_all_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
                              : g_get_home_dir ());
     }
   dialog = attention_export_dialog_new (GTK_WINDOW (self),
-                                        attention_window_analysis_get_export_format (self), folder);
+                                        attention_window_get_export_format (self), folder);
   g_signal_connect_object (dialog, "export", G_CALLBACK (export_dialog_cb), self, 0);
   self->export_dialog = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->export_dialog);
@@ -158,46 +160,154 @@ focus_entry_activated (GSimpleAction *action, GVariant *parameter, gpointer user
   gtk_widget_grab_focus (GTK_WIDGET (self->entry));
 }
 
+/* One step along the selection's layers or heads; it stops at the ends. */
+static void
+step (AttentionWindow *self, const char *property, int delta)
+{
+  guint value = 0;
+
+  g_object_get (self->selection, property, &value, NULL);
+  if (delta < 0 && value == 0)
+    return;
+  g_object_set (self->selection, property, value + delta, NULL);
+}
+
 static void
 next_layer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  attention_window_step_layer (user_data, +1);
+  step (user_data, "layer", +1);
 }
 
 static void
 previous_layer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  attention_window_step_layer (user_data, -1);
+  step (user_data, "layer", -1);
 }
 
 static void
 next_head_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  attention_window_step_head (user_data, +1);
+  step (user_data, "head", +1);
 }
 
 static void
 previous_head_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  attention_window_step_head (user_data, -1);
+  step (user_data, "head", -1);
+}
+
+static AttentionView *
+single_view (gpointer user_data)
+{
+  return attention_single_page_get_view (ATTENTION_WINDOW (user_data)->single_page);
 }
 
 static void
 zoom_in_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  attention_view_zoom_in (ATTENTION_WINDOW (user_data)->view);
+  attention_view_zoom_in (single_view (user_data));
 }
 
 static void
 zoom_out_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  attention_view_zoom_out (ATTENTION_WINDOW (user_data)->view);
+  attention_view_zoom_out (single_view (user_data));
 }
 
 static void
 zoom_reset_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  attention_view_zoom_reset (ATTENTION_WINDOW (user_data)->view);
+  attention_view_zoom_reset (single_view (user_data));
+}
+
+/* ------------------------------------------------------------------ pages */
+
+static void
+view_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  AttentionWindow *self = user_data;
+  GtkWidget *page =
+      adw_view_stack_get_child_by_name (self->view_stack, g_variant_get_string (state, NULL));
+
+  if (page == NULL)
+    return;
+  adw_view_stack_set_visible_child (self->view_stack, page);
+  /* Each page knows what takes the keyboard. */
+  gtk_widget_grab_focus (page);
+}
+
+/* Ctrl+G, Ctrl+D and Ctrl+K go to their page and back to the single head. */
+static void
+toggle_page (AttentionWindow *self, const char *page, gboolean show)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "view",
+                                      g_variant_new_string (show ? page : "single"));
+}
+
+static void
+overview_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  toggle_page (user_data, "overview", g_variant_get_boolean (state));
+}
+
+static void
+compare_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  toggle_page (user_data, "compare", g_variant_get_boolean (state));
+}
+
+static void
+lines_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  toggle_page (user_data, "lines", g_variant_get_boolean (state));
+}
+
+static void
+toggle_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr (GVariant) state = g_action_get_state (G_ACTION (action));
+
+  g_action_change_state (G_ACTION (action), g_variant_new_boolean (!g_variant_get_boolean (state)));
+}
+
+void
+attention_window_actions_show_page (AttentionWindow *self, const char *page)
+{
+  const char *toggles[] = { "overview", "compare", "lines" };
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "view");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (page));
+  for (gsize i = 0; i < G_N_ELEMENTS (toggles); i++)
+    {
+      action = g_action_map_lookup_action (G_ACTION_MAP (self), toggles[i]);
+      g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                                 g_variant_new_boolean (g_str_equal (page, toggles[i])));
+    }
+}
+
+/* ----------------------------------------------------------------- export */
+
+static void
+export_format_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  if (attention_export_kind_find (g_variant_get_string (state, NULL)) != NULL)
+    g_simple_action_set_state (action, state);
+}
+
+const char *
+attention_window_get_export_format (AttentionWindow *self)
+{
+  g_autoptr (GVariant) state = NULL;
+  const AttentionExportKind *kind;
+
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), "png");
+
+  state = g_action_group_get_action_state (G_ACTION_GROUP (self), "export-format");
+  if (state == NULL)
+    return "png";
+  /* The table's own string: it outlives the state variant. */
+  kind = attention_export_kind_find (g_variant_get_string (state, NULL));
+  return kind != NULL ? kind->id : "png";
 }
 
 static const GActionEntry win_entries[] = {
@@ -218,13 +328,34 @@ static const GActionEntry win_entries[] = {
   { .name = "zoom-in", .activate = zoom_in_activated },
   { .name = "zoom-out", .activate = zoom_out_activated },
   { .name = "zoom-reset", .activate = zoom_reset_activated },
+  { .name = "view", .parameter_type = "s", .state = "'single'", .change_state = view_change_state },
+  { .name = "overview",
+    .activate = toggle_activated,
+    .state = "false",
+    .change_state = overview_change_state },
+  { .name = "compare",
+    .activate = toggle_activated,
+    .state = "false",
+    .change_state = compare_change_state },
+  { .name = "lines",
+    .activate = toggle_activated,
+    .state = "false",
+    .change_state = lines_change_state },
+  { .name = "export-format",
+    .parameter_type = "s",
+    .state = "'png'",
+    .change_state = export_format_change_state },
 };
 
 void
 attention_window_actions_init (AttentionWindow *self)
 {
+  g_autoptr (GPropertyAction) sidebar =
+      g_property_action_new ("show-sidebar", self->flap, "reveal-flap");
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
                                    self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sidebar));
 }
 
 static void
@@ -238,7 +369,7 @@ set_enabled (AttentionWindow *self, const char *name, gboolean enabled)
 void
 attention_window_update_actions (AttentionWindow *self)
 {
-  gboolean has_result = self->result != NULL;
+  gboolean has_result = attention_selection_get_result (self->selection) != NULL;
   gboolean exporting = self->export_cancellable != NULL;
   const char *view_actions[] = { "next-layer", "previous-layer", "next-head", "previous-head",
                                  "zoom-in",    "zoom-out",       "zoom-reset" };

@@ -4,6 +4,9 @@
 
 #include "attention-export-job.h"
 #include "attention-predictions.h"
+#include "attention-selection.h"
+#include "attention-sidebar.h"
+#include "attention-single-page.h"
 #include "attention-window.h"
 
 G_BEGIN_DECLS
@@ -13,10 +16,12 @@ struct _AttentionWindow
   AdwApplicationWindow parent_instance;
 
   /* Template children */
+  AttentionSelection *selection; /* what the window shows */
   AdwViewSwitcherTitle *switcher_title;
   AdwFlap *flap;
-  GtkScrolledWindow *sidebar; /* holds the analysis controls */
-  AdwViewStack *view_stack;   /* Single head / All heads / Compare pages */
+  AttentionSidebar *sidebar;
+  AdwViewStack *view_stack; /* the pages: Single Head, All Heads, Compare, Lines */
+  AttentionSinglePage *single_page;
   GtkSpinner *spinner;
   GtkLabel *info_name;
   GtkLabel *info_size;
@@ -29,7 +34,6 @@ struct _AttentionWindow
   GtkStack *stack;
   AdwStatusPage *busy_page;
   AdwStatusPage *no_model_page;
-  AttentionView *view;
   GtkWidget *controls;
   GtkScale *layer_scale;
   GtkScale *head_scale;
@@ -37,21 +41,17 @@ struct _AttentionWindow
   GtkLabel *head_value;
   GtkAdjustment *layer_adjustment;
   GtkAdjustment *head_adjustment;
-  GtkLabel *hover_label;
   GtkRevealer *export_revealer;
   GtkProgressBar *export_progress;
 
   GSettings *settings; /* NULL when the schema is not installed */
-  AttentionModel *model;
-  AttentionResult *result;
   GCancellable *load_cancellable;
   GCancellable *run_cancellable;
   GCancellable *export_cancellable;
   /* The running export, or NULL. */
   AttentionExportJob *export_job;
   gboolean run_when_loaded; /* Enter pressed while the model was loading */
-  gboolean restore_view;    /* layer/head from settings not applied yet */
-  gboolean started;         /* settings read and first model load begun */
+  gboolean syncing_sliders; /* the sliders are being set from the selection */
   char *last_message;
   GtkWidget *export_dialog; /* the open Export dialog, or NULL (weak) */
 };
@@ -59,6 +59,11 @@ struct _AttentionWindow
 /* attention-window-actions.c */
 void attention_window_actions_init (AttentionWindow *self);
 void attention_window_update_actions (AttentionWindow *self);
+/* Tells the page actions (win.view and its toggles) which page is shown. */
+void attention_window_actions_show_page (AttentionWindow *self, const char *page);
+/* The export chosen last, the state of win.export-format: an id of
+ * attention-export-registry.h ("png", the original set, by default). */
+const char *attention_window_get_export_format (AttentionWindow *self);
 
 /* attention-window.c */
 void attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember);
@@ -69,10 +74,6 @@ void attention_window_error (AttentionWindow *self,
                              const char *heading,
                              const char *message,
                              const char *details);
-void attention_window_step_layer (AttentionWindow *self, int delta);
-void attention_window_step_head (AttentionWindow *self, int delta);
-/* Shows view's hover text in the read-out over the matrix. */
-void attention_window_show_hover (AttentionWindow *self, GParamSpec *pspec, AttentionView *view);
 /* The example sentence the first launch runs. */
 const char *attention_window_example_sentence (void);
 

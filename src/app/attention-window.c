@@ -1,20 +1,25 @@
-/* attention-window.c: the main window: sentence entry, predictions, the live
- * attention view with one compact layer/head row under it, model loading and
- * export. The views (single head, all heads, compare, lines) are switched from the
- * header bar; the analysis options live in a sidebar (AdwFlap, F9), set up in
- * attention-window-analysis.c. Nothing here blocks: loading, running and
- * exporting happen in GTask threads, and every outcome ends in a toast, a
- * status page or the predictions row. */
+/* attention-window.c: the main window: sentence entry, predictions, the
+ * pages that show the attention (switched from the header bar, each bound
+ * to the window's AttentionSelection), one compact layer/head row under
+ * them, the sidebar of analysis options (AdwFlap, F9), model loading and
+ * export. Nothing here blocks: loading, running and exporting happen in
+ * GTask threads, and every outcome ends in a toast, a status page or the
+ * predictions row. The window opens its own settings. */
 
 #include "attention-window-private.h"
-#include "attention-window-analysis.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
+#include "attention-compare-page.h"
 #include "attention-error-dialog.h"
+#include "attention-export-registry.h"
+#include "attention-lines-page.h"
+#include "attention-model-preload.h"
 #include "attention-model-trust.h"
+#include "attention-overview-page.h"
+#include "attention-settings.h"
 #include "attention-slider-label.h"
 
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -67,16 +72,17 @@ update_busy (AttentionWindow *self)
 static void
 update_page (AttentionWindow *self)
 {
+  gboolean has_result = attention_selection_get_result (self->selection) != NULL;
   const char *page;
 
-  if (self->result != NULL)
+  if (has_result)
     page = "view";
   else if (self->load_cancellable != NULL)
     {
       adw_status_page_set_title (self->busy_page, _ ("Loading the Model…"));
       page = "busy";
     }
-  else if (self->model == NULL)
+  else if (attention_selection_get_model (self->selection) == NULL)
     page = "no-model";
   else if (self->run_cancellable != NULL)
     {
@@ -86,18 +92,30 @@ update_page (AttentionWindow *self)
   else
     page = "empty";
   gtk_stack_set_visible_child_name (self->stack, page);
-  gtk_widget_set_sensitive (self->controls, self->result != NULL);
+  gtk_widget_set_sensitive (self->controls, has_result);
 }
 
 /* ---------------------------------------------------------------- sliders */
 
-static void
-configure_scale (GtkScale *scale, GtkAdjustment *adjustment, guint count)
+/* The page in view. */
+static AttentionPage *
+current_page (AttentionWindow *self)
 {
-  double value = gtk_adjustment_get_value (adjustment);
+  return ATTENTION_PAGE (adw_view_stack_get_visible_child (self->view_stack));
+}
+
+/* A slider spans 1..count (the count of the model or the result), at
+ * index + 1: the sliders count from 1 like the file names, the selection
+ * from 0. */
+static void
+configure_scale (AttentionWindow *self, GtkScale *scale, guint index, guint count)
+{
+  GtkAdjustment *adjustment = gtk_range_get_adjustment (GTK_RANGE (scale));
 
   count = MAX (count, 1);
-  gtk_adjustment_configure (adjustment, CLAMP (value, 1, count), 1, count, 1, 1, 0);
+  self->syncing_sliders = TRUE;
+  gtk_adjustment_configure (adjustment, CLAMP (index + 1.0, 1, count), 1, count, 1, 1, 0);
+  self->syncing_sliders = FALSE;
   /* Unlabelled ticks: the value label beside the slider says the number, and
    * the row stays one line high. */
   gtk_scale_clear_marks (scale);
@@ -106,48 +124,91 @@ configure_scale (GtkScale *scale, GtkAdjustment *adjustment, guint count)
       gtk_scale_add_mark (scale, i, GTK_POS_BOTTOM, NULL);
 }
 
-/* "2 of 12" beside the layer slider, as the value the slider does not draw.
- * The head row's label is attention-window-analysis.c's: in Lines it names
- * every head overlaid. */
 static void
-update_value_label (GtkAdjustment *adjustment, GtkLabel *label)
+set_slider (AttentionWindow *self, GtkAdjustment *adjustment, guint index)
 {
-  g_autofree char *text =
-      attention_slider_label ((guint)round (gtk_adjustment_get_value (adjustment)),
-                              (guint)gtk_adjustment_get_upper (adjustment));
-
-  gtk_label_set_label (label, text);
+  self->syncing_sliders = TRUE;
+  gtk_adjustment_set_value (adjustment, index + 1.0);
+  self->syncing_sliders = FALSE;
 }
 
-/* Sliders count from 1 like the file names; the view from 0. */
-static gboolean
-slider_to_index (GBinding *binding, const GValue *from, GValue *to, gpointer user_data)
+/* "2 of 12" beside the layer slider, as the value the slider does not draw;
+ * beside the head slider likewise, or every head a page draws at once
+ * ("1, 3, 5 of 12" in Lines), since the picture shows them all. */
+static void
+update_value_labels (AttentionWindow *self)
 {
-  double value = round (g_value_get_double (from));
+  guint n_layers = MAX (attention_selection_get_n_layers (self->selection), 1);
+  guint n_heads = MAX (attention_selection_get_n_heads (self->selection), 1);
+  g_autofree char *layer = attention_slider_label (
+      MIN (attention_selection_get_layer (self->selection) + 1, n_layers), n_layers);
+  g_autofree char *head = attention_slider_label_for_set (
+      attention_page_get_heads (current_page (self)),
+      MIN (attention_selection_get_head (self->selection) + 1, n_heads), n_heads);
 
-  g_value_set_uint (to, value >= 1 ? (guint)value - 1 : 0);
-  return TRUE;
+  gtk_label_set_label (self->layer_value, layer);
+  gtk_label_set_label (self->head_value, head);
 }
 
-static gboolean
-index_to_slider (GBinding *binding, const GValue *from, GValue *to, gpointer user_data)
+static void
+shape_cb (AttentionWindow *self)
 {
-  g_value_set_double (to, g_value_get_uint (from) + 1.0);
-  return TRUE;
+  configure_scale (self, self->layer_scale, attention_selection_get_layer (self->selection),
+                   attention_selection_get_n_layers (self->selection));
+  configure_scale (self, self->head_scale, attention_selection_get_head (self->selection),
+                   attention_selection_get_n_heads (self->selection));
+  update_value_labels (self);
 }
 
-void
-attention_window_step_layer (AttentionWindow *self, int delta)
+static void
+position_cb (AttentionWindow *self)
 {
-  gtk_adjustment_set_value (self->layer_adjustment,
-                            gtk_adjustment_get_value (self->layer_adjustment) + delta);
+  set_slider (self, self->layer_adjustment, attention_selection_get_layer (self->selection));
+  set_slider (self, self->head_adjustment, attention_selection_get_head (self->selection));
+  update_value_labels (self);
 }
 
-void
-attention_window_step_head (AttentionWindow *self, int delta)
+static void
+slider_moved_cb (GtkAdjustment *adjustment, AttentionWindow *self)
 {
-  gtk_adjustment_set_value (self->head_adjustment,
-                            gtk_adjustment_get_value (self->head_adjustment) + delta);
+  double value = round (gtk_adjustment_get_value (adjustment));
+  guint index = value >= 1 ? (guint)value - 1 : 0;
+
+  if (self->syncing_sliders)
+    return;
+  if (adjustment == self->layer_adjustment)
+    attention_selection_set_layer (self->selection, index);
+  else
+    attention_selection_set_head (self->selection, index);
+}
+
+/* Layer and head apply as far as the shown matrix uses them: a layer mean
+ * has no head, the mean of all heads neither layer nor head. */
+static void
+update_sliders (AttentionWindow *self)
+{
+  AttentionAggregate aggregate = attention_selection_get_aggregate (self->selection);
+  gboolean uses_aggregate =
+      (attention_page_get_groups (current_page (self)) & ATTENTION_PAGE_GROUP_MATRIX) != 0;
+  gboolean layer = !uses_aggregate || aggregate != ATTENTION_AGGREGATE_ALL_MEAN;
+  gboolean head = !uses_aggregate || aggregate == ATTENTION_AGGREGATE_HEAD;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->layer_scale), layer);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->layer_value), layer);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->head_scale), head);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->head_value), head);
+}
+
+/* The sidebar and the sliders follow the page; the page actions show it. */
+static void
+page_changed_cb (AttentionWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  attention_sidebar_set_groups (self->sidebar, attention_page_get_groups (current_page (self)));
+  update_sliders (self);
+  update_value_labels (self);
+  attention_window_actions_show_page (self, name != NULL ? name : "single");
 }
 
 /* ------------------------------------------------------------------ model */
@@ -159,7 +220,8 @@ set_model (AttentionWindow *self, AttentionModel *model)
   g_autofree char *size = attention_model_info_describe_size (info);
   g_autofree char *path = g_filename_display_name (attention_model_get_path (model));
 
-  g_set_object (&self->model, model);
+  /* The old result, which belongs to the old model, goes with it. */
+  attention_selection_set_model (self->selection, model);
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, info->name);
   gtk_label_set_label (self->info_name, info->name);
@@ -167,14 +229,6 @@ set_model (AttentionWindow *self, AttentionModel *model)
   gtk_label_set_label (self->info_description, info->description ? info->description : "");
   gtk_label_set_label (self->info_source, info->source ? info->source : "");
   gtk_label_set_label (self->info_path, path);
-
-  configure_scale (self->layer_scale, self->layer_adjustment, info->n_layers);
-  configure_scale (self->head_scale, self->head_adjustment, info->n_heads);
-
-  /* The old result belongs to the old model. */
-  g_clear_object (&self->result);
-  attention_view_set_result (self->view, NULL);
-  attention_predictions_set_result (self->predictions, NULL);
 }
 
 /* A .pt bundle is TorchScript: libtorch ran code from it to open it. Said
@@ -223,7 +277,7 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   model = attention_model_new_from_file_finish (res, &error);
-  /* The application's preload has no cancellable of its own. */
+  /* The start-up preload has no cancellable of its own. */
   if (g_cancellable_is_cancelled (data->cancellable) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -241,9 +295,9 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       const char *details = attention_model_error_get_details (error);
 
       message = g_strdup_printf (_ ("Could not load the model “%s”: %s"), name, error->message);
-      if (self->model != NULL || details != NULL)
+      if (attention_selection_get_model (self->selection) != NULL || details != NULL)
         attention_window_error (self, _ ("Could Not Load the Model"), message, details);
-      if (self->model == NULL)
+      if (attention_selection_get_model (self->selection) == NULL)
         {
           /* The status page says it too, and stays. */
           adw_status_page_set_description (self->no_model_page, message);
@@ -273,7 +327,6 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   LoadData *data;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
@@ -289,10 +342,8 @@ attention_window_load_model (AttentionWindow *self, const char *path, gboolean r
   data->cancellable = g_object_ref (self->load_cancellable);
   data->path = g_strdup (path);
   data->remember = remember;
-  /* The application may have started loading this very model already. */
-  if (!ATTENTION_IS_APPLICATION (app) ||
-      !attention_application_claim_preload (ATTENTION_APPLICATION (app), path, model_loaded_cb,
-                                            data))
+  /* The start-up preload may be loading this very model already. */
+  if (!attention_model_preload_claim (path, model_loaded_cb, data))
     attention_model_new_from_file_async (path, self->load_cancellable, model_loaded_cb, data);
 
   update_busy (self);
@@ -342,18 +393,6 @@ run_data_free (RunData *data)
 }
 
 static void
-restore_view (AttentionWindow *self)
-{
-  if (!self->restore_view)
-    return;
-  self->restore_view = FALSE;
-  if (self->settings == NULL)
-    return;
-  gtk_adjustment_set_value (self->layer_adjustment, g_settings_get_uint (self->settings, "layer"));
-  gtk_adjustment_set_value (self->head_adjustment, g_settings_get_uint (self->settings, "head"));
-}
-
-static void
 run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   RunData *data = user_data;
@@ -377,7 +416,7 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
       /* The previous result stays on screen; the dialog says it is not this
        * sentence's. */
-      if (self->result != NULL)
+      if (attention_selection_get_result (self->selection) != NULL)
         message = g_strdup_printf (_ ("Could not run the sentence: %s. The previous result is "
                                       "still shown."),
                                    error->message);
@@ -388,10 +427,7 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   else
     {
-      g_set_object (&self->result, result);
-      attention_view_set_result (self->view, result);
-      attention_predictions_set_result (self->predictions, result);
-      restore_view (self);
+      attention_selection_set_result (self->selection, result);
       if (self->settings != NULL)
         g_settings_set_string (self->settings, "last-sentence", data->text);
       /* A sentence without [MASK] is said once, in the predictions row. */
@@ -429,7 +465,7 @@ attention_window_run (AttentionWindow *self)
       attention_window_toast (self, _ ("Type a sentence with [MASK] first"));
       return;
     }
-  if (self->model == NULL)
+  if (attention_selection_get_model (self->selection) == NULL)
     {
       if (self->load_cancellable != NULL)
         self->run_when_loaded = TRUE;
@@ -444,7 +480,8 @@ attention_window_run (AttentionWindow *self)
   data->self = g_object_ref (self);
   data->cancellable = g_object_ref (self->run_cancellable);
   data->text = g_strdup (text);
-  attention_model_run_async (self->model, text, TOP_K, self->run_cancellable, run_done_cb, data);
+  attention_model_run_async (attention_selection_get_model (self->selection), text, TOP_K,
+                             self->run_cancellable, run_done_cb, data);
 
   update_busy (self);
   update_page (self);
@@ -555,7 +592,8 @@ stale_answer_cb (gboolean replace, gpointer data)
   StaleData *d = data;
 
   /* Things moved on while the question was open: say so. */
-  if (d->self->result == NULL || d->self->export_cancellable != NULL)
+  if (attention_selection_get_result (d->self->selection) == NULL ||
+      d->self->export_cancellable != NULL)
     {
       attention_window_toast (d->self, d->self->export_cancellable != NULL
                                            ? _ ("An export is already running")
@@ -572,6 +610,7 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
 {
   g_autoptr (AttentionExportJob) job = NULL;
   g_auto (GStrv) stale = NULL;
+  AttentionResult *result = attention_selection_get_result (self->selection);
   const AttentionExportKind *kind;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
@@ -582,7 +621,7 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
       attention_window_toast (self, _ ("An export is already running"));
       return;
     }
-  if (self->result == NULL)
+  if (result == NULL)
     {
       attention_window_toast (self, _ ("Run a sentence first: there is nothing to export yet"));
       return;
@@ -597,9 +636,10 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
       return;
     }
 
-  kind = attention_export_kind_find (attention_window_analysis_get_export_format (self));
-  job = attention_export_job_new (self->result, kind, dir,
-                                  attention_model_get_info (self->model)->name);
+  kind = attention_export_kind_find (attention_window_get_export_format (self));
+  job = attention_export_job_new (
+      result, kind, dir,
+      attention_model_get_info (attention_selection_get_model (self->selection))->name);
   /* Diagrams of an earlier, bigger set would pass for part of this one. */
   stale = attention_export_job_find_stale (job);
   if (stale[0] != NULL)
@@ -610,8 +650,8 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
       d->job = g_object_ref (job);
       d->stale = g_steal_pointer (&stale);
       attention_error_dialog_ask_stale (
-          GTK_WINDOW (self), dir, d->stale, attention_result_get_n_layers (self->result),
-          attention_result_get_n_heads (self->result), stale_answer_cb, d, stale_data_free);
+          GTK_WINDOW (self), dir, d->stale, attention_result_get_n_layers (result),
+          attention_result_get_n_heads (result), stale_answer_cb, d, stale_data_free);
       return;
     }
   start_export (self, job);
@@ -640,10 +680,11 @@ candidate_activated_cb (AttentionPredictions *predictions,
                         AttentionWindow *self)
 {
   g_autofree char *text = NULL;
+  AttentionResult *result = attention_selection_get_result (self->selection);
 
-  if (self->result == NULL)
+  if (result == NULL)
     return;
-  text = attention_result_fill_mask (self->result, mask, candidate);
+  text = attention_result_fill_mask (result, mask, candidate);
   gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
   gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
   /* The completed sentence runs at once: its matrix replaces the old one. */
@@ -677,25 +718,6 @@ use_mask_cb (AttentionPredictions *predictions, AttentionWindow *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
   attention_window_run (self);
-}
-
-/* The read-out floats over the bottom of the matrix while the pointer is on
- * it, so it takes no room of its own. */
-void
-attention_window_show_hover (AttentionWindow *self, GParamSpec *pspec, AttentionView *view)
-{
-  const char *text = attention_canvas_get_hover_text (ATTENTION_CANVAS (view));
-  gboolean show = text != NULL && *text != '\0';
-
-  if (show)
-    gtk_label_set_label (self->hover_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->hover_label), show);
-}
-
-static void
-hover_text_cb (AttentionView *view, GParamSpec *pspec, AttentionWindow *self)
-{
-  attention_window_show_hover (self, pspec, view);
 }
 
 static gboolean
@@ -733,7 +755,8 @@ bench_after_paint_cb (GdkFrameClock *clock, AttentionWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
-  if (app != NULL && attention_view_get_drew_matrix (self->view))
+  if (app != NULL &&
+      attention_view_get_drew_matrix (attention_single_page_get_view (self->single_page)))
     g_application_quit (G_APPLICATION (app));
 }
 
@@ -756,76 +779,103 @@ bench_init (AttentionWindow *self)
   g_signal_connect (self, "realize", G_CALLBACK (bench_realize_cb), NULL);
 }
 
-/* "application" is not a construct property: it is set after constructed(),
- * so settings and the first model load wait for it. */
-static void
-application_set_cb (AttentionWindow *self, GParamSpec *pspec, gpointer user_data)
+/* The settings count layer and head from 1, as the sliders do. */
+static gboolean
+position_from_setting (GValue *value, GVariant *variant, gpointer user_data)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  g_autofree char *path = NULL;
+  guint position = g_variant_get_uint32 (variant);
 
-  if (app == NULL || self->started)
-    return;
-  self->started = TRUE;
+  g_value_set_uint (value, position >= 1 ? position - 1 : 0);
+  return TRUE;
+}
 
-  if (ATTENTION_IS_APPLICATION (app))
-    {
-      GSettings *settings = attention_application_get_settings (ATTENTION_APPLICATION (app));
+static GVariant *
+position_to_setting (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  return g_variant_new_uint32 (g_value_get_uint (value) + 1);
+}
 
-      if (settings != NULL)
-        self->settings = g_object_ref (settings);
-    }
+static gboolean
+sidebar_from_setting (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_boolean (value, g_variant_get_boolean (variant));
+  return TRUE;
+}
 
+/* A folded (narrow) window hides the sidebar by itself: that is not the
+ * user's choice for a wide one, and is not remembered. */
+static GVariant *
+sidebar_to_setting (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  if (adw_flap_get_folded (ADW_FLAP (user_data)))
+    return NULL;
+  return g_variant_new_boolean (g_value_get_boolean (value));
+}
+
+/* The window's own state lives in the settings, which it opens itself: its
+ * size, the sidebar, layer and head. The last sentence comes back in the
+ * entry, and the first launch opens on a result, not on an empty page: the
+ * example runs as soon as the model is loaded. */
+static void
+restore_state (AttentionWindow *self)
+{
+  self->settings = attention_settings_new ();
   if (self->settings != NULL)
     {
       g_autofree char *sentence = g_settings_get_string (self->settings, "last-sentence");
 
-      gtk_window_set_default_size (GTK_WINDOW (self),
-                                   g_settings_get_int (self->settings, "window-width"),
-                                   g_settings_get_int (self->settings, "window-height"));
-      if (g_settings_get_boolean (self->settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
-      adw_flap_set_reveal_flap (self->flap,
-                                g_settings_get_boolean (self->settings, "sidebar-revealed"));
+      g_settings_bind (self->settings, "window-width", self, "default-width",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-height", self, "default-height",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-maximized", self, "maximized",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind_with_mapping (self->settings, "sidebar-revealed", self->flap, "reveal-flap",
+                                    G_SETTINGS_BIND_DEFAULT, sidebar_from_setting,
+                                    sidebar_to_setting, self->flap, NULL);
+      g_settings_bind_with_mapping (self->settings, "layer", self->selection, "layer",
+                                    G_SETTINGS_BIND_DEFAULT, position_from_setting,
+                                    position_to_setting, NULL, NULL);
+      g_settings_bind_with_mapping (self->settings, "head", self->selection, "head",
+                                    G_SETTINGS_BIND_DEFAULT, position_from_setting,
+                                    position_to_setting, NULL, NULL);
       gtk_editable_set_text (GTK_EDITABLE (self->entry), sentence);
     }
-  /* The first launch opens on a result, not on an empty page: the example
-   * runs as soon as the model is loaded. */
   if (gtk_entry_get_text_length (self->entry) == 0)
     gtk_editable_set_text (GTK_EDITABLE (self->entry), attention_window_example_sentence ());
+}
 
-  bench_init (self);
-  path = ATTENTION_IS_APPLICATION (app)
-             ? attention_application_dup_model_path (ATTENTION_APPLICATION (app))
-             : attention_model_default_path ();
-  attention_window_load_model (self, path, FALSE);
+/* Calls func on every page of the switcher. */
+static void
+foreach_page (AttentionWindow *self, void (*func) (AttentionWindow *self, AttentionPage *page))
+{
+  g_autoptr (GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr (AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      func (self, ATTENTION_PAGE (adw_view_stack_page_get_child (page)));
+    }
+}
+
+/* Each page's heads name themselves beside the head slider. */
+static void
+watch_page (AttentionWindow *self, AttentionPage *page)
+{
+  g_signal_connect_swapped (page, "notify::heads", G_CALLBACK (update_value_labels), self);
+}
+
+static void
+unwatch_page (AttentionWindow *self, AttentionPage *page)
+{
+  g_signal_handlers_disconnect_by_data (page, self);
 }
 
 static gboolean
 attention_window_close_request (GtkWindow *window)
 {
   AttentionWindow *self = ATTENTION_WINDOW (window);
-
-  if (self->settings != NULL)
-    {
-      int width = 0, height = 0;
-
-      gtk_window_get_default_size (window, &width, &height);
-      g_settings_delay (self->settings);
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
-      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-      /* A folded (narrow) window hides the sidebar by itself: that is not the
-       * user's choice for a wide one. */
-      if (!adw_flap_get_folded (self->flap))
-        g_settings_set_boolean (self->settings, "sidebar-revealed",
-                                adw_flap_get_reveal_flap (self->flap));
-      g_settings_set_uint (self->settings, "layer",
-                           (guint)gtk_adjustment_get_value (self->layer_adjustment));
-      g_settings_set_uint (self->settings, "head",
-                           (guint)gtk_adjustment_get_value (self->head_adjustment));
-      g_settings_apply (self->settings);
-    }
 
   /* Workers hold references to the window, so dispose may come late: stop
    * their work now; the app waits for them before it exits. */
@@ -862,9 +912,29 @@ attention_window_dispose (GObject *object)
                                     (gpointer *)&self->export_dialog);
       self->export_dialog = NULL;
     }
-  g_clear_object (&self->model);
-  g_clear_object (&self->result);
-  g_clear_object (&self->settings);
+  /* The settings outlive the window (another window has them too): what
+   * they set here goes now. */
+  if (self->settings != NULL)
+    {
+      g_settings_unbind (self, "default-width");
+      g_settings_unbind (self, "default-height");
+      g_settings_unbind (self, "maximized");
+      g_settings_unbind (self->flap, "reveal-flap");
+      g_settings_unbind (self->selection, "layer");
+      g_settings_unbind (self->selection, "head");
+      g_clear_object (&self->settings);
+    }
+  /* The pages go away one by one, and an aggregate still computing may keep
+   * the selection past the window: nothing of theirs reaches it any more. */
+  if (self->view_stack != NULL)
+    {
+      foreach_page (self, unwatch_page);
+      g_signal_handlers_disconnect_by_data (self->view_stack, self);
+      g_signal_handlers_disconnect_by_data (self->selection, self);
+      g_signal_handlers_disconnect_by_data (self->layer_adjustment, self);
+      g_signal_handlers_disconnect_by_data (self->head_adjustment, self);
+      self->view_stack = NULL;
+    }
   G_OBJECT_CLASS (attention_window_parent_class)->dispose (object);
 }
 
@@ -905,15 +975,22 @@ attention_window_class_init (AttentionWindowClass *klass)
   object_class->finalize = attention_window_finalize;
   window_class->close_request = attention_window_close_request;
 
-  g_type_ensure (ATTENTION_TYPE_VIEW);
+  g_type_ensure (ATTENTION_TYPE_SELECTION);
+  g_type_ensure (ATTENTION_TYPE_SIDEBAR);
   g_type_ensure (ATTENTION_TYPE_PREDICTIONS);
+  g_type_ensure (ATTENTION_TYPE_SINGLE_PAGE);
+  g_type_ensure (ATTENTION_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (ATTENTION_TYPE_COMPARE_PAGE);
+  g_type_ensure (ATTENTION_TYPE_LINES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/Attention/ui/attention-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, selection);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, single_page);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_name);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_size);
@@ -926,7 +1003,6 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, busy_page);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, no_model_page);
-  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, view);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, controls);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, layer_scale);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, head_scale);
@@ -934,7 +1010,6 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, head_value);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, layer_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, head_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, hover_label);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, export_revealer);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, export_progress);
   gtk_widget_class_bind_template_callback (widget_class, info_popover_map_cb);
@@ -942,7 +1017,6 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_mask_cb);
-  gtk_widget_class_bind_template_callback (widget_class, hover_text_cb);
 }
 
 const char *
@@ -963,27 +1037,27 @@ map_cb (AttentionWindow *self, gpointer user_data)
 static void
 attention_window_init (AttentionWindow *self)
 {
+  g_autofree char *remembered = NULL;
+  g_autofree char *path = NULL;
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->restore_view = TRUE;
   attention_window_actions_init (self);
 
-  g_object_bind_property_full (self->layer_adjustment, "value", self->view, "layer",
-                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE, slider_to_index,
-                               index_to_slider, NULL, NULL);
-  g_object_bind_property_full (self->head_adjustment, "value", self->view, "head",
-                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE, slider_to_index,
-                               index_to_slider, NULL, NULL);
-  hover_text_cb (self->view, NULL, self);
-  g_signal_connect (self->layer_adjustment, "value-changed", G_CALLBACK (update_value_label),
-                    self->layer_value);
-  g_signal_connect (self->layer_adjustment, "changed", G_CALLBACK (update_value_label),
-                    self->layer_value);
-  update_value_label (self->layer_adjustment, self->layer_value);
+  g_signal_connect_swapped (self->selection, "notify::n-layers", G_CALLBACK (shape_cb), self);
+  g_signal_connect_swapped (self->selection, "notify::n-heads", G_CALLBACK (shape_cb), self);
+  g_signal_connect_swapped (self->selection, "notify::layer", G_CALLBACK (position_cb), self);
+  g_signal_connect_swapped (self->selection, "notify::head", G_CALLBACK (position_cb), self);
+  g_signal_connect_swapped (self->selection, "notify::aggregate", G_CALLBACK (update_sliders),
+                            self);
+  g_signal_connect (self->layer_adjustment, "value-changed", G_CALLBACK (slider_moved_cb), self);
+  g_signal_connect (self->head_adjustment, "value-changed", G_CALLBACK (slider_moved_cb), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (page_changed_cb),
+                            self);
+  foreach_page (self, watch_page);
+  shape_cb (self);
+  page_changed_cb (self);
 
-  g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->entry));
 
@@ -991,57 +1065,21 @@ attention_window_init (AttentionWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
+  restore_state (self);
+  bench_init (self);
   update_busy (self);
   update_page (self);
-  attention_window_analysis_init (self);
+
+  if (self->settings != NULL)
+    remembered = g_settings_get_string (self->settings, "model-path");
+  path = attention_model_preload_choose_path (remembered);
+  attention_window_load_model (self, path, FALSE);
 }
 
 AttentionWindow *
-attention_window_new (AttentionApplication *application)
+attention_window_new (GtkApplication *application)
 {
   return g_object_new (ATTENTION_TYPE_WINDOW, "application", application, NULL);
-}
-
-GtkEditable *
-attention_window_get_entry (AttentionWindow *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
-  return GTK_EDITABLE (self->entry);
-}
-
-AttentionView *
-attention_window_get_view (AttentionWindow *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
-  return self->view;
-}
-
-GtkRange *
-attention_window_get_layer_scale (AttentionWindow *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
-  return GTK_RANGE (self->layer_scale);
-}
-
-GtkRange *
-attention_window_get_head_scale (AttentionWindow *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
-  return GTK_RANGE (self->head_scale);
-}
-
-AttentionModel *
-attention_window_get_model (AttentionWindow *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
-  return self->model;
-}
-
-AttentionResult *
-attention_window_get_result (AttentionWindow *self)
-{
-  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
-  return self->result;
 }
 
 gboolean

@@ -20,7 +20,7 @@ typedef enum
 
 /* Pattern scores of one head; every weight score is a mean over query rows,
  * so each lies in [0, 1]. */
-typedef enum
+typedef enum /*< skip >*/
 {
   ATTENTION_PATTERN_PREVIOUS = 0, /* weight on token i − 1 (rows 1..n−1) */
   ATTENTION_PATTERN_NEXT,         /* weight on token i + 1 (rows 0..n−2) */
@@ -38,7 +38,7 @@ typedef struct
 } AttentionHeadScores;
 
 /* Token classes the scores and the hiding need. */
-typedef enum
+typedef enum /*< skip >*/
 {
   ATTENTION_TOKEN_CLS = 1 << 0,
   ATTENTION_TOKEN_SEP = 1 << 1,

@@ -12,7 +12,7 @@ typedef enum
 {
   ATTENTION_COLORMAP_GRAY = 0, /* black 0 … white 1, as the original */
   ATTENTION_COLORMAP_VIRIDIS,
-  ATTENTION_N_COLORMAPS
+  ATTENTION_N_COLORMAPS /*< skip >*/
 } AttentionColormap;
 
 typedef enum
@@ -20,7 +20,7 @@ typedef enum
   ATTENTION_SCALE_LINEAR = 0, /* the weight itself */
   ATTENTION_SCALE_LOG,        /* log(1 + 99 w) / log(100): 0.01 lands at 0.15 */
   ATTENTION_SCALE_CONTRAST,   /* w / (largest weight shown): stretched to full range */
-  ATTENTION_N_SCALES
+  ATTENTION_N_SCALES          /*< skip >*/
 } AttentionScale;
 
 /* Position 0..1 on the colour map of weight `score`; vmax is the largest

@@ -16,7 +16,7 @@
 #include "attention-hub.h"
 #include "attention-model.h"
 #include "attention-models-dialog.h"
-#include "attention-window.h"
+#include "attention-window-private.h"
 #include "test-window-common.h"
 
 #define MODEL_ID "google/bert_uncased_L-2_H-128_A-2"
@@ -240,7 +240,7 @@ test_download_opens (void)
       g_test_skip_printf ("this build cannot open a Hugging Face folder (%s)", error->message);
       return;
     }
-  model = attention_window_get_model (window);
+  model = attention_selection_get_model (window->selection);
   g_assert_nonnull (model);
   g_assert_cmpstr (attention_model_get_path (model), ==, folder);
   g_assert_cmpuint (attention_model_get_info (model)->n_layers, ==,
@@ -355,7 +355,7 @@ main (int argc, char **argv)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   g_application_hold (G_APPLICATION (app));
-  window = attention_window_new (app);
+  window = attention_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (window));
   wait_for (window_idle);
 

@@ -1,13 +1,16 @@
 /* test-overview.c: the overview widget under Xvfb: thumbnails map to heads,
  * clicks and arrow keys select and emit ::head-selected, properties follow,
- * sorting by a score reorders a row, and a rendering shows the grid. */
+ * sorting by a score reorders a row, and a rendering shows the grid; the
+ * sidebar and the Compare page on a selection of their own. */
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 #include <locale.h>
+#include <string.h>
 
-#include "attention-analysis-bar.h"
-#include "attention-compare.h"
+#include "attention-compare-page.h"
 #include "attention-overview.h"
+#include "attention-sidebar.h"
 #include "test-private-home.h"
 
 #define N_LAYERS 3
@@ -265,71 +268,126 @@ test_render (void)
 
 static guint n_notified;
 
+/* What the sidebar sets: the selection's choices, not what follows from
+ * them (the matrix). */
 static void
 on_notify (GObject *object, GParamSpec *pspec, gpointer data)
 {
-  n_notified++;
+  if (!g_str_equal (pspec->name, "matrix") && !g_str_equal (pspec->name, "busy"))
+    n_notified++;
+}
+
+static gpointer
+child (gpointer widget, GType type, const char *name)
+{
+  GObject *found = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (found);
+  return found;
 }
 
 static void
-test_analysis_bar (void)
+test_sidebar (void)
 {
-  AttentionAnalysisBar *bar = ATTENTION_ANALYSIS_BAR (attention_analysis_bar_new ());
+  g_autoptr (AttentionSelection) selection = attention_selection_new ();
+  AttentionSidebar *sidebar =
+      g_object_ref_sink (g_object_new (ATTENTION_TYPE_SIDEBAR, "selection", selection, NULL));
   g_autoptr (AttentionResult) result = make_result ();
-  int aggregate = -1, colormap = -1;
+  GtkLabel *pattern = child (sidebar, ATTENTION_TYPE_SIDEBAR, "pattern_label");
+  AdwComboRow *aggregate_row = child (sidebar, ATTENTION_TYPE_SIDEBAR, "aggregate_row");
+  AdwComboRow *colormap_row = child (sidebar, ATTENTION_TYPE_SIDEBAR, "colormap_row");
+  AdwComboRow *scale_row = child (sidebar, ATTENTION_TYPE_SIDEBAR, "scale_row");
+  AdwComboRow *score_row = child (sidebar, ATTENTION_TYPE_SIDEBAR, "score_row");
+  GtkSwitch *hide_switch = child (sidebar, ATTENTION_TYPE_SIDEBAR, "hide_switch");
+  GtkSwitch *sort_switch = child (sidebar, ATTENTION_TYPE_SIDEBAR, "sort_switch");
+  AttentionAggregate aggregate = ATTENTION_AGGREGATE_ROLLOUT;
+  AttentionColormap colormap = ATTENTION_COLORMAP_GRAY;
   gboolean hide = FALSE;
+  const char *text;
 
-  g_object_ref_sink (bar);
-  g_signal_connect (bar, "notify", G_CALLBACK (on_notify), NULL);
+  g_signal_connect (selection, "notify", G_CALLBACK (on_notify), NULL);
   n_notified = 0;
-  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_LAYER_MEAN);
-  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_LAYER_MEAN);
+  attention_selection_set_aggregate (selection, ATTENTION_AGGREGATE_LAYER_MEAN);
+  attention_selection_set_aggregate (selection, ATTENTION_AGGREGATE_LAYER_MEAN);
   g_assert_cmpuint (n_notified, ==, 1);
-  g_object_set (bar, "colormap", ATTENTION_COLORMAP_VIRIDIS, "hide-special", TRUE, "scale",
+  g_object_set (selection, "colormap", ATTENTION_COLORMAP_VIRIDIS, "hide-special", TRUE, "scale",
                 ATTENTION_SCALE_LOG, "score", ATTENTION_PATTERN_ENTROPY, "sort-by-score", TRUE,
                 NULL);
-  g_object_get (bar, "aggregate", &aggregate, "colormap", &colormap, "hide-special", &hide, NULL);
+  g_object_get (selection, "aggregate", &aggregate, "colormap", &colormap, "hide-special", &hide,
+                NULL);
   g_assert_cmpint (aggregate, ==, ATTENTION_AGGREGATE_LAYER_MEAN);
   g_assert_cmpint (colormap, ==, ATTENTION_COLORMAP_VIRIDIS);
   g_assert_true (hide);
-  g_assert_cmpint (attention_analysis_bar_get_scale (bar), ==, ATTENTION_SCALE_LOG);
-  g_assert_cmpint (attention_analysis_bar_get_score (bar), ==, ATTENTION_PATTERN_ENTROPY);
-  g_assert_true (attention_analysis_bar_get_sort_by_score (bar));
+  g_assert_cmpint (attention_selection_get_scale (selection), ==, ATTENTION_SCALE_LOG);
+  g_assert_cmpint (attention_selection_get_score (selection), ==, ATTENTION_PATTERN_ENTROPY);
+  g_assert_true (attention_selection_get_sort_by_score (selection));
   g_assert_cmpuint (n_notified, ==, 6);
 
-  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_HEAD);
-  attention_analysis_bar_set_hide_special (bar, FALSE);
-  attention_analysis_bar_show_head (bar, result, 0, 0, NULL);
+  /* The controls show the selection... */
+  g_assert_cmpuint (adw_combo_row_get_selected (aggregate_row), ==, ATTENTION_AGGREGATE_LAYER_MEAN);
+  g_assert_cmpuint (adw_combo_row_get_selected (colormap_row), ==, ATTENTION_COLORMAP_VIRIDIS);
+  g_assert_cmpuint (adw_combo_row_get_selected (scale_row), ==, ATTENTION_SCALE_LOG);
+  /* (the first row of the score is "Nothing") */
+  g_assert_cmpuint (adw_combo_row_get_selected (score_row), ==, ATTENTION_PATTERN_ENTROPY + 1);
+  g_assert_true (gtk_switch_get_active (hide_switch));
+  g_assert_true (gtk_switch_get_active (sort_switch));
+  /* ...and set it. */
+  adw_combo_row_set_selected (aggregate_row, ATTENTION_AGGREGATE_ALL_MEAN);
+  adw_combo_row_set_selected (colormap_row, ATTENTION_COLORMAP_GRAY);
+  adw_combo_row_set_selected (scale_row, ATTENTION_SCALE_CONTRAST);
+  adw_combo_row_set_selected (score_row, 0);
+  gtk_switch_set_active (hide_switch, FALSE);
+  gtk_switch_set_active (sort_switch, FALSE);
+  g_assert_cmpint (attention_selection_get_aggregate (selection), ==, ATTENTION_AGGREGATE_ALL_MEAN);
+  g_assert_cmpint (attention_selection_get_colormap (selection), ==, ATTENTION_COLORMAP_GRAY);
+  g_assert_cmpint (attention_selection_get_scale (selection), ==, ATTENTION_SCALE_CONTRAST);
+  g_assert_cmpint (attention_selection_get_score (selection), ==, -1);
+  g_assert_false (attention_selection_get_hide_special (selection));
+  g_assert_false (attention_selection_get_sort_by_score (selection));
+
+  /* The strongest pattern of the matrix the selection shows. */
+  attention_selection_set_aggregate (selection, ATTENTION_AGGREGATE_HEAD);
+  attention_selection_set_result (selection, result);
   /* Head (0, 0) looks only at [CLS]. */
-  g_assert_cmpstr (attention_analysis_bar_get_pattern_text (bar), ==,
+  g_assert_cmpstr (gtk_label_get_text (pattern), ==,
                    "Layer 1, head 1 mostly attends to [CLS]: 1.00");
   /* Head (1, 2) looks only at token 3 ([SEP]). */
-  attention_analysis_bar_show_head (bar, result, 1, 2, NULL);
-  g_assert_cmpstr (attention_analysis_bar_get_pattern_text (bar), ==,
+  attention_selection_set_layer (selection, 1);
+  attention_selection_set_head (selection, 2);
+  g_assert_cmpstr (gtk_label_get_text (pattern), ==,
                    "Layer 2, head 3 mostly attends to [SEP]: 1.00");
-  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_ROLLOUT);
-  attention_analysis_bar_show_head (bar, result, 1, 0, NULL);
-  g_assert_cmpstr (attention_analysis_bar_get_pattern_text (bar), ==,
-                   "Rollout through layers 1 to 2");
-  attention_analysis_bar_show_head (bar, NULL, 0, 0, NULL);
-  g_assert_cmpstr (attention_analysis_bar_get_pattern_text (bar), ==, "");
-  g_object_unref (bar);
+  /* Rollout is computed in a worker; the line names it when it is there. */
+  attention_selection_set_aggregate (selection, ATTENTION_AGGREGATE_ROLLOUT);
+  g_assert_true (attention_selection_get_busy (selection));
+  while (attention_selection_get_busy (selection))
+    g_main_context_iteration (NULL, TRUE);
+  text = gtk_label_get_text (pattern);
+  g_assert_true (g_str_has_prefix (text, "Rollout through layers 1 to 2: "));
+  g_assert_cmpuint (strlen (text), >, strlen ("Rollout through layers 1 to 2: "));
+  attention_selection_set_result (selection, NULL);
+  g_assert_cmpstr (gtk_label_get_text (pattern), ==, "");
+  g_object_unref (sidebar);
 }
 
 static void
 test_compare (void)
 {
   const char *path = g_getenv ("ATTENTION_TEST_MODEL");
-  AttentionCompare *compare = ATTENTION_COMPARE (attention_compare_new ());
+  g_autoptr (AttentionSelection) selection = attention_selection_new ();
+  AttentionComparePage *compare =
+      g_object_ref_sink (g_object_new (ATTENTION_TYPE_COMPARE_PAGE, "selection", selection, NULL));
+  GtkEditable *entry = child (compare, ATTENTION_TYPE_COMPARE_PAGE, "entry");
+  GtkLabel *status = child (compare, ATTENTION_TYPE_COMPARE_PAGE, "status");
+  AttentionView *view = child (compare, ATTENTION_TYPE_COMPARE_PAGE, "view");
   g_autoptr (AttentionModel) model = NULL;
   g_autoptr (GError) error = NULL;
   AttentionResult *result;
 
-  g_object_ref_sink (compare);
   /* Without a model it says so instead of running. */
-  attention_compare_run (compare, "it was too wide.");
-  g_assert_false (attention_compare_get_busy (compare));
-  g_assert_cmpstr (attention_compare_get_status (compare), ==, "No model is loaded yet.");
+  gtk_editable_set_text (entry, "it was too wide.");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_false (attention_compare_page_get_busy (compare));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "No model is loaded yet.");
 
   if (path == NULL)
     {
@@ -339,24 +397,23 @@ test_compare (void)
     }
   model = attention_model_new_from_file (path, &error);
   g_assert_no_error (error);
-  attention_compare_set_model (compare, model);
-  g_object_set (compare, "layer", 1, "head", 2, NULL);
+  attention_selection_set_model (selection, model);
+  g_object_set (selection, "layer", 1, "head", 2, NULL);
 
-  gtk_editable_set_text (attention_compare_get_entry (compare),
-                         "The animal didn't cross the street because it was too wide.");
-  g_signal_emit_by_name (attention_compare_get_entry (compare), "activate");
-  g_assert_true (attention_compare_get_busy (compare));
-  while (attention_compare_get_busy (compare))
+  gtk_editable_set_text (entry, "The animal didn't cross the street because it was too wide.");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (attention_compare_page_get_busy (compare));
+  while (attention_compare_page_get_busy (compare))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (attention_compare_get_status (compare), ==, "");
-  result = attention_view_get_result (attention_compare_get_view (compare));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "");
+  result = attention_view_get_result (view);
   g_assert_nonnull (result);
   g_assert_cmpstr (attention_result_get_text (result), ==,
                    "The animal didn't cross the street because it was too wide.");
-  g_assert_cmpuint (attention_view_get_layer (attention_compare_get_view (compare)), ==, 1);
-  g_assert_cmpuint (attention_view_get_head (attention_compare_get_view (compare)), ==, 2);
-  attention_compare_set_head (compare, 0);
-  g_assert_cmpuint (attention_view_get_head (attention_compare_get_view (compare)), ==, 0);
+  g_assert_cmpuint (attention_view_get_layer (view), ==, 1);
+  g_assert_cmpuint (attention_view_get_head (view), ==, 2);
+  attention_selection_set_head (selection, 0);
+  g_assert_cmpuint (attention_view_get_head (view), ==, 0);
   g_object_unref (compare);
 }
 
@@ -385,7 +442,7 @@ main (int argc, char **argv)
   g_test_add_func ("/overview/sort", test_sort_by_score);
   g_test_add_func ("/overview/scores-async", test_scores_async);
   g_test_add_func ("/overview/render", test_render);
-  g_test_add_func ("/overview/analysis-bar", test_analysis_bar);
+  g_test_add_func ("/overview/sidebar", test_sidebar);
   g_test_add_func ("/overview/compare", test_compare);
   return g_test_run ();
 }

@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "attention-application.h"
+#include "attention-compare-page.h"
 #include "attention-export-dialog.h"
 #include "attention-export-registry.h"
+#include "attention-overview-page.h"
+#include "attention-overview.h"
 #include "attention-stats.h"
-#include "attention-window-analysis.h"
 #include "attention-window-private.h"
 #include "test-private-home.h"
 #include "test-window-common.h"
@@ -24,16 +26,44 @@
 static AttentionApplication *app;
 static AttentionWindow *window;
 
+static AttentionOverview *
+overview (void)
+{
+  return template_child (adw_view_stack_get_child_by_name (window->view_stack, "overview"),
+                         ATTENTION_TYPE_OVERVIEW_PAGE, "overview");
+}
+
+static AttentionComparePage *
+compare_page (void)
+{
+  return ATTENTION_COMPARE_PAGE (adw_view_stack_get_child_by_name (window->view_stack, "compare"));
+}
+
+/* The second sentence's view (right) and the window sentence's (left). */
+static AttentionView *
+compare_view (const char *side)
+{
+  return template_child (compare_page (), ATTENTION_TYPE_COMPARE_PAGE, side);
+}
+
+static const char *
+pattern_text (void)
+{
+  return gtk_label_get_text (
+      template_child (window->sidebar, ATTENTION_TYPE_SIDEBAR, "pattern_label"));
+}
+
 static gboolean
 idle (void)
 {
-  return !attention_window_get_busy (window) && !attention_window_get_aggregate_busy (window);
+  return !attention_window_get_busy (window) && !attention_selection_get_busy (window->selection) &&
+         !attention_compare_page_get_busy (compare_page ());
 }
 
 static gboolean
 view_allocated (void)
 {
-  AttentionView *view = attention_window_get_view (window);
+  AttentionView *view = test_window_view (window);
 
   return gtk_widget_get_mapped (GTK_WIDGET (view)) && attention_view_get_cell_size (view) > 0;
 }
@@ -41,15 +71,15 @@ view_allocated (void)
 static gboolean
 overview_allocated (void)
 {
-  GtkWidget *overview = GTK_WIDGET (attention_window_get_overview (window));
+  GtkWidget *widget = GTK_WIDGET (overview ());
 
-  return gtk_widget_get_mapped (overview) && gtk_widget_get_width (overview) > 0;
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
 }
 
 static gboolean
 compare_allocated (void)
 {
-  AttentionView *view = attention_compare_get_view (attention_window_get_compare (window));
+  AttentionView *view = compare_view ("view");
 
   return gtk_widget_get_mapped (GTK_WIDGET (view)) && attention_view_get_cell_size (view) > 0;
 }
@@ -79,15 +109,14 @@ static void
 test_run (void)
 {
   wait_for (idle);
-  gtk_editable_set_text (attention_window_get_entry (window), SENTENCE);
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), SENTENCE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   wait_for (idle);
-  g_assert_nonnull (attention_window_get_result (window));
+  g_assert_nonnull (test_window_result (window));
   wait_for (view_allocated);
   /* The strongest pattern of the shown head is named, or said to be none. */
   {
-    const char *text =
-        attention_analysis_bar_get_pattern_text (attention_window_get_analysis_bar (window));
+    const char *text = pattern_text ();
 
     g_assert_true (strstr (text, "mostly attends to") != NULL ||
                    strstr (text, "shows no single pattern") != NULL);
@@ -97,8 +126,8 @@ test_run (void)
 static void
 test_overview (void)
 {
-  AttentionOverview *overview = attention_window_get_overview (window);
-  AttentionView *view = attention_window_get_view (window);
+  AttentionOverview *grid = overview ();
+  AttentionView *view = test_window_view (window);
   GtkEventController *click;
   double x, y;
 
@@ -106,18 +135,18 @@ test_overview (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
   g_assert_true (action_state ("overview"));
   wait_for (overview_allocated);
-  g_assert_true (attention_overview_get_result (overview) == attention_window_get_result (window));
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (overview)));
+  g_assert_true (attention_overview_get_result (grid) == test_window_result (window));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (grid)));
 
   /* A click on a thumbnail moves the sliders and the view, and opens the
    * head in the single-head view. */
-  click = find_controller (GTK_WIDGET (overview), GTK_TYPE_GESTURE_CLICK);
-  g_assert_true (attention_overview_get_thumbnail_center (overview, 1, 2, &x, &y));
+  click = find_controller (GTK_WIDGET (grid), GTK_TYPE_GESTURE_CLICK);
+  g_assert_true (attention_overview_get_thumbnail_center (grid, 1, 2, &x, &y));
   g_signal_emit_by_name (click, "pressed", 1, x, y);
   g_assert_cmpuint (attention_view_get_layer (view), ==, 1);
   g_assert_cmpuint (attention_view_get_head (view), ==, 2);
-  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_layer_scale (window)), ==, 2);
-  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 3);
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (window->layer_scale)), ==, 2);
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (window->head_scale)), ==, 3);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "single");
   g_assert_false (action_state ("overview"));
 
@@ -125,8 +154,7 @@ test_overview (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
   wait_for (overview_allocated);
   {
-    GtkEventController *keys =
-        find_controller (GTK_WIDGET (overview), GTK_TYPE_EVENT_CONTROLLER_KEY);
+    GtkEventController *keys = find_controller (GTK_WIDGET (grid), GTK_TYPE_EVENT_CONTROLLER_KEY);
     gboolean handled = FALSE;
 
     g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Left, 0, 0, &handled);
@@ -141,17 +169,16 @@ test_overview (void)
   wait_for (overview_allocated);
 
   /* The sliders move the outline. */
-  gtk_range_set_value (attention_window_get_head_scale (window), 1);
-  g_assert_cmpuint (attention_overview_get_head (overview), ==, 0);
+  gtk_range_set_value (GTK_RANGE (window->head_scale), 1);
+  g_assert_cmpuint (attention_overview_get_head (grid), ==, 0);
 
   if (g_getenv ("ATTENTION_SCREENSHOT_OVERVIEW") != NULL)
     {
       g_autoptr (GdkTexture) shot = NULL;
 
-      attention_analysis_bar_set_score (attention_window_get_analysis_bar (window),
-                                        ATTENTION_PATTERN_PREVIOUS);
+      attention_selection_set_score (window->selection, ATTENTION_PATTERN_PREVIOUS);
       shot = render_window (g_getenv ("ATTENTION_SCREENSHOT_OVERVIEW"));
-      attention_analysis_bar_set_score (attention_window_get_analysis_bar (window), -1);
+      attention_selection_set_score (window->selection, -1);
     }
 
   /* The same action (Ctrl+G) goes back. */
@@ -163,7 +190,7 @@ test_overview (void)
 static char *
 expected_hover (const float *matrix, guint row, guint col)
 {
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionResult *result = test_window_result (window);
   guint n = attention_result_get_n_tokens (result);
 
   return g_strdup_printf ("%s → %s: %.4f", attention_result_get_token (result, row),
@@ -173,9 +200,8 @@ expected_hover (const float *matrix, guint row, guint col)
 static void
 test_aggregates (void)
 {
-  AttentionAnalysisBar *bar = attention_window_get_analysis_bar (window);
-  AttentionView *view = attention_window_get_view (window);
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionView *view = test_window_view (window);
+  AttentionResult *result = test_window_result (window);
   guint layer = attention_view_get_layer (view);
   const AttentionAggregate aggregates[] = { ATTENTION_AGGREGATE_LAYER_MEAN,
                                             ATTENTION_AGGREGATE_ALL_MEAN,
@@ -188,15 +214,15 @@ test_aggregates (void)
       g_autofree float *want = attention_stats_compute (result, aggregates[k], layer, 0, FALSE);
       g_autofree char *text = expected_hover (want, 2, 1);
 
-      attention_analysis_bar_set_aggregate (bar, aggregates[k]);
+      attention_selection_set_aggregate (window->selection, aggregates[k]);
       wait_for (idle);
       g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
       g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, text);
     }
 
   /* Hiding [CLS]/[SEP]: column 0 ([CLS]) reads 0, the rest is renormalised. */
-  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_HEAD);
-  attention_analysis_bar_set_hide_special (bar, TRUE);
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_HEAD);
+  attention_selection_set_hide_special (window->selection, TRUE);
   wait_for (idle);
   {
     g_autofree float *want = attention_stats_compute (result, ATTENTION_AGGREGATE_HEAD, layer,
@@ -211,7 +237,7 @@ test_aggregates (void)
     g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, zero);
     g_assert_nonnull (strstr (zero, ": 0.0000"));
   }
-  attention_analysis_bar_set_hide_special (bar, FALSE);
+  attention_selection_set_hide_special (window->selection, FALSE);
   wait_for (idle);
   attention_canvas_hover_at (ATTENTION_CANVAS (view), -1, -1);
 }
@@ -219,7 +245,7 @@ test_aggregates (void)
 static void
 test_pin (void)
 {
-  AttentionView *view = attention_window_get_view (window);
+  AttentionView *view = test_window_view (window);
   GtkEventController *click = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_CLICK);
   GtkEventController *keys = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_KEY);
   gboolean handled = FALSE;
@@ -247,33 +273,33 @@ test_pin (void)
 static void
 test_compare (void)
 {
-  AttentionCompare *compare = attention_window_get_compare (window);
-  AttentionView *other = attention_compare_get_view (compare);
+  AttentionComparePage *compare = compare_page ();
+  GtkEditable *entry = template_child (compare, ATTENTION_TYPE_COMPARE_PAGE, "entry");
+  AttentionView *other = compare_view ("view");
   AttentionResult *result;
 
   g_assert_false (action_state ("compare"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
   g_assert_true (action_state ("compare"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "compare");
-  gtk_editable_set_text (attention_compare_get_entry (compare),
-                         "The animal didn't cross the street because it was too wide.");
-  g_signal_emit_by_name (attention_compare_get_entry (compare), "activate");
-  while (attention_compare_get_busy (compare))
+  gtk_editable_set_text (entry, "The animal didn't cross the street because it was too wide.");
+  g_signal_emit_by_name (entry, "activate");
+  while (attention_compare_page_get_busy (compare))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (attention_compare_get_status (compare), ==, "");
+  g_assert_cmpstr (
+      gtk_label_get_text (template_child (compare, ATTENTION_TYPE_COMPARE_PAGE, "status")), ==, "");
   result = attention_view_get_result (other);
   g_assert_nonnull (result);
   g_assert_cmpstr (attention_result_get_token (result, 1), ==, "the");
 
   /* Same layer/head as the main view, following the sliders. */
-  gtk_range_set_value (attention_window_get_layer_scale (window), 3);
-  gtk_range_set_value (attention_window_get_head_scale (window), 2);
+  gtk_range_set_value (GTK_RANGE (window->layer_scale), 3);
+  gtk_range_set_value (GTK_RANGE (window->head_scale), 2);
   g_assert_cmpuint (attention_view_get_layer (other), ==, 2);
   g_assert_cmpuint (attention_view_get_head (other), ==, 1);
 
   /* The second sentence follows the aggregate too. */
-  attention_analysis_bar_set_aggregate (attention_window_get_analysis_bar (window),
-                                        ATTENTION_AGGREGATE_LAYER_MEAN);
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_LAYER_MEAN);
   wait_for (idle);
   {
     g_autofree float *mean =
@@ -294,11 +320,11 @@ test_compare (void)
   /* Lined up on one scale: same cell size, grids at the same height, the
    * right one half the page further. */
   {
-    AttentionView *left = attention_compare_get_main_view (compare);
+    AttentionView *left = compare_view ("main_view");
     graphene_rect_t a, b;
     graphene_point_t pa, pb;
 
-    g_assert_true (attention_view_get_result (left) == attention_window_get_result (window));
+    g_assert_true (attention_view_get_result (left) == test_window_result (window));
     g_assert_cmpfloat (attention_view_get_cell_size (left), ==,
                        attention_view_get_cell_size (other));
     g_assert_true (attention_view_get_matrix_bounds (left, &a));
@@ -312,8 +338,7 @@ test_compare (void)
     g_assert_cmpfloat (fabs (pa.y - pb.y), <, 1);
     g_assert_cmpfloat (fabs (a.origin.x - b.origin.x), <=, 1);
   }
-  attention_analysis_bar_set_aggregate (attention_window_get_analysis_bar (window),
-                                        ATTENTION_AGGREGATE_HEAD);
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_HEAD);
   wait_for (idle);
   if (g_getenv ("ATTENTION_SCREENSHOT_COMPARE") != NULL)
     {
@@ -364,7 +389,7 @@ count_check_buttons (GtkWidget *widget)
 static void
 test_export_formats (void)
 {
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionResult *result = test_window_result (window);
   guint heads = attention_result_get_n_layers (result) * attention_result_get_n_heads (result);
   g_autofree char *dir = g_dir_make_tmp ("attention-window-formats-XXXXXX", NULL);
   struct
@@ -386,7 +411,7 @@ test_export_formats (void)
     {
       g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                           g_variant_new_string (cases[c].format));
-      g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, cases[c].format);
+      g_assert_cmpstr (attention_window_get_export_format (window), ==, cases[c].format);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", dir));
       wait_for (idle);
       g_assert_cmpuint (count_and_remove (dir, cases[c].suffix), ==, cases[c].files);
@@ -394,7 +419,7 @@ test_export_formats (void)
   /* Unknown formats are refused; the original set stays the default. */
   g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                       g_variant_new_string ("gif"));
-  g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, "json");
+  g_assert_cmpstr (attention_window_get_export_format (window), ==, "json");
   g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                       g_variant_new_string ("png"));
 
@@ -439,7 +464,7 @@ test_export_formats (void)
     wait_for (idle);
     g_assert_null (window->export_dialog);
     g_assert_cmpuint (count_and_remove (dir, "attention.json"), ==, 1);
-    g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, "json");
+    g_assert_cmpstr (attention_window_get_export_format (window), ==, "json");
     g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                         g_variant_new_string ("png"));
   }
@@ -451,7 +476,7 @@ test_export_formats (void)
 static void
 test_screenshot (void)
 {
-  AttentionView *view = attention_window_get_view (window);
+  AttentionView *view = test_window_view (window);
   const char *save_to = g_getenv ("ATTENTION_SCREENSHOT");
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree guchar *pixels = NULL;
@@ -460,11 +485,10 @@ test_screenshot (void)
   int width = 0, height = 0, px, py;
   const guchar *p;
 
-  attention_analysis_bar_set_colormap (attention_window_get_analysis_bar (window),
-                                       ATTENTION_COLORMAP_VIRIDIS);
+  attention_selection_set_colormap (window->selection, ATTENTION_COLORMAP_VIRIDIS);
   attention_canvas_set_pinned (
       ATTENTION_CANVAS (view),
-      (int)attention_result_get_prediction_position (attention_window_get_result (window), 0));
+      (int)attention_result_get_prediction_position (test_window_result (window), 0));
   wait_for (view_allocated);
   gtk_native_get_surface_transform (GTK_NATIVE (window), &origin_x, &origin_y);
   texture = render_window (save_to);
@@ -510,9 +534,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_application_hold (G_APPLICATION (app));
 
-  window = attention_window_new (app);
-  /* The window sets its analysis views up itself; a second call is a no-op. */
-  attention_window_analysis_init (window);
+  window = attention_window_new (GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 780);
   gtk_window_present (GTK_WINDOW (window));
 

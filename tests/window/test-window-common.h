@@ -1,10 +1,13 @@
 /* test-window-common.h: what the window tests share: running the main loop
  * until a condition holds or frames were drawn, and a picture of the whole
- * window as drawn. Header-only, as test-private-home.h. */
+ * window as drawn, the window's matrix and result. Header-only, as
+ * test-private-home.h. */
 
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "attention-window-private.h"
 
 typedef gboolean (*Condition) (void);
 
@@ -45,6 +48,17 @@ find_controller (GtkWidget *widget, GType type)
         return c;
     }
   g_assert_not_reached ();
+}
+
+/* The child of WIDGET's template of class TYPE named NAME (its id there);
+ * there must be one. */
+static inline gpointer
+template_child (gpointer widget, GType type, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
 }
 
 /* Runs the main loop until N whole frames (layout and paint) have passed,
@@ -93,4 +107,18 @@ attention_test_render_window (GtkWindow *window, GtkStack *stack, const char *sa
   if (save_to != NULL)
     g_assert_true (gdk_texture_save_to_png (texture, save_to));
   return texture;
+}
+
+/* The Single Head page's matrix. */
+static inline AttentionView *
+test_window_view (AttentionWindow *window)
+{
+  return attention_single_page_get_view (window->single_page);
+}
+
+/* The result the window shows, or NULL. */
+static inline AttentionResult *
+test_window_result (AttentionWindow *window)
+{
+  return attention_selection_get_result (window->selection);
 }

@@ -12,9 +12,10 @@
 #include <string.h>
 
 #include "attention-application.h"
-#include "attention-lines-view.h"
-#include "attention-window-analysis.h"
+#include "attention-compare-page.h"
 #include "attention-export-registry.h"
+#include "attention-lines-canvas.h"
+#include "attention-lines-page.h"
 #include "attention-window-private.h"
 #include "test-window-common.h"
 
@@ -27,19 +28,21 @@ static guint frames_before;
 static gboolean
 idle (void)
 {
-  return !attention_window_get_busy (window) && !attention_window_get_aggregate_busy (window);
+  return !attention_window_get_busy (window) && !attention_selection_get_busy (window->selection) &&
+         !attention_compare_page_get_busy (ATTENTION_COMPARE_PAGE (
+             adw_view_stack_get_child_by_name (window->view_stack, "compare")));
 }
 
-static AttentionLinesView *
+static AttentionLinesPage *
 lines (void)
 {
-  return attention_window_get_lines_view (window);
+  return ATTENTION_LINES_PAGE (adw_view_stack_get_child_by_name (window->view_stack, "lines"));
 }
 
 static AttentionLinesCanvas *
 canvas (void)
 {
-  return attention_lines_view_get_canvas (lines ());
+  return template_child (lines (), ATTENTION_TYPE_LINES_PAGE, "canvas");
 }
 
 static gboolean
@@ -78,10 +81,10 @@ static void
 test_run (void)
 {
   wait_for (idle);
-  gtk_editable_set_text (attention_window_get_entry (window), SENTENCE);
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), SENTENCE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   wait_for (idle);
-  g_assert_nonnull (attention_window_get_result (window));
+  g_assert_nonnull (test_window_result (window));
 }
 
 static const char *
@@ -122,7 +125,6 @@ static void
 test_page (void)
 {
   AdwViewStackPage *stack_page;
-  AttentionAnalysisBar *bar = attention_window_get_analysis_bar (window);
 
   /* One page of the switcher, beside the other three; no second switcher. */
   g_assert_nonnull (lines ());
@@ -160,18 +162,18 @@ test_page (void)
 
   /* Show (the matrix' aggregates) does not apply to the lines: a layer mean
    * chosen on the single head leaves both sliders live here. */
-  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_ALL_MEAN);
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (attention_window_get_head_scale (window))));
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (attention_window_get_layer_scale (window))));
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_ALL_MEAN);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (GTK_RANGE (window->head_scale))));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (GTK_RANGE (window->layer_scale))));
   g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
                                       g_variant_new_string ("single"));
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (attention_window_get_head_scale (window))));
-  attention_analysis_bar_set_aggregate (bar, ATTENTION_AGGREGATE_HEAD);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (GTK_RANGE (window->head_scale))));
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_HEAD);
   g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
                                       g_variant_new_string ("lines"));
 
   /* Colours follow the sidebar. */
-  attention_analysis_bar_set_colormap (bar, ATTENTION_COLORMAP_VIRIDIS);
+  attention_selection_set_colormap (window->selection, ATTENTION_COLORMAP_VIRIDIS);
   {
     AttentionLinesStyle style;
 
@@ -179,25 +181,25 @@ test_page (void)
     attention_lines_canvas_get_style (canvas (), &style);
     g_assert_cmpint (style.colormap, ==, ATTENTION_COLORMAP_VIRIDIS);
   }
-  attention_analysis_bar_set_colormap (bar, ATTENTION_COLORMAP_GRAY);
+  attention_selection_set_colormap (window->selection, ATTENTION_COLORMAP_GRAY);
   wait_frame ();
 }
 
 static void
 test_sliders (void)
 {
-  guint n_heads = attention_result_get_n_heads (attention_window_get_result (window));
+  guint n_heads = attention_result_get_n_heads (test_window_result (window));
   g_autofree char *head_value = NULL;
 
-  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
-  gtk_range_set_value (attention_window_get_head_scale (window), 3);
-  g_assert_cmpuint (attention_lines_view_get_layer (lines ()), ==, 1);
-  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1 << 2);
+  gtk_range_set_value (GTK_RANGE (window->layer_scale), 2);
+  gtk_range_set_value (GTK_RANGE (window->head_scale), 3);
+  g_assert_cmpuint (attention_lines_page_get_layer (lines ()), ==, 1);
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, 1 << 2);
   /* Another layer keeps the heads overlaid in the legend. */
-  attention_lines_view_set_heads (lines (), (1 << 2) | (1 << 0));
-  gtk_range_set_value (attention_window_get_layer_scale (window), 1);
-  g_assert_cmpuint (attention_lines_view_get_layer (lines ()), ==, 0);
-  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1 << 2) | (1 << 0));
+  attention_lines_page_set_heads (lines (), (1 << 2) | (1 << 0));
+  gtk_range_set_value (GTK_RANGE (window->layer_scale), 1);
+  g_assert_cmpuint (attention_lines_page_get_layer (lines ()), ==, 0);
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, (1 << 2) | (1 << 0));
   /* The head row names every head drawn, and only the slider's elsewhere. */
   head_value = g_strdup_printf ("1, 3 of %u", n_heads);
   g_assert_cmpstr (gtk_label_get_label (window->head_value), ==, head_value);
@@ -211,14 +213,14 @@ test_sliders (void)
   g_assert_cmpstr (gtk_label_get_label (window->head_value), ==, head_value);
   /* The slider's head switched off in the legend: the slider moves to a
    * drawn head and the overlay stays; one head left: the slider names it. */
-  attention_lines_view_set_heads (lines (), (1 << 0) | (1 << 1));
-  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 1);
-  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1 << 0) | (1 << 1));
-  attention_lines_view_set_heads (lines (), 1 << 1);
-  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 2);
-  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
-  gtk_range_set_value (attention_window_get_head_scale (window), 3);
-  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1 << 2);
+  attention_lines_page_set_heads (lines (), (1 << 0) | (1 << 1));
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (window->head_scale)), ==, 1);
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, (1 << 0) | (1 << 1));
+  attention_lines_page_set_heads (lines (), 1 << 1);
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (window->head_scale)), ==, 2);
+  gtk_range_set_value (GTK_RANGE (window->layer_scale), 2);
+  gtk_range_set_value (GTK_RANGE (window->head_scale), 3);
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, 1 << 2);
   wait_frame ();
 }
 
@@ -234,7 +236,7 @@ motion (double x, double y)
 static void
 test_hover (void)
 {
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionResult *result = test_window_result (window);
   AttentionLinesStyle style;
   double x, y;
   guint index = 99;
@@ -314,7 +316,7 @@ test_pin (void)
 static void
 test_overlay_and_threshold (void)
 {
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionResult *result = test_window_result (window);
   guint n_heads = attention_result_get_n_heads (result);
   AttentionLinesStyle style;
 
@@ -323,19 +325,19 @@ test_overlay_and_threshold (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
   g_assert_cmpstr (page (), ==, "lines");
   /* Every head of the layer at once, then back to the slider's one. */
-  attention_lines_view_set_heads (lines (), (1u << n_heads) - 1);
-  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, (1u << n_heads) - 1);
+  attention_lines_page_set_heads (lines (), (1u << n_heads) - 1);
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, (1u << n_heads) - 1);
   wait_frame ();
-  gtk_range_set_value (attention_window_get_head_scale (window), 1);
-  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1);
+  gtk_range_set_value (GTK_RANGE (window->head_scale), 1);
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, 1);
   /* No head is not a choice: the last one stays. */
-  attention_lines_view_set_heads (lines (), 0);
-  g_assert_cmpuint (attention_lines_view_get_heads (lines ()), ==, 1);
+  attention_lines_page_set_heads (lines (), 0);
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, 1);
 
-  attention_lines_view_set_threshold (lines (), 0.25);
+  attention_lines_page_set_threshold (lines (), 0.25);
   attention_lines_canvas_get_style (canvas (), &style);
   g_assert_cmpfloat_with_epsilon (style.threshold, 0.25, 1e-6);
-  attention_lines_view_set_threshold (lines (), 0.05);
+  attention_lines_page_set_threshold (lines (), 0.05);
   wait_frame ();
 }
 
@@ -353,11 +355,11 @@ test_screenshot (void)
   int gap0, gap1;
   int width, height;
 
-  attention_lines_view_set_heads (lines (), G_MAXUINT64);
-  attention_lines_view_set_threshold (lines (), 0.02);
+  attention_lines_page_set_heads (lines (), G_MAXUINT64);
+  attention_lines_page_set_threshold (lines (), 0.02);
   attention_lines_canvas_set_pinned (
       canvas (), ATTENTION_LINES_QUERY,
-      attention_result_get_prediction_position (attention_window_get_result (window), 0));
+      attention_result_get_prediction_position (test_window_result (window), 0));
   wait_frame ();
   gtk_native_get_surface_transform (GTK_NATIVE (window), &origin_x, &origin_y);
   texture = render_window (g_getenv ("ATTENTION_SCREENSHOT_LINES"));
@@ -389,7 +391,7 @@ test_screenshot (void)
       }
   g_assert_cmpuint (coloured, >, 200);
   attention_lines_canvas_set_pinned (canvas (), ATTENTION_LINES_NONE, 0);
-  attention_lines_view_set_threshold (lines (), 0.05);
+  attention_lines_page_set_threshold (lines (), 0.05);
 }
 
 static guint
@@ -413,7 +415,7 @@ count_and_remove (const char *dir, const char *prefix)
 static void
 test_export (void)
 {
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionResult *result = test_window_result (window);
   guint heads = attention_result_get_n_layers (result) * attention_result_get_n_heads (result);
   g_autofree char *dir = g_dir_make_tmp ("attention-window-lines-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "overlay.png", NULL);
@@ -428,7 +430,7 @@ test_export (void)
       g_assert_nonnull (attention_export_kind_find (formats[f]));
       g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
                                           g_variant_new_string (formats[f]));
-      g_assert_cmpstr (attention_window_analysis_get_export_format (window), ==, formats[f]);
+      g_assert_cmpstr (attention_window_get_export_format (window), ==, formats[f]);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", dir));
       wait_for (idle);
       g_assert_cmpuint (count_and_remove (dir, "Lines_Layer"), ==, heads);
@@ -437,20 +439,20 @@ test_export (void)
                                       g_variant_new_string ("png"));
 
   /* What the view shows, overlay included, as one picture in each format. */
-  attention_lines_view_set_heads (lines (), 3);
-  g_assert_true (attention_lines_view_export (lines (), ATTENTION_EXPORT_PNG, path, &error));
+  attention_lines_page_set_heads (lines (), 3);
+  g_assert_true (attention_lines_page_export (lines (), ATTENTION_EXPORT_PNG, path, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 8);
   g_assert_cmpint (memcmp (contents, "\x89PNG", 4), ==, 0);
   g_unlink (path);
   g_clear_pointer (&contents, g_free);
-  g_assert_true (attention_lines_view_export (lines (), ATTENTION_EXPORT_SVG, path, &error));
+  g_assert_true (attention_lines_page_export (lines (), ATTENTION_EXPORT_SVG, path, &error));
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_nonnull (strstr (contents, "<svg"));
   g_unlink (path);
   g_clear_pointer (&contents, g_free);
-  g_assert_true (attention_lines_view_export (lines (), ATTENTION_EXPORT_PDF, path, &error));
+  g_assert_true (attention_lines_page_export (lines (), ATTENTION_EXPORT_PDF, path, &error));
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpint (memcmp (contents, "%PDF", 4), ==, 0);
   g_unlink (path);
@@ -481,7 +483,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_application_hold (G_APPLICATION (app));
 
-  window = attention_window_new (app);
+  window = attention_window_new (GTK_APPLICATION (app));
   /* ATTENTION_SCREENSHOT_SIZE="1000x780" for the README picture. */
   {
     int w = 1280, h = 1000;

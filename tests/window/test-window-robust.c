@@ -108,7 +108,7 @@ drive (gpointer data)
           }
         if (d->step == 1 && now - d->started > G_USEC_PER_SEC / 2)
           {
-            g_assert_null (attention_window_get_model (window));
+            g_assert_null (attention_selection_get_model (window->selection));
             quit_now (d, window);
             return G_SOURCE_REMOVE;
           }
@@ -122,19 +122,20 @@ drive (gpointer data)
          * during, and waiting for its minute to end would only risk the
          * subprocess's time limit on a busy machine. */
         if (d->step == 0 && d->c->scenario != QUIT_DURING_EXPORT &&
-            attention_window_get_model (window) != NULL && attention_window_get_busy (window))
+            attention_selection_get_model (window->selection) != NULL &&
+            attention_window_get_busy (window))
           {
             d->step = 1;
             d->started = now;
           }
-        else if (d->step == 0 && attention_window_get_model (window) != NULL &&
+        else if (d->step == 0 && attention_selection_get_model (window->selection) != NULL &&
                  !attention_window_get_busy (window))
           {
             g_autofree char *text = d->c->scenario == QUIT_DURING_EXPORT
                                         ? long_sentence (300)
                                         : g_strdup ("the cat sat on the [MASK] .");
 
-            gtk_editable_set_text (attention_window_get_entry (window), text);
+            gtk_editable_set_text (GTK_EDITABLE (window->entry), text);
             g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
             d->step = 1;
             d->started = now;
@@ -148,7 +149,7 @@ drive (gpointer data)
             return G_SOURCE_REMOVE;
           }
         else if (d->step == 1 && d->c->scenario == QUIT_DURING_EXPORT &&
-                 attention_window_get_result (window) != NULL)
+                 attention_selection_get_result (window->selection) != NULL)
           {
             const char *dir = g_getenv ("ATTENTION_QUIT_DIR");
 
@@ -294,17 +295,18 @@ wait_dialog (const char *heading)
 static void
 open_model (const char *path)
 {
-  gtk_editable_set_text (attention_window_get_entry (window), "[MASK]");
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), "[MASK]");
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", path));
   wait_for (idle);
-  g_assert_cmpstr (attention_model_get_path (attention_window_get_model (window)), ==, path);
+  g_assert_cmpstr (attention_model_get_path (attention_selection_get_model (window->selection)), ==,
+                   path);
 }
 
 static void
 run_sentence (const char *text)
 {
-  gtk_editable_set_text (attention_window_get_entry (window), text);
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), text);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   wait_for (idle);
 }
@@ -339,19 +341,19 @@ test_run_failures (void)
   wait_for (idle);
   open_model (nan_model);
   run_sentence ("[MASK]");
-  before = attention_window_get_result (window);
+  before = attention_selection_get_result (window->selection);
   g_assert_nonnull (before);
   run_sentence ("the dog sat on the [MASK] .");
   dialog = wait_dialog ("Could Not Run the Sentence");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "NaN/inf"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "previous result"));
-  g_assert_true (attention_window_get_result (window) == before);
+  g_assert_true (attention_selection_get_result (window->selection) == before);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* The bundle's own exception, and its traceback behind Details. */
   open_model (raising);
   run_sentence ("[MASK]");
-  before = attention_window_get_result (window);
+  before = attention_selection_get_result (window->selection);
   g_assert_nonnull (before);
   run_sentence ("the bird sat on the [MASK] .");
   dialog = wait_dialog ("Could Not Run the Sentence");
@@ -361,7 +363,7 @@ test_run_failures (void)
   details = details_of (dialog);
   g_assert_nonnull (details);
   g_assert_nonnull (strstr (details, "Traceback of TorchScript"));
-  g_assert_true (attention_window_get_result (window) == before);
+  g_assert_true (attention_selection_get_result (window->selection) == before);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   open_model (g_getenv ("ATTENTION_TEST_MODEL"));
@@ -403,7 +405,7 @@ static void
 test_stale_question (void)
 {
   wait_for (idle);
-  if (attention_window_get_result (window) == NULL)
+  if (attention_selection_get_result (window->selection) == NULL)
     run_sentence ("the cat sat on the [MASK] .");
   export_with_stale ("replace");
   export_with_stale ("keep");
@@ -468,7 +470,7 @@ main (int argc, char **argv)
       g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
       g_assert_no_error (error);
       g_application_hold (G_APPLICATION (app));
-      window = attention_window_new (app);
+      window = attention_window_new (GTK_APPLICATION (app));
       gtk_window_present (GTK_WINDOW (window));
       g_test_add_func ("/window-robust/run-failures", test_run_failures);
       g_test_add_func ("/window-robust/stale-question", test_stale_question);

@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "attention-application.h"
+#include "attention-compare-page.h"
 #include "attention-export-private.h"
 #include "attention-export.h"
-#include "attention-window-analysis.h"
 #include "attention-window-private.h"
 #include "attention-window.h"
 #include "test-private-home.h"
@@ -26,6 +26,7 @@
 
 static AttentionApplication *app;
 static AttentionWindow *window;
+static GSettings *settings; /* the same settings as the window's */
 
 static gboolean
 idle (void)
@@ -37,7 +38,7 @@ idle (void)
 static gboolean
 view_allocated (void)
 {
-  AttentionView *view = attention_window_get_view (window);
+  AttentionView *view = test_window_view (window);
 
   if (!gtk_widget_get_mapped (GTK_WIDGET (view)) || gtk_widget_get_width (GTK_WIDGET (view)) <= 0 ||
       attention_view_get_cell_size (view) <= 0)
@@ -56,7 +57,7 @@ view_allocated (void)
 static void
 run_sentence (const char *text)
 {
-  gtk_editable_set_text (attention_window_get_entry (window), text);
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), text);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   g_assert_true (attention_window_get_busy (window));
   wait_for (idle);
@@ -73,12 +74,11 @@ test_first_launch_typing (void)
   int start = -1, end = -1;
   const char *typed = SENTENCE;
 
-  while (attention_window_get_result (window) == NULL || attention_window_get_busy (window))
+  while (test_window_result (window) == NULL || attention_window_get_busy (window))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (attention_result_get_text (attention_window_get_result (window)), ==,
+  g_assert_cmpstr (attention_result_get_text (test_window_result (window)), ==,
                    attention_window_example_sentence ());
-  g_assert_cmpuint (attention_result_get_n_predictions (attention_window_get_result (window)), ==,
-                    1);
+  g_assert_cmpuint (attention_result_get_n_predictions (test_window_result (window)), ==, 1);
 
   focus = gtk_root_get_focus (GTK_ROOT (window));
   g_assert_nonnull (focus);
@@ -103,7 +103,7 @@ test_first_launch_typing (void)
   g_signal_emit_by_name (focus, "activate");
   g_assert_true (attention_window_get_busy (window));
   wait_for (idle);
-  g_assert_cmpstr (attention_result_get_text (attention_window_get_result (window)), ==, SENTENCE);
+  g_assert_cmpstr (attention_result_get_text (test_window_result (window)), ==, SENTENCE);
 }
 
 static void
@@ -113,28 +113,28 @@ test_load_model (void)
   const AttentionModelInfo *info;
 
   wait_for (idle);
-  model = attention_window_get_model (window);
+  model = attention_selection_get_model (window->selection);
   g_assert_nonnull (model);
   info = attention_model_get_info (model);
   g_assert_cmpuint (info->n_layers, >=, 2);
   g_assert_cmpuint (info->n_heads, >=, 2);
   /* The sliders span 1..L and 1..H. */
-  g_assert_cmpfloat (gtk_adjustment_get_upper (
-                         gtk_range_get_adjustment (attention_window_get_layer_scale (window))),
-                     ==, info->n_layers);
-  g_assert_cmpfloat (gtk_adjustment_get_upper (
-                         gtk_range_get_adjustment (attention_window_get_head_scale (window))),
-                     ==, info->n_heads);
+  g_assert_cmpfloat (
+      gtk_adjustment_get_upper (gtk_range_get_adjustment (GTK_RANGE (window->layer_scale))), ==,
+      info->n_layers);
+  g_assert_cmpfloat (
+      gtk_adjustment_get_upper (gtk_range_get_adjustment (GTK_RANGE (window->head_scale))), ==,
+      info->n_heads);
 }
 
 static void
 test_run_sentence (void)
 {
   AttentionResult *result;
-  AttentionView *view = attention_window_get_view (window);
+  AttentionView *view = test_window_view (window);
 
   run_sentence (SENTENCE);
-  result = attention_window_get_result (window);
+  result = test_window_result (window);
   g_assert_nonnull (result);
   g_assert_cmpstr (attention_result_get_text (result), ==, SENTENCE);
   g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 1);
@@ -142,8 +142,7 @@ test_run_sentence (void)
   g_assert_cmpstr (attention_result_get_token (result, 0), ==, "[CLS]");
   wait_for (view_allocated);
   {
-    g_autofree char *saved =
-        g_settings_get_string (attention_application_get_settings (app), "last-sentence");
+    g_autofree char *saved = g_settings_get_string (settings, "last-sentence");
 
     g_assert_cmpstr (saved, ==, SENTENCE);
   }
@@ -155,10 +154,8 @@ cell_pitch (void)
 {
   double x0, x1, y;
 
-  g_assert_true (
-      attention_view_get_cell_center (attention_window_get_view (window), 0, 0, &x0, &y));
-  g_assert_true (
-      attention_view_get_cell_center (attention_window_get_view (window), 0, 1, &x1, &y));
+  g_assert_true (attention_view_get_cell_center (test_window_view (window), 0, 0, &x0, &y));
+  g_assert_true (attention_view_get_cell_center (test_window_view (window), 0, 1, &x1, &y));
   return x1 - x0;
 }
 
@@ -181,10 +178,10 @@ test_zoom (void)
 static void
 test_sliders (void)
 {
-  AttentionView *view = attention_window_get_view (window);
-  AttentionResult *result = attention_window_get_result (window);
-  GtkRange *layer = attention_window_get_layer_scale (window);
-  GtkRange *head = attention_window_get_head_scale (window);
+  AttentionView *view = test_window_view (window);
+  AttentionResult *result = test_window_result (window);
+  GtkRange *layer = GTK_RANGE (window->layer_scale);
+  GtkRange *head = GTK_RANGE (window->head_scale);
   guint n_layers = attention_result_get_n_layers (result);
   guint n_heads = attention_result_get_n_heads (result);
 
@@ -210,14 +207,14 @@ test_sliders (void)
 
   /* Moving the sliders never re-runs the model. */
   g_assert_false (attention_window_get_busy (window));
-  g_assert_true (attention_window_get_result (window) == result);
+  g_assert_true (test_window_result (window) == result);
 }
 
 static void
 test_hover (void)
 {
-  AttentionView *view = attention_window_get_view (window);
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionView *view = test_window_view (window);
+  AttentionResult *result = test_window_result (window);
   guint n = attention_result_get_n_tokens (result);
   const float *matrix;
   g_autofree char *expected = NULL;
@@ -246,7 +243,7 @@ test_hover (void)
 static void
 test_export_all (void)
 {
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionResult *result = test_window_result (window);
   guint n_layers = attention_result_get_n_layers (result);
   guint n_heads = attention_result_get_n_heads (result);
   g_autoptr (GError) error = NULL;
@@ -293,7 +290,7 @@ test_export_all (void)
 static void
 test_export_disk_full (void)
 {
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionResult *result = test_window_result (window);
   guint total = attention_result_get_n_layers (result) * attention_result_get_n_heads (result);
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("attention-window-XXXXXX", &error);
@@ -337,7 +334,7 @@ test_export_disk_full (void)
 static void
 test_export_cancel (void)
 {
-  AttentionResult *result = attention_window_get_result (window);
+  AttentionResult *result = test_window_result (window);
   guint total = attention_result_get_n_layers (result) * attention_result_get_n_heads (result);
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("attention-window-XXXXXX", &error);
@@ -390,7 +387,7 @@ test_no_mask (void)
   g_autofree char *before = g_strdup (attention_window_get_last_message (window));
 
   run_sentence ("A sentence without a mask.");
-  result = attention_window_get_result (window);
+  result = test_window_result (window);
   g_assert_cmpstr (attention_result_get_text (result), ==, "A sentence without a mask.");
   g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 0);
   /* Said once, in the predictions row, not again in a toast. */
@@ -404,23 +401,22 @@ static void
 test_lowercase_mask (void)
 {
   run_sentence ("The capital of France is [mask].");
-  g_assert_cmpuint (attention_result_get_n_predictions (attention_window_get_result (window)), ==,
-                    0);
+  g_assert_cmpuint (attention_result_get_n_predictions (test_window_result (window)), ==, 0);
   g_assert_nonnull (strstr (attention_predictions_get_note (window->predictions), "Did you mean"));
   g_signal_emit_by_name (window->predictions, "use-mask");
   g_assert_true (attention_window_get_busy (window));
   wait_for (idle);
-  g_assert_cmpstr (attention_result_get_text (attention_window_get_result (window)), ==, SENTENCE);
-  g_assert_cmpuint (attention_result_get_n_predictions (attention_window_get_result (window)), ==,
-                    1);
+  g_assert_cmpstr (attention_result_get_text (test_window_result (window)), ==, SENTENCE);
+  g_assert_cmpuint (attention_result_get_n_predictions (test_window_result (window)), ==, 1);
   g_assert_cmpstr (attention_predictions_get_note (window->predictions), ==, "");
 }
 
 static void
 test_too_long (void)
 {
-  AttentionResult *before = attention_window_get_result (window);
-  const AttentionModelInfo *info = attention_model_get_info (attention_window_get_model (window));
+  AttentionResult *before = test_window_result (window);
+  const AttentionModelInfo *info =
+      attention_model_get_info (attention_selection_get_model (window->selection));
   g_autoptr (GString) text = g_string_new ("[MASK]");
   g_autofree char *message_before = g_strdup (attention_window_get_last_message (window));
 
@@ -428,7 +424,7 @@ test_too_long (void)
     g_string_append (text, " word");
   run_sentence (text->str);
   /* The error is in the window and the previous result stays. */
-  g_assert_true (attention_window_get_result (window) == before);
+  g_assert_true (test_window_result (window) == before);
   g_assert_nonnull (attention_window_get_last_message (window));
   g_assert_cmpstr (attention_window_get_last_message (window), !=, message_before);
 }
@@ -436,21 +432,21 @@ test_too_long (void)
 static void
 test_typing_cancels (void)
 {
-  AttentionResult *before = attention_window_get_result (window);
+  AttentionResult *before = test_window_result (window);
 
-  gtk_editable_set_text (attention_window_get_entry (window), SENTENCE);
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), SENTENCE);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   g_assert_true (attention_window_get_busy (window));
   /* Typing makes the running sentence stale: the run is dropped at once. */
-  gtk_editable_set_text (attention_window_get_entry (window), "The capital of France is");
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), "The capital of France is");
   g_assert_false (attention_window_get_busy (window));
-  g_assert_true (attention_window_get_result (window) == before);
+  g_assert_true (test_window_result (window) == before);
 }
 
 static void
 test_bad_model_keeps_previous (void)
 {
-  AttentionModel *before = attention_window_get_model (window);
+  AttentionModel *before = attention_selection_get_model (window->selection);
   g_autofree char *dir = g_dir_make_tmp ("attention-bad-XXXXXX", NULL);
   g_autofree char *model = NULL;
   gsize model_len = 0;
@@ -486,7 +482,7 @@ test_bad_model_keeps_previous (void)
       g_assert_true (attention_window_get_busy (window));
       wait_for (idle);
 
-      g_assert_true (attention_window_get_model (window) == before);
+      g_assert_true (attention_selection_get_model (window->selection) == before);
       message = attention_window_get_last_message (window);
       if (strstr (message, cases[c].name) == NULL || strstr (message, cases[c].reason) == NULL)
         g_error ("%s: the window said “%s”", cases[c].name, message);
@@ -499,8 +495,8 @@ test_bad_model_keeps_previous (void)
 
   /* The previous model still answers. */
   run_sentence (SENTENCE);
-  g_assert_true (attention_window_get_model (window) == before);
-  g_assert_nonnull (attention_window_get_result (window));
+  g_assert_true (attention_selection_get_model (window->selection) == before);
+  g_assert_nonnull (test_window_result (window));
 }
 
 /* A click on a prediction chip puts the word in and runs at once: a new
@@ -513,7 +509,7 @@ test_predictions_fill (void)
   g_autofree char *filled = NULL;
 
   run_sentence (SENTENCE);
-  result = attention_window_get_result (window);
+  result = test_window_result (window);
   g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 1);
   filled = attention_result_fill_mask (result, 0, 1);
   g_assert_null (strstr (filled, "[MASK]"));
@@ -522,11 +518,11 @@ test_predictions_fill (void)
   g_signal_emit_by_name (chip, "clicked");
   g_assert_true (attention_window_get_busy (window));
   wait_for (idle);
-  g_assert_true (attention_window_get_result (window) != result);
-  g_assert_cmpstr (attention_result_get_text (attention_window_get_result (window)), ==, filled);
-  g_assert_cmpstr (gtk_editable_get_text (attention_window_get_entry (window)), ==, filled);
-  g_assert_true (attention_view_get_result (attention_window_get_view (window)) ==
-                 attention_window_get_result (window));
+  g_assert_true (test_window_result (window) != result);
+  g_assert_cmpstr (attention_result_get_text (test_window_result (window)), ==, filled);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==, filled);
+  g_assert_true (attention_view_get_result (test_window_view (window)) ==
+                 test_window_result (window));
   /* The filled sentence has no [MASK]: the row says so instead of chips. */
   g_assert_cmpuint (attention_predictions_get_n_buttons (window->predictions), ==, 0);
 }
@@ -549,12 +545,12 @@ settle (void)
 static void
 test_matrix_size (void)
 {
-  AttentionView *view = attention_window_get_view (window);
+  AttentionView *view = test_window_view (window);
   graphene_rect_t grid;
   int width, height;
 
   run_sentence (SENTENCE);
-  g_assert_cmpuint (attention_result_get_n_tokens (attention_window_get_result (window)), <=, 12);
+  g_assert_cmpuint (attention_result_get_n_tokens (test_window_result (window)), <=, 12);
   wait_for (view_allocated);
   settle ();
   /* The default size is the window's outside size; the client-side frame
@@ -565,7 +561,7 @@ test_matrix_size (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 980);
   g_assert_true (attention_view_get_matrix_bounds (view, &grid));
   g_test_message ("%u tokens at %d×%d, sidebar %s: matrix %.0f×%.0f px, %.0f%% of the height",
-                  attention_result_get_n_tokens (attention_window_get_result (window)),
+                  attention_result_get_n_tokens (test_window_result (window)),
                   gtk_widget_get_width (GTK_WIDGET (window)), height,
                   adw_flap_get_reveal_flap (window->flap) ? "shown" : "hidden", grid.size.width,
                   grid.size.height, 100.0 * grid.size.height / height);
@@ -627,7 +623,7 @@ test_min_size (void)
 static void
 test_long_sentence (void)
 {
-  AttentionView *view = attention_window_get_view (window);
+  AttentionView *view = test_window_view (window);
   g_autoptr (GString) text = g_string_new ("The [MASK]");
   GtkAdjustment *vadj;
   graphene_rect_t grid;
@@ -637,7 +633,7 @@ test_long_sentence (void)
   for (guint i = 0; i < 42; i++)
     g_string_append (text, " cat");
   run_sentence (text->str);
-  n = attention_result_get_n_tokens (attention_window_get_result (window));
+  n = attention_result_get_n_tokens (test_window_result (window));
   g_assert_cmpuint (n, >=, 45);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
   wait_for (view_allocated);
@@ -683,7 +679,9 @@ test_long_sentence (void)
 static void
 test_compare_keeps_size (void)
 {
-  AttentionCompare *compare = attention_window_get_compare (window);
+  AttentionComparePage *compare =
+      ATTENTION_COMPARE_PAGE (adw_view_stack_get_child_by_name (window->view_stack, "compare"));
+  GtkEditable *entry = template_child (compare, ATTENTION_TYPE_COMPARE_PAGE, "entry");
   g_autoptr (GString) text = g_string_new ("The animal didn't cross the street because");
   int width = gtk_widget_get_width (GTK_WIDGET (window));
   int height = gtk_widget_get_height (GTK_WIDGET (window));
@@ -694,11 +692,12 @@ test_compare_keeps_size (void)
   for (guint i = 0; i < 10; i++)
     g_string_append (text, " it was too wide");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
-  gtk_editable_set_text (attention_compare_get_entry (compare), text->str);
-  g_signal_emit_by_name (attention_compare_get_entry (compare), "activate");
-  while (attention_compare_get_busy (compare))
+  gtk_editable_set_text (entry, text->str);
+  g_signal_emit_by_name (entry, "activate");
+  while (attention_compare_page_get_busy (compare))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (attention_view_get_result (attention_compare_get_view (compare)));
+  g_assert_nonnull (
+      attention_view_get_result (template_child (compare, ATTENTION_TYPE_COMPARE_PAGE, "view")));
   settle ();
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
@@ -716,7 +715,7 @@ test_compare_keeps_size (void)
 static void
 test_screenshot (void)
 {
-  AttentionView *view = attention_window_get_view (window);
+  AttentionView *view = test_window_view (window);
   double origin_x, origin_y;
   int width, height;
   g_autoptr (GdkTexture) texture = NULL;
@@ -734,12 +733,12 @@ test_screenshot (void)
     g_assert_cmpint (
         sscanf (g_getenv ("ATTENTION_SCREENSHOT_HEAD"), "%u,%u", &shot_layer, &shot_head), ==, 2);
   run_sentence (SENTENCE);
-  gtk_range_set_value (attention_window_get_layer_scale (window), shot_layer);
-  gtk_range_set_value (attention_window_get_head_scale (window), shot_head);
+  gtk_range_set_value (GTK_RANGE (window->layer_scale), shot_layer);
+  gtk_range_set_value (GTK_RANGE (window->head_scale), shot_head);
   wait_for (view_allocated);
   {
     /* Hover the [MASK] row, to show the highlight and the read-out. */
-    AttentionResult *result = attention_window_get_result (window);
+    AttentionResult *result = test_window_result (window);
     double x, y;
 
     g_assert_true (attention_view_get_cell_center (
@@ -768,7 +767,7 @@ test_screenshot (void)
   /* Greys inside the matrix: sample the centre of every cell. */
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (view), GTK_WIDGET (window), &bounds));
   {
-    guint n = attention_result_get_n_tokens (attention_window_get_result (window));
+    guint n = attention_result_get_n_tokens (test_window_result (window));
 
     for (guint r = 0; r < n; r++)
       for (guint c = 0; c < n; c++)
@@ -813,17 +812,17 @@ test_open_folder (void)
   attention_window_open_model_file (window, file);
   g_assert_true (attention_window_get_busy (window));
   wait_for (idle);
-  model = attention_window_get_model (window);
+  model = attention_selection_get_model (window->selection);
   g_assert_cmpstr (attention_model_get_path (model), ==, folder);
   g_assert_cmpstr (attention_model_get_info (model)->name, ==, "hf-safetensors");
   g_assert_cmpstr (attention_window_get_last_message (window), ==, before);
   run_sentence (SENTENCE);
-  g_assert_nonnull (attention_window_get_result (window));
+  g_assert_nonnull (test_window_result (window));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s",
                               g_getenv ("ATTENTION_TEST_MODEL"));
   wait_for (idle);
-  g_assert_cmpstr (attention_model_get_path (attention_window_get_model (window)), ==,
+  g_assert_cmpstr (attention_model_get_path (attention_selection_get_model (window->selection)), ==,
                    g_getenv ("ATTENTION_TEST_MODEL"));
   message = attention_window_get_last_message (window);
   if (strstr (message, bundle_name) == NULL || strstr (message, "runs code") == NULL)
@@ -833,10 +832,8 @@ test_open_folder (void)
 static void
 test_close_saves_state (void)
 {
-  GSettings *settings = attention_application_get_settings (app);
-
-  gtk_range_set_value (attention_window_get_layer_scale (window), 2);
-  gtk_range_set_value (attention_window_get_head_scale (window), 3);
+  gtk_range_set_value (GTK_RANGE (window->layer_scale), 2);
+  gtk_range_set_value (GTK_RANGE (window->head_scale), 3);
   g_assert_false (adw_flap_get_folded (window->flap));
   adw_flap_set_reveal_flap (window->flap, FALSE);
   gtk_window_close (GTK_WINDOW (window));
@@ -848,24 +845,24 @@ test_close_saves_state (void)
   g_assert_false (g_settings_get_boolean (settings, "sidebar-revealed"));
 
   /* A new window restores the sentence, runs it, and shows layer 2, head 3. */
-  window = attention_window_new (app);
+  window = attention_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_cmpstr (gtk_editable_get_text (attention_window_get_entry (window)), ==, SENTENCE);
-  while (attention_window_get_result (window) == NULL || attention_window_get_busy (window))
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==, SENTENCE);
+  while (test_window_result (window) == NULL || attention_window_get_busy (window))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_layer_scale (window)), ==, 2);
-  g_assert_cmpfloat (gtk_range_get_value (attention_window_get_head_scale (window)), ==, 3);
-  g_assert_cmpuint (attention_view_get_layer (attention_window_get_view (window)), ==, 1);
-  g_assert_cmpuint (attention_view_get_head (attention_window_get_view (window)), ==, 2);
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (window->layer_scale)), ==, 2);
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (window->head_scale)), ==, 3);
+  g_assert_cmpuint (attention_view_get_layer (test_window_view (window)), ==, 1);
+  g_assert_cmpuint (attention_view_get_head (test_window_view (window)), ==, 2);
   /* The sidebar stays as the user left it; shown again, that is kept too. */
   g_assert_false (adw_flap_get_reveal_flap (window->flap));
   adw_flap_set_reveal_flap (window->flap, TRUE);
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (g_settings_get_boolean (settings, "sidebar-revealed"));
-  window = attention_window_new (app);
+  window = attention_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (adw_flap_get_reveal_flap (window->flap));
-  while (attention_window_get_result (window) == NULL || attention_window_get_busy (window))
+  while (test_window_result (window) == NULL || attention_window_get_busy (window))
     g_main_context_iteration (NULL, TRUE);
 }
 
@@ -897,9 +894,11 @@ main (int argc, char **argv)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   g_application_hold (G_APPLICATION (app));
-  g_assert_nonnull (attention_application_get_settings (app));
+  settings = g_settings_new (APP_ID);
 
-  window = attention_window_new (app);
+  window = attention_window_new (GTK_APPLICATION (app));
+  /* It opens its own (the memory backend is one for the process). */
+  g_assert_nonnull (window->settings);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 780);
   gtk_window_present (GTK_WINDOW (window));
 
@@ -933,5 +932,6 @@ main (int argc, char **argv)
     gtk_window_destroy (GTK_WINDOW (window));
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
+  g_clear_object (&settings);
   return status;
 }

@@ -3,6 +3,8 @@
 
 #include "attention-canvas.h"
 
+#include "attention-render-enums.h"
+
 typedef struct
 {
   AttentionResult *result;
@@ -393,7 +395,7 @@ attention_canvas_get_property (GObject *object, guint prop_id, GValue *value, GP
         g_value_set_uint (value, priv->layer);
         break;
       case PROP_COLORMAP:
-        g_value_set_int (value, priv->colormap);
+        g_value_set_enum (value, priv->colormap);
         break;
       case PROP_PINNED:
         g_value_set_int (value, priv->pinned);
@@ -436,7 +438,7 @@ attention_canvas_set_property (GObject *object,
         attention_canvas_set_layer (self, g_value_get_uint (value));
         break;
       case PROP_COLORMAP:
-        attention_canvas_set_colormap (self, g_value_get_int (value));
+        attention_canvas_set_colormap (self, g_value_get_enum (value));
         break;
       case PROP_PINNED:
         attention_canvas_set_pinned (self, g_value_get_int (value));
@@ -502,8 +504,8 @@ attention_canvas_class_init (AttentionCanvasClass *klass)
   properties[PROP_RESULT] =
       g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT, flags);
   properties[PROP_LAYER] = g_param_spec_uint ("layer", NULL, NULL, 0, G_MAXUINT, 0, flags);
-  properties[PROP_COLORMAP] =
-      g_param_spec_int ("colormap", NULL, NULL, 0, ATTENTION_N_COLORMAPS - 1, 0, flags);
+  properties[PROP_COLORMAP] = g_param_spec_enum ("colormap", NULL, NULL, ATTENTION_TYPE_COLORMAP,
+                                                 ATTENTION_COLORMAP_GRAY, flags);
   properties[PROP_PINNED] = g_param_spec_int ("pinned", NULL, NULL, -1, G_MAXINT, -1, flags);
   properties[PROP_HOVER_TEXT] =
       g_param_spec_string ("hover-text", NULL, NULL, "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);

@@ -370,14 +370,6 @@ attention_lines_canvas_set_heads (AttentionLinesCanvas *self, guint64 heads)
 }
 
 void
-attention_lines_canvas_set_colormap (AttentionLinesCanvas *self, AttentionColormap colormap)
-{
-  g_return_if_fail (ATTENTION_IS_LINES_CANVAS (self));
-
-  attention_canvas_set_colormap (ATTENTION_CANVAS (self), colormap);
-}
-
-void
 attention_lines_canvas_set_threshold (AttentionLinesCanvas *self, double threshold)
 {
   g_return_if_fail (ATTENTION_IS_LINES_CANVAS (self));

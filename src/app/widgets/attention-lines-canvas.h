@@ -17,13 +17,11 @@ G_DECLARE_FINAL_TYPE (
 
 GtkWidget *attention_lines_canvas_new (void);
 
-/* As attention_canvas_set_result (), _set_layer () and _set_colormap ();
- * the heads stay. */
+/* As attention_canvas_set_result () and _set_layer (); the heads stay. */
 void attention_lines_canvas_set_result (AttentionLinesCanvas *self, AttentionResult *result);
 void attention_lines_canvas_set_layer (AttentionLinesCanvas *self, guint layer);
 /* Bit h set: head h drawn (heads past 63 cannot be overlaid). */
 void attention_lines_canvas_set_heads (AttentionLinesCanvas *self, guint64 heads);
-void attention_lines_canvas_set_colormap (AttentionLinesCanvas *self, AttentionColormap colormap);
 void attention_lines_canvas_set_threshold (AttentionLinesCanvas *self, double threshold);
 
 /* The token whose lines alone are shown: hovered, else pinned. */

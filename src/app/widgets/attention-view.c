@@ -13,6 +13,7 @@
 
 #include "attention-legend.h"
 #include "attention-matrix-layout.h"
+#include "attention-render-enums.h"
 #include "attention-render.h"
 
 #define FONT_FAMILY "Sans"
@@ -552,7 +553,7 @@ attention_view_get_property (GObject *object, guint prop_id, GValue *value, GPar
         g_value_set_uint (value, self->head);
         break;
       case PROP_SCALE:
-        g_value_set_int (value, self->scale);
+        g_value_set_enum (value, self->scale);
         break;
       case PROP_N_LAYERS:
         g_value_set_uint (value, result ? attention_result_get_n_layers (result) : 0);
@@ -576,7 +577,7 @@ attention_view_set_property (GObject *object, guint prop_id, const GValue *value
         attention_view_set_head (self, g_value_get_uint (value));
         break;
       case PROP_SCALE:
-        attention_view_set_scale (self, g_value_get_int (value));
+        attention_view_set_scale (self, g_value_get_enum (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -622,8 +623,8 @@ attention_view_class_init (AttentionViewClass *klass)
       g_param_spec_uint ("head", NULL, NULL, 0, G_MAXUINT, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SCALE] =
-      g_param_spec_int ("scale", NULL, NULL, 0, ATTENTION_N_SCALES - 1, 0,
-                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_enum ("scale", NULL, NULL, ATTENTION_TYPE_SCALE, ATTENTION_SCALE_LINEAR,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_LAYERS] = g_param_spec_uint ("n-layers", NULL, NULL, 0, G_MAXUINT, 0,
                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_HEADS] = g_param_spec_uint ("n-heads", NULL, NULL, 0, G_MAXUINT, 0,
@@ -657,14 +658,6 @@ GtkWidget *
 attention_view_new (void)
 {
   return g_object_new (ATTENTION_TYPE_VIEW, NULL);
-}
-
-void
-attention_view_set_result (AttentionView *self, AttentionResult *result)
-{
-  g_return_if_fail (ATTENTION_IS_VIEW (self));
-
-  attention_canvas_set_result (ATTENTION_CANVAS (self), result);
 }
 
 AttentionResult *
@@ -743,15 +736,6 @@ attention_view_get_scale (AttentionView *self)
   g_return_val_if_fail (ATTENTION_IS_VIEW (self), ATTENTION_SCALE_LINEAR);
 
   return self->scale;
-}
-
-void
-attention_view_set_colormap (AttentionView *self, AttentionColormap colormap, AttentionScale scale)
-{
-  g_return_if_fail (ATTENTION_IS_VIEW (self));
-
-  attention_canvas_set_colormap (ATTENTION_CANVAS (self), colormap);
-  attention_view_set_scale (self, scale);
 }
 
 static void

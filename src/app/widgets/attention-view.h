@@ -15,8 +15,7 @@ G_DECLARE_FINAL_TYPE (AttentionView, attention_view, ATTENTION, VIEW, AttentionC
 
 GtkWidget *attention_view_new (void);
 
-/* As attention_canvas_set_result () and _get_result (). */
-void attention_view_set_result (AttentionView *self, AttentionResult *result);
+/* As attention_canvas_get_result (). */
 AttentionResult *attention_view_get_result (AttentionView *self);
 /* TRUE once a snapshot has drawn a matrix (the start-up benchmark quits after
  * the frame that shows the first one). */
@@ -56,8 +55,5 @@ void attention_view_set_matrix_override (AttentionView *self, const float *matri
 /* Property "scale"; the colour map is the canvas' "colormap". */
 void attention_view_set_scale (AttentionView *self, AttentionScale scale);
 AttentionScale attention_view_get_scale (AttentionView *self);
-/* Both at once. */
-void
-attention_view_set_colormap (AttentionView *self, AttentionColormap colormap, AttentionScale scale);
 
 G_END_DECLS

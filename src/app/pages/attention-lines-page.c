@@ -1,0 +1,461 @@
+/* attention-lines-page.c: the Lines page (see the header). The canvas draws
+ * and hit-tests through the GTK-free renderer; this file keeps the legend,
+ * the threshold, the selection and the canvas in step. */
+
+#include "attention-lines-page.h"
+
+#include <glib/gi18n.h>
+
+#include "attention-export-lines.h"
+#include "attention-export-names.h"
+#include "attention-lines-canvas.h"
+
+#define MAX_OVERLAY 64
+
+struct _AttentionLinesPage
+{
+  AttentionPage parent_instance;
+
+  GtkWidget *legend; /* a GtkBox of one toggle per head */
+  GtkWidget *all_button;
+  GtkSpinButton *threshold_spin;
+  AttentionLinesCanvas *canvas;
+
+  AttentionResult *result;
+  guint layer;
+  guint64 heads;
+  gboolean syncing;     /* the legend is being set from heads */
+  gboolean moving_head; /* the selection's head follows the legend */
+};
+
+enum
+{
+  PROP_0,
+  PROP_THRESHOLD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (AttentionLinesPage, attention_lines_page, ATTENTION_TYPE_PAGE)
+
+static AttentionSelection *
+selection (AttentionLinesPage *self)
+{
+  return attention_page_get_selection (ATTENTION_PAGE (self));
+}
+
+static guint
+n_heads (AttentionLinesPage *self)
+{
+  return self->result ? MIN (attention_result_get_n_heads (self->result), MAX_OVERLAY) : 0;
+}
+
+static guint64
+all_heads (AttentionLinesPage *self)
+{
+  guint n = n_heads (self);
+
+  return n >= 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << n) - 1;
+}
+
+/* --- the head legend --------------------------------------------------------- */
+
+static void
+swatch_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  AttentionLinesPage *self = g_object_get_data (G_OBJECT (area), "lines-page");
+  guint head = GPOINTER_TO_UINT (data);
+  double rgb[3];
+
+  attention_lines_head_rgb (head, n_heads (self), rgb);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+static void
+sync_legend (AttentionLinesPage *self)
+{
+  guint h = 0;
+
+  self->syncing = TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (self->legend); child != NULL;
+       child = gtk_widget_get_next_sibling (child), h++)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child), (self->heads >> h) & 1);
+  self->syncing = FALSE;
+}
+
+static void
+head_toggled_cb (GtkToggleButton *button, AttentionLinesPage *self)
+{
+  guint head = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "head"));
+  guint64 bit = G_GUINT64_CONSTANT (1) << head;
+
+  if (self->syncing)
+    return;
+  /* At least one head stays shown: the last one cannot be switched off. */
+  if (!gtk_toggle_button_get_active (button) && (self->heads & ~bit) == 0)
+    {
+      sync_legend (self);
+      return;
+    }
+  attention_lines_page_set_heads (self, gtk_toggle_button_get_active (button) ? self->heads | bit
+                                                                              : self->heads & ~bit);
+}
+
+static void
+all_clicked_cb (AttentionLinesPage *self)
+{
+  attention_lines_page_set_heads (self, all_heads (self));
+}
+
+static void
+rebuild_legend (AttentionLinesPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->legend)) != NULL)
+    gtk_box_remove (GTK_BOX (self->legend), child);
+  for (guint h = 0; h < n_heads (self); h++)
+    {
+      GtkWidget *button = gtk_toggle_button_new ();
+      GtkWidget *content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      GtkWidget *swatch = gtk_drawing_area_new ();
+      g_autofree char *number = g_strdup_printf ("%u", h + 1);
+      g_autofree char *tip = g_strdup_printf (_ ("Head %u: show or hide its lines"), h + 1);
+
+      g_object_set_data (G_OBJECT (swatch), "lines-page", self);
+      gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 10);
+      gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 10);
+      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), swatch_draw, GUINT_TO_POINTER (h),
+                                      NULL);
+      gtk_box_append (GTK_BOX (content), swatch);
+      gtk_box_append (GTK_BOX (content), gtk_label_new (number));
+      gtk_button_set_child (GTK_BUTTON (button), content);
+      gtk_widget_set_tooltip_text (button, tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip,
+                                      -1);
+      gtk_widget_add_css_class (button, "flat");
+      g_object_set_data (G_OBJECT (button), "head", GUINT_TO_POINTER (h));
+      g_signal_connect (button, "toggled", G_CALLBACK (head_toggled_cb), self);
+      gtk_box_append (GTK_BOX (self->legend), button);
+    }
+  gtk_widget_set_sensitive (self->all_button, n_heads (self) > 1);
+  sync_legend (self);
+}
+
+/* --- threshold ------------------------------------------------------------------ */
+
+static void
+threshold_changed_cb (AttentionLinesPage *self)
+{
+  attention_lines_canvas_set_threshold (self->canvas,
+                                        gtk_spin_button_get_value (self->threshold_spin));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THRESHOLD]);
+}
+
+/* --- saving what is shown ---------------------------------------------------------- */
+
+static guint
+shown_heads (AttentionLinesPage *self, guint *heads)
+{
+  guint count = 0;
+
+  for (guint h = 0; h < n_heads (self); h++)
+    if ((self->heads >> h) & 1)
+      heads[count++] = h;
+  return count;
+}
+
+gboolean
+attention_lines_page_export (AttentionLinesPage *self,
+                             AttentionExportFormat format,
+                             const char *path,
+                             GError **error)
+{
+  guint heads[MAX_OVERLAY], shown;
+  g_autofree char *caption = NULL;
+
+  g_return_val_if_fail (ATTENTION_IS_LINES_PAGE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->result == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("There is nothing to save: run a sentence first."));
+      return FALSE;
+    }
+  shown = shown_heads (self, heads);
+  caption = attention_export_caption (self->result, self->layer, heads, shown, NULL);
+  return attention_export_lines (self->result, self->layer, heads, shown,
+                                 attention_canvas_get_colormap (ATTENTION_CANVAS (self->canvas)),
+                                 (float)attention_lines_page_get_threshold (self), format, caption,
+                                 path, error);
+}
+
+static void
+save_response_cb (GtkNativeDialog *dialog, int response, AttentionLinesPage *self)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  AttentionExportFormat format = ATTENTION_EXPORT_PNG;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  if (file == NULL || (path = g_file_get_path (file)) == NULL)
+    {
+      g_object_unref (self);
+      return;
+    }
+  /* The name says the format; anything else is a PNG. */
+  if (g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG"))
+    format = ATTENTION_EXPORT_SVG;
+  else if (g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF"))
+    format = ATTENTION_EXPORT_PDF;
+  if (!attention_lines_page_export (self, format, path, &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *message = gtk_message_dialog_new (
+          GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+          GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+          "%s", _ ("Could not save the picture"));
+
+      gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
+      g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
+      gtk_window_present (GTK_WINDOW (message));
+    }
+  g_object_unref (self);
+}
+
+static void
+save_clicked_cb (GtkButton *button, AttentionLinesPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog;
+  g_autofree char *name = NULL;
+  guint heads[MAX_OVERLAY];
+
+  if (self->result == NULL)
+    return;
+  dialog = gtk_file_chooser_native_new (_ ("Save the Lines Picture"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  if (shown_heads (self, heads) == 1)
+    name = attention_export_lines_file_name (self->layer, heads[0], "png");
+  else
+    name = g_strdup_printf ("Lines_Layer%u_Overlay.png", self->layer + 1);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_signal_connect (dialog, "response", G_CALLBACK (save_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* --- the selection ---------------------------------------------------------------- */
+
+static void
+show_head (AttentionLinesPage *self, guint head)
+{
+  if (head >= MAX_OVERLAY)
+    head = MAX_OVERLAY - 1;
+  attention_lines_page_set_heads (self, G_GUINT64_CONSTANT (1) << head);
+}
+
+static void
+layer_cb (AttentionLinesPage *self)
+{
+  guint layer = attention_selection_get_layer (selection (self));
+
+  if (self->result != NULL)
+    layer = MIN (layer, attention_result_get_n_layers (self->result) - 1);
+  self->layer = layer;
+  attention_lines_canvas_set_layer (self->canvas, layer);
+}
+
+/* The head slider shows that head alone; another layer keeps the heads
+ * overlaid in the legend, as bertviz does. */
+static void
+head_cb (AttentionLinesPage *self)
+{
+  if (!self->moving_head)
+    show_head (self, attention_selection_get_head (selection (self)));
+}
+
+static void
+result_cb (AttentionLinesPage *self)
+{
+  AttentionResult *result = attention_selection_get_result (selection (self));
+  guint old_heads = n_heads (self);
+
+  if (!g_set_object (&self->result, result))
+    return;
+  attention_lines_canvas_set_result (self->canvas, result);
+  if (n_heads (self) != old_heads)
+    rebuild_legend (self);
+  layer_cb (self);
+  head_cb (self);
+}
+
+/* --- API ----------------------------------------------------------------------------- */
+
+void
+attention_lines_page_set_heads (AttentionLinesPage *self, guint64 heads)
+{
+  guint head;
+
+  g_return_if_fail (ATTENTION_IS_LINES_PAGE (self));
+
+  if (self->result != NULL)
+    heads &= all_heads (self);
+  if (heads == 0)
+    heads = 1;
+  if (self->heads == heads)
+    return;
+  self->heads = heads;
+  sync_legend (self);
+  attention_lines_canvas_set_heads (self->canvas, heads);
+  /* The head row names every head drawn when they are several. */
+  attention_page_set_heads (ATTENTION_PAGE (self), (heads & (heads - 1)) != 0 ? heads : 0);
+  /* The head slider always names a head the lines draw: the one left in the
+   * legend, or the first overlaid when its own was switched off there.
+   * Moving it here must not reset the overlay to that head alone. */
+  head = attention_selection_get_head (selection (self));
+  if (head < 64 && ((heads >> head) & 1) != 0)
+    return;
+  self->moving_head = TRUE;
+  attention_selection_set_head (selection (self), g_bit_nth_lsf ((gulong)heads, -1));
+  self->moving_head = FALSE;
+}
+
+guint64
+attention_lines_page_get_heads (AttentionLinesPage *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_LINES_PAGE (self), 0);
+
+  return self->heads;
+}
+
+guint
+attention_lines_page_get_layer (AttentionLinesPage *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_LINES_PAGE (self), 0);
+
+  return self->layer;
+}
+
+void
+attention_lines_page_set_threshold (AttentionLinesPage *self, double threshold)
+{
+  g_return_if_fail (ATTENTION_IS_LINES_PAGE (self));
+
+  gtk_spin_button_set_value (self->threshold_spin, threshold);
+}
+
+double
+attention_lines_page_get_threshold (AttentionLinesPage *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_LINES_PAGE (self), 0);
+
+  return gtk_spin_button_get_value (self->threshold_spin);
+}
+
+/* --- GObject ----------------------------------------------------------------------- */
+
+static void
+attention_lines_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AttentionLinesPage *self = ATTENTION_LINES_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_THRESHOLD:
+        g_value_set_double (value, attention_lines_page_get_threshold (self));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+attention_lines_page_set_property (GObject *object,
+                                   guint prop_id,
+                                   const GValue *value,
+                                   GParamSpec *pspec)
+{
+  AttentionLinesPage *self = ATTENTION_LINES_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_THRESHOLD:
+        attention_lines_page_set_threshold (self, g_value_get_double (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+attention_lines_page_constructed (GObject *object)
+{
+  AttentionLinesPage *self = ATTENTION_LINES_PAGE (object);
+  AttentionSelection *s;
+
+  G_OBJECT_CLASS (attention_lines_page_parent_class)->constructed (object);
+  s = selection (self);
+  g_signal_connect_object (s, "notify::result", G_CALLBACK (result_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (s, "notify::layer", G_CALLBACK (layer_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (s, "notify::head", G_CALLBACK (head_cb), self, G_CONNECT_SWAPPED);
+  g_object_bind_property (s, "colormap", self->canvas, "colormap", G_BINDING_SYNC_CREATE);
+  result_cb (self);
+}
+
+static void
+attention_lines_page_dispose (GObject *object)
+{
+  AttentionLinesPage *self = ATTENTION_LINES_PAGE (object);
+
+  g_clear_object (&self->result);
+  G_OBJECT_CLASS (attention_lines_page_parent_class)->dispose (object);
+}
+
+static void
+attention_lines_page_class_init (AttentionLinesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = attention_lines_page_get_property;
+  object_class->set_property = attention_lines_page_set_property;
+  object_class->constructed = attention_lines_page_constructed;
+  object_class->dispose = attention_lines_page_dispose;
+
+  properties[PROP_THRESHOLD] =
+      g_param_spec_double ("threshold", NULL, NULL, 0, 1, 0.05,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (ATTENTION_TYPE_LINES_CANVAS);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/example/Attention/ui/attention-lines-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, legend);
+  gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, all_button);
+  gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, threshold_spin);
+  gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, canvas);
+  gtk_widget_class_bind_template_callback (widget_class, all_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, threshold_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
+  gtk_widget_class_set_css_name (widget_class, "attentionlinesview");
+}
+
+static void
+attention_lines_page_init (AttentionLinesPage *self)
+{
+  self->heads = 1;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  attention_lines_canvas_set_threshold (self->canvas,
+                                        gtk_spin_button_get_value (self->threshold_spin));
+  rebuild_legend (self);
+}

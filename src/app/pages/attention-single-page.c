@@ -1,0 +1,62 @@
+/* attention-single-page.c: the Single Head page (see the header). */
+
+#include "attention-single-page.h"
+
+struct _AttentionSinglePage
+{
+  AttentionPage parent_instance;
+
+  AttentionView *view;
+  GtkLabel *hover_label;
+};
+
+G_DEFINE_FINAL_TYPE (AttentionSinglePage, attention_single_page, ATTENTION_TYPE_PAGE)
+
+static void
+hover_text_cb (AttentionSinglePage *self)
+{
+  attention_page_show_hover (self->hover_label, ATTENTION_CANVAS (self->view));
+}
+
+static void
+attention_single_page_constructed (GObject *object)
+{
+  AttentionSinglePage *self = ATTENTION_SINGLE_PAGE (object);
+  AttentionSelection *selection;
+
+  G_OBJECT_CLASS (attention_single_page_parent_class)->constructed (object);
+  selection = attention_page_get_selection (ATTENTION_PAGE (self));
+  attention_page_bind_view (selection, self->view);
+  /* Only here: each side of Compare keeps a pin of its own. */
+  g_object_bind_property (selection, "pinned", self->view, "pinned",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+}
+
+static void
+attention_single_page_class_init (AttentionSinglePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = attention_single_page_constructed;
+
+  g_type_ensure (ATTENTION_TYPE_VIEW);
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/org/example/Attention/ui/attention-single-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, view);
+  gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, hover_label);
+  gtk_widget_class_bind_template_callback (widget_class, hover_text_cb);
+}
+
+static void
+attention_single_page_init (AttentionSinglePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+AttentionView *
+attention_single_page_get_view (AttentionSinglePage *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_SINGLE_PAGE (self), NULL);
+  return self->view;
+}
