@@ -1,4 +1,4 @@
-/* bench-endurance.c: the full endurance run of issue 7. N sentences (default
+/* bench-endurance.c: the full endurance run. N sentences (default
  * 1,000) of varied length through one model in one process; prints resident
  * memory after a warm-up of 20 runs and at the end, and the median run time.
  * Usage: bench-endurance BUNDLE [N]

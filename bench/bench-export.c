@@ -1,4 +1,4 @@
-/* bench-export.c: figure 3 of issue 7. Exports the 144 diagrams (12 layers ×
+/* bench-export.c: the export figure. Exports the 144 diagrams (12 layers ×
  * 12 heads) of a 12-token sentence with attention_export_png_set, REPEATS
  * times into fresh folders, and prints the median. With --dump FILE it first
  * writes the tokens and matrices as JSON so bench/export_pillow.py draws the

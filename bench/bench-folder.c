@@ -1,7 +1,6 @@
 /* bench-folder.c: opening a Hugging Face folder (the shim maps
  * model.safetensors and compiles its own BERT) against opening the .pt
- * bundle the converter made of the same checkpoint, side by side in one run
- * (issue 16):
+ * bundle the converter made of the same checkpoint, side by side in one run:
  *  - model load (wall and CPU time): attention_model_new_from_file (shim load with its 3-token
  *    warm-up forward, config.json, vocab, tokenizer), medians of N fresh
  *    loads, folder and bundle alternating run by run so that the shared

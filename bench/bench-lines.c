@@ -1,4 +1,4 @@
-/* bench-lines.c: a frame of the lines view (issue 17). Draws 128 tokens with
+/* bench-lines.c: a frame of the lines view. Draws 128 tokens with
  * all 12 heads of a layer overlaid into an 800×800 image surface, the way
  * AttentionLinesCanvas does (13 px labels on 24 px rows, 32 px sticky header,
  * 1.5 px lines), scrolled to a different place each frame, and prints the

@@ -1,5 +1,5 @@
 /* bench-model.c: the model pipeline's speed against python3-torch on the
- * same bundle and the same token ids, in one run (issue 3):
+ * same bundle and the same token ids, in one run:
  *  - model load (attention_model_new_from_file: jit.load, config, vocab,
  *    the shim's 3-token warm-up) and the first forward of a 12-token
  *    sentence after it; medians of N fresh loads;

@@ -1,4 +1,4 @@
-/* bench-render.c: figure 4 of issue 7, the view's redraw. Draws an n-token
+/* bench-render.c: the view's redraw. Draws an n-token
  * matrix with its labels into an 800×800 image surface the way AttentionView
  * lays it out, and prints the median time per frame for 128 and 512 tokens.
  * Two layouts: "fit" squeezes the whole diagram into the surface (every

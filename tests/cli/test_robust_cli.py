@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""attention-cli on odd text (issue 7): invalid UTF-8 on the command line and
+"""attention-cli on odd text: invalid UTF-8 on the command line and
 from a file on standard input (clear message, exit 2), no [MASK] (the
 original's message, exit 1), several masks (a line per completion rank with
 every mask filled), only [MASK], 100 KB of text (refused with its token count,

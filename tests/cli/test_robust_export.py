@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""attention-cli --output-dir against hostile circumstances (issue 14):
+"""attention-cli --output-dir against hostile circumstances:
 
 - SIGINT or SIGTERM while a diagram is being written: exit 130 or 143, and
   the hidden temporary file (.Attention_Layer…png.XXXXXX) is removed;

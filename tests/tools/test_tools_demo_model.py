@@ -102,7 +102,7 @@ class DemoModelTest(unittest.TestCase):
         self.assertIn("paris", france["top5"])
 
     def test_issue_sentences(self):
-        # Issue 18's two sentences, neither of them in the corpus.
+        # The README's two sentences, neither of them in the corpus.
         def top5(text):
             ids, logits, _ = self.infer(text)
             return [self.wp.tokens[i] for i in logits[0, ids.index(MASK)].topk(5).indices.tolist()]

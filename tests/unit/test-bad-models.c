@@ -41,7 +41,7 @@ static const BadCase cases[] = {
   { "wrong-logits-shape.pt", ATTENTION_MODEL_ERROR_LOAD, "logits have the wrong shape" },
   { "not-a-tuple.pt", ATTENTION_MODEL_ERROR_LOAD, "does not return (logits, attentions)" },
   { "folder.pt", ATTENTION_MODEL_ERROR_LOAD, "folder" },
-  /* Issue 14: refused before anything opens them (a FIFO hung forever). */
+  /* Refused before anything opens them (a FIFO hung forever). */
   { "fifo.pt", ATTENTION_MODEL_ERROR_LOAD, "named pipe (FIFO)" },
   { "device.pt", ATTENTION_MODEL_ERROR_LOAD, "a device" },
   { "socket.pt", ATTENTION_MODEL_ERROR_LOAD, "a socket" },

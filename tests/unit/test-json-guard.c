@@ -1,5 +1,5 @@
 /* test-json-guard.c: untrusted JSON is never parsed recursively without a
- * bound (issue 14). A config.json nested 100,000 levels deep used to overflow
+ * bound. A config.json nested 100,000 levels deep used to overflow
  * json-glib's recursion; now the non-recursive depth scan refuses it with a
  * clear message before the parser sees it. The vocab reader, which takes
  * lines and no nesting, reads the same brackets as tokens. */

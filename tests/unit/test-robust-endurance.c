@@ -1,5 +1,5 @@
 /* test-robust-endurance.c: many sentences through one model in one process
- * must not grow resident memory (issue 7, "endurance"). A short version of
+ * must not grow resident memory. A short version of
  * bench-endurance: 300 runs of varied length on the test model, after a
  * warm-up that lets the allocator and libtorch reach their steady pools. */
 

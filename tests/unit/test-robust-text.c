@@ -1,4 +1,4 @@
-/* test-robust-text.c: odd text through a real model (issue 7, "bad text"):
+/* test-robust-text.c: odd text through a real model:
  * no [MASK], several, only [MASK], far too long (refused with the token count
  * before any work), exactly max_positions tokens, one more, invalid UTF-8,
  * control and zero-width characters. Runs the seeded test model

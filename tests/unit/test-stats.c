@@ -227,7 +227,7 @@ test_scores_self_cls_sep_punct (void)
   g_assert_cmpstr (text, ==, "mostly attends to punctuation: 0.80");
 }
 
-/* Below the threshold no pattern is claimed (issue 13): rows that give 0.4
+/* Below the threshold no pattern is claimed: rows that give 0.4
  * to [CLS] and spread the rest. */
 static void
 test_describe_weak_pattern (void)

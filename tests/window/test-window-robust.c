@@ -1,4 +1,4 @@
-/* test-window-robust.c: the window against hostile bundles (issue 14).
+/* test-window-robust.c: the window against hostile bundles.
  *
  * Quitting the app (Ctrl+Q's app.quit) or closing its window while a model
  * loads, while a sentence runs and while an export writes ends the process

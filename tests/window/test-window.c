@@ -541,7 +541,7 @@ settle (void)
 }
 
 /* For 12 tokens or fewer at 1000×780 the matrix gets at least half the
- * window's height (issue 13). */
+ * window's height. */
 static void
 test_matrix_size (void)
 {
