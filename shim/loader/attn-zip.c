@@ -262,6 +262,32 @@ refuse (attn_zip *zip,
   return NULL;
 }
 
+/* The whole file into zip->data; 0 with errno set (0: the file ended
+ * early, truncated since fstat). */
+static int
+read_whole (attn_zip *zip)
+{
+  uint64_t at = 0;
+
+  while (at < zip->size)
+    {
+      uint64_t want = zip->size - at;
+      ssize_t got =
+          pread (zip->fd, zip->data + at, want < (1u << 30) ? want : (1u << 30), (off_t)at);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        {
+          if (got == 0)
+            errno = 0;
+          return 0;
+        }
+      at += (uint64_t)got;
+    }
+  return 1;
+}
+
 attn_zip *
 attn_zip_open (const char *path, attn_zip_status *status, char **error)
 {
@@ -301,7 +327,11 @@ attn_zip_open (const char *path, attn_zip_status *status, char **error)
   if (zip->size < 22)
     return refuse (zip, ATTN_ZIP_NO_DIRECTORY, EINVAL,
                    printf_dup ("%s: no zip central directory", path), status, error);
-  map = mmap (NULL, zip->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, zip->fd, 0);
+  /* A private copy, not a mapping of the file: the tensors live in these
+   * pages, and a mapped file truncated under a loaded model is SIGBUS at the
+   * next run (rewritten in place, other predictions). In 2 MiB pages where
+   * the kernel allows, populated in bulk: this VM's faults are slow. */
+  map = mmap (NULL, zip->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (map == MAP_FAILED)
     {
       int saved = errno;
@@ -310,13 +340,23 @@ attn_zip_open (const char *path, attn_zip_status *status, char **error)
                      printf_dup ("%s: cannot map: %s", path, strerror (saved)), status, error);
     }
   zip->data = map;
+  madvise (zip->data, zip->size, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+  madvise (zip->data, zip->size, MADV_POPULATE_WRITE);
+#endif
+  if (!read_whole (zip))
+    {
+      int saved = errno;
+
+      return refuse (zip, ATTN_ZIP_CANNOT_OPEN, saved,
+                     saved == 0
+                         ? printf_dup ("%s: changed while it was read (it became shorter)", path)
+                         : printf_dup ("%s: %s", path, strerror (saved)),
+                     status, error);
+    }
   if (!find_directory (zip, &cd_offset, &cd_size, &count) || count > cd_size / 46 + 1)
     return refuse (zip, ATTN_ZIP_NO_DIRECTORY, EINVAL,
                    printf_dup ("%s: no zip central directory", path), status, error);
-  /* Only now that it is a zip, page tables filled in bulk rather than fault
-   * by fault (this VM's faults are slow); readahead on kernels before 5.14. */
-  if (madvise (zip->data, zip->size, MADV_POPULATE_READ) != 0)
-    madvise (zip->data, zip->size, MADV_WILLNEED);
   zip->records = calloc (count > 0 ? count : 1, sizeof *zip->records);
   if (zip->records == NULL)
     return refuse (zip, ATTN_ZIP_NO_MEMORY, ENOMEM, NULL, status, error);
@@ -400,19 +440,8 @@ attn_zip_get_record (const attn_zip *zip, size_t i)
 int
 attn_zip_detach (attn_zip *zip)
 {
-  long page = sysconf (_SC_PAGESIZE);
-
-  if (madvise (zip->data, zip->size, MADV_POPULATE_WRITE) == 0)
-    return 0;
-  if (errno != EINVAL)
-    return -1;
-  /* Before Linux 5.14: write each page's first byte back to itself. Nothing
-   * else writes to the weights, so the read and the write cannot race. */
-  for (uint64_t at = 0; at < zip->size; at += (uint64_t)page)
-    {
-      volatile unsigned char *p = zip->data + at;
-
-      *p = *p;
-    }
+  /* The pages are the process's own since attn_zip_open read the file into
+   * anonymous memory: nothing to break away from. */
+  (void)zip;
   return 0;
 }

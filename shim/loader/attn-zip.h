@@ -1,4 +1,6 @@
-/* attn-zip.h: a model bundle's zip archive, mapped and checked. Plain C, no
+/* attn-zip.h: a model bundle's zip archive, read into private memory (never
+ * a mapping of the file, which a truncation turns into SIGBUS under a loaded
+ * model) and checked. Plain C, no
  * libtorch and no GLib: the program opens and verifies the file on a second
  * thread while the shim module (and libtorch) loads, and hands the result to
  * the shim, whose tensors then point straight into the mapping instead of
@@ -57,8 +59,8 @@ extern "C"
    * mismatch"), owned by the zip. */
   const char *attn_zip_damage (const attn_zip *zip);
 
-  /* The private mapping of the whole file and its size. Writes stay in this
-   * process (copy-on-write). */
+  /* The whole file's bytes, in this process's own anonymous memory, and its
+   * size. */
   unsigned char *attn_zip_data (const attn_zip *zip);
   uint64_t attn_zip_size (const attn_zip *zip);
   /* An open descriptor of the file, for reads of the file's own bytes. */
@@ -67,10 +69,8 @@ extern "C"
   size_t attn_zip_n_records (const attn_zip *zip);
   const attn_zip_record *attn_zip_get_record (const attn_zip *zip, size_t i);
 
-  /* Makes every page of the mapping the process's own (copy-on-write broken
-   * in bulk), so that rewriting or truncating the file afterwards cannot
-   * reach the loaded weights. For long-lived processes; costs the page
-   * faults the mapping saved. Returns 0, or -1 and errno. */
+  /* Once made every page of a file mapping the process's own; the bytes are
+   * a private copy from the start now, so it has nothing to do. Returns 0. */
   int attn_zip_detach (attn_zip *zip);
 
 #ifdef __cplusplus

@@ -150,6 +150,18 @@ parse (const unsigned char *data, uint64_t size, File &out)
       out.entries.emplace (name, std::move (entry));
     }
 
+  {
+    uint64_t last = 0;
+
+    for (const auto &e : out.entries)
+      last = std::max (last, (uint64_t)(e.second.data - (data + data_start)) + e.second.nbytes);
+    /* The format ends the file with the last tensor; bytes after it (a
+     * sparse tail of gigabytes) would be read for nothing. */
+    if (last != data_len)
+      return attn_format (_ ("model.safetensors has %llu bytes after the last tensor, where the "
+                             "format ends the file"),
+                          (unsigned long long)(data_len - last));
+  }
   for (const auto &e : out.entries)
     if (e.second.nbytes > 0)
       ordered.push_back (&e.second);
@@ -161,12 +173,39 @@ parse (const unsigned char *data, uint64_t size, File &out)
   return "";
 }
 
+namespace
+{
+
+/* Reads n bytes at offset into buf + offset. A file that ends early has been
+ * truncated since fstat: said so, never a short model. */
+std::string
+read_fully (int fd, unsigned char *buf, size_t offset, size_t n)
+{
+  while (n > 0)
+    {
+      ssize_t got = pread (fd, buf + offset, std::min (n, (size_t)1 << 30), (off_t)offset);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        return attn_format (_ ("cannot read model.safetensors: %s"), strerror (errno));
+      if (got == 0)
+        return _ ("model.safetensors changed while it was read (it became shorter)");
+      offset += (size_t)got;
+      n -= (size_t)got;
+    }
+  return "";
+}
+
+} /* namespace */
+
 std::string
 open (const std::string &path, File &out)
 {
   struct stat st;
   int fd;
   void *addr;
+  size_t length;
   std::string problem;
 
   /* O_NONBLOCK: a FIFO named model.safetensors must not hang the load. */
@@ -192,19 +231,53 @@ open (const std::string &path, File &out)
       return attn_format (_ ("model.safetensors is truncated: %llu bytes, too short for a header"),
                           (unsigned long long)st.st_size);
     }
-  /* MAP_POPULATE faults the whole file in now, in one go: page faults are
-   * expensive on the machines this runs on (PLATFORM-NOTES: 13 ms for
-   * 437 MB, against 30-40 ms to read it into fresh memory). */
-  addr = mmap (nullptr, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  close (fd);
+  /* The weights are a private copy, not a mapping of the file: a mapped
+   * file truncated under a loaded model kills the process with SIGBUS at the
+   * next run, and one rewritten in place changes its predictions. The copy
+   * starts as untouched anonymous memory: the header is read and checked
+   * first, so a lying header costs nothing, and the rest is read only if
+   * the header accounts for every byte. */
+  length = (size_t)st.st_size;
+  addr = mmap (nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (addr == MAP_FAILED)
-    return attn_format (_ ("cannot map model.safetensors: %s"), strerror (errno));
+    {
+      int saved = errno;
 
+      close (fd);
+      return attn_format (_ ("not enough memory for model.safetensors: %s"), strerror (saved));
+    }
   out.mapping = std::make_shared<Mapping> ();
   out.mapping->addr = addr;
-  out.mapping->length = (size_t)st.st_size;
-  problem = parse ((const unsigned char *)addr, (uint64_t)st.st_size, out);
-  if (!problem.empty ())
+  out.mapping->length = length;
+  problem = read_fully (fd, (unsigned char *)addr, 0, 8);
+  if (problem.empty ())
+    {
+      uint64_t n = 0;
+
+      for (int i = 7; i >= 0; i--)
+        n = (n << 8) | ((unsigned char *)addr)[i];
+      /* parse () refuses these before it reads past the 8 bytes. */
+      if (n <= length - 8 && n <= MAX_HEADER)
+        problem = read_fully (fd, (unsigned char *)addr, 8, (size_t)n);
+      if (problem.empty ())
+        problem = parse ((const unsigned char *)addr, (uint64_t)st.st_size, out);
+      if (problem.empty ())
+        {
+          size_t start = 8 + (size_t)out.header_length;
+
+          /* In 2 MiB pages where the kernel allows, populated in bulk: this
+           * VM's page faults are slow (PLATFORM-NOTES). */
+          madvise (addr, length, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+          madvise ((unsigned char *)addr + start, length - start, MADV_POPULATE_WRITE);
+#endif
+          problem = read_fully (fd, (unsigned char *)addr, start, length - start);
+        }
+    }
+  close (fd);
+  if (problem.empty ())
+    mprotect (addr, length, PROT_READ);
+  else
     {
       out.entries.clear ();
       out.mapping.reset ();

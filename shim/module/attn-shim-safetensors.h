@@ -1,6 +1,7 @@
 /* attn-shim-safetensors.h: a safetensors file, its header checked and its
- * bytes mapped read-only. No libtorch here: attn-shim-hfbert.cpp wraps the
- * mapped bytes in tensors without copying them.
+ * bytes read into private memory (never a mapping of the file, which a
+ * truncation turns into SIGBUS). No libtorch here: attn-shim-hfbert.cpp
+ * wraps those bytes in tensors without copying them again.
  *
  * The format: an 8-byte little-endian header length N, N bytes of JSON
  * ({"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]},
@@ -20,8 +21,8 @@
 namespace attn_st
 {
 
-/* A read-only mapping of a whole file, unmapped when the last owner goes:
- * every tensor made on it holds a reference. */
+/* A whole file's bytes in anonymous memory (read-only once filled), unmapped
+ * when the last owner goes: every tensor made on it holds a reference. */
 struct Mapping
 {
   void *addr = nullptr;
@@ -58,7 +59,8 @@ constexpr uint64_t MAX_HEADER = 16u * 1024 * 1024;
  * pointers into them. Returns "" or a translated reason. */
 std::string parse (const unsigned char *data, uint64_t size, File &out);
 
-/* Opens path (a regular file), maps it and parses it. Returns "" or a
+/* Opens path (a regular file), reads its header, checks it, then reads the
+ * rest (only then: a lying header costs no memory). Returns "" or a
  * translated reason that does not repeat the path. */
 std::string open (const std::string &path, File &out);
 

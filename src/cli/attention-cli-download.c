@@ -154,6 +154,7 @@ attention_cli_run_download (AttentionCliOptions *options)
       g_printerr ("attention-cli: %s\n", error->message);
       return 2;
     }
+  attention_hub_migrate (models_dir);
   if (attention_hub_is_installed (models_dir, options->download_id))
     g_printerr (_ ("%s is already downloaded.\n"), options->download_id);
 

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct _AttentionExportLock
@@ -158,6 +159,56 @@ attention_export_folder_remove (const char *dir, char *const *names, GError **er
         }
     }
   return TRUE;
+}
+
+/* The names an export writes that are not diagrams (attention-export-data.c,
+ * attention-export-overview.c, the PDF set). */
+static const char *const single_names[] = {
+  "attention.pdf",          "attention.json",         "attention.npy",
+  "attention.npy.json",     "attention-overview.png", "attention-overview.svg",
+  "attention-overview.pdf",
+};
+
+/* ".NAME.XXXXXX" as attention_tempfiles_create makes it for a file an
+ * export writes. */
+static gboolean
+is_export_temp (const char *name)
+{
+  gsize len = strlen (name);
+  g_autofree char *base = NULL;
+
+  if (name[0] != '.' || len < 1 + 1 + 7 || name[len - 7] != '.')
+    return FALSE;
+  for (gsize i = len - 6; i < len; i++)
+    if (!g_ascii_isalnum (name[i]))
+      return FALSE;
+  base = g_strndup (name + 1, len - 1 - 7);
+  if (parse_diagram_name (base, &(guint){ 0 }, &(guint){ 0 }))
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (single_names); i++)
+    if (strcmp (base, single_names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+guint
+attention_export_folder_remove_temps (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (is_export_temp (name))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        GStatBuf st;
+
+        /* Only files: a folder or a link of that name is not ours. */
+        if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) && g_unlink (path) == 0)
+          n++;
+      }
+  return n;
 }
 
 char *

@@ -29,6 +29,12 @@ char **attention_export_folder_find_stale (const char *dir, guint n_layers, guin
 gboolean attention_export_folder_remove (const char *dir, char *const *names, GError **error);
 
 /* "Attention_Layer9_Head9.png and 19 more": for messages. */
+/* Removes the hidden temporary files (".Attention_Layer5_Head5.png.XXXXXX",
+ * ".attention.json.XXXXXX", …) an export killed by SIGKILL left in dir, which
+ * no handler could remove. Only while holding dir's lock: no other export is
+ * writing them then. Returns how many went. */
+guint attention_export_folder_remove_temps (const char *dir);
+
 char *attention_export_folder_describe (char *const *names);
 
 G_END_DECLS

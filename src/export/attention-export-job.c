@@ -182,6 +182,8 @@ run (AttentionExportJob *self, gboolean sync, GCancellable *cancellable, GError 
    * files' removal alike). */
   attention_shutdown_worker_begin ();
   lock = lock_folder (self, sync, error);
+  if (lock != NULL)
+    attention_export_folder_remove_temps (self->dir);
   ok = lock != NULL && attention_export_folder_remove (self->dir, self->remove, error);
   if (ok)
     ok = attention_export_kind_write (self->kind, &request, &self->n_written, error);

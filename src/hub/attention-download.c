@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attention-escape.h"
 #include "attention-fetch.h"
 #include "attention-hub.h"
 #include "attention-json-guard.h"
@@ -234,7 +235,7 @@ check_config (AttentionDownload *self, const char *path, GError **error)
     }
   if (!json_parser_load_from_data (parser, data, (gssize)len, &local_error))
     {
-      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+      g_autofree char *reason = attention_escape_text (local_error->message, FALSE);
 
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
                    _ ("The config.json of “%s” is not valid JSON: %s"), self->model_id, reason);
@@ -260,9 +261,11 @@ check_config (AttentionDownload *self, const char *path, GError **error)
     type = json_node_get_string (type_node);
   if (g_strcmp0 (type, "bert") != 0)
     {
+      g_autofree char *shown = attention_escape_text (type, FALSE);
+
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
                    _ ("“%s” is a %s model; Attention opens BERT models only"), self->model_id,
-                   type);
+                   shown);
       return FALSE;
     }
   return TRUE;
@@ -376,6 +379,7 @@ download_run (AttentionDownload *self, GCancellable *cancellable, GError **error
 
   if (!attention_hub_model_id_is_valid (self->model_id, error))
     return NULL;
+  attention_hub_migrate (self->models_dir);
   target = attention_hub_model_dir (self->models_dir, self->model_id);
   if (attention_hub_is_installed (self->models_dir, self->model_id))
     return g_steal_pointer (&target);

@@ -14,9 +14,14 @@
 #include "attention-fetch.h"
 
 #include "attention-download-error.h"
+#include "attention-escape.h"
+#include "attention-fetch-watchdog.h"
 
 #define MAX_REDIRECTS 10
 #define BUFFER_SIZE (256 * 1024)
+/* config.json, vocab.txt and the other small files: bert-base-multilingual's
+ * vocab.txt, the biggest, is 972 KiB. Bounded while they stream. */
+#define MAX_SMALL_FILE (1024 * 1024)
 
 SoupSession *
 attention_fetch_session_new (guint timeout)
@@ -46,21 +51,31 @@ host_of (const char *url)
 /* soup_session_send() failed: no answer at all. */
 static void
 set_send_error (const AttentionFetchOptions *options,
+                AttentionWatchdog *dog,
                 const char *url,
                 GError *cause,
                 GError **error)
 {
   g_autofree char *host = host_of (url);
 
-  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      attention_watchdog_get_verdict (dog) != ATTENTION_WATCHDOG_OK)
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_TIMEOUT,
+                 _ ("%s did not finish its answer within %u seconds: the server is too slow"), host,
+                 attention_watchdog_get_window (dog));
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_propagate_error (error, g_error_copy (cause));
   else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_TIMEOUT,
                  _ ("%s did not answer within %u seconds"), host,
                  soup_session_get_timeout (options->session));
   else
-    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NETWORK,
-                 _ ("Cannot reach %s: check your network connection (%s)"), host, cause->message);
+    {
+      g_autofree char *reason = attention_escape_text (cause->message, FALSE);
+
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NETWORK,
+                   _ ("Cannot reach %s: check your network connection (%s)"), host, reason);
+    }
 }
 
 /* --- one file -------------------------------------------------------------- */
@@ -94,6 +109,41 @@ etag_sha256 (const char *etag)
   return g_ascii_strdown (value, -1);
 }
 
+/* An ETag's value without W/ and quotes, or NULL. */
+static char *
+etag_value (const char *etag)
+{
+  char *value;
+  gsize len;
+
+  if (etag == NULL)
+    return NULL;
+  if (g_str_has_prefix (etag, "W/"))
+    etag += 2;
+  value = g_strstrip (g_strdup (etag));
+  len = strlen (value);
+  if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
+    {
+      memmove (value, value + 1, len - 2);
+      value[len - 2] = '\0';
+    }
+  return value;
+}
+
+/* The git blob sha1 in a non-LFS file's ETag (40 hex digits), or NULL. */
+static char *
+etag_git_sha1 (const char *etag)
+{
+  g_autofree char *value = etag_value (etag);
+
+  if (value == NULL || strlen (value) != 40)
+    return NULL;
+  for (gsize i = 0; i < 40; i++)
+    if (!g_ascii_isxdigit (value[i]))
+      return NULL;
+  return g_ascii_strdown (value, -1);
+}
+
 static gint64
 header_int64 (SoupMessageHeaders *headers, const char *name)
 {
@@ -111,6 +161,9 @@ typedef struct
   GInputStream *body;
   gint64 linked_size; /* the hub's X-Linked-Size, -1 without */
   char *sha256;       /* the hub's X-Linked-ETag/ETag when it is a sha256 */
+  char *linked_etag;  /* X-Linked-ETag as sent, when it is there */
+  char *git_sha1;     /* the first answer's ETag when it is a git blob sha1 */
+  char *etag;         /* the first answer's ETag value, whatever it is */
 } Answer;
 
 static void
@@ -121,12 +174,24 @@ answer_clear (Answer *answer)
   g_clear_object (&answer->body);
   g_clear_object (&answer->message);
   g_clear_pointer (&answer->sha256, g_free);
+  g_clear_pointer (&answer->linked_etag, g_free);
+  g_clear_pointer (&answer->git_sha1, g_free);
+  g_clear_pointer (&answer->etag, g_free);
+}
+
+/* What names this version of the file, for resuming: its sha256, else its
+ * ETag. NULL when the server gave neither. */
+static const char *
+answer_identity (const Answer *answer)
+{
+  return answer->sha256 != NULL ? answer->sha256 : answer->etag;
 }
 
 /* GETs URL from OFFSET, following redirects; keeps the first size and sha256
  * the chain announces. */
 static gboolean
 request (const AttentionFetchOptions *options,
+         AttentionWatchdog *dog,
          const char *url,
          gint64 offset,
          Answer *answer,
@@ -153,22 +218,36 @@ request (const AttentionFetchOptions *options,
       soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
       if (offset > 0)
         soup_message_headers_set_range (soup_message_get_request_headers (message), offset, -1);
-      body = soup_session_send (options->session, message, options->cancellable, &local_error);
+      attention_watchdog_expect_answer (dog);
+      body = soup_session_send (options->session, message, attention_watchdog_get_cancellable (dog),
+                                &local_error);
       if (body == NULL)
         {
-          set_send_error (options, current, local_error, error);
+          set_send_error (options, dog, current, local_error, error);
           return FALSE;
         }
       headers = soup_message_get_response_headers (message);
       status = soup_message_get_status (message);
       if (answer->linked_size < 0)
         answer->linked_size = header_int64 (headers, "X-Linked-Size");
+      if (answer->linked_etag == NULL &&
+          soup_message_headers_get_one (headers, "X-Linked-ETag") != NULL)
+        answer->linked_etag = g_strdup (soup_message_headers_get_one (headers, "X-Linked-ETag"));
       if (answer->sha256 == NULL)
         answer->sha256 = etag_sha256 (soup_message_headers_get_one (headers, "X-Linked-ETag"));
-      /* The hub's own ETag of an LFS file is its sha256 too; a CDN's is not,
-       * so only the first answer's counts. */
-      if (answer->sha256 == NULL && hop == 0)
-        answer->sha256 = etag_sha256 (soup_message_headers_get_one (headers, "ETag"));
+      /* The hub's own ETag of an LFS file is its sha256 too, and that of
+       * any other file its git blob sha1; a CDN's is neither, so only the
+       * first answer that has one counts (a renamed repository's 307 has
+       * none). */
+      if (answer->etag == NULL && soup_message_headers_get_one (headers, "ETag") != NULL)
+        {
+          const char *etag = soup_message_headers_get_one (headers, "ETag");
+
+          if (answer->sha256 == NULL)
+            answer->sha256 = etag_sha256 (etag);
+          answer->git_sha1 = etag_git_sha1 (etag);
+          answer->etag = etag_value (etag);
+        }
 
       location = soup_message_headers_get_one (headers, "Location");
       if (SOUP_STATUS_IS_REDIRECTION (status) && location != NULL)
@@ -178,10 +257,15 @@ request (const AttentionFetchOptions *options,
 
           next =
               base != NULL ? g_uri_parse_relative (base, location, G_URI_FLAGS_NONE, NULL) : NULL;
-          if (next == NULL)
+          /* Only HTTP(S) onwards: libsoup has no business with file:// or
+           * data: (it would complain on the terminal before failing). */
+          if (next == NULL || (g_strcmp0 (g_uri_get_scheme (next), "http") != 0 &&
+                               g_strcmp0 (g_uri_get_scheme (next), "https") != 0))
             {
+              g_autofree char *shown = attention_escape_text (location, FALSE);
+
               g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
-                           _ ("The hub redirected to an invalid address: %s"), location);
+                           _ ("The hub redirected to an invalid address: %s"), shown);
               return FALSE;
             }
           g_input_stream_close (body, NULL, NULL);
@@ -209,25 +293,24 @@ set_status_error (const AttentionFetchOptions *options,
   guint status = soup_message_get_status (message);
   const char *code =
       soup_message_headers_get_one (soup_message_get_response_headers (message), "X-Error-Code");
+  /* The server's words, shown as text: no terminal escapes. */
+  g_autofree char *reason = attention_escape_text (soup_message_get_reason_phrase (message), FALSE);
 
   if (g_strcmp0 (code, "RepositoryNotFound") == 0 ||
       (status == SOUP_STATUS_UNAUTHORIZED && code == NULL))
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
-                 _ ("The hub has no public model “%s” (%u %s)"), options->model_id, status,
-                 soup_message_get_reason_phrase (message));
+                 _ ("The hub has no public model “%s” (%u %s)"), options->model_id, status, reason);
   else if (status == SOUP_STATUS_NOT_FOUND && g_str_has_suffix (name, ".safetensors"))
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
                  _ ("The hub's “%s” has no %s (%u %s): Attention reads only safetensors weights; "
                     "tools/fetch-bert converts other checkpoints"),
-                 options->model_id, name, status, soup_message_get_reason_phrase (message));
+                 options->model_id, name, status, reason);
   else if (status == SOUP_STATUS_NOT_FOUND)
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
-                 _ ("The hub's “%s” has no %s (%u %s)"), options->model_id, name, status,
-                 soup_message_get_reason_phrase (message));
+                 _ ("The hub's “%s” has no %s (%u %s)"), options->model_id, name, status, reason);
   else
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
-                 _ ("The hub answered %u %s for %s"), status,
-                 soup_message_get_reason_phrase (message), name);
+                 _ ("The hub answered %u %s for %s"), status, reason, name);
 }
 
 static gboolean
@@ -301,14 +384,17 @@ check_free_space (const char *dir, gint64 needed, GError **error)
   return TRUE;
 }
 
-/* Streams the answer into PART (already OFFSET bytes long). */
+/* Streams the answer into PART (already OFFSET bytes long), at most LIMIT
+ * bytes in all (-1: no limit). */
 static AttentionFetchResult
 receive (const AttentionFetchOptions *options,
+         AttentionWatchdog *dog,
          const char *name,
          const char *part,
          Answer *answer,
          gint64 offset,
          gint64 expected,
+         gint64 limit,
          GError **error)
 {
   g_autofree guchar *buffer = g_malloc (BUFFER_SIZE);
@@ -331,22 +417,30 @@ receive (const AttentionFetchOptions *options,
       return ATTENTION_FETCH_FAILED;
     }
   options->progress (received, expected, offset > 0, TRUE, options->progress_data);
+  attention_watchdog_expect_body (dog);
   for (;;)
     {
       g_autoptr (GError) local_error = NULL;
-      gssize n = g_input_stream_read (answer->body, buffer, BUFFER_SIZE, options->cancellable,
-                                      &local_error);
+      gssize n = g_input_stream_read (answer->body, buffer, BUFFER_SIZE,
+                                      attention_watchdog_get_cancellable (dog), &local_error);
 
       if (n == 0)
         break;
       if (n < 0)
         {
           g_autofree char *got = g_format_size (received);
+          g_autofree char *reason = attention_escape_text (local_error->message, FALSE);
 
           close (fd);
           uri = g_uri_to_string (soup_message_get_uri (answer->message));
           host = host_of (uri);
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+              attention_watchdog_get_verdict (dog) != ATTENTION_WATCHDOG_OK)
+            g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_TIMEOUT,
+                         _ ("%s sent %s at under 1 kB/s for %u seconds (%s so far): the server is "
+                            "too slow; try again to resume"),
+                         host, name, attention_watchdog_get_window (dog), got);
+          else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             g_propagate_error (error, g_steal_pointer (&local_error));
           else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
             g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_TIMEOUT,
@@ -356,9 +450,10 @@ receive (const AttentionFetchOptions *options,
             g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_INTERRUPTED,
                          _ ("The connection to %s was lost after %s of %s (%s): try again to "
                             "resume"),
-                         host, got, name, local_error->message);
+                         host, got, name, reason);
           return ATTENTION_FETCH_FAILED;
         }
+      attention_watchdog_add_bytes (dog, (gsize)n);
       if (expected >= 0 && received + n > expected)
         {
           g_autofree char *want = g_format_size_full (expected, G_FORMAT_SIZE_LONG_FORMAT);
@@ -367,6 +462,17 @@ receive (const AttentionFetchOptions *options,
           g_unlink (part);
           g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
                        _ ("%s is larger than the %s the hub announced"), name, want);
+          return ATTENTION_FETCH_FAILED;
+        }
+      if (limit >= 0 && received + n > limit)
+        {
+          g_autofree char *most = g_format_size (limit);
+
+          close (fd);
+          g_unlink (part);
+          g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
+                       _ ("%s is larger than %s, more than such a file ever holds: refused"), name,
+                       most);
           return ATTENTION_FETCH_FAILED;
         }
       if (!write_all (fd, buffer, n, part, error))
@@ -413,8 +519,52 @@ receive (const AttentionFetchOptions *options,
                    g_checksum_get_string (checksum), answer->sha256);
       return ATTENTION_FETCH_FAILED;
     }
+  if (checksum == NULL && answer->git_sha1 != NULL)
+    {
+      /* A file kept in git (not LFS): its ETag is the sha1 of "blob SIZE\0"
+       * and the bytes. A small file: hashed from the disk, after the fact. */
+      g_autoptr (GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+      g_autofree char *blob = g_strdup_printf ("blob %" G_GINT64_FORMAT, received);
+
+      g_checksum_update (sha1, (const guchar *)blob, strlen (blob) + 1);
+      if (!hash_existing (part, received, sha1, error))
+        return ATTENTION_FETCH_FAILED;
+      if (g_strcmp0 (g_checksum_get_string (sha1), answer->git_sha1) != 0)
+        {
+          g_autofree char *got = g_format_size_full (received, G_FORMAT_SIZE_LONG_FORMAT);
+
+          g_unlink (part);
+          g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_CHECKSUM,
+                       _ ("%s is incomplete or damaged: the %s received do not have the git "
+                          "hash %s the hub announced"),
+                       name, got, answer->git_sha1);
+          return ATTENTION_FETCH_FAILED;
+        }
+    }
   options->progress (received, received, offset > 0, TRUE, options->progress_data);
   return ATTENTION_FETCH_DONE;
+}
+
+/* The weights are big and carry a sha256 (LFS); every other file of a model
+ * is small. */
+static gboolean
+is_small_file (const char *name)
+{
+  return !g_str_has_suffix (name, ".safetensors") && !g_str_has_suffix (name, ".bin");
+}
+
+/* NAME.part.id holds what named the file's version when NAME.part began
+ * (answer_identity), so that a part is resumed only from the same version:
+ * a file changed on the server between two attempts would otherwise be
+ * spliced from both. */
+static char *
+read_identity (const char *id_path)
+{
+  char *text = NULL;
+
+  if (!g_file_get_contents (id_path, &text, NULL, NULL))
+    return NULL;
+  return g_strstrip (text);
 }
 
 AttentionFetchResult
@@ -425,16 +575,26 @@ attention_fetch_file (const AttentionFetchOptions *options,
   g_autofree char *url = attention_hub_file_url (options->hub_url, options->model_id, file->name);
   g_autofree char *part_name = g_strconcat (file->name, ".part", NULL);
   g_autofree char *part = g_build_filename (options->staging, part_name, NULL);
+  g_autofree char *id_path = g_strconcat (part, ".id", NULL);
   g_autofree char *dest = g_build_filename (options->staging, file->name, NULL);
+  g_autofree char *part_identity = read_identity (id_path);
+  g_autoptr (AttentionWatchdog) dog =
+      attention_watchdog_new (options->cancellable, soup_session_get_timeout (options->session));
   Answer answer = { 0 };
   SoupMessageHeaders *headers;
   AttentionFetchResult result = ATTENTION_FETCH_FAILED;
   GStatBuf st;
   gint64 offset = g_stat (part, &st) == 0 ? st.st_size : 0;
-  gint64 expected, length;
+  gint64 expected, length, limit = is_small_file (file->name) ? MAX_SMALL_FILE : -1;
   guint status;
 
-  if (!request (options, url, offset, &answer, error))
+  /* A part whose version is unknown cannot be resumed safely. */
+  if (offset > 0 && part_identity == NULL)
+    {
+      g_unlink (part);
+      offset = 0;
+    }
+  if (!request (options, dog, url, offset, &answer, error))
     goto out;
   status = soup_message_get_status (answer.message);
   headers = soup_message_get_response_headers (answer.message);
@@ -442,6 +602,17 @@ attention_fetch_file (const AttentionFetchOptions *options,
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     length = -1;
 
+  if (offset > 0 &&
+      (SOUP_STATUS_IS_SUCCESSFUL (status) ||
+       status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE) &&
+      g_strcmp0 (answer_identity (&answer), part_identity) != 0)
+    {
+      /* The server's file is not the one the part began. */
+      g_unlink (part);
+      g_unlink (id_path);
+      result = ATTENTION_FETCH_RESTART;
+      goto out;
+    }
   if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && offset > 0)
     {
       /* The part is complete or from another version of the file. */
@@ -481,6 +652,25 @@ attention_fetch_file (const AttentionFetchOptions *options,
       goto out;
     }
 
+  if (answer.linked_etag != NULL && answer.sha256 == NULL)
+    {
+      /* An LFS file whose checksum is not one: it could not be checked. */
+      g_autofree char *shown = attention_escape_text (answer.linked_etag, FALSE);
+
+      g_unlink (part);
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_CHECKSUM,
+                   _ ("%s cannot be checked: the hub announced “%s” as its sha256"), file->name,
+                   shown);
+      goto out;
+    }
+  if (expected < 0 && answer.sha256 == NULL && answer.git_sha1 == NULL)
+    {
+      g_unlink (part);
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
+                   _ ("%s cannot be checked: the server announced neither its size nor a hash"),
+                   file->name);
+      goto out;
+    }
   if (expected >= 0 && length >= 0 && offset + length != expected)
     {
       g_autofree char *want = g_format_size_full (expected, G_FORMAT_SIZE_LONG_FORMAT);
@@ -492,15 +682,36 @@ attention_fetch_file (const AttentionFetchOptions *options,
                    file->name, want, got);
       goto out;
     }
+  if (limit >= 0 && expected > limit)
+    {
+      g_autofree char *want = g_format_size (expected);
+      g_autofree char *most = g_format_size (limit);
+
+      g_unlink (part);
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_SIZE,
+                   _ ("%s would be %s, more than the %s such a file ever holds: refused"),
+                   file->name, want, most);
+      goto out;
+    }
   if (expected >= 0 && !check_free_space (options->staging, expected - offset, error))
     goto out;
 
-  result = receive (options, file->name, part, &answer, offset, expected, error);
+  if (offset == 0)
+    {
+      /* Written before the part, so no part is ever without it. */
+      g_unlink (id_path);
+      if (answer_identity (&answer) != NULL &&
+          !g_file_set_contents (id_path, answer_identity (&answer), -1, NULL))
+        g_unlink (id_path);
+    }
+  result = receive (options, dog, file->name, part, &answer, offset, expected, limit, error);
   if (result == ATTENTION_FETCH_DONE && g_rename (part, dest) != 0)
     {
       attention_download_set_errno_error (error, _ ("Could not write %s: %s"), dest, errno);
       result = ATTENTION_FETCH_FAILED;
     }
+  if (result == ATTENTION_FETCH_DONE || !g_file_test (part, G_FILE_TEST_EXISTS))
+    g_unlink (id_path);
 out:
   answer_clear (&answer);
   return result;

@@ -11,6 +11,7 @@
 #define DEFAULT_URL "https://huggingface.co"
 #define DEFAULT_TIMEOUT 30
 #define MAX_TIMEOUT 3600
+#define FOLDER_PREFIX "models--"
 
 /* Sizes of model.safetensors: parameters × 4 bytes, from each config
  * (vocabulary, layers, hidden size); the hub's figures agree to 0.1 %. */
@@ -125,10 +126,104 @@ attention_hub_get_models_dir (void)
   return g_build_filename (g_get_user_data_dir (), "attention", "models", NULL);
 }
 
+/* "models--OWNER--NAME" or "models--NAME": one folder name per id, as
+ * huggingface_hub names its cache, so that "ok/sub" is never inside "ok".
+ * Ids have no "--" of their own (part_is_valid). */
+static char *
+folder_name (const char *model_id)
+{
+  g_auto (GStrv) parts = g_strsplit (model_id, "/", 2);
+  g_autofree char *joined = g_strjoinv ("--", parts);
+
+  return g_strconcat (FOLDER_PREFIX, joined, NULL);
+}
+
+/* The id a folder name stands for, or NULL. */
+static char *
+folder_id (const char *name)
+{
+  g_auto (GStrv) parts = NULL;
+  g_autofree char *id = NULL;
+
+  if (!g_str_has_prefix (name, FOLDER_PREFIX))
+    return NULL;
+  parts = g_strsplit (name + strlen (FOLDER_PREFIX), "--", 0);
+  if (g_strv_length (parts) > 2)
+    return NULL;
+  id = g_strjoinv ("/", parts);
+  return attention_hub_model_id_is_valid (id, NULL) ? g_steal_pointer (&id) : NULL;
+}
+
 char *
 attention_hub_model_dir (const char *models_dir, const char *model_id)
 {
-  return g_build_filename (models_dir, model_id, NULL);
+  g_autofree char *name = folder_name (model_id);
+
+  return g_build_filename (models_dir, name, NULL);
+}
+
+/* Holds a model's files, by the legacy layout's rule. */
+static gboolean
+legacy_is_installed (const char *dir)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
+
+      if (!files[i].optional && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* MODELS_DIR/ID (a folder per id part) to MODELS_DIR/models--…, unless that
+ * exists already. Nested ones first: "ok/sub" lived inside "ok". */
+static void
+migrate_one (const char *models_dir, const char *id)
+{
+  g_autofree char *old = g_build_filename (models_dir, id, NULL);
+  g_autofree char *new_dir = attention_hub_model_dir (models_dir, id);
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  if (strchr (id, '/') == NULL && (dir = g_dir_open (old, 0, NULL)) != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child_id = g_strdup_printf ("%s/%s", id, name);
+        g_autofree char *child = g_build_filename (old, name, NULL);
+
+        if (attention_hub_model_id_is_valid (child_id, NULL) &&
+            g_file_test (child, G_FILE_TEST_IS_DIR))
+          migrate_one (models_dir, child_id);
+      }
+  if (legacy_is_installed (old) && !g_file_test (new_dir, G_FILE_TEST_EXISTS))
+    g_rename (old, new_dir);
+  /* An owner's folder goes with its last model; one with other things
+   * in it stays. */
+  if (strchr (id, '/') == NULL)
+    g_rmdir (old);
+}
+
+void
+attention_hub_migrate (const char *models_dir)
+{
+  g_autoptr (GDir) dir = g_dir_open (models_dir, 0, NULL);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  /* Names first, renames after: a directory being read is not changed. */
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (models_dir, name, NULL);
+
+      if (!g_str_has_prefix (name, FOLDER_PREFIX) && attention_hub_model_id_is_valid (name, NULL) &&
+          g_file_test (path, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (ids, g_strdup (name));
+    }
+  for (guint i = 0; i < ids->len; i++)
+    migrate_one (models_dir, g_ptr_array_index (ids, i));
 }
 
 char *
@@ -154,38 +249,21 @@ attention_hub_is_installed (const char *models_dir, const char *model_id)
 {
   g_autofree char *dir = attention_hub_model_dir (models_dir, model_id);
 
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
-
-      if (!files[i].optional && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return FALSE;
-    }
-  return TRUE;
+  return legacy_is_installed (dir);
 }
 
 static void
-scan (const char *models_dir, const char *owner, GPtrArray *ids)
+scan (const char *models_dir, GPtrArray *ids)
 {
-  g_autofree char *path =
-      owner != NULL ? g_build_filename (models_dir, owner, NULL) : g_strdup (models_dir);
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (models_dir, 0, NULL);
   const char *name;
 
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *id =
-          owner != NULL ? g_strdup_printf ("%s/%s", owner, name) : g_strdup (name);
-      g_autofree char *child = g_build_filename (models_dir, id, NULL);
+      g_autofree char *id = folder_id (name);
 
-      if (!attention_hub_model_id_is_valid (id, NULL) || !g_file_test (child, G_FILE_TEST_IS_DIR))
-        continue;
-      if (attention_hub_is_installed (models_dir, id))
+      if (id != NULL && attention_hub_is_installed (models_dir, id))
         g_ptr_array_add (ids, g_steal_pointer (&id));
-      else if (owner == NULL)
-        scan (models_dir, id, ids);
     }
 }
 
@@ -200,7 +278,8 @@ attention_hub_list_installed (const char *models_dir)
 {
   GPtrArray *ids = g_ptr_array_new ();
 
-  scan (models_dir, NULL, ids);
+  attention_hub_migrate (models_dir);
+  scan (models_dir, ids);
   g_ptr_array_sort (ids, compare_ids);
   g_ptr_array_add (ids, NULL);
   return (GStrv)g_ptr_array_free (ids, FALSE);
@@ -276,13 +355,6 @@ attention_hub_remove_installed (const char *models_dir, const char *model_id, GE
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Could not remove %s: %s"),
                    doomed, g_strerror (saved));
       return FALSE;
-    }
-  /* OWNER/ goes with its last model. */
-  if (strchr (model_id, '/') != NULL)
-    {
-      g_autofree char *owner = g_path_get_dirname (dir);
-
-      g_rmdir (owner);
     }
   return TRUE;
 }

@@ -1,7 +1,8 @@
 /* attention-hub.h: the Hugging Face hub as Attention sees it (no GTK, no
  * network): model ids, the hub's URL layout, the files a BERT folder needs,
  * a catalogue of Google's BERTs, and the models already downloaded into
- * $XDG_DATA_HOME/attention/models/MODEL_ID/. */
+ * $XDG_DATA_HOME/attention/models/models--OWNER--NAME/ (one folder name per
+ * id, as huggingface_hub's cache has it: "ok/sub" never lands inside "ok"). */
 #pragma once
 
 #include <gio/gio.h> /* errors are G_IO_ERROR */
@@ -42,8 +43,12 @@ char *attention_hub_file_url (const char *base, const char *model_id, const char
 
 /* $XDG_DATA_HOME/attention/models */
 char *attention_hub_get_models_dir (void);
-/* MODELS_DIR/MODEL_ID */
+/* MODELS_DIR/models--OWNER--NAME, or MODELS_DIR/models--NAME */
 char *attention_hub_model_dir (const char *models_dir, const char *model_id);
+/* Moves the downloads of the earlier layout (MODELS_DIR/OWNER/NAME and
+ * MODELS_DIR/NAME, nested ones included) to their models--… folders, unless
+ * one is there already; empty owner folders go. list_installed does it. */
+void attention_hub_migrate (const char *models_dir);
 
 /* MODELS_DIR/.downloads/MODEL_ID with "/" as "--" (as the hub's own cache
  * names it): where a download gathers its files until they are complete. */

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "attention-escape.h"
 #include "attention-shutdown.h"
 #include "attn-shim-tuning.h"
 #include "attn-shim.h"
@@ -73,8 +74,10 @@ set_shim_error (GError **error, int code, const char *shim_error, const char *fa
 {
   const char *text = shim_error != NULL && shim_error[0] != '\0' ? shim_error : fallback;
   const char *newline = strchr (text, '\n');
+  /* The reason quotes the folder's files (tensor names, config values):
+   * their control characters are shown, never obeyed by a terminal. */
   g_autofree char *first =
-      g_strndup (text, newline != NULL ? (gsize)(newline - text) : strlen (text));
+      attention_escape_bytes (text, newline != NULL ? newline - text : -1, FALSE);
   GError *e = g_error_new_literal (ATTENTION_MODEL_ERROR, code, first);
 
   if (newline != NULL)
@@ -84,7 +87,7 @@ set_shim_error (GError **error, int code, const char *shim_error, const char *fa
       while (*rest == '\n')
         rest++;
       if (*rest != '\0')
-        attention_model_error_get_private (e)->details = g_strdup (rest);
+        attention_model_error_get_private (e)->details = attention_escape_text (rest, TRUE);
     }
   g_propagate_error (error, e);
 }
@@ -242,6 +245,23 @@ check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
   return TRUE;
 }
 
+/* The 1-based line of vocab.txt (split at \n) holding a carriage return not
+ * followed by \n, or 0. Python's slow tokenizer starts a new token there,
+ * Hugging Face's tokenizers library and the folder loader keep it inside the
+ * token: the ids after it would differ by reader. */
+static guint
+lone_cr_line (const char *data, gsize len)
+{
+  guint line = 1;
+
+  for (gsize i = 0; i < len; i++)
+    if (data[i] == '\n')
+      line++;
+    else if (data[i] == '\r' && (i + 1 == len || data[i + 1] != '\n'))
+      return line;
+  return 0;
+}
+
 /* config.json, vocab.txt and their agreement with the weights' dims. */
 static gboolean
 read_bundle_files (AttentionModel *self, GError **error)
@@ -260,6 +280,14 @@ read_bundle_files (AttentionModel *self, GError **error)
     return FALSE;
 
   data = attn_shim_get_extra_file (self->shim, "vocab.txt", &len);
+  if (data != NULL && lone_cr_line (data, len) > 0)
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("vocab.txt has a carriage return that does not end its line (line %u): "
+                      "tokenizers disagree on the ids after it. Replace it with a line feed."),
+                   lone_cr_line (data, len));
+      return FALSE;
+    }
   vocab = bert_vocab_new_from_data (data, len, &local_error);
   if (vocab == NULL)
     {

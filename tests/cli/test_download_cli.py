@@ -35,7 +35,10 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-class DownloadTest(unittest.TestCase):
+class HubCase(unittest.TestCase):
+    """A local hub serving MODEL, and a private data folder (also used by
+    test_download_hostile.py)."""
+
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="attention-download-")
         self.root = os.path.join(self.tmp, "hub")
@@ -75,8 +78,12 @@ class DownloadTest(unittest.TestCase):
         return os.path.join(self.models, ".downloads", model_id.replace("/", "--"),
                             "model.safetensors.part")
 
+    def folder(self, model_id=MODEL):
+        # huggingface_hub's naming, computed here from its rule.
+        return os.path.join(self.models, "models--" + "--".join(model_id.split("/")))
+
     def assert_installed(self, model_id=MODEL, files=FILES):
-        folder = os.path.join(self.models, model_id)
+        folder = self.folder(model_id)
         self.assertEqual(sorted(os.listdir(folder)), sorted(files))
         for name in files:
             self.assertEqual(sha256(os.path.join(folder, name)),
@@ -85,8 +92,11 @@ class DownloadTest(unittest.TestCase):
         return folder
 
     def assert_not_installed(self, model_id=MODEL):
-        self.assertFalse(os.path.exists(os.path.join(self.models, model_id)))
+        self.assertFalse(os.path.exists(self.folder(model_id)))
 
+
+
+class DownloadTest(HubCase):
     def test_download(self):
         r = self.download()
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -270,12 +280,16 @@ class DownloadTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("nests arrays or objects more than 64 levels deep", r.stderr)
         self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+        # 64 MiB: refused from its size, before its body is read.
         d = self.add_model("someone/huge-config")
         with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
-            f.write('{"model_type": "bert", "pad": "' + "x" * (2 * 1024 * 1024) + '"}')
+            f.write('{"model_type": "bert", "pad": "' + "x" * (64 << 20) + '"}')
         r = self.download(model_id="someone/huge-config")
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("a model configuration needs a few kilobytes", r.stderr)
+        self.assertIn("config.json would be 67.1\xa0MB, more than the 1.0\xa0MB such a file "
+                      "ever holds", r.stderr)
+        self.assertLess(self.hub.sent.get("/someone/huge-config/resolve/main/config.json", 0),
+                        8 << 20)
         d = self.add_model("someone/odd-type")
         with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
             json.dump({"model_type": 7}, f)
@@ -303,6 +317,35 @@ class DownloadTest(unittest.TestCase):
             self.assertIn("is not a Hugging Face model id", r.stderr)
         self.assertEqual(self.hub.requests, [])
 
+    def test_nested_ids(self):
+        """"ok" and "ok/sub" are two folders side by side, neither inside the
+        other."""
+        self.add_model("ok")
+        self.add_model("ok/sub")
+        for model_id in ("ok", "ok/sub"):
+            r = self.download(model_id=model_id)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assert_installed(model_id)
+        self.assertEqual(sorted(os.listdir(self.folder("ok"))), sorted(FILES))
+        self.assertEqual(sorted(n for n in os.listdir(self.models) if not n.startswith(".")),
+                         ["models--ok", "models--ok--sub"])
+
+    def test_migration(self):
+        """Downloads of the earlier layout (models/OWNER/NAME, a nested id
+        inside another) move to their own folders at the next download."""
+        for model_id in ("old", "old/nested", "owner/name"):
+            d = os.path.join(self.models, model_id)
+            os.makedirs(d)
+            for name in FILES:
+                shutil.copy(os.path.join(PAYLOAD, name), d)
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for model_id in ("old", "old/nested", "owner/name", MODEL):
+            self.assert_installed(model_id)
+        self.assertEqual(sorted(n for n in os.listdir(self.models) if not n.startswith(".")),
+                         ["models--old", "models--old--nested", "models--owner--name",
+                          "models--test-org--tiny-bert"])
+
     def test_option_conflicts(self):
         r = self.download("--model", "x.pt")
         self.assertEqual(r.returncode, 2)
@@ -318,7 +361,7 @@ class DownloadTest(unittest.TestCase):
         r = self.download("the [MASK] .")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout, probe.stdout)
-        self.assertIn("Model folder: " + os.path.join(self.models, MODEL), r.stderr)
+        self.assertIn("Model folder: " + self.folder(), r.stderr)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@
 - a second export into a folder another export holds (its flock): the CLI
   says so, waits, and writes its set when the folder is free;
 - diagrams of an earlier, bigger set in the folder: a warning that names
-  them, and they are kept.
+  them, and they are kept;
+- SIGKILL mid-diagram leaves its hidden temporary file (no handler runs):
+  the next export into that folder removes it, and only files of the
+  export's own pattern.
 
 Usage: test_robust_export.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
 
@@ -105,7 +108,31 @@ def test_stale():
         print("stale:", err.strip())
 
 
+def test_sigkill():
+    with tempfile.TemporaryDirectory() as folder:
+        proc = export(folder)
+        wait_for(lambda: hidden(folder) or proc.poll() is not None)
+        assert proc.poll() is None, proc.stderr.read()
+        proc.kill()
+        proc.wait(timeout=60)
+        proc.stderr.close()
+        left = hidden(folder)
+        assert left, "SIGKILL left nothing to clean: the test proves nothing"
+        # Hidden files that are not an export's temporary files stay.
+        others = [".notes.txt", ".Attention_Layer1_Head1.png.tmp", ".notes.png.ABCDEF",
+                  ".attention.json.ABC"]
+        for name in others:
+            open(os.path.join(folder, name), "w").close()
+        proc = subprocess.run([CLI, "-m", MODEL, "-k", "1", "--output-dir", folder,
+                               "the cat sat on the [MASK] ."], capture_output=True, env=ENV,
+                              timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert sorted(hidden(folder)) == sorted(others), (left, hidden(folder))
+        print("sigkill: the next export removed", left)
+
+
 def main():
+    test_sigkill()
     test_stale()
     test_lock()
     test_signal(signal.SIGINT, 130)

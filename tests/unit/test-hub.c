@@ -123,11 +123,33 @@ test_installed (void)
   put (incomplete, "vocab.txt");
   put (incomplete, "model.safetensors.part");
   put (models, "bert-base-uncased.pt"); /* tools/fetch-bert's bundles live here too */
+  /* The earlier layout nested "ok/sub" inside "ok". */
+  put_model (models, "ok");
+  put_model (models, "ok/sub");
 
   ids = attention_hub_list_installed (models);
-  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+  g_assert_cmpuint (g_strv_length (ids), ==, 4);
   g_assert_cmpstr (ids[0], ==, "bert-base-uncased");
   g_assert_cmpstr (ids[1], ==, "google/bert_uncased_L-2_H-128_A-2");
+  g_assert_cmpstr (ids[2], ==, "ok");
+  g_assert_cmpstr (ids[3], ==, "ok/sub");
+  /* Listing moved them to one folder per id, huggingface_hub's names. */
+  {
+    g_autofree char *ok = g_build_filename (models, "models--ok", NULL);
+    g_autofree char *sub = g_build_filename (models, "models--ok--sub", "vocab.txt", NULL);
+    g_autofree char *nested = g_build_filename (models, "models--ok", "sub", NULL);
+    g_autofree char *google =
+        g_build_filename (models, "models--google--bert_uncased_L-2_H-128_A-2", NULL);
+    g_autofree char *dir = attention_hub_model_dir (models, "ok/sub");
+    g_autofree char *expected = g_build_filename (models, "models--ok--sub", NULL);
+
+    g_assert_true (g_file_test (ok, G_FILE_TEST_IS_DIR));
+    g_assert_true (g_file_test (sub, G_FILE_TEST_IS_REGULAR));
+    g_assert_false (g_file_test (nested, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (google, G_FILE_TEST_IS_DIR));
+    g_assert_false (g_file_test (owner, G_FILE_TEST_EXISTS));
+    g_assert_cmpstr (dir, ==, expected);
+  }
   g_assert_cmpint (attention_hub_installed_size (models, "bert-base-uncased"), ==, 3);
   g_assert_false (attention_hub_is_installed (models, "bert-incomplete"));
 
@@ -149,7 +171,7 @@ test_installed (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_true (g_file_test (incomplete, G_FILE_TEST_IS_DIR));
   after = attention_hub_list_installed (models);
-  g_assert_cmpuint (g_strv_length (after), ==, 1);
+  g_assert_cmpuint (g_strv_length (after), ==, 3);
   g_assert_true (g_file_test (staging, G_FILE_TEST_IS_DIR));
 
   {

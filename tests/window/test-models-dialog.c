@@ -132,7 +132,7 @@ close_dialog (void)
 static void
 test_no_network (void)
 {
-  g_autofree char *folder = g_build_filename (models_dir, MODEL_ID, NULL);
+  g_autofree char *folder = attention_hub_model_dir (models_dir, MODEL_ID);
 
   g_setenv ("ATTENTION_HUB_URL", "http://127.0.0.1:9", TRUE); /* discard: closed */
   open_dialog ();
@@ -162,7 +162,7 @@ test_bad_id (void)
 static void
 test_cancel (void)
 {
-  g_autofree char *folder = g_build_filename (models_dir, MODEL_ID, NULL);
+  g_autofree char *folder = attention_hub_model_dir (models_dir, MODEL_ID);
 
   write_faults ("{\"slow\": {\"model.safetensors\": 100000}}");
   open_dialog ();
@@ -184,7 +184,7 @@ test_cancel (void)
 static void
 test_close_cancels (void)
 {
-  g_autofree char *folder = g_build_filename (models_dir, MODEL_ID, NULL);
+  g_autofree char *folder = attention_hub_model_dir (models_dir, MODEL_ID);
   g_autofree char *part =
       g_build_filename (models_dir, ".downloads", "google--bert_uncased_L-2_H-128_A-2",
                         "model.safetensors.part", NULL);
@@ -218,7 +218,7 @@ test_resume_label (void)
 static void
 test_download_opens (void)
 {
-  g_autofree char *folder = g_build_filename (models_dir, MODEL_ID, NULL);
+  g_autofree char *folder = attention_hub_model_dir (models_dir, MODEL_ID);
   g_autoptr (GError) error = NULL;
   g_autoptr (AttentionModel) probe = NULL;
   AttentionModel *model;
@@ -250,7 +250,7 @@ test_download_opens (void)
 static void
 test_installed_and_remove (void)
 {
-  g_autofree char *folder = g_build_filename (models_dir, MODEL_ID, NULL);
+  g_autofree char *folder = attention_hub_model_dir (models_dir, MODEL_ID);
   g_auto (GStrv) listed = NULL;
   g_auto (GStrv) after = NULL;
 
@@ -263,7 +263,7 @@ test_installed_and_remove (void)
   after = attention_models_dialog_list_installed (dialog);
   g_assert_cmpuint (g_strv_length (after), ==, 0);
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
-  /* The empty owner folder went with it. */
+  /* One folder per id: no owner folder was made, none is left. */
   {
     g_autofree char *owner = g_build_filename (models_dir, "google", NULL);
 
