@@ -19,7 +19,24 @@ struct _AttentionPredictions
 
   AttentionResult *result;
   guint n_buttons;
+  /* "Mask this token": the masked text and its words, of MaskedWord */
+  char *masked_text;
+  GArray *masked_words;
+  GPtrArray *headings; /* the [MASK] rows' headings, as shown */
 };
+
+typedef struct
+{
+  guint first;
+  guint n_pieces;
+  char *word;
+} MaskedWord;
+
+static void
+masked_word_clear (gpointer data)
+{
+  g_free (((MaskedWord *)data)->word);
+}
 
 G_DEFINE_FINAL_TYPE (AttentionPredictions, attention_predictions, GTK_TYPE_WIDGET)
 
@@ -195,6 +212,38 @@ clear_children (AttentionPredictions *self)
     }
   gtk_widget_set_visible (self->note_row, FALSE);
   self->n_buttons = 0;
+  if (self->headings != NULL)
+    g_ptr_array_set_size (self->headings, 0);
+}
+
+/* The heading of the [MASK] at token position: the masked word (and which
+ * of its pieces) when "Mask this token" put it there, else NULL. */
+static char *
+masked_heading (AttentionPredictions *self, guint position, char **tooltip)
+{
+  if (self->masked_text == NULL ||
+      !g_str_equal (self->masked_text, attention_result_get_text (self->result)))
+    return NULL;
+  for (guint i = 0; i < self->masked_words->len; i++)
+    {
+      MaskedWord *w = &g_array_index (self->masked_words, MaskedWord, i);
+
+      if (position < w->first || position >= w->first + w->n_pieces)
+        continue;
+      if (w->n_pieces == 1)
+        /* Translators: heading of a masked word's predictions. */
+        return g_strdup_printf (_ ("“%s”"), w->word);
+      /* Translators: tooltip of a masked word's heading: the word and its
+       * number of word pieces. */
+      *tooltip = g_strdup_printf (_ ("“%s” is %u word pieces: each is masked and predicted on "
+                                     "its own."),
+                                  w->word, w->n_pieces);
+      /* Translators: heading of one masked word piece's predictions: the
+       * word, which piece, how many pieces. */
+      return g_strdup_printf (_ ("“%s” piece %u of %u"), w->word, position - w->first + 1,
+                              w->n_pieces);
+    }
+  return NULL;
 }
 
 /* "[mask]" or "[Mask]": a [MASK] typed in the wrong case, which the
@@ -254,16 +303,21 @@ rebuild (AttentionPredictions *self)
       guint n_candidates = 0;
       GtkWidget *row, *heading, *flow;
       g_autofree char *title = NULL;
+      g_autofree char *tooltip = NULL;
 
       candidates = attention_result_get_candidates (self->result, m, &n_candidates);
       row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
 
-      if (n_masks > 1)
+      title = masked_heading (self, attention_result_get_prediction_position (self->result, m),
+                              &tooltip);
+      if (title == NULL && n_masks > 1)
         /* Translators: heading before the predictions of one [MASK]. */
         title = g_strdup_printf (_ ("[MASK] %u"), m + 1);
-      else
+      else if (title == NULL)
         title = g_strdup (_ ("Predictions"));
       heading = gtk_label_new (title);
+      g_ptr_array_add (self->headings, g_strdup (title));
+      gtk_widget_set_tooltip_text (heading, tooltip);
       gtk_widget_add_css_class (heading, "heading");
       gtk_widget_set_valign (heading, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (row), heading);
@@ -333,6 +387,17 @@ attention_predictions_dispose (GObject *object)
 }
 
 static void
+attention_predictions_finalize (GObject *object)
+{
+  AttentionPredictions *self = ATTENTION_PREDICTIONS (object);
+
+  g_free (self->masked_text);
+  g_array_unref (self->masked_words);
+  g_ptr_array_unref (self->headings);
+  G_OBJECT_CLASS (attention_predictions_parent_class)->finalize (object);
+}
+
+static void
 attention_predictions_class_init (AttentionPredictionsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -341,6 +406,7 @@ attention_predictions_class_init (AttentionPredictionsClass *klass)
   object_class->get_property = attention_predictions_get_property;
   object_class->set_property = attention_predictions_set_property;
   object_class->dispose = attention_predictions_dispose;
+  object_class->finalize = attention_predictions_finalize;
 
   properties[PROP_RESULT] =
       g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT,
@@ -373,7 +439,37 @@ attention_predictions_init (AttentionPredictions *self)
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+  self->masked_words = g_array_new (FALSE, TRUE, sizeof (MaskedWord));
+  g_array_set_clear_func (self->masked_words, masked_word_clear);
+  self->headings = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+attention_predictions_add_masked_word (
+    AttentionPredictions *self, const char *text, guint first, guint n_pieces, const char *word)
+{
+  MaskedWord w = { first, n_pieces, g_strdup (word) };
+
+  g_return_if_fail (ATTENTION_IS_PREDICTIONS (self));
+  g_free (self->masked_text);
+  self->masked_text = g_strdup (text);
+  g_array_append_val (self->masked_words, w);
+}
+
+void
+attention_predictions_clear_masked_words (AttentionPredictions *self)
+{
+  g_return_if_fail (ATTENTION_IS_PREDICTIONS (self));
+  g_clear_pointer (&self->masked_text, g_free);
+  g_array_set_size (self->masked_words, 0);
+}
+
+const char *
+attention_predictions_get_heading (AttentionPredictions *self, guint mask)
+{
+  g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), NULL);
+  return mask < self->headings->len ? g_ptr_array_index (self->headings, mask) : NULL;
 }
 
 void

@@ -24,6 +24,15 @@ const char *attention_predictions_get_note (AttentionPredictions *self);
 GtkWidget *
 attention_predictions_get_button (AttentionPredictions *self, guint mask, guint candidate);
 
+/* "Mask this token" replaced word (n_pieces word pieces from token first)
+ * by [MASK]s, giving text: while the result is text's, those [MASK]s'
+ * headings name the word and its piece. Words add up until cleared. */
+void attention_predictions_add_masked_word (
+    AttentionPredictions *self, const char *text, guint first, guint n_pieces, const char *word);
+void attention_predictions_clear_masked_words (AttentionPredictions *self);
+/* The heading of the i-th [MASK]'s row, or NULL. */
+const char *attention_predictions_get_heading (AttentionPredictions *self, guint mask);
+
 /* Number of candidate buttons shown. */
 guint attention_predictions_get_n_buttons (AttentionPredictions *self);
 

@@ -356,6 +356,7 @@ attention_window_actions_init (AttentionWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
                                    self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sidebar));
+  attention_window_ask_init (self);
 }
 
 static void
@@ -379,4 +380,5 @@ attention_window_update_actions (AttentionWindow *self)
   set_enabled (self, "cancel-export", exporting);
   for (gsize i = 0; i < G_N_ELEMENTS (view_actions); i++)
     set_enabled (self, view_actions[i], has_result);
+  attention_window_ask_update_actions (self);
 }

@@ -54,6 +54,8 @@ struct _AttentionWindow
   gboolean syncing_sliders; /* the sliders are being set from the selection */
   char *last_message;
   GtkWidget *export_dialog; /* the open Export dialog, or NULL (weak) */
+  char *unmasked_text;      /* the sentence before "Mask this token", for Restore */
+  gboolean setting_text;    /* the entry is being set by the window, not typed */
 };
 
 /* attention-window-actions.c */
@@ -64,6 +66,12 @@ void attention_window_actions_show_page (AttentionWindow *self, const char *page
 /* The export chosen last, the state of win.export-format: an id of
  * attention-export-registry.h ("png", the original set, by default). */
 const char *attention_window_get_export_format (AttentionWindow *self);
+
+/* attention-window-ask.c: Mask this token, Restore */
+void attention_window_ask_init (AttentionWindow *self);
+void attention_window_ask_update_actions (AttentionWindow *self);
+/* The entry changed: a user's edit forgets what Restore would put back. */
+void attention_window_ask_text_edited (AttentionWindow *self);
 
 /* attention-window.c */
 void attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember);

@@ -670,6 +670,7 @@ entry_changed_cb (GtkEditable *editable, AttentionWindow *self)
 {
   /* A result for a sentence that is no longer in the entry is not wanted. */
   cancel_run (self);
+  attention_window_ask_text_edited (self);
   attention_window_update_actions (self);
 }
 
@@ -944,6 +945,7 @@ attention_window_finalize (GObject *object)
   AttentionWindow *self = ATTENTION_WINDOW (object);
 
   g_free (self->last_message);
+  g_free (self->unmasked_text);
   G_OBJECT_CLASS (attention_window_parent_class)->finalize (object);
 }
 

@@ -115,6 +115,10 @@ main (int argc, char **argv)
         N_ ("FORMAT") },
       { "dump", 0, 0, G_OPTION_ARG_FILENAME, &options.dump_path,
         N_ ("Write tokens, ids, attentions and predictions as JSON"), N_ ("FILE.json") },
+      { "all-positions", 0, 0, G_OPTION_ARG_NONE, &options.all_positions,
+        N_ ("Also print the model's top-k at every token, unmasked (TEXT then needs no [MASK]); "
+            "--dump gains \"positions\""),
+        NULL },
       { "vocab", 0, 0, G_OPTION_ARG_FILENAME, &options.vocab_path,
         N_ ("Tokenize with this vocab.txt instead of the model's"), N_ ("FILE") },
       { "cased", 0, 0, G_OPTION_ARG_NONE, &options.cased,

@@ -78,6 +78,37 @@ fill_all_masks (AttentionResult *result, guint c)
   return g_string_free (out, FALSE);
 }
 
+/* --all-positions: one row per token, its index, itself and the top-k at
+ * its position as "candidate (probability %)". */
+static void
+print_positions (AttentionResult *result)
+{
+  guint n = attention_result_get_n_tokens (result);
+  int width = 5;
+
+  for (guint i = 0; i < n; i++)
+    width = MAX (width, (int)g_utf8_strlen (attention_result_get_token (result, i), -1));
+  if (attention_result_get_n_predictions (result) > 0)
+    putchar ('\n');
+  /* TRANSLATORS: the header of --all-positions' table: token index, token,
+   * the model's best guesses at that position */
+  printf ("%5s  %-*s  %s\n", _ ("Index"), width, _ ("Token"), _ ("Top-k at this position"));
+  for (guint i = 0; i < n; i++)
+    {
+      guint n_candidates;
+      const AttentionCandidate *candidates =
+          attention_result_get_position_candidates (result, i, &n_candidates);
+      const char *token = attention_result_get_token (result, i);
+      /* printf pads bytes, not characters. */
+      int pad = width - (int)g_utf8_strlen (token, -1);
+
+      printf ("%5u  %s%*s ", i, token, pad, "");
+      for (guint c = 0; c < n_candidates; c++)
+        printf (" %s (%.1f %%)", candidates[c].token, 100.0 * candidates[c].probability);
+      putchar ('\n');
+    }
+}
+
 static gboolean
 has_mask (AttentionModel *model, const char *text, GError **error)
 {
@@ -119,6 +150,7 @@ attention_cli_run_mask (const AttentionCliOptions *options)
   g_autoptr (AttentionModel) model = NULL;
   g_autoptr (AttentionResult) result = NULL;
   g_autoptr (GError) error = NULL;
+  AttentionRunOptions run_options;
   guint n_lines = 0;
 
   if (options->text != NULL)
@@ -149,8 +181,9 @@ attention_cli_run_mask (const AttentionCliOptions *options)
       return 2;
     }
 
-  /* As mask.py: check the tokens (not the raw text) before running. */
-  if (!has_mask (model, text, &error))
+  /* As mask.py: check the tokens (not the raw text) before running. With
+   * every position asked for, there is something to show without one. */
+  if (!options->all_positions && !has_mask (model, text, &error))
     {
       if (error != NULL)
         {
@@ -161,7 +194,10 @@ attention_cli_run_mask (const AttentionCliOptions *options)
       return 1;
     }
 
-  result = attention_model_run (model, text, (guint)options->top_k, NULL, &error);
+  attention_run_options_init (&run_options);
+  run_options.top_k = (guint)options->top_k;
+  run_options.all_positions = options->all_positions;
+  result = attention_model_run_with_options (model, text, &run_options, NULL, &error);
   if (result == NULL)
     {
       /* The bundle's own fault, found on its first run: name the file, as
@@ -192,6 +228,8 @@ attention_cli_run_mask (const AttentionCliOptions *options)
 
       puts (line);
     }
+  if (options->all_positions)
+    print_positions (result);
   fflush (stdout);
 
   if (options->dump_path != NULL)

@@ -69,6 +69,22 @@ attention_json_append_ids (GString *out, AttentionResult *result)
   g_string_append_c (out, ']');
 }
 
+static void
+append_candidates (GString *out, const AttentionCandidate *candidates, guint n_candidates)
+{
+  g_string_append (out, "\"candidates\": [");
+  for (guint c = 0; c < n_candidates; c++)
+    {
+      g_string_append_printf (out, "%s{\"token\": ", c > 0 ? ", " : "");
+      attention_json_append_string (out, candidates[c].token);
+      g_string_append_printf (
+          out, ", \"id\": %" G_GINT64_FORMAT ", \"probability\": ", candidates[c].id);
+      attention_json_append_float (out, candidates[c].probability);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}");
+}
+
 void
 attention_json_append_predictions (GString *out, AttentionResult *result)
 {
@@ -79,18 +95,27 @@ attention_json_append_predictions (GString *out, AttentionResult *result)
       const AttentionCandidate *candidates =
           attention_result_get_candidates (result, p, &n_candidates);
 
-      g_string_append_printf (out, "%s\n  {\"position\": %u, \"candidates\": [", p > 0 ? "," : "",
+      g_string_append_printf (out, "%s\n  {\"position\": %u, ", p > 0 ? "," : "",
                               attention_result_get_prediction_position (result, p));
-      for (guint c = 0; c < n_candidates; c++)
-        {
-          g_string_append_printf (out, "%s{\"token\": ", c > 0 ? ", " : "");
-          attention_json_append_string (out, candidates[c].token);
-          g_string_append_printf (
-              out, ", \"id\": %" G_GINT64_FORMAT ", \"probability\": ", candidates[c].id);
-          attention_json_append_float (out, candidates[c].probability);
-          g_string_append_c (out, '}');
-        }
-      g_string_append (out, "]}");
+      append_candidates (out, candidates, n_candidates);
+    }
+  g_string_append_c (out, ']');
+}
+
+void
+attention_json_append_positions (GString *out, AttentionResult *result)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < attention_result_get_n_tokens (result); i++)
+    {
+      guint n_candidates = 0;
+      const AttentionCandidate *candidates =
+          attention_result_get_position_candidates (result, i, &n_candidates);
+
+      g_string_append_printf (out, "%s\n  {\"index\": %u, \"token\": ", i > 0 ? "," : "", i);
+      attention_json_append_string (out, attention_result_get_token (result, i));
+      g_string_append (out, ", ");
+      append_candidates (out, candidates, n_candidates);
     }
   g_string_append_c (out, ']');
 }

@@ -23,6 +23,9 @@ void attention_json_append_ids (GString *out, AttentionResult *result);
 
 /* [{"position", "candidates": [{"token", "id", "probability"}]}] */
 void attention_json_append_predictions (GString *out, AttentionResult *result);
+/* [{"index", "token", "candidates": [{"token", "id", "probability"}]}], one
+ * per token: the top-k at every position. */
+void attention_json_append_positions (GString *out, AttentionResult *result);
 
 /* attentions[layer][head][query][key]; flush (out, data) is called after
  * every row, so a big tensor need not sit whole in memory. */

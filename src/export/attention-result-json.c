@@ -27,6 +27,11 @@ fill (GString *out, AttentionExportFile *file, gpointer data)
   attention_json_append_attentions (out, dump->result, attention_export_file_flush_text, file);
   g_string_append (out, ",\n \"predictions\": ");
   attention_json_append_predictions (out, dump->result);
+  if (attention_result_has_position_candidates (dump->result))
+    {
+      g_string_append (out, ",\n \"positions\": ");
+      attention_json_append_positions (out, dump->result);
+    }
   g_string_append (out, ",\n \"model\": ");
   if (dump->model_json != NULL && dump->model_json_len > 0)
     g_string_append_len (out, dump->model_json, dump->model_json_len);

@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 /* Writes {"text", "tokens", "ids", "attentions" [layer][head][query][key],
  * "predictions" [{"position", "candidates" [{"token", "id", "probability"}]}],
- * "model"} to path, atomically. model_json is the bundle's config.json,
+ * "positions" [{"index", "token", "candidates" […]}] when the run gave the
+ * top-k at every position, "model"} to path, atomically. model_json is the bundle's config.json,
  * embedded as is (NULL or empty → null). Floats are written with %.9g,
  * enough to round-trip a float32. */
 gboolean attention_result_write_json (AttentionResult *result,

@@ -485,17 +485,19 @@ compare_best_first (const void *pa, const void *pb)
   return 0;
 }
 
-/* Softmax over the whole vocabulary and the k best, best first. A min-heap of
- * the k best so far keeps this O(V log k). */
-static void
-add_prediction (
-    AttentionModel *self, AttentionResult *result, guint position, const float *logits, guint top_k)
+/* Softmax over the whole vocabulary and the k best, best first, into
+ * candidates (k of them; tokens borrowed from the vocab). A min-heap of the k
+ * best so far keeps this O(V log k). Returns how many. */
+static guint
+top_candidates (AttentionModel *self,
+                const float *logits,
+                guint top_k,
+                AttentionCandidate *candidates)
 {
   guint v = (guint)self->dims.vocab_size;
   guint k = MIN (top_k, v);
   BertVocab *vocab = bert_tokenizer_get_vocab (self->tokenizer);
   g_autofree Scored *heap = g_new (Scored, k);
-  g_autofree AttentionCandidate *candidates = g_new0 (AttentionCandidate, k);
   double max = -INFINITY, sum = 0;
   guint n = 0;
 
@@ -535,7 +537,32 @@ add_prediction (
       candidates[i].id = heap[i].id;
       candidates[i].probability = exp (heap[i].logit - max) / sum;
     }
-  attention_result_add_prediction (result, position, candidates, n);
+  return n;
+}
+
+static void
+add_prediction (AttentionModel *self,
+                AttentionResult *result,
+                guint position,
+                const float *logits,
+                guint top_k,
+                gboolean every_position)
+{
+  g_autofree AttentionCandidate *candidates = g_new0 (AttentionCandidate, MAX (top_k, 1));
+  guint n = top_candidates (self, logits, top_k, candidates);
+
+  if (every_position)
+    attention_result_add_position_candidates (result, position, candidates, n);
+  else
+    attention_result_add_prediction (result, position, candidates, n);
+}
+
+void
+attention_run_options_init (AttentionRunOptions *options)
+{
+  g_return_if_fail (options != NULL);
+  memset (options, 0, sizeof *options);
+  options->top_k = 3;
 }
 
 /* The shim's output is plain C: freed on every early return below. */
@@ -545,9 +572,24 @@ AttentionResult *
 attention_model_run (
     AttentionModel *self, const char *text, guint top_k, GCancellable *cancellable, GError **error)
 {
+  AttentionRunOptions options;
+
+  attention_run_options_init (&options);
+  options.top_k = top_k;
+  return attention_model_run_with_options (self, text, &options, cancellable, error);
+}
+
+AttentionResult *
+attention_model_run_with_options (AttentionModel *self,
+                                  const char *text,
+                                  const AttentionRunOptions *options,
+                                  GCancellable *cancellable,
+                                  GError **error)
+{
   g_autoptr (BertEncoding) encoding = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) masks = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (attn_shim_output) output = NULL;
   attn_shim_run_params run = attn_shim_run_params_default ();
   const float *attentions, *logits;
@@ -558,6 +600,7 @@ attention_model_run (
 
   g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -577,12 +620,18 @@ attention_model_run (
                    self->info->max_positions);
       return NULL;
     }
+  /* Logits at the [MASK]s only, the biggest saving of a run
+   * (PLATFORM-NOTES); at every position when asked: the [MASK]s' rows are
+   * then among them. */
   for (guint i = 0; i < n; i++)
-    if (encoding->ids[i] == self->info->mask_id)
-      {
-        gint64 p = i;
+    {
+      gint64 p = i;
+
+      if (encoding->ids[i] == self->info->mask_id)
+        g_array_append_val (masks, i);
+      if (options->all_positions || encoding->ids[i] == self->info->mask_id)
         g_array_append_val (positions, p);
-      }
+    }
 
   n_layers = self->dims.n_layers;
   n_heads = self->dims.n_heads;
@@ -652,17 +701,29 @@ attention_model_run (
   result = attention_result_new_with_owner (text, g_steal_pointer (&encoding), n_layers, n_heads,
                                             attentions, g_steal_pointer (&output),
                                             (GDestroyNotify)attn_shim_output_free);
-  if (top_k > 0)
-    for (guint i = 0; i < positions->len; i++)
-      add_prediction (self, result, (guint)g_array_index (positions, gint64, i),
-                      logits + (gsize)i * self->dims.vocab_size, top_k);
+  if (options->top_k > 0)
+    {
+      gsize v = (gsize)self->dims.vocab_size;
+
+      for (guint i = 0; i < masks->len; i++)
+        {
+          guint p = g_array_index (masks, guint, i);
+          /* With every position, row p is token p's; else the i-th [MASK]'s. */
+          gsize row = options->all_positions ? p : i;
+
+          add_prediction (self, result, p, logits + row * v, options->top_k, FALSE);
+        }
+      if (options->all_positions)
+        for (guint p = 0; p < n; p++)
+          add_prediction (self, result, p, logits + (gsize)p * v, options->top_k, TRUE);
+    }
   return g_steal_pointer (&result);
 }
 
 typedef struct
 {
   char *text;
-  guint top_k;
+  AttentionRunOptions options;
 } RunData;
 
 static void
@@ -679,7 +740,8 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   GError *error = NULL;
   AttentionResult *result;
 
-  result = attention_model_run (source, data->text, data->top_k, cancellable, &error);
+  result =
+      attention_model_run_with_options (source, data->text, &data->options, cancellable, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
@@ -694,17 +756,34 @@ attention_model_run_async (AttentionModel *self,
                            GAsyncReadyCallback callback,
                            gpointer user_data)
 {
+  AttentionRunOptions options;
+
+  attention_run_options_init (&options);
+  options.top_k = top_k;
+  attention_model_run_with_options_async (self, text, &options, cancellable, callback, user_data);
+}
+
+void
+attention_model_run_with_options_async (AttentionModel *self,
+                                        const char *text,
+                                        const AttentionRunOptions *options,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
   g_autoptr (GTask) task = NULL;
   RunData *data;
 
   g_return_if_fail (ATTENTION_IS_MODEL (self));
   g_return_if_fail (text != NULL);
+  g_return_if_fail (options != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
+  /* One source tag for both: run_finish checks only the task. */
   g_task_set_source_tag (task, attention_model_run_async);
   data = g_new0 (RunData, 1);
   data->text = g_strdup (text);
-  data->top_k = top_k;
+  data->options = *options;
   g_task_set_task_data (task, data, (GDestroyNotify)run_data_free);
   g_task_run_in_thread (task, run_thread);
 }

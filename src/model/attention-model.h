@@ -85,4 +85,29 @@ void attention_model_run_async (AttentionModel *self,
 AttentionResult *
 attention_model_run_finish (AttentionModel *self, GAsyncResult *result, GError **error);
 
+/* What one run computes beyond the attention. Start from
+ * attention_run_options_init; fields are only appended. */
+typedef struct
+{
+  guint top_k; /* candidates for each [MASK] (and each position); 0: none */
+  /* TRUE: also the top-k at every token, unmasked (exBERT's view), and a
+   * text without [MASK] is fine. */
+  gboolean all_positions;
+} AttentionRunOptions;
+
+/* top_k 3, nothing else. */
+void attention_run_options_init (AttentionRunOptions *options);
+AttentionResult *attention_model_run_with_options (AttentionModel *self,
+                                                   const char *text,
+                                                   const AttentionRunOptions *options,
+                                                   GCancellable *cancellable,
+                                                   GError **error);
+/* Finish with attention_model_run_finish. */
+void attention_model_run_with_options_async (AttentionModel *self,
+                                             const char *text,
+                                             const AttentionRunOptions *options,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
+
 G_END_DECLS

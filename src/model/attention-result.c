@@ -23,6 +23,9 @@ struct _AttentionResult
   gpointer attentions_owner; /* frees them: the g_malloc'd block, or the shim's output */
   GDestroyNotify attentions_free;
   GArray *predictions; /* of Prediction */
+  /* of Prediction, one per token in order, when the run asked for every
+   * position (exBERT's view); NULL otherwise */
+  GArray *positions;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
@@ -47,6 +50,7 @@ attention_result_finalize (GObject *object)
   if (self->attentions_free != NULL)
     self->attentions_free (self->attentions_owner);
   g_array_unref (self->predictions);
+  g_clear_pointer (&self->positions, g_array_unref);
 
   G_OBJECT_CLASS (attention_result_parent_class)->finalize (object);
 }
@@ -99,16 +103,10 @@ attention_result_new_with_owner (const char *text,
   return self;
 }
 
-void
-attention_result_add_prediction (AttentionResult *self,
-                                 guint position,
-                                 const AttentionCandidate *candidates,
-                                 guint n_candidates)
+static Prediction
+prediction_copy (guint position, const AttentionCandidate *candidates, guint n_candidates)
 {
   Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates };
-
-  g_return_if_fail (ATTENTION_IS_RESULT (self));
-  g_return_if_fail (position < self->encoding->n_tokens);
 
   for (guint i = 0; i < n_candidates; i++)
     {
@@ -116,7 +114,66 @@ attention_result_add_prediction (AttentionResult *self,
       p.candidates[i].id = candidates[i].id;
       p.candidates[i].probability = candidates[i].probability;
     }
+  return p;
+}
+
+void
+attention_result_add_prediction (AttentionResult *self,
+                                 guint position,
+                                 const AttentionCandidate *candidates,
+                                 guint n_candidates)
+{
+  Prediction p;
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (position < self->encoding->n_tokens);
+
+  p = prediction_copy (position, candidates, n_candidates);
   g_array_append_val (self->predictions, p);
+}
+
+void
+attention_result_add_position_candidates (AttentionResult *self,
+                                          guint position,
+                                          const AttentionCandidate *candidates,
+                                          guint n_candidates)
+{
+  Prediction p;
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (self->positions == NULL ? position == 0 : position == self->positions->len);
+  g_return_if_fail (position < self->encoding->n_tokens);
+
+  if (self->positions == NULL)
+    {
+      self->positions = g_array_new (FALSE, TRUE, sizeof (Prediction));
+      g_array_set_clear_func (self->positions, prediction_clear);
+    }
+  p = prediction_copy (position, candidates, n_candidates);
+  g_array_append_val (self->positions, p);
+}
+
+gboolean
+attention_result_has_position_candidates (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), FALSE);
+  return self->positions != NULL && self->positions->len == self->encoding->n_tokens;
+}
+
+const AttentionCandidate *
+attention_result_get_position_candidates (AttentionResult *self, guint index, guint *n_candidates)
+{
+  const Prediction *p;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  if (n_candidates != NULL)
+    *n_candidates = 0;
+  if (self->positions == NULL || index >= self->positions->len)
+    return NULL;
+  p = &g_array_index (self->positions, Prediction, index);
+  if (n_candidates != NULL)
+    *n_candidates = p->n_candidates;
+  return p->candidates;
 }
 
 const char *

@@ -37,6 +37,12 @@ void attention_result_add_prediction (AttentionResult *self,
                                       guint position,
                                       const AttentionCandidate *candidates,
                                       guint n_candidates);
+/* For the builder only: top-k at token position, added for every position in
+ * order (0, 1, …) when the run asked for all of them. */
+void attention_result_add_position_candidates (AttentionResult *self,
+                                               guint position,
+                                               const AttentionCandidate *candidates,
+                                               guint n_candidates);
 
 const char *attention_result_get_text (AttentionResult *self);
 guint attention_result_get_n_tokens (AttentionResult *self);
@@ -55,6 +61,12 @@ guint attention_result_get_n_predictions (AttentionResult *self);
 guint attention_result_get_prediction_position (AttentionResult *self, guint i);
 const AttentionCandidate *
 attention_result_get_candidates (AttentionResult *self, guint i, guint *n_candidates);
+/* TRUE when the run gave top-k at every position ("all positions"). */
+gboolean attention_result_has_position_candidates (AttentionResult *self);
+/* The model's top-k at token index, unmasked; NULL (and 0) when the run did
+ * not ask for every position. */
+const AttentionCandidate *
+attention_result_get_position_candidates (AttentionResult *self, guint index, guint *n_candidates);
 /* The text with the i-th [MASK] replaced by candidate c (WordPiece "##"
  * continuations are glued). */
 char *attention_result_fill_mask (AttentionResult *self, guint i, guint c);

@@ -3,6 +3,8 @@
 
 #include "attention-canvas.h"
 
+#include <glib/gi18n.h>
+
 #include "attention-render-enums.h"
 
 typedef struct
@@ -14,6 +16,7 @@ typedef struct
   char *hover_text;
   double pointer_x, pointer_y; /* last pointer position; x < 0 when outside */
   guint rehover_tick;          /* a re-hover waits for the next frame */
+  GtkWidget *menu;             /* a token's context menu, or NULL */
 
   GtkAdjustment *hadjustment;
   GtkAdjustment *vadjustment;
@@ -350,6 +353,86 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, AttentionCa
     ATTENTION_CANVAS_GET_CLASS (self)->click (self, x, y);
 }
 
+/* --- a token's context menu ---------------------------------------------------- */
+
+/* [CLS] and [SEP] (and a [MASK] already) have nothing to mask. */
+static gboolean
+is_special (const char *token)
+{
+  return g_str_equal (token, "[CLS]") || g_str_equal (token, "[SEP]") ||
+         g_str_equal (token, "[MASK]") || g_str_equal (token, "[PAD]");
+}
+
+/* The menu of token at (x, y): "Mask this token" (win.mask-token, the
+ * token's index) for a word's token, and "Restore" (win.restore-text), which
+ * the window enables while a masked sentence is shown. */
+static void
+popup_menu (AttentionCanvas *self, int token, double x, double y)
+{
+  AttentionCanvasPrivate *priv = get_priv (self);
+  g_autoptr (GMenu) menu = g_menu_new ();
+  GdkRectangle rect = { (int)x, (int)y, 1, 1 };
+
+  if (!is_special (attention_result_get_token (priv->result, (guint)token)))
+    {
+      g_autoptr (GMenuItem) item = g_menu_item_new (_ ("_Mask This Token"), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.mask-token", g_variant_new_int32 (token));
+      g_menu_append_item (menu, item);
+    }
+  g_menu_append (menu, _ ("_Restore"), "win.restore-text");
+
+  if (priv->menu == NULL)
+    {
+      priv->menu = gtk_popover_menu_new_from_model (NULL);
+      gtk_widget_set_parent (priv->menu, GTK_WIDGET (self));
+      gtk_popover_set_has_arrow (GTK_POPOVER (priv->menu), TRUE);
+    }
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (priv->menu), G_MENU_MODEL (menu));
+  gtk_popover_set_pointing_to (GTK_POPOVER (priv->menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (priv->menu));
+}
+
+void
+attention_canvas_present_menu (AttentionCanvas *self)
+{
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+  if (get_priv (self)->menu != NULL)
+    gtk_popover_present (GTK_POPOVER (get_priv (self)->menu));
+}
+
+gboolean
+attention_canvas_open_menu (AttentionCanvas *self, int token, double x, double y)
+{
+  AttentionCanvasPrivate *priv;
+
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), FALSE);
+  priv = get_priv (self);
+  if (priv->result == NULL || token < 0 || (guint)token >= attention_canvas_get_n_tokens (self))
+    return FALSE;
+  if (x < 0)
+    {
+      /* From the keyboard: point at the pointer if it is over the canvas,
+       * else at the canvas's middle. */
+      x = priv->pointer_x >= 0 ? priv->pointer_x : gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+      y = priv->pointer_x >= 0 ? priv->pointer_y : gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+    }
+  popup_menu (self, token, x, y);
+  return TRUE;
+}
+
+static void
+secondary_click_cb (
+    GtkGestureClick *gesture, int n_press, double x, double y, AttentionCanvas *self)
+{
+  AttentionCanvasClass *klass = ATTENTION_CANVAS_GET_CLASS (self);
+  int token = klass->token_at != NULL ? klass->token_at (self, x, y) : -1;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (attention_canvas_open_menu (self, token, x, y))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint keyval,
@@ -376,6 +459,11 @@ key_pressed_cb (GtkEventControllerKey *controller,
           return TRUE;
         }
     }
+  /* The context menu key, or Shift+F10: the menu of the focused (pinned)
+   * token. */
+  if (keyval == GDK_KEY_Menu ||
+      (keyval == GDK_KEY_F10 && (state & GDK_MODIFIER_MASK) == GDK_SHIFT_MASK))
+    return attention_canvas_open_menu (self, klass->get_key_pin (self), -1, -1);
   return klass->key_pressed != NULL && klass->key_pressed (self, keyval, state);
 }
 
@@ -476,6 +564,7 @@ attention_canvas_dispose (GObject *object)
   g_clear_object (&priv->hadjustment);
   g_clear_object (&priv->vadjustment);
   g_clear_object (&priv->result);
+  g_clear_pointer (&priv->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (attention_canvas_parent_class)->dispose (object);
 }
 
@@ -542,5 +631,10 @@ attention_canvas_init (AttentionCanvas *self)
 
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (secondary_click_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
 }

@@ -43,6 +43,9 @@ struct _AttentionCanvasClass
   void (*result_changed) (AttentionCanvas *self);
   /* What is drawn changed: the default refreshes the hover text and redraws. */
   void (*changed) (AttentionCanvas *self);
+  /* The token whose label is at (x, y), -1 for none: a right-click there
+   * opens its context menu. */
+  int (*token_at) (AttentionCanvas *self, double x, double y);
 };
 
 /* NULL clears. Keeps the layer when the new result has it; drops the hover
@@ -70,7 +73,17 @@ gboolean attention_canvas_hover_at (AttentionCanvas *self, double x, double y);
 /* What the pointer is over, as shown in the read-out ("" for nothing). */
 const char *attention_canvas_get_hover_text (AttentionCanvas *self);
 
+/* Opens token's context menu ("Mask this token" for a word's token, then
+ * "Restore"), pointing at (x, y); x < 0: at the pointer or the middle, for
+ * the keyboard (Menu, Shift+F10 open the pinned token's). The items are the
+ * window's actions win.mask-token (int32 token) and win.restore-text. FALSE
+ * when token is not one of the result's. */
+gboolean attention_canvas_open_menu (AttentionCanvas *self, int token, double x, double y);
+
 /* For subclasses. */
+
+/* Places the context menu: call at the end of size_allocate. */
+void attention_canvas_present_menu (AttentionCanvas *self);
 
 /* Runs the class's changed (): after anything the picture depends on. */
 void attention_canvas_changed (AttentionCanvas *self);

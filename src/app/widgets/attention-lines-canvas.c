@@ -442,6 +442,17 @@ attention_lines_canvas_size_allocate (GtkWidget *widget, int width, int height, 
                                      ROW_HEIGHT, MAX (height - HEADER - ROW_HEIGHT, ROW_HEIGHT));
   attention_canvas_configure_scroll (canvas, GTK_ORIENTATION_HORIZONTAL, width, width, -1, 1,
                                      width);
+  attention_canvas_present_menu (canvas);
+}
+
+static int
+attention_lines_canvas_token_at (AttentionCanvas *canvas, double x, double y)
+{
+  guint index = 0;
+
+  if (token_at (ATTENTION_LINES_CANVAS (canvas), x, y, &index) == ATTENTION_LINES_NONE)
+    return -1;
+  return (int)index;
 }
 
 static void
@@ -456,6 +467,7 @@ attention_lines_canvas_class_init (AttentionLinesCanvasClass *klass)
   canvas_class->hover = attention_lines_canvas_hover;
   canvas_class->describe_hover = attention_lines_canvas_describe_hover;
   canvas_class->click = attention_lines_canvas_click;
+  canvas_class->token_at = attention_lines_canvas_token_at;
   canvas_class->pin = attention_lines_canvas_pin;
   canvas_class->get_key_pin = attention_lines_canvas_get_key_pin;
   canvas_class->result_changed = attention_lines_canvas_result_changed;

@@ -411,6 +411,7 @@ attention_view_size_allocate (GtkWidget *widget, int width, int height, int base
                                      self->zoom_anchor ? self->anchor_y : -1, MAX (height * 0.1, 1),
                                      height * 0.9);
   self->zoom_anchor = FALSE;
+  attention_canvas_present_menu (canvas);
 }
 
 static void
@@ -524,6 +525,19 @@ attention_view_click (AttentionCanvas *canvas, double x, double y)
                                  attention_canvas_get_pinned (canvas) == (int)row ? -1 : (int)row);
 }
 
+static int
+attention_view_token_at (AttentionCanvas *canvas, double x, double y)
+{
+  guint row = 0, col = 0;
+  AttentionMatrixHit hit = hit_test (ATTENTION_VIEW (canvas), x, y, &row, &col);
+
+  if (hit == ATTENTION_MATRIX_HIT_ROW_LABEL)
+    return (int)row;
+  if (hit == ATTENTION_MATRIX_HIT_COLUMN_LABEL)
+    return (int)col;
+  return -1;
+}
+
 /* An override belongs to the old tokens; the new result may have fewer
  * heads, and a longer sentence changes the partner's shared layout. */
 static void
@@ -615,6 +629,7 @@ attention_view_class_init (AttentionViewClass *klass)
   canvas_class->hover = attention_view_hover;
   canvas_class->describe_hover = attention_view_describe_hover;
   canvas_class->click = attention_view_click;
+  canvas_class->token_at = attention_view_token_at;
   canvas_class->key_pressed = attention_view_key_pressed;
   canvas_class->result_changed = attention_view_result_changed;
   canvas_class->changed = attention_view_changed;

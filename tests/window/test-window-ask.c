@@ -1,0 +1,293 @@
+/* test-window-ask.c: asking the model in the real AttentionWindow under
+ * Xvfb. "Mask this token" from a token's context menu (a right-click in
+ * Lines through the canvas's own gesture; Shift+F10 and the Menu key on the
+ * matrix's pinned token), every word piece of the word masked and the
+ * predictions naming the word, [CLS] offered nothing to mask and refused
+ * with the shown result kept, Restore. Needs $ATTENTION_TEST_MODEL; nothing
+ * depends on timing. */
+
+#include <gtk/gtk.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "attention-application.h"
+#include "attention-lines-canvas.h"
+#include "attention-lines-page.h"
+#include "attention-window-private.h"
+#include "test-private-home.h"
+#include "test-window-common.h"
+
+/* "walked" and "quickly" are two word pieces each in the test model's
+ * vocabulary (tools/attention_testmodel.py: "walk" + "##ed", "quick" +
+ * "##ly"). */
+#define SENTENCE "The cat walked quickly to paris."
+
+static AttentionApplication *app;
+static AttentionWindow *window;
+
+static gboolean
+idle (void)
+{
+  return !attention_window_get_busy (window) && !attention_selection_get_busy (window->selection);
+}
+
+static AttentionLinesCanvas *
+lines_canvas (void)
+{
+  GtkWidget *page = adw_view_stack_get_child_by_name (window->view_stack, "lines");
+
+  return template_child (page, ATTENTION_TYPE_LINES_PAGE, "canvas");
+}
+
+/* The canvas's right-click gesture. */
+static GtkEventController *
+secondary_click (GtkWidget *widget)
+{
+  g_autoptr (GListModel) list = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (list, i);
+
+      if (GTK_IS_GESTURE_CLICK (c) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+/* The context menu a canvas opened (its popover child), or NULL. */
+static GtkPopover *
+open_menu (GtkWidget *canvas)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (canvas); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER_MENU (c) && gtk_widget_get_visible (c))
+      return GTK_POPOVER (c);
+  return NULL;
+}
+
+/* The menu's items as "action(target)" joined by spaces. */
+static char *
+describe_menu (GtkPopover *popover)
+{
+  GMenuModel *model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+  GString *out = g_string_new (NULL);
+
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr (GVariant) target =
+          g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, NULL);
+
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+      g_string_append_printf (out, "%s%s", i > 0 ? " " : "", action);
+      if (target != NULL)
+        g_string_append_printf (out, "(%d)", g_variant_get_int32 (target));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Activates the menu's first item as a click on it does. */
+static void
+activate_first_item (GtkWidget *canvas, GtkPopover *popover)
+{
+  GMenuModel *model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+  g_autofree char *action = NULL;
+  g_autoptr (GVariant) target =
+      g_menu_model_get_item_attribute_value (model, 0, G_MENU_ATTRIBUTE_TARGET, NULL);
+
+  g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  gtk_popover_popdown (popover);
+  g_assert_true (gtk_widget_activate_action_variant (canvas, action, target));
+}
+
+static gboolean
+action_enabled (const char *name)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (window), name);
+}
+
+static void
+test_run (void)
+{
+  wait_for (idle);
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), SENTENCE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  g_assert_nonnull (test_window_result (window));
+  g_assert_false (action_enabled ("restore-text"));
+}
+
+/* A right-click on "##ly" in Lines offers to mask it; the whole word goes,
+ * one [MASK] per piece, and runs at once; the predictions say which word
+ * and piece. */
+static void
+test_mask_from_lines (void)
+{
+  AttentionResult *result = test_window_result (window);
+  GtkWidget *canvas = GTK_WIDGET (lines_canvas ());
+  g_autofree char *menu = NULL;
+  GtkPopover *popover;
+  double x, y;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+  attention_test_wait_frames (canvas, 2, TRUE);
+  g_assert_cmpstr (attention_result_get_token (result, 6), ==, "##ly");
+  g_assert_true (
+      attention_lines_canvas_get_token_center (lines_canvas (), ATTENTION_LINES_QUERY, 6, &x, &y));
+  g_signal_emit_by_name (secondary_click (canvas), "pressed", 1, x, y);
+  popover = open_menu (canvas);
+  g_assert_nonnull (popover);
+  menu = describe_menu (popover);
+  g_assert_cmpstr (menu, ==, "win.mask-token(6) win.restore-text");
+  g_assert_false (action_enabled ("restore-text"));
+
+  activate_first_item (canvas, popover);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==,
+                   "The cat walked [MASK][MASK] to paris.");
+  wait_for (idle);
+  result = test_window_result (window);
+  g_assert_cmpstr (attention_result_get_text (result), ==, "The cat walked [MASK][MASK] to paris.");
+  g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 2);
+  g_assert_cmpuint (attention_result_get_prediction_position (result, 0), ==, 5);
+  g_assert_cmpuint (attention_result_get_prediction_position (result, 1), ==, 6);
+  g_assert_cmpstr (attention_predictions_get_heading (window->predictions, 0), ==,
+                   "“quickly” piece 1 of 2");
+  g_assert_cmpstr (attention_predictions_get_heading (window->predictions, 1), ==,
+                   "“quickly” piece 2 of 2");
+  g_assert_true (action_enabled ("restore-text"));
+}
+
+/* [CLS] is offered nothing to mask; asked all the same, the window says
+ * why and keeps the result it shows. */
+static void
+test_special_tokens (void)
+{
+  AttentionResult *before = test_window_result (window);
+  GtkWidget *canvas = GTK_WIDGET (lines_canvas ());
+  g_autofree char *menu = NULL;
+  GtkPopover *popover;
+  double x, y;
+
+  g_assert_true (
+      attention_lines_canvas_get_token_center (lines_canvas (), ATTENTION_LINES_KEY, 0, &x, &y));
+  g_signal_emit_by_name (secondary_click (canvas), "pressed", 1, x, y);
+  popover = open_menu (canvas);
+  g_assert_nonnull (popover);
+  menu = describe_menu (popover);
+  g_assert_cmpstr (menu, ==, "win.restore-text");
+  gtk_popover_popdown (popover);
+
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.mask-token", "i", (gint32)0));
+  wait_for (idle);
+  g_assert_true (test_window_result (window) == before);
+  g_assert_cmpstr (window->last_message, ==,
+                   "“[CLS]” cannot be masked: only the sentence's own words can.");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==,
+                   "The cat walked [MASK][MASK] to paris.");
+}
+
+/* In the matrix, from the keyboard: T pins "cat", Shift+F10 opens its menu;
+ * the Menu key too. A second mask adds up, Restore puts back the sentence
+ * from before the first. */
+static void
+test_mask_from_matrix_and_restore (void)
+{
+  GtkWidget *view = GTK_WIDGET (test_window_view (window));
+  GtkEventController *keys = find_controller (view, GTK_TYPE_EVENT_CONTROLLER_KEY);
+  g_autofree char *menu = NULL;
+  GtkPopover *popover;
+  gboolean handled = FALSE;
+  AttentionResult *result;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
+  attention_test_wait_frames (view, 2, TRUE);
+  for (int i = 0; i < 3; i++)
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_t, 0, 0, &handled);
+  g_assert_cmpint (attention_canvas_get_pinned (ATTENTION_CANVAS (view)), ==, 2);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_F10, 0, GDK_SHIFT_MASK, &handled);
+  g_assert_true (handled);
+  popover = open_menu (view);
+  g_assert_nonnull (popover);
+  menu = describe_menu (popover);
+  g_assert_cmpstr (menu, ==, "win.mask-token(2) win.restore-text");
+  gtk_popover_popdown (popover);
+  handled = FALSE;
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Menu, 0, 0, &handled);
+  g_assert_true (handled);
+  popover = open_menu (view);
+  g_assert_nonnull (popover);
+
+  activate_first_item (view, popover);
+  wait_for (idle);
+  result = test_window_result (window);
+  g_assert_cmpstr (attention_result_get_text (result), ==,
+                   "The [MASK] walked [MASK][MASK] to paris.");
+  g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 3);
+  g_assert_cmpstr (attention_predictions_get_heading (window->predictions, 0), ==, "“cat”");
+  g_assert_cmpstr (attention_predictions_get_heading (window->predictions, 2), ==,
+                   "“quickly” piece 2 of 2");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-text", NULL));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==, SENTENCE);
+  wait_for (idle);
+  g_assert_cmpstr (attention_result_get_text (test_window_result (window)), ==, SENTENCE);
+  g_assert_false (action_enabled ("restore-text"));
+  g_assert_cmpstr (attention_predictions_get_note (window->predictions), !=, "");
+}
+
+/* A user's own edit after a mask: Restore has nothing to put back. */
+static void
+test_edit_forgets (void)
+{
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.mask-token", "i", (gint32)2));
+  wait_for (idle);
+  g_assert_true (action_enabled ("restore-text"));
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), "The [MASK] sat on the mat.");
+  g_assert_false (action_enabled ("restore-text"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  attention_test_private_home ();
+  if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
+    {
+      g_printerr ("ATTENTION_TEST_MODEL is not set\n");
+      return 1;
+    }
+  g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  app = attention_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+
+  window = attention_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Order matters: each test starts from the state the previous one left. */
+  g_test_add_func ("/window-ask/run", test_run);
+  g_test_add_func ("/window-ask/mask-from-lines", test_mask_from_lines);
+  g_test_add_func ("/window-ask/special-tokens", test_special_tokens);
+  g_test_add_func ("/window-ask/mask-from-matrix-and-restore", test_mask_from_matrix_and_restore);
+  g_test_add_func ("/window-ask/edit-forgets", test_edit_forgets);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}
