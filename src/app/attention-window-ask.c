@@ -69,10 +69,48 @@ restore_text_activated (GSimpleAction *action, GVariant *parameter, gpointer use
   attention_window_update_actions (self);
 }
 
+static gboolean
+state_of (AttentionWindow *self, const char *name)
+{
+  g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), name);
+
+  return state != NULL && g_variant_get_boolean (state);
+}
+
+/* Every position's guesses: the shown sentence runs again, asking for them
+ * (or no longer). */
+static void
+all_positions_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  AttentionWindow *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  if (attention_selection_get_result (self->selection) != NULL)
+    attention_window_run (self);
+}
+
+static void
+toggle_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr (GVariant) state = g_action_get_state (G_ACTION (action));
+
+  g_action_change_state (G_ACTION (action), g_variant_new_boolean (!g_variant_get_boolean (state)));
+}
+
 static const GActionEntry ask_entries[] = {
   { .name = "mask-token", .activate = mask_token_activated, .parameter_type = "i" },
   { .name = "restore-text", .activate = restore_text_activated },
+  { .name = "all-positions",
+    .activate = toggle_activated,
+    .state = "false",
+    .change_state = all_positions_change_state },
 };
+
+void
+attention_window_ask_fill_options (AttentionWindow *self, AttentionRunOptions *options)
+{
+  options->all_positions = state_of (self, "all-positions");
+}
 
 void
 attention_window_ask_init (AttentionWindow *self)

@@ -72,6 +72,8 @@ void attention_window_ask_init (AttentionWindow *self);
 void attention_window_ask_update_actions (AttentionWindow *self);
 /* The entry changed: a user's edit forgets what Restore would put back. */
 void attention_window_ask_text_edited (AttentionWindow *self);
+/* What the window's toggles ask of a run (win.all-positions). */
+void attention_window_ask_fill_options (AttentionWindow *self, AttentionRunOptions *options);
 
 /* attention-window.c */
 void attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember);

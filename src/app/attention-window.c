@@ -454,6 +454,7 @@ attention_window_run (AttentionWindow *self)
 {
   const char *text;
   g_autofree char *stripped = NULL;
+  AttentionRunOptions options;
   RunData *data;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
@@ -480,8 +481,11 @@ attention_window_run (AttentionWindow *self)
   data->self = g_object_ref (self);
   data->cancellable = g_object_ref (self->run_cancellable);
   data->text = g_strdup (text);
-  attention_model_run_async (attention_selection_get_model (self->selection), text, TOP_K,
-                             self->run_cancellable, run_done_cb, data);
+  attention_run_options_init (&options);
+  options.top_k = TOP_K;
+  attention_window_ask_fill_options (self, &options);
+  attention_model_run_with_options_async (attention_selection_get_model (self->selection), text,
+                                          &options, self->run_cancellable, run_done_cb, data);
 
   update_busy (self);
   update_page (self);

@@ -3,7 +3,8 @@
  * Lines through the canvas's own gesture; Shift+F10 and the Menu key on the
  * matrix's pinned token), every word piece of the word masked and the
  * predictions naming the word, [CLS] offered nothing to mask and refused
- * with the shown result kept, Restore. Needs $ATTENTION_TEST_MODEL; nothing
+ * with the shown result kept, Restore; Every Position's guesses in the
+ * matrix's read-out and under Lines' tokens. Needs $ATTENTION_TEST_MODEL; nothing
  * depends on timing. */
 
 #include <gtk/gtk.h>
@@ -250,6 +251,57 @@ test_edit_forgets (void)
   g_assert_false (action_enabled ("restore-text"));
 }
 
+/* Every Position: the sentence runs again with the model's guesses at every
+ * token; hovering a cell of the matrix reads out its query's, Lines shows
+ * the focused token's under the tokens; off again, they go. */
+static void
+test_every_position (void)
+{
+  AttentionView *view = test_window_view (window);
+  GtkWidget *page = adw_view_stack_get_child_by_name (window->view_stack, "lines");
+  GtkLabel *guesses = template_child (page, ATTENTION_TYPE_LINES_PAGE, "guesses_label");
+  AttentionResult *result;
+  const AttentionCandidate *c;
+  g_autofree char *want = NULL;
+  guint n_candidates = 0;
+  double x, y, px, py;
+
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), SENTENCE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  g_assert_false (attention_result_has_position_candidates (test_window_result (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
+  wait_for (idle);
+  result = test_window_result (window);
+  g_assert_true (attention_result_has_position_candidates (result));
+  /* [CLS] and [SEP] have theirs too. */
+  c = attention_result_get_position_candidates (result, 0, &n_candidates);
+  g_assert_nonnull (c);
+  g_assert_cmpuint (n_candidates, >, 0);
+  c = attention_result_get_position_candidates (result, 8, &n_candidates);
+  g_assert_cmpstr (attention_result_get_token (result, 8), ==, "paris");
+  want = g_strdup_printf ("Guesses at “paris” (token 9): %s %.1f %%", c[0].token,
+                          100.0 * c[0].probability);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
+  attention_test_wait_frames (GTK_WIDGET (view), 2, TRUE);
+  attention_view_get_cell_center (view, 8, 3, &x, &y);
+  g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
+  g_assert_nonnull (strstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), want));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+  attention_test_wait_frames (GTK_WIDGET (lines_canvas ()), 2, TRUE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (guesses)));
+  g_assert_true (attention_lines_canvas_get_token_center (lines_canvas (), ATTENTION_LINES_QUERY, 8,
+                                                          &px, &py));
+  g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (lines_canvas ()), px, py));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (guesses), want));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
+  wait_for (idle);
+  g_assert_false (attention_result_has_position_candidates (test_window_result (window)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (guesses)));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -284,6 +336,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-ask/special-tokens", test_special_tokens);
   g_test_add_func ("/window-ask/mask-from-matrix-and-restore", test_mask_from_matrix_and_restore);
   g_test_add_func ("/window-ask/edit-forgets", test_edit_forgets);
+  g_test_add_func ("/window-ask/every-position", test_every_position);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -20,6 +20,7 @@ struct _AttentionLinesPage
   GtkWidget *all_button;
   GtkSpinButton *threshold_spin;
   AttentionLinesCanvas *canvas;
+  GtkLabel *guesses_label;
 
   AttentionResult *result;
   guint layer;
@@ -284,6 +285,26 @@ head_cb (AttentionLinesPage *self)
     show_head (self, attention_selection_get_head (selection (self)));
 }
 
+/* Every Position: under the tokens, the model's guesses at the one in focus
+ * (hovered, else pinned), or a hint to point at one. */
+static void
+guesses_cb (AttentionLinesPage *self)
+{
+  g_autofree char *text = NULL;
+  guint index = 0;
+  gboolean shown = self->result != NULL && attention_result_has_position_candidates (self->result);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->guesses_label), shown);
+  if (!shown)
+    return;
+  if (attention_lines_canvas_get_focus (self->canvas, &index) != ATTENTION_LINES_NONE)
+    text = attention_canvas_describe_guesses (self->result, index);
+  gtk_label_set_text (self->guesses_label,
+                      text != NULL ? text
+                                   : _ ("Point at a token, or pin one, to see the model's guesses "
+                                        "there."));
+}
+
 static void
 result_cb (AttentionLinesPage *self)
 {
@@ -297,6 +318,7 @@ result_cb (AttentionLinesPage *self)
     rebuild_legend (self);
   layer_cb (self);
   head_cb (self);
+  guesses_cb (self);
 }
 
 /* --- API ----------------------------------------------------------------------------- */
@@ -444,6 +466,8 @@ attention_lines_page_class_init (AttentionLinesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, all_button);
   gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, threshold_spin);
   gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, canvas);
+  gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, guesses_label);
+  gtk_widget_class_bind_template_callback (widget_class, guesses_cb);
   gtk_widget_class_bind_template_callback (widget_class, all_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, threshold_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);

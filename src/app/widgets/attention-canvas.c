@@ -393,6 +393,37 @@ popup_menu (AttentionCanvas *self, int token, double x, double y)
   gtk_popover_popup (GTK_POPOVER (priv->menu));
 }
 
+char *
+attention_canvas_describe_guesses (AttentionResult *result, guint token)
+{
+  const AttentionCandidate *candidates;
+  guint n_candidates = 0;
+  GString *list;
+  g_autofree char *text = NULL;
+
+  if (result == NULL || token >= attention_result_get_n_tokens (result))
+    return NULL;
+  candidates = attention_result_get_position_candidates (result, token, &n_candidates);
+  if (candidates == NULL)
+    return NULL;
+  list = g_string_new (NULL);
+  for (guint c = 0; c < n_candidates; c++)
+    {
+      if (c > 0)
+        /* Translators: between two of the model's guesses. */
+        g_string_append (list, _ (", "));
+      /* Translators: one of the model's guesses and its probability, e.g.
+       * "paris 61.2 %". */
+      g_string_append_printf (list, _ ("%s %.1f %%"), candidates[c].token,
+                              100.0 * candidates[c].probability);
+    }
+  text = g_string_free (list, FALSE);
+  /* Translators: the model's top-k at a token it sees unmasked: the token,
+   * its position, the list. */
+  return g_strdup_printf (_ ("Guesses at “%s” (token %u): %s"),
+                          attention_result_get_token (result, token), token + 1, text);
+}
+
 void
 attention_canvas_present_menu (AttentionCanvas *self)
 {
@@ -629,12 +660,14 @@ attention_canvas_init (AttentionCanvas *self)
   g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (widget, controller);
 
-  click = gtk_gesture_click_new ();
-  g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
-  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
-
+  /* Added before the primary click: GTK lists a widget's controllers
+   * newest first, and the primary stays the first click gesture found. */
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (secondary_click_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
 }

@@ -80,6 +80,10 @@ const char *attention_canvas_get_hover_text (AttentionCanvas *self);
  * when token is not one of the result's. */
 gboolean attention_canvas_open_menu (AttentionCanvas *self, int token, double x, double y);
 
+/* The model's top-k at token, seen unmasked ("Guesses at “paris” (token 8):
+ * paris 61.2 %, …"), when the result has every position's; else NULL. */
+char *attention_canvas_describe_guesses (AttentionResult *result, guint token);
+
 /* For subclasses. */
 
 /* Places the context menu: call at the end of size_allocate. */

@@ -204,15 +204,25 @@ describe_hit (AttentionView *self, AttentionMatrixHit hit, guint row, guint col)
   AttentionResult *result = result_of (self);
   const float *matrix = current_matrix (self);
   guint n = n_tokens (self);
+  g_autofree char *text = NULL;
+  g_autofree char *guesses = NULL;
 
   if (hit == ATTENTION_MATRIX_HIT_NONE || row >= n || col >= n)
     return g_strdup ("");
   if (hit == ATTENTION_MATRIX_HIT_CELL)
     /* Translators: query token → key token: attention weight. */
-    return g_strdup_printf (_ ("%s → %s: %.4f"), attention_result_get_token (result, row),
+    text = g_strdup_printf (_ ("%s → %s: %.4f"), attention_result_get_token (result, row),
                             attention_result_get_token (result, col), matrix[(gsize)row * n + col]);
-  return g_strdup_printf (_ ("“%s” (token %u): row and column highlighted"),
-                          attention_result_get_token (result, row), row + 1);
+  else
+    text = g_strdup_printf (_ ("“%s” (token %u): row and column highlighted"),
+                            attention_result_get_token (result, row), row + 1);
+  /* Every position's guesses (exBERT): the query's, or the label's. */
+  guesses = attention_canvas_describe_guesses (
+      result, hit == ATTENTION_MATRIX_HIT_COLUMN_LABEL ? col : row);
+  if (guesses == NULL)
+    return g_steal_pointer (&text);
+  /* Translators: the hover read-out, then the model's guesses there. */
+  return g_strdup_printf (_ ("%s · %s"), text, guesses);
 }
 
 static char *
