@@ -3,6 +3,7 @@
 #pragma once
 
 #include "attention-export-job.h"
+#include "attention-limit-banner.h"
 #include "attention-predictions.h"
 #include "attention-selection.h"
 #include "attention-sidebar.h"
@@ -31,6 +32,7 @@ struct _AttentionWindow
   AdwToastOverlay *toast_overlay;
   GtkEntry *entry;
   AttentionPredictions *predictions;
+  AttentionLimitBanner *limit_banner; /* the text is longer than the model was trained on */
   GtkStack *stack;
   AdwStatusPage *busy_page;
   AdwStatusPage *no_model_page;

@@ -984,6 +984,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   g_type_ensure (ATTENTION_TYPE_SELECTION);
   g_type_ensure (ATTENTION_TYPE_SIDEBAR);
   g_type_ensure (ATTENTION_TYPE_PREDICTIONS);
+  g_type_ensure (ATTENTION_TYPE_LIMIT_BANNER);
   g_type_ensure (ATTENTION_TYPE_SINGLE_PAGE);
   g_type_ensure (ATTENTION_TYPE_OVERVIEW_PAGE);
   g_type_ensure (ATTENTION_TYPE_COMPARE_PAGE);
@@ -1006,6 +1007,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, entry);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, predictions);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, limit_banner);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, busy_page);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, no_model_page);

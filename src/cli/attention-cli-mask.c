@@ -143,6 +143,32 @@ load_in_thread (gpointer data)
   return NULL;
 }
 
+/* A text longer than the model was trained on still runs (up to its
+ * position table), but its last tokens' attention means nothing: say so,
+ * with both lengths and the tokens concerned. */
+static void
+warn_past_trained_length (AttentionResult *result)
+{
+  guint n = attention_result_get_n_tokens (result);
+  guint limit = attention_result_get_n_trusted (result);
+  g_autoptr (GString) tokens = NULL;
+  g_autofree char *head = NULL;
+
+  if (limit >= n)
+    return;
+  tokens = g_string_new (NULL);
+  for (guint i = limit; i < n; i++)
+    g_string_append_printf (tokens, "%s%s", i > limit ? " " : "",
+                            attention_result_get_token (result, i));
+  head = g_strdup_printf (
+      /* Translators: the model's trained length, the text's token count, then
+       * the first and last positions past the limit and their tokens. */
+      _ ("warning: this model was trained on at most %u tokens; the text has %u. The attention "
+         "of tokens %u–%u is not meaningful:"),
+      limit, n, limit + 1, n);
+  g_printerr ("attention-cli: %s %s\n", head, tokens->str);
+}
+
 int
 attention_cli_run_mask (const AttentionCliOptions *options)
 {
@@ -210,6 +236,7 @@ attention_cli_run_mask (const AttentionCliOptions *options)
       return 2;
     }
 
+  warn_past_trained_length (result);
   if (!attention_model_get_info (model)->has_mlm_head)
     g_printerr ("attention-cli: %s\n",
                 _ ("This model has no masked-language-model head: its predictions are "

@@ -701,6 +701,7 @@ attention_model_run_with_options (AttentionModel *self,
   result = attention_result_new_with_owner (text, g_steal_pointer (&encoding), n_layers, n_heads,
                                             attentions, g_steal_pointer (&output),
                                             (GDestroyNotify)attn_shim_output_free);
+  attention_result_set_trained_length (result, self->info->trained_length);
   if (options->top_k > 0)
     {
       gsize v = (gsize)self->dims.vocab_size;

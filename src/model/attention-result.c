@@ -26,6 +26,7 @@ struct _AttentionResult
   /* of Prediction, one per token in order, when the run asked for every
    * position (exBERT's view); NULL otherwise */
   GArray *positions;
+  guint trained_length;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
@@ -66,6 +67,7 @@ attention_result_init (AttentionResult *self)
 {
   self->predictions = g_array_new (FALSE, TRUE, sizeof (Prediction));
   g_array_set_clear_func (self->predictions, prediction_clear);
+  self->trained_length = G_MAXUINT;
 }
 
 AttentionResult *
@@ -174,6 +176,35 @@ attention_result_get_position_candidates (AttentionResult *self, guint index, gu
   if (n_candidates != NULL)
     *n_candidates = p->n_candidates;
   return p->candidates;
+}
+
+void
+attention_result_set_trained_length (AttentionResult *self, guint length)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  self->trained_length = length;
+}
+
+guint
+attention_result_get_trained_length (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), G_MAXUINT);
+  return self->trained_length;
+}
+
+guint
+attention_result_get_n_trusted (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return MIN (self->trained_length, self->encoding->n_tokens);
+}
+
+guint
+attention_result_get_hatch_from (AttentionResult *self)
+{
+  guint trusted = attention_result_get_n_trusted (self);
+
+  return trusted < attention_result_get_n_tokens (self) ? trusted : 0;
 }
 
 const char *

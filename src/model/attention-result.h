@@ -43,6 +43,9 @@ void attention_result_add_position_candidates (AttentionResult *self,
                                                guint position,
                                                const AttentionCandidate *candidates,
                                                guint n_candidates);
+/* For the builder only: tokens from index `length` on lie past the longest
+ * input the model was trained on. */
+void attention_result_set_trained_length (AttentionResult *self, guint length);
 
 const char *attention_result_get_text (AttentionResult *self);
 guint attention_result_get_n_tokens (AttentionResult *self);
@@ -50,6 +53,14 @@ const char *attention_result_get_token (AttentionResult *self, guint index);
 const char *const *attention_result_get_tokens (AttentionResult *self);
 gint64 attention_result_get_id (AttentionResult *self, guint index);
 BertSpan attention_result_get_span (AttentionResult *self, guint index);
+/* The model's trained length (G_MAXUINT when unknown): tokens at this index
+ * and after it are past it, and their attention is not meaningful. */
+guint attention_result_get_trained_length (AttentionResult *self);
+/* The first token past the trained length, or n_tokens when none is. */
+guint attention_result_get_n_trusted (AttentionResult *self);
+/* For a renderer's hatch_from: the first token past the trained length, or 0
+ * when every token is within it. */
+guint attention_result_get_hatch_from (AttentionResult *self);
 guint attention_result_get_n_layers (AttentionResult *self);
 guint attention_result_get_n_heads (AttentionResult *self);
 /* 0-indexed layer/head; n × n floats, row = query (attending), column = key. */

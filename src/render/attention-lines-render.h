@@ -52,6 +52,9 @@ typedef struct
   double raster_scale;
   const char *caption; /* optional lines under the picture; NULL for none */
   double caption_size;
+  /* Tokens from this index on lie past the longest input the model was
+   * trained on: their labels are hatched in both columns. 0 for none. */
+  guint hatch_from;
 } AttentionLinesStyle;
 
 /* The export look: white labels on black, 20 px labels on 32 px rows, a 320 px

@@ -4,6 +4,7 @@
 #include "attention-render.h"
 
 #include "attention-caption.h"
+#include "attention-hatch.h"
 #include "attention-matrix-layout.h"
 
 #include <math.h>
@@ -315,6 +316,25 @@ draw_labels (cairo_t *cr,
   cairo_restore (cr);
 }
 
+/* Rows and columns past the trained length, their labels included. The
+ * spacing follows the cell, so a small cell still gets a few stripes. */
+static void
+draw_hatch (cairo_t *cr, const AttentionRenderStyle *style, guint n)
+{
+  double spacing = CLAMP (style->cell / 3, 3, 12);
+  double from, side;
+
+  if (style->hatch_from == 0 || style->hatch_from >= n)
+    return;
+  from = style->margin + style->cell * style->hatch_from;
+  side = style->cell * (n - style->hatch_from);
+  /* Label bands, strongly, then the cells, lightly: the weights stay legible. */
+  attention_hatch_rectangle (cr, 0, from, style->margin, side, spacing, 0.55);
+  attention_hatch_rectangle (cr, from, 0, side, style->margin, spacing, 0.55);
+  attention_hatch_rectangle (cr, style->margin, from, from - style->margin, side, spacing, 0.4);
+  attention_hatch_rectangle (cr, from, style->margin, side, style->cell * n, spacing, 0.4);
+}
+
 static void
 draw_highlight (cairo_t *cr, const AttentionRenderStyle *style, guint n)
 {
@@ -369,6 +389,7 @@ attention_render_matrix (cairo_t *cr,
         draw_vector_cells (cr, style, matrix, n);
       else
         draw_cells (cr, style, matrix, n, &visible);
+      draw_hatch (cr, style, n);
       draw_labels (cr, style, n, labels, &visible);
       draw_highlight (cr, style, n);
     }

@@ -32,6 +32,9 @@ typedef struct
   /* CONTRAST's top weight; 0 takes the matrix's own largest. Two matrices
    * shown side by side pass the larger of the two, so colours compare. */
   float vmax;
+  /* Tokens from this index on lie past the longest input the model was
+   * trained on: their labels, rows and columns are hatched. 0 for none. */
+  guint hatch_from;
 } AttentionRenderStyle;
 
 /* The original exercise's look: 40 px cells, 200 px margin, 28 px labels, white

@@ -105,6 +105,8 @@ make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style
     style->bg[c] = rgb[c] / 255.0;
   style->fg[0] = style->fg[1] = style->fg[2] = 0.92;
   style->focus_side = attention_lines_canvas_get_focus (self, &style->focus);
+  if (result_of (self) != NULL)
+    style->hatch_from = attention_result_get_hatch_from (result_of (self));
 }
 
 static void

@@ -386,6 +386,7 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   style.colormap = attention_canvas_get_colormap (ATTENTION_CANVAS (self));
   style.scale = self->scale;
   style.vmax = shown_vmax (self);
+  style.hatch_from = attention_result_get_hatch_from (result_of (self));
   labels = attention_result_get_tokens (result_of (self));
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
