@@ -83,7 +83,7 @@ fill_row (AdwComboRow *row, const char *const *items)
 static void
 update_pattern (AttentionSidebar *self)
 {
-  AttentionResult *result = attention_selection_get_result (self->selection);
+  AttentionResult *result = attention_selection_get_shown_result (self->selection);
   const float *matrix = attention_selection_get_matrix (self->selection);
   guint layer = attention_selection_get_layer (self->selection);
   g_autofree guint8 *classes = NULL;
@@ -192,8 +192,8 @@ attention_sidebar_constructed (GObject *object)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->selection, "notify::matrix", G_CALLBACK (update_pattern), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "notify::result", G_CALLBACK (update_pattern), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::shown-result", G_CALLBACK (update_pattern),
+                           self, G_CONNECT_SWAPPED);
   update_pattern (self);
 }
 

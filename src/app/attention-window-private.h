@@ -19,6 +19,7 @@ struct _AttentionWindow
   /* Template children */
   AttentionSelection *selection; /* what the window shows */
   AdwViewSwitcherTitle *switcher_title;
+  GtkLabel *model_label; /* the model's name, when the switcher shows no subtitle */
   AdwFlap *flap;
   AttentionSidebar *sidebar;
   AdwViewStack *view_stack; /* the pages: Single Head, All Heads, Compare, Lines */

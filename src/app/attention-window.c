@@ -213,17 +213,61 @@ page_changed_cb (AttentionWindow *self)
 
 /* ------------------------------------------------------------------ model */
 
+/* The model's name in the header bar: a label beside the switcher when it
+ * is wide, the title's subtitle when the switcher gives way to it. */
+static void
+title_visible_cb (AttentionWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->model_label),
+                          !adw_view_switcher_title_get_title_visible (self->switcher_title) &&
+                              *gtk_label_get_label (self->model_label) != '\0');
+}
+
+static gboolean
+title_visible_idle (gpointer data)
+{
+  AttentionWindow *self = data;
+
+  title_visible_cb (self);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+title_visible_later (AttentionWindow *self)
+{
+  g_idle_add (title_visible_idle, g_object_ref (self));
+}
+
+/* The name the window gives a model: the bundled one is the demo model,
+ * which its own name could pass for Google's BERT. */
+static char *
+model_display_name (AttentionModel *model)
+{
+  const AttentionModelInfo *info = attention_model_get_info (model);
+
+  if (attention_model_path_is_bundled (attention_model_get_path (model)))
+    /* Translators: the bundled model, small and trained by this project. */
+    return g_strdup (_ ("Demo model (not Google’s BERT)"));
+  return g_strdup (info->name);
+}
+
 static void
 set_model (AttentionWindow *self, AttentionModel *model)
 {
   const AttentionModelInfo *info = attention_model_get_info (model);
   g_autofree char *size = attention_model_info_describe_size (info);
   g_autofree char *path = g_filename_display_name (attention_model_get_path (model));
+  g_autofree char *name = model_display_name (model);
+  g_autofree char *tooltip = g_strdup_printf ("%s\n%s", info->name, path);
 
   /* The old result, which belongs to the old model, goes with it. */
   attention_selection_set_model (self->selection, model);
 
-  adw_view_switcher_title_set_subtitle (self->switcher_title, info->name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+  gtk_label_set_label (self->model_label, name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), tooltip);
+  title_visible_cb (self);
   gtk_label_set_label (self->info_name, info->name);
   gtk_label_set_label (self->info_size, size);
   gtk_label_set_label (self->info_description, info->description ? info->description : "");
@@ -307,11 +351,22 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   else
     {
+      gboolean switched = attention_selection_get_model (self->selection) != NULL;
+
       set_model (self, model);
       if (data->remember && self->settings != NULL)
         g_settings_set_string (self->settings, "model-path", data->path);
       if (attention_model_path_runs_foreign_code (data->path))
         show_code_notice (self, data->path);
+      else if (switched)
+        {
+          /* Open, Get Models or a drop replaced the model: the views are
+           * now of another one. (A foreign bundle's notice names it.) */
+          g_autofree char *name = model_display_name (model);
+          g_autofree char *message = g_strdup_printf (_ ("Switched to the model “%s”"), name);
+
+          attention_window_toast (self, message);
+        }
     }
 
   update_busy (self);
@@ -614,7 +669,8 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
 {
   g_autoptr (AttentionExportJob) job = NULL;
   g_auto (GStrv) stale = NULL;
-  AttentionResult *result = attention_selection_get_result (self->selection);
+  /* What the window shows: without [CLS] and [SEP] when they are hidden. */
+  AttentionResult *result = attention_selection_get_shown_result (self->selection);
   const AttentionExportKind *kind;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
@@ -994,6 +1050,7 @@ attention_window_class_init (AttentionWindowClass *klass)
                                                "/org/example/Attention/ui/attention-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, selection);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, model_label);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, view_stack);
@@ -1062,6 +1119,11 @@ attention_window_init (AttentionWindow *self)
   g_signal_connect (self->head_adjustment, "value-changed", G_CALLBACK (slider_moved_cb), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (page_changed_cb),
                             self);
+  /* After the layout that changed it: hiding a header child in the middle
+   * of allocating the header bar leaves it drawn unallocated. */
+  g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
+                            G_CALLBACK (title_visible_later), self);
+  title_visible_cb (self);
   foreach_page (self, watch_page);
   shape_cb (self);
   page_changed_cb (self);

@@ -27,6 +27,7 @@ struct _AttentionResult
    * position (exBERT's view); NULL otherwise */
   GArray *positions;
   guint trained_length;
+  gboolean specials_hidden;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
@@ -132,6 +133,78 @@ attention_result_add_prediction (AttentionResult *self,
 
   p = prediction_copy (position, candidates, n_candidates);
   g_array_append_val (self->predictions, p);
+}
+
+AttentionResult *
+attention_result_new_subset (AttentionResult *source, const guint *keep, guint n_keep)
+{
+  BertEncoding *encoding;
+  AttentionResult *self;
+  guint n, n_matrices, trusted = 0;
+  float *attentions;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (source), NULL);
+  g_return_val_if_fail (keep != NULL || n_keep == 0, NULL);
+
+  n = source->encoding->n_tokens;
+  encoding = g_new0 (BertEncoding, 1);
+  encoding->n_tokens = n_keep;
+  encoding->ids = g_new (gint64, MAX (n_keep, 1));
+  encoding->tokens = g_new0 (char *, n_keep + 1);
+  encoding->spans = g_new (BertSpan, MAX (n_keep, 1));
+  for (guint k = 0; k < n_keep; k++)
+    {
+      g_return_val_if_fail (keep[k] < n && (k == 0 || keep[k] > keep[k - 1]), NULL);
+      encoding->ids[k] = source->encoding->ids[keep[k]];
+      encoding->tokens[k] = g_strdup (source->encoding->tokens[keep[k]]);
+      encoding->spans[k] = source->encoding->spans[keep[k]];
+      if (keep[k] < source->trained_length)
+        trusted++;
+    }
+
+  n_matrices = source->n_layers * source->n_heads;
+  attentions = g_new0 (float, MAX ((gsize)n_matrices * n_keep * n_keep, 1));
+  for (guint m = 0; m < n_matrices; m++)
+    for (guint r = 0; r < n_keep; r++)
+      {
+        const float *from = source->attentions + ((gsize)m * n + keep[r]) * n;
+        float *to = attentions + ((gsize)m * n_keep + r) * n_keep;
+        double sum = 0;
+
+        for (guint c = 0; c < n_keep; c++)
+          sum += from[keep[c]];
+        if (sum > 0)
+          for (guint c = 0; c < n_keep; c++)
+            to[c] = (float)(from[keep[c]] / sum);
+      }
+
+  self =
+      attention_result_new (source->text, encoding, source->n_layers, source->n_heads, attentions);
+  self->trained_length = trusted < n_keep ? trusted : G_MAXUINT;
+  self->specials_hidden = source->specials_hidden;
+  for (guint i = 0; i < source->predictions->len; i++)
+    {
+      const Prediction *p = &g_array_index (source->predictions, Prediction, i);
+
+      for (guint k = 0; k < n_keep; k++)
+        if (keep[k] == p->position)
+          attention_result_add_prediction (self, k, p->candidates, p->n_candidates);
+    }
+  return self;
+}
+
+void
+attention_result_set_specials_hidden (AttentionResult *self, gboolean hidden)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  self->specials_hidden = hidden;
+}
+
+gboolean
+attention_result_get_specials_hidden (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), FALSE);
+  return self->specials_hidden;
 }
 
 void

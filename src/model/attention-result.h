@@ -32,6 +32,16 @@ AttentionResult *attention_result_new_with_owner (const char *text,
                                                   const float *attentions,
                                                   gpointer owner,
                                                   GDestroyNotify free_owner);
+/* The tokens keep[0 … n_keep) of source (ascending): their rows and columns
+ * of every matrix, each row renormalised to sum to 1 over the kept keys (a
+ * row with nothing left stays 0), their predictions, and the trained length
+ * counted in kept tokens. */
+AttentionResult *
+attention_result_new_subset (AttentionResult *source, const guint *keep, guint n_keep);
+/* For the builder only: the result leaves out [CLS] and [SEP] (captions say
+ * so). */
+void attention_result_set_specials_hidden (AttentionResult *self, gboolean hidden);
+gboolean attention_result_get_specials_hidden (AttentionResult *self);
 /* For the builder only (before the result is shared): top-k for one [MASK]. */
 void attention_result_add_prediction (AttentionResult *self,
                                       guint position,

@@ -318,6 +318,28 @@ attention_stats_describe_pattern (const AttentionHeadScores *scores)
     }
 }
 
+AttentionResult *
+attention_stats_without_specials (AttentionResult *result)
+{
+  guint n;
+  g_autofree guint8 *classes = NULL;
+  g_autofree guint *keep = NULL;
+  guint n_keep = 0;
+  AttentionResult *out;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (result), NULL);
+
+  n = attention_result_get_n_tokens (result);
+  classes = attention_stats_classify_tokens (attention_result_get_tokens (result), n);
+  keep = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    if (!(classes[i] & (ATTENTION_TOKEN_CLS | ATTENTION_TOKEN_SEP)))
+      keep[n_keep++] = i;
+  out = attention_result_new_subset (result, keep, n_keep);
+  attention_result_set_specials_hidden (out, TRUE);
+  return out;
+}
+
 float *
 attention_stats_compute (AttentionResult *result,
                          AttentionAggregate aggregate,

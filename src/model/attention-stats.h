@@ -86,6 +86,11 @@ char *attention_stats_describe_pattern (const AttentionHeadScores *scores);
 /* Short translated name of a score for menus: "Previous token", "Entropy", … */
 const char *attention_stats_pattern_name (AttentionPattern pattern);
 
+/* The result without its [CLS] and [SEP] tokens: their rows and columns
+ * gone from every matrix, the other rows renormalised (see
+ * attention_result_new_subset). */
+AttentionResult *attention_stats_without_specials (AttentionResult *result);
+
 /* Convenience on a result. Returns a g_malloc'd n × n matrix; layer/head are
  * 0-indexed and ignored where the aggregate does not use them. With
  * hide_special the [CLS]/[SEP] columns are hidden afterwards. */

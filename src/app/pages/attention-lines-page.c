@@ -308,7 +308,7 @@ guesses_cb (AttentionLinesPage *self)
 static void
 result_cb (AttentionLinesPage *self)
 {
-  AttentionResult *result = attention_selection_get_result (selection (self));
+  AttentionResult *result = attention_selection_get_shown_result (selection (self));
   guint old_heads = n_heads (self);
 
   if (!g_set_object (&self->result, result))
@@ -427,7 +427,8 @@ attention_lines_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (attention_lines_page_parent_class)->constructed (object);
   s = selection (self);
-  g_signal_connect_object (s, "notify::result", G_CALLBACK (result_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (s, "notify::shown-result", G_CALLBACK (result_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::layer", G_CALLBACK (layer_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::head", G_CALLBACK (head_cb), self, G_CONNECT_SWAPPED);
   g_object_bind_property (s, "colormap", self->canvas, "colormap", G_BINDING_SYNC_CREATE);

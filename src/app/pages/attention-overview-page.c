@@ -108,7 +108,7 @@ attention_overview_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (attention_overview_page_parent_class)->constructed (object);
   s = selection (self);
-  g_object_bind_property (s, "result", self->overview, "result", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (s, "shown-result", self->overview, "result", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (s, "notify::layer", G_CALLBACK (position_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::head", G_CALLBACK (position_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::result", G_CALLBACK (position_cb), self, G_CONNECT_SWAPPED);
