@@ -59,6 +59,8 @@ struct _AttentionWindow
   GtkWidget *export_dialog; /* the open Export dialog, or NULL (weak) */
   char *unmasked_text;      /* the sentence before "Mask this token", for Restore */
   gboolean setting_text;    /* the entry is being set by the window, not typed */
+  /* "Open this bundle? It runs code" while it is asked, or NULL (weak). */
+  AdwMessageDialog *trust_dialog;
 };
 
 /* attention-window-actions.c */

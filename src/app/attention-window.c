@@ -265,6 +265,12 @@ set_model (AttentionWindow *self, AttentionModel *model)
   attention_selection_set_model (self->selection, model);
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+  {
+    /* Translators: the window title: the model's name, then the app's. */
+    g_autofree char *title = g_strdup_printf (_ ("%s — Attention"), name);
+
+    gtk_window_set_title (GTK_WINDOW (self), title);
+  }
   gtk_label_set_label (self->model_label, name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), tooltip);
   title_visible_cb (self);
@@ -275,16 +281,11 @@ set_model (AttentionWindow *self, AttentionModel *model)
   gtk_label_set_label (self->info_path, path);
 }
 
-/* A .pt bundle is TorchScript: libtorch ran code from it to open it. Said
- * once per opening, in a toast and in the model information. */
+/* A .pt bundle is TorchScript: libtorch ran code from it to open it. The
+ * model information keeps saying so (the user was asked before). */
 static void
-show_code_notice (AttentionWindow *self, const char *path)
+show_code_notice (AttentionWindow *self)
 {
-  g_autofree char *name = g_filename_display_basename (path);
-  g_autofree char *message = g_strdup_printf (
-      _ ("“%s” is a .pt bundle: opening it runs code from it. Open bundles only from sources "
-         "you trust; a model folder is data and runs nothing."),
-      name);
   g_autofree char *description =
       g_strconcat (gtk_label_get_label (self->info_description), "\n\n",
                    _ ("This bundle is code (TorchScript) from outside the app’s own model "
@@ -292,7 +293,6 @@ show_code_notice (AttentionWindow *self, const char *path)
                    NULL);
 
   gtk_label_set_label (self->info_description, description);
-  attention_window_toast (self, message);
 }
 
 typedef struct
@@ -357,11 +357,11 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       if (data->remember && self->settings != NULL)
         g_settings_set_string (self->settings, "model-path", data->path);
       if (attention_model_path_runs_foreign_code (data->path))
-        show_code_notice (self, data->path);
-      else if (switched)
+        show_code_notice (self);
+      if (switched)
         {
           /* Open, Get Models or a drop replaced the model: the views are
-           * now of another one. (A foreign bundle's notice names it.) */
+           * now of another one. */
           g_autofree char *name = model_display_name (model);
           g_autofree char *message = g_strdup_printf (_ ("Switched to the model “%s”"), name);
 
@@ -379,13 +379,99 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   load_data_free (data);
 }
 
+static void load_now (AttentionWindow *self, const char *path, gboolean remember);
+
+typedef struct
+{
+  AttentionWindow *self;    /* owned */
+  AdwMessageDialog *dialog; /* not owned: it owns this */
+  char *path;
+  gboolean remember;
+} TrustData;
+
+static void
+trust_data_free (gpointer data, GClosure *closure)
+{
+  TrustData *d = data;
+
+  /* The dialog is going: the window may go with the reference below. */
+  if (d->self->trust_dialog == d->dialog)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (d->dialog), (gpointer *)&d->self->trust_dialog);
+      d->self->trust_dialog = NULL;
+    }
+  g_object_unref (d->self);
+  g_free (d->path);
+  g_free (d);
+}
+
+static void
+trust_response_cb (AdwMessageDialog *dialog, const char *response, TrustData *d)
+{
+  /* Answered: no longer the open question, though it closes a bit later. */
+  if (d->self->trust_dialog == dialog)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *)&d->self->trust_dialog);
+      d->self->trust_dialog = NULL;
+    }
+  if (g_strcmp0 (response, "open") == 0)
+    load_now (d->self, d->path, d->remember);
+}
+
+/* Before libtorch runs a line of a bundle from elsewhere, the user says yes,
+ * having read why in full. */
+static void
+ask_trust (AttentionWindow *self, const char *path, gboolean remember)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autofree char *body = g_strdup_printf (
+      _ ("“%s” is a model bundle. Model bundles contain code that runs on this computer when "
+         "the bundle is opened, with your permissions: it can read and change your files. Open "
+         "only bundles from a source you trust.\n\nHugging Face model folders are data and "
+         "run nothing; the app’s own models are safe."),
+      name);
+  TrustData *d = g_new0 (TrustData, 1);
+  AdwMessageDialog *dialog;
+
+  d->self = g_object_ref (self);
+  d->path = g_strdup (path);
+  d->remember = remember;
+  if (self->trust_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->trust_dialog));
+  dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), _ ("Open a Bundle That Runs Code?"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "open", _ ("_Open"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "open", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  d->dialog = dialog;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (trust_response_cb), d, trust_data_free, 0);
+  self->trust_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->trust_dialog);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* remember: the user chose it (Open, a drop, Get Models, the command line),
+ * and it is remembered for the next start; a bundle from elsewhere is asked
+ * about first. The start-up load (not remembered) was asked about when
+ * it was chosen. */
 void
 attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember)
 {
-  LoadData *data;
-
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
+
+  if (remember && attention_model_path_runs_foreign_code (path))
+    ask_trust (self, path, remember);
+  else
+    load_now (self, path, remember);
+}
+
+static void
+load_now (AttentionWindow *self, const char *path, gboolean remember)
+{
+  LoadData *data;
 
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
@@ -967,6 +1053,8 @@ attention_window_dispose (GObject *object)
   cancel_and_clear (&self->run_cancellable);
   cancel_and_clear (&self->export_cancellable);
   g_clear_object (&self->export_job);
+  if (self->trust_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->trust_dialog));
   if (self->export_dialog != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->export_dialog),

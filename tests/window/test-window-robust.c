@@ -293,6 +293,8 @@ open_model (const char *path)
   gtk_editable_set_text (GTK_EDITABLE (window->entry), "[MASK]");
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", path));
+  /* From the test's folder: asked about first. */
+  attention_test_answer_trust (window, "open");
   wait_for (idle);
   g_assert_cmpstr (attention_model_get_path (attention_selection_get_model (window->selection)), ==,
                    path);

@@ -31,6 +31,7 @@
 static AttentionApplication *app;
 static AttentionWindow *window;
 static const char *set_config_script;
+static char *limited_path; /* the test model with trained_length, in the app's own folder */
 
 static gboolean
 idle (void)
@@ -431,6 +432,55 @@ test_switch_model (void)
   g_assert_cmpstr (gtk_label_get_label (window->model_label), ==, "hf-safetensors");
 }
 
+static const char *
+model_path (void)
+{
+  return attention_model_get_path (attention_selection_get_model (window->selection));
+}
+
+/* A bundle from outside the app's folders is asked about before anything of
+ * it loads; Hugging Face folders and the app's own bundles never are. */
+static void
+test_trust (void)
+{
+  g_autofree char *folder =
+      g_build_filename (g_getenv ("ATTENTION_TEST_MODEL_DIR"), "hf-safetensors", NULL);
+  AttentionModel *before;
+
+  wait_for (idle);
+  before = attention_selection_get_model (window->selection);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s",
+                                             g_getenv ("ATTENTION_TEST_MODEL")));
+  g_assert_nonnull (window->trust_dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (window->trust_dialog), ==,
+                   "Open a Bundle That Runs Code?");
+  /* Nothing of it is loading while the question is open. */
+  g_assert_false (attention_window_get_busy (window));
+  attention_test_answer_trust (window, "cancel");
+  wait_for (idle);
+  g_assert_true (attention_selection_get_model (window->selection) == before);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s",
+                                             g_getenv ("ATTENTION_TEST_MODEL")));
+  attention_test_answer_trust (window, "open");
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), ==, g_getenv ("ATTENTION_TEST_MODEL"));
+
+  /* A folder is data: no question. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", folder));
+  g_assert_null (window->trust_dialog);
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), ==, folder);
+
+  /* Nor a bundle in the app's own model folder. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", limited_path));
+  g_assert_null (window->trust_dialog);
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), ==, limited_path);
+}
+
 static gboolean
 is_special (const char *token)
 {
@@ -557,6 +607,7 @@ main (int argc, char **argv)
     g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
   }
   g_setenv ("ATTENTION_MODEL", limited, TRUE);
+  limited_path = g_strdup (limited);
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
@@ -582,6 +633,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-truth/legend-column", test_legend_column);
   g_test_add_func ("/window-truth/hover-readout", test_hover_readout);
   g_test_add_func ("/window-truth/model-name", test_model_name);
+  g_test_add_func ("/window-truth/trust", test_trust);
   g_test_add_func ("/window-truth/switch-model", test_switch_model);
   status = g_test_run ();
 
