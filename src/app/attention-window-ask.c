@@ -22,7 +22,9 @@ static void
 mask_token_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   AttentionWindow *self = user_data;
-  AttentionResult *result = attention_selection_get_result (self->selection);
+  /* The token counts in what the views show (without [CLS] and [SEP] when
+   * they are hidden). */
+  AttentionResult *result = attention_selection_get_shown_result (self->selection);
   int token = g_variant_get_int32 (parameter);
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;

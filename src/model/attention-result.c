@@ -190,6 +190,15 @@ attention_result_new_subset (AttentionResult *source, const guint *keep, guint n
         if (keep[k] == p->position)
           attention_result_add_prediction (self, k, p->candidates, p->n_candidates);
     }
+  if (attention_result_has_position_candidates (source))
+    for (guint k = 0; k < n_keep; k++)
+      {
+        guint n_candidates;
+        const AttentionCandidate *candidates =
+            attention_result_get_position_candidates (source, keep[k], &n_candidates);
+
+        attention_result_add_position_candidates (self, k, candidates, n_candidates);
+      }
   return self;
 }
 
