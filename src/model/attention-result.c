@@ -26,6 +26,9 @@ struct _AttentionResult
   /* of Prediction, one per token in order, when the run asked for every
    * position (exBERT's view); NULL otherwise */
   GArray *positions;
+  char *pair_text;  /* NULL for a single sentence */
+  gint64 *types;    /* n_tokens */
+  float *head_mask; /* n_layers × n_heads, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
@@ -51,6 +54,9 @@ attention_result_finalize (GObject *object)
     self->attentions_free (self->attentions_owner);
   g_array_unref (self->predictions);
   g_clear_pointer (&self->positions, g_array_unref);
+  g_free (self->pair_text);
+  g_free (self->types);
+  g_free (self->head_mask);
 
   G_OBJECT_CLASS (attention_result_parent_class)->finalize (object);
 }
@@ -99,8 +105,51 @@ attention_result_new_with_owner (const char *text,
   self->attentions = attentions;
   self->attentions_owner = owner;
   self->attentions_free = free_owner;
+  self->types = g_new0 (gint64, encoding->n_tokens);
 
   return self;
+}
+
+void
+attention_result_set_pair (AttentionResult *self, const char *text_b, const gint64 *types)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (types != NULL);
+
+  g_free (self->pair_text);
+  self->pair_text = g_strdup (text_b);
+  memcpy (self->types, types, self->encoding->n_tokens * sizeof (gint64));
+}
+
+void
+attention_result_set_head_mask (AttentionResult *self, const float *mask)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+
+  g_clear_pointer (&self->head_mask, g_free);
+  if (mask != NULL)
+    self->head_mask = g_memdup2 (mask, (gsize)self->n_layers * self->n_heads * sizeof (float));
+}
+
+const char *
+attention_result_get_pair_text (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return self->pair_text;
+}
+
+const gint64 *
+attention_result_get_token_type_ids (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return self->types;
+}
+
+const float *
+attention_result_get_head_mask (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return self->head_mask;
 }
 
 static Prediction
@@ -291,7 +340,8 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
   const AttentionCandidate *candidates;
   guint n_candidates;
   BertSpan span;
-  const char *word;
+  const char *word, *text;
+  guint position;
   GString *out;
 
   g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
@@ -300,9 +350,11 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
   candidates = attention_result_get_candidates (self, i, &n_candidates);
   g_return_val_if_fail (c < n_candidates, NULL);
 
-  span = attention_result_get_span (self, attention_result_get_prediction_position (self, i));
+  position = attention_result_get_prediction_position (self, i);
+  span = attention_result_get_span (self, position);
+  text = self->types[position] == 1 && self->pair_text != NULL ? self->pair_text : self->text;
   word = candidates[c].token;
-  out = g_string_new_len (self->text, span.start);
+  out = g_string_new_len (text, span.start);
 
   /* A "##" piece continues the word before the mask: glue it on. */
   if (g_str_has_prefix (word, "##"))
@@ -312,7 +364,7 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
       word += 2;
     }
   g_string_append (out, word);
-  g_string_append (out, self->text + span.end);
+  g_string_append (out, text + span.end);
 
   return g_string_free (out, FALSE);
 }
