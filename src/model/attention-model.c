@@ -554,7 +554,22 @@ add_prediction (AttentionModel *self,
   if (every_position)
     attention_result_add_position_candidates (result, position, candidates, n);
   else
-    attention_result_add_prediction (result, position, candidates, n);
+    {
+      /* The whole row, for comparing any token's probability across runs
+       * (head importance, a head switched off). */
+      guint v = (guint)self->dims.vocab_size;
+      g_autofree float *row = g_new (float, MAX (v, 1));
+      double max = -INFINITY, sum = 0;
+
+      for (guint i = 0; i < v; i++)
+        max = MAX (max, (double)logits[i]);
+      for (guint i = 0; i < v; i++)
+        sum += exp ((double)logits[i] - max);
+      for (guint i = 0; i < v; i++)
+        row[i] = (float)(exp ((double)logits[i] - max) / sum);
+      attention_result_add_prediction (result, position, candidates, n);
+      attention_result_set_mask_probabilities (result, row, v);
+    }
 }
 
 /* The shim's output is plain C: freed on every early return below. */

@@ -9,6 +9,8 @@ typedef struct
   guint position;
   AttentionCandidate *candidates;
   guint n_candidates;
+  float *probabilities; /* a [MASK]'s over the vocabulary, or NULL */
+  guint vocab_size;
 } Prediction;
 
 struct _AttentionResult
@@ -41,6 +43,7 @@ prediction_clear (gpointer data)
   for (guint i = 0; i < p->n_candidates; i++)
     g_free (p->candidates[i].token);
   g_free (p->candidates);
+  g_free (p->probabilities);
 }
 
 static void
@@ -155,7 +158,7 @@ attention_result_get_head_mask (AttentionResult *self)
 static Prediction
 prediction_copy (guint position, const AttentionCandidate *candidates, guint n_candidates)
 {
-  Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates };
+  Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates, NULL, 0 };
 
   for (guint i = 0; i < n_candidates; i++)
     {
@@ -179,6 +182,40 @@ attention_result_add_prediction (AttentionResult *self,
 
   p = prediction_copy (position, candidates, n_candidates);
   g_array_append_val (self->predictions, p);
+}
+
+void
+attention_result_set_mask_probabilities (AttentionResult *self,
+                                         const float *probabilities,
+                                         guint vocab_size)
+{
+  Prediction *p;
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (self->predictions->len > 0);
+
+  p = &g_array_index (self->predictions, Prediction, self->predictions->len - 1);
+  g_free (p->probabilities);
+  p->probabilities = g_memdup2 (probabilities, (gsize)vocab_size * sizeof (float));
+  p->vocab_size = vocab_size;
+}
+
+double
+attention_result_get_mask_probability (AttentionResult *self, guint i, gint64 id)
+{
+  Prediction *p;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), -1);
+  g_return_val_if_fail (i < self->predictions->len, -1);
+
+  p = &g_array_index (self->predictions, Prediction, i);
+  if (p->probabilities != NULL && id >= 0 && (guint64)id < p->vocab_size)
+    return p->probabilities[id];
+  /* Without the row, the top-k still know theirs. */
+  for (guint c = 0; c < p->n_candidates; c++)
+    if (p->candidates[c].id == id)
+      return p->candidates[c].probability;
+  return -1;
 }
 
 void

@@ -50,6 +50,11 @@ void attention_result_add_position_candidates (AttentionResult *self,
                                                guint position,
                                                const AttentionCandidate *candidates,
                                                guint n_candidates);
+/* For the builder only: the last added prediction's probabilities over the
+ * whole vocabulary (copied). */
+void attention_result_set_mask_probabilities (AttentionResult *self,
+                                              const float *probabilities,
+                                              guint vocab_size);
 
 const char *attention_result_get_text (AttentionResult *self);
 guint attention_result_get_n_tokens (AttentionResult *self);
@@ -70,6 +75,9 @@ const AttentionCandidate *
 attention_result_get_candidates (AttentionResult *self, guint i, guint *n_candidates);
 /* TRUE when the run gave top-k at every position ("all positions"). */
 gboolean attention_result_has_position_candidates (AttentionResult *self);
+/* The probability of vocabulary id at the i-th [MASK] (not only of the
+ * top-k: what head importance and "61 % → 34 %" compare); -1 when unknown. */
+double attention_result_get_mask_probability (AttentionResult *self, guint i, gint64 id);
 /* The model's top-k at token index, unmasked; NULL (and 0) when the run did
  * not ask for every position. */
 const AttentionCandidate *
