@@ -178,6 +178,8 @@ class BertForMaskedLM(nn.Module):
     _layer_norm = script._layer_norm
     _split = script._split
     encode = script.encode
+    encode_full = script.encode_full
+    run_full = script.run_full
     mlm_head = script.mlm_head
     forward = script.forward
     forward_at = script.forward_at

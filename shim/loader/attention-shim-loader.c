@@ -184,7 +184,7 @@ attn_shim_get_extra_file (const attn_shim *shim, const char *name, size_t *len)
 attn_shim_dims
 attn_shim_get_dims (const attn_shim *shim)
 {
-  attn_shim_dims none = { 0, 0, 0 };
+  attn_shim_dims none = { 0, 0, 0, 0 };
 
   return ensure_module () ? api->get_dims (shim) : none;
 }
@@ -197,6 +197,16 @@ attn_shim_run_params_default (void)
     .n_ids = 0,
     .positions = NULL,
     .n_positions = 0,
+    .n_sequences = 0,
+    .lengths = NULL,
+    .token_type_ids = NULL,
+    .head_mask = NULL,
+    .head_mask_per_sequence = 0,
+    .want_qk = 0,
+    .want_value_norms = 0,
+    .saliency_positions = NULL,
+    .saliency_token_ids = NULL,
+    .n_saliency = 0,
   };
 
   return params;
@@ -229,6 +239,43 @@ const float *
 attn_shim_output_get_attentions (const attn_shim_output *output)
 {
   return output != NULL && ensure_module () ? api->output_get_attentions (output) : NULL;
+}
+
+size_t
+attn_shim_output_get_n_sequences (const attn_shim_output *output)
+{
+  return output != NULL && ensure_module () ? api->output_get_n_sequences (output) : 0;
+}
+
+const float *
+attn_shim_output_get_sequence_attentions (const attn_shim_output *output, size_t s)
+{
+  return output != NULL && ensure_module () ? api->output_get_sequence_attentions (output, s)
+                                            : NULL;
+}
+
+const float *
+attn_shim_output_get_queries (const attn_shim_output *output, size_t s)
+{
+  return output != NULL && ensure_module () ? api->output_get_queries (output, s) : NULL;
+}
+
+const float *
+attn_shim_output_get_keys (const attn_shim_output *output, size_t s)
+{
+  return output != NULL && ensure_module () ? api->output_get_keys (output, s) : NULL;
+}
+
+const float *
+attn_shim_output_get_value_norms (const attn_shim_output *output, size_t s)
+{
+  return output != NULL && ensure_module () ? api->output_get_value_norms (output, s) : NULL;
+}
+
+const float *
+attn_shim_output_get_saliency (const attn_shim_output *output)
+{
+  return output != NULL && ensure_module () ? api->output_get_saliency (output) : NULL;
 }
 
 void

@@ -18,7 +18,7 @@ extern "C"
 
 /* Bumped whenever the table or a params struct changes: a module from
  * another build is refused. */
-#define ATTN_SHIM_MODULE_ABI 5
+#define ATTN_SHIM_MODULE_ABI 6
 #define ATTN_SHIM_MODULE_SYMBOL "attn_shim_module_get_api"
 #define ATTN_SHIM_MODULE_NAME "libattention-shim.so"
 
@@ -53,6 +53,13 @@ extern "C"
     const char *(*gemm_backend) (void);
     int (*gemm_set_backend) (const char *backend);
     long (*gemm_onednn_calls) (void);
+    /* attn-shim.h, the outputs of runs with options */
+    size_t (*output_get_n_sequences) (const attn_shim_output *output);
+    const float *(*output_get_sequence_attentions) (const attn_shim_output *output, size_t s);
+    const float *(*output_get_queries) (const attn_shim_output *output, size_t s);
+    const float *(*output_get_keys) (const attn_shim_output *output, size_t s);
+    const float *(*output_get_value_norms) (const attn_shim_output *output, size_t s);
+    const float *(*output_get_saliency) (const attn_shim_output *output);
   } attn_shim_module_api;
 
   typedef const attn_shim_module_api *(*attn_shim_module_get_api_func) (void);

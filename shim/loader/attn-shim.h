@@ -32,6 +32,7 @@ extern "C"
     int n_layers;
     int n_heads;
     int vocab_size; /* width of the logits */
+    int head_size;  /* width of a head's queries and keys; 0 if unknown */
   } attn_shim_dims;
 
   typedef struct
@@ -68,13 +69,51 @@ extern "C"
 
   typedef struct
   {
-    /* The input: one sentence of n_ids token ids (no padding). */
+    /* The input: one sentence of n_ids token ids (no padding), or the
+     * sequences of a batch (n_sequences below). */
     const int64_t *ids;
     size_t n_ids;
     /* MLM logits at these token positions (may be NULL when n_positions
      * is 0). */
     const int64_t *positions;
     size_t n_positions;
+
+    /* The options below run on the app's current BERT source, also for a
+     * bundle written before them (its weights under that source, no copy).
+     * A model whose weights are not a BERT's (a foreign TorchScript file)
+     * fails such a run with "this model does not expose …"; a batch alone
+     * still runs there, one sequence at a time. */
+
+    /* A batch: n_sequences sequences packed back to back in ids,
+     * lengths[s] tokens each (n_ids = their sum), run together, padded
+     * with an attention mask. Outputs are per sequence; positions (and
+     * saliency_positions) index the packed ids. 0 or 1 with lengths NULL:
+     * one sequence of n_ids tokens. */
+    size_t n_sequences;
+    const size_t *lengths;
+    /* n_ids segment ids (BERT's token_type_ids: 0 for the first sentence,
+     * 1 for the second), laid out as ids. NULL: all 0. */
+    const int64_t *token_type_ids;
+    /* n_layers × n_heads factors, 1 keep, 0 switch off: Hugging Face's
+     * head_mask, which multiplies the head's attention probabilities (so an
+     * switched-off head's attentions are all 0). NULL: every head on. */
+    const float *head_mask;
+    /* 1: head_mask holds one block of n_layers × n_heads per sequence. */
+    int head_mask_per_sequence;
+    /* 1: every head's queries and keys (after their bias, before the
+     * scaling by 1/sqrt(head_size)). */
+    int want_qk;
+    /* 1: every head's value norms ||f_h(x_j)||: token j's value vector (with
+     * its bias) through the head's slice of the attention output projection
+     * (without its bias), Kobayashi et al. 2020. */
+    int want_value_norms;
+    /* Gradient × input saliency of n_saliency predictions: for prediction i,
+     * s_j = sum_d d log p(saliency_token_ids[i] at saliency_positions[i]) /
+     * d e_jd * e_jd, e_j token j's word embedding (a row of the embedding
+     * matrix). Gradients are computed only for these runs. */
+    const int64_t *saliency_positions;
+    const int64_t *saliency_token_ids;
+    size_t n_saliency;
   } attn_shim_run_params;
 
   attn_shim_run_params attn_shim_run_params_default (void);
@@ -97,8 +136,22 @@ extern "C"
    * the run had no positions. */
   const float *attn_shim_output_get_logits (const attn_shim_output *output);
   /* n_layers × n_heads × n_ids × n_ids floats, row-major
-   * [layer][head][query][key]. */
+   * [layer][head][query][key]; of a batch, its first sequence's. */
   const float *attn_shim_output_get_attentions (const attn_shim_output *output);
+  /* The sequences of the run (1 unless a batch). */
+  size_t attn_shim_output_get_n_sequences (const attn_shim_output *output);
+  /* Sequence s of n tokens: n_layers × n_heads × n × n floats, as above. */
+  const float *attn_shim_output_get_sequence_attentions (const attn_shim_output *output, size_t s);
+  /* Sequence s: n_layers × n_heads × n × head_size floats, row-major
+   * [layer][head][token][dim]; NULL unless the run asked for want_qk. */
+  const float *attn_shim_output_get_queries (const attn_shim_output *output, size_t s);
+  const float *attn_shim_output_get_keys (const attn_shim_output *output, size_t s);
+  /* Sequence s: n_layers × n_heads × n floats, [layer][head][token]; NULL
+   * unless the run asked for want_value_norms. */
+  const float *attn_shim_output_get_value_norms (const attn_shim_output *output, size_t s);
+  /* n_saliency × n_ids floats (the packed ids of the whole batch; 0 for
+   * tokens of other sequences); NULL without saliency. */
+  const float *attn_shim_output_get_saliency (const attn_shim_output *output);
   void attn_shim_output_free (attn_shim_output *output);
 
 #ifdef __cplusplus

@@ -69,14 +69,35 @@ def encode(self, input_ids: Tensor, attention_mask: Tensor,
     # hidden [b, s, h] of the last layer and attentions [L, b, H, s, s].
     if token_type_ids is None:
         token_type_ids = torch.zeros_like(input_ids)
-    positions = torch.arange(input_ids.size(1), device=input_ids.device).unsqueeze(0)
-    x = (torch.embedding(self.word_embeddings, input_ids, self.pad_token_id)
+    word = torch.embedding(self.word_embeddings, input_ids, self.pad_token_id)
+    hidden, attentions, _q, _k, _n = self.encode_full(word, attention_mask, token_type_ids,
+                                                      None, False, False)
+    return hidden, attentions
+
+
+def encode_full(self, word: Tensor, attention_mask: Tensor, token_type_ids: Tensor,
+                head_mask: Optional[Tensor], want_qk: bool,
+                want_norms: bool) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    # word: the ids' rows of word_embeddings [b, s, h], an input of its own
+    # so that saliency can differentiate with respect to it. head_mask
+    # [b, L, H] multiplies the probabilities, as HF's head_mask does (the
+    # attentions returned are the multiplied ones). Returns hidden [b, s, h],
+    # attentions [L, b, H, s, s] and, only when asked (empty otherwise),
+    # queries and keys [L, b, H, s, d] after their bias and before the
+    # scaling, and value norms [L, b, H, s]: ||f_h(x_j)||, the value vector
+    # through the head's slice of the output projection, before its bias
+    # (Kobayashi et al. 2020).
+    positions = torch.arange(word.size(1), device=word.device).unsqueeze(0)
+    x = (word
          + torch.embedding(self.token_type_embeddings, token_type_ids)
          + torch.embedding(self.position_embeddings, positions))
     hidden = self._layer_norm(x, self.embeddings_ln_weight, self.embeddings_ln_bias)
     # HF adds (1 - mask) * finfo(float32).min to the scores.
     mask_bias = (1.0 - attention_mask.unsqueeze(1).unsqueeze(2).to(hidden.dtype)) * self.mask_min
     attentions: List[Tensor] = []
+    queries: List[Tensor] = []
+    keys: List[Tensor] = []
+    norms: List[Tensor] = []
     for i in range(self.num_layers):
         q = self._split(torch.linear(hidden, self.query_weight[i], self.query_bias[i]))
         k = self._split(torch.linear(hidden, self.key_weight[i], self.key_bias[i]))
@@ -86,6 +107,8 @@ def encode(self, input_ids: Tensor, attention_mask: Tensor,
         scores = torch.matmul(q, k.transpose(-1, -2)) / self.scale
         scores = scores + mask_bias
         probs = torch.softmax(scores.float(), -1).to(scores.dtype)
+        if head_mask is not None:
+            probs = probs * head_mask[:, i].unsqueeze(-1).unsqueeze(-1).to(probs.dtype)
         context = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
         context = context.view(context.size(0), context.size(1), self.num_heads * self.head_size)
         attended = self._layer_norm(
@@ -97,7 +120,20 @@ def encode(self, input_ids: Tensor, attention_mask: Tensor,
             torch.linear(inner, self.output_weight[i], self.output_bias[i]) + attended,
             self.output_ln_weight[i], self.output_ln_bias[i])
         attentions.append(probs)
-    return hidden, torch.stack(attentions)
+        if want_qk:
+            queries.append(q)
+            keys.append(k)
+        if want_norms:
+            # The output projection's columns of head h: [H, d, h_out].
+            out = self.attention_output_weight[i].view(
+                self.hidden_size, self.num_heads, self.head_size).permute(1, 2, 0)
+            f = torch.matmul(v, out.to(v.dtype))
+            norms.append(torch.sqrt((f * f).sum(-1)))
+    empty = torch.zeros([0], device=hidden.device)
+    return (hidden, torch.stack(attentions),
+            torch.stack(queries) if want_qk else empty,
+            torch.stack(keys) if want_qk else empty,
+            torch.stack(norms) if want_norms else empty)
 
 
 def mlm_head(self, hidden: Tensor) -> Tensor:
@@ -119,3 +155,18 @@ def forward_at(self, input_ids: Tensor, attention_mask: Tensor,
     hidden, attentions = self.encode(input_ids, attention_mask)
     rows = hidden[0].index_select(0, positions)
     return self.mlm_head(rows), attentions
+
+
+def run_full(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor,
+             head_mask: Optional[Tensor], positions: Tensor, want_qk: bool, want_norms: bool,
+             word: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    # The shim's run with every option (encode_full): logits [P, V] at
+    # positions, rows of the flattened [b * s] tokens, then encode_full's
+    # attentions, queries, keys and value norms. word: the word embeddings
+    # to start from (saliency's leaf), or None for the ids' rows.
+    if word is None:
+        word = torch.embedding(self.word_embeddings, input_ids, self.pad_token_id)
+    hidden, attentions, queries, keys, norms = self.encode_full(
+        word, attention_mask, token_type_ids, head_mask, want_qk, want_norms)
+    rows = hidden.reshape(-1, self.hidden_size).index_select(0, positions)
+    return self.mlm_head(rows), attentions, queries, keys, norms

@@ -683,3 +683,31 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   extra["config.json"] = attn_json::write (config);
   return m;
 }
+
+AttnBertShape
+attn_shim_hf_shape (const std::string &config_json)
+{
+  Value config;
+  std::string error;
+  AttnBertShape shape;
+  Config c;
+
+  if (!attn_json::parse (config_json.data (), config_json.size (), config, error) ||
+      config.type != Type::Object)
+    fail (attn_format (_ ("%s is not valid JSON (%s)"), "config.json", error.c_str ()));
+  c = read_config (config);
+  shape.num_layers = c.num_layers;
+  shape.num_heads = c.num_heads;
+  shape.hidden_size = c.hidden_size;
+  shape.pad_token_id = c.pad_token_id;
+  shape.type_vocab_size = c.type_vocab_size;
+  shape.act = c.hidden_act == "gelu" ? 0 : c.hidden_act == "relu" ? 2 : 1;
+  shape.eps = c.layer_norm_eps;
+  return shape;
+}
+
+double
+attn_shim_hf_mask_min (void)
+{
+  return mask_min;
+}

@@ -21,3 +21,18 @@ bool attn_shim_hf_is_folder (const char *path);
  * mapping of model.safetensors lives as long as the module's tensors.
  * Throws std::runtime_error with a translated reason. */
 torch::jit::Module attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra);
+
+/* The numbers of the app's BERT that a config.json gives (BertConfig's
+ * defaults filled in, checked as a folder's are). */
+struct AttnBertShape
+{
+  int64_t num_layers, num_heads, hidden_size, pad_token_id, type_vocab_size;
+  int64_t act; /* attention_bert_script.py's act: 0 erf GELU, 1 tanh GELU, 2 ReLU */
+  double eps;
+};
+
+/* Throws std::runtime_error with a translated reason. */
+AttnBertShape attn_shim_hf_shape (const std::string &config_json);
+
+/* The value the source's mask_min attribute holds (HF's finfo(float32).min). */
+double attn_shim_hf_mask_min (void);

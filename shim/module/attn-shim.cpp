@@ -3,6 +3,7 @@
  * (attn-shim-module.h); errors leave as one translated line. */
 
 #include "attn-shim-alloc.h"
+#include "attn-shim-full.h"
 #include "attn-shim-gemm.h"
 #include "attn-shim-hfbert.h"
 #include "attn-shim-i18n.h"
@@ -54,9 +55,15 @@ struct attn_shim
   bool has_forward_at = false;
   bool measured = false;       /* dims measured, by the probe or the first run */
   bool detach_pending = false; /* attn_shim_load_params.detach, not done yet */
-  attn_shim_dims dims = { 0, 0, 0 };
+  attn_shim_dims dims = { 0, 0, 0, 0 };
   std::string extra[2]; /* vocab.txt, config.json */
-  ZipRef zip;           /* the mapped file the weights live in; none for a folder */
+  /* The weights under the current source, for runs with options
+   * (attn-shim-full.h): built on the first such run. full_state 0: not
+   * tried, 1: built, -1: impossible, full_problem says why. */
+  torch::jit::Module full;
+  int full_state = 0;
+  std::string full_problem;
+  ZipRef zip; /* the mapped file the weights live in; none for a folder */
 
   ~attn_shim ()
   {
@@ -341,6 +348,16 @@ open_bundle (const char *path, attn_zip *given, ZipRef &zip)
   return problem;
 }
 
+/* oneDNN's GEMM takes this thread's OpenMP count, which libtorch sets only
+ * at the thread's first parallel op: set it before the first GEMM. */
+static void
+prepare_forward_thread (void)
+{
+  at::internal::lazy_init_num_threads ();
+  if (forward_threads > 0 && omp_get_max_threads () != forward_threads)
+    omp_set_num_threads (forward_threads);
+}
+
 /* Runs the module on one sentence; returns logits (rows of item 0 at the
  * positions, [P, V]) and attentions [L, 1, H, s, s]. Throws. */
 static void
@@ -355,11 +372,7 @@ forward (attn_shim *shim,
   c10::InferenceMode guard;
   torch::jit::GraphOptimizerEnabledGuard optimize (executor_optimize ());
 
-  /* oneDNN's GEMM takes this thread's OpenMP count, which libtorch sets
-   * only at the thread's first parallel op: set it before the first GEMM. */
-  at::internal::lazy_init_num_threads ();
-  if (forward_threads > 0 && omp_get_max_threads () != forward_threads)
-    omp_set_num_threads (forward_threads);
+  prepare_forward_thread ();
   auto options = torch::TensorOptions ().dtype (torch::kInt64);
   at::Tensor input = torch::from_blob ((void *)ids, { 1, (int64_t)n_ids }, options).clone ();
   at::Tensor mask = torch::ones ({ 1, (int64_t)n_ids }, options);
@@ -636,6 +649,17 @@ extern "C"
                   attn_format (_ ("the bundle's %s is empty"), extra_names[i]));
           }
 
+        /* The head size the options' queries and keys have; a config the
+         * options cannot read leaves it unknown (0). */
+        try
+          {
+            AttnBertShape shape = attn_shim_hf_shape (shim->extra[1]);
+
+            shim->dims.head_size = (int)(shape.hidden_size / shape.num_heads);
+          }
+        catch (const std::exception &)
+          {
+          }
         shim->has_forward_at = shim->module.find_method ("forward_at").has_value ();
         if (!shim->has_forward_at && !shim->module.find_method ("forward").has_value ())
           throw std::runtime_error (_ ("the TorchScript module has no forward method"));
@@ -712,7 +736,7 @@ extern "C"
 
   attn_shim_dims attn_shim_get_dims (const attn_shim *shim)
   {
-    attn_shim_dims none = { 0, 0, 0 };
+    attn_shim_dims none = { 0, 0, 0, 0 };
 
     return shim != NULL ? shim->dims : none;
   }
@@ -720,8 +744,153 @@ extern "C"
   struct attn_shim_output
   {
     at::Tensor logits;     /* [P, V] float32, contiguous */
-    at::Tensor attentions; /* [L, 1, H, s, s] float32, contiguous */
+    at::Tensor attentions; /* [L, 1, H, s, s] float32, contiguous: sequence 0's */
+    /* Per sequence, contiguous: attentions [L, H, n, n], queries and keys
+     * [L, H, n, d] and norms [L, H, n] (undefined when not asked). */
+    std::vector<at::Tensor> sequence_attentions, queries, keys, norms;
+    at::Tensor saliency; /* [n_saliency, n_ids] */
   };
+
+  /* Whether params asks for more than today's one plain sequence. */
+  static bool wants_options (const attn_shim_run_params *params)
+  {
+    return params->n_sequences > 1 || params->token_type_ids != NULL || params->head_mask != NULL ||
+           params->want_qk || params->want_value_norms || params->n_saliency > 0;
+  }
+
+  /* What a run asks for that only the current source can give, for "this
+   * model does not expose …"; NULL for a batch alone. */
+  static const char *option_needing_source (const attn_shim_run_params *params)
+  {
+    if (params->token_type_ids != NULL)
+      return _ ("token types (sentence pairs)");
+    if (params->head_mask != NULL)
+      return _ ("a head mask");
+    if (params->want_qk)
+      return _ ("queries and keys");
+    if (params->want_value_norms)
+      return _ ("value norms");
+    if (params->n_saliency > 0)
+      return _ ("gradients (saliency)");
+    return NULL;
+  }
+
+  /* A batch on a module without the current source: one sequence at a
+   * time through its own code. Throws. */
+  static void run_one_by_one (attn_shim *shim,
+                              const attn_shim_run_params *params,
+                              const AttnBatch &batch,
+                              attn_shim_output *out)
+  {
+    std::vector<at::Tensor> rows (params->n_positions);
+    int64_t vocab = 0;
+
+    for (size_t s = 0; s < batch.lengths.size (); s++)
+      {
+        int64_t offset = batch.offsets[s], len = batch.lengths[s];
+        std::vector<int64_t> local;
+        std::vector<size_t> which;
+        at::Tensor logits, attentions;
+
+        for (size_t i = 0; i < params->n_positions; i++)
+          if (params->positions[i] >= offset && params->positions[i] < offset + len)
+            {
+              local.push_back (params->positions[i] - offset);
+              which.push_back (i);
+            }
+        if (local.empty ())
+          local.push_back (0); /* from_blob needs a pointer; no row is read */
+        forward (shim, params->ids + offset, (size_t)len, local.data (), which.size (), logits,
+                 attentions);
+        vocab = logits.size (1);
+        for (size_t k = 0; k < which.size (); k++)
+          rows[which[k]] = logits[(int64_t)k];
+        out->sequence_attentions.push_back (
+            attentions.view ({ attentions.size (0), attentions.size (2), attentions.size (3),
+                               attentions.size (4) }));
+        if (s == 0)
+          out->attentions = attentions;
+      }
+    out->logits =
+        params->n_positions > 0 ? torch::stack (rows).contiguous () : torch::empty ({ 0, vocab });
+  }
+
+  /* A run with options (attn-shim-full.h). Throws. */
+  static void run_with_options (attn_shim *shim,
+                                const attn_shim_run_params *params,
+                                const AttnBatch &batch,
+                                attn_shim_output *out)
+  {
+    const char *needs = option_needing_source (params);
+    AttnFullOutputs full;
+    int64_t b = (int64_t)batch.lengths.size ();
+
+    if (shim->full_state == 0)
+      {
+        try
+          {
+            shim->full = attn_shim_full_build (shim->module, shim->extra[1]);
+            shim->full_state = 1;
+          }
+        catch (const std::exception &e)
+          {
+            shim->full_state = -1;
+            shim->full_problem = first_line (e.what ());
+          }
+      }
+    if (shim->full_state < 0)
+      {
+        if (needs != NULL)
+          throw std::runtime_error (attn_format (_ ("this model does not expose %s: %s"), needs,
+                                                 shim->full_problem.c_str ()));
+        run_one_by_one (shim, params, batch, out);
+        return;
+      }
+    if (params->token_type_ids != NULL)
+      {
+        int64_t types = shim->full.attr ("token_type_embeddings").toTensor ().size (0);
+
+        for (size_t i = 0; i < params->n_ids; i++)
+          if (params->token_type_ids[i] < 0 || params->token_type_ids[i] >= types)
+            throw std::runtime_error (
+                attn_format (_ ("token type %lld is outside the model's %lld types"),
+                             (long long)params->token_type_ids[i], (long long)types));
+      }
+
+    {
+      torch::jit::GraphOptimizerEnabledGuard optimize (executor_optimize ());
+
+      prepare_forward_thread ();
+      attn_shim_full_run (shim->full, params, batch, full);
+    }
+    out->logits = full.logits.to (torch::kFloat32).contiguous ();
+    for (int64_t s = 0; s < b; s++)
+      {
+        int64_t len = batch.lengths[s];
+        auto one = [&] (const at::Tensor &t, bool square) {
+          at::Tensor x = t.select (1, s).narrow (2, 0, len);
+
+          if (square)
+            x = x.narrow (3, 0, len);
+          return x.to (torch::kFloat32).contiguous ();
+        };
+
+        out->sequence_attentions.push_back (one (full.attentions, true));
+        if (full.queries.defined ())
+          {
+            out->queries.push_back (one (full.queries, false));
+            out->keys.push_back (one (full.keys, false));
+          }
+        if (full.norms.defined ())
+          out->norms.push_back (one (full.norms, false));
+      }
+    /* Today's getter reads [L, 1, H, n, n]: sequence 0's, viewed so. */
+    at::Tensor first = out->sequence_attentions[0];
+    out->attentions =
+        first.view ({ first.size (0), 1, first.size (1), first.size (2), first.size (3) });
+    if (full.saliency.defined ())
+      out->saliency = full.saliency.contiguous ();
+  }
 
   int attn_shim_run (attn_shim *shim,
                      const attn_shim_run_params *params,
@@ -757,6 +926,45 @@ extern "C"
                                          (long long)ids[i], shim->dims.vocab_size));
           return -1;
         }
+    if (params->n_saliency > 0 &&
+        (params->saliency_positions == NULL || params->saliency_token_ids == NULL))
+      {
+        set_error (error, _ ("invalid arguments"));
+        return -1;
+      }
+    for (size_t i = 0; i < params->n_saliency; i++)
+      if (params->saliency_positions[i] < 0 || (size_t)params->saliency_positions[i] >= n_ids ||
+          params->saliency_token_ids[i] < 0 ||
+          (shim->measured && params->saliency_token_ids[i] >= shim->dims.vocab_size))
+        {
+          set_error (error,
+                     attn_format (_ ("saliency for token %lld at position %lld is outside the "
+                                     "input or the vocabulary"),
+                                  (long long)params->saliency_token_ids[i],
+                                  (long long)params->saliency_positions[i]));
+          return -1;
+        }
+    AttnBatch batch;
+    bool options = wants_options (params);
+
+    if (options)
+      {
+        std::string problem;
+
+        try
+          {
+            problem = attn_shim_full_batch (params, batch);
+          }
+        catch (const std::exception &e)
+          {
+            problem = e.what ();
+          }
+        if (!problem.empty ())
+          {
+            set_error (error, problem);
+            return -1;
+          }
+      }
 
     try
       {
@@ -766,9 +974,17 @@ extern "C"
 
         std::unique_lock<std::mutex> blas_hold;
 
-        choose_blas_threads (n_ids, blas_hold);
-        forward (shim, ids, n_ids, n_positions > 0 ? positions : &no_position, n_positions,
-                 out->logits, out->attentions);
+        if (options)
+          {
+            choose_blas_threads ((size_t)(batch.width * (int64_t)batch.lengths.size ()), blas_hold);
+            run_with_options (shim, params, batch, out.get ());
+          }
+        else
+          {
+            choose_blas_threads (n_ids, blas_hold);
+            forward (shim, ids, n_ids, n_positions > 0 ? positions : &no_position, n_positions,
+                     out->logits, out->attentions);
+          }
         if (blas_hold.owns_lock ())
           blas_hold.unlock ();
 
@@ -818,6 +1034,50 @@ extern "C"
   const float *attn_shim_output_get_attentions (const attn_shim_output *output)
   {
     return output != NULL ? output->attentions.data_ptr<float> () : NULL;
+  }
+
+  size_t attn_shim_output_get_n_sequences (const attn_shim_output *output)
+  {
+    if (output == NULL)
+      return 0;
+    return output->sequence_attentions.empty () ? 1 : output->sequence_attentions.size ();
+  }
+
+  /* Sequence s's tensor of a per-sequence list, or NULL. */
+  static const float *sequence_data (const std::vector<at::Tensor> &list, size_t s)
+  {
+    return s < list.size () ? list[s].data_ptr<float> () : NULL;
+  }
+
+  const float *attn_shim_output_get_sequence_attentions (const attn_shim_output *output, size_t s)
+  {
+    if (output == NULL)
+      return NULL;
+    if (output->sequence_attentions.empty ())
+      return s == 0 ? output->attentions.data_ptr<float> () : NULL;
+    return sequence_data (output->sequence_attentions, s);
+  }
+
+  const float *attn_shim_output_get_queries (const attn_shim_output *output, size_t s)
+  {
+    return output != NULL ? sequence_data (output->queries, s) : NULL;
+  }
+
+  const float *attn_shim_output_get_keys (const attn_shim_output *output, size_t s)
+  {
+    return output != NULL ? sequence_data (output->keys, s) : NULL;
+  }
+
+  const float *attn_shim_output_get_value_norms (const attn_shim_output *output, size_t s)
+  {
+    return output != NULL ? sequence_data (output->norms, s) : NULL;
+  }
+
+  const float *attn_shim_output_get_saliency (const attn_shim_output *output)
+  {
+    if (output == NULL || !output->saliency.defined ())
+      return NULL;
+    return output->saliency.data_ptr<float> ();
   }
 
   void attn_shim_output_free (attn_shim_output *output)
@@ -966,6 +1226,12 @@ extern "C"
       attn_shim_gemm_backend,
       attn_shim_gemm_set_backend,
       attn_shim_gemm_onednn_calls,
+      attn_shim_output_get_n_sequences,
+      attn_shim_output_get_sequence_attentions,
+      attn_shim_output_get_queries,
+      attn_shim_output_get_keys,
+      attn_shim_output_get_value_norms,
+      attn_shim_output_get_saliency,
     };
 
     return &api;

@@ -1055,6 +1055,7 @@ attention_window_dispose (GObject *object)
   g_clear_object (&self->export_job);
   if (self->trust_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->trust_dialog));
+  attention_window_ask_clear (self);
   if (self->export_dialog != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->export_dialog),
@@ -1093,7 +1094,6 @@ attention_window_finalize (GObject *object)
   AttentionWindow *self = ATTENTION_WINDOW (object);
 
   g_free (self->last_message);
-  g_free (self->unmasked_text);
   G_OBJECT_CLASS (attention_window_parent_class)->finalize (object);
 }
 
@@ -1151,6 +1151,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_path);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, entry);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, pair_entry);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, predictions);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, limit_banner);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, stack);

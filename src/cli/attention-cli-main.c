@@ -26,6 +26,8 @@ options_clear (AttentionCliOptions *options)
   g_free (options->format);
   g_free (options->text);
   g_free (options->download_id);
+  g_free (options->pair_text);
+  g_free (options->ablate);
 }
 
 /* In the C or POSIX locale (scripts, cron, containers without a locale) the
@@ -123,6 +125,18 @@ main (int argc, char **argv)
         N_ ("Also print the model's top-k at every token, unmasked (TEXT then needs no [MASK]); "
             "--dump gains \"positions\""),
         NULL },
+      { "pair", 0, 0, G_OPTION_ARG_STRING, &options.pair_text,
+        N_ ("Read TEXT and TEXT_B as a sentence pair, [CLS] TEXT [SEP] TEXT_B [SEP]; a [MASK] "
+            "may stand in either"),
+        N_ ("TEXT_B") },
+      { "ablate", 0, 0, G_OPTION_ARG_STRING, &options.ablate,
+        N_ ("Switch these heads off (1-indexed, L:* for a whole layer), as Hugging Face's "
+            "head_mask"),
+        N_ ("L:H[,L:H…]") },
+      { "head-importance", 0, 0, G_OPTION_ARG_NONE, &options.head_importance,
+        N_ ("Switch off each head alone and print how much the top prediction's probability at "
+            "each [MASK] drops; --dump gains \"head_importance\""),
+        NULL },
       { "vocab", 0, 0, G_OPTION_ARG_FILENAME, &options.vocab_path,
         N_ ("Tokenize with this vocab.txt instead of the model's"), N_ ("FILE") },
       { "cased", 0, 0, G_OPTION_ARG_NONE, &options.cased,
@@ -196,6 +210,12 @@ main (int argc, char **argv)
       g_printerr ("attention-cli: %s\n",
                   _ ("--download cannot be combined with --model, --vocab, --tokens or "
                      "--token-ids."));
+      status = 2;
+    }
+  else if (options.pair_text != NULL && options.text == NULL)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--pair needs a first text: attention-cli --pair TEXT_B TEXT."));
       status = 2;
     }
   else if (options.download_id != NULL)

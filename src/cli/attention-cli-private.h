@@ -11,18 +11,21 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *model_path;       /* --model, else $ATTENTION_MODEL, else the bundled one */
-  char *vocab_path;       /* --vocab */
-  gboolean cased;         /* --cased (with --vocab) */
-  char *tokens_text;      /* --tokens TEXT */
-  gboolean token_ids;     /* --token-ids */
-  int top_k;              /* --top-k, default 3 */
-  char *output_dir;       /* --output-dir */
-  char *dump_path;        /* --dump FILE.json */
-  char *format;           /* --format: an id of attention-export-registry.h (default png) */
-  char *text;             /* positional TEXT, NULL → prompt "Text: " */
-  char *download_id;      /* --download MODEL_ID */
-  gboolean all_positions; /* --all-positions */
+  char *model_path;         /* --model, else $ATTENTION_MODEL, else the bundled one */
+  char *vocab_path;         /* --vocab */
+  gboolean cased;           /* --cased (with --vocab) */
+  char *tokens_text;        /* --tokens TEXT */
+  gboolean token_ids;       /* --token-ids */
+  int top_k;                /* --top-k, default 3 */
+  char *output_dir;         /* --output-dir */
+  char *dump_path;          /* --dump FILE.json */
+  char *format;             /* --format: an id of attention-export-registry.h (default png) */
+  char *text;               /* positional TEXT, NULL → prompt "Text: " */
+  char *download_id;        /* --download MODEL_ID */
+  gboolean all_positions;   /* --all-positions */
+  char *pair_text;          /* --pair TEXT_B */
+  char *ablate;             /* --ablate L:H[,L:H…] */
+  gboolean head_importance; /* --head-importance */
 } AttentionCliOptions;
 
 /* The tokenizer of --vocab/--cased, or else of the model

@@ -7,7 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* Writes {"text", "tokens", "ids", "attentions" [layer][head][query][key],
+/* Writes {"text", "tokens", "ids", "token_type_ids" (0 for the first
+ * sentence, 1 for a pair's second), "attentions" [layer][head][query][key],
  * "predictions" [{"position", "candidates" [{"token", "id", "probability"}]}],
  * "positions" [{"index", "token", "candidates" […]}] when the run gave the
  * top-k at every position, "model"} to path, atomically. model_json is the bundle's config.json,
@@ -18,5 +19,15 @@ gboolean attention_result_write_json (AttentionResult *result,
                                       gsize model_json_len,
                                       const char *path,
                                       GError **error);
+
+/* The same, with "head_importance" [layer][head] (Δp of each head switched
+ * off alone, attention-head-importance.h) when head_importance (n_layers ×
+ * n_heads) is not NULL. */
+gboolean attention_result_write_json_full (AttentionResult *result,
+                                           const char *model_json,
+                                           gsize model_json_len,
+                                           const float *head_importance,
+                                           const char *path,
+                                           GError **error);
 
 G_END_DECLS

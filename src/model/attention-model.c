@@ -554,87 +554,150 @@ add_prediction (AttentionModel *self,
   if (every_position)
     attention_result_add_position_candidates (result, position, candidates, n);
   else
-    attention_result_add_prediction (result, position, candidates, n);
-}
+    {
+      /* The whole row, for comparing any token's probability across runs
+       * (head importance, a head switched off). */
+      guint v = (guint)self->dims.vocab_size;
+      g_autofree float *row = g_new (float, MAX (v, 1));
+      double max = -INFINITY, sum = 0;
 
-void
-attention_run_options_init (AttentionRunOptions *options)
-{
-  g_return_if_fail (options != NULL);
-  memset (options, 0, sizeof *options);
-  options->top_k = 3;
+      for (guint i = 0; i < v; i++)
+        max = MAX (max, (double)logits[i]);
+      for (guint i = 0; i < v; i++)
+        sum += exp ((double)logits[i] - max);
+      for (guint i = 0; i < v; i++)
+        row[i] = (float)(exp ((double)logits[i] - max) / sum);
+      attention_result_add_prediction (result, position, candidates, n);
+      attention_result_set_mask_probabilities (result, row, v);
+    }
 }
 
 /* The shim's output is plain C: freed on every early return below. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (attn_shim_output, attn_shim_output_free)
 
-AttentionResult *
-attention_model_run (
-    AttentionModel *self, const char *text, guint top_k, GCancellable *cancellable, GError **error)
+/* One shim output shared by the results of a batch: each result holds a
+ * reference, and the last one frees it. */
+typedef struct
 {
-  AttentionRunOptions options;
+  attn_shim_output *output;
+} SharedOutput;
 
-  attention_run_options_init (&options);
-  options.top_k = top_k;
-  return attention_model_run_with_options (self, text, &options, cancellable, error);
+static void
+shared_output_clear (gpointer data)
+{
+  attn_shim_output_free (((SharedOutput *)data)->output);
 }
 
-AttentionResult *
-attention_model_run_with_options (AttentionModel *self,
-                                  const char *text,
-                                  const AttentionRunOptions *options,
-                                  GCancellable *cancellable,
-                                  GError **error)
+static void
+shared_output_release (gpointer data)
 {
-  g_autoptr (BertEncoding) encoding = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GArray) masks = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr (attn_shim_output) output = NULL;
-  attn_shim_run_params run = attn_shim_run_params_default ();
-  const float *attentions, *logits;
-  g_autoptr (AttentionResult) result = NULL;
-  char *shim_error = NULL;
-  guint n, n_layers, n_heads;
-  int status;
+  g_atomic_rc_box_release_full (data, shared_output_clear);
+}
 
-  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-  g_return_val_if_fail (options != NULL, NULL);
+/* [CLS] A [SEP] B [SEP]: a's encoding followed by b's without its [CLS];
+ * types 0 through a's [SEP], 1 after (as Hugging Face's tokenizer(a, b)). */
+static BertEncoding *
+join_pair (BertEncoding *a, BertEncoding *b, gint64 **types)
+{
+  BertEncoding *joined = g_new0 (BertEncoding, 1);
+  guint n = a->n_tokens + b->n_tokens - 1;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  encoding = bert_tokenizer_encode (self->tokenizer, text, -1, &local_error);
-  if (encoding == NULL)
-    {
-      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_INPUT,
-                           local_error->message);
-      return NULL;
-    }
-  n = encoding->n_tokens;
-  if (n > self->info->max_positions)
-    {
-      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
-                   _ ("The text has %u tokens; this model reads at most %u."), n,
-                   self->info->max_positions);
-      return NULL;
-    }
-  /* Logits at the [MASK]s only, the biggest saving of a run
-   * (PLATFORM-NOTES); at every position when asked: the [MASK]s' rows are
-   * then among them. */
+  joined->n_tokens = n;
+  joined->ids = g_new (gint64, n);
+  joined->tokens = g_new0 (char *, n + 1);
+  joined->spans = g_new (BertSpan, n);
+  *types = g_new0 (gint64, n);
   for (guint i = 0; i < n; i++)
     {
-      gint64 p = i;
+      gboolean first = i < a->n_tokens;
+      BertEncoding *from = first ? a : b;
+      guint j = first ? i : i - a->n_tokens + 1;
 
-      if (encoding->ids[i] == self->info->mask_id)
-        g_array_append_val (masks, i);
-      if (options->all_positions || encoding->ids[i] == self->info->mask_id)
-        g_array_append_val (positions, p);
+      joined->ids[i] = from->ids[j];
+      joined->tokens[i] = g_strdup (from->tokens[j]);
+      joined->spans[i] = from->spans[j];
+      (*types)[i] = first ? 0 : 1;
     }
+  return joined;
+}
 
-  n_layers = self->dims.n_layers;
-  n_heads = self->dims.n_heads;
+/* One input of a run: its encoding, types (NULL: all 0) and the token
+ * positions whose logits the run asks for. */
+typedef struct
+{
+  const char *text;
+  const char *pair;
+  BertEncoding *encoding;
+  gint64 *types;
+  guint offset;         /* its first token among the run's packed ids */
+  guint first_position; /* its first row among the run's logits */
+  guint n_positions;
+} Item;
+
+static gboolean
+encode_item (AttentionModel *self, Item *item, guint index, guint n_items, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (BertEncoding) a = NULL;
+  g_autoptr (BertEncoding) b = NULL;
+
+  a = bert_tokenizer_encode (self->tokenizer, item->text, -1, &local_error);
+  if (a != NULL && item->pair != NULL)
+    b = bert_tokenizer_encode (self->tokenizer, item->pair, -1, &local_error);
+  if (a == NULL || (item->pair != NULL && b == NULL))
+    {
+      if (n_items > 1)
+        g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_INPUT,
+                     _ ("Text %u of %u: %s"), index + 1, n_items, local_error->message);
+      else
+        g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_INPUT,
+                             local_error->message);
+      return FALSE;
+    }
+  if (b != NULL)
+    item->encoding = join_pair (a, b, &item->types);
+  else
+    item->encoding = g_steal_pointer (&a);
+  if (item->encoding->n_tokens > self->info->max_positions)
+    {
+      guint n = item->encoding->n_tokens, max = self->info->max_positions;
+
+      if (n_items > 1)
+        g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+                     _ ("Text %u of %u has %u tokens; this model reads at most %u."), index + 1,
+                     n_items, n, max);
+      else if (item->pair != NULL)
+        g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+                     _ ("The two sentences have %u tokens together; this model reads at most "
+                        "%u."),
+                     n, max);
+      else
+        g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+                     _ ("The text has %u tokens; this model reads at most %u."), n, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+item_clear (Item *item)
+{
+  g_clear_pointer (&item->encoding, bert_encoding_free);
+  g_clear_pointer (&item->types, g_free);
+}
+
+/* Runs the shim on run under the model's lock. The first run of a model
+ * loaded without the probe measures and checks the dims (diagnosing the
+ * bundle if it fails). Returns the output, or NULL and error. */
+static attn_shim_output *
+run_shim (AttentionModel *self,
+          const attn_shim_run_params *run,
+          GCancellable *cancellable,
+          GError **error)
+{
+  attn_shim_output *output = NULL;
+  char *shim_error = NULL;
+  int status;
 
   g_mutex_lock (&self->run_lock);
   /* A run queued behind another may have been cancelled meanwhile. */
@@ -644,13 +707,7 @@ attention_model_run_with_options (AttentionModel *self,
       return NULL;
     }
   attention_shutdown_worker_begin ();
-  /* The outputs stay in the shim's buffers and the result keeps them: at
-   * long inputs a copy was a large part of a run (docs/benchmarks.md). */
-  run.ids = encoding->ids;
-  run.n_ids = n;
-  run.positions = (const int64_t *)positions->data;
-  run.n_positions = positions->len;
-  status = attn_shim_run (self->shim, &run, &output, &shim_error);
+  status = attn_shim_run (self->shim, run, &output, &shim_error);
   if (!self->verified)
     {
       /* The first run of a model loaded without the probe. Done, it has
@@ -673,6 +730,7 @@ attention_model_run_with_options (AttentionModel *self,
           attention_shutdown_worker_end ();
           g_mutex_unlock (&self->run_lock);
           attn_shim_free_string (shim_error);
+          attn_shim_output_free (output);
           g_propagate_error (error, g_steal_pointer (&load_error));
           return NULL;
         }
@@ -686,51 +744,243 @@ attention_model_run_with_options (AttentionModel *self,
       attn_shim_free_string (shim_error);
       return NULL;
     }
-  attentions = attn_shim_output_get_attentions (output);
+  return output;
+}
+
+static gboolean
+check_head_mask (AttentionModel *self, guint n_layers, guint n_heads, GError **error)
+{
+  if (n_layers == (guint)self->dims.n_layers && n_heads == (guint)self->dims.n_heads)
+    return TRUE;
+  g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_INPUT,
+               _ ("The head mask is for %u layers × %u heads; the model has %d × %d."), n_layers,
+               n_heads, self->dims.n_layers, self->dims.n_heads);
+  return FALSE;
+}
+
+/* The batch behind attention_model_run_with_options and attention_model_run_batch. */
+static GPtrArray *
+run_items (AttentionModel *self,
+           const char *const *texts,
+           const char *const *pairs,
+           guint n_items,
+           const float *head_masks,
+           const AttentionRunOptions *options,
+           GCancellable *cancellable,
+           GError **error)
+{
+  g_autoptr (GArray) items = g_array_sized_new (FALSE, TRUE, sizeof (Item), n_items);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) types = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree gsize *lengths = g_new (gsize, MAX (n_items, 1));
+  g_autoptr (attn_shim_output) output = NULL;
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  attn_shim_run_params run = attn_shim_run_params_default ();
+  guint n_layers, n_heads, mask_layers = 0, mask_heads = 0, top_k;
+  const float *options_mask, *logits;
+  gboolean any_pair = FALSE, all_positions;
+  SharedOutput *shared;
+
+  g_array_set_clear_func (items, (GDestroyNotify)item_clear);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  top_k = options->top_k;
+  all_positions = options->all_positions;
+  options_mask = options->head_mask;
+  mask_layers = options->head_mask_layers;
+  mask_heads = options->head_mask_heads;
+  n_layers = self->dims.n_layers;
+  n_heads = self->dims.n_heads;
+  if (options_mask != NULL && head_masks == NULL &&
+      !check_head_mask (self, mask_layers, mask_heads, error))
+    return NULL;
+
+  g_array_set_size (items, n_items);
+  for (guint s = 0; s < n_items; s++)
+    {
+      Item *item = &g_array_index (items, Item, s);
+
+      item->text = texts[s];
+      item->pair = pairs != NULL ? pairs[s] : options->pair;
+      if (!encode_item (self, item, s, n_items, error))
+        return NULL;
+      any_pair = any_pair || item->types != NULL;
+    }
+  for (guint s = 0; s < n_items; s++)
+    {
+      Item *item = &g_array_index (items, Item, s);
+      BertEncoding *e = item->encoding;
+
+      lengths[s] = e->n_tokens;
+      item->offset = ids->len;
+      item->first_position = positions->len;
+      for (guint i = 0; i < e->n_tokens; i++)
+        {
+          gint64 p = ids->len, type = item->types != NULL ? item->types[i] : 0;
+
+          if (all_positions || e->ids[i] == self->info->mask_id)
+            g_array_append_val (positions, p);
+          g_array_append_val (ids, e->ids[i]);
+          g_array_append_val (types, type);
+        }
+      item->n_positions = positions->len - item->first_position;
+    }
+
+  /* The outputs stay in the shim's buffers and the results keep them: at
+   * long inputs a copy was a large part of a run (docs/benchmarks.md). A
+   * single plain sentence asks for nothing more than before the options. */
+  run.ids = (const int64_t *)ids->data;
+  run.n_ids = ids->len;
+  run.positions = (const int64_t *)positions->data;
+  run.n_positions = positions->len;
+  if (n_items > 1)
+    {
+      run.n_sequences = n_items;
+      run.lengths = lengths;
+    }
+  if (any_pair)
+    run.token_type_ids = (const int64_t *)types->data;
+  if (head_masks != NULL)
+    {
+      run.head_mask = head_masks;
+      run.head_mask_per_sequence = 1;
+    }
+  else
+    run.head_mask = options_mask;
+
+  output = run_shim (self, &run, cancellable, error);
+  if (output == NULL)
+    return NULL;
+  /* Verified now (the first run of a one-shot model measures them). */
+  n_layers = self->dims.n_layers;
+  n_heads = self->dims.n_heads;
+
   logits = positions->len > 0 ? attn_shim_output_get_logits (output) : NULL;
-  if (!all_finite (attentions, (gsize)n_layers * n_heads * n * n) ||
-      (logits != NULL && !all_finite (logits, (gsize)positions->len * self->dims.vocab_size)))
+  if (logits != NULL && !all_finite (logits, (gsize)positions->len * self->dims.vocab_size))
     {
       g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_NOT_FINITE,
                            _ ("the model produced NaN/inf values"));
       return NULL;
     }
+  for (guint s = 0; s < n_items; s++)
+    {
+      gsize n = lengths[s];
+      const float *attentions = attn_shim_output_get_sequence_attentions (output, s);
+
+      if (attentions == NULL || !all_finite (attentions, (gsize)n_layers * n_heads * n * n))
+        {
+          g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_NOT_FINITE,
+                               _ ("the model produced NaN/inf values"));
+          return NULL;
+        }
+    }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  result = attention_result_new_with_owner (text, g_steal_pointer (&encoding), n_layers, n_heads,
-                                            attentions, g_steal_pointer (&output),
-                                            (GDestroyNotify)attn_shim_output_free);
-  attention_result_set_trained_length (result, self->info->trained_length);
-  if (options->top_k > 0)
+  shared = g_atomic_rc_box_new0 (SharedOutput);
+  shared->output = g_steal_pointer (&output);
+  for (guint s = 0; s < n_items; s++)
     {
-      gsize v = (gsize)self->dims.vocab_size;
+      Item *item = &g_array_index (items, Item, s);
+      const float *mask =
+          head_masks != NULL ? head_masks + (gsize)s * n_layers * n_heads : options_mask;
+      AttentionResult *result;
+      guint n_tokens = item->encoding->n_tokens;
+      g_autofree gint64 *item_types = g_steal_pointer (&item->types);
 
-      for (guint i = 0; i < masks->len; i++)
+      result = attention_result_new_with_owner (
+          item->text, g_steal_pointer (&item->encoding), n_layers, n_heads,
+          attn_shim_output_get_sequence_attentions (shared->output, s),
+          g_atomic_rc_box_acquire (shared), shared_output_release);
+      g_ptr_array_add (results, result);
+      attention_result_set_trained_length (result, self->info->trained_length);
+      if (item_types != NULL)
+        attention_result_set_pair (result, item->pair, item_types);
+      if (mask != NULL)
+        attention_result_set_head_mask (result, mask);
+      if (top_k == 0)
+        continue;
+      for (guint k = 0; k < item->n_positions; k++)
         {
-          guint p = g_array_index (masks, guint, i);
-          /* With every position, row p is token p's; else the i-th [MASK]'s. */
-          gsize row = options->all_positions ? p : i;
+          guint row = item->first_position + k;
+          guint position = (guint)(g_array_index (positions, gint64, row) - item->offset);
+          const float *row_logits = logits + (gsize)row * self->dims.vocab_size;
 
-          add_prediction (self, result, p, logits + row * v, options->top_k, FALSE);
+          g_assert (position < n_tokens);
+          /* With every position, a [MASK] has both: its row and its prediction. */
+          if (all_positions)
+            add_prediction (self, result, position, row_logits, top_k, TRUE);
+          if (attention_result_get_id (result, position) == self->info->mask_id)
+            add_prediction (self, result, position, row_logits, top_k, FALSE);
         }
-      if (options->all_positions)
-        for (guint p = 0; p < n; p++)
-          add_prediction (self, result, p, logits + (gsize)p * v, options->top_k, TRUE);
     }
-  return g_steal_pointer (&result);
+  shared_output_release (shared);
+  return g_steal_pointer (&results);
 }
 
+AttentionResult *
+attention_model_run_with_options (AttentionModel *self,
+                                  const char *text,
+                                  const AttentionRunOptions *options,
+                                  GCancellable *cancellable,
+                                  GError **error)
+{
+  g_autoptr (GPtrArray) results = NULL;
+
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+
+  results = run_items (self, &text, NULL, 1, NULL, options, cancellable, error);
+  return results != NULL ? g_object_ref (g_ptr_array_index (results, 0)) : NULL;
+}
+
+GPtrArray *
+attention_model_run_batch (AttentionModel *self,
+                           const char *const *texts,
+                           const char *const *pairs,
+                           guint n_texts,
+                           const float *head_masks,
+                           const AttentionRunOptions *options,
+                           GCancellable *cancellable,
+                           GError **error)
+{
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  g_return_val_if_fail (texts != NULL && n_texts > 0, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+
+  return run_items (self, texts, pairs, n_texts, head_masks, options, cancellable, error);
+}
+
+AttentionResult *
+attention_model_run (
+    AttentionModel *self, const char *text, guint top_k, GCancellable *cancellable, GError **error)
+{
+  AttentionRunOptions options;
+
+  attention_run_options_init (&options);
+  options.top_k = top_k;
+  return attention_model_run_with_options (self, text, &options, cancellable, error);
+}
+
+/* A run in a thread: the text and the options, with copies of what their
+ * pointers borrow. */
 typedef struct
 {
   char *text;
   AttentionRunOptions options;
+  char *pair;
+  float *head_mask;
 } RunData;
 
 static void
 run_data_free (RunData *data)
 {
   g_free (data->text);
+  g_free (data->pair);
+  g_free (data->head_mask);
   g_free (data);
 }
 
@@ -785,6 +1035,12 @@ attention_model_run_with_options_async (AttentionModel *self,
   data = g_new0 (RunData, 1);
   data->text = g_strdup (text);
   data->options = *options;
+  data->pair = g_strdup (options->pair);
+  data->options.pair = data->pair;
+  if (options->head_mask != NULL)
+    data->head_mask = g_memdup2 (options->head_mask, (gsize)options->head_mask_layers *
+                                                         options->head_mask_heads * sizeof (float));
+  data->options.head_mask = data->head_mask;
   g_task_set_task_data (task, data, (GDestroyNotify)run_data_free);
   g_task_run_in_thread (task, run_thread);
 }

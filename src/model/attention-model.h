@@ -6,6 +6,7 @@
 
 #include "attention-model-info.h"
 #include "attention-result.h"
+#include "attention-run-options.h"
 #include "bert-tokenizer.h"
 
 G_BEGIN_DECLS
@@ -85,29 +86,37 @@ void attention_model_run_async (AttentionModel *self,
 AttentionResult *
 attention_model_run_finish (AttentionModel *self, GAsyncResult *result, GError **error);
 
-/* What one run computes beyond the attention. Start from
- * attention_run_options_init; fields are only appended. */
-typedef struct
-{
-  guint top_k; /* candidates for each [MASK] (and each position); 0: none */
-  /* TRUE: also the top-k at every token, unmasked (exBERT's view), and a
-   * text without [MASK] is fine. */
-  gboolean all_positions;
-} AttentionRunOptions;
-
-/* top_k 3, nothing else. */
-void attention_run_options_init (AttentionRunOptions *options);
+/* Tokenizes and runs text with options (attention-run-options.h). An option
+ * the model cannot provide (a foreign TorchScript file) fails with
+ * ATTENTION_MODEL_ERROR_RUN, "this model does not expose …". */
 AttentionResult *attention_model_run_with_options (AttentionModel *self,
                                                    const char *text,
                                                    const AttentionRunOptions *options,
                                                    GCancellable *cancellable,
                                                    GError **error);
-/* Finish with attention_model_run_finish. */
+/* Finish with attention_model_run_finish. The options are copied. */
 void attention_model_run_with_options_async (AttentionModel *self,
                                              const char *text,
                                              const AttentionRunOptions *options,
                                              GCancellable *cancellable,
                                              GAsyncReadyCallback callback,
                                              gpointer user_data);
+
+/* n_texts texts run as one padded batch (an attention mask keeps each
+ * sequence to itself): one AttentionResult each, in order, in a GPtrArray
+ * that owns them. pairs: NULL, or n_texts second sentences (each may be
+ * NULL); NULL takes the options' pair for every text. head_masks: NULL, or
+ * n_texts blocks of n_layers × n_heads, one per text (as many runs of one
+ * text with different heads off, for head importance); NULL takes the
+ * options' mask for every text. The whole batch fails if one text does
+ * (too long, invalid UTF-8: the message names it). */
+GPtrArray *attention_model_run_batch (AttentionModel *self,
+                                      const char *const *texts,
+                                      const char *const *pairs,
+                                      guint n_texts,
+                                      const float *head_masks,
+                                      const AttentionRunOptions *options,
+                                      GCancellable *cancellable,
+                                      GError **error);
 
 G_END_DECLS

@@ -9,6 +9,8 @@ typedef struct
   guint position;
   AttentionCandidate *candidates;
   guint n_candidates;
+  float *probabilities; /* a [MASK]'s over the vocabulary, or NULL */
+  guint vocab_size;
 } Prediction;
 
 struct _AttentionResult
@@ -28,6 +30,9 @@ struct _AttentionResult
   GArray *positions;
   guint trained_length;
   gboolean specials_hidden;
+  char *pair_text;  /* NULL for a single sentence */
+  gint64 *types;    /* n_tokens */
+  float *head_mask; /* n_layers × n_heads, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
@@ -40,6 +45,7 @@ prediction_clear (gpointer data)
   for (guint i = 0; i < p->n_candidates; i++)
     g_free (p->candidates[i].token);
   g_free (p->candidates);
+  g_free (p->probabilities);
 }
 
 static void
@@ -53,6 +59,9 @@ attention_result_finalize (GObject *object)
     self->attentions_free (self->attentions_owner);
   g_array_unref (self->predictions);
   g_clear_pointer (&self->positions, g_array_unref);
+  g_free (self->pair_text);
+  g_free (self->types);
+  g_free (self->head_mask);
 
   G_OBJECT_CLASS (attention_result_parent_class)->finalize (object);
 }
@@ -102,14 +111,57 @@ attention_result_new_with_owner (const char *text,
   self->attentions = attentions;
   self->attentions_owner = owner;
   self->attentions_free = free_owner;
+  self->types = g_new0 (gint64, encoding->n_tokens);
 
   return self;
+}
+
+void
+attention_result_set_pair (AttentionResult *self, const char *text_b, const gint64 *types)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (types != NULL);
+
+  g_free (self->pair_text);
+  self->pair_text = g_strdup (text_b);
+  memcpy (self->types, types, self->encoding->n_tokens * sizeof (gint64));
+}
+
+void
+attention_result_set_head_mask (AttentionResult *self, const float *mask)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+
+  g_clear_pointer (&self->head_mask, g_free);
+  if (mask != NULL)
+    self->head_mask = g_memdup2 (mask, (gsize)self->n_layers * self->n_heads * sizeof (float));
+}
+
+const char *
+attention_result_get_pair_text (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return self->pair_text;
+}
+
+const gint64 *
+attention_result_get_token_type_ids (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return self->types;
+}
+
+const float *
+attention_result_get_head_mask (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return self->head_mask;
 }
 
 static Prediction
 prediction_copy (guint position, const AttentionCandidate *candidates, guint n_candidates)
 {
-  Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates };
+  Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates, NULL, 0 };
 
   for (guint i = 0; i < n_candidates; i++)
     {
@@ -214,6 +266,40 @@ attention_result_get_specials_hidden (AttentionResult *self)
 {
   g_return_val_if_fail (ATTENTION_IS_RESULT (self), FALSE);
   return self->specials_hidden;
+}
+
+void
+attention_result_set_mask_probabilities (AttentionResult *self,
+                                         const float *probabilities,
+                                         guint vocab_size)
+{
+  Prediction *p;
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (self->predictions->len > 0);
+
+  p = &g_array_index (self->predictions, Prediction, self->predictions->len - 1);
+  g_free (p->probabilities);
+  p->probabilities = g_memdup2 (probabilities, (gsize)vocab_size * sizeof (float));
+  p->vocab_size = vocab_size;
+}
+
+double
+attention_result_get_mask_probability (AttentionResult *self, guint i, gint64 id)
+{
+  Prediction *p;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), -1);
+  g_return_val_if_fail (i < self->predictions->len, -1);
+
+  p = &g_array_index (self->predictions, Prediction, i);
+  if (p->probabilities != NULL && id >= 0 && (guint64)id < p->vocab_size)
+    return p->probabilities[id];
+  /* Without the row, the top-k still know theirs. */
+  for (guint c = 0; c < p->n_candidates; c++)
+    if (p->candidates[c].id == id)
+      return p->candidates[c].probability;
+  return -1;
 }
 
 void
@@ -404,7 +490,8 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
   const AttentionCandidate *candidates;
   guint n_candidates;
   BertSpan span;
-  const char *word;
+  const char *word, *text;
+  guint position;
   GString *out;
 
   g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
@@ -413,9 +500,11 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
   candidates = attention_result_get_candidates (self, i, &n_candidates);
   g_return_val_if_fail (c < n_candidates, NULL);
 
-  span = attention_result_get_span (self, attention_result_get_prediction_position (self, i));
+  position = attention_result_get_prediction_position (self, i);
+  span = attention_result_get_span (self, position);
+  text = self->types[position] == 1 && self->pair_text != NULL ? self->pair_text : self->text;
   word = candidates[c].token;
-  out = g_string_new_len (self->text, span.start);
+  out = g_string_new_len (text, span.start);
 
   /* A "##" piece continues the word before the mask: glue it on. */
   if (g_str_has_prefix (word, "##"))
@@ -425,7 +514,7 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
       word += 2;
     }
   g_string_append (out, word);
-  g_string_append (out, self->text + span.end);
+  g_string_append (out, text + span.end);
 
   return g_string_free (out, FALSE);
 }

@@ -47,6 +47,13 @@ void attention_result_add_prediction (AttentionResult *self,
                                       guint position,
                                       const AttentionCandidate *candidates,
                                       guint n_candidates);
+/* For the builder only (before the result is shared): a pair's second
+ * sentence and the n_tokens token types (copied). Tokens of type 1 have
+ * spans in text_b. */
+void attention_result_set_pair (AttentionResult *self, const char *text_b, const gint64 *types);
+/* For the builder only: the head mask the run used (n_layers × n_heads,
+ * copied). */
+void attention_result_set_head_mask (AttentionResult *self, const float *mask);
 /* For the builder only: top-k at token position, added for every position in
  * order (0, 1, …) when the run asked for all of them. */
 void attention_result_add_position_candidates (AttentionResult *self,
@@ -56,6 +63,11 @@ void attention_result_add_position_candidates (AttentionResult *self,
 /* For the builder only: tokens from index `length` on lie past the longest
  * input the model was trained on. */
 void attention_result_set_trained_length (AttentionResult *self, guint length);
+/* For the builder only: the last added prediction's probabilities over the
+ * whole vocabulary (copied). */
+void attention_result_set_mask_probabilities (AttentionResult *self,
+                                              const float *probabilities,
+                                              guint vocab_size);
 
 const char *attention_result_get_text (AttentionResult *self);
 guint attention_result_get_n_tokens (AttentionResult *self);
@@ -84,12 +96,26 @@ const AttentionCandidate *
 attention_result_get_candidates (AttentionResult *self, guint i, guint *n_candidates);
 /* TRUE when the run gave top-k at every position ("all positions"). */
 gboolean attention_result_has_position_candidates (AttentionResult *self);
+/* The probability of vocabulary id at the i-th [MASK] (not only of the
+ * top-k: what head importance and "61 % → 34 %" compare); -1 when unknown. */
+double attention_result_get_mask_probability (AttentionResult *self, guint i, gint64 id);
 /* The model's top-k at token index, unmasked; NULL (and 0) when the run did
  * not ask for every position. */
 const AttentionCandidate *
 attention_result_get_position_candidates (AttentionResult *self, guint index, guint *n_candidates);
-/* The text with the i-th [MASK] replaced by candidate c (WordPiece "##"
- * continuations are glued). */
+/* The sentence that holds the i-th [MASK] (the text, or of a pair the second
+ * sentence when the [MASK] is there) with it replaced by candidate c
+ * (WordPiece "##" continuations are glued). */
 char *attention_result_fill_mask (AttentionResult *self, guint i, guint c);
+
+/* A pair's second sentence, or NULL for a single sentence. */
+const char *attention_result_get_pair_text (AttentionResult *self);
+/* n_tokens token types (BERT's token_type_ids): 0 for [CLS], the first
+ * sentence and its [SEP], 1 for the second sentence and its [SEP]. All 0
+ * for a single sentence. */
+const gint64 *attention_result_get_token_type_ids (AttentionResult *self);
+/* The run's head mask, n_layers × n_heads ([layer][head], 1 on, 0 off), or
+ * NULL when the run had none. A head that is off has all-zero attentions. */
+const float *attention_result_get_head_mask (AttentionResult *self);
 
 G_END_DECLS
