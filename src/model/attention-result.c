@@ -251,6 +251,16 @@ attention_result_new_subset (AttentionResult *source, const guint *keep, guint n
 
         attention_result_add_position_candidates (self, k, candidates, n_candidates);
       }
+  /* The kept tokens stay in their sentences, and the heads switched off stay off. */
+  if (source->pair_text != NULL)
+    {
+      g_autofree gint64 *types = g_new (gint64, MAX (n_keep, 1));
+
+      for (guint k = 0; k < n_keep; k++)
+        types[k] = source->types[keep[k]];
+      attention_result_set_pair (self, source->pair_text, types);
+    }
+  attention_result_set_head_mask (self, source->head_mask);
   return self;
 }
 
