@@ -7,22 +7,23 @@
 #include <string.h>
 
 #include "attention-cli-private.h"
-#include "attention-export-file.h"
+#include "attention-export-corpus.h"
 
 gboolean
 attention_cli_write_stats (AttentionCorpusStats *stats, const char *path)
 {
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = attention_corpus_stats_to_json (stats);
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-  gsize len;
 
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, &len);
   if (strcmp (path, "-") == 0)
     {
+      g_autoptr (JsonGenerator) generator = json_generator_new ();
+      g_autoptr (JsonNode) root = attention_corpus_stats_to_json (stats);
+      g_autofree char *text = NULL;
+      gsize len;
+
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, &len);
       if (fwrite (text, 1, len, stdout) != len || fputc ('\n', stdout) == EOF)
         {
           g_printerr ("attention-cli: %s\n", _ ("Could not write to standard output"));
@@ -30,9 +31,9 @@ attention_cli_write_stats (AttentionCorpusStats *stats, const char *path)
         }
       return TRUE;
     }
-  /* Under a temporary name until complete: a full disk leaves no half
-   * file, and an older file of the same name stays whole. */
-  if (!attention_export_file_set_contents (path, text, len, &error))
+  /* Written atomically: a full disk leaves no half file, and an older file
+   * of the same name stays whole. */
+  if (!attention_export_corpus_json (stats, path, &error))
     {
       g_printerr ("attention-cli: %s: %s\n", path, error->message);
       return FALSE;

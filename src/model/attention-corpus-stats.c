@@ -37,6 +37,10 @@ struct _AttentionCorpusStats
   guint64 counts[ATTENTION_CORPUS_N_STATS];
   GArray *skipped;   /* Skipped */
   GArray *relations; /* Scored */
+  /* The lines where each head is strongest, for the window: keep_top
+   * entries per measure (8 statistics, then the relations) and head. */
+  guint keep_top, top_relations;
+  AttentionCorpusLine *top;
 };
 
 AttentionFixed
@@ -201,6 +205,12 @@ attention_corpus_stats_free (AttentionCorpusStats *self)
   g_free (self->sums);
   g_array_unref (self->skipped);
   g_array_unref (self->relations);
+  if (self->top != NULL)
+    for (gsize i = 0; i < (gsize)(ATTENTION_CORPUS_N_STATS + self->top_relations) * self->n_layers *
+                              self->n_heads * self->keep_top;
+         i++)
+      g_free (self->top[i].text);
+  g_free (self->top);
   g_free (self);
 }
 
@@ -257,8 +267,33 @@ add_head (AttentionFixed *sums, const float *m, guint n, const gboolean *punctua
     }
 }
 
+/* Keeps the k highest values of one measure and head, best first. */
+static void
+top_offer (AttentionCorpusLine *top, guint k, double value, guint64 line, const char *text)
+{
+  guint at = k;
+
+  if (isnan (value))
+    return;
+  while (at > 0 && (top[at - 1].text == NULL || top[at - 1].value < value))
+    at--;
+  if (at >= k)
+    return;
+  g_free (top[k - 1].text);
+  memmove (top + at + 1, top + at, (k - 1 - at) * sizeof *top);
+  top[at] = (AttentionCorpusLine){ value, line, g_strdup (text) };
+}
+
+static AttentionCorpusLine *
+top_slot (AttentionCorpusStats *self, guint measure, guint h)
+{
+  return self->top + ((gsize)measure * self->n_layers * self->n_heads + h) * self->keep_top;
+}
+
 void
 attention_corpus_stats_add_line (AttentionCorpusStats *self,
+                                 guint64 line,
+                                 const char *text,
                                  const float *attentions,
                                  guint n,
                                  const char *const *tokens,
@@ -267,14 +302,30 @@ attention_corpus_stats_add_line (AttentionCorpusStats *self,
 {
   g_autofree gboolean *punctuation = g_new0 (gboolean, n);
   guint n_heads_total = self->n_layers * self->n_heads;
+  g_autofree AttentionFixed *line_sums =
+      g_new0 (AttentionFixed, (gsize)n_heads_total * ATTENTION_CORPUS_N_STATS);
 
   g_return_if_fail (n >= 1);
 
   for (guint j = 0; j < n; j++)
     punctuation[j] = !special[j] && attention_corpus_is_punctuation (tokens[j]);
   for (guint h = 0; h < n_heads_total; h++)
-    add_head (self->sums + (gsize)h * ATTENTION_CORPUS_N_STATS, attentions + (gsize)h * n * n, n,
+    add_head (line_sums + (gsize)h * ATTENTION_CORPUS_N_STATS, attentions + (gsize)h * n * n, n,
               punctuation);
+  for (gsize i = 0; i < (gsize)n_heads_total * ATTENTION_CORPUS_N_STATS; i++)
+    self->sums[i] += line_sums[i];
+  if (self->keep_top > 0)
+    for (guint h = 0; h < n_heads_total; h++)
+      for (guint s = 0; s < ATTENTION_CORPUS_N_STATS; s++)
+        {
+          guint count = s <= ATTENTION_CORPUS_NEXT ? n - 1 : n;
+
+          if (count > 0)
+            top_offer (top_slot (self, s, h), self->keep_top,
+                       attention_fixed_to_double (line_sums[h * ATTENTION_CORPUS_N_STATS + s]) /
+                           count,
+                       line, text);
+        }
 
   self->counts[ATTENTION_CORPUS_PREVIOUS] += n - 1;
   self->counts[ATTENTION_CORPUS_NEXT] += n - 1;
@@ -293,13 +344,50 @@ attention_corpus_stats_add_line (AttentionCorpusStats *self,
       for (guint h = 0; h < n_heads_total; h++)
         {
           const float *m = attentions + (gsize)h * n * n;
+          AttentionFixed sum = 0;
 
           for (guint p = 0; p < n_pairs; p++)
-            scored->sums[h] +=
-                attention_fixed_from_double (m[(gsize)pairs[2 * p] * n + pairs[2 * p + 1]]);
+            sum += attention_fixed_from_double (m[(gsize)pairs[2 * p] * n + pairs[2 * p + 1]]);
+          scored->sums[h] += sum;
+          if (self->keep_top > 0 && n_pairs > 0 && r < self->top_relations)
+            top_offer (top_slot (self, ATTENTION_CORPUS_N_STATS + r, h), self->keep_top,
+                       attention_fixed_to_double (sum) / n_pairs, line, text);
         }
       scored->pairs += n_pairs;
     }
+}
+
+void
+attention_corpus_stats_keep_top (AttentionCorpusStats *self, guint k)
+{
+  g_return_if_fail (self->top == NULL && self->lines == 0);
+  self->keep_top = k;
+  self->top_relations = self->relations->len;
+  if (k > 0)
+    self->top =
+        g_new0 (AttentionCorpusLine, (gsize)(ATTENTION_CORPUS_N_STATS + self->top_relations) *
+                                         self->n_layers * self->n_heads * k);
+}
+
+guint
+attention_corpus_stats_get_top (AttentionCorpusStats *self,
+                                guint measure,
+                                guint layer,
+                                guint head,
+                                const AttentionCorpusLine **lines)
+{
+  AttentionCorpusLine *top;
+  guint n = 0;
+
+  *lines = NULL;
+  if (self->top == NULL || measure >= ATTENTION_CORPUS_N_STATS + self->top_relations ||
+      layer >= self->n_layers || head >= self->n_heads)
+    return 0;
+  top = top_slot (self, measure, layer * self->n_heads + head);
+  while (n < self->keep_top && top[n].text != NULL)
+    n++;
+  *lines = top;
+  return n;
 }
 
 void

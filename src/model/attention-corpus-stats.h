@@ -68,16 +68,38 @@ void attention_corpus_stats_add_relation (AttentionCorpusStats *self, AttentionR
 guint attention_corpus_stats_get_n_relations (AttentionCorpusStats *self);
 AttentionRelation *attention_corpus_stats_get_relation (AttentionCorpusStats *self, guint i);
 
-/* One line that ran: attentions n_layers × n_heads × n × n (row = query),
- * tokens its n word pieces (vocab spelling, [CLS] and [SEP] included),
- * special[i] TRUE for the model's special tokens, tags[i] the
- * part-of-speech tag of each token or NULL (then @TAG never matches). */
+/* One line that ran (its 1-based physical number and text): attentions n_layers × n_heads × n × n
+ * (row = query), tokens its n word pieces (vocab spelling, [CLS] and [SEP] included), special[i]
+ * TRUE for the model's special tokens, tags[i] the part-of-speech tag of each token or NULL (then
+ * @TAG never matches). */
 void attention_corpus_stats_add_line (AttentionCorpusStats *self,
+                                      guint64 line,
+                                      const char *text,
                                       const float *attentions,
                                       guint n,
                                       const char *const *tokens,
                                       const gboolean *special,
                                       const char *const *tags);
+/* A line and its value for one measure and head (per line: the line's own
+ * mean). */
+typedef struct
+{
+  double value;
+  guint64 line;
+  char *text;
+} AttentionCorpusLine;
+
+/* Before any line is added (and after the relations): keep, for each
+ * measure (the statistics, then the relations in order) and head, the k
+ * lines where its value is highest. Not part of the file, nor merged. */
+void attention_corpus_stats_keep_top (AttentionCorpusStats *self, guint k);
+/* Those lines, best first: their count, and lines pointing into self. */
+guint attention_corpus_stats_get_top (AttentionCorpusStats *self,
+                                      guint measure,
+                                      guint layer,
+                                      guint head,
+                                      const AttentionCorpusLine **lines);
+
 /* A line that did not run: 1-based physical line number and why. */
 void
 attention_corpus_stats_skip_line (AttentionCorpusStats *self, guint64 line, const char *reason);
