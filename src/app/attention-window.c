@@ -15,6 +15,7 @@
 #include "attention-compare-page.h"
 #include "attention-error-dialog.h"
 #include "attention-export-registry.h"
+#include "attention-heads-page.h"
 #include "attention-lines-page.h"
 #include "attention-model-preload.h"
 #include "attention-model-trust.h"
@@ -1133,6 +1134,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   g_type_ensure (ATTENTION_TYPE_OVERVIEW_PAGE);
   g_type_ensure (ATTENTION_TYPE_COMPARE_PAGE);
   g_type_ensure (ATTENTION_TYPE_LINES_PAGE);
+  g_type_ensure (ATTENTION_TYPE_HEADS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/Attention/ui/attention-window.ui");

@@ -28,6 +28,11 @@ options_clear (AttentionCliOptions *options)
   g_free (options->download_id);
   g_free (options->pair_text);
   g_free (options->ablate);
+  g_free (options->stats_path);
+  g_free (options->stats_output);
+  g_strfreev (options->relations);
+  g_free (options->tags_path);
+  g_free (options->shard);
 }
 
 /* In the C or POSIX locale (scripts, cron, containers without a locale) the
@@ -149,6 +154,27 @@ main (int argc, char **argv)
         N_ ("Download MODEL_ID (a BERT on huggingface.co) into the app's models folder and print "
             "its path; with TEXT, then run it"),
         N_ ("MODEL_ID") },
+      { "stats", 0, 0, G_OPTION_ARG_FILENAME, &options.stats_path,
+        N_ ("Statistics of every head over FILE, one text a line (- for standard input)"),
+        N_ ("FILE") },
+      { "output", 0, 0, G_OPTION_ARG_FILENAME, &options.stats_output,
+        N_ ("With --stats or --merge: write the statistics as JSON to STATS.json (- for standard "
+            "output)"),
+        N_ ("STATS.json") },
+      { "relation", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.relations,
+        N_ ("With --stats: rank the heads by their mean attention from FROM tokens to TO tokens "
+            "(word list, /regex/ or @TAG; nearest: before TO keeps the closest); repeatable"),
+        N_ ("NAME:FROM->TO") },
+      { "sample", 0, 0, G_OPTION_ARG_NONE, &options.sample,
+        N_ ("Run --stats on the bundled tagged sample (2,000 Brown corpus sentences)"), NULL },
+      { "tags", 0, 0, G_OPTION_ARG_FILENAME, &options.tags_path,
+        N_ ("With --stats: part-of-speech tags of FILE's lines, one per space-separated word, "
+            "for @TAG relations"),
+        N_ ("TAGS") },
+      { "shard", 0, 0, G_OPTION_ARG_STRING, &options.shard,
+        N_ ("With --stats: run only the lines k with (k − 1) mod N = I − 1"), N_ ("I/N") },
+      { "merge", 0, 0, G_OPTION_ARG_NONE, &options.merge,
+        N_ ("Add up the statistics files given as arguments exactly (with --output)"), NULL },
       { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_ ("[TEXT]") },
       { NULL }
     };
@@ -176,8 +202,9 @@ main (int argc, char **argv)
       return 2;
     }
 
-  if (rest != NULL && rest[0] != NULL)
+  if (rest != NULL && rest[0] != NULL && !options.merge)
     options.text = g_strjoinv (" ", rest);
+  options.rest = rest;
 
   if (options.top_k < 1)
     {
@@ -218,6 +245,35 @@ main (int argc, char **argv)
                   _ ("--pair needs a first text: attention-cli --pair TEXT_B TEXT."));
       status = 2;
     }
+  else if ((options.stats_path != NULL || options.sample) + options.merge > 1)
+    {
+      g_printerr ("attention-cli: %s\n", _ ("Use either --stats (or --sample) or --merge."));
+      status = 2;
+    }
+  else if ((options.stats_path != NULL || options.sample) && options.text != NULL)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--stats reads its texts from the file, one a line: give no TEXT."));
+      status = 2;
+    }
+  else if (options.stats_path == NULL && !options.sample &&
+           (options.relations != NULL || options.tags_path != NULL || options.shard != NULL))
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--relation, --tags and --shard apply only with --stats or --sample."));
+      status = 2;
+    }
+  else if (options.stats_output != NULL && options.stats_path == NULL && !options.sample &&
+           !options.merge)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--output applies only with --stats or --merge (-o is --output-dir)."));
+      status = 2;
+    }
+  else if (options.merge)
+    status = attention_cli_run_merge (&options);
+  else if (options.stats_path != NULL || options.sample)
+    status = attention_cli_run_stats (&options);
   else if (options.download_id != NULL)
     status = attention_cli_run_download (&options);
   else if (options.tokens_text != NULL && options.token_ids)

@@ -4,6 +4,7 @@
  * bad model or failed write. */
 #pragma once
 
+#include "attention-corpus-stats.h"
 #include "attention-model.h"
 #include "bert-tokenizer.h"
 
@@ -26,6 +27,14 @@ typedef struct
   char *pair_text;          /* --pair TEXT_B */
   char *ablate;             /* --ablate L:H[,L:H…] */
   gboolean head_importance; /* --head-importance */
+  char *stats_path;         /* --stats FILE|- */
+  char *stats_output;       /* --output STATS.json (-o is --output-dir) */
+  char **relations;         /* --relation NAME:FROM->TO, repeatable */
+  char *tags_path;          /* --tags FILE: part-of-speech tags of --stats' lines */
+  gboolean sample;          /* --sample: --stats on the bundled tagged sample */
+  char *shard;              /* --shard I/N */
+  gboolean merge;           /* --merge PART.json… */
+  char **rest;              /* the positional arguments (--merge's files) */
 } AttentionCliOptions;
 
 /* The tokenizer of --vocab/--cased, or else of the model
@@ -43,6 +52,17 @@ int attention_cli_run_mask (const AttentionCliOptions *options);
 /* --download MODEL_ID (attention-cli-download.c): fetches the model from the
  * hub, prints its folder; with TEXT, then runs the mask flow on it. */
 int attention_cli_run_download (AttentionCliOptions *options);
+/* --stats (attention-cli-stats.c): statistics of every head over a file,
+ * one text a line; the exit status. */
+int attention_cli_run_stats (const AttentionCliOptions *options);
+/* --merge PART.json… --output ALL.json (attention-cli-merge.c) */
+int attention_cli_run_merge (const AttentionCliOptions *options);
+/* The statistics as JSON into path ("-": standard output), atomically
+ * (attention-cli-merge.c); prints the reason and returns FALSE on failure. */
+gboolean attention_cli_write_stats (AttentionCorpusStats *stats, const char *path);
+/* The relations' ranked heads as a table on standard output. */
+void attention_cli_print_stats (AttentionCorpusStats *stats);
+
 /* --output-dir in options->format (attention-cli-export.c): creates the
  * folder and writes the files; returns the exit status. */
 int attention_cli_write_format (const AttentionCliOptions *options,
