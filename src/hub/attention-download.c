@@ -32,6 +32,7 @@ struct _AttentionDownload
 
   char *model_id;
   char *hub_url;
+  char *token; /* NULL without one */
   char *models_dir;
   guint timeout;
 
@@ -59,6 +60,7 @@ attention_download_finalize (GObject *object)
 
   g_free (self->model_id);
   g_free (self->hub_url);
+  g_free (self->token);
   g_free (self->models_dir);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
@@ -81,6 +83,7 @@ attention_download_init (AttentionDownload *self)
   g_mutex_init (&self->lock);
   /* Read here, in the caller's thread, not in the worker that uses them. */
   self->hub_url = attention_hub_get_url ();
+  self->token = attention_hub_get_token ();
   self->timeout = attention_hub_get_timeout ();
   self->models_dir = attention_hub_get_models_dir ();
   self->progress.total = -1;
@@ -328,6 +331,7 @@ download_files (AttentionDownload *self,
   const AttentionFetchOptions options = {
     .session = session,
     .hub_url = self->hub_url,
+    .token = self->token,
     .model_id = self->model_id,
     .staging = staging,
     .progress = fetch_progress_cb,

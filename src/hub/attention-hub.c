@@ -114,6 +114,46 @@ attention_hub_get_timeout (void)
   return DEFAULT_TIMEOUT;
 }
 
+/* Tokens are short; a larger file is not one. */
+#define TOKEN_MAX 1024
+
+static char *
+token_from (const char *value)
+{
+  g_autofree char *token = g_strstrip (g_strdup (value));
+
+  if (token[0] == '\0')
+    return NULL;
+  for (const char *c = token; *c != '\0'; c++)
+    if (g_ascii_iscntrl (*c) || *c == ' ' || (guchar)*c >= 0x80)
+      return NULL;
+  return g_steal_pointer (&token);
+}
+
+char *
+attention_hub_get_token (void)
+{
+  const char *env = g_getenv ("HF_TOKEN");
+  const char *token_path = g_getenv ("HF_TOKEN_PATH");
+  const char *hf_home = g_getenv ("HF_HOME");
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (env != NULL && env[0] != '\0')
+    return token_from (env);
+  if (token_path != NULL && token_path[0] != '\0')
+    path = g_strdup (token_path);
+  else if (hf_home != NULL && hf_home[0] != '\0')
+    path = g_build_filename (hf_home, "token", NULL);
+  else
+    path = g_build_filename (g_get_user_cache_dir (), "huggingface", "token", NULL);
+  if (!g_file_get_contents (path, &contents, &len, NULL) || len > TOKEN_MAX ||
+      memchr (contents, '\0', len) != NULL)
+    return NULL;
+  return token_from (contents);
+}
+
 char *
 attention_hub_file_url (const char *base, const char *model_id, const char *file)
 {

@@ -38,6 +38,12 @@ char *attention_hub_get_url (void);
 /* Seconds a silent server gets before a download gives up:
  * $ATTENTION_HUB_TIMEOUT when it is a whole number from 1 to 3600, else 30. */
 guint attention_hub_get_timeout (void);
+/* The user's Hugging Face token, as huggingface_hub finds it: $HF_TOKEN,
+ * else the file $HF_TOKEN_PATH, else $HF_HOME/token, else
+ * $XDG_CACHE_HOME/huggingface/token (~/.cache/huggingface/token); NULL
+ * when there is none. A value with control characters or spaces inside is
+ * no token (it could not travel in a header) and is ignored. */
+char *attention_hub_get_token (void);
 /* BASE/MODEL_ID/resolve/main/FILE */
 char *attention_hub_file_url (const char *base, const char *model_id, const char *file);
 
