@@ -339,12 +339,6 @@ set_status_error (const AttentionFetchOptions *options,
            (status == SOUP_STATUS_UNAUTHORIZED && code == NULL))
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
                  _ ("No public model named “%s”"), options->model_id);
-  else if ((g_strcmp0 (code, "EntryNotFound") == 0 || status == SOUP_STATUS_NOT_FOUND) &&
-           g_str_has_suffix (name, ".safetensors"))
-    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
-                 _ ("The hub's “%s” has no file %s: Attention reads only safetensors weights; "
-                    "tools/fetch-bert converts other checkpoints"),
-                 options->model_id, name);
   else if (g_strcmp0 (code, "EntryNotFound") == 0 || status == SOUP_STATUS_NOT_FOUND)
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
                  _ ("The hub's “%s” has no file %s"), options->model_id, name);

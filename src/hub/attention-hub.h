@@ -19,13 +19,15 @@ typedef struct
 typedef struct
 {
   const char *name;
-  gboolean optional; /* a 404 for it is not an error */
+  gboolean optional;    /* a 404 for it is not an error */
+  const char *fallback; /* fetched instead when the hub has no NAME, or NULL */
 } AttentionHubFile;
 
 /* The catalogue, in display order. */
 const AttentionHubEntry *attention_hub_catalogue (guint *n_entries);
 
-/* config.json, vocab.txt, tokenizer_config.json (optional), model.safetensors */
+/* config.json, vocab.txt, tokenizer_config.json (optional), model.safetensors
+ * (else pytorch_model.bin) */
 const AttentionHubFile *attention_hub_files (guint *n_files);
 
 /* "NAME" or "OWNER/NAME", each part [A-Za-z0-9._-], not starting with '.'
@@ -63,7 +65,7 @@ char *attention_hub_staging_dir (const char *models_dir, const char *model_id);
 gboolean attention_hub_has_partial (const char *models_dir, const char *model_id);
 
 /* TRUE if MODELS_DIR/MODEL_ID holds config.json, vocab.txt and
- * model.safetensors. */
+ * model.safetensors or pytorch_model.bin. */
 gboolean attention_hub_is_installed (const char *models_dir, const char *model_id);
 /* The ids of the installed models, sorted; never the hidden staging area. */
 GStrv attention_hub_list_installed (const char *models_dir);

@@ -274,9 +274,48 @@ class DownloadTest(HubCase):
         self.add_model("bert-no-weights", ("config.json", "vocab.txt"))
         r = self.download(model_id="bert-no-weights")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("has no file model.safetensors: Attention reads only "
-                      "safetensors weights", r.stderr)
+        self.assertIn("The hub's “bert-no-weights” has neither model.safetensors nor "
+                      "pytorch_model.bin", r.stderr)
         self.assert_not_installed("bert-no-weights")
+
+    def test_bin_fallback(self):
+        """A repository with only pytorch_model.bin (torch.save's zip format,
+        as save_pretrained writes it): Get Models and --download fetch it,
+        and the folder runs as the safetensors one does."""
+        import collections
+        import torch
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                        "tools"))
+        import safetensors_io
+        d = self.add_model("someone/bin-only", ("config.json", "vocab.txt",
+                                                "tokenizer_config.json"))
+        state = collections.OrderedDict(
+            safetensors_io.load(os.path.join(PAYLOAD, "model.safetensors")))
+        state._metadata = collections.OrderedDict([("", {"version": 1})])
+        torch.save(state, os.path.join(d, "pytorch_model.bin"))
+        files = ("config.json", "vocab.txt", "tokenizer_config.json", "pytorch_model.bin")
+        r = self.download(model_id="someone/bin-only")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        folder = self.folder("someone/bin-only")
+        self.assertEqual(sorted(os.listdir(folder)), sorted(files))
+        self.assertEqual(sha256(os.path.join(folder, "pytorch_model.bin")),
+                         sha256(os.path.join(d, "pytorch_model.bin")))
+        # safetensors first, as huggingface_hub prefers it, then the .bin.
+        paths = [p for p, _ in self.hub.requests]
+        self.assertLess(paths.index("/someone/bin-only/resolve/main/model.safetensors"),
+                        paths.index("/someone/bin-only/resolve/main/pytorch_model.bin"))
+        probe = subprocess.run([CLI, "--model", PAYLOAD, "the [MASK] ."], capture_output=True,
+                               text=True, env=self.env, timeout=120, check=False)
+        r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
+                           text=True, env=self.env, timeout=120, check=False)
+        self.assertEqual(probe.returncode, 0, probe.stderr)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, probe.stdout)
+        # Found as installed: a second run fetches nothing.
+        n = len(self.hub.requests)
+        r = self.download(model_id="someone/bin-only")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(self.hub.requests), n)
 
     def test_stalled_server(self):
         self.faults(stall={"model.safetensors": self.weights_size() // 3})
@@ -334,8 +373,19 @@ class DownloadTest(HubCase):
             json.dump({"model_type": "roberta", "architectures": ["RobertaForMaskedLM"]}, f)
         r = self.download(model_id="FacebookAI/roberta-tiny")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("is a roberta model; Attention opens BERT models only", r.stderr)
+        self.assertIn("is a roberta model; Attention opens BERT and DistilBERT models only",
+                      r.stderr)
         self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+
+    def test_distilbert_accepted(self):
+        """A DistilBERT repository is fetched (opening it is test_families.py's)."""
+        d = self.add_model("distilbert/tiny")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": "distilbert", "architectures": ["DistilBertForMaskedLM"]}, f)
+        r = self.download(model_id="distilbert/tiny")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(self.folder("distilbert/tiny"),
+                                                    "model.safetensors")))
 
     def test_hostile_config(self):
         """A config.json nested 100,000 levels deep is refused, not parsed

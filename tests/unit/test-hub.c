@@ -195,6 +195,17 @@ test_installed (void)
   /* The earlier layout nested "ok/sub" inside "ok". */
   put_model (models, "ok");
   put_model (models, "ok/sub");
+  {
+    /* Weights as pytorch_model.bin only: installed too. */
+    g_autofree char *bin = attention_hub_model_dir (models, "someone/bin-only");
+
+    put (bin, "config.json");
+    put (bin, "vocab.txt");
+    put (bin, "pytorch_model.bin");
+    g_assert_true (attention_hub_is_installed (models, "someone/bin-only"));
+    g_assert_cmpint (attention_hub_installed_size (models, "someone/bin-only"), ==, 3);
+    g_assert_true (attention_hub_remove_installed (models, "someone/bin-only", NULL));
+  }
 
   ids = attention_hub_list_installed (models);
   g_assert_cmpuint (g_strv_length (ids), ==, 4);
