@@ -5,7 +5,7 @@
 #pragma once
 
 #include "attention-model.h"
-#include "bert-tokenizer.h"
+#include "attention-tokenizer.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +13,7 @@ typedef struct
 {
   char *model_path;       /* --model, else $ATTENTION_MODEL, else the bundled one */
   char *vocab_path;       /* --vocab */
+  char *merges_path;      /* --merges (with --vocab vocab.json: byte-level BPE) */
   gboolean cased;         /* --cased (with --vocab) */
   char *tokens_text;      /* --tokens TEXT */
   gboolean token_ids;     /* --token-ids */
@@ -25,9 +26,10 @@ typedef struct
   gboolean all_positions; /* --all-positions */
 } AttentionCliOptions;
 
-/* The tokenizer of --vocab/--cased, or else of the model
- * (attention-cli-load.c). */
-BertTokenizer *attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error);
+/* The tokenizer of --vocab/--cased (or --vocab/--merges), or else of the
+ * model (attention-cli-load.c). */
+AttentionTokenizer *attention_cli_load_tokenizer (const AttentionCliOptions *options,
+                                                  GError **error);
 /* Loads --model (or the default model). */
 AttentionModel *attention_cli_load_model (const AttentionCliOptions *options, GError **error);
 
