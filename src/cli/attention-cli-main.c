@@ -20,6 +20,7 @@ options_clear (AttentionCliOptions *options)
 {
   g_free (options->model_path);
   g_free (options->vocab_path);
+  g_free (options->merges_path);
   g_free (options->tokens_text);
   g_free (options->output_dir);
   g_free (options->dump_path);
@@ -144,6 +145,9 @@ main (int argc, char **argv)
         NULL },
       { "vocab", 0, 0, G_OPTION_ARG_FILENAME, &options.vocab_path,
         N_ ("Tokenize with this vocab.txt instead of the model's"), N_ ("FILE") },
+      { "merges", 0, 0, G_OPTION_ARG_FILENAME, &options.merges_path,
+        N_ ("With --vocab vocab.json: tokenize with this merges.txt, byte-level BPE as RoBERTa's"),
+        N_ ("FILE") },
       { "cased", 0, 0, G_OPTION_ARG_NONE, &options.cased,
         N_ ("With --vocab: keep case and accents"), NULL },
       { "tokens", 0, 0, G_OPTION_ARG_STRING, &options.tokens_text,
@@ -215,6 +219,13 @@ main (int argc, char **argv)
     {
       g_printerr ("attention-cli: %s\n",
                   _ ("--cased applies only with --vocab; a model bundle knows its own casing."));
+      status = 2;
+    }
+  else if (options.merges_path != NULL && (options.vocab_path == NULL || options.cased))
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--merges needs --vocab vocab.json, and a BPE vocabulary keeps case: no "
+                     "--cased."));
       status = 2;
     }
   else if (options.format != NULL && attention_export_kind_find (options.format) == NULL)

@@ -6,7 +6,7 @@
 
 #include "attention-corpus-stats.h"
 #include "attention-model.h"
-#include "bert-tokenizer.h"
+#include "attention-tokenizer.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +14,7 @@ typedef struct
 {
   char *model_path;         /* --model, else $ATTENTION_MODEL, else the bundled one */
   char *vocab_path;         /* --vocab */
+  char *merges_path;        /* --merges (with --vocab vocab.json: byte-level BPE) */
   gboolean cased;           /* --cased (with --vocab) */
   char *tokens_text;        /* --tokens TEXT */
   gboolean token_ids;       /* --token-ids */
@@ -37,9 +38,10 @@ typedef struct
   char **rest;              /* the positional arguments (--merge's files) */
 } AttentionCliOptions;
 
-/* The tokenizer of --vocab/--cased, or else of the model
- * (attention-cli-load.c). */
-BertTokenizer *attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error);
+/* The tokenizer of --vocab/--cased (or --vocab/--merges), or else of the
+ * model (attention-cli-load.c). */
+AttentionTokenizer *attention_cli_load_tokenizer (const AttentionCliOptions *options,
+                                                  GError **error);
 /* Loads --model (or the default model). */
 AttentionModel *attention_cli_load_model (const AttentionCliOptions *options, GError **error);
 
