@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "attention-escape.h"
+#include "attention-model-memory.h"
 #include "attention-shutdown.h"
 #include "attn-shim-tuning.h"
 #include "attn-shim.h"
@@ -635,6 +636,27 @@ attention_model_run_with_options (AttentionModel *self,
 
   n_layers = self->dims.n_layers;
   n_heads = self->dims.n_heads;
+
+  {
+    guint64 need = attention_model_memory_estimate (
+        n_layers, n_heads, n, positions->len, self->info->vocab_size, self->info->hidden_size);
+    guint64 limit = attention_model_memory_limit ();
+
+    if (need > limit)
+      {
+        g_autofree char *need_text = g_format_size (need);
+        g_autofree char *limit_text = g_format_size (limit);
+
+        g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+                     _ ("This run would need about %s of memory (%u layers × %u heads × %u² "
+                        "tokens of attention, %u masks × %u words of predictions), more than "
+                        "the %s allowed (ATTENTION_MAX_MEMORY). Use a shorter text or fewer "
+                        "[MASK]s."),
+                     need_text, n_layers, n_heads, n, positions->len, self->info->vocab_size,
+                     limit_text);
+        return NULL;
+      }
+  }
 
   g_mutex_lock (&self->run_lock);
   /* A run queued behind another may have been cancelled meanwhile. */

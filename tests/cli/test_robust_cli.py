@@ -6,7 +6,8 @@ every mask filled), only [MASK], 100 KB of text (refused with its token count,
 exit 2), control and zero-width characters (same predictions as clean text),
 UTF-8 text in the C locale, --output-dir into a folder the user may not
 write to (as uid 65534 when run as root, from copies in a folder that user can
-reach), and standard output on a full disk.
+reach), a run whose estimated memory is past ATTENTION_MAX_MEMORY (refused
+with its numbers, before it runs), and standard output on a full disk.
 Usage: test_robust_cli.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
 
 import os
@@ -77,6 +78,7 @@ def main():
         return [line.split()[-1].strip("\u00ad.") for line in out.splitlines() if line.strip()]
     assert words(clean) == words(odd) and len(words(clean)) == 3, (clean, odd)
     not_writable()
+    memory_limit()
 
     # Standard output on a full disk: said, and not exit status 0.
     if os.path.exists("/dev/full"):
@@ -86,6 +88,26 @@ def main():
         assert proc.returncode == 2, proc
         assert b"Could not write to standard output" in proc.stderr, proc.stderr
     print("ok")
+
+
+def memory_limit():
+    """A run estimated past ATTENTION_MAX_MEMORY is refused before it runs,
+    with the numbers it was estimated from; under the limit it runs."""
+    import json
+    import zipfile
+    with zipfile.ZipFile(MODEL) as z:
+        name = next(n for n in z.namelist() if n.endswith("extra/config.json"))
+        config = json.loads(z.read(name))
+    text = "the [MASK] sat on the [MASK] ."
+    tokens = cli(["--tokens", text]).stdout.decode().splitlines()
+    # Far less than the attentions alone (layers × heads × tokens² floats).
+    small = config["num_hidden_layers"] * config["num_attention_heads"] * len(tokens) ** 2
+    proc = cli(["-k", "1", text], env=dict(ENV, ATTENTION_MAX_MEMORY=str(small)))
+    check(proc, 2, "%d layers \u00d7 %d heads \u00d7 %d\u00b2 tokens"
+          % (config["num_hidden_layers"], config["num_attention_heads"], len(tokens)),
+          "2 masks \u00d7 %d words" % config["vocab_size"], "ATTENTION_MAX_MEMORY")
+    assert proc.stdout == b"", proc.stdout
+    check(cli(["-k", "1", text], env=dict(ENV, ATTENTION_MAX_MEMORY="1G")), 0, stream="stdout")
 
 
 def as_nobody():
