@@ -9,8 +9,8 @@ G_BEGIN_DECLS
 
 /* Bytes a run needs at its peak, roughly: every layer's attention
  * probabilities (layers × heads × tokens², float32), kept for the result and
- * stacked once more at the end; the predictions (masks × vocab, float32) and
- * their softmax; the hidden states (tokens × hidden, a few dozen copies). */
+ * stacked once more at the end; the predictions (masks × vocab, float32);
+ * the hidden states (tokens × hidden, a few dozen copies). */
 guint64 attention_model_memory_estimate (
     guint n_layers, guint n_heads, guint n_tokens, guint n_masks, guint vocab_size, guint hidden);
 

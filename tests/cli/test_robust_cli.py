@@ -7,7 +7,9 @@ exit 2), control and zero-width characters (same predictions as clean text),
 UTF-8 text in the C locale, --output-dir into a folder the user may not
 write to (as uid 65534 when run as root, from copies in a folder that user can
 reach), a run whose estimated memory is past ATTENTION_MAX_MEMORY (refused
-with its numbers, before it runs), and standard output on a full disk.
+with its numbers, before it runs), a 16 MiB safetensors header (refused
+before it is parsed, at an ordinary start's memory), and standard output on
+a full disk.
 Usage: test_robust_cli.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
 
 import os
@@ -79,6 +81,7 @@ def main():
     assert words(clean) == words(odd) and len(words(clean)) == 3, (clean, odd)
     not_writable()
     memory_limit()
+    huge_header()
 
     # Standard output on a full disk: said, and not exit status 0.
     if os.path.exists("/dev/full"):
@@ -108,6 +111,31 @@ def memory_limit():
           "2 masks \u00d7 %d words" % config["vocab_size"], "ATTENTION_MAX_MEMORY")
     assert proc.stdout == b"", proc.stdout
     check(cli(["-k", "1", text], env=dict(ENV, ATTENTION_MAX_MEMORY="1G")), 0, stream="stdout")
+
+
+def huge_header():
+    """A safetensors header of 16 MiB of valid JSON ("[0,0,…]") is refused
+    before it is parsed into a tree: the CLI's peak memory stays near an
+    ordinary start's (about 250 MB), not the 1.3 GB the tree took."""
+    import resource
+    import struct
+    folder_src = os.path.join(os.environ["ATTENTION_TEST_MODEL_DIR"], "hf-safetensors")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("config.json", "vocab.txt", "tokenizer_config.json"):
+            shutil.copy(os.path.join(folder_src, name), tmp)
+        zeros = ",".join(["0"] * (8 << 20))
+        raw = ('{"w":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},'
+               '"__metadata__":{"pad":[%s]}}' % zeros).encode()
+        raw += b" " * (-len(raw) % 8)
+        assert len(raw) >= 16 << 20
+        with open(os.path.join(tmp, "model.safetensors"), "wb") as f:
+            f.write(struct.pack("<Q", len(raw)) + raw)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        proc = subprocess.run([CLI, "-m", tmp, "a [MASK] ."], capture_output=True, env=ENV,
+                              timeout=120)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB
+    check(proc, 2, "header")
+    assert peak < 700 * 1024, (before, peak)
 
 
 def as_nobody():
