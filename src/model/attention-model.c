@@ -647,13 +647,12 @@ attention_model_run_with_options (AttentionModel *self,
         g_autofree char *need_text = g_format_size (need);
         g_autofree char *limit_text = g_format_size (limit);
 
-        g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
-                     _ ("This run would need about %s of memory (%u layers × %u heads × %u² "
-                        "tokens of attention, %u masks × %u words of predictions), more than "
-                        "the %s allowed (ATTENTION_MAX_MEMORY). Use a shorter text or fewer "
-                        "[MASK]s."),
-                     need_text, n_layers, n_heads, n, positions->len, self->info->vocab_size,
-                     limit_text);
+        g_set_error (
+            error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+            _ ("This run would need about %s of memory (attention: %u layers × %u heads × %u² "
+               "tokens; predictions: %u [MASK] × %u vocabulary words), more than the %s "
+               "allowed (ATTENTION_MAX_MEMORY). Use a shorter text or fewer [MASK]s."),
+            need_text, n_layers, n_heads, n, positions->len, self->info->vocab_size, limit_text);
         return NULL;
       }
   }

@@ -108,7 +108,7 @@ def memory_limit():
     proc = cli(["-k", "1", text], env=dict(ENV, ATTENTION_MAX_MEMORY=str(small)))
     check(proc, 2, "%d layers \u00d7 %d heads \u00d7 %d\u00b2 tokens"
           % (config["num_hidden_layers"], config["num_attention_heads"], len(tokens)),
-          "2 masks \u00d7 %d words" % config["vocab_size"], "ATTENTION_MAX_MEMORY")
+          "2 [MASK] \u00d7 %d vocabulary words" % config["vocab_size"], "ATTENTION_MAX_MEMORY")
     assert proc.stdout == b"", proc.stdout
     check(cli(["-k", "1", text], env=dict(ENV, ATTENTION_MAX_MEMORY="1G")), 0, stream="stdout")
 
