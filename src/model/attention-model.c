@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "attention-escape.h"
+#include "attention-model-memory.h"
 #include "attention-shutdown.h"
 #include "attn-shim-tuning.h"
 #include "attn-shim.h"
@@ -698,6 +699,26 @@ run_shim (AttentionModel *self,
   attn_shim_output *output = NULL;
   char *shim_error = NULL;
   int status;
+
+  {
+    guint64 need = attention_model_memory_estimate (
+        n_layers, n_heads, n, positions->len, self->info->vocab_size, self->info->hidden_size);
+    guint64 limit = attention_model_memory_limit ();
+
+    if (need > limit)
+      {
+        g_autofree char *need_text = g_format_size (need);
+        g_autofree char *limit_text = g_format_size (limit);
+
+        g_set_error (
+            error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+            _ ("This run would need about %s of memory (attention: %u layers × %u heads × %u² "
+               "tokens; predictions: %u [MASK] × %u vocabulary words), more than the %s "
+               "allowed (ATTENTION_MAX_MEMORY). Use a shorter text or fewer [MASK]s."),
+            need_text, n_layers, n_heads, n, positions->len, self->info->vocab_size, limit_text);
+        return NULL;
+      }
+  }
 
   g_mutex_lock (&self->run_lock);
   /* A run queued behind another may have been cancelled meanwhile. */
