@@ -700,26 +700,6 @@ run_shim (AttentionModel *self,
   char *shim_error = NULL;
   int status;
 
-  {
-    guint64 need = attention_model_memory_estimate (
-        n_layers, n_heads, n, positions->len, self->info->vocab_size, self->info->hidden_size);
-    guint64 limit = attention_model_memory_limit ();
-
-    if (need > limit)
-      {
-        g_autofree char *need_text = g_format_size (need);
-        g_autofree char *limit_text = g_format_size (limit);
-
-        g_set_error (
-            error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
-            _ ("This run would need about %s of memory (attention: %u layers × %u heads × %u² "
-               "tokens; predictions: %u [MASK] × %u vocabulary words), more than the %s "
-               "allowed (ATTENTION_MAX_MEMORY). Use a shorter text or fewer [MASK]s."),
-            need_text, n_layers, n_heads, n, positions->len, self->info->vocab_size, limit_text);
-        return NULL;
-      }
-  }
-
   g_mutex_lock (&self->run_lock);
   /* A run queued behind another may have been cancelled meanwhile. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -870,6 +850,34 @@ run_items (AttentionModel *self,
     }
   else
     run.head_mask = options_mask;
+
+  /* Refused before anything big is allocated: a batch pads every text to
+   * the longest, so each costs what the longest does. */
+  {
+    guint max_len = 0;
+    guint64 need, limit = attention_model_memory_limit ();
+
+    for (guint s = 0; s < n_items; s++)
+      max_len = MAX (max_len, (guint)lengths[s]);
+    need = attention_model_memory_estimate (n_layers, n_heads, max_len, 0, self->info->vocab_size,
+                                            self->info->hidden_size) *
+               n_items +
+           attention_model_memory_estimate (0, 0, 0, positions->len, self->info->vocab_size, 0);
+    if (need > limit)
+      {
+        g_autofree char *need_text = g_format_size (need);
+        g_autofree char *limit_text = g_format_size (limit);
+
+        g_set_error (
+            error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+            _ ("This run would need about %s of memory (attention: %u layers × %u heads × %u² "
+               "tokens; predictions: %u [MASK] × %u vocabulary words), more than the %s "
+               "allowed (ATTENTION_MAX_MEMORY). Use a shorter text or fewer [MASK]s."),
+            need_text, n_layers, n_heads, max_len, positions->len, self->info->vocab_size,
+            limit_text);
+        return NULL;
+      }
+  }
 
   output = run_shim (self, &run, cancellable, error);
   if (output == NULL)
