@@ -32,7 +32,8 @@ struct _AttentionWindow
   GtkLabel *info_path;
   AdwToastOverlay *toast_overlay;
   GtkEntry *entry;
-  GtkEntry *pair_entry; /* "Second sentence": empty for a single one */
+  GtkEntry *pair_entry;         /* "Second sentence": empty for a single one */
+  GtkToggleButton *pair_button; /* shows the second sentence's entry */
   AttentionPredictions *predictions;
   AttentionLimitBanner *limit_banner; /* the text is longer than the model was trained on */
   GtkStack *stack;
@@ -63,7 +64,7 @@ struct _AttentionWindow
   gboolean setting_text;    /* the entry is being set by the window, not typed */
   /* "Open this bundle? It runs code" while it is asked, or NULL (weak). */
   AdwMessageDialog *trust_dialog;
-  float *head_mask;         /* heads switched off in All Heads (0), or NULL */
+  float *head_mask; /* heads switched off in All Heads (0), or NULL */
   guint head_mask_layers, head_mask_heads;
   AttentionResult *baseline; /* the last result with every head on */
 };

@@ -812,6 +812,26 @@ entry_activate_cb (GtkEntry *entry, AttentionWindow *self)
   attention_window_run (self);
 }
 
+/* The second sentence's entry shows on demand; a pair set by the window
+ * (Restore, a re-run) shows it, and hiding it drops the pair, so that no
+ * hidden text changes what runs. */
+static void
+pair_entry_changed_cb (GtkEditable *editable, AttentionWindow *self)
+{
+  if (gtk_editable_get_text (editable)[0] != '\0')
+    gtk_toggle_button_set_active (self->pair_button, TRUE);
+}
+
+static void
+pair_button_toggled_cb (GtkToggleButton *button, AttentionWindow *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    gtk_editable_set_text (GTK_EDITABLE (self->pair_entry), "");
+  /* Opened by hand (empty): typing goes there. */
+  else if (gtk_editable_get_text (GTK_EDITABLE (self->pair_entry))[0] == '\0')
+    gtk_widget_grab_focus (GTK_WIDGET (self->pair_entry));
+}
+
 static void
 entry_changed_cb (GtkEditable *editable, AttentionWindow *self)
 {
@@ -1154,6 +1174,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, entry);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, pair_entry);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, pair_button);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, predictions);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, limit_banner);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, stack);
@@ -1171,6 +1192,8 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, info_popover_map_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pair_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pair_button_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_mask_cb);
 }
