@@ -186,6 +186,15 @@ torchscript_error_line (const std::string &text)
   header = text.rfind ("\nTraceback of TorchScript");
   /* Without the header, the lines after the marker's own. */
   pos = text.find ('\n', header == std::string::npos ? start : header + 1);
+  /* The traceback quotes the code around each call, with its own
+   * indentation: a function defined at the top level ("def forward_at(…")
+   * is unindented too. The exception comes after the last excerpt. */
+  {
+    size_t here = text.rfind ("<--- HERE");
+
+    if (here != std::string::npos && (pos == std::string::npos || here > pos))
+      pos = text.find ('\n', here);
+  }
   while (pos != std::string::npos && pos < text.size ())
     {
       size_t begin = pos + 1;
@@ -215,6 +224,12 @@ describe_error_text (const char *what)
 
   if (line.empty ())
     line = first_line (what);
+  /* Out of memory inside the model's code reaches here as a TorchScript
+   * error ("RuntimeError: std::bad_alloc", or the CPU allocator's "can't
+   * allocate memory"): say it in the user's words, the rest in details. */
+  if (line.find ("std::bad_alloc") != std::string::npos ||
+      line.find ("can't allocate memory") != std::string::npos)
+    line = _ ("not enough memory to run the model on this text");
   last = text.find_last_not_of (" \t\r\n");
   if (last != std::string::npos)
     text.erase (last + 1);

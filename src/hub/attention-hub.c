@@ -2,6 +2,8 @@
 
 #include "attention-hub.h"
 
+#include "attention-hub-names.h"
+
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -11,7 +13,6 @@
 #define DEFAULT_URL "https://huggingface.co"
 #define DEFAULT_TIMEOUT 30
 #define MAX_TIMEOUT 3600
-#define FOLDER_PREFIX "models--"
 
 /* Sizes of model.safetensors: parameters × 4 bytes, from each config
  * (vocabulary, layers, hidden size); the hub's figures agree to 0.1 %.
@@ -60,48 +61,6 @@ attention_hub_files (guint *n_files)
 {
   *n_files = G_N_ELEMENTS (files);
   return files;
-}
-
-static gboolean
-part_is_valid (const char *part, gsize len)
-{
-  if (len == 0 || len > 96 || part[0] == '.' || part[0] == '-')
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = part[i];
-
-      if (!g_ascii_isalnum (c) && c != '.' && c != '_' && c != '-')
-        return FALSE;
-      if (c == '.' && i + 1 < len && part[i + 1] == '.')
-        return FALSE;
-      /* "--" stands for the "/" in staging folder names (a--b for a/b), and
-       * the hub refuses it in names too. */
-      if (c == '-' && i + 1 < len && part[i + 1] == '-')
-        return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-attention_hub_model_id_is_valid (const char *model_id, GError **error)
-{
-  const char *slash = model_id != NULL ? strchr (model_id, '/') : NULL;
-  gboolean valid;
-
-  if (model_id == NULL)
-    valid = FALSE;
-  else if (slash == NULL)
-    valid = part_is_valid (model_id, strlen (model_id));
-  else
-    valid =
-        part_is_valid (model_id, slash - model_id) && part_is_valid (slash + 1, strlen (slash + 1));
-  if (!valid)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 _ ("“%s” is not a Hugging Face model id: use NAME or OWNER/NAME, with "
-                    "letters, digits, “.”, “_” and “-”"),
-                 model_id != NULL ? model_id : "");
-  return valid;
 }
 
 char *
@@ -179,38 +138,10 @@ attention_hub_get_models_dir (void)
   return g_build_filename (g_get_user_data_dir (), "attention", "models", NULL);
 }
 
-/* "models--OWNER--NAME" or "models--NAME": one folder name per id, as
- * huggingface_hub names its cache, so that "ok/sub" is never inside "ok".
- * Ids have no "--" of their own (part_is_valid). */
-static char *
-folder_name (const char *model_id)
-{
-  g_auto (GStrv) parts = g_strsplit (model_id, "/", 2);
-  g_autofree char *joined = g_strjoinv ("--", parts);
-
-  return g_strconcat (FOLDER_PREFIX, joined, NULL);
-}
-
-/* The id a folder name stands for, or NULL. */
-static char *
-folder_id (const char *name)
-{
-  g_auto (GStrv) parts = NULL;
-  g_autofree char *id = NULL;
-
-  if (!g_str_has_prefix (name, FOLDER_PREFIX))
-    return NULL;
-  parts = g_strsplit (name + strlen (FOLDER_PREFIX), "--", 0);
-  if (g_strv_length (parts) > 2)
-    return NULL;
-  id = g_strjoinv ("/", parts);
-  return attention_hub_model_id_is_valid (id, NULL) ? g_steal_pointer (&id) : NULL;
-}
-
 char *
 attention_hub_model_dir (const char *models_dir, const char *model_id)
 {
-  g_autofree char *name = folder_name (model_id);
+  g_autofree char *name = attention_hub_folder_name (model_id);
 
   return g_build_filename (models_dir, name, NULL);
 }
@@ -268,8 +199,8 @@ attention_hub_migrate (const char *models_dir)
     {
       g_autofree char *path = g_build_filename (models_dir, name, NULL);
 
-      if (!g_str_has_prefix (name, FOLDER_PREFIX) && attention_hub_model_id_is_valid (name, NULL) &&
-          g_file_test (path, G_FILE_TEST_IS_DIR))
+      if (!g_str_has_prefix (name, ATTENTION_HUB_FOLDER_PREFIX) &&
+          attention_hub_model_id_is_valid (name, NULL) && g_file_test (path, G_FILE_TEST_IS_DIR))
         g_ptr_array_add (ids, g_strdup (name));
     }
   for (guint i = 0; i < ids->len; i++)
@@ -310,7 +241,7 @@ scan (const char *models_dir, GPtrArray *ids)
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *id = folder_id (name);
+      g_autofree char *id = attention_hub_folder_id (name);
 
       if (id != NULL && attention_hub_is_installed (models_dir, id))
         g_ptr_array_add (ids, g_steal_pointer (&id));
