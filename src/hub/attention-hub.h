@@ -32,7 +32,6 @@ const AttentionHubEntry *attention_hub_catalogue (guint *n_entries);
  * (else pytorch_model.bin) */
 const AttentionHubFile *attention_hub_files (guint *n_files);
 
-
 /* $ATTENTION_HUB_URL, else https://huggingface.co (no trailing slash). */
 char *attention_hub_get_url (void);
 /* Seconds a silent server gets before a download gives up:
