@@ -152,9 +152,18 @@ test_difference (void)
   gtk_range_set_value (GTK_RANGE (window->head_scale), 2);
   wait_for (idle);
   gtk_toggle_button_set_active (part ("difference_button"), TRUE);
+  g_assert_false (gtk_toggle_button_get_active (part ("sides_button")));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (part ("mode_stack")), ==, "difference");
   wait_for (difference_allocated);
   g_assert_true (attention_view_get_diverging (view));
+  /* Both predictions stay in sight. */
+  {
+    g_autofree char *first = expected_predictions (a);
+    g_autofree char *second = expected_predictions (b);
+    g_autofree char *both = g_strdup_printf ("First: %s · Second: %s", first, second);
+
+    g_assert_cmpstr (gtk_label_get_text (part ("difference_predictions")), ==, both);
+  }
 
   ma = attention_result_get_matrix (a, 1, 1);
   mb = attention_result_get_matrix (b, 1, 1);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "attention-application.h"
+#include "attention-compare-page.h"
+#include "attention-stats.h"
 #include "attention-models-dialog.h"
 #include "attention-sidebar.h"
 #include "attention-window-private.h"
@@ -225,6 +227,79 @@ test_error_next (void)
   close_models_dialog ();
 }
 
+static gboolean
+compare_idle (void)
+{
+  return idle () && !attention_compare_page_get_busy (ATTENTION_COMPARE_PAGE (
+                        adw_view_stack_get_child_by_name (window->view_stack, "compare")));
+}
+
+static void
+shoot (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GdkTexture) texture = NULL;
+
+  attention_test_wait_frames (GTK_WIDGET (window), 3, TRUE);
+  texture = attention_test_render_window (GTK_WINDOW (window), window->stack, path);
+  g_test_message ("saved %s", path);
+}
+
+/* The README's pictures, at 1280 × 800 on the demo model, when
+ * $ATTENTION_SCREENSHOT_DIR names a folder (docs/ in the source tree);
+ * nothing is checked here, only drawn. */
+static void
+test_screenshots (void)
+{
+  const char *dir = g_getenv ("ATTENTION_SCREENSHOT_DIR");
+  GtkWidget *compare;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("$ATTENTION_SCREENSHOT_DIR is not set");
+      return;
+    }
+  resize (1280, 800);
+  adw_flap_set_reveal_flap (window->flap, TRUE);
+  run_sentence ("The cat sat on the [MASK] .");
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("single"));
+  attention_selection_set_layer (window->selection, 0);
+  attention_selection_set_head (window->selection, 0);
+  wait_for (idle);
+  shoot (dir, "screenshot.png");
+
+  attention_selection_set_score (window->selection, ATTENTION_PATTERN_PREVIOUS);
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("overview"));
+  wait_for (idle);
+  shoot (dir, "analysis-overview.png");
+
+  run_sentence ("The animal didn't cross the street because it was too [MASK].");
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("compare"));
+  compare = adw_view_stack_get_child_by_name (window->view_stack, "compare");
+  gtk_editable_set_text (
+      GTK_EDITABLE (template_child (compare, ATTENTION_TYPE_COMPARE_PAGE, "entry")),
+      "The animal didn't cross the road because it was too [MASK].");
+  g_signal_emit_by_name (template_child (compare, ATTENTION_TYPE_COMPARE_PAGE, "entry"),
+                         "activate");
+  wait_for (compare_idle);
+  attention_selection_set_layer (window->selection, 2);
+  attention_selection_set_head (window->selection, 1);
+  wait_for (compare_idle);
+  shoot (dir, "analysis-compare.png");
+  gtk_toggle_button_set_active (
+      template_child (compare, ATTENTION_TYPE_COMPARE_PAGE, "difference_button"), TRUE);
+  wait_for (compare_idle);
+  shoot (dir, "analysis-difference.png");
+  gtk_toggle_button_set_active (
+      template_child (compare, ATTENTION_TYPE_COMPARE_PAGE, "sides_button"), TRUE);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("single"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -263,6 +338,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-fit/more", test_more);
   g_test_add_func ("/window-fit/fold", test_fold);
   g_test_add_func ("/window-fit/error-next", test_error_next);
+  g_test_add_func ("/window-fit/screenshots", test_screenshots);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

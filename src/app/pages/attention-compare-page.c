@@ -30,6 +30,7 @@ struct _AttentionComparePage
   GtkLabel *difference_note;
   GtkStack *mode_stack;
   GtkLabel *difference_caption;
+  GtkLabel *difference_predictions;
   AttentionView *difference_view;
 
   GCancellable *cancellable;
@@ -95,12 +96,17 @@ describe_predictions (AttentionResult *result)
 }
 
 static void
-show_predictions (GtkLabel *label, AttentionResult *result)
+show_predictions (AttentionComparePage *self, GtkLabel *label, AttentionResult *result)
 {
   g_autofree char *text = result != NULL ? describe_predictions (result) : g_strdup ("");
+  g_autofree char *both = NULL;
 
   gtk_label_set_text (label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+  /* Translators: A − B's line of both sentences' predictions. */
+  both = g_strdup_printf (_ ("First: %s · Second: %s"), gtk_label_get_text (self->main_predictions),
+                          gtk_label_get_text (self->predictions));
+  gtk_label_set_text (self->difference_predictions, both);
 }
 
 /* A − B: the first sentence's matrix minus the second's, cell by cell, where
@@ -197,7 +203,7 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer data)
     {
       show_status (self, "");
       gtk_label_set_text (self->caption, attention_result_get_text (result));
-      show_predictions (self->predictions, result);
+      show_predictions (self, self->predictions, result);
       attention_selection_set_result (self->other, result);
     }
   set_running (self, FALSE);
@@ -231,7 +237,7 @@ main_result_cb (AttentionComparePage *self)
       attention_selection_get_result (attention_page_get_selection (ATTENTION_PAGE (self)));
 
   gtk_label_set_text (self->main_caption, result != NULL ? attention_result_get_text (result) : "");
-  show_predictions (self->main_predictions, result);
+  show_predictions (self, self->main_predictions, result);
 }
 
 static void
@@ -358,6 +364,7 @@ attention_compare_page_class_init (AttentionComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionComparePage, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, AttentionComparePage, difference_caption);
   gtk_widget_class_bind_template_child (widget_class, AttentionComparePage, difference_view);
+  gtk_widget_class_bind_template_child (widget_class, AttentionComparePage, difference_predictions);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, other_busy_cb);
   gtk_widget_class_bind_template_callback (widget_class, hover_text_cb);
