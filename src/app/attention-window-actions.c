@@ -43,6 +43,7 @@ open_model_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
    * the folder itself. */
   gtk_file_filter_add_pattern (bundles, "config.json");
   gtk_file_filter_add_pattern (bundles, "model.safetensors");
+  gtk_file_filter_add_pattern (bundles, "pytorch_model.bin");
   gtk_file_filter_set_name (all, _ ("All files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), bundles);
