@@ -160,7 +160,9 @@ test_difference (void)
   {
     g_autofree char *first = expected_predictions (a);
     g_autofree char *second = expected_predictions (b);
-    g_autofree char *both = g_strdup_printf ("First: %s · Second: %s", first, second);
+    g_autofree char *both =
+        g_strdup_printf ("The first predicts %s; the second, %s", first + strlen ("Predicts: "),
+                         second + strlen ("Predicts: "));
 
     g_assert_cmpstr (gtk_label_get_text (part ("difference_predictions")), ==, both);
   }

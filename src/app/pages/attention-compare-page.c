@@ -65,15 +65,16 @@ show_status (AttentionComparePage *self, const char *message)
   gtk_widget_set_visible (GTK_WIDGET (self->status), *message != '\0');
 }
 
-/* The model's guesses for each [MASK] of a result, in one line. */
+/* The top candidates of each [MASK], "long 6.8%, much 6.1%, …"; NULL
+ * when the sentence has none. */
 static char *
-describe_predictions (AttentionResult *result)
+describe_candidates (AttentionResult *result)
 {
   g_autoptr (GString) text = g_string_new (NULL);
   guint n = attention_result_get_n_predictions (result);
 
   if (n == 0)
-    return g_strdup (_ ("No [MASK] in this sentence: nothing to predict"));
+    return NULL;
   for (guint i = 0; i < n; i++)
     {
       guint n_candidates = 0;
@@ -91,21 +92,38 @@ describe_predictions (AttentionResult *result)
           g_string_append_printf (text, "%s %s", c[k].token, probability);
         }
     }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The model's guesses for each [MASK] of a result, in one line. */
+static char *
+describe_predictions (AttentionResult *result)
+{
+  g_autofree char *candidates = describe_candidates (result);
+
+  if (candidates == NULL)
+    return g_strdup (_ ("No [MASK] in this sentence: nothing to predict"));
   /* Translators: the candidates for the [MASK]s of one sentence. */
-  return g_strdup_printf (_ ("Predicts: %s"), text->str);
+  return g_strdup_printf (_ ("Predicts: %s"), candidates);
 }
 
 static void
 show_predictions (AttentionComparePage *self, GtkLabel *label, AttentionResult *result)
 {
+  AttentionSelection *selection = attention_page_get_selection (ATTENTION_PAGE (self));
+  AttentionResult *a = attention_selection_get_result (selection);
+  AttentionResult *b = attention_selection_get_result (self->other);
   g_autofree char *text = result != NULL ? describe_predictions (result) : g_strdup ("");
+  g_autofree char *first = a != NULL ? describe_candidates (a) : NULL;
+  g_autofree char *second = b != NULL ? describe_candidates (b) : NULL;
   g_autofree char *both = NULL;
 
   gtk_label_set_text (label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
-  /* Translators: A − B's line of both sentences' predictions. */
-  both = g_strdup_printf (_ ("First: %s · Second: %s"), gtk_label_get_text (self->main_predictions),
-                          gtk_label_get_text (self->predictions));
+  /* Translators: A − B's line of both sentences' predictions; "—" where a
+   * sentence has no [MASK]. */
+  both = g_strdup_printf (_ ("The first predicts %s; the second, %s"), first ? first : "—",
+                          second ? second : "—");
   gtk_label_set_text (self->difference_predictions, both);
 }
 
@@ -203,8 +221,8 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer data)
     {
       show_status (self, "");
       gtk_label_set_text (self->caption, attention_result_get_text (result));
-      show_predictions (self, self->predictions, result);
       attention_selection_set_result (self->other, result);
+      show_predictions (self, self->predictions, result);
     }
   set_running (self, FALSE);
 }
