@@ -25,6 +25,10 @@ typedef struct
   double font_size;
   const char *font_family; /* NULL: Sans */
   double fg[4];            /* RGBA of the text and ticks (the outline: half opaque) */
+  /* > 0: a legend of differences, the diverging map from −diverging (bottom
+   * or left) through 0 to +diverging, ticks at both ends and at 0;
+   * colormap, scale and vmax are then not used. */
+  float diverging;
 } AttentionLegendStyle;
 
 /* Draws the bar with its top-left corner at the current origin; the labels

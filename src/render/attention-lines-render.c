@@ -71,6 +71,11 @@ attention_lines_measure_labels (const AttentionLinesStyle *style,
 
       if (text == NULL)
         continue;
+      /* The header draws the titles bold: measured so, "Consulta" keeps its
+       * margin instead of running into the edge. */
+      if (i == n)
+        cairo_select_font_face (cr, style->font_family ? style->font_family : "Sans",
+                                CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       cairo_text_extents (cr, text, &ext);
       widest = MAX (widest, ext.x_advance);
     }

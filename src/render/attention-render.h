@@ -38,6 +38,10 @@ typedef struct
   /* Tokens from this index on lie past the longest input the model was
    * trained on: their labels, rows and columns are hatched. 0 for none. */
   guint hatch_from;
+  /* > 0: the matrix holds signed differences (A − B), drawn on the
+   * diverging map from −diverging (blue) through 0 to +diverging (red);
+   * colormap, scale and vmax are then not used. */
+  float diverging;
 } AttentionRenderStyle;
 
 /* The original exercise's look: 40 px cells, 200 px margin, 28 px labels, white
