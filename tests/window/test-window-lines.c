@@ -17,6 +17,7 @@
 #include "attention-lines-canvas.h"
 #include "attention-lines-page.h"
 #include "attention-window-private.h"
+#include "test-private-home.h"
 #include "test-window-common.h"
 
 #define SENTENCE "The animal didn't cross the street because it was too [MASK]."
@@ -465,6 +466,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int status;
 
+  attention_test_private_home ();
   if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
     {
       g_printerr ("ATTENTION_TEST_MODEL is not set\n");
