@@ -17,6 +17,7 @@
 #include "attention-heads-page.h"
 #include "attention-heatmap.h"
 #include "attention-window-private.h"
+#include "test-private-home.h"
 #include "test-window-common.h"
 
 static const char *const lines[] = {
@@ -276,6 +277,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int status;
 
+  attention_test_private_home ();
   if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
     {
       g_printerr ("ATTENTION_TEST_MODEL is not set\n");
@@ -311,7 +313,7 @@ main (int argc, char **argv)
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
-  g_rmdir (folder);
+  attention_test_remove_tree (folder);
   g_free (folder);
   return status;
 }

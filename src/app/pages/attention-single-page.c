@@ -8,6 +8,8 @@ struct _AttentionSinglePage
 
   AttentionView *view;
   GtkLabel *hover_label;
+  GtkWidget *combine_bar;
+  GtkDropDown *combine_dropdown;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionSinglePage, attention_single_page, ATTENTION_TYPE_PAGE)
@@ -16,6 +18,16 @@ static void
 hover_text_cb (AttentionSinglePage *self)
 {
   attention_page_show_hover (self->hover_label, ATTENTION_CANVAS (self->view));
+}
+
+/* The choice of sum or mean shows while several tokens are pinned. */
+static void
+pins_cb (AttentionSinglePage *self)
+{
+  guint n_pins = 0;
+
+  attention_canvas_get_pins (ATTENTION_CANVAS (self->view), &n_pins);
+  gtk_widget_set_visible (self->combine_bar, n_pins >= 2);
 }
 
 static void
@@ -29,6 +41,9 @@ attention_single_page_constructed (GObject *object)
   attention_page_bind_view (selection, self->view);
   /* Only here: each side of Compare keeps a pin of its own. */
   g_object_bind_property (selection, "pinned", self->view, "pinned",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (selection, "combine", self->view, "combine", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (selection, "combine", self->combine_dropdown, "selected",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }
 
@@ -45,7 +60,10 @@ attention_single_page_class_init (AttentionSinglePageClass *klass)
       widget_class, "/org/example/Attention/ui/attention-single-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, view);
   gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, hover_label);
+  gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, combine_bar);
+  gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, combine_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, hover_text_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pins_cb);
 }
 
 static void
