@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,7 +34,10 @@
 #include <unordered_set>
 
 /* Bundles store their vocabulary and configuration under these names. */
-static const char *const extra_names[] = { "vocab.txt", "config.json" };
+/* Every bundle has the first two; merges.txt only a byte-level BPE model's
+ * (a RoBERTa folder), empty otherwise. */
+static const char *const extra_names[] = { "vocab.txt", "config.json", "merges.txt" };
+static const size_t n_required_extra = 2;
 
 namespace
 {
@@ -56,7 +60,7 @@ struct attn_shim
   bool measured = false;       /* dims measured, by the probe or the first run */
   bool detach_pending = false; /* attn_shim_load_params.detach, not done yet */
   attn_shim_dims dims = { 0, 0, 0, 0 };
-  std::string extra[2]; /* vocab.txt, config.json */
+  std::string extra[3]; /* vocab.txt, config.json, merges.txt */
   /* The weights under the current source, for runs with options
    * (attn-shim-full.h): built on the first such run. full_state 0: not
    * tried, 1: built, -1: impossible, full_problem says why. */
@@ -326,8 +330,8 @@ check_records (const attn_zip *zip)
   if (!has ("constants.pkl"))
     return _ ("a PyTorch checkpoint saved with torch.save, not a TorchScript "
               "module: convert it with tools/convert-checkpoint");
-  for (const char *name : extra_names)
-    if (!has (std::string ("extra/") + name))
+  for (size_t i = 0; i < n_required_extra; i++)
+    if (const char *name = extra_names[i]; !has (std::string ("extra/") + name))
       return attn_format (_ ("the TorchScript archive has no %s: it is not an Attention "
                              "model bundle (make one with tools/convert-checkpoint)"),
                           name);
@@ -656,10 +660,10 @@ extern "C"
         }
         shim->module.eval ();
 
-        for (size_t i = 0; i < 2; i++)
+        for (size_t i = 0; i < std::size (extra_names); i++)
           {
             shim->extra[i] = extra[extra_names[i]];
-            if (shim->extra[i].empty ())
+            if (shim->extra[i].empty () && i < n_required_extra)
               throw std::runtime_error (
                   attn_format (_ ("the bundle's %s is empty"), extra_names[i]));
           }
@@ -739,7 +743,7 @@ extern "C"
   {
     if (shim == NULL || name == NULL)
       return NULL;
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < std::size (extra_names); i++)
       if (strcmp (name, extra_names[i]) == 0)
         {
           if (len != NULL)

@@ -58,6 +58,7 @@ struct _AttentionWindow
   /* The running export, or NULL. */
   AttentionExportJob *export_job;
   gboolean run_when_loaded; /* Enter pressed while the model was loading */
+  gpointer mask_noted;      /* the model whose [MASK] reading was told (no ref) */
   gboolean syncing_sliders; /* the sliders are being set from the selection */
   char *last_message;
   GtkWidget *export_dialog; /* the open Export dialog, or NULL (weak) */

@@ -692,6 +692,24 @@ attention_window_run (AttentionWindow *self)
   attention_run_options_init (&options);
   options.top_k = TOP_K;
   attention_window_ask_fill_options (self, &options);
+  /* Once per model: a RoBERTa reads the [MASK] typed as its own <mask>. */
+  if (self->mask_noted != (gpointer)attention_selection_get_model (self->selection))
+    {
+      g_autofree char *note =
+          attention_model_mask_note (attention_selection_get_model (self->selection), text);
+
+      if (note == NULL && options.pair != NULL)
+        note = attention_model_mask_note (attention_selection_get_model (self->selection),
+                                          options.pair);
+      if (note != NULL)
+        {
+          /* Toast titles are markup, and the note names <mask>. */
+          g_autofree char *escaped = g_markup_escape_text (note, -1);
+
+          attention_window_toast (self, escaped);
+          self->mask_noted = attention_selection_get_model (self->selection);
+        }
+    }
   attention_model_run_with_options_async (attention_selection_get_model (self->selection), text,
                                           &options, self->run_cancellable, run_done_cb, data);
 

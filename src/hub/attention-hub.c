@@ -30,6 +30,8 @@ static const AttentionHubEntry catalogue[] = {
   { "google/bert_uncased_L-8_H-512_A-8", 166673648, N_ ("BERT medium: 8 layers, 8 heads") },
   { "distilbert-base-uncased", 267942120,
     N_ ("DistilBERT base, English, lowercase: BERT distilled to 6 layers") },
+  { "distilroberta-base", 328680804,
+    N_ ("DistilRoBERTa base, English, keeps case: RoBERTa distilled to 6 layers") },
 };
 
 /* Many checkpoints on the hub, fine-tuned ones above all, ship only
@@ -37,6 +39,15 @@ static const AttentionHubEntry catalogue[] = {
 static const AttentionHubFile files[] = {
   { "config.json", FALSE, NULL },
   { "vocab.txt", FALSE, NULL },
+  { "tokenizer_config.json", TRUE, NULL },
+  { "model.safetensors", FALSE, "pytorch_model.bin" },
+};
+
+/* RoBERTa's byte-level BPE instead of vocab.txt. */
+static const AttentionHubFile roberta_files[] = {
+  { "config.json", FALSE, NULL },
+  { "vocab.json", FALSE, NULL },
+  { "merges.txt", FALSE, NULL },
   { "tokenizer_config.json", TRUE, NULL },
   { "model.safetensors", FALSE, "pytorch_model.bin" },
 };
@@ -61,6 +72,17 @@ attention_hub_files (guint *n_files)
 {
   *n_files = G_N_ELEMENTS (files);
   return files;
+}
+
+const AttentionHubFile *
+attention_hub_files_for (const char *model_type, guint *n_files)
+{
+  if (g_strcmp0 (model_type, "roberta") == 0)
+    {
+      *n_files = G_N_ELEMENTS (roberta_files);
+      return roberta_files;
+    }
+  return attention_hub_files (n_files);
 }
 
 char *
@@ -146,15 +168,23 @@ attention_hub_model_dir (const char *models_dir, const char *model_id)
   return g_build_filename (models_dir, name, NULL);
 }
 
-/* Holds a model's files, by the legacy layout's rule. */
+static gboolean
+has_all (const char *dir, const AttentionHubFile *list, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (!list[i].optional && !has_file (dir, list[i].name) &&
+        (list[i].fallback == NULL || !has_file (dir, list[i].fallback)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Holds a model's files (a WordPiece family's or RoBERTa's), by the legacy
+ * layout's rule. */
 static gboolean
 legacy_is_installed (const char *dir)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    if (!files[i].optional && !has_file (dir, files[i].name) &&
-        (files[i].fallback == NULL || !has_file (dir, files[i].fallback)))
-      return FALSE;
-  return TRUE;
+  return has_all (dir, files, G_N_ELEMENTS (files)) ||
+         has_all (dir, roberta_files, G_N_ELEMENTS (roberta_files));
 }
 
 /* MODELS_DIR/ID (a folder per id part) to MODELS_DIR/models--…, unless that
@@ -282,6 +312,15 @@ attention_hub_installed_size (const char *models_dir, const char *model_id)
         if (path != NULL && g_stat (path, &st) == 0)
           total += st.st_size;
       }
+  /* RoBERTa's tokenizer files. */
+  for (guint i = 1; i < 3; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, roberta_files[i].name, NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0)
+        total += st.st_size;
+    }
   return total;
 }
 

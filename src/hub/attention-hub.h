@@ -31,6 +31,10 @@ const AttentionHubEntry *attention_hub_catalogue (guint *n_entries);
 /* config.json, vocab.txt, tokenizer_config.json (optional), model.safetensors
  * (else pytorch_model.bin) */
 const AttentionHubFile *attention_hub_files (guint *n_files);
+/* The files of a family (config.json's model_type): RoBERTa's have
+ * vocab.json and merges.txt instead of vocab.txt. The first is config.json
+ * whatever the family. */
+const AttentionHubFile *attention_hub_files_for (const char *model_type, guint *n_files);
 
 /* $ATTENTION_HUB_URL, else https://huggingface.co (no trailing slash). */
 char *attention_hub_get_url (void);

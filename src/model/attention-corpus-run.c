@@ -217,7 +217,7 @@ queue_line (Run *run, guint64 line, const char *text, gsize bytes, const char *t
   Pending pending = { line, NULL, NULL, 0, bytes };
   char *reason = NULL;
 
-  encoding = bert_tokenizer_encode (attention_model_get_tokenizer (run->model), text, -1, &error);
+  encoding = attention_model_encode (run->model, text, -1, &error);
   if (encoding == NULL)
     return g_strdup (error->message);
   pending.n = encoding->n_tokens;

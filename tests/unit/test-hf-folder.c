@@ -150,8 +150,7 @@ static char **
 tokens_of (AttentionModel *model, const char *text)
 {
   g_autoptr (GError) error = NULL;
-  BertEncoding *encoding =
-      bert_tokenizer_encode (attention_model_get_tokenizer (model), text, -1, &error);
+  BertEncoding *encoding = attention_model_encode (model, text, -1, &error);
   char **tokens;
 
   g_assert_no_error (error);
