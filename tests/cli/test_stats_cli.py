@@ -170,8 +170,10 @@ def check_statistics(folder):
 def run_shards(corpus, folder):
     parts = [os.path.join(folder, f"part{i}.json") for i in (1, 2, 3)]
     if shutil.which("parallel"):
-        # As docs/statistics.md shows it: one job per shard.
-        subprocess.run(["parallel", "--halt", "now,fail=1", CLI, "-m", MODEL, "--stats", corpus,
+        # As docs/statistics.md shows it: one job per shard. -q: parallel
+        # joins its arguments into a shell line, and the model's path may
+        # hold spaces.
+        subprocess.run(["parallel", "-q", "--halt", "now,fail=1", CLI, "-m", MODEL, "--stats", corpus,
                         "--shard", "{}/3", "--output", os.path.join(folder, "part{}.json"),
                         ":::", "1", "2", "3"], check=True, capture_output=True, env=ENV,
                        timeout=600)
