@@ -175,6 +175,7 @@ class BertForMaskedLM(nn.Module):
     shim layout. Plain Python, with gradients: tools/pretrain trains it."""
 
     _act = script._act
+    _act_code = script._act_code
     _layer_norm = script._layer_norm
     _split = script._split
     encode = script.encode

@@ -22,6 +22,13 @@ layer in the lists; h hidden, V vocabulary, I intermediate):
   num_layers, num_heads, head_size, hidden_size, pad_token_id (int);
   eps, scale (sqrt(head_size)), mask_min (float); act (int: 0 erf GELU,
   1 tanh GELU, 2 ReLU).
+A model whose embeddings are narrower than its layers (ELECTRA's, e < h)
+also has project_weight [h, e] and project_bias [h] (ElectraModel's
+embeddings_project); its embeddings, embeddings_ln_* and the head's
+transform_weight [e, h], transform_ln_* and decoder_weight [V, e] are then
+e wide. One whose head's activation is not the layers' (ELECTRA's generator
+head always uses erf GELU) also has head_act. The methods test both with
+hasattr, which the TorchScript compiler settles once, when it compiles.
 """
 
 from typing import List, Optional, Tuple  # noqa: F401 - TorchScript annotations
@@ -44,9 +51,13 @@ torch.__getattr__ = lambda name: getattr(_torch, name)
 
 
 def _act(self, x: Tensor) -> Tensor:
-    if self.act == 1:
+    return self._act_code(x, self.act)
+
+
+def _act_code(self, x: Tensor, code: int) -> Tensor:
+    if code == 1:
         return torch.gelu(x, approximate="tanh")
-    if self.act == 2:
+    if code == 2:
         return torch.relu(x)
     return torch.gelu(x)
 
@@ -54,8 +65,8 @@ def _act(self, x: Tensor) -> Tensor:
 def _layer_norm(self, x: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
     # In float32 whatever the input: under tools/pretrain's bfloat16 autocast
     # torch 1.13 would run it in bfloat16. On float32 .float() is the tensor
-    # itself.
-    return torch.layer_norm(x.float(), [self.hidden_size], weight, bias, self.eps)
+    # itself. Over the last dimension: h, or e for narrower embeddings.
+    return torch.layer_norm(x.float(), [x.size(-1)], weight, bias, self.eps)
 
 
 def _split(self, x: Tensor) -> Tensor:
@@ -92,6 +103,8 @@ def encode_full(self, word: Tensor, attention_mask: Tensor, token_type_ids: Tens
          + torch.embedding(self.token_type_embeddings, token_type_ids)
          + torch.embedding(self.position_embeddings, positions))
     hidden = self._layer_norm(x, self.embeddings_ln_weight, self.embeddings_ln_bias)
+    if hasattr(self, "project_weight"):
+        hidden = torch.linear(hidden, self.project_weight, self.project_bias)
     # HF adds (1 - mask) * finfo(float32).min to the scores.
     mask_bias = (1.0 - attention_mask.unsqueeze(1).unsqueeze(2).to(hidden.dtype)) * self.mask_min
     attentions: List[Tensor] = []
@@ -138,7 +151,11 @@ def encode_full(self, word: Tensor, attention_mask: Tensor, token_type_ids: Tens
 
 def mlm_head(self, hidden: Tensor) -> Tensor:
     # Vocabulary logits [..., V] of hidden states [..., h].
-    x = self._act(torch.linear(hidden, self.transform_weight, self.transform_bias))
+    x = torch.linear(hidden, self.transform_weight, self.transform_bias)
+    if hasattr(self, "head_act"):
+        x = self._act_code(x, self.head_act)
+    else:
+        x = self._act(x)
     x = self._layer_norm(x, self.transform_ln_weight, self.transform_ln_bias)
     return torch.linear(x, self.decoder_weight, self.decoder_bias)
 

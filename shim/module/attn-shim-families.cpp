@@ -1,6 +1,6 @@
 /* attn-shim-families.cpp: see attn-shim-families.h. The names are those of
- * transformers' modeling_bert.py, modeling_distilbert.py and
- * modeling_roberta.py. */
+ * transformers' modeling_bert.py, modeling_distilbert.py, modeling_roberta.py
+ * and modeling_electra.py. */
 
 #include "attn-shim-families.h"
 
@@ -52,7 +52,7 @@ const struct
 } known[] = {
   { "bert.", "BERT", Family::Bert },          { "distilbert.", "DistilBERT", Family::DistilBert },
   { "roberta.", "RoBERTa", Family::Roberta }, { "albert.", "ALBERT", Family::Unknown },
-  { "electra.", "ELECTRA", Family::Unknown }, { "deberta.", "DeBERTa", Family::Unknown },
+  { "electra.", "ELECTRA", Family::Electra }, { "deberta.", "DeBERTa", Family::Unknown },
   { "xlm.", "XLM", Family::Unknown },
 };
 
@@ -142,6 +142,30 @@ roberta_name (const std::string &stored)
   return stored;
 }
 
+/* ElectraForMaskedLM's generator head under BERT's names. */
+const char *const electra_head[][2] = {
+  { "generator_predictions.dense.", "cls.predictions.transform.dense." },
+  { "generator_predictions.LayerNorm.", "cls.predictions.transform.LayerNorm." },
+  { "generator_lm_head.weight", "cls.predictions.decoder.weight" },
+  { "generator_lm_head.bias", "cls.predictions.bias" },
+};
+
+/* ELECTRA's encoder has BERT's names under "electra." (or none, for a bare
+ * ElectraModel), plus embeddings_project beside embeddings. */
+std::string
+electra_name (const std::string &stored)
+{
+  if (starts_with (stored, "electra."))
+    return "bert." + stored.substr (strlen ("electra."));
+  if (starts_with (stored, "embeddings.") || starts_with (stored, "embeddings_project.") ||
+      starts_with (stored, "encoder."))
+    return "bert." + stored;
+  for (const auto &h : electra_head)
+    if (starts_with (stored, h[0]))
+      return h[1] + stored.substr (strlen (h[0]));
+  return stored;
+}
+
 /* BERT's names: old checkpoints say gamma/beta for LayerNorm, bare BertModel
  * ones have no "bert." prefix. */
 std::map<std::string, std::string>
@@ -192,6 +216,8 @@ of_config (const Value &config)
         return Family::DistilBert;
       if (type->string == "roberta")
         return Family::Roberta;
+      if (type->string == "electra")
+        return Family::Electra;
       return Family::Unknown;
     }
   if (archs != nullptr && archs->type == Type::Array && !archs->array.empty ())
@@ -206,6 +232,8 @@ of_config (const Value &config)
             f = Family::DistilBert;
           else if (a.type == Type::String && starts_with (a.string, "Roberta"))
             f = Family::Roberta;
+          else if (a.type == Type::String && starts_with (a.string, "Electra"))
+            f = Family::Electra;
           else if (a.type == Type::String && starts_with (a.string, "Bert"))
             f = Family::Bert;
           if (f == Family::Unknown || (found != Family::Unknown && f != found))
@@ -256,10 +284,26 @@ display_name (Family family)
         return "DistilBERT";
       case Family::Roberta:
         return "RoBERTa";
+      case Family::Electra:
+        return "ELECTRA";
       case Family::Unknown:
         break;
     }
   return "?";
+}
+
+bool
+has_embedding_size (Family family)
+{
+  return family == Family::Electra;
+}
+
+const char *
+head_activation (Family family)
+{
+  /* ElectraGeneratorPredictions: get_activation ("gelu") whatever
+   * hidden_act says. */
+  return family == Family::Electra ? "gelu" : nullptr;
 }
 
 bool
@@ -283,6 +327,20 @@ position_offset (Family family, int64_t pad_token_id)
 void
 normalize_config (Family family, Value &config)
 {
+  if (family == Family::Electra)
+    {
+      /* ElectraConfig's defaults where they are not BertConfig's (those the
+       * shim fills in later). */
+      set_member (config, "embedding_size",
+                  value_or (config, "embedding_size", attn_json::make_int (128)));
+      set_member (config, "hidden_size",
+                  value_or (config, "hidden_size", attn_json::make_int (256)));
+      set_member (config, "num_attention_heads",
+                  value_or (config, "num_attention_heads", attn_json::make_int (4)));
+      set_member (config, "intermediate_size",
+                  value_or (config, "intermediate_size", attn_json::make_int (1024)));
+      return;
+    }
   if (family != Family::DistilBert)
     return;
   /* DistilBertConfig's defaults, under BertConfig's names; its LayerNorms
@@ -320,6 +378,9 @@ bert_names (Family family, const std::vector<std::string> &stored)
   else if (family == Family::Roberta)
     for (const std::string &e : stored)
       out[roberta_name (e)] = e;
+  else if (family == Family::Electra)
+    for (const std::string &e : stored)
+      out[electra_name (e)] = e;
   else
     out = bert_own_names (stored);
   /* Tied tensors are stored once, under either name (the safetensors

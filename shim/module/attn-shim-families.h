@@ -22,6 +22,7 @@ enum class Family
   Bert,
   DistilBert,
   Roberta,
+  Electra,
 };
 
 /* The family config.json names (model_type, else architectures; a config
@@ -34,13 +35,23 @@ Family of_config (const attn_json::Value &config);
  * knows ("RoBERTa") even for a family the app does not open, or "". */
 Family of_weights (const std::vector<std::string> &stored, std::string &family_name);
 
-/* "BERT", "DistilBERT", "RoBERTa": for messages. */
+/* "BERT", "DistilBERT", "RoBERTa", "ELECTRA": for messages. */
 const char *display_name (Family family);
 
 /* Rewrites config's keys to BertConfig's (dim -> hidden_size, …), filling
  * the family's defaults first. Families without token types get
  * type_vocab_size 1. */
 void normalize_config (Family family, attn_json::Value &config);
+
+/* TRUE if the family's embeddings may be narrower than its layers
+ * (config.json's embedding_size, projected to hidden_size: ELECTRA's
+ * embeddings_project). */
+bool has_embedding_size (Family family);
+
+/* The activation of the masked-LM head's transform when it is not the
+ * layers' hidden_act ("gelu" for ELECTRA's generator_predictions), else
+ * nullptr. */
+const char *head_activation (Family family);
 
 /* TRUE if the family's checkpoints have token_type_embeddings. */
 bool has_token_types (Family family);
@@ -54,7 +65,8 @@ bool uses_bpe (Family family);
  * from_input_ids), so pad_token_id + 1; 0 for the others. */
 int64_t position_offset (Family family, int64_t pad_token_id);
 
-/* The stored names under BertForMaskedLM's names (new -> stored). */
+/* The stored names under BertForMaskedLM's names (new -> stored); an
+ * ELECTRA's embeddings_project is bert.embeddings_project.*. */
 std::map<std::string, std::string> bert_names (Family family,
                                                const std::vector<std::string> &stored);
 

@@ -122,9 +122,22 @@ attn_shim_full_build (const torch::jit::Module &loaded, const std::string &confi
         not_bert ();
       m.register_attribute (names[0], c10::TensorType::get (), ordinary_view (t));
     }
+  /* Embeddings narrower than the layers (ELECTRA's) come with their
+   * projection to hidden_size, and a head of their own width. */
+  at::Tensor project = layout ? tensor_attr (loaded, "project_weight") : at::Tensor ();
+  int64_t width = project.defined () ? project.size (-1) : shape.hidden_size;
   if (m.attr ("word_embeddings").toTensor ().dim () != 2 ||
-      m.attr ("word_embeddings").toTensor ().size (1) != shape.hidden_size)
+      m.attr ("word_embeddings").toTensor ().size (1) != width)
     not_bert ();
+  if (project.defined ())
+    {
+      at::Tensor bias = tensor_attr (loaded, "project_bias");
+
+      if (project.dim () != 2 || project.size (0) != shape.hidden_size || !bias.defined ())
+        not_bert ();
+      m.register_attribute ("project_weight", c10::TensorType::get (), ordinary_view (project));
+      m.register_attribute ("project_bias", c10::TensorType::get (), ordinary_view (bias));
+    }
 
   for (const auto &names : layer_tensors)
     {
@@ -161,6 +174,8 @@ attn_shim_full_build (const torch::jit::Module &loaded, const std::string &confi
   m.register_attribute ("scale", c10::FloatType::get (), std::sqrt ((double)head_size));
   m.register_attribute ("mask_min", c10::FloatType::get (), attn_shim_hf_mask_min ());
   m.register_attribute ("act", c10::IntType::get (), shape.act);
+  if (layout && loaded.hasattr ("head_act") && loaded.attr ("head_act").isInt ())
+    m.register_attribute ("head_act", c10::IntType::get (), loaded.attr ("head_act").toInt ());
   m.define (attn_shim_bert_script);
   m.eval ();
   return m;

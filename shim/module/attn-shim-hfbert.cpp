@@ -156,10 +156,10 @@ check_architecture (const Value &config)
   attn_family::Family family = attn_family::of_config (config);
 
   if (family == attn_family::Family::Unknown)
-    fail (attn_format (_ ("the folder holds a %s model: only BERT, DistilBERT and RoBERTa "
-                          "models can be opened"),
+    fail (attn_format (_ ("the folder holds a %s model: only BERT, DistilBERT, RoBERTa and "
+                          "ELECTRA models can be opened"),
                        architecture_name (config).c_str ()));
-  if (family != attn_family::Family::Bert)
+  if (family != attn_family::Family::Bert && family != attn_family::Family::Electra)
     return family;
 
   const Value *position = config.get ("position_embedding_type");
@@ -190,7 +190,8 @@ check_tokenizer (const std::string &dir,
   if (cls != nullptr && cls->type == Type::String &&
       (bpe ? cls->string.compare (0, 7, "Roberta") != 0
            : cls->string.compare (0, 4, "Bert") != 0 &&
-                 cls->string.compare (0, 10, "DistilBert") != 0))
+                 cls->string.compare (0, 10, "DistilBert") != 0 &&
+                 cls->string.compare (0, 7, "Electra") != 0))
     fail (attn_format (_ ("tokenizer_config.json names the tokenizer %s, but config.json "
                           "describes a %s model (%s): the folder mixes two models"),
                        cls->string.c_str (), attn_family::display_name (family),
@@ -639,6 +640,10 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   }
 
   const int64_t h = c.hidden_size, v = c.vocab_size, inner = c.intermediate_size;
+  /* ELECTRA's embeddings may be narrower than its layers (embedding_size);
+   * ElectraModel has embeddings_project only when they differ. */
+  const int64_t e =
+      attn_family::has_embedding_size (family) ? positive (config, "embedding_size", 1 << 16) : h;
   /* Weights are attributes (per-layer ones in lists), in the order and under
    * the names attention_bert.py's script_module gives them. */
   torch::jit::Module m (c10::QualifiedName ("__torch__.attention.Bert"));
@@ -663,7 +668,7 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   };
 
   m.register_attribute ("word_embeddings", c10::TensorType::get (),
-                        w.get ("bert.embeddings.word_embeddings.weight", { v, h }));
+                        w.get ("bert.embeddings.word_embeddings.weight", { v, e }));
   /* RoBERTa's first token takes the row after padding_idx: the rows before
    * it are dropped, so that the source's positions 0, 1, … read the rows
    * Hugging Face's do (for every token that is not padding), and the model
@@ -674,18 +679,25 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                           "the padding token's %lld"),
                        (long long)c.max_positions, (long long)offset - 1));
   m.register_attribute ("position_embeddings", c10::TensorType::get (),
-                        w.get ("bert.embeddings.position_embeddings.weight", { c.max_positions, h })
+                        w.get ("bert.embeddings.position_embeddings.weight", { c.max_positions, e })
                             .narrow (0, offset, c.max_positions - offset));
   /* DistilBERT has no token types: one all-zero type adds nothing. */
   m.register_attribute (
       "token_type_embeddings", c10::TensorType::get (),
       attn_family::has_token_types (family)
-          ? w.get ("bert.embeddings.token_type_embeddings.weight", { c.type_vocab_size, h })
-          : torch::zeros ({ 1, h }));
+          ? w.get ("bert.embeddings.token_type_embeddings.weight", { c.type_vocab_size, e })
+          : torch::zeros ({ 1, e }));
   m.register_attribute ("embeddings_ln_weight", c10::TensorType::get (),
-                        w.get ("bert.embeddings.LayerNorm.weight", { h }));
+                        w.get ("bert.embeddings.LayerNorm.weight", { e }));
   m.register_attribute ("embeddings_ln_bias", c10::TensorType::get (),
-                        w.get ("bert.embeddings.LayerNorm.bias", { h }));
+                        w.get ("bert.embeddings.LayerNorm.bias", { e }));
+  if (e != h)
+    {
+      m.register_attribute ("project_weight", c10::TensorType::get (),
+                            w.get ("bert.embeddings_project.weight", { h, e }));
+      m.register_attribute ("project_bias", c10::TensorType::get (),
+                            w.get ("bert.embeddings_project.bias", { h }));
+    }
 
   for (int64_t l = 0; l < c.num_layers; l++)
     {
@@ -737,29 +749,29 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                                                                   : nullptr;
 
       m.register_attribute ("transform_weight", c10::TensorType::get (),
-                            w.get ("cls.predictions.transform.dense.weight", { h, h }));
+                            w.get ("cls.predictions.transform.dense.weight", { e, h }));
       m.register_attribute ("transform_bias", c10::TensorType::get (),
-                            w.get ("cls.predictions.transform.dense.bias", { h }));
+                            w.get ("cls.predictions.transform.dense.bias", { e }));
       m.register_attribute ("transform_ln_weight", c10::TensorType::get (),
-                            w.get ("cls.predictions.transform.LayerNorm.weight", { h }));
+                            w.get ("cls.predictions.transform.LayerNorm.weight", { e }));
       m.register_attribute ("transform_ln_bias", c10::TensorType::get (),
-                            w.get ("cls.predictions.transform.LayerNorm.bias", { h }));
+                            w.get ("cls.predictions.transform.LayerNorm.bias", { e }));
       m.register_attribute ("decoder_bias", c10::TensorType::get (),
                             bias != nullptr ? w.get (bias, { v }) : torch::zeros ({ v }));
     }
   else
     {
-      m.register_attribute ("transform_weight", c10::TensorType::get (), torch::zeros ({ h, h }));
-      m.register_attribute ("transform_bias", c10::TensorType::get (), torch::zeros ({ h }));
-      m.register_attribute ("transform_ln_weight", c10::TensorType::get (), torch::ones ({ h }));
-      m.register_attribute ("transform_ln_bias", c10::TensorType::get (), torch::zeros ({ h }));
+      m.register_attribute ("transform_weight", c10::TensorType::get (), torch::zeros ({ e, h }));
+      m.register_attribute ("transform_bias", c10::TensorType::get (), torch::zeros ({ e }));
+      m.register_attribute ("transform_ln_weight", c10::TensorType::get (), torch::ones ({ e }));
+      m.register_attribute ("transform_ln_bias", c10::TensorType::get (), torch::zeros ({ e }));
       m.register_attribute ("decoder_bias", c10::TensorType::get (), torch::zeros ({ v }));
     }
   /* Tied, as BertForMaskedLM ties them on loading whatever the file holds,
    * unless the config unties them. */
   if (has_head && !c.tie_word_embeddings && w.has ("cls.predictions.decoder.weight"))
     m.register_attribute ("decoder_weight", c10::TensorType::get (),
-                          w.get ("cls.predictions.decoder.weight", { v, h }));
+                          w.get ("cls.predictions.decoder.weight", { v, e }));
   else
     m.register_attribute ("decoder_weight", c10::TensorType::get (),
                           m.attr ("word_embeddings").toTensor ());
@@ -777,6 +789,9 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                         (int64_t)(c.hidden_act == "gelu"   ? 0
                                   : c.hidden_act == "relu" ? 2
                                                            : 1));
+  /* Only ELECTRA's generator head has an activation of its own: erf GELU. */
+  if (attn_family::head_activation (family) != nullptr)
+    m.register_attribute ("head_act", c10::IntType::get (), (int64_t)0);
   m.define (attn_shim_bert_script);
   m.eval ();
 

@@ -32,6 +32,10 @@ static const AttentionHubEntry catalogue[] = {
     N_ ("DistilBERT base, English, lowercase: BERT distilled to 6 layers") },
   { "distilroberta-base", 328680804,
     N_ ("DistilRoBERTa base, English, keeps case: RoBERTa distilled to 6 layers") },
+  { "google/electra-small-generator", 54186728,
+    N_ ("ELECTRA small generator, English, lowercase: 12 layers, 4 heads") },
+  { "google/electra-base-generator", 134962408,
+    N_ ("ELECTRA base generator, English, lowercase: 12 layers, 4 heads, 768-wide embeddings") },
 };
 
 /* Many checkpoints on the hub, fine-tuned ones above all, ship only

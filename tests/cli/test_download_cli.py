@@ -373,8 +373,8 @@ class DownloadTest(HubCase):
             json.dump({"model_type": "albert", "architectures": ["AlbertForMaskedLM"]}, f)
         r = self.download(model_id="albert/albert-tiny")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("is a albert model; Attention opens BERT, DistilBERT and RoBERTa models "
-                      "only", r.stderr)
+        self.assertIn("is a albert model; Attention opens BERT, DistilBERT, RoBERTa and ELECTRA "
+                      "models only", r.stderr)
         self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
 
     def test_roberta_files(self):
@@ -405,6 +405,19 @@ class DownloadTest(HubCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertTrue(os.path.isfile(os.path.join(self.folder("distilbert/tiny"),
                                                     "model.safetensors")))
+
+    def test_electra_accepted(self):
+        """An ELECTRA generator's repository is fetched with BERT's files
+        (vocab.txt; opening it is test_families.py's)."""
+        d = self.add_model("google/electra-tiny-generator")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": "electra", "architectures": ["ElectraForMaskedLM"],
+                       "embedding_size": 16}, f)
+        r = self.download(model_id="google/electra-tiny-generator")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        folder = self.folder("google/electra-tiny-generator")
+        for name in ("config.json", "vocab.txt", "model.safetensors"):
+            self.assertTrue(os.path.isfile(os.path.join(folder, name)), name)
 
     def test_hostile_config(self):
         """A config.json nested 100,000 levels deep is refused, not parsed

@@ -157,6 +157,61 @@ def roberta_forward(w, config, ids, types=None):
     return np.stack(attentions), y @ decoder.T + w["lm_head.bias"]
 
 
+def gelu_tanh(x):
+    # transformers' "gelu_new" (NewGELUActivation).
+    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
+
+
+def electra_forward(w, config, ids, head_mask=None):
+    """ElectraForMaskedLM.forward in eval mode (modeling_electra.py):
+    word + position + token type embeddings, all embedding_size wide,
+    LayerNorm; embeddings_project to hidden_size (there because the two
+    differ); BERT's layers with hidden_act; generator_predictions: dense to
+    embedding_size, get_activation("gelu") whatever hidden_act says,
+    LayerNorm; generator_lm_head tied to the word embeddings, plus its bias.
+    head_mask [layers, heads] multiplies the probabilities, as HF's does."""
+    h, heads = config["hidden_size"], config["num_attention_heads"]
+    dh = h // heads
+    eps = config["layer_norm_eps"]
+    act = {"gelu": gelu, "gelu_new": gelu_tanh,
+           "relu": lambda v: np.maximum(v, 0.0)}[config["hidden_act"]]
+    n = len(ids)
+    e = "electra.embeddings."
+    x = (w[e + "word_embeddings.weight"][ids] + w[e + "position_embeddings.weight"][:n]
+         + w[e + "token_type_embeddings.weight"][np.zeros(n, dtype=np.int64)])
+    x = layer_norm(x, w[e + "LayerNorm.weight"], w[e + "LayerNorm.bias"], eps)
+    x = x @ w["electra.embeddings_project.weight"].T + w["electra.embeddings_project.bias"]
+    attentions = []
+    for i in range(config["num_hidden_layers"]):
+        p = "electra.encoder.layer.%d." % i
+
+        def lin(name, v):
+            return v @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+
+        def split(v):
+            return v.reshape(n, heads, dh).transpose(1, 0, 2)
+
+        q = split(lin("attention.self.query", x))
+        k = split(lin("attention.self.key", x))
+        v = split(lin("attention.self.value", x))
+        probs = softmax(q @ k.transpose(0, 2, 1) / math.sqrt(dh))
+        if head_mask is not None:
+            probs = probs * head_mask[i][:, None, None]
+        attentions.append(probs)
+        context = (probs @ v).transpose(1, 0, 2).reshape(n, h)
+        a = layer_norm(lin("attention.output.dense", context) + x,
+                       w[p + "attention.output.LayerNorm.weight"],
+                       w[p + "attention.output.LayerNorm.bias"], eps)
+        x = layer_norm(lin("output.dense", act(lin("intermediate.dense", a))) + a,
+                       w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], eps)
+    y = gelu(x @ w["generator_predictions.dense.weight"].T
+             + w["generator_predictions.dense.bias"])
+    y = layer_norm(y, w["generator_predictions.LayerNorm.weight"],
+                   w["generator_predictions.LayerNorm.bias"], eps)
+    decoder = w.get("generator_lm_head.weight", w[e + "word_embeddings.weight"])
+    return np.stack(attentions), y @ decoder.T + w["generator_lm_head.bias"]
+
+
 def roberta_ids(encoder, text):
     """RobertaTokenizer's ids with the app's [MASK] read as <mask>: the text
     split at each mask, which takes the white space before it (lstrip), each
@@ -291,6 +346,47 @@ class FamilyTest(unittest.TestCase):
         r = subprocess.run([CLI, "--model", folder, " ".join(["[MASK]"] * (limit - 2))],
                            capture_output=True, text=True, timeout=120, check=False)
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_electra(self):
+        """A generator whose embeddings (24) are narrower than its layers
+        (32), with hidden_act gelu and, in electra-relu, relu (the head
+        keeps erf GELU)."""
+        for name in ("electra", "electra-relu"):
+            with self.subTest(folder=name):
+                folder = os.path.join(FOLDERS, name)
+                w = read_safetensors(os.path.join(folder, "model.safetensors"))
+                self.check_against_numpy(folder, w, electra_forward)
+                d, _ = self.run_cli(folder, "the [MASK] .")
+                self.assertEqual(d["model"]["model_type"], "electra")
+        # --ablate runs the shim's other module (head masks, saliency): it
+        # projects the embeddings and keeps the head's GELU too.
+        folder = os.path.join(FOLDERS, "electra-relu")
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+            config = json.load(f)
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            dump = os.path.join(tmp, "dump.json")
+            r = subprocess.run([CLI, "--model", folder, "--top-k", "5", "--ablate", "2:2,3:1",
+                                "--dump", dump, SENTENCES[1]], capture_output=True, text=True,
+                               timeout=120, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                d = json.load(f)
+        mask = np.ones((3, 4))
+        mask[1, 1] = mask[2, 0] = 0.0
+        attentions, logits = electra_forward(w, config, d["ids"], mask)
+        self.assertLess(np.abs(np.array(d["attentions"]) - attentions).max(), TOL)
+        for pred in d["predictions"]:
+            probs = softmax(logits[pred["position"]])
+            for c in pred["candidates"]:
+                self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+        # The same weights from pytorch_model.bin (tied weight and
+        # position_ids stored too): the same output.
+        a, out_a = self.run_cli(os.path.join(FOLDERS, "electra"), SENTENCES[1])
+        b, out_b = self.run_cli(os.path.join(FOLDERS, "electra-bin"), SENTENCES[1])
+        self.assertEqual(out_a, out_b)
+        self.assertEqual(a["attentions"], b["attentions"])
+        self.assertEqual(a["predictions"], b["predictions"])
 
     def test_distilbert_bin(self):
         """The same weights from pytorch_model.bin: the same output."""
