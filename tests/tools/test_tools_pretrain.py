@@ -166,6 +166,29 @@ class PretrainTest(unittest.TestCase):
         self.assertTrue(all(len(c) <= 32 for c in many))
         self.assertTrue(any(len(c) < 30 for c in many))
 
+    def test_mix_passages_joins_unrelated_runs(self):
+        pt = self.load_tool()
+        # Three passages whose sentences carry their passage's number (ids
+        # 100+, 200+, 300+): a mixed chunk holds runs of 1..4 consecutive
+        # sentences, each run from one passage, and crosses passages.
+        passages = [[[base + i, base + i] for i in range(10)] for base in (100, 200, 300)]
+        self.assertEqual(pt.mix_passages(passages, 34, seed=1, share=0.0), [])
+        mixed = pt.mix_passages(passages, 34, seed=1, share=2.0)
+        # share 2.0: twice the 60 tokens the passages hold, over 32 a chunk.
+        self.assertEqual(len(mixed), 3)
+        crossed = 0
+        for chunk in mixed:
+            self.assertEqual((chunk[0], chunk[-1]), (2, 3))
+            self.assertLessEqual(len(chunk), 34)
+            body = chunk[1:-1]
+            sources = {t // 100 for t in body}
+            crossed += len(sources) > 1
+            # Sentences are whole pairs, except the one cut at the end.
+            for i in range(0, len(body) - 1, 2):
+                self.assertEqual(body[i], body[i + 1])
+        self.assertGreater(crossed, 0)
+        self.assertEqual(mixed, pt.mix_passages(passages, 34, seed=1, share=2.0))
+
     def test_copy_positions(self):
         pt = self.load_tool()
         model = attention_bert.BertForMaskedLM({
