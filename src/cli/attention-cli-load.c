@@ -66,6 +66,16 @@ attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error
 {
   g_autoptr (AttentionModel) model = NULL;
 
+  if (options->spm_path != NULL)
+    {
+      g_autofree char *data = NULL;
+      g_autofree char *name = g_filename_display_name (options->spm_path);
+      gsize len;
+
+      if (!g_file_get_contents (options->spm_path, &data, &len, error))
+        return NULL;
+      return attention_tokenizer_new_sentencepiece (data, len, name, error);
+    }
   if (options->merges_path != NULL)
     {
       g_autoptr (BertVocab) vocab = load_vocab_json (options->vocab_path, error);

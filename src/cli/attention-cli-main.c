@@ -21,6 +21,7 @@ options_clear (AttentionCliOptions *options)
   g_free (options->model_path);
   g_free (options->vocab_path);
   g_free (options->merges_path);
+  g_free (options->spm_path);
   g_free (options->tokens_text);
   g_free (options->output_dir);
   g_free (options->dump_path);
@@ -148,6 +149,10 @@ main (int argc, char **argv)
       { "merges", 0, 0, G_OPTION_ARG_FILENAME, &options.merges_path,
         N_ ("With --vocab vocab.json: tokenize with this merges.txt, byte-level BPE as RoBERTa's"),
         N_ ("FILE") },
+      { "sentencepiece", 0, 0, G_OPTION_ARG_FILENAME, &options.spm_path,
+        N_ ("Tokenize with this SentencePiece model (spiece.model, sentencepiece.bpe.model) as "
+            "the library does"),
+        N_ ("FILE") },
       { "cased", 0, 0, G_OPTION_ARG_NONE, &options.cased,
         N_ ("With --vocab: keep case and accents"), NULL },
       { "tokens", 0, 0, G_OPTION_ARG_STRING, &options.tokens_text,
@@ -227,6 +232,20 @@ main (int argc, char **argv)
       g_printerr ("attention-cli: %s\n",
                   _ ("--merges needs --vocab vocab.json, and a BPE vocabulary keeps case: no "
                      "--cased."));
+      status = 2;
+    }
+  else if (options.spm_path != NULL &&
+           (options.vocab_path != NULL || options.merges_path != NULL || options.cased))
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--sentencepiece is a whole tokenizer: no --vocab, --merges or --cased "
+                     "with it."));
+      status = 2;
+    }
+  else if (options.spm_path != NULL && options.tokens_text == NULL && !options.token_ids)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--sentencepiece applies only with --tokens or --token-ids."));
       status = 2;
     }
   else if (options.format != NULL && attention_export_kind_find (options.format) == NULL)

@@ -15,6 +15,7 @@ typedef struct
   char *model_path;         /* --model, else $ATTENTION_MODEL, else the bundled one */
   char *vocab_path;         /* --vocab */
   char *merges_path;        /* --merges (with --vocab vocab.json: byte-level BPE) */
+  char *spm_path;           /* --sentencepiece (a SentencePiece .model) */
   gboolean cased;           /* --cased (with --vocab) */
   char *tokens_text;        /* --tokens TEXT */
   gboolean token_ids;       /* --token-ids */

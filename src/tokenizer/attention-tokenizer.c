@@ -5,8 +5,9 @@
 struct _AttentionTokenizer
 {
   gatomicrefcount ref_count;
-  BertTokenizer *wordpiece; /* one of the two */
+  BertTokenizer *wordpiece; /* one of the three */
   BpeTokenizer *bpe;
+  SpmTokenizer *spm;
   BertVocab *vocab;
   gint mask_id; /* BPE's <mask>, or -1 */
 };
@@ -50,6 +51,25 @@ attention_tokenizer_new_bpe (BertVocab *vocab, const char *merges, gsize merges_
 }
 
 AttentionTokenizer *
+attention_tokenizer_new_sentencepiece (const char *model,
+                                       gsize len,
+                                       const char *name,
+                                       GError **error)
+{
+  SpmTokenizer *spm = spm_tokenizer_new (model, len, name, error);
+  AttentionTokenizer *self;
+
+  if (spm == NULL)
+    return NULL;
+  self = g_new0 (AttentionTokenizer, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->spm = spm;
+  self->vocab = bert_vocab_ref (spm_tokenizer_get_vocab (spm));
+  self->mask_id = -1;
+  return self;
+}
+
+AttentionTokenizer *
 attention_tokenizer_ref (AttentionTokenizer *self)
 {
   g_atomic_ref_count_inc (&self->ref_count);
@@ -63,6 +83,7 @@ attention_tokenizer_unref (AttentionTokenizer *self)
     return;
   g_clear_pointer (&self->wordpiece, bert_tokenizer_unref);
   g_clear_pointer (&self->bpe, bpe_tokenizer_free);
+  g_clear_pointer (&self->spm, spm_tokenizer_free);
   g_clear_pointer (&self->vocab, bert_vocab_unref);
   g_free (self);
 }
@@ -72,6 +93,8 @@ attention_tokenizer_encode (AttentionTokenizer *self, const char *text, gssize l
 {
   if (self->bpe != NULL)
     return bpe_tokenizer_encode (self->bpe, text, len, error);
+  if (self->spm != NULL)
+    return spm_tokenizer_encode (self->spm, text, len, error);
   return bert_tokenizer_encode (self->wordpiece, text, len, error);
 }
 

@@ -1,13 +1,15 @@
 /* attention-tokenizer.h: one interface over the tokenizers of the model
- * families: WordPiece (BERT, DistilBERT: bert-tokenizer.h) and GPT-2's
- * byte-level BPE (RoBERTa: bpe-tokenizer.h). Callers see ids, the
- * vocabulary's own spelling of each token and byte spans. Pure GLib. */
+ * families: WordPiece (BERT, DistilBERT, ELECTRA: bert-tokenizer.h), GPT-2's
+ * byte-level BPE (RoBERTa: bpe-tokenizer.h) and SentencePiece
+ * (spm-tokenizer.h). Callers see ids, the vocabulary's own spelling of each
+ * token and byte spans. GLib only. */
 #pragma once
 
 #include <glib.h>
 
 #include "bert-tokenizer.h"
 #include "bpe-tokenizer.h"
+#include "spm-tokenizer.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +21,12 @@ AttentionTokenizer *attention_tokenizer_new_bpe (BertVocab *vocab,
                                                  const char *merges,
                                                  gsize merges_len,
                                                  GError **error);
+/* A SentencePiece model file's bytes (NAME for messages), pieces as the
+ * model spells them, nothing added around them. */
+AttentionTokenizer *attention_tokenizer_new_sentencepiece (const char *model,
+                                                           gsize len,
+                                                           const char *name,
+                                                           GError **error);
 AttentionTokenizer *attention_tokenizer_ref (AttentionTokenizer *tokenizer);
 void attention_tokenizer_unref (AttentionTokenizer *tokenizer);
 

@@ -1,0 +1,35 @@
+/* spm-tokenizer.h: a SentencePiece model (ALBERT's spiece.model,
+ * XLM-RoBERTa's sentencepiece.bpe.model) run by Debian's libsentencepiece
+ * through shim/spm/attn-spm.h: the model file's own normaliser and its
+ * unigram or BPE segmentation, pieces in the model's spelling ("▁the").
+ * GLib only on this side. */
+#pragma once
+
+#include <glib.h>
+
+#include "bert-tokenizer.h"
+#include "bert-vocab.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SpmTokenizer SpmTokenizer;
+
+/* MODEL: the bytes of a .model file. NAME names it in messages. */
+SpmTokenizer *spm_tokenizer_new (const char *model, gsize len, const char *name, GError **error);
+void spm_tokenizer_free (SpmTokenizer *tokenizer);
+
+/* The pieces in id order, one a vocabulary entry. */
+BertVocab *spm_tokenizer_get_vocab (SpmTokenizer *tokenizer);
+
+/* Ids added before and after every encoding (a family's [CLS] … [SEP] or
+ * <s> … </s>), -1 for none: none at first, as SentencePiece itself. */
+void spm_tokenizer_set_ends (SpmTokenizer *tokenizer, gint bos, gint eos);
+
+/* Like bert_tokenizer_encode: ids, each piece's spelling and its byte span
+ * in TEXT (the ends' spans are empty, at 0 and at the end). */
+BertEncoding *
+spm_tokenizer_encode (SpmTokenizer *tokenizer, const char *text, gssize len, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpmTokenizer, spm_tokenizer_free)
+
+G_END_DECLS
