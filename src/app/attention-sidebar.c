@@ -114,6 +114,13 @@ update_pattern (AttentionSidebar *self)
       case ATTENTION_AGGREGATE_ROLLOUT:
         text = g_strdup_printf (_ ("Rollout through layers 1 to %u: %s"), layer + 1, pattern);
         break;
+      case ATTENTION_AGGREGATE_NORMS:
+        /* Translators: Kobayashi et al. 2020's ||αf||, rows as shares. */
+        text = g_strdup_printf (_ ("Layer %u, head %u, attention × value norms (rows sum to 1): "
+                                   "%s"),
+                                layer + 1, attention_selection_get_head (self->selection) + 1,
+                                pattern);
+        break;
       case ATTENTION_AGGREGATE_HEAD:
       default:
         text = g_strdup_printf (_ ("Layer %u, head %u %s"), layer + 1,

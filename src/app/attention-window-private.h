@@ -5,6 +5,7 @@
 #include "attention-export-job.h"
 #include "attention-predictions.h"
 #include "attention-selection.h"
+#include "attention-neuron-page.h"
 #include "attention-sidebar.h"
 #include "attention-single-page.h"
 #include "attention-window.h"
@@ -56,6 +57,11 @@ struct _AttentionWindow
   GtkWidget *export_dialog; /* the open Export dialog, or NULL (weak) */
   char *unmasked_text;      /* the sentence before "Mask this token", for Restore */
   gboolean setting_text;    /* the entry is being set by the window, not typed */
+  AttentionNeuronPage *neuron_page;
+  /* What the model said it cannot provide ("this model does not expose …"),
+   * NULL while untried or provided; reset with a new model. */
+  char *lacks_qk;
+  char *lacks_norms;
 };
 
 /* attention-window-actions.c */

@@ -16,6 +16,7 @@
 #include "attention-error-dialog.h"
 #include "attention-export-registry.h"
 #include "attention-lines-page.h"
+#include "attention-neuron-page.h"
 #include "attention-model-preload.h"
 #include "attention-model-trust.h"
 #include "attention-overview-page.h"
@@ -25,6 +26,9 @@
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
 
 #define TOP_K 5
+
+static void ensure_extras (AttentionWindow *self);
+static void show_lacks (AttentionWindow *self);
 
 static void
 show_toast (AttentionWindow *self, AdwToast *toast)
@@ -191,7 +195,8 @@ update_sliders (AttentionWindow *self)
   gboolean uses_aggregate =
       (attention_page_get_groups (current_page (self)) & ATTENTION_PAGE_GROUP_MATRIX) != 0;
   gboolean layer = !uses_aggregate || aggregate != ATTENTION_AGGREGATE_ALL_MEAN;
-  gboolean head = !uses_aggregate || aggregate == ATTENTION_AGGREGATE_HEAD;
+  gboolean head = !uses_aggregate || aggregate == ATTENTION_AGGREGATE_HEAD ||
+                  aggregate == ATTENTION_AGGREGATE_NORMS;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->layer_scale), layer);
   gtk_widget_set_sensitive (GTK_WIDGET (self->layer_value), layer);
@@ -209,6 +214,7 @@ page_changed_cb (AttentionWindow *self)
   update_sliders (self);
   update_value_labels (self);
   attention_window_actions_show_page (self, name != NULL ? name : "single");
+  ensure_extras (self);
 }
 
 /* ------------------------------------------------------------------ model */
@@ -222,6 +228,9 @@ set_model (AttentionWindow *self, AttentionModel *model)
 
   /* The old result, which belongs to the old model, goes with it. */
   attention_selection_set_model (self->selection, model);
+  g_clear_pointer (&self->lacks_qk, g_free);
+  g_clear_pointer (&self->lacks_norms, g_free);
+  show_lacks (self);
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, info->name);
   gtk_label_set_label (self->info_name, info->name);
@@ -376,11 +385,25 @@ attention_window_open_model_file (AttentionWindow *self, GFile *file)
 
 /* -------------------------------------------------------------------- run */
 
+/* A run that asked for more than the attentions and failed: its message,
+ * and what it asked for. */
+typedef struct
+{
+  char *message;
+  gboolean asked_qk;
+  gboolean asked_norms;
+} RunRetry;
+
 typedef struct
 {
   AttentionWindow *self; /* owned */
   GCancellable *cancellable;
   char *text;
+  AttentionRunOptions options; /* its pointers into the fields below */
+  char *pair;
+  gint64 saliency_position, saliency_token_id;
+  gboolean from_entry; /* else a re-run of the shown sentence for more */
+  RunRetry *retry;     /* this run is the plain one after that failure */
 } RunData;
 
 static void
@@ -389,7 +412,91 @@ run_data_free (RunData *data)
   g_object_unref (data->self);
   g_object_unref (data->cancellable);
   g_free (data->text);
+  g_free (data->pair);
+  if (data->retry != NULL)
+    g_free (data->retry->message);
+  g_free (data->retry);
   g_free (data);
+}
+
+static RunData *start_run (AttentionWindow *self,
+                           const char *text,
+                           gboolean from_entry,
+                           gboolean plain,
+                           const AttentionCandidate *explain,
+                           guint explain_position);
+
+/* What the pages in view need beyond the attentions: the neuron page the
+ * queries and keys, Show's "Attention × value norms" the value norms. Not
+ * what the model already said it cannot provide. */
+static void
+wanted_extras (AttentionWindow *self, gboolean *qk, gboolean *norms)
+{
+  *qk = self->lacks_qk == NULL &&
+        adw_view_stack_get_visible_child (self->view_stack) == GTK_WIDGET (self->neuron_page);
+  *norms = self->lacks_norms == NULL &&
+           attention_selection_get_aggregate (self->selection) == ATTENTION_AGGREGATE_NORMS;
+}
+
+static void
+show_lacks (AttentionWindow *self)
+{
+  attention_neuron_page_set_missing_reason (self->neuron_page, self->lacks_qk);
+}
+
+/* The shown result lacks what a page now needs: the same sentence runs once
+ * more, asking for it (only then, so that plain runs stay as fast). */
+static void
+ensure_extras (AttentionWindow *self)
+{
+  AttentionResult *result = attention_selection_get_result (self->selection);
+  gboolean qk, norms;
+
+  if (result == NULL || self->run_cancellable != NULL)
+    return;
+  wanted_extras (self, &qk, &norms);
+  if ((qk && attention_result_get_head_size (result) == 0) ||
+      (norms && attention_result_get_value_norms (result, 0, 0) == NULL))
+    start_run (self, attention_result_get_text (result), FALSE, FALSE, NULL, 0);
+}
+
+/* A run that asked for more than the plain attentions failed: the same
+ * sentence runs once more without, and if that works the model does not
+ * provide them (a foreign TorchScript file says "this model does not expose
+ * …"): remembered, said, and not asked again. TRUE when it was that. */
+static gboolean
+retry_plain (AttentionWindow *self, RunData *data, const GError *error)
+{
+  RunRetry *retry;
+
+  if (data->retry != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      !(data->options.want_qk || data->options.want_value_norms || data->options.saliency ||
+        data->options.n_saliency_targets > 0))
+    return FALSE;
+  retry = g_new0 (RunRetry, 1);
+  retry->message = g_strdup (error->message);
+  retry->asked_qk = data->options.want_qk;
+  retry->asked_norms = data->options.want_value_norms;
+  /* Plain: nothing extra whatever the pages want, until this is settled. */
+  start_run (self, data->text, data->from_entry, TRUE, NULL, 0)->retry = retry;
+  return TRUE;
+}
+
+/* The plain run after a failed one worked: what that one asked for is what
+ * the model lacks. */
+static void
+settle_retry (AttentionWindow *self, const RunRetry *retry)
+{
+  if (retry->asked_qk && self->lacks_qk == NULL)
+    self->lacks_qk = g_strdup (retry->message);
+  if (retry->asked_norms && self->lacks_norms == NULL)
+    {
+      self->lacks_norms = g_strdup (retry->message);
+      /* Show goes back to the head itself; the toast says why. */
+      attention_selection_set_aggregate (self->selection, ATTENTION_AGGREGATE_HEAD);
+    }
+  show_lacks (self);
+  attention_window_toast (self, retry->message);
 }
 
 static void
@@ -410,6 +517,13 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   g_clear_object (&self->run_cancellable);
 
+  if (result == NULL && retry_plain (self, data, error))
+    {
+      update_busy (self);
+      update_page (self);
+      run_data_free (data);
+      return;
+    }
   if (result == NULL)
     {
       g_autofree char *message = NULL;
@@ -428,13 +542,25 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   else
     {
       attention_selection_set_result (self->selection, result);
-      if (self->settings != NULL)
+      if (data->retry != NULL)
+        settle_retry (self, data->retry);
+      if (self->settings != NULL && data->from_entry)
         g_settings_set_string (self->settings, "last-sentence", data->text);
       /* A sentence without [MASK] is said once, in the predictions row. */
     }
 
   update_busy (self);
   update_page (self);
+  /* A page (or Show) asked for more while this run was on its way: that is
+   * one more run. Not after a run that asked already, whatever it brought. */
+  if (result != NULL)
+    {
+      gboolean qk, norms;
+
+      wanted_extras (self, &qk, &norms);
+      if ((qk && !data->options.want_qk) || (norms && !data->options.want_value_norms))
+        ensure_extras (self);
+    }
   run_data_free (data);
 }
 
@@ -454,8 +580,6 @@ attention_window_run (AttentionWindow *self)
 {
   const char *text;
   g_autofree char *stripped = NULL;
-  AttentionRunOptions options;
-  RunData *data;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
 
@@ -475,20 +599,56 @@ attention_window_run (AttentionWindow *self)
       return;
     }
 
+  start_run (self, text, TRUE, FALSE, NULL, 0);
+}
+
+/* Runs text with what the pages need; explain: also the saliency of that
+ * candidate at token index explain_position. */
+static RunData *
+start_run (AttentionWindow *self,
+           const char *text,
+           gboolean from_entry,
+           gboolean plain,
+           const AttentionCandidate *explain,
+           guint explain_position)
+{
+  RunData *data;
+  gboolean qk, norms;
+
   cancel_run (self);
   self->run_cancellable = g_cancellable_new ();
   data = g_new0 (RunData, 1);
   data->self = g_object_ref (self);
   data->cancellable = g_object_ref (self->run_cancellable);
   data->text = g_strdup (text);
-  attention_run_options_init (&options);
-  options.top_k = TOP_K;
-  attention_window_ask_fill_options (self, &options);
+  data->from_entry = from_entry;
+  attention_run_options_init (&data->options);
+  data->options.top_k = TOP_K;
+  attention_window_ask_fill_options (self, &data->options);
+  wanted_extras (self, &qk, &norms);
+  data->options.want_qk = qk && !plain;
+  data->options.want_value_norms = norms && !plain;
+  if (explain != NULL)
+    {
+      data->saliency_position = explain_position;
+      data->saliency_token_id = explain->id;
+      data->options.saliency_positions = &data->saliency_position;
+      data->options.saliency_token_ids = &data->saliency_token_id;
+      data->options.n_saliency_targets = 1;
+    }
+  /* Running the shown result again for more: its second sentence too. */
+  if (!from_entry && attention_selection_get_result (self->selection) != NULL)
+    {
+      data->pair = g_strdup (
+          attention_result_get_pair_text (attention_selection_get_result (self->selection)));
+      data->options.pair = data->pair;
+    }
   attention_model_run_with_options_async (attention_selection_get_model (self->selection), text,
-                                          &options, self->run_cancellable, run_done_cb, data);
+                                          &data->options, self->run_cancellable, run_done_cb, data);
 
   update_busy (self);
   update_page (self);
+  return data;
 }
 
 /* ----------------------------------------------------------------- export */
@@ -615,6 +775,7 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
   g_autoptr (AttentionExportJob) job = NULL;
   g_auto (GStrv) stale = NULL;
   AttentionResult *result = attention_selection_get_result (self->selection);
+  g_autoptr (AttentionResult) norms = NULL;
   const AttentionExportKind *kind;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
@@ -641,6 +802,10 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
     }
 
   kind = attention_export_kind_find (attention_window_get_export_format (self));
+  /* Show's norms go into every export kind, their captions say so. */
+  if (attention_selection_get_aggregate (self->selection) == ATTENTION_AGGREGATE_NORMS &&
+      (norms = attention_stats_norms_result (result)) != NULL)
+    result = norms;
   job = attention_export_job_new (
       result, kind, dir,
       attention_model_get_info (attention_selection_get_model (self->selection))->name);
@@ -694,6 +859,28 @@ candidate_activated_cb (AttentionPredictions *predictions,
   gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
   /* The completed sentence runs at once: its matrix replaces the old one. */
   attention_window_run (self);
+}
+
+/* Ctrl+click or "Why this prediction?": the shown sentence runs again with
+ * the gradient of that candidate's log-probability, and the tokens are
+ * tinted by their saliency. */
+static void
+explain_candidate_cb (AttentionPredictions *predictions,
+                      guint mask,
+                      guint candidate,
+                      AttentionWindow *self)
+{
+  AttentionResult *result = attention_selection_get_result (self->selection);
+  const AttentionCandidate *candidates;
+  guint n_candidates;
+
+  if (result == NULL || mask >= attention_result_get_n_predictions (result))
+    return;
+  candidates = attention_result_get_candidates (result, mask, &n_candidates);
+  if (candidate >= n_candidates)
+    return;
+  start_run (self, attention_result_get_text (result), FALSE, FALSE, &candidates[candidate],
+             attention_result_get_prediction_position (result, mask));
 }
 
 /* Replaces every [mask] written in another case by [MASK]. */
@@ -950,6 +1137,8 @@ attention_window_finalize (GObject *object)
 
   g_free (self->last_message);
   g_free (self->unmasked_text);
+  g_free (self->lacks_qk);
+  g_free (self->lacks_norms);
   G_OBJECT_CLASS (attention_window_parent_class)->finalize (object);
 }
 
@@ -988,10 +1177,12 @@ attention_window_class_init (AttentionWindowClass *klass)
   g_type_ensure (ATTENTION_TYPE_OVERVIEW_PAGE);
   g_type_ensure (ATTENTION_TYPE_COMPARE_PAGE);
   g_type_ensure (ATTENTION_TYPE_LINES_PAGE);
+  g_type_ensure (ATTENTION_TYPE_NEURON_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/Attention/ui/attention-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, selection);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, neuron_page);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, sidebar);
@@ -1023,6 +1214,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_mask_cb);
+  gtk_widget_class_bind_template_callback (widget_class, explain_candidate_cb);
 }
 
 const char *
@@ -1056,6 +1248,7 @@ attention_window_init (AttentionWindow *self)
   g_signal_connect_swapped (self->selection, "notify::head", G_CALLBACK (position_cb), self);
   g_signal_connect_swapped (self->selection, "notify::aggregate", G_CALLBACK (update_sliders),
                             self);
+  g_signal_connect_swapped (self->selection, "notify::aggregate", G_CALLBACK (ensure_extras), self);
   g_signal_connect (self->layer_adjustment, "value-changed", G_CALLBACK (slider_moved_cb), self);
   g_signal_connect (self->head_adjustment, "value-changed", G_CALLBACK (slider_moved_cb), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (page_changed_cb),

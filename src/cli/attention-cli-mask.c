@@ -10,6 +10,7 @@
 
 #include "attention-cli-private.h"
 #include "attention-result-json.h"
+#include "attention-stats.h"
 
 /* Python's input("Text: "): the prompt on stdout, one line from stdin without
  * its newline. NULL at end of input. */
@@ -143,6 +144,26 @@ load_in_thread (gpointer data)
   return NULL;
 }
 
+/* The run, asking the model for what the dump will hold (and nothing
+ * more: a plain run computes none of it). */
+static AttentionResult *
+attention_cli_run (AttentionModel *model,
+                   const char *text,
+                   const AttentionCliOptions *options,
+                   GError **error)
+{
+  AttentionRunOptions run;
+
+  attention_run_options_init (&run);
+  run.top_k = (guint)options->top_k;
+  run.all_positions = options->all_positions;
+  run.want_qk = options->neuron_layer > 0;
+  run.want_value_norms = options->norms || g_strcmp0 (options->show, "norms") == 0;
+  /* The best candidate of every [MASK], in the order of the predictions. */
+  run.saliency = options->saliency;
+  return attention_model_run_with_options (model, text, &run, NULL, error);
+}
+
 int
 attention_cli_run_mask (const AttentionCliOptions *options)
 {
@@ -150,7 +171,6 @@ attention_cli_run_mask (const AttentionCliOptions *options)
   g_autoptr (AttentionModel) model = NULL;
   g_autoptr (AttentionResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  AttentionRunOptions run_options;
   guint n_lines = 0;
 
   if (options->text != NULL)
@@ -194,10 +214,24 @@ attention_cli_run_mask (const AttentionCliOptions *options)
       return 1;
     }
 
-  attention_run_options_init (&run_options);
-  run_options.top_k = (guint)options->top_k;
-  run_options.all_positions = options->all_positions;
-  result = attention_model_run_with_options (model, text, &run_options, NULL, &error);
+  /* Out of range is the user's error, said before anything runs. */
+  if (options->neuron_layer > 0)
+    {
+      const AttentionModelInfo *info = attention_model_get_info (model);
+
+      if (options->neuron_layer > info->n_layers || options->neuron_head > info->n_heads)
+        {
+          g_autofree char *message = g_strdup_printf (
+              _ ("--neuron %u:%u is out of range: this model has layers 1 to %u and heads 1 to "
+                 "%u."),
+              options->neuron_layer, options->neuron_head, info->n_layers, info->n_heads);
+
+          g_printerr ("attention-cli: %s\n", message);
+          return 2;
+        }
+    }
+
+  result = attention_cli_run (model, text, options, &error);
   if (result == NULL)
     {
       /* The bundle's own fault, found on its first run: name the file, as
@@ -237,13 +271,30 @@ attention_cli_run_mask (const AttentionCliOptions *options)
       gsize len;
       const char *config = attention_model_get_config_json (model, &len);
 
-      if (!attention_result_write_json (result, config, len, options->dump_path, &error))
+      AttentionDumpExtras extras = { (int)options->neuron_layer - 1, (int)options->neuron_head - 1,
+                                     options->norms };
+
+      if (!attention_result_write_json_full (result, config, len, &extras, options->dump_path,
+                                             &error))
         {
           g_printerr ("attention-cli: %s\n", error->message);
           return 2;
         }
     }
 
+  if (options->output_dir != NULL && g_strcmp0 (options->show, "norms") == 0)
+    {
+      /* Every kind draws or writes the norms in place of the weights. */
+      g_autoptr (AttentionResult) norms = attention_stats_norms_result (result);
+
+      if (norms == NULL)
+        {
+          g_printerr ("attention-cli: %s\n",
+                      _ ("--show norms: the model returned no value norms."));
+          return 2;
+        }
+      return attention_cli_write_format (options, norms, attention_model_get_info (model)->name);
+    }
   if (options->output_dir != NULL)
     return attention_cli_write_format (options, result, attention_model_get_info (model)->name);
 

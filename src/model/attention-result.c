@@ -29,7 +29,24 @@ struct _AttentionResult
   char *pair_text;  /* NULL for a single sentence */
   gint64 *types;    /* n_tokens */
   float *head_mask; /* n_layers × n_heads, or NULL */
+  guint head_size;
+  const float *queries, *keys, *value_norms; /* in the attentions' owner, or NULL */
+  GArray *saliency;                          /* of Saliency */
+  char *quantity;
 };
+
+typedef struct
+{
+  guint position;
+  gint64 token_id;
+  float *scores; /* n_tokens */
+} Saliency;
+
+static void
+saliency_clear (gpointer data)
+{
+  g_free (((Saliency *)data)->scores);
+}
 
 G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
 
@@ -58,6 +75,9 @@ attention_result_finalize (GObject *object)
   g_free (self->types);
   g_free (self->head_mask);
 
+  g_array_unref (self->saliency);
+  g_free (self->quantity);
+
   G_OBJECT_CLASS (attention_result_parent_class)->finalize (object);
 }
 
@@ -70,6 +90,8 @@ attention_result_class_init (AttentionResultClass *klass)
 static void
 attention_result_init (AttentionResult *self)
 {
+  self->saliency = g_array_new (FALSE, TRUE, sizeof (Saliency));
+  g_array_set_clear_func (self->saliency, saliency_clear);
   self->predictions = g_array_new (FALSE, TRUE, sizeof (Prediction));
   g_array_set_clear_func (self->predictions, prediction_clear);
 }
@@ -367,4 +389,120 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
   g_string_append (out, text + span.end);
 
   return g_string_free (out, FALSE);
+}
+
+void
+attention_result_set_inside (AttentionResult *self,
+                             guint head_size,
+                             const float *queries,
+                             const float *keys,
+                             const float *value_norms)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+
+  self->head_size = queries != NULL ? head_size : 0;
+  self->queries = queries;
+  self->keys = keys;
+  self->value_norms = value_norms;
+}
+
+void
+attention_result_add_saliency (AttentionResult *self,
+                               guint position,
+                               gint64 token_id,
+                               const float *scores)
+{
+  Saliency s = { position, token_id, NULL };
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (scores != NULL);
+
+  s.scores = g_memdup2 (scores, self->encoding->n_tokens * sizeof (float));
+  g_array_append_val (self->saliency, s);
+}
+
+guint
+attention_result_get_head_size (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return self->head_size;
+}
+
+/* Head (layer, head)'s block of a [layer][head][token][width] array. */
+static const float *
+head_block (AttentionResult *self, const float *base, guint layer, guint head, gsize width)
+{
+  if (base == NULL)
+    return NULL;
+  g_return_val_if_fail (layer < self->n_layers && head < self->n_heads, NULL);
+  return base + ((gsize)layer * self->n_heads + head) * self->encoding->n_tokens * width;
+}
+
+const float *
+attention_result_get_queries (AttentionResult *self, guint layer, guint head)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return head_block (self, self->queries, layer, head, self->head_size);
+}
+
+const float *
+attention_result_get_keys (AttentionResult *self, guint layer, guint head)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return head_block (self, self->keys, layer, head, self->head_size);
+}
+
+const float *
+attention_result_get_value_norms (AttentionResult *self, guint layer, guint head)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return head_block (self, self->value_norms, layer, head, 1);
+}
+
+guint
+attention_result_get_n_saliency (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return self->saliency->len;
+}
+
+const float *
+attention_result_get_saliency (AttentionResult *self, guint i)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  if (i >= self->saliency->len)
+    return NULL;
+  return g_array_index (self->saliency, Saliency, i).scores;
+}
+
+void
+attention_result_get_saliency_target (AttentionResult *self,
+                                      guint i,
+                                      guint *position,
+                                      gint64 *token_id)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (i < self->saliency->len);
+
+  if (position != NULL)
+    *position = g_array_index (self->saliency, Saliency, i).position;
+  if (token_id != NULL)
+    *token_id = g_array_index (self->saliency, Saliency, i).token_id;
+}
+
+void
+attention_result_set_quantity (AttentionResult *self, const char *quantity)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+
+  g_free (self->quantity);
+  self->quantity = g_strdup (quantity);
+}
+
+const char *
+attention_result_get_quantity (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+
+  return self->quantity;
 }

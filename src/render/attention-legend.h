@@ -25,6 +25,9 @@ typedef struct
   double font_size;
   const char *font_family; /* NULL: Sans */
   double fg[4];            /* RGBA of the text and ticks (the outline: half opaque) */
+  /* What the bar measures when it is not the attention weight ("α‖f‖" for
+   * attention × value norms), written above a vertical bar; NULL for none. */
+  const char *title;
 } AttentionLegendStyle;
 
 /* Draws the bar with its top-left corner at the current origin; the labels

@@ -52,6 +52,11 @@ typedef struct
   double raster_scale;
   const char *caption; /* optional lines under the picture; NULL for none */
   double caption_size;
+  /* Optional: a signed score per token (n floats) tinting the background
+   * of its labels in both columns (attention_colormap_signed_tint on
+   * ±label_shade_vmax): gradient × input saliency. NULL for none. */
+  const float *label_shade;
+  float label_shade_vmax;
 } AttentionLinesStyle;
 
 /* The export look: white labels on black, 20 px labels on 32 px rows, a 320 px

@@ -32,6 +32,11 @@ typedef struct
   /* CONTRAST's top weight; 0 takes the matrix's own largest. Two matrices
    * shown side by side pass the larger of the two, so colours compare. */
   float vmax;
+  /* Optional: a signed score per token (n floats) tinting the background
+   * of its row and column labels (attention_colormap_signed_tint on
+   * ±label_shade_vmax): gradient × input saliency. NULL for none. */
+  const float *label_shade;
+  float label_shade_vmax;
 } AttentionRenderStyle;
 
 /* The original exercise's look: 40 px cells, 200 px margin, 28 px labels, white

@@ -105,6 +105,12 @@ make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style
     style->bg[c] = rgb[c] / 255.0;
   style->fg[0] = style->fg[1] = style->fg[2] = 0.92;
   style->focus_side = attention_lines_canvas_get_focus (self, &style->focus);
+  /* "Why this prediction?": the tokens tinted by their saliency. */
+  if (result_of (self) != NULL && attention_result_get_n_saliency (result_of (self)) > 0)
+    {
+      style->label_shade = attention_result_get_saliency (result_of (self), 0);
+      style->label_shade_vmax = attention_colormap_max_abs (style->label_shade, n_tokens (self));
+    }
 }
 
 static void
