@@ -332,6 +332,12 @@ def bundle_config(config: dict, vocab_text: str) -> dict:
     out["do_lower_case"] = bool(out["do_lower_case"])
     out["has_mlm_head"] = bool(out["has_mlm_head"])
     out["special_token_ids"] = special
+    trained = out.get("trained_length")
+    if trained is not None and (not isinstance(trained, int) or isinstance(trained, bool)
+                                or not 1 <= trained <= out["max_position_embeddings"]):
+        raise ValueError(f"config: trained_length must be an integer from 1 to "
+                         f"max_position_embeddings ({out['max_position_embeddings']}), "
+                         f"not {trained!r}")
     return out
 
 

@@ -221,7 +221,8 @@ def _check_bundle(model, path: str, config: dict):
 def convert(hf_dir: str, out_path: str, name: Optional[str] = None,
             description: Optional[str] = None, source: Optional[str] = None,
             lowercase: Optional[bool] = None, weights: Optional[str] = None,
-            log: Callable[[str], None] = print) -> dict:
+            log: Callable[[str], None] = print,
+            trained_length: Optional[int] = None) -> dict:
     """Converts hf_dir to a bundle at out_path; returns a summary dict."""
     if not os.path.isdir(hf_dir):
         raise ConvertError(f"{hf_dir} is not a directory")
@@ -261,6 +262,8 @@ def convert(hf_dir: str, out_path: str, name: Optional[str] = None,
     config["source"] = source or os.path.abspath(hf_dir)
     config["do_lower_case"] = lowercase
     config["has_mlm_head"] = has_head
+    if trained_length is not None:
+        config["trained_length"] = trained_length
     # Written beside the target and renamed, so a failure leaves no half bundle.
     part = out_path + ".part"
     try:

@@ -9,9 +9,11 @@
 
 #include "attn-shim-bert-script.h"
 
+#include "attn-shim-families.h"
 #include "attn-shim-i18n.h"
 #include "attn-shim-json.h"
 #include "attn-shim-safetensors.h"
+#include "attn-shim-torchbin.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -140,24 +142,20 @@ architecture_name (const Value &config)
   return out;
 }
 
-/* BERT or a clear refusal naming what the folder holds instead. Configs of
- * the google/bert_uncased_L-*_H-*_A-* minis have neither key: BERT. */
-void
+/* The family config.json describes, or a clear refusal naming what the
+ * folder holds instead. Configs of the google/bert_uncased_L-*_H-*_A-*
+ * minis have neither model_type nor architectures: BERT. */
+attn_family::Family
 check_architecture (const Value &config)
 {
-  const Value *type = config.get ("model_type");
-  const Value *archs = config.get ("architectures");
-  bool other = false;
+  attn_family::Family family = attn_family::of_config (config);
 
-  if (type != nullptr && !type->is_null ())
-    other = type->type != Type::String || type->string != "bert";
-  if (archs != nullptr && archs->type == Type::Array)
-    for (const Value &a : archs->array)
-      if (a.type != Type::String || a.string.compare (0, 4, "Bert") != 0)
-        other = true;
-  if (other)
-    fail (attn_format (_ ("the folder holds a %s model, not BERT: only BERT models can be opened"),
+  if (family == attn_family::Family::Unknown)
+    fail (attn_format (_ ("the folder holds a %s model: only BERT and DistilBERT models can be "
+                          "opened"),
                        architecture_name (config).c_str ()));
+  if (family != attn_family::Family::Bert)
+    return family;
 
   const Value *position = config.get ("position_embedding_type");
   if (position != nullptr && position->type == Type::String && position->string != "absolute")
@@ -169,6 +167,31 @@ check_architecture (const Value &config)
   if ((decoder != nullptr && decoder->type == Type::Bool && decoder->boolean) ||
       (cross != nullptr && cross->type == Type::Bool && cross->boolean))
     fail (_ ("config.json: a decoder BERT (is_decoder, add_cross_attention) is not supported"));
+  return family;
+}
+
+/* The tokenizer files must be the family's too: a folder put together from
+ * two models gets a message naming both. */
+void
+check_tokenizer (const std::string &dir,
+                 const Value &tokenizer,
+                 const Value &config,
+                 attn_family::Family family)
+{
+  const Value *cls = tokenizer.get ("tokenizer_class");
+  struct stat st;
+
+  if (cls != nullptr && cls->type == Type::String && cls->string.compare (0, 4, "Bert") != 0 &&
+      cls->string.compare (0, 10, "DistilBert") != 0)
+    fail (attn_format (_ ("tokenizer_config.json names the tokenizer %s, but config.json "
+                          "describes a %s model (%s): the folder mixes two models"),
+                       cls->string.c_str (), attn_family::display_name (family),
+                       architecture_name (config).c_str ()));
+  if (stat (join (dir, "vocab.txt").c_str (), &st) != 0 &&
+      stat (join (dir, "merges.txt").c_str (), &st) == 0)
+    fail (attn_format (_ ("the folder has a byte-level BPE tokenizer (vocab.json, merges.txt) "
+                          "but no vocab.txt, while config.json describes a %s model (%s)"),
+                       attn_family::display_name (family), architecture_name (config).c_str ()));
 }
 
 /* config.json with BertConfig's defaults filled in (as attention_bert.py's
@@ -341,93 +364,75 @@ lower_case (const Value &tokenizer,
   return true;
 }
 
-/* The tensors of the file under the names BertForMaskedLM uses: old
- * checkpoints say gamma/beta for LayerNorm, bare BertModel ones have no
- * "bert." prefix. */
-std::map<std::string, const attn_st::Entry *>
-bert_names (const attn_st::File &file)
+std::string
+shape_text (const std::vector<int64_t> &shape)
 {
-  std::map<std::string, const attn_st::Entry *> out;
-  bool has_prefix = false, bare = false;
+  std::string text;
 
-  for (const auto &e : file.entries)
-    {
-      has_prefix = has_prefix || e.first.compare (0, 5, "bert.") == 0;
-      bare = bare || e.first.compare (0, 11, "embeddings.") == 0 ||
-             e.first.compare (0, 8, "encoder.") == 0;
-    }
-  for (const auto &e : file.entries)
-    {
-      std::string name = e.first;
-
-      if (name.find ("LayerNorm.") != std::string::npos)
-        {
-          if (name.size () > 6 && name.compare (name.size () - 6, 6, ".gamma") == 0)
-            name = name.substr (0, name.size () - 5) + "weight";
-          else if (name.size () > 5 && name.compare (name.size () - 5, 5, ".beta") == 0)
-            name = name.substr (0, name.size () - 4) + "bias";
-        }
-      if (!has_prefix && bare &&
-          (name.compare (0, 11, "embeddings.") == 0 || name.compare (0, 8, "encoder.") == 0))
-        name = "bert." + name;
-      out[name] = &e.second;
-    }
-  /* Tied tensors are stored once, under either name (the safetensors
-   * converter drops one of them): the decoder's name stands in. */
-  if (out.count ("bert.embeddings.word_embeddings.weight") == 0 &&
-      out.count ("cls.predictions.decoder.weight") != 0)
-    out["bert.embeddings.word_embeddings.weight"] = out["cls.predictions.decoder.weight"];
-  return out;
+  for (int64_t d : shape)
+    text += (text.empty () ? "" : ", ") + std::to_string (d);
+  return text;
 }
 
+/* The weights of model.safetensors (mapped) or of pytorch_model.bin (read
+ * as data), under BertForMaskedLM's names. */
 struct Weights
 {
-  std::shared_ptr<attn_st::Mapping> mapping;
-  std::map<std::string, const attn_st::Entry *> names;
+  const char *file = "model.safetensors";
+  attn_st::File st;
+  std::map<std::string, at::Tensor> bin;
+  std::map<std::string, std::string> names; /* BertForMaskedLM name -> stored name */
 
   /* The tensor called name, of exactly this shape, as float32: the mapped
    * bytes themselves when they are float32 and aligned, else converted. */
   at::Tensor get (const std::string &name, std::vector<int64_t> shape) const
   {
     auto found = names.find (name);
-    const attn_st::Entry *e;
+    std::vector<int64_t> have;
+    std::string dtype;
     c10::ScalarType type;
+    at::Tensor t;
 
     if (found == names.end ())
-      fail (attn_format (_ ("model.safetensors has no tensor %s"), name.c_str ()));
-    e = found->second;
-    if (e->shape != shape)
+      fail (attn_format (_ ("%s has no tensor %s"), file, name.c_str ()));
+    if (bin.empty ())
       {
-        std::string have, want;
+        const attn_st::Entry &e = st.entries.at (found->second);
 
-        for (int64_t d : e->shape)
-          have += (have.empty () ? "" : ", ") + std::to_string (d);
-        for (int64_t d : shape)
-          want += (want.empty () ? "" : ", ") + std::to_string (d);
-        fail (attn_format (_ ("tensor %s has the shape [%s], but config.json implies [%s]"),
-                           name.c_str (), have.c_str (), want.c_str ()));
+        have = e.shape;
+        dtype = e.dtype;
+        type = dtype == "F32"    ? at::kFloat
+               : dtype == "F16"  ? at::kHalf
+               : dtype == "BF16" ? at::kBFloat16
+               : dtype == "F64"  ? at::kDouble
+                                 : at::kLong;
       }
-    if (e->dtype == "F32")
-      type = at::kFloat;
-    else if (e->dtype == "F16")
-      type = at::kHalf;
-    else if (e->dtype == "BF16")
-      type = at::kBFloat16;
-    else if (e->dtype == "F64")
-      type = at::kDouble;
     else
+      {
+        t = bin.at (found->second);
+        have = t.sizes ().vec ();
+        type = t.scalar_type ();
+        dtype = c10::toString (type);
+      }
+    if (have != shape)
+      fail (attn_format (_ ("tensor %s has the shape [%s], but config.json implies [%s]"),
+                         name.c_str (), shape_text (have).c_str (), shape_text (shape).c_str ()));
+    if (type != at::kFloat && type != at::kHalf && type != at::kBFloat16 && type != at::kDouble)
       fail (attn_format (_ ("tensor %s has the dtype %s; the weights must be F32, F16 or BF16"),
-                         name.c_str (), e->dtype.c_str ()));
+                         name.c_str (), dtype.c_str ()));
+    if (bin.empty ())
+      {
+        const attn_st::Entry &e = st.entries.at (found->second);
+        /* Each tensor holds the mapping: it is unmapped with the last of them. */
+        std::shared_ptr<attn_st::Mapping> keep = st.mapping;
 
-    /* Each tensor holds the mapping: it is unmapped with the last of them. */
-    std::shared_ptr<attn_st::Mapping> keep = mapping;
-    at::Tensor t =
-        torch::from_blob ((void *)e->data, shape, [keep] (void *) {}, at::TensorOptions (type));
-
+        t = torch::from_blob ((void *)e.data, shape, [keep] (void *) {}, at::TensorOptions (type));
+      }
     /* Kernels may assume element alignment; a file with an odd header
-     * length gets its tensors copied instead. */
-    if (type != at::kFloat || ((uintptr_t)e->data % alignof (float)) != 0)
-      t = t.to (at::kFloat, false, true);
+     * length gets its tensors copied instead, and so does a strided view. */
+    if (type != at::kFloat || ((uintptr_t)t.data_ptr () % alignof (float)) != 0 ||
+        !t.is_contiguous ())
+      t = t.to (at::kFloat, false, true).contiguous ();
     return t;
   }
 
@@ -481,15 +486,20 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   Value tokenizer = read_json (dir, "tokenizer_config.json", false);
   std::string vocab_text;
   std::vector<std::string> tokens;
-  attn_st::File file;
   std::string problem;
+  attn_family::Family family;
+  std::string arch;
   Weights w;
   Config c;
   bool has_head;
   Value specials;
   std::string name;
 
-  check_architecture (config);
+  /* Before the defaults fill in model_type: the config as the user wrote it. */
+  arch = architecture_name (config);
+  family = check_architecture (config);
+  check_tokenizer (dir, tokenizer, config, family);
+  attn_family::normalize_config (family, config);
   c = read_config (config);
 
   /* vocab.txt: bert-base-multilingual-cased's is 1 MB; 64 MB is no BERT's. */
@@ -511,23 +521,45 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
 
   {
     struct stat st;
+    std::vector<std::string> stored;
 
-    if (stat (join (dir, "model.safetensors").c_str (), &st) != 0)
+    /* Hugging Face prefers model.safetensors when both are there. */
+    if (stat (join (dir, "model.safetensors").c_str (), &st) != 0 &&
+        stat (join (dir, "pytorch_model.bin").c_str (), &st) == 0)
       {
-        if (stat (join (dir, "model.safetensors.index.json").c_str (), &st) == 0)
+        w.file = "pytorch_model.bin";
+        problem = attn_bin::open (join (dir, "pytorch_model.bin"), w.bin);
+        if (problem.empty () && w.bin.empty ())
+          problem = _ ("pytorch_model.bin holds no tensors");
+        if (!problem.empty ())
+          fail (problem);
+        for (const auto &e : w.bin)
+          stored.push_back (e.first);
+      }
+    else
+      {
+        if (stat (join (dir, "model.safetensors").c_str (), &st) != 0 &&
+            stat (join (dir, "model.safetensors.index.json").c_str (), &st) == 0)
           fail (_ ("the folder holds a sharded checkpoint (model.safetensors.index.json), "
                    "which is not supported"));
-        if (stat (join (dir, "pytorch_model.bin").c_str (), &st) == 0)
-          fail (_ ("the folder has pytorch_model.bin but no model.safetensors: a .bin file is "
-                   "a Python pickle, which the app does not open (tools/convert-checkpoint "
-                   "converts it)"));
+        problem = attn_st::open (join (dir, "model.safetensors"), w.st);
+        if (!problem.empty ())
+          fail (problem);
+        for (const auto &e : w.st.entries)
+          stored.push_back (e.first);
       }
+    {
+      std::string held;
+      attn_family::Family weights_family = attn_family::of_weights (stored, held);
+
+      if (weights_family != family && !held.empty ())
+        fail (attn_format (_ ("config.json describes a %s model (%s), but %s holds %s weights: "
+                              "the folder mixes two models"),
+                           attn_family::display_name (family), arch.c_str (), w.file,
+                           held.c_str ()));
+    }
+    w.names = attn_family::bert_names (family, stored);
   }
-  problem = attn_st::open (join (dir, "model.safetensors"), file);
-  if (!problem.empty ())
-    fail (problem);
-  w.mapping = file.mapping;
-  w.names = bert_names (file);
 
   const int64_t h = c.hidden_size, v = c.vocab_size, inner = c.intermediate_size;
   /* Weights are attributes (per-layer ones in lists), in the order and under
@@ -558,9 +590,12 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   m.register_attribute (
       "position_embeddings", c10::TensorType::get (),
       w.get ("bert.embeddings.position_embeddings.weight", { c.max_positions, h }));
+  /* DistilBERT has no token types: one all-zero type adds nothing. */
   m.register_attribute (
       "token_type_embeddings", c10::TensorType::get (),
-      w.get ("bert.embeddings.token_type_embeddings.weight", { c.type_vocab_size, h }));
+      attn_family::has_token_types (family)
+          ? w.get ("bert.embeddings.token_type_embeddings.weight", { c.type_vocab_size, h })
+          : torch::zeros ({ 1, h }));
   m.register_attribute ("embeddings_ln_weight", c10::TensorType::get (),
                         w.get ("bert.embeddings.LayerNorm.weight", { h }));
   m.register_attribute ("embeddings_ln_bias", c10::TensorType::get (),
@@ -597,7 +632,7 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
     }
   if (w.has ("bert.encoder.layer." + std::to_string (c.num_layers) +
              ".attention.self.query.weight"))
-    fail (attn_format (_ ("model.safetensors has more layers than the %lld of config.json"),
+    fail (attn_format (_ ("%s has more layers than the %lld of config.json"), w.file,
                        (long long)c.num_layers));
   for (int k = 0; k < 16; k++)
     m.register_attribute (list_names[k], c10::ListType::ofTensors (), lists[k]);
@@ -609,8 +644,11 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
     has_head = has_head || n.first.compare (0, 16, "cls.predictions.") == 0;
   if (has_head)
     {
-      const char *bias =
-          w.has ("cls.predictions.bias") ? "cls.predictions.bias" : "cls.predictions.decoder.bias";
+      /* A head saved without its bias gets a zero one, as Hugging Face's
+       * loading leaves it. */
+      const char *bias = w.has ("cls.predictions.bias")           ? "cls.predictions.bias"
+                         : w.has ("cls.predictions.decoder.bias") ? "cls.predictions.decoder.bias"
+                                                                  : nullptr;
 
       m.register_attribute ("transform_weight", c10::TensorType::get (),
                             w.get ("cls.predictions.transform.dense.weight", { h, h }));
@@ -620,7 +658,8 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                             w.get ("cls.predictions.transform.LayerNorm.weight", { h }));
       m.register_attribute ("transform_ln_bias", c10::TensorType::get (),
                             w.get ("cls.predictions.transform.LayerNorm.bias", { h }));
-      m.register_attribute ("decoder_bias", c10::TensorType::get (), w.get (bias, { v }));
+      m.register_attribute ("decoder_bias", c10::TensorType::get (),
+                            bias != nullptr ? w.get (bias, { v }) : torch::zeros ({ v }));
     }
   else
     {
@@ -662,8 +701,9 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   set_member (config, "format", attn_json::make_string ("attention-bundle-1"));
   set_member (config, "name", attn_json::make_string (name));
   set_member (config, "description",
-              attn_json::make_string (_ ("A Hugging Face BERT folder: its weights are read as "
-                                         "data, nothing in it runs.")));
+              attn_json::make_string (attn_format (_ ("A Hugging Face %s folder: its weights are "
+                                                      "read as data, nothing in it runs."),
+                                                   attn_family::display_name (family))));
   set_member (config, "source", attn_json::make_string (dir));
   set_member (config, "do_lower_case", attn_json::make_bool (lower));
   set_member (config, "has_mlm_head", attn_json::make_bool (has_head));

@@ -51,9 +51,10 @@ struct File
 };
 
 /* Headers are a few hundred bytes a tensor (bert-large: 400 tensors, under
- * 100 KB); anything near this is not a model. Parsed into a JSON tree at
- * about 112 bytes a value, 16 MB of "[0,0,…]" is still 1 GB, not 11. */
-constexpr uint64_t MAX_HEADER = 16u * 1024 * 1024;
+ * 100 KB), and no encoder's comes near a megabyte. Parsed
+ * into a JSON tree at about 150 bytes a value, a 16 MiB header of "[0,0,…]"
+ * took 1.3 GB; 1 MiB bounds that to some 80 MB. */
+constexpr uint64_t MAX_HEADER = 1024u * 1024;
 
 /* Checks the header of the bytes [data, data + size) and fills entries with
  * pointers into them. Returns "" or a translated reason. */

@@ -19,25 +19,31 @@ struct _AttentionApplication
 
 G_DEFINE_FINAL_TYPE (AttentionApplication, attention_application, ADW_TYPE_APPLICATION)
 
+/* The most recently active main window (the Get Models dialog belongs to
+ * the application too, for Ctrl+Q, and may be the active one). */
 static AttentionWindow *
 get_window (AttentionApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (attention_window_new (GTK_APPLICATION (self)));
-  return ATTENTION_WINDOW (window);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (ATTENTION_IS_WINDOW (l->data))
+      return ATTENTION_WINDOW (l->data);
+  return attention_window_new (GTK_APPLICATION (self));
 }
 
 static void
 quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   AttentionApplication *self = user_data;
-  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  /* Held: closing a main window destroys its Get Models dialog with it. */
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
-  /* Closing the windows lets each save its state before the app quits. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    g_object_ref (l->data);
+  /* Closing the windows lets each save its state (and the Get Models dialog
+   * cancel its download, the partial file kept) before the app quits. */
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free_full (windows, g_object_unref);
   g_application_quit (G_APPLICATION (self));
 }
 

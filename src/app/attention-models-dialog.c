@@ -459,5 +459,9 @@ attention_models_dialog_init (AttentionModelsDialog *self)
 AttentionModelsDialog *
 attention_models_dialog_new (GtkWindow *parent)
 {
-  return g_object_new (ATTENTION_TYPE_MODELS_DIALOG, "transient-for", parent, NULL);
+  /* One of the application's windows, so that its shortcuts (Ctrl+Q) work
+   * while the dialog has the focus; it goes with its window. */
+  return g_object_new (ATTENTION_TYPE_MODELS_DIALOG, "transient-for", parent, "application",
+                       parent != NULL ? gtk_window_get_application (parent) : NULL,
+                       "destroy-with-parent", TRUE, NULL);
 }

@@ -18,11 +18,13 @@ struct _AttentionPredictions
   GtkWidget *use_mask_button;
 
   AttentionResult *result;
+  AttentionResult *baseline; /* every head on: what heads off are compared with */
   guint n_buttons;
-  /* "Mask this token": the masked text and its words, of MaskedWord */
-  char *masked_text;
+  /* "Mask this token": the words masked since the user last edited, of
+   * MaskedWord; their [MASK]s keep the word's token positions */
   GArray *masked_words;
-  GPtrArray *headings; /* the [MASK] rows' headings, as shown */
+  GPtrArray *headings;        /* the [MASK] rows' headings, as shown */
+  GtkWidget *heads_off_label; /* "3 heads are switched off", or NULL */
 };
 
 typedef struct
@@ -242,6 +244,22 @@ long_pressed_cb (GtkGestureLongPress *gesture, double x, double y, GtkWidget *bu
   show_why (button);
 }
 
+/* The baseline's probability of id at the mask-th [MASK], when the result
+ * ran with heads off and the baseline is the same sentence with all on;
+ * else < 0. */
+static double
+baseline_probability (AttentionPredictions *self, guint mask, gint64 id)
+{
+  AttentionResult *r = self->result, *b = self->baseline;
+
+  if (b == NULL || attention_result_get_head_mask (r) == NULL ||
+      g_strcmp0 (attention_result_get_text (r), attention_result_get_text (b)) != 0 ||
+      g_strcmp0 (attention_result_get_pair_text (r), attention_result_get_pair_text (b)) != 0 ||
+      mask >= attention_result_get_n_predictions (b))
+    return -1;
+  return attention_result_get_mask_probability (b, mask, id);
+}
+
 static GtkWidget *
 candidate_button (AttentionPredictions *self,
                   guint mask,
@@ -251,9 +269,16 @@ candidate_button (AttentionPredictions *self,
   g_autofree char *percent = NULL;
   g_autofree char *tooltip = NULL;
   GtkWidget *button, *box, *token, *probability;
+  double before = baseline_probability (self, mask, candidate->id);
 
-  /* Translators: a probability as a percentage, e.g. "41.3%". */
-  percent = g_strdup_printf (_ ("%.1f%%"), candidate->probability * 100.0);
+  if (before >= 0)
+    /* Translators: a probability with every head on, then with the chosen
+     * heads off, e.g. "61.0% → 34.0%". */
+    percent =
+        g_strdup_printf (_ ("%.1f%% → %.1f%%"), before * 100.0, candidate->probability * 100.0);
+  else
+    /* Translators: a probability as a percentage, e.g. "41.3%". */
+    percent = g_strdup_printf (_ ("%.1f%%"), candidate->probability * 100.0);
   /* Translators: tooltip of a prediction button. */
   tooltip = g_strdup_printf (_ ("Put “%s” into the sentence (probability %s). Ctrl+click or "
                                 "right-click: why this prediction?"),
@@ -327,6 +352,7 @@ clear_children (AttentionPredictions *self)
   self->n_buttons = 0;
   if (self->headings != NULL)
     g_ptr_array_set_size (self->headings, 0);
+  self->heads_off_label = NULL;
 }
 
 /* The heading of the [MASK] at token position: the masked word (and which
@@ -334,9 +360,6 @@ clear_children (AttentionPredictions *self)
 static char *
 masked_heading (AttentionPredictions *self, guint position, char **tooltip)
 {
-  if (self->masked_text == NULL ||
-      !g_str_equal (self->masked_text, attention_result_get_text (self->result)))
-    return NULL;
   for (guint i = 0; i < self->masked_words->len; i++)
     {
       MaskedWord *w = &g_array_index (self->masked_words, MaskedWord, i);
@@ -402,6 +425,35 @@ rebuild (AttentionPredictions *self)
   clear_children (self);
   if (self->result == NULL)
     return;
+
+  /* Heads switched off: how many, and the way back. */
+  {
+    const float *mask = attention_result_get_head_mask (self->result);
+    guint L = attention_result_get_n_layers (self->result);
+    guint H = attention_result_get_n_heads (self->result);
+    guint off = 0;
+
+    for (gsize i = 0; mask != NULL && i < (gsize)L * H; i++)
+      off += mask[i] == 0;
+    if (off > 0)
+      {
+        GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+        GtkWidget *button = gtk_button_new_with_mnemonic (_ ("Turn _All Back On"));
+        g_autofree char *text = g_strdup_printf (
+            g_dngettext (GETTEXT_PACKAGE, "%u head is switched off: the predictions changed.",
+                         "%u heads are switched off: the predictions changed.", off),
+            off);
+        GtkWidget *label = gtk_label_new (text);
+
+        gtk_widget_add_css_class (label, "heading");
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.heads-all-on");
+        gtk_widget_add_css_class (button, "prediction");
+        gtk_box_append (GTK_BOX (row), label);
+        gtk_box_append (GTK_BOX (row), button);
+        gtk_widget_set_parent (row, GTK_WIDGET (self));
+        self->heads_off_label = label;
+      }
+  }
 
   n_masks = attention_result_get_n_predictions (self->result);
   if (n_masks == 0)
@@ -496,6 +548,7 @@ attention_predictions_dispose (GObject *object)
   clear_children (self);
   gtk_widget_dispose_template (GTK_WIDGET (object), ATTENTION_TYPE_PREDICTIONS);
   g_clear_object (&self->result);
+  g_clear_object (&self->baseline);
   G_OBJECT_CLASS (attention_predictions_parent_class)->dispose (object);
 }
 
@@ -504,7 +557,6 @@ attention_predictions_finalize (GObject *object)
 {
   AttentionPredictions *self = ATTENTION_PREDICTIONS (object);
 
-  g_free (self->masked_text);
   g_array_unref (self->masked_words);
   g_ptr_array_unref (self->headings);
   G_OBJECT_CLASS (attention_predictions_parent_class)->finalize (object);
@@ -564,14 +616,14 @@ attention_predictions_init (AttentionPredictions *self)
 }
 
 void
-attention_predictions_add_masked_word (
-    AttentionPredictions *self, const char *text, guint first, guint n_pieces, const char *word)
+attention_predictions_add_masked_word (AttentionPredictions *self,
+                                       guint first,
+                                       guint n_pieces,
+                                       const char *word)
 {
   MaskedWord w = { first, n_pieces, g_strdup (word) };
 
   g_return_if_fail (ATTENTION_IS_PREDICTIONS (self));
-  g_free (self->masked_text);
-  self->masked_text = g_strdup (text);
   g_array_append_val (self->masked_words, w);
 }
 
@@ -579,8 +631,23 @@ void
 attention_predictions_clear_masked_words (AttentionPredictions *self)
 {
   g_return_if_fail (ATTENTION_IS_PREDICTIONS (self));
-  g_clear_pointer (&self->masked_text, g_free);
   g_array_set_size (self->masked_words, 0);
+}
+
+const char *
+attention_predictions_get_heads_off_text (AttentionPredictions *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), NULL);
+  return self->heads_off_label != NULL ? gtk_label_get_text (GTK_LABEL (self->heads_off_label))
+                                       : NULL;
+}
+
+void
+attention_predictions_set_baseline (AttentionPredictions *self, AttentionResult *baseline)
+{
+  g_return_if_fail (ATTENTION_IS_PREDICTIONS (self));
+  if (g_set_object (&self->baseline, baseline) && self->result != NULL)
+    rebuild (self);
 }
 
 const char *

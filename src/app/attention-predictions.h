@@ -25,11 +25,22 @@ GtkWidget *
 attention_predictions_get_button (AttentionPredictions *self, guint mask, guint candidate);
 
 /* "Mask this token" replaced word (n_pieces word pieces from token first)
- * by [MASK]s, giving text: while the result is text's, those [MASK]s'
- * headings name the word and its piece. Words add up until cleared. */
-void attention_predictions_add_masked_word (
-    AttentionPredictions *self, const char *text, guint first, guint n_pieces, const char *word);
+ * by [MASK]s: the [MASK]s at those positions have headings that name the
+ * word and its piece. Words add up until cleared. */
+void attention_predictions_add_masked_word (AttentionPredictions *self,
+                                            guint first,
+                                            guint n_pieces,
+                                            const char *word);
 void attention_predictions_clear_masked_words (AttentionPredictions *self);
+/* The same sentence run with every head on: while the result ran with heads
+ * switched off, each candidate shows its probability before and now
+ * ("61.0% → 34.0%"). NULL for none. */
+void attention_predictions_set_baseline (AttentionPredictions *self, AttentionResult *baseline);
+
+/* "3 heads are switched off: …" above the predictions (with "Turn All Back
+ * On", win.heads-all-on) while the result ran with heads off; else NULL. */
+const char *attention_predictions_get_heads_off_text (AttentionPredictions *self);
+
 /* The heading of the i-th [MASK]'s row, or NULL. */
 const char *attention_predictions_get_heading (AttentionPredictions *self, guint mask);
 

@@ -8,6 +8,9 @@ struct _AttentionSelection
 
   AttentionModel *model;
   AttentionResult *result;
+  /* What the pages draw: result, or with hide_special a result without
+   * [CLS] and [SEP] (their rows and columns gone, the rest renormalised). */
+  AttentionResult *shown_result;
   guint layer;
   guint head;
   int pinned;
@@ -30,6 +33,7 @@ enum
   PROP_0,
   PROP_MODEL,
   PROP_RESULT,
+  PROP_SHOWN_RESULT,
   PROP_N_LAYERS,
   PROP_N_HEADS,
   PROP_LAYER,
@@ -107,7 +111,7 @@ update_matrix (AttentionSelection *self, gboolean new_result)
   g_autoptr (GCancellable) pending = NULL;
   AggregateJob *job;
 
-  if (self->result == NULL)
+  if (self->shown_result == NULL)
     {
       set_pending (self, NULL);
       set_matrix (self, NULL, NULL);
@@ -116,13 +120,14 @@ update_matrix (AttentionSelection *self, gboolean new_result)
   if (attention_selection_shows_head (self))
     {
       set_pending (self, NULL);
-      set_matrix (self, attention_result_get_matrix (self->result, self->layer, self->head), NULL);
+      set_matrix (self, attention_result_get_matrix (self->shown_result, self->layer, self->head),
+                  NULL);
       return;
     }
   /* Norms come from a run that asked for them (the window starts it): none
    * is shown meanwhile, rather than a matrix of zeros. */
   if (self->aggregate == ATTENTION_AGGREGATE_NORMS &&
-      attention_result_get_value_norms (self->result, 0, 0) == NULL)
+      attention_result_get_value_norms (self->shown_result, 0, 0) == NULL)
     {
       set_pending (self, NULL);
       set_matrix (self, NULL, NULL);
@@ -135,8 +140,9 @@ update_matrix (AttentionSelection *self, gboolean new_result)
   job = g_new0 (AggregateJob, 1);
   job->self = g_object_ref (self);
   job->pending = g_object_ref (pending);
-  attention_stats_compute_async (self->result, self->aggregate, self->layer, self->head,
-                                 self->hide_special, pending, aggregate_done_cb, job);
+  /* The specials are already gone from shown_result. */
+  attention_stats_compute_async (self->shown_result, self->aggregate, self->layer, self->head,
+                                 FALSE, pending, aggregate_done_cb, job);
 }
 
 /* ----------------------------------------------------------------- shape */
@@ -166,6 +172,24 @@ reshape (AttentionSelection *self, GParamSpec *pspec)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
   if (new_head)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEAD]);
+}
+
+/* result or hide_special changed: what the pages draw follows, and the
+ * pin and matrix of the old tokens go. */
+static void
+update_shown_result (AttentionSelection *self)
+{
+  g_autoptr (AttentionResult) shown = NULL;
+
+  if (self->result != NULL)
+    shown = self->hide_special ? attention_stats_without_specials (self->result)
+                               : g_object_ref (self->result);
+  self->matrix = NULL;
+  g_clear_pointer (&self->owned_matrix, g_free);
+  if (g_set_object (&self->shown_result, shown))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWN_RESULT]);
+  attention_selection_set_pinned (self, -1);
+  update_matrix (self, TRUE);
 }
 
 /* -------------------------------------------------------------------- API */
@@ -208,10 +232,17 @@ attention_selection_set_result (AttentionSelection *self, AttentionResult *resul
    * new result, also while hearing of it. */
   self->matrix = NULL;
   g_clear_pointer (&self->owned_matrix, g_free);
+  g_clear_object (&self->shown_result);
   reshape (self, properties[PROP_RESULT]);
   /* A pin belongs to the old tokens. */
-  attention_selection_set_pinned (self, -1);
-  update_matrix (self, TRUE);
+  update_shown_result (self);
+}
+
+AttentionResult *
+attention_selection_get_shown_result (AttentionSelection *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_SELECTION (self), NULL);
+  return self->shown_result;
 }
 
 AttentionResult *
@@ -286,8 +317,8 @@ attention_selection_set_pinned (AttentionSelection *self, int token)
 {
   g_return_if_fail (ATTENTION_IS_SELECTION (self));
 
-  if (token < 0 || self->result == NULL ||
-      (guint)token >= attention_result_get_n_tokens (self->result))
+  if (token < 0 || self->shown_result == NULL ||
+      (guint)token >= attention_result_get_n_tokens (self->shown_result))
     token = -1;
   if (self->pinned == token)
     return;
@@ -325,7 +356,7 @@ attention_selection_set_hide_special (AttentionSelection *self, gboolean hide)
     return;
   self->hide_special = hide;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIDE_SPECIAL]);
-  update_matrix (self, FALSE);
+  update_shown_result (self);
 }
 
 gboolean
@@ -429,7 +460,7 @@ gboolean
 attention_selection_shows_head (AttentionSelection *self)
 {
   g_return_val_if_fail (ATTENTION_IS_SELECTION (self), TRUE);
-  return self->aggregate == ATTENTION_AGGREGATE_HEAD && !self->hide_special;
+  return self->aggregate == ATTENTION_AGGREGATE_HEAD;
 }
 
 /* ---------------------------------------------------------------- GObject */
@@ -446,6 +477,9 @@ attention_selection_get_property (GObject *object, guint prop_id, GValue *value,
         break;
       case PROP_RESULT:
         g_value_set_object (value, self->result);
+        break;
+      case PROP_SHOWN_RESULT:
+        g_value_set_object (value, self->shown_result);
         break;
       case PROP_N_LAYERS:
         g_value_set_uint (value, attention_selection_get_n_layers (self));
@@ -548,6 +582,7 @@ attention_selection_dispose (GObject *object)
     g_cancellable_cancel (self->pending);
   g_clear_object (&self->pending);
   g_clear_object (&self->result);
+  g_clear_object (&self->shown_result);
   g_clear_object (&self->model);
   G_OBJECT_CLASS (attention_selection_parent_class)->dispose (object);
 }
@@ -576,6 +611,8 @@ attention_selection_class_init (AttentionSelectionClass *klass)
   properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL, ATTENTION_TYPE_MODEL, flags);
   properties[PROP_RESULT] =
       g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT, flags);
+  properties[PROP_SHOWN_RESULT] =
+      g_param_spec_object ("shown-result", NULL, NULL, ATTENTION_TYPE_RESULT, read_only);
   properties[PROP_N_LAYERS] =
       g_param_spec_uint ("n-layers", NULL, NULL, 0, G_MAXUINT, 0, read_only);
   properties[PROP_N_HEADS] = g_param_spec_uint ("n-heads", NULL, NULL, 0, G_MAXUINT, 0, read_only);

@@ -28,6 +28,11 @@ AttentionModel *attention_selection_get_model (AttentionSelection *self);
 /* "result": NULL clears; the pinned token goes with the old result. */
 void attention_selection_set_result (AttentionSelection *self, AttentionResult *result);
 AttentionResult *attention_selection_get_result (AttentionSelection *self);
+/* "shown-result" (read-only): what the pages draw and export. The result
+ * itself, or with "hide-special" the result without [CLS] and [SEP] (their
+ * rows and columns gone, every other row renormalised). "pinned" and
+ * "matrix" count its tokens. */
+AttentionResult *attention_selection_get_shown_result (AttentionSelection *self);
 
 /* "n-layers", "n-heads" (read-only): the result's, else the model's, else 0
  * for not known yet. */
@@ -59,15 +64,15 @@ int attention_selection_get_score (AttentionSelection *self);
 void attention_selection_set_sort_by_score (AttentionSelection *self, gboolean sort);
 gboolean attention_selection_get_sort_by_score (AttentionSelection *self);
 
-/* "matrix" (read-only, notified when it changes): the n × n matrix shown
- * for layer and head, as aggregate and hide-special ask; NULL without a
+/* "matrix" (read-only, notified when it changes): the n × n matrix of
+ * shown-result for layer and head, as aggregate asks; NULL without a
  * result, and while the first aggregate of a new result is computed. While
  * another is computed for the same result, the last one stays. Valid until
  * the next notification. */
 const float *attention_selection_get_matrix (AttentionSelection *self);
 /* "busy" (read-only): TRUE while an aggregate is computed. */
 gboolean attention_selection_get_busy (AttentionSelection *self);
-/* TRUE when the matrix is the head's own (no aggregate, nothing hidden). */
+/* TRUE when the matrix is the shown result's head's own (no aggregate). */
 gboolean attention_selection_shows_head (AttentionSelection *self);
 
 G_END_DECLS

@@ -83,7 +83,7 @@ fill_row (AdwComboRow *row, const char *const *items)
 static void
 update_pattern (AttentionSidebar *self)
 {
-  AttentionResult *result = attention_selection_get_result (self->selection);
+  AttentionResult *result = attention_selection_get_shown_result (self->selection);
   const float *matrix = attention_selection_get_matrix (self->selection);
   guint layer = attention_selection_get_layer (self->selection);
   g_autofree guint8 *classes = NULL;
@@ -115,11 +115,19 @@ update_pattern (AttentionSidebar *self)
         text = g_strdup_printf (_ ("Rollout through layers 1 to %u: %s"), layer + 1, pattern);
         break;
       case ATTENTION_AGGREGATE_NORMS:
-        /* Translators: Kobayashi et al. 2020's ||αf||, rows as shares. */
-        text = g_strdup_printf (_ ("Layer %u, head %u, attention × value norms (rows sum to 1): "
-                                   "%s"),
-                                layer + 1, attention_selection_get_head (self->selection) + 1,
-                                pattern);
+        if (attention_result_get_specials_hidden (result))
+          /* Translators: Kobayashi et al. 2020's ||αf|| over the tokens
+           * left when [CLS] and [SEP] are hidden, rows as shares. */
+          text = g_strdup_printf (_ ("Layer %u, head %u, attention × value norms without [CLS] "
+                                     "and [SEP] (rows sum to 1 over the tokens shown): %s"),
+                                  layer + 1, attention_selection_get_head (self->selection) + 1,
+                                  pattern);
+        else
+          /* Translators: Kobayashi et al. 2020's ||αf||, rows as shares. */
+          text = g_strdup_printf (_ ("Layer %u, head %u, attention × value norms (rows sum to "
+                                     "1): %s"),
+                                  layer + 1, attention_selection_get_head (self->selection) + 1,
+                                  pattern);
         break;
       case ATTENTION_AGGREGATE_HEAD:
       default:
@@ -199,8 +207,8 @@ attention_sidebar_constructed (GObject *object)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->selection, "notify::matrix", G_CALLBACK (update_pattern), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "notify::result", G_CALLBACK (update_pattern), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::shown-result", G_CALLBACK (update_pattern),
+                           self, G_CONNECT_SWAPPED);
   update_pattern (self);
 }
 

@@ -2,8 +2,8 @@
  * string-parameter actions (open-model-file, export-to) are what the file
  * choosers, drag and drop and the tests all go through; win.view holds the
  * name of the page in view (Single Head; All Heads, win.overview, Ctrl+G;
- * Compare, win.compare, Ctrl+D; Lines, win.lines, Ctrl+K; Neuron, win.neuron,
- * Ctrl+U). */
+ * Compare, win.compare, Ctrl+D; Lines, win.lines, Ctrl+K; Heads; Neuron,
+ * win.neuron, Ctrl+U); win.run-text runs a given sentence. */
 
 #include "attention-export-dialog.h"
 #include "attention-export-registry.h"
@@ -84,6 +84,19 @@ static void
 run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   attention_window_run (user_data);
+}
+
+/* A sentence from elsewhere (the Heads page's strongest sentences): into
+ * the entry, run, and shown on the Single Head page. */
+static void
+run_text_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AttentionWindow *self = user_data;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), g_variant_get_string (parameter, NULL));
+  attention_window_run (self);
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "view",
+                                      g_variant_new_string ("single"));
 }
 
 static void
@@ -323,6 +336,7 @@ static const GActionEntry win_entries[] = {
   { .name = "open-model-folder", .activate = open_model_folder_activated },
   { .name = "open-model-file", .activate = open_model_file_activated, .parameter_type = "s" },
   { .name = "run", .activate = run_activated },
+  { .name = "run-text", .activate = run_text_activated, .parameter_type = "s" },
   { .name = "export-all", .activate = export_all_activated },
   { .name = "export-to", .activate = export_to_activated, .parameter_type = "s" },
   { .name = "cancel-export", .activate = cancel_export_activated },

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "attention-export-job.h"
+#include "attention-limit-banner.h"
 #include "attention-predictions.h"
 #include "attention-selection.h"
 #include "attention-neuron-page.h"
@@ -19,6 +20,7 @@ struct _AttentionWindow
   /* Template children */
   AttentionSelection *selection; /* what the window shows */
   AdwViewSwitcherTitle *switcher_title;
+  GtkLabel *model_label; /* the model's name, when the switcher shows no subtitle */
   AdwFlap *flap;
   AttentionSidebar *sidebar;
   AdwViewStack *view_stack; /* the pages: Single Head, All Heads, Compare, Lines */
@@ -31,7 +33,10 @@ struct _AttentionWindow
   GtkLabel *info_path;
   AdwToastOverlay *toast_overlay;
   GtkEntry *entry;
+  GtkEntry *pair_entry;         /* "Second sentence": empty for a single one */
+  GtkToggleButton *pair_button; /* shows the second sentence's entry */
   AttentionPredictions *predictions;
+  AttentionLimitBanner *limit_banner; /* the text is longer than the model was trained on */
   GtkStack *stack;
   AdwStatusPage *busy_page;
   AdwStatusPage *no_model_page;
@@ -56,7 +61,13 @@ struct _AttentionWindow
   char *last_message;
   GtkWidget *export_dialog; /* the open Export dialog, or NULL (weak) */
   char *unmasked_text;      /* the sentence before "Mask this token", for Restore */
+  char *unmasked_pair;      /* and the second one ("" for none) */
   gboolean setting_text;    /* the entry is being set by the window, not typed */
+  /* "Open this bundle? It runs code" while it is asked, or NULL (weak). */
+  AdwMessageDialog *trust_dialog;
+  float *head_mask; /* heads switched off in All Heads (0), or NULL */
+  guint head_mask_layers, head_mask_heads;
+  AttentionResult *baseline; /* the last result with every head on */
   AttentionNeuronPage *neuron_page;
   /* What the model said it cannot provide ("this model does not expose …"),
    * NULL while untried or provided; reset with a new model. */
@@ -75,6 +86,8 @@ const char *attention_window_get_export_format (AttentionWindow *self);
 
 /* attention-window-ask.c: Mask this token, Restore */
 void attention_window_ask_init (AttentionWindow *self);
+/* Drops what the window asked (from dispose). */
+void attention_window_ask_clear (AttentionWindow *self);
 void attention_window_ask_update_actions (AttentionWindow *self);
 /* The entry changed: a user's edit forgets what Restore would put back. */
 void attention_window_ask_text_edited (AttentionWindow *self);

@@ -15,6 +15,7 @@
 #include "attention-compare-page.h"
 #include "attention-error-dialog.h"
 #include "attention-export-registry.h"
+#include "attention-heads-page.h"
 #include "attention-lines-page.h"
 #include "attention-neuron-page.h"
 #include "attention-model-preload.h"
@@ -219,12 +220,53 @@ page_changed_cb (AttentionWindow *self)
 
 /* ------------------------------------------------------------------ model */
 
+/* The model's name in the header bar: a label beside the switcher when it
+ * is wide, the title's subtitle when the switcher gives way to it. */
+static void
+title_visible_cb (AttentionWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->model_label),
+                          !adw_view_switcher_title_get_title_visible (self->switcher_title) &&
+                              *gtk_label_get_label (self->model_label) != '\0');
+}
+
+static gboolean
+title_visible_idle (gpointer data)
+{
+  AttentionWindow *self = data;
+
+  title_visible_cb (self);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+title_visible_later (AttentionWindow *self)
+{
+  g_idle_add (title_visible_idle, g_object_ref (self));
+}
+
+/* The name the window gives a model: the bundled one is the demo model,
+ * which its own name could pass for Google's BERT. */
+static char *
+model_display_name (AttentionModel *model)
+{
+  const AttentionModelInfo *info = attention_model_get_info (model);
+
+  if (attention_model_path_is_bundled (attention_model_get_path (model)))
+    /* Translators: the bundled model, small and trained by this project. */
+    return g_strdup (_ ("Demo model (not Google’s BERT)"));
+  return g_strdup (info->name);
+}
+
 static void
 set_model (AttentionWindow *self, AttentionModel *model)
 {
   const AttentionModelInfo *info = attention_model_get_info (model);
   g_autofree char *size = attention_model_info_describe_size (info);
   g_autofree char *path = g_filename_display_name (attention_model_get_path (model));
+  g_autofree char *name = model_display_name (model);
+  g_autofree char *tooltip = g_strdup_printf ("%s\n%s", info->name, path);
 
   /* The old result, which belongs to the old model, goes with it. */
   attention_selection_set_model (self->selection, model);
@@ -232,7 +274,16 @@ set_model (AttentionWindow *self, AttentionModel *model)
   g_clear_pointer (&self->lacks_norms, g_free);
   show_lacks (self);
 
-  adw_view_switcher_title_set_subtitle (self->switcher_title, info->name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+  {
+    /* Translators: the window title: the model's name, then the app's. */
+    g_autofree char *title = g_strdup_printf (_ ("%s — Attention"), name);
+
+    gtk_window_set_title (GTK_WINDOW (self), title);
+  }
+  gtk_label_set_label (self->model_label, name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), tooltip);
+  title_visible_cb (self);
   gtk_label_set_label (self->info_name, info->name);
   gtk_label_set_label (self->info_size, size);
   gtk_label_set_label (self->info_description, info->description ? info->description : "");
@@ -240,16 +291,11 @@ set_model (AttentionWindow *self, AttentionModel *model)
   gtk_label_set_label (self->info_path, path);
 }
 
-/* A .pt bundle is TorchScript: libtorch ran code from it to open it. Said
- * once per opening, in a toast and in the model information. */
+/* A .pt bundle is TorchScript: libtorch ran code from it to open it. The
+ * model information keeps saying so (the user was asked before). */
 static void
-show_code_notice (AttentionWindow *self, const char *path)
+show_code_notice (AttentionWindow *self)
 {
-  g_autofree char *name = g_filename_display_basename (path);
-  g_autofree char *message = g_strdup_printf (
-      _ ("“%s” is a .pt bundle: opening it runs code from it. Open bundles only from sources "
-         "you trust; a model folder is data and runs nothing."),
-      name);
   g_autofree char *description =
       g_strconcat (gtk_label_get_label (self->info_description), "\n\n",
                    _ ("This bundle is code (TorchScript) from outside the app’s own model "
@@ -257,7 +303,6 @@ show_code_notice (AttentionWindow *self, const char *path)
                    NULL);
 
   gtk_label_set_label (self->info_description, description);
-  attention_window_toast (self, message);
 }
 
 typedef struct
@@ -316,11 +361,22 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   else
     {
+      gboolean switched = attention_selection_get_model (self->selection) != NULL;
+
       set_model (self, model);
       if (data->remember && self->settings != NULL)
         g_settings_set_string (self->settings, "model-path", data->path);
       if (attention_model_path_runs_foreign_code (data->path))
-        show_code_notice (self, data->path);
+        show_code_notice (self);
+      if (switched)
+        {
+          /* Open, Get Models or a drop replaced the model: the views are
+           * now of another one. */
+          g_autofree char *name = model_display_name (model);
+          g_autofree char *message = g_strdup_printf (_ ("Switched to the model “%s”"), name);
+
+          attention_window_toast (self, message);
+        }
     }
 
   update_busy (self);
@@ -333,13 +389,99 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   load_data_free (data);
 }
 
+static void load_now (AttentionWindow *self, const char *path, gboolean remember);
+
+typedef struct
+{
+  AttentionWindow *self;    /* owned */
+  AdwMessageDialog *dialog; /* not owned: it owns this */
+  char *path;
+  gboolean remember;
+} TrustData;
+
+static void
+trust_data_free (gpointer data, GClosure *closure)
+{
+  TrustData *d = data;
+
+  /* The dialog is going: the window may go with the reference below. */
+  if (d->self->trust_dialog == d->dialog)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (d->dialog), (gpointer *)&d->self->trust_dialog);
+      d->self->trust_dialog = NULL;
+    }
+  g_object_unref (d->self);
+  g_free (d->path);
+  g_free (d);
+}
+
+static void
+trust_response_cb (AdwMessageDialog *dialog, const char *response, TrustData *d)
+{
+  /* Answered: no longer the open question, though it closes a bit later. */
+  if (d->self->trust_dialog == dialog)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *)&d->self->trust_dialog);
+      d->self->trust_dialog = NULL;
+    }
+  if (g_strcmp0 (response, "open") == 0)
+    load_now (d->self, d->path, d->remember);
+}
+
+/* Before libtorch runs a line of a bundle from elsewhere, the user says yes,
+ * having read why in full. */
+static void
+ask_trust (AttentionWindow *self, const char *path, gboolean remember)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autofree char *body = g_strdup_printf (
+      _ ("“%s” is a model bundle. Model bundles contain code that runs on this computer when "
+         "the bundle is opened, with your permissions: it can read and change your files. Open "
+         "only bundles from a source you trust.\n\nHugging Face model folders are data and "
+         "run nothing; the app’s own models are safe."),
+      name);
+  TrustData *d = g_new0 (TrustData, 1);
+  AdwMessageDialog *dialog;
+
+  d->self = g_object_ref (self);
+  d->path = g_strdup (path);
+  d->remember = remember;
+  if (self->trust_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->trust_dialog));
+  dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), _ ("Open a Bundle That Runs Code?"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "open", _ ("_Open"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "open", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  d->dialog = dialog;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (trust_response_cb), d, trust_data_free, 0);
+  self->trust_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->trust_dialog);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* remember: the user chose it (Open, a drop, Get Models, the command line),
+ * and it is remembered for the next start; a bundle from elsewhere is asked
+ * about first. The start-up load (not remembered) was asked about when
+ * it was chosen. */
 void
 attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember)
 {
-  LoadData *data;
-
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
+
+  if (remember && attention_model_path_runs_foreign_code (path))
+    ask_trust (self, path, remember);
+  else
+    load_now (self, path, remember);
+}
+
+static void
+load_now (AttentionWindow *self, const char *path, gboolean remember)
+{
+  LoadData *data;
 
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
@@ -401,6 +543,7 @@ typedef struct
   char *text;
   AttentionRunOptions options; /* its pointers into the fields below */
   char *pair;
+  float *head_mask;
   gint64 saliency_position, saliency_token_id;
   gboolean from_entry; /* else a re-run of the shown sentence for more */
   RunRetry *retry;     /* this run is the plain one after that failure */
@@ -413,6 +556,7 @@ run_data_free (RunData *data)
   g_object_unref (data->cancellable);
   g_free (data->text);
   g_free (data->pair);
+  g_free (data->head_mask);
   if (data->retry != NULL)
     g_free (data->retry->message);
   g_free (data->retry);
@@ -636,12 +780,26 @@ start_run (AttentionWindow *self,
       data->options.saliency_token_ids = &data->saliency_token_id;
       data->options.n_saliency_targets = 1;
     }
-  /* Running the shown result again for more: its second sentence too. */
+  /* Running the shown result again for more: exactly its options (second
+   * sentence, heads off, every position), whatever the entries say now, so
+   * that the vectors, norms and saliency belong to the attentions shown. */
   if (!from_entry && attention_selection_get_result (self->selection) != NULL)
     {
-      data->pair = g_strdup (
-          attention_result_get_pair_text (attention_selection_get_result (self->selection)));
+      AttentionResult *shown = attention_selection_get_result (self->selection);
+      const float *mask = attention_result_get_head_mask (shown);
+
+      data->pair = g_strdup (attention_result_get_pair_text (shown));
       data->options.pair = data->pair;
+      data->options.all_positions = attention_result_has_position_candidates (shown);
+      data->options.head_mask = NULL;
+      if (mask != NULL)
+        {
+          data->options.head_mask_layers = attention_result_get_n_layers (shown);
+          data->options.head_mask_heads = attention_result_get_n_heads (shown);
+          data->head_mask = g_memdup2 (mask, (gsize)data->options.head_mask_layers *
+                                                 data->options.head_mask_heads * sizeof (float));
+          data->options.head_mask = data->head_mask;
+        }
     }
   attention_model_run_with_options_async (attention_selection_get_model (self->selection), text,
                                           &data->options, self->run_cancellable, run_done_cb, data);
@@ -774,7 +932,8 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
 {
   g_autoptr (AttentionExportJob) job = NULL;
   g_auto (GStrv) stale = NULL;
-  AttentionResult *result = attention_selection_get_result (self->selection);
+  /* What the window shows: without [CLS] and [SEP] when they are hidden. */
+  AttentionResult *result = attention_selection_get_shown_result (self->selection);
   g_autoptr (AttentionResult) norms = NULL;
   const AttentionExportKind *kind;
 
@@ -832,6 +991,26 @@ static void
 entry_activate_cb (GtkEntry *entry, AttentionWindow *self)
 {
   attention_window_run (self);
+}
+
+/* The second sentence's entry shows on demand; a pair set by the window
+ * (Restore, a re-run) shows it, and hiding it drops the pair, so that no
+ * hidden text changes what runs. */
+static void
+pair_entry_changed_cb (GtkEditable *editable, AttentionWindow *self)
+{
+  if (gtk_editable_get_text (editable)[0] != '\0')
+    gtk_toggle_button_set_active (self->pair_button, TRUE);
+}
+
+static void
+pair_button_toggled_cb (GtkToggleButton *button, AttentionWindow *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    gtk_editable_set_text (GTK_EDITABLE (self->pair_entry), "");
+  /* Opened by hand (empty): typing goes there. */
+  else if (gtk_editable_get_text (GTK_EDITABLE (self->pair_entry))[0] == '\0')
+    gtk_widget_grab_focus (GTK_WIDGET (self->pair_entry));
 }
 
 static void
@@ -1098,6 +1277,9 @@ attention_window_dispose (GObject *object)
   cancel_and_clear (&self->run_cancellable);
   cancel_and_clear (&self->export_cancellable);
   g_clear_object (&self->export_job);
+  if (self->trust_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->trust_dialog));
+  attention_window_ask_clear (self);
   if (self->export_dialog != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->export_dialog),
@@ -1136,7 +1318,6 @@ attention_window_finalize (GObject *object)
   AttentionWindow *self = ATTENTION_WINDOW (object);
 
   g_free (self->last_message);
-  g_free (self->unmasked_text);
   g_free (self->lacks_qk);
   g_free (self->lacks_norms);
   G_OBJECT_CLASS (attention_window_parent_class)->finalize (object);
@@ -1173,10 +1354,12 @@ attention_window_class_init (AttentionWindowClass *klass)
   g_type_ensure (ATTENTION_TYPE_SELECTION);
   g_type_ensure (ATTENTION_TYPE_SIDEBAR);
   g_type_ensure (ATTENTION_TYPE_PREDICTIONS);
+  g_type_ensure (ATTENTION_TYPE_LIMIT_BANNER);
   g_type_ensure (ATTENTION_TYPE_SINGLE_PAGE);
   g_type_ensure (ATTENTION_TYPE_OVERVIEW_PAGE);
   g_type_ensure (ATTENTION_TYPE_COMPARE_PAGE);
   g_type_ensure (ATTENTION_TYPE_LINES_PAGE);
+  g_type_ensure (ATTENTION_TYPE_HEADS_PAGE);
   g_type_ensure (ATTENTION_TYPE_NEURON_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1184,6 +1367,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, selection);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, neuron_page);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, model_label);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, view_stack);
@@ -1196,7 +1380,10 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, info_path);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, entry);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, pair_entry);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, pair_button);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, predictions);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, limit_banner);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, busy_page);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, no_model_page);
@@ -1212,6 +1399,8 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, info_popover_map_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pair_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pair_button_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_mask_cb);
   gtk_widget_class_bind_template_callback (widget_class, explain_candidate_cb);
@@ -1253,6 +1442,11 @@ attention_window_init (AttentionWindow *self)
   g_signal_connect (self->head_adjustment, "value-changed", G_CALLBACK (slider_moved_cb), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (page_changed_cb),
                             self);
+  /* After the layout that changed it: hiding a header child in the middle
+   * of allocating the header bar leaves it drawn unallocated. */
+  g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
+                            G_CALLBACK (title_visible_later), self);
+  title_visible_cb (self);
   foreach_page (self, watch_page);
   shape_cb (self);
   page_changed_cb (self);

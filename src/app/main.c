@@ -14,7 +14,11 @@ main (int argc, char **argv)
 
   attention_load_heap_init (); /* first: before any thread */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* `meson devenv` points this at the build tree's catalogs. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ATTENTION_LOCALEDIR") != NULL &&
+                                           *g_getenv ("ATTENTION_LOCALEDIR") != '\0'
+                                       ? g_getenv ("ATTENTION_LOCALEDIR")
+                                       : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -20,12 +20,20 @@ options_clear (AttentionCliOptions *options)
 {
   g_free (options->model_path);
   g_free (options->vocab_path);
+  g_free (options->merges_path);
   g_free (options->tokens_text);
   g_free (options->output_dir);
   g_free (options->dump_path);
   g_free (options->format);
   g_free (options->text);
   g_free (options->download_id);
+  g_free (options->pair_text);
+  g_free (options->ablate);
+  g_free (options->stats_path);
+  g_free (options->stats_output);
+  g_strfreev (options->relations);
+  g_free (options->tags_path);
+  g_free (options->shard);
   g_free (options->neuron);
   g_free (options->show);
 }
@@ -117,7 +125,11 @@ main (int argc, char **argv)
   attention_load_heap_init (); /* first: before any thread */
   setlocale (LC_ALL, "");
   coerce_c_locale ();
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* `meson devenv` points this at the build tree's catalogs. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ATTENTION_LOCALEDIR") != NULL &&
+                                           *g_getenv ("ATTENTION_LOCALEDIR") != '\0'
+                                       ? g_getenv ("ATTENTION_LOCALEDIR")
+                                       : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   /* Ctrl+C or SIGTERM mid-export: remove the file being written, exit 130
@@ -145,8 +157,23 @@ main (int argc, char **argv)
         N_ ("Also print the model's top-k at every token, unmasked (TEXT then needs no [MASK]); "
             "--dump gains \"positions\""),
         NULL },
+      { "pair", 0, 0, G_OPTION_ARG_STRING, &options.pair_text,
+        N_ ("Read TEXT and TEXT_B as a sentence pair, [CLS] TEXT [SEP] TEXT_B [SEP]; a [MASK] "
+            "may stand in either"),
+        N_ ("TEXT_B") },
+      { "ablate", 0, 0, G_OPTION_ARG_STRING, &options.ablate,
+        N_ ("Switch these heads off (1-indexed, L:* for a whole layer), as Hugging Face's "
+            "head_mask"),
+        N_ ("L:H[,L:H…]") },
+      { "head-importance", 0, 0, G_OPTION_ARG_NONE, &options.head_importance,
+        N_ ("Switch off each head alone and print how much the top prediction's probability at "
+            "each [MASK] drops; --dump gains \"head_importance\""),
+        NULL },
       { "vocab", 0, 0, G_OPTION_ARG_FILENAME, &options.vocab_path,
         N_ ("Tokenize with this vocab.txt instead of the model's"), N_ ("FILE") },
+      { "merges", 0, 0, G_OPTION_ARG_FILENAME, &options.merges_path,
+        N_ ("With --vocab vocab.json: tokenize with this merges.txt, byte-level BPE as RoBERTa's"),
+        N_ ("FILE") },
       { "cased", 0, 0, G_OPTION_ARG_NONE, &options.cased,
         N_ ("With --vocab: keep case and accents"), NULL },
       { "tokens", 0, 0, G_OPTION_ARG_STRING, &options.tokens_text,
@@ -168,6 +195,27 @@ main (int argc, char **argv)
       { "show", 0, 0, G_OPTION_ARG_STRING, &options.show,
         N_ ("With --output-dir: draw attention (default) or norms (attention × value norms)"),
         N_ ("WHAT") },
+      { "stats", 0, 0, G_OPTION_ARG_FILENAME, &options.stats_path,
+        N_ ("Statistics of every head over FILE, one text a line (- for standard input)"),
+        N_ ("FILE") },
+      { "output", 0, 0, G_OPTION_ARG_FILENAME, &options.stats_output,
+        N_ ("With --stats or --merge: write the statistics as JSON to STATS.json (- for standard "
+            "output)"),
+        N_ ("STATS.json") },
+      { "relation", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.relations,
+        N_ ("With --stats: rank the heads by their mean attention from FROM tokens to TO tokens "
+            "(word list, /regex/ or @TAG; nearest: before TO keeps the closest); repeatable"),
+        N_ ("NAME:FROM->TO") },
+      { "sample", 0, 0, G_OPTION_ARG_NONE, &options.sample,
+        N_ ("Run --stats on the bundled tagged sample (2,000 Brown corpus sentences)"), NULL },
+      { "tags", 0, 0, G_OPTION_ARG_FILENAME, &options.tags_path,
+        N_ ("With --stats: part-of-speech tags of FILE's lines, one per space-separated word, "
+            "for @TAG relations"),
+        N_ ("TAGS") },
+      { "shard", 0, 0, G_OPTION_ARG_STRING, &options.shard,
+        N_ ("With --stats: run only the lines k with (k − 1) mod N = I − 1"), N_ ("I/N") },
+      { "merge", 0, 0, G_OPTION_ARG_NONE, &options.merge,
+        N_ ("Add up the statistics files given as arguments exactly (with --output)"), NULL },
       { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_ ("[TEXT]") },
       { NULL }
     };
@@ -195,8 +243,9 @@ main (int argc, char **argv)
       return 2;
     }
 
-  if (rest != NULL && rest[0] != NULL)
+  if (rest != NULL && rest[0] != NULL && !options.merge)
     options.text = g_strjoinv (" ", rest);
+  options.rest = rest;
 
   if (options.top_k < 1)
     {
@@ -207,6 +256,13 @@ main (int argc, char **argv)
     {
       g_printerr ("attention-cli: %s\n",
                   _ ("--cased applies only with --vocab; a model bundle knows its own casing."));
+      status = 2;
+    }
+  else if (options.merges_path != NULL && (options.vocab_path == NULL || options.cased))
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--merges needs --vocab vocab.json, and a BPE vocabulary keeps case: no "
+                     "--cased."));
       status = 2;
     }
   else if (options.format != NULL && attention_export_kind_find (options.format) == NULL)
@@ -254,6 +310,41 @@ main (int argc, char **argv)
                      "--token-ids."));
       status = 2;
     }
+  else if (options.pair_text != NULL && options.text == NULL)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--pair needs a first text: attention-cli --pair TEXT_B TEXT."));
+      status = 2;
+    }
+  else if ((options.stats_path != NULL || options.sample) + options.merge > 1)
+    {
+      g_printerr ("attention-cli: %s\n", _ ("Use either --stats (or --sample) or --merge."));
+      status = 2;
+    }
+  else if ((options.stats_path != NULL || options.sample) && options.text != NULL)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--stats reads its texts from the file, one a line: give no TEXT."));
+      status = 2;
+    }
+  else if (options.stats_path == NULL && !options.sample &&
+           (options.relations != NULL || options.tags_path != NULL || options.shard != NULL))
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--relation, --tags and --shard apply only with --stats or --sample."));
+      status = 2;
+    }
+  else if (options.stats_output != NULL && options.stats_path == NULL && !options.sample &&
+           !options.merge)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--output applies only with --stats or --merge (-o is --output-dir)."));
+      status = 2;
+    }
+  else if (options.merge)
+    status = attention_cli_run_merge (&options);
+  else if (options.stats_path != NULL || options.sample)
+    status = attention_cli_run_stats (&options);
   else if (options.download_id != NULL)
     status = attention_cli_run_download (&options);
   else if (options.tokens_text != NULL && options.token_ids)

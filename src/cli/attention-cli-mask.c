@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "attention-cli-private.h"
+#include "attention-head-importance.h"
+#include "attention-head-mask.h"
 #include "attention-result-json.h"
 #include "attention-stats.h"
 
@@ -34,35 +36,30 @@ prompt_text (void)
   return g_string_free (line, FALSE);
 }
 
-/* The text with every [MASK] replaced by its own candidate of rank c (the
- * original replaced each [MASK] with the first one's candidate; with one mask
- * that is the same). "##" continuations are glued to the word before, as
- * attention_result_fill_mask does. Masks whose list is shorter than c + 1 keep
- * their last candidate. */
-static char *
-fill_all_masks (AttentionResult *result, guint c)
+/* One sentence (type 0: the text, 1: a pair's second) with every [MASK]
+ * in it replaced by its own candidate of rank c (the original replaced each
+ * [MASK] with the first one's candidate; with one mask that is the same).
+ * "##" continuations are glued to the word before, as
+ * attention_result_fill_mask does. Masks whose list is shorter than c + 1
+ * keep their last candidate. */
+static void
+fill_sentence (GString *out, AttentionResult *result, gint64 type, guint c)
 {
-  const char *text = attention_result_get_text (result);
+  const char *text =
+      type == 0 ? attention_result_get_text (result) : attention_result_get_pair_text (result);
+  const gint64 *types = attention_result_get_token_type_ids (result);
   guint n_predictions = attention_result_get_n_predictions (result);
-  GString *out = g_string_new (NULL);
   gsize from = 0;
-
-  if (n_predictions == 1)
-    {
-      g_string_free (out, TRUE);
-      return attention_result_fill_mask (result, 0, c);
-    }
 
   for (guint i = 0; i < n_predictions; i++)
     {
-      guint n_candidates;
+      guint n_candidates, position = attention_result_get_prediction_position (result, i);
       const AttentionCandidate *candidates =
           attention_result_get_candidates (result, i, &n_candidates);
-      BertSpan span =
-          attention_result_get_span (result, attention_result_get_prediction_position (result, i));
+      BertSpan span = attention_result_get_span (result, position);
       const char *word;
 
-      if (n_candidates == 0)
+      if (n_candidates == 0 || types[position] != type)
         continue;
       word = candidates[MIN (c, n_candidates - 1)].token;
       g_string_append_len (out, text + from, span.start - from);
@@ -76,7 +73,46 @@ fill_all_masks (AttentionResult *result, guint c)
       from = span.end;
     }
   g_string_append (out, text + from);
+}
+
+/* The text (and a pair's second sentence after " [SEP] ") with every [MASK]
+ * filled by its candidate of rank c. */
+static char *
+fill_all_masks (AttentionResult *result, guint c)
+{
+  GString *out = g_string_new (NULL);
+
+  fill_sentence (out, result, 0, c);
+  if (attention_result_get_pair_text (result) != NULL)
+    {
+      g_string_append (out, " [SEP] ");
+      fill_sentence (out, result, 1, c);
+    }
   return g_string_free (out, FALSE);
+}
+
+/* --head-importance: a row per layer, each head's Δp in percentage points
+ * (how much the top prediction's probability drops with the head off). */
+static void
+print_importance (const float *dp, guint n_layers, guint n_heads)
+{
+  putchar ('\n');
+  /* TRANSLATORS: the header of --head-importance's table, then the heads'
+   * numbers */
+  printf ("%-5s", _ ("Layer"));
+  for (guint h = 0; h < n_heads; h++)
+    printf (" %7s%-2u", _ ("H"), h + 1);
+  putchar ('\n');
+  for (guint l = 0; l < n_layers; l++)
+    {
+      printf ("%-5u", l + 1);
+      for (guint h = 0; h < n_heads; h++)
+        printf (" %9.2f", 100.0 * dp[l * n_heads + h]);
+      putchar ('\n');
+    }
+  printf ("%s\n", _ ("Δp in percentage points: the full run's top prediction's probability at "
+                     "each [MASK] with every head on, less that with the head switched off "
+                     "alone (averaged over the [MASK]s)."));
 }
 
 /* --all-positions: one row per token, its index, itself and the top-k at
@@ -116,6 +152,8 @@ has_mask (AttentionModel *model, const char *text, GError **error)
   g_autoptr (BertEncoding) encoding = NULL;
   gint64 mask_id = attention_model_get_info (model)->mask_id;
 
+  if (text == NULL)
+    return FALSE;
   encoding = bert_tokenizer_encode (attention_model_get_tokenizer (model), text, -1, error);
   if (encoding == NULL)
     return FALSE;
@@ -123,6 +161,20 @@ has_mask (AttentionModel *model, const char *text, GError **error)
     if (encoding->ids[i] == mask_id)
       return TRUE;
   return FALSE;
+}
+
+/* Prints a model error as the mask flow does; returns 2. */
+static int
+model_failed (AttentionModel *model, const GError *error)
+{
+  /* The bundle's own fault, found on its first run: name the file, as for
+   * any other load error. */
+  if (g_error_matches (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD) ||
+      g_error_matches (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG))
+    g_printerr ("attention-cli: %s: %s\n", attention_model_get_path (model), error->message);
+  else
+    g_printerr ("attention-cli: %s\n", error->message);
+  return 2;
 }
 
 /* The model, loaded on a thread of its own while the prompt waits for the
@@ -144,24 +196,30 @@ load_in_thread (gpointer data)
   return NULL;
 }
 
-/* The run, asking the model for what the dump will hold (and nothing
- * more: a plain run computes none of it). */
-static AttentionResult *
-attention_cli_run (AttentionModel *model,
-                   const char *text,
-                   const AttentionCliOptions *options,
-                   GError **error)
+/* A text longer than the model was trained on still runs (up to its
+ * position table), but its last tokens' attention means nothing: say so,
+ * with both lengths and the tokens concerned. */
+static void
+warn_past_trained_length (AttentionResult *result)
 {
-  AttentionRunOptions run;
+  guint n = attention_result_get_n_tokens (result);
+  guint limit = attention_result_get_n_trusted (result);
+  g_autoptr (GString) tokens = NULL;
+  g_autofree char *head = NULL;
 
-  attention_run_options_init (&run);
-  run.top_k = (guint)options->top_k;
-  run.all_positions = options->all_positions;
-  run.want_qk = options->neuron_layer > 0;
-  run.want_value_norms = options->norms || g_strcmp0 (options->show, "norms") == 0;
-  /* The best candidate of every [MASK], in the order of the predictions. */
-  run.saliency = options->saliency;
-  return attention_model_run_with_options (model, text, &run, NULL, error);
+  if (limit >= n)
+    return;
+  tokens = g_string_new (NULL);
+  for (guint i = limit; i < n; i++)
+    g_string_append_printf (tokens, "%s%s", i > limit ? " " : "",
+                            attention_result_get_token (result, i));
+  head = g_strdup_printf (
+      /* Translators: the model's trained length, the text's token count, then
+       * the first and last positions past the limit and their tokens. */
+      _ ("warning: this model was trained on at most %u tokens; the text has %u. The attention "
+         "of tokens %u–%u is not meaningful:"),
+      limit, n, limit + 1, n);
+  g_printerr ("attention-cli: %s %s\n", head, tokens->str);
 }
 
 int
@@ -171,6 +229,9 @@ attention_cli_run_mask (const AttentionCliOptions *options)
   g_autoptr (AttentionModel) model = NULL;
   g_autoptr (AttentionResult) result = NULL;
   g_autoptr (GError) error = NULL;
+  AttentionRunOptions run_options;
+  g_autofree float *head_mask = NULL;
+  g_autofree float *importance = NULL;
   guint n_lines = 0;
 
   if (options->text != NULL)
@@ -203,7 +264,8 @@ attention_cli_run_mask (const AttentionCliOptions *options)
 
   /* As mask.py: check the tokens (not the raw text) before running. With
    * every position asked for, there is something to show without one. */
-  if (!options->all_positions && !has_mask (model, text, &error))
+  if ((!options->all_positions || options->head_importance) && !has_mask (model, text, &error) &&
+      (error != NULL || !has_mask (model, options->pair_text, &error)))
     {
       if (error != NULL)
         {
@@ -231,19 +293,42 @@ attention_cli_run_mask (const AttentionCliOptions *options)
         }
     }
 
-  result = attention_cli_run (model, text, options, &error);
-  if (result == NULL)
+  attention_run_options_init (&run_options);
+  run_options.top_k = (guint)options->top_k;
+  run_options.all_positions = options->all_positions;
+  run_options.pair = options->pair_text;
+  /* Only what the dump or the export will hold: a plain run computes none
+   * of it. */
+  run_options.want_qk = options->neuron_layer > 0;
+  run_options.want_value_norms = options->norms || g_strcmp0 (options->show, "norms") == 0;
+  /* The best candidate of every [MASK], in the order of the predictions. */
+  run_options.saliency = options->saliency;
+  if (options->ablate != NULL)
     {
-      /* The bundle's own fault, found on its first run: name the file, as
-       * for any other load error. */
-      if (g_error_matches (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_LOAD) ||
-          g_error_matches (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG))
-        g_printerr ("attention-cli: %s: %s\n", attention_model_get_path (model), error->message);
-      else
-        g_printerr ("attention-cli: %s\n", error->message);
-      return 2;
+      const AttentionModelInfo *info = attention_model_get_info (model);
+      head_mask =
+          attention_head_mask_parse (options->ablate, info->n_layers, info->n_heads, &error);
+      if (head_mask == NULL)
+        {
+          g_printerr ("attention-cli: --ablate: %s\n", error->message);
+          return 2;
+        }
+      run_options.head_mask = head_mask;
+      run_options.head_mask_layers = info->n_layers;
+      run_options.head_mask_heads = info->n_heads;
+    }
+  result = attention_model_run_with_options (model, text, &run_options, NULL, &error);
+  if (result == NULL)
+    return model_failed (model, error);
+  if (options->head_importance)
+    {
+      importance = attention_head_importance (model, text, &run_options, 0, NULL, NULL, NULL, NULL,
+                                              NULL, &error);
+      if (importance == NULL)
+        return model_failed (model, error);
     }
 
+  warn_past_trained_length (result);
   if (!attention_model_get_info (model)->has_mlm_head)
     g_printerr ("attention-cli: %s\n",
                 _ ("This model has no masked-language-model head: its predictions are "
@@ -264,6 +349,9 @@ attention_cli_run_mask (const AttentionCliOptions *options)
     }
   if (options->all_positions)
     print_positions (result);
+  if (importance != NULL)
+    print_importance (importance, attention_result_get_n_layers (result),
+                      attention_result_get_n_heads (result));
   fflush (stdout);
 
   if (options->dump_path != NULL)
@@ -272,7 +360,7 @@ attention_cli_run_mask (const AttentionCliOptions *options)
       const char *config = attention_model_get_config_json (model, &len);
 
       AttentionDumpExtras extras = { (int)options->neuron_layer - 1, (int)options->neuron_head - 1,
-                                     options->norms };
+                                     options->norms, importance };
 
       if (!attention_result_write_json_full (result, config, len, &extras, options->dump_path,
                                              &error))

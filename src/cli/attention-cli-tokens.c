@@ -26,12 +26,13 @@ finish_output (void)
   return TRUE;
 }
 
-/* --tokens TEXT: one "TOKEN<TAB>ID" line per token, [CLS] first, [SEP] last. */
+/* --tokens TEXT: one "TOKEN<TAB>ID" line per token, [CLS] (<s>) first, [SEP]
+ * (</s>) last; tokens in the vocabulary's own spelling ("Ġthe"). */
 int
 attention_cli_run_tokens (const AttentionCliOptions *options)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (BertTokenizer) tokenizer = NULL;
+  g_autoptr (AttentionTokenizer) tokenizer = NULL;
   g_autoptr (BertEncoding) encoding = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
 
@@ -41,7 +42,7 @@ attention_cli_run_tokens (const AttentionCliOptions *options)
       g_printerr ("attention-cli: %s\n", error->message);
       return 2;
     }
-  encoding = bert_tokenizer_encode (tokenizer, options->tokens_text, -1, &error);
+  encoding = attention_tokenizer_encode (tokenizer, options->tokens_text, -1, &error);
   if (encoding == NULL)
     {
       g_printerr ("attention-cli: %s\n", error->message);
@@ -65,7 +66,7 @@ int
 attention_cli_run_token_ids (const AttentionCliOptions *options)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (BertTokenizer) tokenizer = NULL;
+  g_autoptr (AttentionTokenizer) tokenizer = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
   char *line = NULL;
   size_t capacity = 0;
@@ -88,7 +89,7 @@ attention_cli_run_token_ids (const AttentionCliOptions *options)
       number++;
       if (len > 0 && line[len - 1] == '\n')
         len--;
-      encoding = bert_tokenizer_encode (tokenizer, line, len, &error);
+      encoding = attention_tokenizer_encode (tokenizer, line, len, &error);
       if (encoding == NULL)
         {
           g_autofree char *message =

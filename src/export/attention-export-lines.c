@@ -75,6 +75,7 @@ attention_export_lines (AttentionResult *result,
   l.style.colormap = colormap;
   l.style.threshold = threshold;
   l.style.caption = caption;
+  l.style.hatch_from = attention_result_get_hatch_from (result);
   /* PNG: the same rasteriser as the view; SVG and PDF: vector strokes. */
   l.style.raster_scale = format == ATTENTION_EXPORT_PNG ? 1 : 0;
   /* One head: the lines fade into the colour map's own zero. */

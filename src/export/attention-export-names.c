@@ -52,6 +52,11 @@ attention_export_caption (
     g_string_append_printf (caption, " · %s", attention_result_get_quantity (result));
   if (model_name != NULL && model_name[0] != '\0')
     g_string_append_printf (caption, " · %s", model_name);
+  if (attention_result_get_specials_hidden (result))
+    g_string_append_printf (caption, " · %s", _ ("[CLS] and [SEP] hidden, rows renormalised"));
+  if (attention_result_get_hatch_from (result) > 0)
+    g_string_append_printf (caption, " · %s",
+                            _ ("hatched tokens lie past the model's trained length"));
   g_string_append_printf (caption, "\n%s", attention_result_get_text (result));
   return g_string_free (caption, FALSE);
 }

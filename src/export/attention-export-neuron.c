@@ -3,6 +3,7 @@
 #include "attention-export-neuron.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "attention-export-names.h"
 #include "attention-export-surface.h"
@@ -49,12 +50,19 @@ attention_export_neuron (AttentionResult *result,
                    attention_export_format_extension (format));
       return FALSE;
     }
+  memset (&neuron, 0, sizeof neuron);
   neuron.data.n = attention_result_get_n_tokens (result);
   neuron.data.d = attention_result_get_head_size (result);
   neuron.data.query = query;
   neuron.data.queries = attention_result_get_queries (result, layer, head);
   neuron.data.keys = attention_result_get_keys (result, layer, head);
   neuron.data.labels = attention_result_get_tokens (result);
+  neuron.data.hatch_from = attention_result_get_hatch_from (result);
+  if (layer < attention_result_get_n_layers (result) &&
+      head < attention_result_get_n_heads (result) &&
+      attention_result_get_head_mask (result) != NULL)
+    neuron.data.head_off = attention_result_get_head_mask (
+                               result)[layer * attention_result_get_n_heads (result) + head] == 0;
   if (neuron.data.queries == NULL || neuron.data.keys == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,

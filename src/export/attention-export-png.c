@@ -124,6 +124,7 @@ write_head (const AttentionExportRequest *request,
 
   attention_render_style_init_export (&style);
   style.caption = caption;
+  style.hatch_from = attention_result_get_hatch_from (request->result);
   attention_render_get_size (&style, attention_result_get_n_tokens (request->result), &width,
                              &height);
   w = (int)width;

@@ -28,6 +28,7 @@ diagram_init (Diagram *d, AttentionResult *result, guint layer, guint head, cons
   attention_render_style_init_export (&d->style);
   d->style.caption = caption;
   d->style.vector_cells = TRUE;
+  d->style.hatch_from = attention_result_get_hatch_from (result);
   d->matrix = attention_result_get_matrix (result, layer, head);
   d->n = attention_result_get_n_tokens (result);
   d->tokens = attention_result_get_tokens (result);

@@ -26,6 +26,11 @@ fill (GString *out, AttentionExportFile *file, gpointer data)
   attention_json_append_tokens (out, dump->result);
   g_string_append (out, ",\n \"ids\": ");
   attention_json_append_ids (out, dump->result);
+  g_string_append (out, ",\n \"token_type_ids\": [");
+  for (guint i = 0; i < attention_result_get_n_tokens (dump->result); i++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                            attention_result_get_token_type_ids (dump->result)[i]);
+  g_string_append_c (out, ']');
   g_string_append (out, ",\n \"attentions\": ");
   attention_json_append_attentions (out, dump->result, attention_export_file_flush_text, file);
   g_string_append (out, ",\n \"predictions\": ");
@@ -50,6 +55,25 @@ fill (GString *out, AttentionExportFile *file, gpointer data)
     {
       g_string_append (out, ",\n \"saliency\": ");
       attention_json_append_saliency (out, dump->result);
+    }
+  if (dump->extras != NULL && dump->extras->head_importance != NULL)
+    {
+      guint L = attention_result_get_n_layers (dump->result);
+      guint H = attention_result_get_n_heads (dump->result);
+
+      g_string_append (out, ",\n \"head_importance\": [");
+      for (guint l = 0; l < L; l++)
+        {
+          g_string_append (out, l > 0 ? ",\n  [" : "\n  [");
+          for (guint h = 0; h < H; h++)
+            {
+              if (h > 0)
+                g_string_append (out, ", ");
+              attention_json_append_float (out, dump->extras->head_importance[l * H + h]);
+            }
+          g_string_append_c (out, ']');
+        }
+      g_string_append_c (out, ']');
     }
   g_string_append (out, ",\n \"model\": ");
   if (dump->model_json != NULL && dump->model_json_len > 0)

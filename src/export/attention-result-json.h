@@ -7,7 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* Writes {"text", "tokens", "ids", "attentions" [layer][head][query][key],
+/* Writes {"text", "tokens", "ids", "token_type_ids" (0 for the first
+ * sentence, 1 for a pair's second), "attentions" [layer][head][query][key],
  * "predictions" [{"position", "candidates" [{"token", "id", "probability"}]}],
  * "positions" [{"index", "token", "candidates" […]}] when the run gave the
  * top-k at every position, "model"} to path, atomically. model_json is the bundle's config.json,
@@ -25,6 +26,9 @@ typedef struct
   int neuron_layer; /* 0-indexed; -1 for no "neuron" */
   int neuron_head;
   gboolean norms; /* "norms", shaped like "attentions" */
+  /* "head_importance" [layer][head] (Δp of each head switched off alone,
+   * attention-head-importance.h), n_layers × n_heads; NULL for none. */
+  const float *head_importance;
 } AttentionDumpExtras;
 
 /* As attention_result_write_json, plus what extras asks for, and

@@ -21,6 +21,7 @@ typedef enum
   ATTENTION_DOWNLOAD_ERROR_NOT_BERT,    /* config.json names another architecture */
   ATTENTION_DOWNLOAD_ERROR_BUSY,        /* the same model is being downloaded already */
   ATTENTION_DOWNLOAD_ERROR_DISK,        /* writing the files failed */
+  ATTENTION_DOWNLOAD_ERROR_GATED,       /* the model needs its terms accepted and a token */
 } AttentionDownloadError;
 
 GQuark attention_download_error_quark (void);

@@ -32,6 +32,7 @@ struct _AttentionDownload
 
   char *model_id;
   char *hub_url;
+  char *token; /* NULL without one */
   char *models_dir;
   guint timeout;
 
@@ -59,6 +60,7 @@ attention_download_finalize (GObject *object)
 
   g_free (self->model_id);
   g_free (self->hub_url);
+  g_free (self->token);
   g_free (self->models_dir);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
@@ -81,6 +83,7 @@ attention_download_init (AttentionDownload *self)
   g_mutex_init (&self->lock);
   /* Read here, in the caller's thread, not in the worker that uses them. */
   self->hub_url = attention_hub_get_url ();
+  self->token = attention_hub_get_token ();
   self->timeout = attention_hub_get_timeout ();
   self->models_dir = attention_hub_get_models_dir ();
   self->progress.total = -1;
@@ -259,13 +262,14 @@ check_config (AttentionDownload *self, const char *path, GError **error)
     }
   if (type_node != NULL)
     type = json_node_get_string (type_node);
-  if (g_strcmp0 (type, "bert") != 0)
+  /* The families the shim opens (attn-shim-families.h). */
+  if (g_strcmp0 (type, "bert") != 0 && g_strcmp0 (type, "distilbert") != 0)
     {
       g_autofree char *shown = attention_escape_text (type, FALSE);
 
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
-                   _ ("“%s” is a %s model; Attention opens BERT models only"), self->model_id,
-                   shown);
+                   _ ("“%s” is a %s model; Attention opens BERT and DistilBERT models only"),
+                   self->model_id, shown);
       return FALSE;
     }
   return TRUE;
@@ -318,6 +322,39 @@ lock_staging (AttentionDownload *self, const char *lock_path, GError **error)
   return -1;
 }
 
+/* One file into STAGING, unless an earlier run left it there complete;
+ * config.json is checked as soon as it arrives. FAILED, DONE or ABSENT. */
+static AttentionFetchResult
+fetch_one (AttentionDownload *self,
+           const AttentionFetchOptions *options,
+           const AttentionHubFile *file,
+           const char *staging,
+           GError **error)
+{
+  g_autofree char *dest = g_build_filename (staging, file->name, NULL);
+  AttentionFetchResult result = ATTENTION_FETCH_RESTART;
+
+  /* Kept from an earlier run: it was checked before it got its name. */
+  if (g_file_test (dest, G_FILE_TEST_IS_REGULAR))
+    return ATTENTION_FETCH_DONE;
+  progress_start_file (self, file->name);
+  for (int attempt = 0; attempt < 2 && result == ATTENTION_FETCH_RESTART; attempt++)
+    result = attention_fetch_file (options, file, error);
+  if (result == ATTENTION_FETCH_RESTART)
+    {
+      g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
+                   _ ("The server does not resume %s correctly"), file->name);
+      return ATTENTION_FETCH_FAILED;
+    }
+  if (result == ATTENTION_FETCH_DONE && g_strcmp0 (file->name, "config.json") == 0 &&
+      !check_config (self, dest, error))
+    {
+      g_unlink (dest);
+      return ATTENTION_FETCH_FAILED;
+    }
+  return result;
+}
+
 static gboolean
 download_files (AttentionDownload *self,
                 const char *staging,
@@ -328,6 +365,7 @@ download_files (AttentionDownload *self,
   const AttentionFetchOptions options = {
     .session = session,
     .hub_url = self->hub_url,
+    .token = self->token,
     .model_id = self->model_id,
     .staging = staging,
     .progress = fetch_progress_cb,
@@ -340,26 +378,42 @@ download_files (AttentionDownload *self,
   files = attention_hub_files (&n_files);
   for (guint i = 0; i < n_files; i++)
     {
-      g_autofree char *dest = g_build_filename (staging, files[i].name, NULL);
-      AttentionFetchResult result = ATTENTION_FETCH_RESTART;
+      g_autofree char *fallback_dest =
+          files[i].fallback != NULL ? g_build_filename (staging, files[i].fallback, NULL) : NULL;
 
       /* Kept from an earlier run: it was checked before it got its name. */
-      if (g_file_test (dest, G_FILE_TEST_IS_REGULAR))
+      if (fallback_dest != NULL && g_file_test (fallback_dest, G_FILE_TEST_IS_REGULAR))
         continue;
-      progress_start_file (self, files[i].name);
-      for (int attempt = 0; attempt < 2 && result == ATTENTION_FETCH_RESTART; attempt++)
-        result = attention_fetch_file (&options, &files[i], error);
-      if (result == ATTENTION_FETCH_RESTART)
-        g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
-                     _ ("The server does not resume %s correctly"), files[i].name);
-      if (result == ATTENTION_FETCH_FAILED || result == ATTENTION_FETCH_RESTART)
-        return FALSE;
-      if (result == ATTENTION_FETCH_DONE && g_strcmp0 (files[i].name, "config.json") == 0 &&
-          !check_config (self, dest, error))
+      if (files[i].fallback != NULL)
         {
-          g_unlink (dest);
-          return FALSE;
+          /* NAME first, as huggingface_hub prefers it; absent, its fallback. */
+          const AttentionHubFile first = { files[i].name, TRUE, NULL };
+          const AttentionHubFile second = { files[i].fallback, FALSE, NULL };
+          g_autoptr (GError) local_error = NULL;
+          AttentionFetchResult result = fetch_one (self, &options, &first, staging, error);
+
+          if (result != ATTENTION_FETCH_ABSENT)
+            {
+              if (result == ATTENTION_FETCH_FAILED)
+                return FALSE;
+              continue;
+            }
+          if (fetch_one (self, &options, &second, staging, &local_error) == ATTENTION_FETCH_FAILED)
+            {
+              if (g_error_matches (local_error, ATTENTION_DOWNLOAD_ERROR,
+                                   ATTENTION_DOWNLOAD_ERROR_NOT_FOUND))
+                g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
+                             _ ("The hub's “%s” has neither %s nor %s: no weights Attention "
+                                "reads"),
+                             self->model_id, files[i].name, files[i].fallback);
+              else
+                g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          continue;
         }
+      if (fetch_one (self, &options, &files[i], staging, error) == ATTENTION_FETCH_FAILED)
+        return FALSE;
     }
   return TRUE;
 }

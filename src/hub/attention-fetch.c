@@ -187,6 +187,21 @@ answer_identity (const Answer *answer)
   return answer->sha256 != NULL ? answer->sha256 : answer->etag;
 }
 
+/* TRUE if A and B have the same scheme, host and port. The token goes to the
+ * hub only: a redirect elsewhere (the CDN's signed address) gets none, as
+ * huggingface_hub's requests drops it when the host changes. */
+static gboolean
+same_origin (const char *a, const char *b)
+{
+  g_autoptr (GUri) ua = g_uri_parse (a, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GUri) ub = g_uri_parse (b, G_URI_FLAGS_NONE, NULL);
+
+  return ua != NULL && ub != NULL && g_uri_get_host (ua) != NULL && g_uri_get_host (ub) != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (ua), g_uri_get_scheme (ub)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (ua), g_uri_get_host (ub)) == 0 &&
+         g_uri_get_port (ua) == g_uri_get_port (ub);
+}
+
 /* GETs URL from OFFSET, following redirects; keeps the first size and sha256
  * the chain announces. */
 static gboolean
@@ -216,8 +231,18 @@ request (const AttentionFetchOptions *options,
           return FALSE;
         }
       soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+      headers = soup_message_get_request_headers (message);
+      /* As huggingface_hub asks: the file's own bytes, never a compressed
+       * form whose length is not the file's. */
+      soup_message_headers_replace (headers, "Accept-Encoding", "identity");
+      if (options->token != NULL && same_origin (current, options->hub_url))
+        {
+          g_autofree char *value = g_strconcat ("Bearer ", options->token, NULL);
+
+          soup_message_headers_replace (headers, "Authorization", value);
+        }
       if (offset > 0)
-        soup_message_headers_set_range (soup_message_get_request_headers (message), offset, -1);
+        soup_message_headers_set_range (headers, offset, -1);
       attention_watchdog_expect_answer (dog);
       body = soup_session_send (options->session, message, attention_watchdog_get_cancellable (dog),
                                 &local_error);
@@ -283,31 +308,43 @@ request (const AttentionFetchOptions *options,
 }
 
 /* A failed status: NOT_FOUND (the caller may accept it for an optional
- * file) or HTTP. The hub answers 401 for a repository it does not know. */
+ * file), GATED or HTTP. The hub says why in X-Error-Code: RepoNotFound
+ * (401, for unknown and private repositories alike), GatedRepo (401 without
+ * a token, 403 with one that has no access), EntryNotFound (404). */
 static void
 set_status_error (const AttentionFetchOptions *options,
                   const char *name,
                   SoupMessage *message,
                   GError **error)
 {
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
   guint status = soup_message_get_status (message);
-  const char *code =
-      soup_message_headers_get_one (soup_message_get_response_headers (message), "X-Error-Code");
+  const char *code = soup_message_headers_get_one (headers, "X-Error-Code");
   /* The server's words, shown as text: no terminal escapes. */
   g_autofree char *reason = attention_escape_text (soup_message_get_reason_phrase (message), FALSE);
+  const char *words = soup_message_headers_get_one (headers, "X-Error-Message");
+  g_autofree char *message_text = words != NULL ? attention_escape_text (words, FALSE) : NULL;
 
-  if (g_strcmp0 (code, "RepositoryNotFound") == 0 ||
-      (status == SOUP_STATUS_UNAUTHORIZED && code == NULL))
+  if (g_strcmp0 (code, "GatedRepo") == 0 && options->token == NULL)
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_GATED,
+                 _ ("“%s” is gated: accept its terms on huggingface.co and use a token "
+                    "(HF_TOKEN)"),
+                 options->model_id);
+  else if (g_strcmp0 (code, "GatedRepo") == 0)
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_GATED,
+                 _ ("“%s” is gated and your token (HF_TOKEN) has no access yet: accept its terms "
+                    "on huggingface.co"),
+                 options->model_id);
+  else if (g_strcmp0 (code, "RepoNotFound") == 0 ||
+           (status == SOUP_STATUS_UNAUTHORIZED && code == NULL))
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
-                 _ ("The hub has no public model “%s” (%u %s)"), options->model_id, status, reason);
-  else if (status == SOUP_STATUS_NOT_FOUND && g_str_has_suffix (name, ".safetensors"))
+                 _ ("No public model named “%s”"), options->model_id);
+  else if (g_strcmp0 (code, "EntryNotFound") == 0 || status == SOUP_STATUS_NOT_FOUND)
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
-                 _ ("The hub's “%s” has no %s (%u %s): Attention reads only safetensors weights; "
-                    "tools/fetch-bert converts other checkpoints"),
-                 options->model_id, name, status, reason);
-  else if (status == SOUP_STATUS_NOT_FOUND)
-    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_FOUND,
-                 _ ("The hub's “%s” has no %s (%u %s)"), options->model_id, name, status, reason);
+                 _ ("The hub's “%s” has no file %s"), options->model_id, name);
+  else if (message_text != NULL && message_text[0] != '\0')
+    g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
+                 _ ("The hub answered %u %s for %s: %s"), status, reason, name, message_text);
   else
     g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_HTTP,
                  _ ("The hub answered %u %s for %s"), status, reason, name);

@@ -30,6 +30,7 @@ typedef struct
 {
   SoupSession *session; /* from attention_fetch_session_new() */
   const char *hub_url;  /* no trailing slash */
+  const char *token;    /* the user's hub token or NULL: sent to the hub_url's origin only */
   const char *model_id;
   const char *staging; /* the folder the files go into */
   AttentionFetchProgressFunc progress;

@@ -14,7 +14,8 @@
 #define FOLDER_PREFIX "models--"
 
 /* Sizes of model.safetensors: parameters × 4 bytes, from each config
- * (vocabulary, layers, hidden size); the hub's figures agree to 0.1 %. */
+ * (vocabulary, layers, hidden size); the hub's figures agree to 0.1 %.
+ * docs/hub-catalogue.md says what each entry was checked against. */
 static const AttentionHubEntry catalogue[] = {
   { "bert-base-uncased", 440425712, N_ ("Google's BERT base, English, lowercase") },
   { "bert-base-cased", 435731736, N_ ("Google's BERT base, English, keeps case") },
@@ -26,14 +27,26 @@ static const AttentionHubEntry catalogue[] = {
   { "google/bert_uncased_L-4_H-256_A-4", 45071600, N_ ("BERT mini: 4 layers, 4 heads") },
   { "google/bert_uncased_L-4_H-512_A-8", 116235504, N_ ("BERT small: 4 layers, 8 heads") },
   { "google/bert_uncased_L-8_H-512_A-8", 166673648, N_ ("BERT medium: 8 layers, 8 heads") },
+  { "distilbert-base-uncased", 267942120,
+    N_ ("DistilBERT base, English, lowercase: BERT distilled to 6 layers") },
 };
 
+/* Many checkpoints on the hub, fine-tuned ones above all, ship only
+ * pytorch_model.bin; the shim reads it as data (attn-shim-torchbin.h). */
 static const AttentionHubFile files[] = {
-  { "config.json", FALSE },
-  { "vocab.txt", FALSE },
-  { "tokenizer_config.json", TRUE },
-  { "model.safetensors", FALSE },
+  { "config.json", FALSE, NULL },
+  { "vocab.txt", FALSE, NULL },
+  { "tokenizer_config.json", TRUE, NULL },
+  { "model.safetensors", FALSE, "pytorch_model.bin" },
 };
+
+static gboolean
+has_file (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
 
 const AttentionHubEntry *
 attention_hub_catalogue (guint *n_entries)
@@ -114,6 +127,46 @@ attention_hub_get_timeout (void)
   return DEFAULT_TIMEOUT;
 }
 
+/* Tokens are short; a larger file is not one. */
+#define TOKEN_MAX 1024
+
+static char *
+token_from (const char *value)
+{
+  g_autofree char *token = g_strstrip (g_strdup (value));
+
+  if (token[0] == '\0')
+    return NULL;
+  for (const char *c = token; *c != '\0'; c++)
+    if (g_ascii_iscntrl (*c) || *c == ' ' || (guchar)*c >= 0x80)
+      return NULL;
+  return g_steal_pointer (&token);
+}
+
+char *
+attention_hub_get_token (void)
+{
+  const char *env = g_getenv ("HF_TOKEN");
+  const char *token_path = g_getenv ("HF_TOKEN_PATH");
+  const char *hf_home = g_getenv ("HF_HOME");
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (env != NULL && env[0] != '\0')
+    return token_from (env);
+  if (token_path != NULL && token_path[0] != '\0')
+    path = g_strdup (token_path);
+  else if (hf_home != NULL && hf_home[0] != '\0')
+    path = g_build_filename (hf_home, "token", NULL);
+  else
+    path = g_build_filename (g_get_user_cache_dir (), "huggingface", "token", NULL);
+  if (!g_file_get_contents (path, &contents, &len, NULL) || len > TOKEN_MAX ||
+      memchr (contents, '\0', len) != NULL)
+    return NULL;
+  return token_from (contents);
+}
+
 char *
 attention_hub_file_url (const char *base, const char *model_id, const char *file)
 {
@@ -167,12 +220,9 @@ static gboolean
 legacy_is_installed (const char *dir)
 {
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
-
-      if (!files[i].optional && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return FALSE;
-    }
+    if (!files[i].optional && !has_file (dir, files[i].name) &&
+        (files[i].fallback == NULL || !has_file (dir, files[i].fallback)))
+      return FALSE;
   return TRUE;
 }
 
@@ -292,13 +342,15 @@ attention_hub_installed_size (const char *models_dir, const char *model_id)
   gint64 total = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
-      GStatBuf st;
+    for (int k = 0; k < 2; k++)
+      {
+        const char *name = k == 0 ? files[i].name : files[i].fallback;
+        g_autofree char *path = name != NULL ? g_build_filename (dir, name, NULL) : NULL;
+        GStatBuf st;
 
-      if (g_stat (path, &st) == 0)
-        total += st.st_size;
-    }
+        if (path != NULL && g_stat (path, &st) == 0)
+          total += st.st_size;
+      }
   return total;
 }
 

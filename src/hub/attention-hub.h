@@ -19,13 +19,15 @@ typedef struct
 typedef struct
 {
   const char *name;
-  gboolean optional; /* a 404 for it is not an error */
+  gboolean optional;    /* a 404 for it is not an error */
+  const char *fallback; /* fetched instead when the hub has no NAME, or NULL */
 } AttentionHubFile;
 
 /* The catalogue, in display order. */
 const AttentionHubEntry *attention_hub_catalogue (guint *n_entries);
 
-/* config.json, vocab.txt, tokenizer_config.json (optional), model.safetensors */
+/* config.json, vocab.txt, tokenizer_config.json (optional), model.safetensors
+ * (else pytorch_model.bin) */
 const AttentionHubFile *attention_hub_files (guint *n_files);
 
 /* "NAME" or "OWNER/NAME", each part [A-Za-z0-9._-], not starting with '.'
@@ -38,6 +40,12 @@ char *attention_hub_get_url (void);
 /* Seconds a silent server gets before a download gives up:
  * $ATTENTION_HUB_TIMEOUT when it is a whole number from 1 to 3600, else 30. */
 guint attention_hub_get_timeout (void);
+/* The user's Hugging Face token, as huggingface_hub finds it: $HF_TOKEN,
+ * else the file $HF_TOKEN_PATH, else $HF_HOME/token, else
+ * $XDG_CACHE_HOME/huggingface/token (~/.cache/huggingface/token); NULL
+ * when there is none. A value with control characters or spaces inside is
+ * no token (it could not travel in a header) and is ignored. */
+char *attention_hub_get_token (void);
 /* BASE/MODEL_ID/resolve/main/FILE */
 char *attention_hub_file_url (const char *base, const char *model_id, const char *file);
 
@@ -57,7 +65,7 @@ char *attention_hub_staging_dir (const char *models_dir, const char *model_id);
 gboolean attention_hub_has_partial (const char *models_dir, const char *model_id);
 
 /* TRUE if MODELS_DIR/MODEL_ID holds config.json, vocab.txt and
- * model.safetensors. */
+ * model.safetensors or pytorch_model.bin. */
 gboolean attention_hub_is_installed (const char *models_dir, const char *model_id);
 /* The ids of the installed models, sorted; never the hidden staging area. */
 GStrv attention_hub_list_installed (const char *models_dir);

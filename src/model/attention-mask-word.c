@@ -30,12 +30,17 @@ attention_mask_word_find (AttentionResult *result, guint token, guint *first, gu
 }
 
 char *
-attention_mask_word (
-    AttentionResult *result, guint token, guint *first, guint *n_pieces, GError **error)
+attention_mask_word (AttentionResult *result,
+                     guint token,
+                     guint *first,
+                     guint *n_pieces,
+                     gboolean *in_pair,
+                     GError **error)
 {
   const char *text, *spelled;
   GString *out;
   BertSpan from, to;
+  gboolean pair;
   guint a, n;
 
   g_return_val_if_fail (ATTENTION_IS_RESULT (result), NULL);
@@ -59,7 +64,10 @@ attention_mask_word (
   attention_mask_word_find (result, token, &a, &n);
   from = attention_result_get_span (result, a);
   to = attention_result_get_span (result, a + n - 1);
-  text = attention_result_get_text (result);
+  /* A pair's second sentence: its tokens' spans are in the pair text. */
+  pair = attention_result_get_pair_text (result) != NULL &&
+         attention_result_get_token_type_ids (result)[token] == 1;
+  text = pair ? attention_result_get_pair_text (result) : attention_result_get_text (result);
   out = g_string_new_len (text, (gssize)from.start);
   for (guint i = 0; i < n; i++)
     g_string_append (out, "[MASK]");
@@ -68,5 +76,7 @@ attention_mask_word (
     *first = a;
   if (n_pieces != NULL)
     *n_pieces = n;
+  if (in_pair != NULL)
+    *in_pair = pair;
   return g_string_free (out, FALSE);
 }

@@ -157,6 +157,17 @@ attention_model_info_new_from_json (const char *data, gssize len, GError **error
       !get_bool (obj, "tokenize_chinese_chars", TRUE, &info->split_chinese, error))
     return NULL;
 
+  if (json_object_has_member (obj, "trained_length"))
+    {
+      gint64 trained;
+
+      if (!get_int (obj, "trained_length", 1, info->max_positions, &trained, error))
+        return NULL;
+      info->trained_length = (guint)trained;
+    }
+  else
+    info->trained_length = info->max_positions;
+
   if (info->hidden_size % info->n_heads != 0)
     {
       g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,

@@ -17,6 +17,10 @@ typedef struct
   guint n_heads;
   guint hidden_size;
   guint max_positions;
+  /* The longest input the model was trained on: "trained_length", else
+   * max_positions. Longer texts still run (up to max_positions), but the
+   * attention of the tokens past it is not meaningful. */
+  guint trained_length;
   guint vocab_size;
   char *hidden_act;
   gboolean has_mlm_head;

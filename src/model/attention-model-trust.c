@@ -46,6 +46,19 @@ attention_model_path_runs_foreign_code (const char *path)
   return !is_inside (real, installed) && !is_inside (real, source) && !is_inside (real, user);
 }
 
+gboolean
+attention_model_path_is_bundled (const char *path)
+{
+  g_autofree char *real = NULL;
+  g_autofree char *installed = g_build_filename (PKGDATADIR, "models", NULL);
+  g_autofree char *source = g_build_filename (SOURCE_ROOT, "data", "models", NULL);
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  real = real_path (path);
+  return real != NULL && (is_inside (real, installed) || is_inside (real, source));
+}
+
 GFile *
 attention_model_file_for (GFile *file)
 {

@@ -19,4 +19,9 @@ gboolean attention_model_path_runs_foreign_code (const char *path);
  * else file itself. Returns a new reference. */
 GFile *attention_model_file_for (GFile *file);
 
+/* TRUE for a model shipped with the app (installed, or in the source tree
+ * when running uninstalled): the demo model, which the window names as
+ * such. */
+gboolean attention_model_path_is_bundled (const char *path);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "attention-escape.h"
+#include "attention-model-memory.h"
 #include "attention-shutdown.h"
 #include "attn-shim-tuning.h"
 #include "attn-shim.h"
@@ -554,7 +555,22 @@ add_prediction (AttentionModel *self,
   if (every_position)
     attention_result_add_position_candidates (result, position, candidates, n);
   else
-    attention_result_add_prediction (result, position, candidates, n);
+    {
+      /* The whole row, for comparing any token's probability across runs
+       * (head importance, a head switched off). */
+      guint v = (guint)self->dims.vocab_size;
+      g_autofree float *row = g_new (float, MAX (v, 1));
+      double max = -INFINITY, sum = 0;
+
+      for (guint i = 0; i < v; i++)
+        max = MAX (max, (double)logits[i]);
+      for (guint i = 0; i < v; i++)
+        sum += exp ((double)logits[i] - max);
+      for (guint i = 0; i < v; i++)
+        row[i] = (float)(exp ((double)logits[i] - max) / sum);
+      attention_result_add_prediction (result, position, candidates, n);
+      attention_result_set_mask_probabilities (result, row, v);
+    }
 }
 
 /* The shim's output is plain C: freed on every early return below. */
@@ -876,6 +892,34 @@ run_items (AttentionModel *self,
       run.n_saliency = saliency_positions->len;
     }
 
+  /* Refused before anything big is allocated: a batch pads every text to
+   * the longest, so each costs what the longest does. */
+  {
+    guint max_len = 0;
+    guint64 need, limit = attention_model_memory_limit ();
+
+    for (guint s = 0; s < n_items; s++)
+      max_len = MAX (max_len, (guint)lengths[s]);
+    need = attention_model_memory_estimate (n_layers, n_heads, max_len, 0, self->info->vocab_size,
+                                            self->info->hidden_size) *
+               n_items +
+           attention_model_memory_estimate (0, 0, 0, positions->len, self->info->vocab_size, 0);
+    if (need > limit)
+      {
+        g_autofree char *need_text = g_format_size (need);
+        g_autofree char *limit_text = g_format_size (limit);
+
+        g_set_error (
+            error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_TOO_LONG,
+            _ ("This run would need about %s of memory (attention: %u layers × %u heads × %u² "
+               "tokens; predictions: %u [MASK] × %u vocabulary words), more than the %s "
+               "allowed (ATTENTION_MAX_MEMORY). Use a shorter text or fewer [MASK]s."),
+            need_text, n_layers, n_heads, max_len, positions->len, self->info->vocab_size,
+            limit_text);
+        return NULL;
+      }
+  }
+
   output = run_shim (self, &run, cancellable, error);
   if (output == NULL)
     return NULL;
@@ -936,6 +980,7 @@ run_items (AttentionModel *self,
           attn_shim_output_get_sequence_attentions (shared->output, s),
           g_atomic_rc_box_acquire (shared), shared_output_release);
       g_ptr_array_add (results, result);
+      attention_result_set_trained_length (result, self->info->trained_length);
       if (item_types != NULL)
         attention_result_set_pair (result, item->pair, item_types);
       if (mask != NULL)

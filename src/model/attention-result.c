@@ -9,6 +9,8 @@ typedef struct
   guint position;
   AttentionCandidate *candidates;
   guint n_candidates;
+  float *probabilities; /* a [MASK]'s over the vocabulary, or NULL */
+  guint vocab_size;
 } Prediction;
 
 struct _AttentionResult
@@ -26,6 +28,8 @@ struct _AttentionResult
   /* of Prediction, one per token in order, when the run asked for every
    * position (exBERT's view); NULL otherwise */
   GArray *positions;
+  guint trained_length;
+  gboolean specials_hidden;
   char *pair_text;  /* NULL for a single sentence */
   gint64 *types;    /* n_tokens */
   float *head_mask; /* n_layers × n_heads, or NULL */
@@ -33,6 +37,8 @@ struct _AttentionResult
   const float *queries, *keys, *value_norms; /* in the attentions' owner, or NULL */
   GArray *saliency;                          /* of Saliency */
   char *quantity;
+  /* A subset's own copies of queries, keys and value norms, or NULL. */
+  float *owned_queries, *owned_keys, *owned_value_norms;
 };
 
 typedef struct
@@ -58,6 +64,7 @@ prediction_clear (gpointer data)
   for (guint i = 0; i < p->n_candidates; i++)
     g_free (p->candidates[i].token);
   g_free (p->candidates);
+  g_free (p->probabilities);
 }
 
 static void
@@ -77,6 +84,9 @@ attention_result_finalize (GObject *object)
 
   g_array_unref (self->saliency);
   g_free (self->quantity);
+  g_free (self->owned_queries);
+  g_free (self->owned_keys);
+  g_free (self->owned_value_norms);
 
   G_OBJECT_CLASS (attention_result_parent_class)->finalize (object);
 }
@@ -94,6 +104,7 @@ attention_result_init (AttentionResult *self)
   g_array_set_clear_func (self->saliency, saliency_clear);
   self->predictions = g_array_new (FALSE, TRUE, sizeof (Prediction));
   g_array_set_clear_func (self->predictions, prediction_clear);
+  self->trained_length = G_MAXUINT;
 }
 
 AttentionResult *
@@ -177,7 +188,7 @@ attention_result_get_head_mask (AttentionResult *self)
 static Prediction
 prediction_copy (guint position, const AttentionCandidate *candidates, guint n_candidates)
 {
-  Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates };
+  Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates, NULL, 0 };
 
   for (guint i = 0; i < n_candidates; i++)
     {
@@ -201,6 +212,212 @@ attention_result_add_prediction (AttentionResult *self,
 
   p = prediction_copy (position, candidates, n_candidates);
   g_array_append_val (self->predictions, p);
+}
+
+/* Rows r of a [matrix][token][width] array for the kept tokens, each
+ * matrix's rows in keep's order (n tokens in, n_keep out). */
+static float *
+keep_rows (
+    const float *from, guint n_matrices, guint n, gsize width, const guint *keep, guint n_keep)
+{
+  float *to = g_new (float, MAX ((gsize)n_matrices * n_keep * width, 1));
+
+  for (guint m = 0; m < n_matrices; m++)
+    for (guint r = 0; r < n_keep; r++)
+      memcpy (to + ((gsize)m * n_keep + r) * width, from + ((gsize)m * n + keep[r]) * width,
+              width * sizeof (float));
+  return to;
+}
+
+/* new_subset, with attentions (owned, n_keep × n_keep per head) in place
+ * of the renormalised copy when not NULL. */
+static AttentionResult *
+subset_with (AttentionResult *source, const guint *keep, guint n_keep, float *attentions)
+{
+  BertEncoding *encoding;
+  AttentionResult *self;
+  guint n, n_matrices, trusted = 0;
+
+  n = source->encoding->n_tokens;
+  encoding = g_new0 (BertEncoding, 1);
+  encoding->n_tokens = n_keep;
+  encoding->ids = g_new (gint64, MAX (n_keep, 1));
+  encoding->tokens = g_new0 (char *, n_keep + 1);
+  encoding->spans = g_new (BertSpan, MAX (n_keep, 1));
+  for (guint k = 0; k < n_keep; k++)
+    {
+      g_return_val_if_fail (keep[k] < n && (k == 0 || keep[k] > keep[k - 1]), NULL);
+      encoding->ids[k] = source->encoding->ids[keep[k]];
+      encoding->tokens[k] = g_strdup (source->encoding->tokens[keep[k]]);
+      encoding->spans[k] = source->encoding->spans[keep[k]];
+      if (keep[k] < source->trained_length)
+        trusted++;
+    }
+
+  n_matrices = source->n_layers * source->n_heads;
+  if (attentions == NULL)
+    {
+      attentions = g_new0 (float, MAX ((gsize)n_matrices * n_keep * n_keep, 1));
+      for (guint m = 0; m < n_matrices; m++)
+        for (guint r = 0; r < n_keep; r++)
+          {
+            const float *from = source->attentions + ((gsize)m * n + keep[r]) * n;
+            float *to = attentions + ((gsize)m * n_keep + r) * n_keep;
+            double sum = 0;
+
+            for (guint c = 0; c < n_keep; c++)
+              sum += from[keep[c]];
+            if (sum > 0)
+              for (guint c = 0; c < n_keep; c++)
+                to[c] = (float)(from[keep[c]] / sum);
+          }
+    }
+
+  self =
+      attention_result_new (source->text, encoding, source->n_layers, source->n_heads, attentions);
+  self->trained_length = trusted < n_keep ? trusted : G_MAXUINT;
+  self->specials_hidden = source->specials_hidden;
+  for (guint i = 0; i < source->predictions->len; i++)
+    {
+      const Prediction *p = &g_array_index (source->predictions, Prediction, i);
+
+      for (guint k = 0; k < n_keep; k++)
+        if (keep[k] == p->position)
+          {
+            attention_result_add_prediction (self, k, p->candidates, p->n_candidates);
+            if (p->probabilities != NULL)
+              attention_result_set_mask_probabilities (self, p->probabilities, p->vocab_size);
+          }
+    }
+  if (attention_result_has_position_candidates (source))
+    for (guint k = 0; k < n_keep; k++)
+      {
+        guint n_candidates;
+        const AttentionCandidate *candidates =
+            attention_result_get_position_candidates (source, keep[k], &n_candidates);
+
+        attention_result_add_position_candidates (self, k, candidates, n_candidates);
+      }
+  /* The kept tokens stay in their sentences, and the heads switched off stay off. */
+  if (source->pair_text != NULL)
+    {
+      g_autofree gint64 *types = g_new (gint64, MAX (n_keep, 1));
+
+      for (guint k = 0; k < n_keep; k++)
+        types[k] = source->types[keep[k]];
+      attention_result_set_pair (self, source->pair_text, types);
+    }
+  attention_result_set_head_mask (self, source->head_mask);
+
+  /* The same tokens' queries, keys and value norms: a head's softmax over
+   * the kept keys is then the renormalised row, and the norms view of the
+   * subset is the full one's with those columns gone and rows rescaled. */
+  if (source->queries != NULL)
+    {
+      self->owned_queries =
+          keep_rows (source->queries, n_matrices, n, source->head_size, keep, n_keep);
+      self->owned_keys = keep_rows (source->keys, n_matrices, n, source->head_size, keep, n_keep);
+      self->queries = self->owned_queries;
+      self->keys = self->owned_keys;
+      self->head_size = source->head_size;
+    }
+  if (source->value_norms != NULL)
+    self->value_norms = self->owned_value_norms =
+        keep_rows (source->value_norms, n_matrices, n, 1, keep, n_keep);
+  /* A saliency's scores of the kept tokens; one whose [MASK] is gone goes. */
+  for (guint i = 0; i < source->saliency->len; i++)
+    {
+      const Saliency *from = &g_array_index (source->saliency, Saliency, i);
+
+      for (guint k = 0; k < n_keep; k++)
+        if (keep[k] == from->position)
+          {
+            g_autofree float *scores = keep_rows (from->scores, 1, n, 1, keep, n_keep);
+
+            attention_result_add_saliency (self, k, from->token_id, scores);
+          }
+    }
+  self->quantity = g_strdup (source->quantity);
+  return self;
+}
+
+AttentionResult *
+attention_result_new_subset (AttentionResult *source, const guint *keep, guint n_keep)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (source), NULL);
+  g_return_val_if_fail (keep != NULL || n_keep == 0, NULL);
+
+  return subset_with (source, keep, n_keep, NULL);
+}
+
+AttentionResult *
+attention_result_new_derived (AttentionResult *source, float *attentions, const char *quantity)
+{
+  g_autofree guint *all = NULL;
+  AttentionResult *self;
+  guint n;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (source), NULL);
+  g_return_val_if_fail (attentions != NULL, NULL);
+
+  n = source->encoding->n_tokens;
+  all = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    all[i] = i;
+  self = subset_with (source, all, n, attentions);
+  /* Every token is kept: the trained length is the source's own. */
+  self->trained_length = source->trained_length;
+  g_free (self->quantity);
+  self->quantity = g_strdup (quantity);
+  return self;
+}
+
+void
+attention_result_set_specials_hidden (AttentionResult *self, gboolean hidden)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  self->specials_hidden = hidden;
+}
+
+gboolean
+attention_result_get_specials_hidden (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), FALSE);
+  return self->specials_hidden;
+}
+
+void
+attention_result_set_mask_probabilities (AttentionResult *self,
+                                         const float *probabilities,
+                                         guint vocab_size)
+{
+  Prediction *p;
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (self->predictions->len > 0);
+
+  p = &g_array_index (self->predictions, Prediction, self->predictions->len - 1);
+  g_free (p->probabilities);
+  p->probabilities = g_memdup2 (probabilities, (gsize)vocab_size * sizeof (float));
+  p->vocab_size = vocab_size;
+}
+
+double
+attention_result_get_mask_probability (AttentionResult *self, guint i, gint64 id)
+{
+  Prediction *p;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), -1);
+  g_return_val_if_fail (i < self->predictions->len, -1);
+
+  p = &g_array_index (self->predictions, Prediction, i);
+  if (p->probabilities != NULL && id >= 0 && (guint64)id < p->vocab_size)
+    return p->probabilities[id];
+  /* Without the row, the top-k still know theirs. */
+  for (guint c = 0; c < p->n_candidates; c++)
+    if (p->candidates[c].id == id)
+      return p->candidates[c].probability;
+  return -1;
 }
 
 void
@@ -245,6 +462,35 @@ attention_result_get_position_candidates (AttentionResult *self, guint index, gu
   if (n_candidates != NULL)
     *n_candidates = p->n_candidates;
   return p->candidates;
+}
+
+void
+attention_result_set_trained_length (AttentionResult *self, guint length)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  self->trained_length = length;
+}
+
+guint
+attention_result_get_trained_length (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), G_MAXUINT);
+  return self->trained_length;
+}
+
+guint
+attention_result_get_n_trusted (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return MIN (self->trained_length, self->encoding->n_tokens);
+}
+
+guint
+attention_result_get_hatch_from (AttentionResult *self)
+{
+  guint trusted = attention_result_get_n_trusted (self);
+
+  return trusted < attention_result_get_n_tokens (self) ? trusted : 0;
 }
 
 const char *

@@ -32,6 +32,23 @@ AttentionResult *attention_result_new_with_owner (const char *text,
                                                   const float *attentions,
                                                   gpointer owner,
                                                   GDestroyNotify free_owner);
+/* The tokens keep[0 … n_keep) of source (ascending): their rows and columns
+ * of every matrix, each row renormalised to sum to 1 over the kept keys (a
+ * row with nothing left stays 0), their predictions, their queries, keys,
+ * value norms and saliency scores (a saliency whose position is not kept
+ * goes), and the trained length counted in kept tokens. */
+AttentionResult *
+attention_result_new_subset (AttentionResult *source, const guint *keep, guint n_keep);
+/* A copy of source with everything it holds (tokens, predictions, pair,
+ * head mask, trained length, queries, keys, norms, saliency) but attentions
+ * (owned; n_layers × n_heads × n × n) in place of its weights, which hold
+ * quantity (attention_result_set_quantity). */
+AttentionResult *
+attention_result_new_derived (AttentionResult *source, float *attentions, const char *quantity);
+/* For the builder only: the result leaves out [CLS] and [SEP] (captions say
+ * so). */
+void attention_result_set_specials_hidden (AttentionResult *self, gboolean hidden);
+gboolean attention_result_get_specials_hidden (AttentionResult *self);
 /* For the builder only (before the result is shared): top-k for one [MASK]. */
 void attention_result_add_prediction (AttentionResult *self,
                                       guint position,
@@ -50,6 +67,14 @@ void attention_result_add_position_candidates (AttentionResult *self,
                                                guint position,
                                                const AttentionCandidate *candidates,
                                                guint n_candidates);
+/* For the builder only: tokens from index `length` on lie past the longest
+ * input the model was trained on. */
+void attention_result_set_trained_length (AttentionResult *self, guint length);
+/* For the builder only: the last added prediction's probabilities over the
+ * whole vocabulary (copied). */
+void attention_result_set_mask_probabilities (AttentionResult *self,
+                                              const float *probabilities,
+                                              guint vocab_size);
 
 const char *attention_result_get_text (AttentionResult *self);
 guint attention_result_get_n_tokens (AttentionResult *self);
@@ -57,6 +82,14 @@ const char *attention_result_get_token (AttentionResult *self, guint index);
 const char *const *attention_result_get_tokens (AttentionResult *self);
 gint64 attention_result_get_id (AttentionResult *self, guint index);
 BertSpan attention_result_get_span (AttentionResult *self, guint index);
+/* The model's trained length (G_MAXUINT when unknown): tokens at this index
+ * and after it are past it, and their attention is not meaningful. */
+guint attention_result_get_trained_length (AttentionResult *self);
+/* The first token past the trained length, or n_tokens when none is. */
+guint attention_result_get_n_trusted (AttentionResult *self);
+/* For a renderer's hatch_from: the first token past the trained length, or 0
+ * when every token is within it. */
+guint attention_result_get_hatch_from (AttentionResult *self);
 guint attention_result_get_n_layers (AttentionResult *self);
 guint attention_result_get_n_heads (AttentionResult *self);
 /* 0-indexed layer/head; n × n floats, row = query (attending), column = key. */
@@ -70,6 +103,9 @@ const AttentionCandidate *
 attention_result_get_candidates (AttentionResult *self, guint i, guint *n_candidates);
 /* TRUE when the run gave top-k at every position ("all positions"). */
 gboolean attention_result_has_position_candidates (AttentionResult *self);
+/* The probability of vocabulary id at the i-th [MASK] (not only of the
+ * top-k: what head importance and "61 % → 34 %" compare); -1 when unknown. */
+double attention_result_get_mask_probability (AttentionResult *self, guint i, gint64 id);
 /* The model's top-k at token index, unmasked; NULL (and 0) when the run did
  * not ask for every position. */
 const AttentionCandidate *

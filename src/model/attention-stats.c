@@ -333,6 +333,28 @@ attention_stats_norms (const float *matrix, const float *norms, guint n, float *
     }
 }
 
+AttentionResult *
+attention_stats_without_specials (AttentionResult *result)
+{
+  guint n;
+  g_autofree guint8 *classes = NULL;
+  g_autofree guint *keep = NULL;
+  guint n_keep = 0;
+  AttentionResult *out;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (result), NULL);
+
+  n = attention_result_get_n_tokens (result);
+  classes = attention_stats_classify_tokens (attention_result_get_tokens (result), n);
+  keep = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    if (!(classes[i] & (ATTENTION_TOKEN_CLS | ATTENTION_TOKEN_SEP)))
+      keep[n_keep++] = i;
+  out = attention_result_new_subset (result, keep, n_keep);
+  attention_result_set_specials_hidden (out, TRUE);
+  return out;
+}
+
 float *
 attention_stats_compute (AttentionResult *result,
                          AttentionAggregate aggregate,
@@ -529,9 +551,7 @@ AttentionResult *
 attention_stats_norms_result (AttentionResult *result)
 {
   guint n, n_layers, n_heads;
-  BertEncoding *encoding;
   float *out;
-  AttentionResult *norms;
 
   g_return_val_if_fail (ATTENTION_IS_RESULT (result), NULL);
 
@@ -540,34 +560,14 @@ attention_stats_norms_result (AttentionResult *result)
   n_heads = attention_result_get_n_heads (result);
   if (n_layers == 0 || n_heads == 0 || attention_result_get_value_norms (result, 0, 0) == NULL)
     return NULL;
-  encoding = g_new0 (BertEncoding, 1);
-  encoding->n_tokens = n;
-  encoding->ids = g_new (gint64, MAX (n, 1));
-  encoding->tokens = g_strdupv ((char **)attention_result_get_tokens (result));
-  encoding->spans = g_new (BertSpan, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      encoding->ids[i] = attention_result_get_id (result, i);
-      encoding->spans[i] = attention_result_get_span (result, i);
-    }
   out = g_new (float, MAX ((gsize)n_layers * n_heads * n * n, 1));
   for (guint l = 0; l < n_layers; l++)
     for (guint h = 0; h < n_heads; h++)
       attention_stats_norms (attention_result_get_matrix (result, l, h),
                              attention_result_get_value_norms (result, l, h), n,
                              out + ((gsize)l * n_heads + h) * n * n);
-  norms =
-      attention_result_new (attention_result_get_text (result), encoding, n_layers, n_heads, out);
-  for (guint i = 0; i < attention_result_get_n_predictions (result); i++)
-    {
-      guint n_candidates;
-      const AttentionCandidate *candidates =
-          attention_result_get_candidates (result, i, &n_candidates);
-
-      attention_result_add_prediction (norms, attention_result_get_prediction_position (result, i),
-                                       candidates, n_candidates);
-    }
-  attention_result_set_quantity (
-      norms, _ ("attention × value norms, rows summing to 1 (Kobayashi et al. 2020)"));
-  return norms;
+  /* The same tokens, pair, heads off, trained length and (for a result
+   * without [CLS] and [SEP]) subset: only the matrices differ. */
+  return attention_result_new_derived (
+      result, out, _ ("attention × value norms, rows summing to 1 (Kobayashi et al. 2020)"));
 }

@@ -94,6 +94,11 @@ char *attention_stats_describe_pattern (const AttentionHeadScores *scores);
 /* Short translated name of a score for menus: "Previous token", "Entropy", … */
 const char *attention_stats_pattern_name (AttentionPattern pattern);
 
+/* The result without its [CLS] and [SEP] tokens: their rows and columns
+ * gone from every matrix, the other rows renormalised (see
+ * attention_result_new_subset). */
+AttentionResult *attention_stats_without_specials (AttentionResult *result);
+
 /* A result that holds, in place of every head's attentions, its attention ×
  * value norms (attention_stats_norms, rows summing to 1), with the same
  * tokens and predictions and its quantity named, for exporting norms with

@@ -172,6 +172,7 @@ attention_grid_draw (cairo_t *cr,
   cell_style.cell = n > 0 ? style->thumb / n : style->thumb;
   cell_style.highlight_row = -1;
   cell_style.highlight_col = -1;
+  cell_style.pinned = -1;
   cell_style.colormap = style->colormap;
   cell_style.scale = style->scale;
 

@@ -5,6 +5,7 @@
 #include "attention-lines-render.h"
 
 #include "attention-caption.h"
+#include "attention-hatch.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -574,6 +575,16 @@ draw_labels (cairo_t *cr, const AttentionLinesStyle *style, guint n, const char 
   select_font (cr, style, style->font_size);
   cairo_font_extents (cr, &fext);
   shift = (fext.ascent - fext.descent) / 2;
+  if (style->hatch_from > 0 && (int)style->hatch_from < last)
+    {
+      guint from = MAX ((guint)first, style->hatch_from);
+      double top = row_centre (style, from) - style->row_height / 2;
+      double height = style->row_height * (last - from);
+      double spacing = CLAMP (style->row_height / 3, 3, 12);
+
+      attention_hatch_rectangle (cr, 0, top, style->label_width, height, spacing, 0.55);
+      attention_hatch_rectangle (cr, xk, top, style->label_width, height, spacing, 0.55);
+    }
   for (int i = first; i < last && labels[i] != NULL; i++)
     {
       double y = row_centre (style, (guint)i) + shift;

@@ -52,6 +52,9 @@ typedef struct
   double raster_scale;
   const char *caption; /* optional lines under the picture; NULL for none */
   double caption_size;
+  /* Tokens from this index on lie past the longest input the model was
+   * trained on: their labels are hatched in both columns. 0 for none. */
+  guint hatch_from;
   /* Optional: a signed score per token (n floats) tinting the background
    * of its labels in both columns (attention_colormap_signed_tint on
    * ±label_shade_vmax): gradient × input saliency. NULL for none. */

@@ -53,6 +53,13 @@ attention_matrix_layout_fit_cell (
 
       cell = CLAMP (floor (room / n_room), MIN_CELL, MAX_CELL);
     }
+  /* A larger cell has a larger font and so wider labels: the passes can
+   * overshoot by a pixel or two, which the last ones take back. */
+  while (cell > MIN_CELL &&
+         margin_for_font (attention_matrix_layout_font_for_cell (cell), widest, user_data) +
+                 n_room * cell + 2 * PADDING >
+             MIN (width - LEGEND_GAP - LEGEND_WIDTH, height))
+    cell--;
   return cell;
 }
 
@@ -99,7 +106,10 @@ attention_matrix_layout_place (AttentionMatrixLayout *layout,
   layout->band_x = MAX (layout->x, 0);
   layout->band_y = MAX (layout->y, 0);
 
-  /* The legend stays in sight at the right edge, level with the grid's top. */
+  /* The legend stays in sight at the right edge, level with the grid's top,
+   * in a column the cells scroll behind. */
+  layout->clip_right =
+      layout->content_width <= width ? width : MAX (0, width - LEGEND_GAP - LEGEND_WIDTH);
   layout->legend_x = MIN (layout->x + size + LEGEND_GAP, width - LEGEND_WIDTH);
   layout->legend_y = layout->band_y + layout->margin;
   layout->legend_height = CLAMP (grid, LEGEND_MIN_HEIGHT, LEGEND_MAX_HEIGHT);
@@ -125,7 +135,8 @@ attention_matrix_layout_hit (
   grid_y = y - layout->y - layout->margin;
   grid = layout->n * layout->cell;
   /* The label bands cover the cells scrolled under them. */
-  in_cols = x >= layout->band_x + layout->margin && grid_x >= 0 && grid_x < grid;
+  in_cols = x >= layout->band_x + layout->margin && x < layout->clip_right && grid_x >= 0 &&
+            grid_x < grid;
   in_rows = y >= layout->band_y + layout->margin && grid_y >= 0 && grid_y < grid;
 
   if (in_cols && in_rows)

@@ -24,6 +24,10 @@ typedef struct
   /* Left edge of the row labels and top edge of the column labels: they
    * stay in sight when the grid scrolls under them. */
   double band_x, band_y;
+  /* The cells and the column labels end here (the view's width when all
+   * fits): when the matrix scrolls sideways, the legend keeps a column of
+   * its own to the right of it instead of lying over the cells. */
+  double clip_right;
   /* The legend's bar; legend_height 0 when there is no room for one. */
   double legend_x, legend_y, legend_height;
   double legend_thickness, legend_font_size;

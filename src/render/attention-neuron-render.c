@@ -5,6 +5,7 @@
 #include "attention-neuron-render.h"
 
 #include "attention-caption.h"
+#include "attention-hatch.h"
 
 #include <float.h>
 #include <glib/gi18n.h>
@@ -70,7 +71,8 @@ attention_neuron_values_init (AttentionNeuronValues *values, const AttentionNeur
   for (guint j = 0; j < data->n; j++)
     sum += exp ((double)values->scores[j] - max_score);
   for (guint j = 0; j < data->n; j++)
-    values->softmax[j] = (float)(exp ((double)values->scores[j] - max_score) / sum);
+    values->softmax[j] =
+        data->head_off ? 0.0f : (float)(exp ((double)values->scores[j] - max_score) / sum);
   values->vmax_qk = isfinite (vmax_qk) ? vmax_qk : FLT_MAX;
   values->vmax_product = isfinite (vmax_product) ? vmax_product : FLT_MAX;
   values->vmax_score = isfinite (vmax_score) ? vmax_score : FLT_MAX;
@@ -473,6 +475,19 @@ draw_rows (cairo_t *cr,
       draw_token (cr, style, data->labels ? data->labels[j] : NULL, c->key_label, top, FALSE,
                   FALSE);
     }
+  /* Past the trained length: the token columns strongly, the numbers lightly
+   * (they stay legible), as the matrix does. */
+  if (data->hatch_from > 0 && data->hatch_from < last)
+    {
+      guint from = MAX (first, data->hatch_from);
+      double top = row_top (style, from), height = style->row_height * (last - from);
+      double spacing = CLAMP (style->row_height / 3, 3, 12);
+
+      attention_hatch_rectangle (cr, c->query_label, top, style->label_width, height, spacing,
+                                 0.55);
+      attention_hatch_rectangle (cr, c->key, top, c->key_label - c->key, height, spacing, 0.4);
+      attention_hatch_rectangle (cr, c->key_label, top, style->label_width, height, spacing, 0.55);
+    }
 }
 
 /* The entry under the pointer, outlined, in the rows (the q entry it
@@ -555,6 +570,9 @@ draw_header (cairo_t *cr,
              style->label_width - 2 * pad, TRUE, FALSE);
   draw_strip (cr, style, data->queries + (gsize)data->query * data->d, data->d, values->vmax_qk,
               c->key, band);
+  if (data->hatch_from > 0 && data->query >= data->hatch_from)
+    attention_hatch_rectangle (cr, c->key, band, strip, style->row_height,
+                               CLAMP (style->row_height / 3, 3, 12), 0.4);
 }
 
 void

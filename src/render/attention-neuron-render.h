@@ -39,10 +39,19 @@ typedef struct
   const float *queries;
   const float *keys;
   const char *const *labels; /* n tokens */
+  /* Tokens from this index on lie past the longest input the model was
+   * trained on: their rows (and the q band, for such a query) are hatched
+   * as in the matrix. 0 for none. */
+  guint hatch_from;
+  /* The run switched this head off (a head mask multiplies its
+   * probabilities by 0): the softmax column shows the weights the matrix
+   * holds, all 0. */
+  gboolean head_off;
 } AttentionNeuronData;
 
 /* The numbers behind the picture, computed from the data (in double, then
- * stored as float): products n × d, scores and softmax n each. vmax_qk is
+ * stored as float): products n × d, scores and softmax n each (the softmax
+ * times 0 for a head that is off). vmax_qk is
  * the largest |entry| of q_i and every k_j (the strips' common scale),
  * vmax_product that of the products; both at least FLT_MIN. */
 typedef struct

@@ -4,6 +4,7 @@
 #include "attention-render.h"
 
 #include "attention-caption.h"
+#include "attention-hatch.h"
 #include "attention-matrix-layout.h"
 
 #include <math.h>
@@ -16,6 +17,8 @@
 /* Outline colour for hovered rows and columns (GNOME blue 3), outside the
  * grayscale so it cannot be mistaken for a weight. */
 static const double highlight_rgb[3] = { 0.208, 0.518, 0.894 };
+/* A pinned token's outline (GNOME orange 3): not the hover's blue. */
+static const double pinned_rgb[3] = { 1.0, 0.471, 0.0 };
 
 void
 attention_render_style_init_export (AttentionRenderStyle *style)
@@ -32,6 +35,7 @@ attention_render_style_init_export (AttentionRenderStyle *style)
   style->draw_background = TRUE;
   style->highlight_row = -1;
   style->highlight_col = -1;
+  style->pinned = -1;
   style->caption = NULL;
   style->caption_size = 16;
 }
@@ -344,27 +348,60 @@ draw_labels (cairo_t *cr,
   cairo_restore (cr);
 }
 
+/* Rows and columns past the trained length, their labels included. The
+ * spacing follows the cell, so a small cell still gets a few stripes. */
+static void
+draw_hatch (cairo_t *cr, const AttentionRenderStyle *style, guint n)
+{
+  double spacing = CLAMP (style->cell / 3, 3, 12);
+  double from, side;
+
+  if (style->hatch_from == 0 || style->hatch_from >= n)
+    return;
+  from = style->margin + style->cell * style->hatch_from;
+  side = style->cell * (n - style->hatch_from);
+  /* Label bands, strongly, then the cells, lightly: the weights stay legible. */
+  attention_hatch_rectangle (cr, 0, from, style->margin, side, spacing, 0.55);
+  attention_hatch_rectangle (cr, from, 0, side, style->margin, spacing, 0.55);
+  attention_hatch_rectangle (cr, style->margin, from, from - style->margin, side, spacing, 0.4);
+  attention_hatch_rectangle (cr, from, style->margin, side, style->cell * n, spacing, 0.4);
+}
+
+static void
+outline (cairo_t *cr,
+         const AttentionRenderStyle *style,
+         guint n,
+         int row,
+         int col,
+         const double rgb[3],
+         double width)
+{
+  double side = style->cell * n;
+
+  if (row < 0 && col < 0)
+    return;
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_set_line_width (cr, width);
+  if (row >= 0 && (guint)row < n)
+    cairo_rectangle (cr, style->margin + width / 2, style->margin + style->cell * row + width / 2,
+                     side - width, style->cell - width);
+  if (col >= 0 && (guint)col < n)
+    cairo_rectangle (cr, style->margin + style->cell * col + width / 2, style->margin + width / 2,
+                     style->cell - width, side - width);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 static void
 draw_highlight (cairo_t *cr, const AttentionRenderStyle *style, guint n)
 {
-  double side = style->cell * n;
   double width = MAX (1.0, style->cell / 12);
 
-  if (style->highlight_row < 0 && style->highlight_col < 0)
-    return;
-
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, highlight_rgb[0], highlight_rgb[1], highlight_rgb[2]);
-  cairo_set_line_width (cr, width);
-  if (style->highlight_row >= 0 && (guint)style->highlight_row < n)
-    cairo_rectangle (cr, style->margin + width / 2,
-                     style->margin + style->cell * style->highlight_row + width / 2, side - width,
-                     style->cell - width);
-  if (style->highlight_col >= 0 && (guint)style->highlight_col < n)
-    cairo_rectangle (cr, style->margin + style->cell * style->highlight_col + width / 2,
-                     style->margin + width / 2, style->cell - width, side - width);
-  cairo_stroke (cr);
-  cairo_restore (cr);
+  /* The pin under the hover: the hover's thin line shows inside it. */
+  outline (cr, style, n, style->pinned, style->pinned, pinned_rgb,
+           MIN (MAX (2.0, style->cell / 6), style->cell / 2));
+  outline (cr, style, n, style->highlight_row, style->highlight_col, highlight_rgb, width);
 }
 
 void
@@ -398,6 +435,7 @@ attention_render_matrix (cairo_t *cr,
         draw_vector_cells (cr, style, matrix, n);
       else
         draw_cells (cr, style, matrix, n, &visible);
+      draw_hatch (cr, style, n);
       draw_labels (cr, style, n, labels, &visible);
       draw_highlight (cr, style, n);
     }

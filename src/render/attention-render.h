@@ -19,8 +19,11 @@ typedef struct
   double fg[3]; /* label colour, RGB 0..1 (white) */
   double bg[3]; /* background (black) */
   gboolean draw_background;
-  int highlight_row;   /* -1 for none: a thin outline around a query row */
-  int highlight_col;   /* -1 for none: a thin outline around a key column */
+  int highlight_row; /* -1 for none: a thin outline around a query row */
+  int highlight_col; /* -1 for none: a thin outline around a key column */
+  /* -1 for none: a pinned token, its row and column in a thicker outline of
+   * another colour than the hovered ones, so the two never look alike. */
+  int pinned;
   const char *caption; /* optional line(s) under the matrix; NULL for none */
   double caption_size;
   /* Analysis views: zero (grayscale, linear) is the original look. */
@@ -32,6 +35,9 @@ typedef struct
   /* CONTRAST's top weight; 0 takes the matrix's own largest. Two matrices
    * shown side by side pass the larger of the two, so colours compare. */
   float vmax;
+  /* Tokens from this index on lie past the longest input the model was
+   * trained on: their labels, rows and columns are hatched. 0 for none. */
+  guint hatch_from;
   /* Optional: a signed score per token (n floats) tinting the background
    * of its row and column labels (attention_colormap_signed_tint on
    * ±label_shade_vmax): gradient × input saliency. NULL for none. */

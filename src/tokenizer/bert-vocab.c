@@ -221,6 +221,12 @@ check_specials (const BertVocab *vocab, GError **error)
 BertVocab *
 bert_vocab_new_from_data (const char *data, gsize len, GError **error)
 {
+  return bert_vocab_new_from_data_full (data, len, TRUE, error);
+}
+
+BertVocab *
+bert_vocab_new_from_data_full (const char *data, gsize len, gboolean bert_specials, GError **error)
+{
   g_autoptr (BertVocab) vocab = NULL;
   g_autoptr (GPtrArray) lines = NULL;
 
@@ -258,7 +264,7 @@ bert_vocab_new_from_data (const char *data, gsize len, GError **error)
   for (guint id = 0; id < vocab->n_tokens; id++)
     vocab->lengths[id] = strlen (vocab->tokens[id]);
 
-  if (!build_tables (vocab, error) || !check_specials (vocab, error))
+  if (!build_tables (vocab, error) || (bert_specials && !check_specials (vocab, error)))
     return NULL;
 
   return g_steal_pointer (&vocab);

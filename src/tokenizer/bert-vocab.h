@@ -20,6 +20,10 @@ GQuark bert_vocab_error_quark (void);
 BertVocab *bert_vocab_new_from_file (const char *path, GError **error);
 /* data need not be NUL-terminated; it is copied. */
 BertVocab *bert_vocab_new_from_data (const char *data, gsize len, GError **error);
+/* The same for any vocabulary in id order (a BPE one's tokens); BERT_SPECIALS
+ * asks for [UNK], [CLS] and [SEP]. */
+BertVocab *
+bert_vocab_new_from_data_full (const char *data, gsize len, gboolean bert_specials, GError **error);
 BertVocab *bert_vocab_ref (BertVocab *vocab);
 void bert_vocab_unref (BertVocab *vocab);
 

@@ -12,6 +12,8 @@ checkpoint's own tensors (the folder's pytorch_model.bin read by torch.load):
   each [MASK], e_j the word embedding's row, against torch autograd on the
   reference (1e-4 relative) and against central finite differences of
   log p along e_j (the reference in float64, so they are exact to ~1e-7);
+- the same with a sentence pair (--pair: token types) and heads switched
+  off (--ablate: a head mask), against the reference run with both;
 - out-of-range --neuron exits 2, a model without them says so.
 Usage: test_cli_inside.py ATTENTION_CLI"""
 
@@ -108,12 +110,16 @@ class Reference:
     def lin(self, x, p):
         return x @ self.sd[p + ".weight"].T + self.sd[p + ".bias"]
 
-    def forward(self, embeds):
-        """embeds: the word embeddings' rows [n, hidden]. Returns the logits
-        at every position, and per layer q, k, probabilities, ||f_h(x_j)||."""
+    def forward(self, embeds, types=None, head_mask=None):
+        """embeds: the word embeddings' rows [n, hidden]; types: token type
+        ids (None: all 0); head_mask [layer][head], 1 on, 0 off, multiplying
+        the probabilities as Hugging Face's head_mask does. Returns the
+        logits at every position, and per layer q, k, probabilities,
+        ||f_h(x_j)||."""
         sd, n = self.sd, embeds.shape[0]
+        types = torch.zeros(n, dtype=torch.long) if types is None else torch.tensor(types)
         x = (embeds + sd["bert.embeddings.position_embeddings.weight"][:n]
-             + sd["bert.embeddings.token_type_embeddings.weight"][0])
+             + sd["bert.embeddings.token_type_embeddings.weight"][types])
         x = self.ln(x, "bert.embeddings.LayerNorm")
         layers = []
         for i in range(self.config["num_hidden_layers"]):
@@ -126,6 +132,8 @@ class Reference:
             k = heads(self.lin(x, p + "attention.self.key"))
             v = heads(self.lin(x, p + "attention.self.value"))
             probs = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(d), -1)
+            if head_mask is not None:
+                probs = probs * torch.tensor(head_mask[i], dtype=torch.float64)[:, None, None]
             w_o = sd[p + "attention.output.dense.weight"]  # [out, in]
             f = torch.stack([v[h] @ w_o[:, h * d:(h + 1) * d].T for h in range(self.n_heads)])
             layers.append({"q": q, "k": k, "probs": probs, "fnorm": f.norm(dim=-1)})
@@ -146,13 +154,13 @@ class Reference:
     def embeds(self, ids):
         return self.sd["bert.embeddings.word_embeddings.weight"][torch.tensor(ids)].clone()
 
-    def log_p(self, embeds, position, token):
-        logits, _ = self.forward(embeds)
+    def log_p(self, embeds, position, token, types=None, head_mask=None):
+        logits, _ = self.forward(embeds, types, head_mask)
         return torch.log_softmax(logits[position], -1)[token]
 
-    def saliency(self, ids, position, token):
+    def saliency(self, ids, position, token, types=None, head_mask=None):
         e = self.embeds(ids).requires_grad_(True)
-        self.log_p(e, position, token).backward()
+        self.log_p(e, position, token, types, head_mask).backward()
         return (e.grad * e).sum(-1).detach()
 
     def saliency_fd(self, ids, position, token, step=1e-4):
@@ -232,6 +240,42 @@ def check_door(model, ref):
         assert key not in plain, key
 
 
+def check_pair_and_heads_off(model, ref):
+    """--pair and --ablate: the vectors, norms and saliency come from the
+    same run as the attentions beside them (token types 1 for the second
+    sentence, the heads switched off multiplying their probabilities by 0),
+    against the reference run with those types and that mask."""
+    n_layers = ref.config["num_hidden_layers"]
+    n_heads = ref.config["num_attention_heads"]
+    off = [(1, 2), (n_layers, 1)]  # 1-indexed, as --ablate takes them
+    mask = [[1.0] * n_heads for _ in range(n_layers)]
+    for layer, head in off:
+        mask[layer - 1][head - 1] = 0.0
+    out = dump(model, "--pair", "a dog ran to the [MASK] .", "--ablate",
+               ",".join(f"{l}:{h}" for l, h in off), "--neuron", "1:2", "--norms", "--saliency")
+    ids, types = out["ids"], out["token_type_ids"]
+    assert 0 in types and 1 in types, types
+    with torch.no_grad():
+        logits, layers = ref.forward(ref.embeds(ids), types, mask)
+    assert_close("pair attentions", out["attentions"], torch.stack([l["probs"] for l in layers]))
+    # Layer 1 head 2 is off: its weights are 0, its q and k are still the
+    # projections of the layer's input (the mask acts after the softmax).
+    assert_close("pair neuron.query", out["neuron"]["query"], layers[0]["q"][1])
+    assert_close("pair neuron.key", out["neuron"]["key"], layers[0]["k"][1])
+    norms = torch.tensor(out["norms"], dtype=torch.float64)
+    assert_close("pair norms", norms, torch.stack([l["probs"] * l["fnorm"][:, None, :]
+                                                   for l in layers]))
+    for layer, head in off:
+        assert norms[layer - 1, head - 1].abs().max().item() == 0, (layer, head)
+    masks = [i for i, t in enumerate(out["tokens"]) if t == "[MASK]"]
+    assert len(masks) == 3 and [s["mask_index"] for s in out["saliency"]] == masks
+    for s, pred in zip(out["saliency"], out["predictions"]):
+        top = pred["candidates"][0]
+        assert int(torch.argmax(logits[s["mask_index"]])) == top["id"], top
+        grad = ref.saliency(ids, s["mask_index"], top["id"], types, mask)
+        assert_close(f"pair saliency at {s['mask_index']}", s["scores"], grad)
+
+
 def main():
     # The legacy checkpoint names LayerNorm's parameters gamma and beta.
     state = {k.replace(".gamma", ".weight").replace(".beta", ".bias"): v
@@ -241,6 +285,7 @@ def main():
     ref = Reference(state, config)
     for model in (BUNDLE, HF_FOLDER):
         check_door(model, ref)
+        check_pair_and_heads_off(model, ref)
         print(f"ok: {model}")
 
     # Out of range, malformed: exit 2 with the reason, nothing written.

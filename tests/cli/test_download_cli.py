@@ -2,7 +2,9 @@
 """attention-cli --download against a local hub on 127.0.0.1 (tests/fixtures/local_hub.py)
 serving the test model's Hugging Face folder: the files and their checks, the
 progress output, resume after an interrupted transfer, a wrong size, a wrong
-sha256, a 404, a stalled server, Ctrl+C, no network, a renamed repository.
+sha256, a 404, a stalled server, Ctrl+C, no network, a renamed repository,
+the hub's error codes (RepoNotFound, GatedRepo, EntryNotFound), the user's
+token sent to the hub and never to the CDN, Accept-Encoding: identity.
 Nothing here leaves 127.0.0.1.
 
 usage: test_download_cli.py ATTENTION_CLI (needs $ATTENTION_TEST_MODEL_DIR)"""
@@ -46,8 +48,10 @@ class HubCase(unittest.TestCase):
         self.hub = local_hub.Hub(self.root).start()
         self.data = os.path.join(self.tmp, "data")
         self.models = os.path.join(self.data, "attention", "models")
+        # No proxy, and no token or cache folder of the user running the tests.
         self.env = {k: v for k, v in os.environ.items()
-                    if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
+                    if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+                    and not k.startswith("HF_") and k != "XDG_CACHE_HOME"}
         self.env.update(HOME=self.tmp, XDG_DATA_HOME=self.data, LC_ALL="C.UTF-8",
                         ATTENTION_HUB_URL=self.hub.url, ATTENTION_HUB_TIMEOUT="20",
                         GSETTINGS_BACKEND="memory", no_proxy="127.0.0.1")
@@ -204,16 +208,114 @@ class DownloadTest(HubCase):
     def test_not_found(self):
         r = self.download(model_id="nobody/no-such-bert")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("The hub has no public model “nobody/no-such-bert” (401", r.stderr)
+        self.assertIn("No public model named “nobody/no-such-bert”", r.stderr)
+        self.assertNotIn("401", r.stderr)
         self.assert_not_installed("nobody/no-such-bert")
+
+    def test_missing_file_named(self):
+        """EntryNotFound names the file the model lacks."""
+        self.add_model("bert-no-vocab", ("config.json", "model.safetensors"))
+        r = self.download(model_id="bert-no-vocab")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("The hub's “bert-no-vocab” has no file vocab.txt", r.stderr)
+        self.assert_not_installed("bert-no-vocab")
+
+    def test_gated(self):
+        self.faults(gated="hf_right")
+        r = self.download()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("“%s” is gated: accept its terms on huggingface.co and use a token "
+                      "(HF_TOKEN)" % MODEL, r.stderr)
+        self.assert_not_installed()
+        r = self.download(env=dict(self.env, HF_TOKEN="hf_wrong"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("“%s” is gated and your token (HF_TOKEN) has no access yet" % MODEL,
+                      r.stderr)
+        self.assert_not_installed()
+        self.hub.headers.clear()
+        r = self.download(env=dict(self.env, HF_TOKEN="hf_right"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_installed()
+        self.assert_token_only_to_hub("hf_right")
+
+    def test_token_file(self):
+        """Without HF_TOKEN, the token huggingface-cli login leaves in
+        ~/.cache/huggingface/token."""
+        self.faults(gated="hf_from_file")
+        os.makedirs(os.path.join(self.tmp, ".cache", "huggingface"))
+        with open(os.path.join(self.tmp, ".cache", "huggingface", "token"), "w") as f:
+            f.write("hf_from_file\n")
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_installed()
+        self.assert_token_only_to_hub("hf_from_file")
+
+    def assert_token_only_to_hub(self, token):
+        hub = [h for server, _, h in self.hub.headers if server == "hub"]
+        cdn = [h for server, _, h in self.hub.headers if server == "cdn"]
+        self.assertTrue(hub and cdn)
+        for h in hub:
+            self.assertEqual(h.get("Authorization"), "Bearer " + token)
+        for h in cdn:
+            self.assertNotIn("Authorization", h)
+
+    def test_identity_encoding(self):
+        """Every request asks for the bytes as they are (the stand-in, like
+        the hub's front, would gzip text for a client that accepts it)."""
+        r = self.download()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_installed()
+        self.assertTrue(self.hub.headers)
+        for _, path, h in self.hub.headers:
+            self.assertEqual(h.get("Accept-Encoding"), "identity", path)
+            self.assertNotIn("Authorization", h)
 
     def test_missing_weights(self):
         self.add_model("bert-no-weights", ("config.json", "vocab.txt"))
         r = self.download(model_id="bert-no-weights")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("has no model.safetensors (404 Not Found): Attention reads only "
-                      "safetensors weights", r.stderr)
+        self.assertIn("The hub's “bert-no-weights” has neither model.safetensors nor "
+                      "pytorch_model.bin", r.stderr)
         self.assert_not_installed("bert-no-weights")
+
+    def test_bin_fallback(self):
+        """A repository with only pytorch_model.bin (torch.save's zip format,
+        as save_pretrained writes it): Get Models and --download fetch it,
+        and the folder runs as the safetensors one does."""
+        import collections
+        import torch
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                        "tools"))
+        import safetensors_io
+        d = self.add_model("someone/bin-only", ("config.json", "vocab.txt",
+                                                "tokenizer_config.json"))
+        state = collections.OrderedDict(
+            safetensors_io.load(os.path.join(PAYLOAD, "model.safetensors")))
+        state._metadata = collections.OrderedDict([("", {"version": 1})])
+        torch.save(state, os.path.join(d, "pytorch_model.bin"))
+        files = ("config.json", "vocab.txt", "tokenizer_config.json", "pytorch_model.bin")
+        r = self.download(model_id="someone/bin-only")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        folder = self.folder("someone/bin-only")
+        self.assertEqual(sorted(os.listdir(folder)), sorted(files))
+        self.assertEqual(sha256(os.path.join(folder, "pytorch_model.bin")),
+                         sha256(os.path.join(d, "pytorch_model.bin")))
+        # safetensors first, as huggingface_hub prefers it, then the .bin.
+        paths = [p for p, _ in self.hub.requests]
+        self.assertLess(paths.index("/someone/bin-only/resolve/main/model.safetensors"),
+                        paths.index("/someone/bin-only/resolve/main/pytorch_model.bin"))
+        probe = subprocess.run([CLI, "--model", PAYLOAD, "the [MASK] ."], capture_output=True,
+                               text=True, env=self.env, timeout=120, check=False)
+        r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
+                           text=True, env=self.env, timeout=120, check=False)
+        self.assertEqual(probe.returncode, 0, probe.stderr)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, probe.stdout)
+        # Found as installed: a second run fetches nothing.
+        n = len(self.hub.requests)
+        r = self.download(model_id="someone/bin-only")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(self.hub.requests), n)
 
     def test_stalled_server(self):
         self.faults(stall={"model.safetensors": self.weights_size() // 3})
@@ -257,9 +359,13 @@ class DownloadTest(HubCase):
     def test_renamed_repository(self):
         self.faults(moved_to="google-bert/tiny")
         self.add_model("google-bert/tiny")
-        r = self.download()
+        r = self.download(env=dict(self.env, HF_TOKEN="hf_abc"))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assert_installed()
+        # The 307 stays on the hub, so the token follows it; the CDN gets none.
+        self.assertIn("/google-bert/tiny/resolve/main/model.safetensors",
+                      [p for _, p, _ in self.hub.headers])
+        self.assert_token_only_to_hub("hf_abc")
 
     def test_not_bert(self):
         d = self.add_model("FacebookAI/roberta-tiny")
@@ -267,8 +373,19 @@ class DownloadTest(HubCase):
             json.dump({"model_type": "roberta", "architectures": ["RobertaForMaskedLM"]}, f)
         r = self.download(model_id="FacebookAI/roberta-tiny")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("is a roberta model; Attention opens BERT models only", r.stderr)
+        self.assertIn("is a roberta model; Attention opens BERT and DistilBERT models only",
+                      r.stderr)
         self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+
+    def test_distilbert_accepted(self):
+        """A DistilBERT repository is fetched (opening it is test_families.py's)."""
+        d = self.add_model("distilbert/tiny")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": "distilbert", "architectures": ["DistilBertForMaskedLM"]}, f)
+        r = self.download(model_id="distilbert/tiny")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(self.folder("distilbert/tiny"),
+                                                    "model.safetensors")))
 
     def test_hostile_config(self):
         """A config.json nested 100,000 levels deep is refused, not parsed

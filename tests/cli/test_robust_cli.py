@@ -6,7 +6,10 @@ every mask filled), only [MASK], 100 KB of text (refused with its token count,
 exit 2), control and zero-width characters (same predictions as clean text),
 UTF-8 text in the C locale, --output-dir into a folder the user may not
 write to (as uid 65534 when run as root, from copies in a folder that user can
-reach), and standard output on a full disk.
+reach), a run whose estimated memory is past ATTENTION_MAX_MEMORY (refused
+with its numbers, before it runs), a 16 MiB safetensors header (refused
+before it is parsed, at an ordinary start's memory), and standard output on
+a full disk.
 Usage: test_robust_cli.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
 
 import os
@@ -77,6 +80,8 @@ def main():
         return [line.split()[-1].strip("\u00ad.") for line in out.splitlines() if line.strip()]
     assert words(clean) == words(odd) and len(words(clean)) == 3, (clean, odd)
     not_writable()
+    memory_limit()
+    huge_header()
 
     # Standard output on a full disk: said, and not exit status 0.
     if os.path.exists("/dev/full"):
@@ -86,6 +91,51 @@ def main():
         assert proc.returncode == 2, proc
         assert b"Could not write to standard output" in proc.stderr, proc.stderr
     print("ok")
+
+
+def memory_limit():
+    """A run estimated past ATTENTION_MAX_MEMORY is refused before it runs,
+    with the numbers it was estimated from; under the limit it runs."""
+    import json
+    import zipfile
+    with zipfile.ZipFile(MODEL) as z:
+        name = next(n for n in z.namelist() if n.endswith("extra/config.json"))
+        config = json.loads(z.read(name))
+    text = "the [MASK] sat on the [MASK] ."
+    tokens = cli(["--tokens", text]).stdout.decode().splitlines()
+    # Far less than the attentions alone (layers × heads × tokens² floats).
+    small = config["num_hidden_layers"] * config["num_attention_heads"] * len(tokens) ** 2
+    proc = cli(["-k", "1", text], env=dict(ENV, ATTENTION_MAX_MEMORY=str(small)))
+    check(proc, 2, "%d layers \u00d7 %d heads \u00d7 %d\u00b2 tokens"
+          % (config["num_hidden_layers"], config["num_attention_heads"], len(tokens)),
+          "2 [MASK] \u00d7 %d vocabulary words" % config["vocab_size"], "ATTENTION_MAX_MEMORY")
+    assert proc.stdout == b"", proc.stdout
+    check(cli(["-k", "1", text], env=dict(ENV, ATTENTION_MAX_MEMORY="1G")), 0, stream="stdout")
+
+
+def huge_header():
+    """A safetensors header of 16 MiB of valid JSON ("[0,0,…]") is refused
+    before it is parsed into a tree: the CLI's peak memory stays near an
+    ordinary start's (about 250 MB), not the 1.3 GB the tree took."""
+    import resource
+    import struct
+    folder_src = os.path.join(os.environ["ATTENTION_TEST_MODEL_DIR"], "hf-safetensors")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("config.json", "vocab.txt", "tokenizer_config.json"):
+            shutil.copy(os.path.join(folder_src, name), tmp)
+        zeros = ",".join(["0"] * (8 << 20))
+        raw = ('{"w":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},'
+               '"__metadata__":{"pad":[%s]}}' % zeros).encode()
+        raw += b" " * (-len(raw) % 8)
+        assert len(raw) >= 16 << 20
+        with open(os.path.join(tmp, "model.safetensors"), "wb") as f:
+            f.write(struct.pack("<Q", len(raw)) + raw)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        proc = subprocess.run([CLI, "-m", tmp, "a [MASK] ."], capture_output=True, env=ENV,
+                              timeout=120)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB
+    check(proc, 2, "header")
+    assert peak < 700 * 1024, (before, peak)
 
 
 def as_nobody():

@@ -149,6 +149,25 @@ class TestConvert(unittest.TestCase):
         self.assertEqual((cfg["name"], cfg["description"], cfg["source"]), ("N", "D", "S"))
         self.assertEqual(cfg["format"], "attention-bundle-1")
 
+    def test_trained_length(self):
+        # From the checkpoint's config.json (tools/pretrain writes it), from
+        # the option, and refused past the position embeddings.
+        max_pos = self.config["max_position_embeddings"]
+        cfg = dict(read_json(os.path.join(self.st_dir, "config.json")), trained_length=7)
+        d = self.hf_dir("trained", self.original_state(), config=cfg)
+        self.assertEqual(run_convert(d, self.out("tl.pt")).returncode, 0)
+        self.assertEqual(bundle_outputs(self.out("tl.pt"), IDS, POS)[2]["trained_length"], 7)
+        r = run_convert(d, self.out("tl2.pt"), "--trained-length", "9")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(bundle_outputs(self.out("tl2.pt"), IDS, POS)[2]["trained_length"], 9)
+        r = run_convert(d, self.out("tl3.pt"), "--trained-length", str(max_pos + 1))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("trained_length must be an integer from 1 to max_position_embeddings (%d)"
+                      % max_pos, r.stderr)
+        self.assertFalse(os.path.exists(self.out("tl3.pt")))
+        r = run_convert(self.st_dir, self.out("tl4.pt"))
+        self.assertNotIn("trained_length", bundle_outputs(self.out("tl4.pt"), IDS, POS)[2])
+
     def test_zip_bin(self):
         d = self.hf_dir("zip", self.original_state(), writer="zip")
         r = run_convert(d, self.out("zip.pt"))

@@ -110,6 +110,26 @@ class DemoModelTest(unittest.TestCase):
         self.assertIn("paris", top5("The capital of France is [MASK]."))
         self.assertTrue({"tea", "coffee"} & set(top5("I drank a cup of [MASK].")))
 
+    def test_trained_length(self):
+        # The bundle states the longest input it was trained on, the app's
+        # limit for it: single sentences of at most 64 tokens with
+        # [CLS]/[SEP] (tools/pretrain --seq 64), so positions past 63 were
+        # never trained.
+        self.assertEqual(self.config["trained_length"], 64)
+        self.assertEqual(self.config["max_position_embeddings"], 512)
+
+    def test_passage_evaluation_inputs(self):
+        # tools/evaluate-mlm packs held-out passages as BERT packs a
+        # document: sentences fill an input up to the limit, the one that
+        # does not fit starts the next, one longer than the limit is cut.
+        import importlib.machinery
+        ev = importlib.machinery.SourceFileLoader(
+            "evaluate_mlm", os.path.join(TOOLS, "evaluate-mlm")).load_module()
+        self.assertEqual(ev.pack([[5, 6], [7, 8, 9], [10], [11, 12, 13, 14, 15, 16, 17]], 5),
+                         [[CLS, 5, 6, 7, 8, 9, SEP], [CLS, 10, SEP],
+                          [CLS, 11, 12, 13, 14, 15, SEP]])
+        self.assertEqual(ev.pack([[5]], 5), [[CLS, 5, SEP]])
+
     def test_everyday_words_are_tokens(self):
         for w in ("phone", "spoon", "kitten", "puppy", "pencil", "berlin", "tea", "coffee"):
             self.assertIn(w, self.wp.ids, w)

@@ -2,7 +2,9 @@
 """tools/pretrain on a tiny model: two data-parallel processes train, log
 tokens/s and write a loadable final/ directory; --init-from maps the old
 vocabulary's rows onto a new vocabulary; --resume continues from the
-checkpoint; --precision auto logs the measurement it decided from."""
+checkpoint; --precision auto logs the measurement it decided from; passages
+are packed as BERT packs a document, and long steps train the positions past
+the short sentences, counted by position bucket."""
 
 import json
 import os
@@ -140,6 +142,77 @@ class PretrainTest(unittest.TestCase):
         self.assertEqual(pt.init_from(from_bundle, bundle, new_tokens), (7, 1))
         for name, t in new.state_dict().items():
             self.assertTrue(torch.equal(from_bundle.state_dict()[name], t), name)
+
+    def load_tool(self):
+        import importlib.machinery
+        return importlib.machinery.SourceFileLoader(
+            "pretrain_mod", os.path.join(TOOLS, "pretrain")).load_module()
+
+    def test_pack_passages_as_bert(self):
+        pt = self.load_tool()
+        saved = pt.SHORT_SEQ_PROB
+        pt.SHORT_SEQ_PROB = 0.0  # every chunk aims at the full length
+        try:
+            # max_len 8: 6 tokens between [CLS] (2) and [SEP] (3). Sentences
+            # fill a chunk until it reaches 6; the sentence that overflows is
+            # cut there (BERT truncates the same way); a passage ends a chunk.
+            packed = pt.pack_passages([[[5, 6, 7], [8, 9], [10, 11, 12, 13], [14]],
+                                       [[20, 21]]], 8, seed=1)
+        finally:
+            pt.SHORT_SEQ_PROB = saved
+        self.assertEqual(packed, [[2, 5, 6, 7, 8, 9, 10, 3], [2, 14, 3], [2, 20, 21, 3]])
+        # With BERT's 10 % of shorter targets, no chunk is ever longer.
+        many = pt.pack_passages([[[7] * 5] * 40] * 30, 32, seed=3)
+        self.assertTrue(all(len(c) <= 32 for c in many))
+        self.assertTrue(any(len(c) < 30 for c in many))
+
+    def test_copy_positions(self):
+        pt = self.load_tool()
+        model = attention_bert.BertForMaskedLM({
+            "vocab_size": 19, "hidden_size": 8, "num_hidden_layers": 1,
+            "num_attention_heads": 2, "intermediate_size": 16, "max_position_embeddings": 12})
+        model.init_weights(3)
+        before = model.bert.embeddings.position_embeddings.weight.detach().clone()
+        pt.copy_positions(model, 5)
+        after = model.bert.embeddings.position_embeddings.weight
+        # Rows 0-4 stay; rows 5-11 repeat rows 1-4 ([CLS]'s row 0 is not
+        # repeated).
+        for p, src in enumerate([0, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3]):
+            self.assertTrue(torch.equal(after[p], before[src]), p)
+
+    def test_long_steps_train_late_positions(self):
+        t = self.tmp.name
+        passages = os.path.join(t, "passages.txt")
+        with open(passages, "w") as f:
+            # 4 passages of 24 sentences (~140 tokens each with [CLS]/[SEP]).
+            for p in range(4):
+                f.write("\n".join(SENTENCES[p:p + 24]) + "\n\n")
+        run = os.path.join(t, "long")
+        pretrain("--workdir", run, "--train", self.train, "--vocab", self.vocab1,
+                 "--passages", passages, "--long-seq", "100", "--long-share", "0.5",
+                 "--steps", "8", "--log-every", "2", "--procs", "2", "--precision", "fp32",
+                 "--layers", "1", "--hidden", "16", "--heads", "2", "--max-positions", "128",
+                 "--seq", "16", "--tokens-per-batch", "200")
+        log = read(os.path.join(run, "train.log"))
+        self.assertRegex(log, r"4 passages packed to at most 100 tokens: \d+ inputs")
+        self.assertIn("positions trained (", log)
+        with open(os.path.join(run, "final", "config.json")) as f:
+            config = json.load(f)
+        tr = config["training"]
+        # Which steps are long is drawn from the seed: the same rule here.
+        import random
+        long_steps = sum(random.Random(1 * 104729 + s).random() < 0.5 for s in range(8))
+        self.assertEqual(tr["long_steps"], long_steps)
+        self.assertGreater(long_steps, 0)
+        buckets = {(b["from"], b["to"]): b for b in tr["position_buckets"]}
+        self.assertEqual(sorted(buckets), [(0, 63), (64, 127), (128, 255), (256, 511)])
+        # Short sentences (<= 16 tokens) never reach position 64: every token
+        # there came from a long step, at most 100 tokens long.
+        self.assertGreater(buckets[(64, 127)]["tokens"], 0)
+        self.assertGreater(buckets[(64, 127)]["predictions"], 0)
+        self.assertEqual(buckets[(128, 255)]["tokens"], 0)
+        self.assertEqual(config["trained_length"], 100)
+        self.assertGreater(buckets[(0, 63)]["tokens"], buckets[(64, 127)]["tokens"])
 
 
 if __name__ == "__main__":

@@ -64,6 +64,75 @@ test_timeout (void)
 }
 
 static void
+write_token (const char *path, const char *contents)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+/* huggingface_hub's order: HF_TOKEN, the file HF_TOKEN_PATH, HF_HOME/token,
+ * then XDG_CACHE_HOME/huggingface/token. */
+static void
+test_token (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("attention-token-XXXXXX", NULL);
+  g_autofree char *cache = g_build_filename (tmp, "cache", NULL);
+  g_autofree char *cached = g_build_filename (cache, "huggingface", "token", NULL);
+  g_autofree char *home = g_build_filename (tmp, "hf-home", NULL);
+  g_autofree char *home_token = g_build_filename (home, "token", NULL);
+  g_autofree char *path_token = g_build_filename (tmp, "elsewhere", "my-token", NULL);
+  char *token;
+
+  g_unsetenv ("HF_TOKEN");
+  g_unsetenv ("HF_TOKEN_PATH");
+  g_unsetenv ("HF_HOME");
+  /* GLib reads XDG_CACHE_HOME once; a child process sees a fresh one. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess ("/hub/token", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      g_rmdir (tmp);
+      return;
+    }
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_assert_null (attention_hub_get_token ());
+  write_token (cached, "hf_cached\n");
+  token = attention_hub_get_token ();
+  g_assert_cmpstr (token, ==, "hf_cached");
+  g_free (token);
+  write_token (home_token, "  hf_home  \n");
+  g_setenv ("HF_HOME", home, TRUE);
+  token = attention_hub_get_token ();
+  g_assert_cmpstr (token, ==, "hf_home");
+  g_free (token);
+  write_token (path_token, "hf_path");
+  g_setenv ("HF_TOKEN_PATH", path_token, TRUE);
+  token = attention_hub_get_token ();
+  g_assert_cmpstr (token, ==, "hf_path");
+  g_free (token);
+  g_setenv ("HF_TOKEN", "hf_env", TRUE);
+  token = attention_hub_get_token ();
+  g_assert_cmpstr (token, ==, "hf_env");
+  g_free (token);
+  /* Could not travel in a header: no token rather than a broken request. */
+  g_setenv ("HF_TOKEN", "hf_a\r\nX-Evil: 1", TRUE);
+  g_assert_null (attention_hub_get_token ());
+  g_unsetenv ("HF_TOKEN");
+  write_token (path_token, "hf_a b");
+  g_assert_null (attention_hub_get_token ());
+  write_token (path_token, "");
+  g_assert_null (attention_hub_get_token ());
+  {
+    const char *argv[] = { "rm", "-rf", tmp, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                                 NULL, NULL, NULL));
+  }
+}
+
+static void
 test_catalogue (void)
 {
   guint n;
@@ -126,6 +195,17 @@ test_installed (void)
   /* The earlier layout nested "ok/sub" inside "ok". */
   put_model (models, "ok");
   put_model (models, "ok/sub");
+  {
+    /* Weights as pytorch_model.bin only: installed too. */
+    g_autofree char *bin = attention_hub_model_dir (models, "someone/bin-only");
+
+    put (bin, "config.json");
+    put (bin, "vocab.txt");
+    put (bin, "pytorch_model.bin");
+    g_assert_true (attention_hub_is_installed (models, "someone/bin-only"));
+    g_assert_cmpint (attention_hub_installed_size (models, "someone/bin-only"), ==, 3);
+    g_assert_true (attention_hub_remove_installed (models, "someone/bin-only", NULL));
+  }
 
   ids = attention_hub_list_installed (models);
   g_assert_cmpuint (g_strv_length (ids), ==, 4);
@@ -189,6 +269,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hub/ids", test_ids);
   g_test_add_func ("/hub/urls", test_urls);
   g_test_add_func ("/hub/timeout", test_timeout);
+  g_test_add_func ("/hub/token", test_token);
   g_test_add_func ("/hub/catalogue", test_catalogue);
   g_test_add_func ("/hub/installed", test_installed);
   return g_test_run ();

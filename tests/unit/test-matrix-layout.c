@@ -165,6 +165,14 @@ test_scrolled (void)
   g_assert_cmpfloat (l.legend_x, ==, 500 - 52);
   g_assert_cmpfloat (l.legend_y, ==, 52);
   g_assert_cmpfloat (l.legend_height, ==, 220);
+  /* ... in a column of its own: the cells end 12 + 52 px before the edge,
+   * and nothing under the legend's column is a cell. */
+  g_assert_cmpfloat (l.clip_right, ==, 500 - 64);
+  /* x = 435 is 435 + 288 − 52 = 671 into the grid: column 16. */
+  assert_hit (&l, 435, 100, ATTENTION_MATRIX_HIT_CELL, 25, 16);
+  assert_hit (&l, 437, 100, ATTENTION_MATRIX_HIT_NONE, 0, 0);
+  assert_hit (&l, 470, 100, ATTENTION_MATRIX_HIT_NONE, 0, 0);
+  assert_hit (&l, 470, 20, ATTENTION_MATRIX_HIT_NONE, 0, 0);
 
   /* x = 60 is 60 + 288 − 52 = 296 into the grid: column 7; y = 100 is
    * 100 + 988 − 52 = 1036: row 25. */

@@ -18,6 +18,7 @@ static const char *const labels[3] = { "[CLS]", "cat", "[SEP]" };
 static void
 data_init (AttentionNeuronData *data, guint query)
 {
+  memset (data, 0, sizeof *data);
   data->n = 3;
   data->d = 4;
   data->query = query;
@@ -274,6 +275,75 @@ test_hover_outline (void)
   attention_neuron_values_clear (&values);
 }
 
+static cairo_surface_t *
+draw_data (const AttentionNeuronData *data)
+{
+  AttentionNeuronStyle style;
+  AttentionNeuronValues values;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 430, 120);
+  cairo_t *cr = cairo_create (surface);
+
+  style_init (&style);
+  g_assert_true (attention_neuron_values_init (&values, data));
+  attention_neuron_draw (cr, &style, data, &values);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  attention_neuron_values_clear (&values);
+  return surface;
+}
+
+/* Pixels of rows y0 … y1 that differ between two pictures. */
+static guint
+count_different (cairo_surface_t *a, cairo_surface_t *b, int y0, int y1)
+{
+  int stride = cairo_image_surface_get_stride (a);
+  const guchar *pa = cairo_image_surface_get_data (a), *pb = cairo_image_surface_get_data (b);
+  guint n = 0;
+
+  for (int y = y0; y < y1; y++)
+    for (int x = 0; x < cairo_image_surface_get_width (a); x++)
+      if (memcmp (pa + y * stride + 4 * x, pb + y * stride + 4 * x, 3) != 0)
+        n++;
+  return n;
+}
+
+/* A head switched off (a head mask of 0) has the scores of its vectors but
+ * the weights the model used, all 0; tokens past the trained length are
+ * hatched in their rows only (and the q band for such a query). */
+static void
+test_head_off_and_hatch (void)
+{
+  AttentionNeuronData data;
+  AttentionNeuronValues values;
+  cairo_surface_t *plain, *hatched, *query_hatched;
+
+  data_init (&data, 0);
+  data.head_off = TRUE;
+  g_assert_true (attention_neuron_values_init (&values, &data));
+  g_assert_cmpfloat_with_epsilon (values.scores[1], 1.5f, 1e-6);
+  for (guint j = 0; j < 3; j++)
+    g_assert_cmpfloat (values.softmax[j], ==, 0);
+  attention_neuron_values_clear (&values);
+
+  data_init (&data, 0);
+  plain = draw_data (&data);
+  data.hatch_from = 2;
+  hatched = draw_data (&data);
+  /* Header, q band and rows 0 and 1 (y < 100) as before; row 2 striped. */
+  g_assert_cmpuint (count_different (plain, hatched, 0, 100), ==, 0);
+  g_assert_cmpuint (count_different (plain, hatched, 100, 120), >, 200);
+  /* Query 2 lies past it: its q band is hatched too. */
+  data_init (&data, 2);
+  cairo_surface_destroy (plain);
+  plain = draw_data (&data);
+  data.hatch_from = 2;
+  query_hatched = draw_data (&data);
+  g_assert_cmpuint (count_different (plain, query_hatched, 30, 50), >, 50);
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (hatched);
+  cairo_surface_destroy (query_hatched);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -283,5 +353,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/neuron/geometry", test_geometry);
   g_test_add_func ("/neuron/pixels", test_pixels);
   g_test_add_func ("/neuron/hover-outline", test_hover_outline);
+  g_test_add_func ("/neuron/head-off-and-hatch", test_head_off_and_hatch);
   return g_test_run ();
 }

@@ -9,6 +9,8 @@ semantics:
     matrix is all zeros), to 1e-5, for one mask and one per batch item;
   - batches with a padding mask: each sequence as if run alone;
   - predictions at every position: softmax of the logits at each position;
+  - queries, keys, value norms and gradient × input saliency in a batch:
+    each sequence's own, to 1e-4 relative;
 
 on three kinds of model: a bundle of the current source (the test model), a
 bundle with its own older code and Hugging Face's parameter names (the demo
@@ -104,14 +106,26 @@ class Reference:
 
     def forward(self, ids, types, head_mask):
         """Attentions [L, H, n, n] and logits [n, V]."""
+        attentions, logits, _ = self.forward_inside(ids, types, head_mask)
+        return attentions, logits
+
+    def embeds(self, ids):
+        return self.w["bert.embeddings.word_embeddings.weight"][torch.tensor(ids)].clone()
+
+    def forward_inside(self, ids, types, head_mask, embeds=None):
+        """Also each head's queries and keys [L, H, n, d] (after the bias,
+        before scaling) and ||f_h(x_j)|| [L, H, n]: the value vector (with
+        its bias) through the head's columns of the output projection
+        (without its bias), Kobayashi et al. 2020. embeds: the word
+        embeddings' rows to use (for gradients), else looked up."""
         w, n = self.w, len(ids)
         d = self.hidden // self.heads
-        ids, types = torch.tensor(ids), torch.tensor(types)
-        x = (w["bert.embeddings.word_embeddings.weight"][ids]
+        types = torch.tensor(types)
+        x = ((self.embeds(ids) if embeds is None else embeds)
              + w["bert.embeddings.token_type_embeddings.weight"][types]
              + w["bert.embeddings.position_embeddings.weight"][:n])
         h = self.ln(x, "bert.embeddings.LayerNorm")
-        attentions = []
+        attentions, qs, ks, norms = [], [], [], []
         for layer in range(self.layers):
             p = f"bert.encoder.layer.{layer}."
             q = self.lin(h, p + "attention.self.query").view(n, self.heads, d).transpose(0, 1)
@@ -121,6 +135,11 @@ class Reference:
             if head_mask is not None:
                 probs = probs * torch.tensor(head_mask[layer], dtype=torch.float64)[:, None, None]
             attentions.append(probs)
+            w_o = w[p + "attention.output.dense.weight"]
+            norms.append(torch.stack([(v[i] @ w_o[:, i * d:(i + 1) * d].T).norm(dim=-1)
+                                      for i in range(self.heads)]))
+            qs.append(q)
+            ks.append(k)
             context = (probs @ v).transpose(0, 1).reshape(n, self.hidden)
             a = self.ln(self.lin(context, p + "attention.output.dense") + h,
                         p + "attention.output.LayerNorm")
@@ -129,7 +148,16 @@ class Reference:
         t = self.ln(self.act(self.lin(h, "cls.predictions.transform.dense")),
                     "cls.predictions.transform.LayerNorm")
         logits = t @ w["bert.embeddings.word_embeddings.weight"].T + w["cls.predictions.bias"]
-        return torch.stack(attentions), logits
+        return torch.stack(attentions), logits, (torch.stack(qs), torch.stack(ks),
+                                                 torch.stack(norms))
+
+    def saliency(self, ids, types, head_mask, position, token):
+        """s_j = sum_d (d log p(token at position) / d e_jd) e_jd, e_j token
+        j's word embedding row, by autograd on this reference."""
+        e = self.embeds(ids).requires_grad_(True)
+        _, logits, _ = self.forward_inside(ids, types, head_mask, e)
+        torch.log_softmax(logits[position], -1)[token].backward()
+        return (e.grad * e).sum(-1).detach()
 
 
 def dump(model, request, expect_error=False):
@@ -249,13 +277,38 @@ def check_model(model, ref_path, label):
         d = max(abs(x - y) for x, y in zip(one["attentions"], batch[i]["attentions"]))
         assert d <= TOL, (label, i, d)
 
+    # The same batch asking for queries, keys, value norms and saliency:
+    # each sequence's own, as the reference gives them alone (padding,
+    # token types and its head mask included).
+    batch = dump(model, {"texts": texts, "pairs": [None, b, None], "head_masks": masks,
+                         "batch": True, "top_k": 1, "want_qk": True, "want_value_norms": True,
+                         "saliency": True})
+    for i, r in enumerate(batch):
+        n, d = len(r["ids"]), r["head_size"]
+        mask = [masks[i][l * H:(l + 1) * H] for l in range(L)]
+        _, logits, (q, k, norms) = ref.forward_inside(r["ids"], r["token_type_ids"], mask)
+        assert d == ref.hidden // H, (label, d)
+        for name, got, want in (("queries", r["queries"], q), ("keys", r["keys"], k),
+                                ("value norms", r["value_norms"], norms)):
+            got = torch.tensor(got, dtype=torch.float64).view(want.shape)
+            err = (got - want).abs().max().item()
+            assert err <= 1e-4 * want.abs().max().item(), (label, i, name, err)
+        assert [s["position"] for s in r["saliency"]] == \
+            [p["position"] for p in r["predictions"]], (label, i)
+        for s in r["saliency"]:
+            assert s["token_id"] == int(torch.argmax(logits[s["position"]])), (label, i, s)
+            want = ref.saliency(r["ids"], r["token_type_ids"], mask, s["position"], s["token_id"])
+            err = (torch.tensor(s["scores"], dtype=torch.float64) - want).abs().max().item()
+            assert err <= 1e-4 * want.abs().max().item(), (label, i, "saliency", err)
+
     # Bad input: a mask of the wrong size, a pair past the limit.
     error = dump(model, {"texts": [a], "head_mask": [1.0] * (L * H + L)}, expect_error=True)
     assert "head mask" in error, error
     long_b = " ".join(["word"] * 600)
     error = dump(model, {"texts": [a], "pair": long_b}, expect_error=True)
     assert "two sentences" in error, error
-    print(f"{label}: pairs, head masks, all positions and batches match the reference")
+    print(f"{label}: pairs, head masks, all positions and batches (with q/k, norms, "
+          "saliency) match the reference")
 
 
 class Foreign(torch.nn.Module):

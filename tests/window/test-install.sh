@@ -100,7 +100,7 @@ activate() {
 }
 
 "${user_env[@]}" gio launch "$DESKTOP" || { echo "gio launch failed"; exit 1; }
-wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Attention$' | head -n 1)
+wid=$(timeout 60 xdotool search --sync --onlyvisible --name 'Attention$' | head -n 1)
 [ -n "$wid" ] || { echo "no window called Attention within 60 s"; exit 1; }
 echo "window $wid, pid $(xdotool getwindowpid "$wid")"
 xdotool getwindowpid "$wid" >"$PID_FILE"

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "attention-application.h"
+#include "attention-importance-panel.h"
+#include "attention-overview-page.h"
+#include "attention-overview.h"
 #include "attention-lines-canvas.h"
 #include "attention-lines-page.h"
 #include "attention-window-private.h"
@@ -83,8 +86,14 @@ describe_menu (GtkPopover *popover)
 
       g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
       g_string_append_printf (out, "%s%s", i > 0 ? " " : "", action);
-      if (target != NULL)
+      if (target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_INT32))
         g_string_append_printf (out, "(%d)", g_variant_get_int32 (target));
+      else if (target != NULL)
+        {
+          g_autofree char *printed = g_variant_print (target, FALSE);
+
+          g_string_append (out, printed);
+        }
     }
   return g_string_free (out, FALSE);
 }
@@ -302,6 +311,177 @@ test_every_position (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (guesses)));
 }
 
+/* The probability label of a candidate's button ("61.0% → 34.0%"). */
+static const char *
+percent_label (guint mask, guint candidate)
+{
+  GtkWidget *button = attention_predictions_get_button (window->predictions, mask, candidate);
+  GtkWidget *box = gtk_button_get_child (GTK_BUTTON (button));
+
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (box)));
+}
+
+/* All Heads: Ctrl+Enter on the selected head (as Ctrl+click) switches it
+ * off and the sentence runs again at once with it off (its attention all
+ * zero); the predictions show the change from every head on; the head's
+ * context menu offers to turn it on again and all back on; Turn All Back On
+ * resets. */
+static void
+test_switch_heads (void)
+{
+  GtkWidget *page = adw_view_stack_get_child_by_name (window->view_stack, "overview");
+  AttentionOverview *overview = template_child (page, ATTENTION_TYPE_OVERVIEW_PAGE, "overview");
+  GtkEventController *keys = find_controller (GTK_WIDGET (overview), GTK_TYPE_EVENT_CONTROLLER_KEY);
+  g_autoptr (AttentionResult) before = NULL;
+  AttentionResult *after;
+  const AttentionCandidate *c;
+  const float *m;
+  g_autofree char *want = NULL;
+  g_autofree char *menu = NULL;
+  gboolean handled = FALSE;
+  guint n_candidates = 0, n, H;
+  GtkPopover *popover;
+
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), "The cat sat on the [MASK].");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  before = g_object_ref (test_window_result (window));
+  g_assert_null (attention_result_get_head_mask (before));
+  g_assert_false (action_enabled ("heads-all-on"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.overview", NULL));
+  attention_test_wait_frames (GTK_WIDGET (overview), 2, TRUE);
+  attention_selection_set_layer (window->selection, 1);
+  attention_selection_set_head (window->selection, 2);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, GDK_CONTROL_MASK, &handled);
+  g_assert_true (handled);
+  wait_for (idle);
+  after = test_window_result (window);
+  g_assert_true (after != before);
+  H = attention_result_get_n_heads (after);
+  m = attention_result_get_head_mask (after);
+  g_assert_nonnull (m);
+  for (guint k = 0; k < attention_result_get_n_layers (after) * H; k++)
+    g_assert_cmpfloat (m[k], ==, k == 1 * H + 2 ? 0 : 1);
+  n = attention_result_get_n_tokens (after);
+  for (gsize i = 0; i < (gsize)n * n; i++)
+    g_assert_cmpfloat (attention_result_get_matrix (after, 1, 2)[i], ==, 0);
+  g_assert_cmpstr (attention_predictions_get_heads_off_text (window->predictions), ==,
+                   "1 head is switched off: the predictions changed.");
+  c = attention_result_get_candidates (after, 0, &n_candidates);
+  want = g_strdup_printf ("%.1f%% → %.1f%%",
+                          attention_result_get_mask_probability (before, 0, c[0].id) * 100.0,
+                          c[0].probability * 100.0);
+  g_assert_cmpstr (percent_label (0, 0), ==, want);
+  g_assert_true (action_enabled ("heads-all-on"));
+
+  /* The selected head's menu (Menu key): on again, or all back on. */
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Menu, 0, 0, &handled);
+  popover = open_menu (GTK_WIDGET (overview));
+  g_assert_nonnull (popover);
+  menu = describe_menu (popover);
+  g_assert_cmpstr (menu, ==, "win.toggle-head(1, 2) win.heads-all-on");
+  gtk_popover_popdown (popover);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.heads-all-on", NULL));
+  wait_for (idle);
+  g_assert_null (attention_result_get_head_mask (test_window_result (window)));
+  g_assert_null (attention_predictions_get_heads_off_text (window->predictions));
+  g_assert_false (action_enabled ("heads-all-on"));
+}
+
+static gboolean
+importance_idle (void)
+{
+  GtkWidget *page = adw_view_stack_get_child_by_name (window->view_stack, "overview");
+  AttentionImportancePanel *panel =
+      template_child (page, ATTENTION_TYPE_OVERVIEW_PAGE, "importance");
+
+  return !attention_importance_panel_get_busy (panel);
+}
+
+/* Which heads matter?: every head measured for the shown sentence, the
+ * ranking lists the largest drop first; Cancel stops a measurement and
+ * keeps nothing half done. */
+static void
+test_head_importance (void)
+{
+  GtkWidget *page = adw_view_stack_get_child_by_name (window->view_stack, "overview");
+  AttentionImportancePanel *panel =
+      template_child (page, ATTENTION_TYPE_OVERVIEW_PAGE, "importance");
+  AttentionResult *result = test_window_result (window);
+  guint L = attention_result_get_n_layers (result), H = attention_result_get_n_heads (result);
+  const float *dp;
+  guint best = 0;
+  g_autofree char *first = NULL;
+
+  attention_importance_panel_start (panel);
+  g_assert_true (attention_importance_panel_get_busy (panel));
+  attention_importance_panel_cancel (panel);
+  g_assert_false (attention_importance_panel_get_busy (panel));
+  g_assert_null (attention_importance_panel_get_importance (panel));
+  g_assert_cmpstr (attention_importance_panel_get_status (panel), ==, "Cancelled.");
+
+  attention_importance_panel_start (panel);
+  wait_for (importance_idle);
+  dp = attention_importance_panel_get_importance (panel);
+  g_assert_nonnull (dp);
+  for (guint k = 1; k < L * H; k++)
+    if (dp[k] > dp[best])
+      best = k;
+  first = g_strdup_printf ("1. L%u H%u %+.1f", best / H + 1, best % H + 1, 100.0 * dp[best]);
+  g_assert_true (g_str_has_prefix (attention_importance_panel_get_ranking (panel), first));
+  /* A new result: the measurement belonged to the old one. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  g_assert_null (attention_importance_panel_get_importance (panel));
+}
+
+/* A second sentence: the run reads the pair, the token types say which
+ * sentence each token is in, and Lines offers bertviz's filter. */
+static void
+test_pair (void)
+{
+  GtkWidget *page = adw_view_stack_get_child_by_name (window->view_stack, "lines");
+  GtkDropDown *filter = template_child (page, ATTENTION_TYPE_LINES_PAGE, "sentences_dropdown");
+  AttentionResult *result;
+  const gint64 *types;
+  guint n;
+
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), "The cat sat.");
+  gtk_editable_set_text (GTK_EDITABLE (window->pair_entry), "It was [MASK].");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  result = test_window_result (window);
+  g_assert_cmpstr (attention_result_get_pair_text (result), ==, "It was [MASK].");
+  n = attention_result_get_n_tokens (result);
+  types = attention_result_get_token_type_ids (result);
+  /* [CLS] the cat sat . [SEP] it was [MASK] . [SEP] */
+  g_assert_cmpuint (n, ==, 11);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (types[i], ==, i < 6 ? 0 : 1);
+  g_assert_cmpuint (attention_result_get_prediction_position (result, 0), ==, 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lines", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (filter)));
+  gtk_drop_down_set_selected (filter, 2); /* A → B */
+  attention_test_wait_frames (GTK_WIDGET (lines_canvas ()), 2, TRUE);
+
+  /* Mask this token in the second sentence masks it there. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.mask-token", "i", (gint32)7));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->pair_entry)), ==,
+                   "It [MASK] [MASK].");
+  wait_for (idle);
+  g_assert_cmpuint (attention_result_get_n_predictions (test_window_result (window)), ==, 2);
+
+  /* Back to one sentence: no filter. */
+  gtk_editable_set_text (GTK_EDITABLE (window->pair_entry), "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  g_assert_null (attention_result_get_pair_text (test_window_result (window)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (filter)));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -337,6 +517,9 @@ main (int argc, char **argv)
   g_test_add_func ("/window-ask/mask-from-matrix-and-restore", test_mask_from_matrix_and_restore);
   g_test_add_func ("/window-ask/edit-forgets", test_edit_forgets);
   g_test_add_func ("/window-ask/every-position", test_every_position);
+  g_test_add_func ("/window-ask/switch-heads", test_switch_heads);
+  g_test_add_func ("/window-ask/head-importance", test_head_importance);
+  g_test_add_func ("/window-ask/pair", test_pair);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <string.h>
 
 #include "attention-window-private.h"
 
@@ -107,6 +108,20 @@ attention_test_render_window (GtkWindow *window, GtkStack *stack, const char *sa
   if (save_to != NULL)
     g_assert_true (gdk_texture_save_to_png (texture, save_to));
   return texture;
+}
+
+/* Answers the question asked before a bundle from outside the app's folders
+ * is opened ("open" or "cancel"); it must be open, and say why in full. */
+static inline void
+attention_test_answer_trust (AttentionWindow *window, const char *response)
+{
+  g_assert_nonnull (window->trust_dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (window->trust_dialog),
+                            "Model bundles contain code that runs on this computer"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (window->trust_dialog),
+                            "Open only bundles from a source you trust."));
+  adw_message_dialog_response (window->trust_dialog, response);
+  g_assert_null (window->trust_dialog);
 }
 
 /* The Single Head page's matrix. */

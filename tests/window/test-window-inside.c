@@ -322,6 +322,113 @@ test_saliency (void)
   g_assert_cmpuint (tinted_label_pixels (after), >, 200);
 }
 
+/* "Hide [CLS] and [SEP]" and a head switched off: the Neuron page and
+ * Show's norms follow what the other views show. With the specials hidden
+ * the page's softmax is the shown (renormalised) row, over the kept tokens;
+ * the norms are a_ij ||f_j|| over the kept tokens, rows to 1, computed here
+ * from the full result. A head switched off (All Heads' toggle) re-runs,
+ * the Neuron page of that head shows zero weights and says why, and its
+ * norms are zero. */
+static void
+test_hidden_and_heads_off (void)
+{
+  AttentionResult *full, *shown;
+  AttentionNeuronData data;
+  AttentionNeuronValues values;
+  GtkLabel *query_label;
+  guint n, n_shown, layer = 1, head = 2;
+  g_autofree guint *keep = NULL;
+  const float *matrix, *norms, *got;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("single"));
+  gtk_range_set_value (GTK_RANGE (window->layer_scale), layer + 1);
+  gtk_range_set_value (GTK_RANGE (window->head_scale), head + 1);
+  attention_selection_set_hide_special (window->selection, TRUE);
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_NORMS);
+  wait_for (idle);
+  full = result ();
+  shown = attention_selection_get_shown_result (window->selection);
+  n = attention_result_get_n_tokens (full);
+  n_shown = attention_result_get_n_tokens (shown);
+  g_assert_cmpuint (n_shown, ==, n - 2);
+  keep = g_new (guint, n_shown);
+  for (guint i = 0, k = 0; i < n; i++)
+    if (g_strcmp0 (attention_result_get_token (full, i), "[CLS]") != 0 &&
+        g_strcmp0 (attention_result_get_token (full, i), "[SEP]") != 0)
+      keep[k++] = i;
+  matrix = attention_result_get_matrix (full, layer, head);
+  norms = attention_result_get_value_norms (full, layer, head);
+  g_assert_nonnull (norms);
+  got = attention_selection_get_matrix (window->selection);
+  g_assert_nonnull (got);
+  for (guint r = 0; r < n_shown; r++)
+    {
+      double sum = 0;
+
+      for (guint c = 0; c < n_shown; c++)
+        sum += (double)matrix[keep[r] * n + keep[c]] * norms[keep[c]];
+      for (guint c = 0; c < n_shown; c++)
+        g_assert_cmpfloat_with_epsilon (got[r * n_shown + c],
+                                        matrix[keep[r] * n + keep[c]] * norms[keep[c]] / sum, 1e-5);
+    }
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_HEAD);
+
+  /* The Neuron page on the same tokens: its softmax is the shown row. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("neuron"));
+  wait_for (idle);
+  g_assert_true (attention_neuron_canvas_get_data (canvas (), &data));
+  g_assert_cmpuint (data.n, ==, n_shown);
+  g_assert_false (data.head_off);
+  g_assert_true (attention_neuron_values_init (&values, &data));
+  matrix = attention_result_get_matrix (attention_selection_get_shown_result (window->selection),
+                                        layer, head);
+  for (guint j = 0; j < n_shown; j++)
+    g_assert_cmpfloat_with_epsilon (values.softmax[j], matrix[data.query * n_shown + j], 1e-5);
+  attention_neuron_values_clear (&values);
+  query_label = template_child (neuron (), ATTENTION_TYPE_NEURON_PAGE, "query_label");
+  g_assert_nonnull (strstr (gtk_label_get_label (query_label), "[CLS] and [SEP] hidden"));
+  attention_test_render_window (GTK_WINDOW (window), window->stack,
+                                g_getenv ("ATTENTION_SCREENSHOT_NEURON_HIDDEN"));
+  attention_selection_set_hide_special (window->selection, FALSE);
+
+  /* That head switched off: the run asks again for the vectors, with the
+   * head mask, and the page draws the zero weights the matrix holds. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-head", "(uu)", layer, head));
+  wait_for (idle);
+  full = result ();
+  g_assert_nonnull (attention_result_get_head_mask (full));
+  g_assert_cmpuint (attention_result_get_head_size (full), >, 0);
+  g_assert_true (attention_neuron_canvas_get_data (canvas (), &data));
+  g_assert_true (data.head_off);
+  g_assert_true (attention_neuron_values_init (&values, &data));
+  for (guint j = 0; j < data.n; j++)
+    g_assert_cmpfloat (values.softmax[j], ==, 0);
+  attention_neuron_values_clear (&values);
+  g_assert_nonnull (strstr (gtk_label_get_label (query_label), "switched off"));
+  /* Show's norms of that head: a re-run with the same head mask, all 0. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("single"));
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_NORMS);
+  wait_for (idle);
+  full = result ();
+  g_assert_nonnull (attention_result_get_head_mask (full));
+  g_assert_cmpfloat (
+      attention_result_get_head_mask (full)[layer * attention_result_get_n_heads (full) + head], ==,
+      0);
+  got = attention_selection_get_matrix (window->selection);
+  g_assert_nonnull (got);
+  n = attention_result_get_n_tokens (full);
+  for (guint k = 0; k < n * n; k++)
+    g_assert_cmpfloat (got[k], ==, 0);
+  attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_HEAD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.heads-all-on", NULL));
+  wait_for (idle);
+  g_assert_null (attention_result_get_head_mask (result ()));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -361,6 +468,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-inside/neuron-page", test_neuron_page);
   g_test_add_func ("/window-inside/neuron-export", test_neuron_export);
   g_test_add_func ("/window-inside/norms", test_norms);
+  g_test_add_func ("/window-inside/hidden-and-heads-off", test_hidden_and_heads_off);
   g_test_add_func ("/window-inside/saliency", test_saliency);
   status = g_test_run ();
 

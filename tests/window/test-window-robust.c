@@ -1,7 +1,8 @@
 /* test-window-robust.c: the window against hostile bundles.
  *
  * Quitting the app (Ctrl+Q's app.quit) or closing its window while a model
- * loads, while a sentence runs and while an export writes ends the process
+ * loads, while a sentence runs, while an export writes, and (Ctrl+Q in the
+ * Get Models dialog) while a download runs, its partial file kept, ends the process
  * cleanly: exit status 0, no crash, within the bounded wait (2 s) plus
  * teardown, and no half-written file left behind. A bundle that raises or
  * produces NaN shows a dialog with the reason (and the traceback behind
@@ -22,6 +23,8 @@
 #include <string.h>
 
 #include "attention-application.h"
+#include "attention-hub.h"
+#include "attention-models-dialog.h"
 #include "attention-window-private.h"
 #include "test-window-common.h"
 
@@ -31,6 +34,7 @@ typedef enum
   QUIT_DURING_RUN,
   CLOSE_DURING_RUN,
   QUIT_DURING_EXPORT,
+  QUIT_DURING_DOWNLOAD,
 } Scenario;
 
 typedef struct
@@ -45,7 +49,44 @@ static const QuitCase cases[] = {
   { "/quit/during-run", QUIT_DURING_RUN, "slow-run.pt" },
   { "/quit/close-window-during-run", CLOSE_DURING_RUN, "slow-run.pt" },
   { "/quit/during-export", QUIT_DURING_EXPORT, NULL },
+  { "/quit/during-download", QUIT_DURING_DOWNLOAD, NULL },
 };
+
+/* The model the Get Models dialog downloads from the local hub. */
+#define DOWNLOAD_ID "google/bert_uncased_L-2_H-128_A-2"
+
+/* The app's models folder in the download case: $XDG_DATA_HOME is set for
+ * the child only, and GLib caches the parent's. */
+static char *
+download_models_dir (void)
+{
+  return g_build_filename (g_getenv ("ATTENTION_QUIT_FIXTURES"), "data", "attention", "models",
+                           NULL);
+}
+
+static char *
+download_part (void)
+{
+  g_autofree char *models = download_models_dir ();
+
+  return g_build_filename (models, ".downloads", "google--bert_uncased_L-2_H-128_A-2",
+                           "model.safetensors.part", NULL);
+}
+
+static AttentionModelsDialog *
+find_models_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ATTENTION_IS_MODELS_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ATTENTION_MODELS_DIALOG (w);
+    }
+  return NULL;
+}
 
 /* --- the subprocess: the app, driven by a timer ---------------------------- */
 
@@ -90,8 +131,12 @@ static gboolean
 drive (gpointer data)
 {
   Driver *d = data;
-  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (d->app));
-  AttentionWindow *window = ATTENTION_IS_WINDOW (active) ? ATTENTION_WINDOW (active) : NULL;
+  AttentionWindow *window = NULL;
+
+  /* The main window, whichever is active (the Get Models dialog may be). */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (d->app)); l != NULL; l = l->next)
+    if (window == NULL && ATTENTION_IS_WINDOW (l->data))
+      window = ATTENTION_WINDOW (l->data);
   gint64 now = g_get_monotonic_time ();
 
   if (window == NULL)
@@ -163,6 +208,37 @@ drive (gpointer data)
             return G_SOURCE_REMOVE;
           }
         break;
+
+      case QUIT_DURING_DOWNLOAD:
+        if (d->step == 0 && attention_selection_get_model (window->selection) != NULL &&
+            !attention_window_get_busy (window))
+          {
+            AttentionModelsDialog *dialog;
+
+            g_assert_true (
+                gtk_widget_activate_action (GTK_WIDGET (window), "win.get-models", NULL));
+            dialog = find_models_dialog ();
+            g_assert_nonnull (dialog);
+            attention_models_dialog_download (dialog, DOWNLOAD_ID);
+            d->step = 1;
+          }
+        else if (d->step == 1)
+          {
+            g_autofree char *part = download_part ();
+            AttentionModelsDialog *dialog = find_models_dialog ();
+            GStatBuf st;
+
+            if (g_stat (part, &st) == 0 && st.st_size > 0)
+              {
+                g_assert_nonnull (dialog);
+                write_quit_time ();
+                /* What Ctrl+Q does with the focus in the dialog: the
+                 * application's accelerators reach only its own windows. */
+                g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "app.quit", NULL));
+                return G_SOURCE_REMOVE;
+              }
+          }
+        break;
     }
   return G_SOURCE_CONTINUE;
 }
@@ -186,6 +262,57 @@ run_app (const QuitCase *c)
 
 static char *fixtures;
 
+/* tests/fixtures/local_hub.py serving the test model's folder as DOWNLOAD_ID
+ * at 4 kB/s (minutes for its weights); its URL goes into
+ * $ATTENTION_HUB_URL for the app. */
+static GSubprocess *
+start_slow_hub (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *script =
+      g_test_build_filename (G_TEST_DIST, "..", "fixtures", "local_hub.py", NULL);
+  g_autofree char *root = g_build_filename (fixtures, "hub", NULL);
+  g_autofree char *model_dir = g_build_filename (root, DOWNLOAD_ID, NULL);
+  g_autofree char *faults = g_build_filename (model_dir, "hub.json", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  const char *names[] = { "config.json", "vocab.txt", "tokenizer_config.json",
+                          "model.safetensors" };
+  GSubprocess *hub;
+
+  g_assert_cmpint (g_mkdir_with_parents (model_dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *from = g_build_filename (g_getenv ("ATTENTION_TEST_MODEL_DIR"),
+                                                "hf-safetensors", names[i], NULL);
+      g_autofree char *to = g_build_filename (model_dir, names[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+      g_assert_true (g_file_set_contents (to, contents, len, NULL));
+    }
+  g_assert_true (
+      g_file_set_contents (faults, "{\"slow\": {\"model.safetensors\": 4000}}", -1, NULL));
+  hub = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                          g_getenv ("ATTENTION_PYTHON"), script, root, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub));
+  url = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_setenv ("ATTENTION_HUB_URL", url, TRUE);
+  /* The app's downloads in the fixture folder, never in the user's. */
+  {
+    g_autofree char *data = g_build_filename (fixtures, "data", NULL);
+
+    g_setenv ("XDG_DATA_HOME", data, TRUE);
+  }
+  g_setenv ("ATTENTION_HUB_TIMEOUT", "20", TRUE);
+  g_setenv ("no_proxy", "127.0.0.1", TRUE);
+  g_unsetenv ("http_proxy");
+  return hub;
+}
+
 static void
 test_quit (gconstpointer data)
 {
@@ -198,6 +325,7 @@ test_quit (gconstpointer data)
   const char *name;
   gint64 quit_at, end;
   double seconds;
+  g_autoptr (GSubprocess) hub = NULL;
 
   if (g_test_subprocess ())
     {
@@ -205,6 +333,8 @@ test_quit (gconstpointer data)
       return;
     }
 
+  if (c->scenario == QUIT_DURING_DOWNLOAD)
+    hub = start_slow_hub ();
   model = c->model != NULL ? g_build_filename (fixtures, c->model, NULL)
                            : g_strdup (g_getenv ("ATTENTION_TEST_MODEL"));
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
@@ -225,6 +355,23 @@ test_quit (gconstpointer data)
   g_test_message ("%s: gone %.2f s after the quit", c->name, seconds);
   printf ("# %s: gone %.2f s after the quit\n", c->name, seconds);
   g_assert_cmpfloat (seconds, <, 4.0);
+
+  if (hub != NULL)
+    {
+      g_autofree char *part = download_part ();
+      g_autofree char *installed = NULL;
+      g_autofree char *models = download_models_dir ();
+      GStatBuf st;
+
+      /* Cancelled, not installed, the partial file kept for a resume. */
+      g_assert_cmpint (g_stat (part, &st), ==, 0);
+      g_assert_cmpint (st.st_size, >, 0);
+      g_assert_false (attention_hub_is_installed (models, DOWNLOAD_ID));
+      g_output_stream_close (g_subprocess_get_stdin_pipe (hub), NULL, NULL);
+      g_subprocess_wait (hub, NULL, NULL);
+      g_unsetenv ("ATTENTION_HUB_URL");
+      g_unsetenv ("XDG_DATA_HOME");
+    }
 
   /* No hidden temporary file of a diagram left behind. */
   listing = g_dir_open (dir, 0, NULL);
@@ -293,6 +440,8 @@ open_model (const char *path)
   gtk_editable_set_text (GTK_EDITABLE (window->entry), "[MASK]");
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", path));
+  /* From the test's folder: asked about first. */
+  attention_test_answer_trust (window, "open");
   wait_for (idle);
   g_assert_cmpstr (attention_model_get_path (attention_selection_get_model (window->selection)), ==,
                    path);

@@ -21,6 +21,7 @@ struct _AttentionLinesPage
   GtkSpinButton *threshold_spin;
   AttentionLinesCanvas *canvas;
   GtkLabel *guesses_label;
+  GtkDropDown *sentences_dropdown;
 
   AttentionResult *result;
   guint layer;
@@ -285,6 +286,21 @@ head_cb (AttentionLinesPage *self)
     show_head (self, attention_selection_get_head (selection (self)));
 }
 
+/* A pair's filter: All, A → A, A → B, B → A, B → B (the dropdown's order). */
+static void
+sentences_cb (AttentionLinesPage *self)
+{
+  guint i;
+
+  if (self->canvas == NULL || self->sentences_dropdown == NULL)
+    return;
+  i = gtk_drop_down_get_selected (self->sentences_dropdown);
+  if (i == 0 || i == GTK_INVALID_LIST_POSITION)
+    attention_lines_canvas_set_sentences (self->canvas, -1, -1);
+  else
+    attention_lines_canvas_set_sentences (self->canvas, (int)(i - 1) / 2, (int)(i - 1) % 2);
+}
+
 /* Every Position: under the tokens, the model's guesses at the one in focus
  * (hovered, else pinned), or a hint to point at one. */
 static void
@@ -294,6 +310,8 @@ guesses_cb (AttentionLinesPage *self)
   guint index = 0;
   gboolean shown = self->result != NULL && attention_result_has_position_candidates (self->result);
 
+  if (self->guesses_label == NULL)
+    return;
   gtk_widget_set_visible (GTK_WIDGET (self->guesses_label), shown);
   if (!shown)
     return;
@@ -308,7 +326,7 @@ guesses_cb (AttentionLinesPage *self)
 static void
 result_cb (AttentionLinesPage *self)
 {
-  AttentionResult *result = attention_selection_get_result (selection (self));
+  AttentionResult *result = attention_selection_get_shown_result (selection (self));
   guint old_heads = n_heads (self);
 
   if (!g_set_object (&self->result, result))
@@ -319,6 +337,12 @@ result_cb (AttentionLinesPage *self)
   layer_cb (self);
   head_cb (self);
   guesses_cb (self);
+  /* The filter is for pairs; a single sentence shows every line. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sentences_dropdown),
+                          result != NULL && attention_result_get_pair_text (result) != NULL);
+  if (result == NULL || attention_result_get_pair_text (result) == NULL)
+    gtk_drop_down_set_selected (self->sentences_dropdown, 0);
+  sentences_cb (self);
 }
 
 /* --- API ----------------------------------------------------------------------------- */
@@ -427,7 +451,8 @@ attention_lines_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (attention_lines_page_parent_class)->constructed (object);
   s = selection (self);
-  g_signal_connect_object (s, "notify::result", G_CALLBACK (result_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (s, "notify::shown-result", G_CALLBACK (result_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::layer", G_CALLBACK (layer_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::head", G_CALLBACK (head_cb), self, G_CONNECT_SWAPPED);
   g_object_bind_property (s, "colormap", self->canvas, "colormap", G_BINDING_SYNC_CREATE);
@@ -468,6 +493,8 @@ attention_lines_page_class_init (AttentionLinesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, canvas);
   gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, guesses_label);
   gtk_widget_class_bind_template_callback (widget_class, guesses_cb);
+  gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, sentences_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, sentences_cb);
   gtk_widget_class_bind_template_callback (widget_class, all_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, threshold_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);

@@ -34,10 +34,34 @@ selection (AttentionNeuronPage *self)
   return attention_page_get_selection (ATTENTION_PAGE (self));
 }
 
+/* What the other pages draw: without [CLS] and [SEP] when they are hidden,
+ * so that the softmax here is the matrix's row. */
 static AttentionResult *
 result_of (AttentionNeuronPage *self)
 {
-  return attention_selection_get_result (selection (self));
+  return attention_selection_get_shown_result (selection (self));
+}
+
+/* What the picture means beyond the plain run: a head switched off, the
+ * specials hidden, a query past the trained length. "" for none. */
+static char *
+notes (AttentionResult *result, guint layer, guint head, guint query)
+{
+  GString *out = g_string_new (NULL);
+  const float *mask = attention_result_get_head_mask (result);
+  guint trusted = attention_result_get_n_trusted (result);
+
+  if (mask != NULL && mask[layer * attention_result_get_n_heads (result) + head] == 0)
+    /* Translators: appended to the neuron page's query line. */
+    g_string_append (out, _ (" · this head is switched off: its weights are 0"));
+  if (attention_result_get_specials_hidden (result))
+    /* Translators: appended to the neuron page's query line. */
+    g_string_append (out, _ (" · [CLS] and [SEP] hidden: the softmax is over the tokens shown"));
+  if (query >= trusted)
+    /* Translators: appended to the neuron page's query line. */
+    g_string_append (out, _ (" · this token lies past the longest input the model was trained "
+                             "on: its attention is not meaningful"));
+  return g_string_free (out, FALSE);
 }
 
 /* The vectors, or why there are none. */
@@ -51,10 +75,14 @@ update_state (AttentionNeuronPage *self)
   if (shows)
     {
       guint query = attention_neuron_canvas_get_query (self->canvas);
+      g_autofree char *extra =
+          notes (result, attention_canvas_get_layer (ATTENTION_CANVAS (self->canvas)),
+                 attention_neuron_canvas_get_head (self->canvas), query);
       g_autofree char *text = g_strdup_printf (
-          /* Translators: the neuron page's query token, its position, and how to change it. */
-          _ ("Query “%s” (token %u) · click a token or press Up and Down to pick another"),
-          attention_result_get_token (result, query), query + 1);
+          /* Translators: the neuron page's query token, its position, and how
+           * to change it; then notes (a head off, hidden specials), or nothing. */
+          _ ("Query “%s” (token %u) · click a token or press Up and Down to pick another%s"),
+          attention_result_get_token (result, query), query + 1, extra);
 
       gtk_label_set_label (self->query_label, text);
       gtk_stack_set_visible_child_name (self->stack, "vectors");
@@ -246,7 +274,8 @@ attention_neuron_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (attention_neuron_page_parent_class)->constructed (object);
   s = selection (self);
-  g_signal_connect_object (s, "notify::result", G_CALLBACK (result_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (s, "notify::shown-result", G_CALLBACK (result_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::layer", G_CALLBACK (layer_head_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::head", G_CALLBACK (layer_head_cb), self, G_CONNECT_SWAPPED);
   g_object_bind_property (s, "colormap", self->canvas, "colormap", G_BINDING_SYNC_CREATE);

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "attention-importance-panel.h"
 #include "attention-legend.h"
 #include "attention-overview.h"
 
@@ -15,6 +16,7 @@ struct _AttentionOverviewPage
   GtkStack *score_stack; /* the score legend, or a hint */
   GtkLabel *score_label;
   GtkWidget *score_bar;
+  AttentionImportancePanel *importance;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionOverviewPage, attention_overview_page, ATTENTION_TYPE_PAGE)
@@ -108,7 +110,7 @@ attention_overview_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (attention_overview_page_parent_class)->constructed (object);
   s = selection (self);
-  g_object_bind_property (s, "result", self->overview, "result", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (s, "shown-result", self->overview, "result", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (s, "notify::layer", G_CALLBACK (position_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::head", G_CALLBACK (position_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::result", G_CALLBACK (position_cb), self, G_CONNECT_SWAPPED);
@@ -120,6 +122,7 @@ attention_overview_page_constructed (GObject *object)
   position_cb (self);
   colormap_cb (self);
   score_cb (self);
+  attention_importance_panel_setup (self->importance, s, self->overview);
 }
 
 static void
@@ -131,12 +134,14 @@ attention_overview_page_class_init (AttentionOverviewPageClass *klass)
   object_class->constructed = attention_overview_page_constructed;
 
   g_type_ensure (ATTENTION_TYPE_OVERVIEW);
+  g_type_ensure (ATTENTION_TYPE_IMPORTANCE_PANEL);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/org/example/Attention/ui/attention-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AttentionOverviewPage, overview);
   gtk_widget_class_bind_template_child (widget_class, AttentionOverviewPage, score_stack);
   gtk_widget_class_bind_template_child (widget_class, AttentionOverviewPage, score_label);
   gtk_widget_class_bind_template_child (widget_class, AttentionOverviewPage, score_bar);
+  gtk_widget_class_bind_template_child (widget_class, AttentionOverviewPage, importance);
   gtk_widget_class_bind_template_callback (widget_class, head_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, head_activated_cb);
 }

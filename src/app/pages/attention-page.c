@@ -70,7 +70,7 @@ static void
 view_matrix_cb (AttentionSelection *selection, GParamSpec *pspec, AttentionView *view)
 {
   /* Computed for the selection's tokens: the view may not have them yet. */
-  if (attention_view_get_result (view) != attention_selection_get_result (selection))
+  if (attention_view_get_result (view) != attention_selection_get_shown_result (selection))
     return;
   attention_view_set_matrix_override (view, attention_selection_shows_head (selection)
                                                 ? NULL
@@ -83,7 +83,7 @@ attention_page_bind_view (AttentionSelection *selection, AttentionView *view)
   g_return_if_fail (ATTENTION_IS_SELECTION (selection));
   g_return_if_fail (ATTENTION_IS_VIEW (view));
 
-  g_object_bind_property (selection, "result", view, "result", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (selection, "shown-result", view, "result", G_BINDING_SYNC_CREATE);
   /* The view's keys move layer and head too. */
   g_object_bind_property (selection, "layer", view, "layer",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -103,11 +103,13 @@ attention_page_show_hover (GtkLabel *label, AttentionCanvas *canvas)
 
   g_return_if_fail (GTK_IS_LABEL (label));
 
-  /* It floats over the bottom of the matrix while the pointer is on it, so
-   * it takes no room of its own. */
+  /* A row of its own under the matrix, so it never covers a label or a
+   * cell; empty, it keeps its height, so the matrix does not jump. */
+  gtk_label_set_label (label, show ? text : "");
   if (show)
-    gtk_label_set_label (label, text);
-  gtk_widget_set_visible (GTK_WIDGET (label), show);
+    gtk_widget_remove_css_class (GTK_WIDGET (label), "empty");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (label), "empty");
 }
 
 /* ---------------------------------------------------------------- GObject */

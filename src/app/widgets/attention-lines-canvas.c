@@ -33,6 +33,11 @@ struct _AttentionLinesCanvas
   AttentionLinesSide pinned_side;
 
   guint n_frames;
+
+  /* bertviz's sentence filter: lines from sentence from_type to to_type
+   * only (-1: any); the filtered copies of the shown heads live here. */
+  int from_type, to_type;
+  float *filtered;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionLinesCanvas, attention_lines_canvas, ATTENTION_TYPE_CANVAS)
@@ -55,12 +60,14 @@ n_heads (AttentionLinesCanvas *self)
   return result_of (self) ? attention_result_get_n_heads (result_of (self)) : 0;
 }
 
-/* The shown heads as matrices, at most 64; returns how many. */
+/* The shown heads as matrices, at most 64; returns how many. With the
+ * sentence filter, copies with every weight outside it 0. */
 static guint
 shown_matrices (AttentionLinesCanvas *self, const float **matrices, guint *heads)
 {
   guint layer = attention_canvas_get_layer (ATTENTION_CANVAS (self));
-  guint count = 0;
+  guint count = 0, n = n_tokens (self);
+  const gint64 *types = NULL;
 
   for (guint h = 0; result_of (self) != NULL && h < MIN (n_heads (self), 64); h++)
     if (self->heads & (G_GUINT64_CONSTANT (1) << h))
@@ -68,7 +75,35 @@ shown_matrices (AttentionLinesCanvas *self, const float **matrices, guint *heads
         matrices[count] = attention_result_get_matrix (result_of (self), layer, h);
         heads[count++] = h;
       }
+  if (count == 0 || (self->from_type < 0 && self->to_type < 0))
+    return count;
+  types = attention_result_get_token_type_ids (result_of (self));
+  g_free (self->filtered);
+  self->filtered = g_new (float, (gsize)count *n *n);
+  for (guint m = 0; m < count; m++)
+    {
+      float *out = self->filtered + (gsize)m * n * n;
+
+      for (guint q = 0; q < n; q++)
+        for (guint k = 0; k < n; k++)
+          out[(gsize)q * n + k] = (self->from_type < 0 || types[q] == self->from_type) &&
+                                          (self->to_type < 0 || types[k] == self->to_type)
+                                      ? matrices[m][(gsize)q * n + k]
+                                      : 0;
+      matrices[m] = out;
+    }
   return count;
+}
+
+void
+attention_lines_canvas_set_sentences (AttentionLinesCanvas *self, int from_type, int to_type)
+{
+  g_return_if_fail (ATTENTION_IS_LINES_CANVAS (self));
+  if (self->from_type == from_type && self->to_type == to_type)
+    return;
+  self->from_type = from_type;
+  self->to_type = to_type;
+  attention_canvas_changed (ATTENTION_CANVAS (self));
 }
 
 static void
@@ -105,6 +140,8 @@ make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style
     style->bg[c] = rgb[c] / 255.0;
   style->fg[0] = style->fg[1] = style->fg[2] = 0.92;
   style->focus_side = attention_lines_canvas_get_focus (self, &style->focus);
+  if (result_of (self) != NULL)
+    style->hatch_from = attention_result_get_hatch_from (result_of (self));
   /* "Why this prediction?": the tokens tinted by their saliency. */
   if (result_of (self) != NULL && attention_result_get_n_saliency (result_of (self)) > 0)
     {
@@ -462,11 +499,19 @@ attention_lines_canvas_token_at (AttentionCanvas *canvas, double x, double y)
 }
 
 static void
+attention_lines_canvas_finalize (GObject *object)
+{
+  g_free (ATTENTION_LINES_CANVAS (object)->filtered);
+  G_OBJECT_CLASS (attention_lines_canvas_parent_class)->finalize (object);
+}
+
+static void
 attention_lines_canvas_class_init (AttentionLinesCanvasClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   AttentionCanvasClass *canvas_class = ATTENTION_CANVAS_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = attention_lines_canvas_finalize;
   widget_class->snapshot = attention_lines_canvas_snapshot;
   widget_class->measure = attention_lines_canvas_measure;
   widget_class->size_allocate = attention_lines_canvas_size_allocate;
@@ -486,6 +531,7 @@ attention_lines_canvas_init (AttentionLinesCanvas *self)
 {
   self->heads = 1;
   self->threshold = 0.05;
+  self->from_type = self->to_type = -1;
   self->pinned_side = ATTENTION_LINES_QUERY;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   g_signal_connect (self, "notify::hover-text", G_CALLBACK (hover_text_cb), NULL);

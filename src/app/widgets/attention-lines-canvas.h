@@ -23,6 +23,9 @@ void attention_lines_canvas_set_layer (AttentionLinesCanvas *self, guint layer);
 /* Bit h set: head h drawn (heads past 63 cannot be overlaid). */
 void attention_lines_canvas_set_heads (AttentionLinesCanvas *self, guint64 heads);
 void attention_lines_canvas_set_threshold (AttentionLinesCanvas *self, double threshold);
+/* bertviz's filter for a sentence pair: only lines from a query of
+ * sentence from_type (0: A, 1: B) to a key of to_type; -1 for either. */
+void attention_lines_canvas_set_sentences (AttentionLinesCanvas *self, int from_type, int to_type);
 
 /* The token whose lines alone are shown: hovered, else pinned. */
 AttentionLinesSide attention_lines_canvas_get_focus (AttentionLinesCanvas *self, guint *index);

@@ -96,6 +96,10 @@ attention_neuron_canvas_get_data (AttentionNeuronCanvas *self, AttentionNeuronDa
   data->queries = attention_result_get_queries (result, layer, self->head);
   data->keys = attention_result_get_keys (result, layer, self->head);
   data->labels = attention_result_get_tokens (result);
+  data->hatch_from = attention_result_get_hatch_from (result);
+  data->head_off = attention_result_get_head_mask (result) != NULL &&
+                   attention_result_get_head_mask (
+                       result)[layer * attention_result_get_n_heads (result) + self->head] == 0;
   return data->queries != NULL && data->keys != NULL && data->n > 0;
 }
 

@@ -18,6 +18,7 @@ struct _AttentionOverview
   AttentionHeadScores *scores; /* per head, computed once per result in a worker */
   GCancellable *scores_cancellable;
   double *score_values; /* the chosen score, 0..1, per head */
+  float *importance;    /* head importance (Δp) per head, or NULL */
   guint layer;
   guint head;
   AttentionColormap colormap;
@@ -28,6 +29,7 @@ struct _AttentionOverview
    * score: 144 thumbnails of a long sentence take longer than a frame, and
    * moving the selection must not pay that. */
   cairo_surface_t *cache;
+  GtkWidget *menu; /* a head's context menu, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionOverview, attention_overview, GTK_TYPE_WIDGET)
@@ -71,6 +73,19 @@ update_score_values (AttentionOverview *self)
   guint n = self->result ? attention_result_get_n_tokens (self->result) : 0;
 
   g_clear_pointer (&self->score_values, g_free);
+  /* Head importance, when measured, colours the bars instead: Δp over the
+   * largest drop, so the most important head is full. */
+  if (self->result != NULL && self->importance != NULL)
+    {
+      double max = 0;
+
+      for (guint k = 0; k < total; k++)
+        max = MAX (max, self->importance[k]);
+      self->score_values = g_new (double, MAX (total, 1));
+      for (guint k = 0; k < total; k++)
+        self->score_values[k] = max > 0 ? CLAMP (self->importance[k] / max, 0.0, 1.0) : 0;
+      return;
+    }
   /* Until the worker has the scores the grid shows plain thumbnails. */
   if (self->result == NULL || self->scores == NULL || self->score < 0 ||
       self->score >= ATTENTION_N_PATTERNS)
@@ -205,6 +220,28 @@ attention_overview_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                        style.thumb + w, style.thumb + bar + w);
       cairo_stroke (cr);
     }
+  /* Heads the run switched off: crossed out. */
+  if (attention_result_get_head_mask (self->result) != NULL)
+    {
+      const float *mask = attention_result_get_head_mask (self->result);
+
+      cairo_set_source_rgb (cr, 0.878, 0.106, 0.141);
+      cairo_set_line_width (cr, MAX (2.0, style.thumb / 16));
+      for (guint l = 0; l < n_layers (self); l++)
+        for (guint h = 0; h < n_heads (self); h++)
+          if (mask[l * n_heads (self) + h] == 0 &&
+              attention_overview_get_thumbnail_center (self, l, h, &cx, &cy))
+            {
+              double r = style.thumb / 2;
+
+              cx -= grid_offset_x (self, &style);
+              cairo_move_to (cr, cx - r, cy - r);
+              cairo_line_to (cr, cx + r, cy + r);
+              cairo_move_to (cr, cx + r, cy - r);
+              cairo_line_to (cr, cx - r, cy + r);
+              cairo_stroke (cr);
+            }
+    }
   if (gtk_widget_has_visible_focus (widget))
     {
       /* Keyboard focus: a dashed frame around the whole grid. */
@@ -302,13 +339,55 @@ select_and_emit (AttentionOverview *self, guint layer, guint head)
   g_signal_emit (self, signals[HEAD_SELECTED], 0, self->layer, self->head);
 }
 
+/* The window's win.toggle-head: the head goes off (or on again) and the
+ * sentence runs again. */
+static void
+toggle_head (AttentionOverview *self, guint layer, guint head)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toggle-head", "(uu)", layer, head);
+}
+
+static void
+popup_menu (AttentionOverview *self, guint layer, guint head, double x, double y)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenuItem) item = NULL;
+  const float *mask = attention_result_get_head_mask (self->result);
+  gboolean off = mask != NULL && mask[layer * n_heads (self) + head] == 0;
+  GdkRectangle rect = { (int)x, (int)y, 1, 1 };
+
+  item = g_menu_item_new (off ? _ ("Turn This Head _On") : _ ("Turn This Head _Off"), NULL);
+  g_menu_item_set_action_and_target_value (item, "win.toggle-head",
+                                           g_variant_new ("(uu)", layer, head));
+  g_menu_append_item (menu, item);
+  g_menu_append (menu, _ ("Turn _All Back On"), "win.heads-all-on");
+  if (self->menu == NULL)
+    {
+      self->menu = gtk_popover_menu_new_from_model (NULL);
+      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+    }
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), G_MENU_MODEL (menu));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
 static void
 click_cb (GtkGestureClick *gesture, int n_press, double x, double y, AttentionOverview *self)
 {
   guint layer, head;
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  GdkModifierType state =
+      gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (attention_overview_pick (self, x, y, &layer, &head))
+  if (!attention_overview_pick (self, x, y, &layer, &head))
+    return;
+  if (button == GDK_BUTTON_SECONDARY)
+    popup_menu (self, layer, head, x, y);
+  else if (state & GDK_CONTROL_MASK)
+    /* Ctrl+click switches the head off or on, and leaves the selection. */
+    toggle_head (self, layer, head);
+  else
     {
       select_and_emit (self, layer, head);
       g_signal_emit (self, signals[HEAD_ACTIVATED], 0, self->layer, self->head);
@@ -324,7 +403,25 @@ key_cb (GtkEventControllerKey *controller,
 {
   int layer = (int)self->layer, head = (int)self->head;
 
-  if (self->result == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+  if (self->result == NULL)
+    return FALSE;
+  /* The selected head's menu from the keyboard. */
+  if (keyval == GDK_KEY_Menu ||
+      (keyval == GDK_KEY_F10 && (state & GDK_MODIFIER_MASK) == GDK_SHIFT_MASK))
+    {
+      double cx, cy;
+
+      if (attention_overview_get_thumbnail_center (self, self->layer, self->head, &cx, &cy))
+        popup_menu (self, self->layer, self->head, cx, cy);
+      return TRUE;
+    }
+  if ((state & GDK_CONTROL_MASK) &&
+      (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_space))
+    {
+      toggle_head (self, self->layer, self->head);
+      return TRUE;
+    }
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
     return FALSE;
   switch (keyval)
     {
@@ -454,7 +551,18 @@ attention_overview_dispose (GObject *object)
   g_clear_pointer (&self->cache, cairo_surface_destroy);
   g_clear_pointer (&self->scores, g_free);
   g_clear_pointer (&self->score_values, g_free);
+  g_clear_pointer (&self->importance, g_free);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (attention_overview_parent_class)->dispose (object);
+}
+
+static void
+attention_overview_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  AttentionOverview *self = ATTENTION_OVERVIEW (widget);
+
+  if (self->menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->menu));
 }
 
 static void
@@ -468,6 +576,7 @@ attention_overview_class_init (AttentionOverviewClass *klass)
   object_class->dispose = attention_overview_dispose;
   widget_class->snapshot = attention_overview_snapshot;
   widget_class->measure = attention_overview_measure;
+  widget_class->size_allocate = attention_overview_size_allocate;
   widget_class->css_changed = attention_overview_css_changed;
 
   properties[PROP_RESULT] = g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT,
@@ -506,6 +615,8 @@ attention_overview_init (AttentionOverview *self)
   self->score = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  /* Any button: the secondary one opens a head's menu. */
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_cb), self);
@@ -551,6 +662,7 @@ attention_overview_set_result (AttentionOverview *self, AttentionResult *result)
   g_cancellable_cancel (self->scores_cancellable);
   g_clear_object (&self->scores_cancellable);
   g_clear_pointer (&self->scores, g_free);
+  g_clear_pointer (&self->importance, g_free);
   if (result != NULL)
     {
       /* Sorting and colouring by a score need every head's scores: half a
@@ -620,6 +732,21 @@ attention_overview_set_colormap (AttentionOverview *self, AttentionColormap colo
 
   self->colormap = colormap;
   invalidate_cache (self);
+}
+
+void
+attention_overview_set_importance (AttentionOverview *self, const float *importance)
+{
+  guint total;
+
+  g_return_if_fail (ATTENTION_IS_OVERVIEW (self));
+  total = n_layers (self) * n_heads (self);
+  g_clear_pointer (&self->importance, g_free);
+  if (importance != NULL && total > 0)
+    self->importance = g_memdup2 (importance, total * sizeof (float));
+  update_score_values (self);
+  invalidate_cache (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 void

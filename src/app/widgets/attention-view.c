@@ -88,7 +88,24 @@ n_layout (AttentionView *self)
   return n;
 }
 
-/* Widest label at font_size, measured the way the renderer draws text. */
+/* The axis titles, in the corner the label bands leave free, smaller than
+ * the labels: which way rows and columns read, as the lines' header says. */
+#define TITLE_SCALE 0.85
+
+static const char *
+query_title (void)
+{
+  return _ ("Query (attending) ↓");
+}
+
+static const char *
+key_title (void)
+{
+  return _ ("Key (attended to) →");
+}
+
+/* Widest label at font_size, measured the way the renderer draws text; the
+ * band is at least as wide as the axis titles. */
 static double
 widest_label (AttentionView *self, double font_size)
 {
@@ -109,6 +126,14 @@ widest_label (AttentionView *self, double font_size)
       cairo_text_extents_t extents;
 
       cairo_text_extents (cr, attention_result_get_token (result_of (self), i), &extents);
+      widest = MAX (widest, extents.x_advance);
+    }
+  cairo_set_font_size (cr, font_size * TITLE_SCALE);
+  for (int t = 0; t < 2 && n > 0; t++)
+    {
+      cairo_text_extents_t extents;
+
+      cairo_text_extents (cr, t == 0 ? query_title () : key_title (), &extents);
       widest = MAX (widest, extents.x_advance);
     }
   cairo_destroy (cr);
@@ -322,6 +347,37 @@ draw_legend (
   cairo_restore (cr);
 }
 
+/* Right-aligned in the corner above the row labels and left of the column
+ * labels: the key title halfway down, pointing at the columns, the query
+ * title at the bottom, pointing down the rows. */
+static void
+draw_axis_titles (cairo_t *cr, const AttentionMatrixLayout *l, const GdkRGBA *fg)
+{
+  cairo_font_extents_t fext;
+  double size = l->font_size * TITLE_SCALE, pad = l->font_size * 0.3;
+  const char *titles[] = { key_title (), query_title () };
+  double baselines[2];
+
+  cairo_save (cr);
+  cairo_rectangle (cr, l->band_x, l->band_y, l->margin, l->margin);
+  cairo_clip (cr);
+  cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, size);
+  cairo_font_extents (cr, &fext);
+  baselines[1] = l->band_y + l->margin - pad - fext.descent;
+  baselines[0] = MIN (l->band_y + l->margin / 2, baselines[1] - fext.height * 1.2);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, fg->alpha * 0.7);
+  for (int t = 0; t < 2; t++)
+    {
+      cairo_text_extents_t ext;
+
+      cairo_text_extents (cr, titles[t], &ext);
+      cairo_move_to (cr, l->band_x + l->margin - pad - ext.x_advance, baselines[t]);
+      cairo_show_text (cr, titles[t]);
+    }
+  cairo_restore (cr);
+}
+
 static void
 render_clipped (cairo_t *cr,
                 const AttentionRenderStyle *style,
@@ -382,12 +438,12 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   style.highlight_row = self->hit != ATTENTION_MATRIX_HIT_NONE ? (int)self->hit_row : -1;
   style.highlight_col = self->hit != ATTENTION_MATRIX_HIT_NONE ? (int)self->hit_col : -1;
   /* A pinned token keeps its row (what it attends to) and column (what
-   * attends to it) outlined whatever the pointer does. */
-  if (pinned >= 0)
-    style.highlight_row = style.highlight_col = pinned;
+   * attends to it) outlined whatever the pointer does, in its own look. */
+  style.pinned = pinned;
   style.colormap = attention_canvas_get_colormap (ATTENTION_CANVAS (self));
   style.scale = self->scale;
   style.vmax = shown_vmax (self);
+  style.hatch_from = attention_result_get_hatch_from (result_of (self));
   labels = attention_result_get_tokens (result_of (self));
   /* "Why this prediction?": the tokens tinted by their saliency. */
   if (attention_result_get_n_saliency (result_of (self)) > 0)
@@ -401,7 +457,7 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
    * (scrolled both ways), the row labels (scrolled up and down only) and the
    * column labels (left and right only). The renderer draws only what meets
    * the clip, so this costs little more than one pass. */
-  band_w = width - l.band_x - l.margin;
+  band_w = l.clip_right - l.band_x - l.margin;
   band_h = height - l.band_y - l.margin;
   render_clipped (cr, &style, matrix, n, labels, l.x, l.y, l.band_x + l.margin, l.band_y + l.margin,
                   band_w, band_h);
@@ -409,6 +465,7 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                   l.margin, band_h);
   render_clipped (cr, &style, matrix, n, labels, l.x, l.band_y, l.band_x + l.margin, l.band_y,
                   band_w, l.margin);
+  draw_axis_titles (cr, &l, &fg);
   draw_legend (self, cr, &l, &fg, style.vmax);
   cairo_destroy (cr);
   self->drew_matrix = TRUE;

@@ -1,0 +1,280 @@
+/* attn-shim-families.cpp: see attn-shim-families.h. The names are those of
+ * transformers' modeling_bert.py and modeling_distilbert.py. */
+
+#include "attn-shim-families.h"
+
+#include <cstring>
+
+namespace attn_family
+{
+
+using attn_json::Type;
+using attn_json::Value;
+
+namespace
+{
+
+bool
+starts_with (const std::string &s, const char *prefix)
+{
+  return s.compare (0, strlen (prefix), prefix) == 0;
+}
+
+void
+set_member (Value &object, const char *key, const Value &v)
+{
+  for (auto &m : object.object)
+    if (m.first == key)
+      {
+        m.second = v;
+        return;
+      }
+  object.object.emplace_back (key, v);
+}
+
+/* key's value, or fallback when it is missing or null. */
+Value
+value_or (const Value &config, const char *key, const Value &fallback)
+{
+  const Value *v = config.get (key);
+
+  return v != nullptr && !v->is_null () ? *v : fallback;
+}
+
+/* transformers' model_type of each family, and of the families a user may
+ * bring that the app does not open (named in messages). */
+const struct
+{
+  const char *prefix;  /* of its masked-LM checkpoint's tensor names */
+  const char *display; /* as a user names it */
+  Family family;
+} known[] = {
+  { "bert.", "BERT", Family::Bert },          { "distilbert.", "DistilBERT", Family::DistilBert },
+  { "roberta.", "RoBERTa", Family::Unknown }, { "albert.", "ALBERT", Family::Unknown },
+  { "electra.", "ELECTRA", Family::Unknown }, { "deberta.", "DeBERTa", Family::Unknown },
+  { "xlm.", "XLM", Family::Unknown },
+};
+
+/* DistilBERT's names in one layer (after "transformer.layer.N.") and in
+ * BERT's (after "encoder.layer.N."). */
+const char *const distil_layer[][2] = {
+  { "attention.q_lin.", "attention.self.query." },
+  { "attention.k_lin.", "attention.self.key." },
+  { "attention.v_lin.", "attention.self.value." },
+  { "attention.out_lin.", "attention.output.dense." },
+  { "sa_layer_norm.", "attention.output.LayerNorm." },
+  { "ffn.lin1.", "intermediate.dense." },
+  { "ffn.lin2.", "output.dense." },
+  { "output_layer_norm.", "output.LayerNorm." },
+};
+
+const char *const distil_head[][2] = {
+  { "vocab_transform.", "cls.predictions.transform.dense." },
+  { "vocab_layer_norm.", "cls.predictions.transform.LayerNorm." },
+  { "vocab_projector.weight", "cls.predictions.decoder.weight" },
+  { "vocab_projector.bias", "cls.predictions.bias" },
+};
+
+std::string
+distil_name (const std::string &stored, bool prefixed)
+{
+  std::string name = stored;
+
+  if (prefixed)
+    {
+      if (!starts_with (name, "distilbert."))
+        {
+          for (const auto &h : distil_head)
+            if (starts_with (name, h[0]))
+              return h[1] + name.substr (strlen (h[0]));
+          return name;
+        }
+      name = name.substr (strlen ("distilbert."));
+    }
+  if (starts_with (name, "embeddings."))
+    return "bert." + name;
+  if (starts_with (name, "transformer.layer."))
+    {
+      size_t start = strlen ("transformer.layer.");
+      size_t dot = name.find ('.', start);
+
+      if (dot != std::string::npos)
+        {
+          std::string index = name.substr (start, dot - start);
+          std::string rest = name.substr (dot + 1);
+
+          for (const auto &l : distil_layer)
+            if (starts_with (rest, l[0]))
+              return "bert.encoder.layer." + index + "." + l[1] + rest.substr (strlen (l[0]));
+          return "bert.encoder.layer." + index + "." + rest;
+        }
+    }
+  return name;
+}
+
+/* BERT's names: old checkpoints say gamma/beta for LayerNorm, bare BertModel
+ * ones have no "bert." prefix. */
+std::map<std::string, std::string>
+bert_own_names (const std::vector<std::string> &stored)
+{
+  std::map<std::string, std::string> out;
+  bool has_prefix = false, bare = false;
+
+  for (const std::string &e : stored)
+    {
+      has_prefix = has_prefix || starts_with (e, "bert.");
+      bare = bare || starts_with (e, "embeddings.") || starts_with (e, "encoder.");
+    }
+  for (const std::string &e : stored)
+    {
+      std::string name = e;
+
+      if (name.find ("LayerNorm.") != std::string::npos)
+        {
+          if (name.size () > 6 && name.compare (name.size () - 6, 6, ".gamma") == 0)
+            name = name.substr (0, name.size () - 5) + "weight";
+          else if (name.size () > 5 && name.compare (name.size () - 5, 5, ".beta") == 0)
+            name = name.substr (0, name.size () - 4) + "bias";
+        }
+      if (!has_prefix && bare &&
+          (starts_with (name, "embeddings.") || starts_with (name, "encoder.")))
+        name = "bert." + name;
+      out[name] = e;
+    }
+  return out;
+}
+
+} /* namespace */
+
+Family
+of_config (const Value &config)
+{
+  const Value *type = config.get ("model_type");
+  const Value *archs = config.get ("architectures");
+
+  if (type != nullptr && !type->is_null ())
+    {
+      if (type->type != Type::String)
+        return Family::Unknown;
+      if (type->string == "bert")
+        return Family::Bert;
+      if (type->string == "distilbert")
+        return Family::DistilBert;
+      return Family::Unknown;
+    }
+  if (archs != nullptr && archs->type == Type::Array && !archs->array.empty ())
+    {
+      Family found = Family::Unknown;
+
+      for (const Value &a : archs->array)
+        {
+          Family f = Family::Unknown;
+
+          if (a.type == Type::String && starts_with (a.string, "DistilBert"))
+            f = Family::DistilBert;
+          else if (a.type == Type::String && starts_with (a.string, "Bert"))
+            f = Family::Bert;
+          if (f == Family::Unknown || (found != Family::Unknown && f != found))
+            return Family::Unknown;
+          found = f;
+        }
+      return found;
+    }
+  return Family::Bert;
+}
+
+Family
+of_weights (const std::vector<std::string> &stored, std::string &family_name)
+{
+  bool bare_bert = false, bare_distil = false;
+
+  family_name.clear ();
+  for (const std::string &name : stored)
+    for (const auto &k : known)
+      if (starts_with (name, k.prefix))
+        {
+          family_name = k.display;
+          return k.family;
+        }
+  for (const std::string &name : stored)
+    {
+      bare_bert = bare_bert || starts_with (name, "encoder.layer.");
+      bare_distil = bare_distil || starts_with (name, "transformer.layer.");
+    }
+  if (bare_bert != bare_distil)
+    {
+      family_name = bare_bert ? "BERT" : "DistilBERT";
+      return bare_bert ? Family::Bert : Family::DistilBert;
+    }
+  return Family::Unknown;
+}
+
+const char *
+display_name (Family family)
+{
+  switch (family)
+    {
+      case Family::Bert:
+        return "BERT";
+      case Family::DistilBert:
+        return "DistilBERT";
+      case Family::Unknown:
+        break;
+    }
+  return "?";
+}
+
+bool
+has_token_types (Family family)
+{
+  return family != Family::DistilBert;
+}
+
+void
+normalize_config (Family family, Value &config)
+{
+  if (family != Family::DistilBert)
+    return;
+  /* DistilBertConfig's defaults, under BertConfig's names; its LayerNorms
+   * use eps 1e-12 whatever the config says. */
+  Value eps;
+
+  eps.type = Type::Number;
+  eps.number = 1e-12;
+  set_member (config, "hidden_size", value_or (config, "dim", attn_json::make_int (768)));
+  set_member (config, "num_hidden_layers", value_or (config, "n_layers", attn_json::make_int (6)));
+  set_member (config, "num_attention_heads",
+              value_or (config, "n_heads", attn_json::make_int (12)));
+  set_member (config, "intermediate_size",
+              value_or (config, "hidden_dim", attn_json::make_int (3072)));
+  set_member (config, "hidden_act",
+              value_or (config, "activation", attn_json::make_string ("gelu")));
+  set_member (config, "layer_norm_eps", eps);
+  set_member (config, "type_vocab_size", attn_json::make_int (1));
+}
+
+std::map<std::string, std::string>
+bert_names (Family family, const std::vector<std::string> &stored)
+{
+  std::map<std::string, std::string> out;
+
+  if (family == Family::DistilBert)
+    {
+      bool prefixed = false;
+
+      for (const std::string &e : stored)
+        prefixed = prefixed || starts_with (e, "distilbert.");
+      for (const std::string &e : stored)
+        out[distil_name (e, prefixed)] = e;
+    }
+  else
+    out = bert_own_names (stored);
+  /* Tied tensors are stored once, under either name (the safetensors
+   * converter drops one of them): the decoder's name stands in. */
+  if (out.count ("bert.embeddings.word_embeddings.weight") == 0 &&
+      out.count ("cls.predictions.decoder.weight") != 0)
+    out["bert.embeddings.word_embeddings.weight"] = out["cls.predictions.decoder.weight"];
+  return out;
+}
+
+} /* namespace attn_family */

@@ -1,0 +1,51 @@
+/* attn-shim-families.h: the masked-LM families a Hugging Face folder may
+ * hold, as the BERT the shim runs sees them. A family whose encoder is
+ * BERT's own computation with other names (DistilBERT: no token types,
+ * q_lin/…/out_lin, vocab_transform/…/vocab_projector) is opened by renaming
+ * its config keys and tensors to BertForMaskedLM's; everything above the
+ * shim then sees tokens, attentions and logits, never the family. No
+ * libtorch here. */
+#pragma once
+
+#include "attn-shim-json.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace attn_family
+{
+
+enum class Family
+{
+  Unknown,
+  Bert,
+  DistilBert,
+};
+
+/* The family config.json names (model_type, else architectures; a config
+ * with neither is BERT's, as the google minis' are). */
+Family of_config (const attn_json::Value &config);
+
+/* The family the stored tensor names belong to, from their prefixes
+ * ("bert.", "distilbert.", "roberta."…, or a bare model's own layout);
+ * Unknown when none is recognised. family_name is set to the name a user
+ * knows ("RoBERTa") even for a family the app does not open, or "". */
+Family of_weights (const std::vector<std::string> &stored, std::string &family_name);
+
+/* "BERT", "DistilBERT": for messages. */
+const char *display_name (Family family);
+
+/* Rewrites config's keys to BertConfig's (dim -> hidden_size, …), filling
+ * the family's defaults first. Families without token types get
+ * type_vocab_size 1. */
+void normalize_config (Family family, attn_json::Value &config);
+
+/* TRUE if the family's checkpoints have token_type_embeddings. */
+bool has_token_types (Family family);
+
+/* The stored names under BertForMaskedLM's names (new -> stored). */
+std::map<std::string, std::string> bert_names (Family family,
+                                               const std::vector<std::string> &stored);
+
+} /* namespace attn_family */

@@ -1,0 +1,36 @@
+/* attention-tokenizer.h: one interface over the tokenizers of the model
+ * families: WordPiece (BERT, DistilBERT: bert-tokenizer.h) and GPT-2's
+ * byte-level BPE (RoBERTa: bpe-tokenizer.h). Callers see ids, the
+ * vocabulary's own spelling of each token and byte spans. Pure GLib. */
+#pragma once
+
+#include <glib.h>
+
+#include "bert-tokenizer.h"
+#include "bpe-tokenizer.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AttentionTokenizer AttentionTokenizer;
+
+AttentionTokenizer *attention_tokenizer_new_wordpiece (BertTokenizer *wordpiece);
+/* RoBERTa's: VOCAB in id order, MERGES as merges.txt, <s> … </s>. */
+AttentionTokenizer *attention_tokenizer_new_bpe (BertVocab *vocab,
+                                                 const char *merges,
+                                                 gsize merges_len,
+                                                 GError **error);
+AttentionTokenizer *attention_tokenizer_ref (AttentionTokenizer *tokenizer);
+void attention_tokenizer_unref (AttentionTokenizer *tokenizer);
+
+/* With the family's own start and end tokens; see bert_tokenizer_encode. */
+BertEncoding *attention_tokenizer_encode (AttentionTokenizer *tokenizer,
+                                          const char *text,
+                                          gssize len,
+                                          GError **error);
+/* A token as a reader sees it: BPE's "Ġthe" as "␣the" (bpe_token_display),
+ * WordPiece's as it is. */
+char *attention_tokenizer_display (AttentionTokenizer *tokenizer, const char *token);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttentionTokenizer, attention_tokenizer_unref)
+
+G_END_DECLS
