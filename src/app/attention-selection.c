@@ -20,6 +20,7 @@ struct _AttentionSelection
   AttentionScale scale;
   int score;
   gboolean sort_by_score;
+  guint combine; /* an AttentionCombine: several pinned tokens */
 
   const float *matrix;   /* the result's own, or owned_matrix */
   float *owned_matrix;   /* an aggregate computed for the result */
@@ -45,6 +46,7 @@ enum
   PROP_SCALE,
   PROP_SCORE,
   PROP_SORT_BY_SCORE,
+  PROP_COMBINE,
   PROP_MATRIX,
   PROP_BUSY,
   N_PROPS
@@ -514,6 +516,9 @@ attention_selection_get_property (GObject *object, guint prop_id, GValue *value,
       case PROP_SORT_BY_SCORE:
         g_value_set_boolean (value, self->sort_by_score);
         break;
+      case PROP_COMBINE:
+        g_value_set_uint (value, self->combine);
+        break;
       case PROP_MATRIX:
         g_value_set_pointer (value, (gpointer)self->matrix);
         break;
@@ -567,6 +572,13 @@ attention_selection_set_property (GObject *object,
         break;
       case PROP_SORT_BY_SCORE:
         attention_selection_set_sort_by_score (self, g_value_get_boolean (value));
+        break;
+      case PROP_COMBINE:
+        if (self->combine != g_value_get_uint (value))
+          {
+            self->combine = g_value_get_uint (value);
+            g_object_notify_by_pspec (object, properties[PROP_COMBINE]);
+          }
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -629,6 +641,9 @@ attention_selection_class_init (AttentionSelectionClass *klass)
   properties[PROP_SCORE] =
       g_param_spec_int ("score", NULL, NULL, -1, ATTENTION_N_PATTERNS - 1, -1, flags);
   properties[PROP_SORT_BY_SCORE] = g_param_spec_boolean ("sort-by-score", NULL, NULL, FALSE, flags);
+  properties[PROP_COMBINE] =
+      g_param_spec_uint ("combine", NULL, NULL, ATTENTION_COMBINE_SUM, ATTENTION_COMBINE_MEAN,
+                         ATTENTION_COMBINE_SUM, flags);
   properties[PROP_MATRIX] = g_param_spec_pointer ("matrix", NULL, NULL, read_only);
   properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, read_only);
   g_object_class_install_properties (object_class, N_PROPS, properties);

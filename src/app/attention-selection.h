@@ -9,6 +9,7 @@
 #include <glib-object.h>
 
 #include "attention-colormap.h"
+#include "attention-combine.h"
 #include "attention-model.h"
 #include "attention-model-enums.h"
 #include "attention-render-enums.h"
@@ -46,6 +47,9 @@ guint attention_selection_get_head (AttentionSelection *self);
 /* "pinned": a token (0-indexed) whose row and column stay outlined; -1 for
  * none. */
 void attention_selection_set_pinned (AttentionSelection *self, int token);
+
+/* "combine" (an AttentionCombine, set as a property): several tokens pinned
+ * with Ctrl+click are shown summed or as their mean. */
 
 /* "aggregate", "hide-special": what the matrix shows. */
 void attention_selection_set_aggregate (AttentionSelection *self, AttentionAggregate aggregate);

@@ -4,6 +4,8 @@
 
 #include <glib/gi18n.h>
 
+#include "attention-combine.h"
+
 #include "attention-export-heads.h"
 #include "attention-export-names.h"
 #include "attention-export-surface.h"
@@ -34,12 +36,15 @@ attention_export_lines (AttentionResult *result,
                         guint n_shown,
                         AttentionColormap colormap,
                         float threshold,
+                        int from_type,
+                        int to_type,
                         AttentionExportFormat format,
                         const char *caption,
                         const char *path,
                         GError **error)
 {
   g_autofree const float **matrices = NULL;
+  g_autofree float *filtered = NULL;
   double width, height;
   guint8 rgb[3];
   Lines l;
@@ -69,6 +74,19 @@ attention_export_lines (AttentionResult *result,
       g_return_val_if_fail (heads[k] < l.n_heads, FALSE);
       matrices[k] = attention_result_get_matrix (result, layer, heads[k]);
     }
+  /* A pair's filter: the weights outside it are 0, as on screen. */
+  if ((from_type >= 0 || to_type >= 0) && attention_result_get_token_type_ids (result) != NULL)
+    {
+      filtered = g_new (float, (gsize)MAX (n_shown, 1) * l.n * l.n);
+      for (guint k = 0; k < n_shown; k++)
+        {
+          float *out = filtered + (gsize)k * l.n * l.n;
+
+          attention_filter_pair (matrices[k], l.n, attention_result_get_token_type_ids (result),
+                                 from_type, to_type, out);
+          matrices[k] = out;
+        }
+    }
   l.matrices = matrices;
 
   attention_lines_style_init_export (&l.style);
@@ -90,6 +108,26 @@ attention_export_lines (AttentionResult *result,
                                    &l, error);
 }
 
+char *
+attention_export_pair_filter_caption (int from_type, int to_type)
+{
+  /* Translators: a sentence of a pair, as in "lines from sentence A". */
+  const char *a = _ ("A"), *b = _ ("B");
+
+  if (from_type < 0 && to_type < 0)
+    return NULL;
+  if (to_type < 0)
+    /* Translators: a caption: only the lines from one sentence of a pair. */
+    return g_strdup_printf (_ ("only lines from sentence %s"), from_type == 0 ? a : b);
+  if (from_type < 0)
+    /* Translators: a caption: only the lines to one sentence of a pair. */
+    return g_strdup_printf (_ ("only lines to sentence %s"), to_type == 0 ? a : b);
+  /* Translators: a caption: only the lines from a query of one sentence of
+   * a pair to a key of the other (or the same). */
+  return g_strdup_printf (_ ("only lines from sentence %s to sentence %s"), from_type == 0 ? a : b,
+                          to_type == 0 ? a : b);
+}
+
 static gboolean
 write_head (const AttentionExportRequest *request,
             gpointer scratch,
@@ -100,8 +138,8 @@ write_head (const AttentionExportRequest *request,
             GError **error)
 {
   return attention_export_lines (request->result, layer, &head, 1, ATTENTION_COLORMAP_GRAY,
-                                 ATTENTION_EXPORT_LINES_THRESHOLD, request->format, caption, path,
-                                 error);
+                                 ATTENTION_EXPORT_LINES_THRESHOLD, -1, -1, request->format, caption,
+                                 path, error);
 }
 
 gboolean

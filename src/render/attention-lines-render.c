@@ -5,6 +5,7 @@
 #include "attention-lines-render.h"
 
 #include "attention-caption.h"
+#include "attention-combine.h"
 #include "attention-hatch.h"
 
 #include <glib/gi18n.h>
@@ -123,10 +124,38 @@ attention_lines_head_rgb (guint head, guint n_heads, double rgb[3])
     }
 }
 
+/* A line's end at the group of tokens (AttentionLinesStyle.group) rather
+ * than at one token. */
+#define GROUP_END G_MAXUINT16
+
+static gboolean
+has_group (const AttentionLinesStyle *style)
+{
+  return style->focus_side != ATTENTION_LINES_NONE && style->n_group >= 2 && style->group != NULL;
+}
+
 static double
 row_centre (const AttentionLinesStyle *style, guint index)
 {
+  if (index == GROUP_END && has_group (style))
+    {
+      double sum = 0;
+
+      /* The group's lines meet at the middle of its tokens. */
+      for (guint g = 0; g < style->n_group; g++)
+        sum += style->group[g];
+      return style->header + style->row_height * (sum / style->n_group + 0.5) - style->scroll;
+    }
   return style->header + style->row_height * (index + 0.5) - style->scroll;
+}
+
+static gboolean
+in_group (const AttentionLinesStyle *style, guint index)
+{
+  for (guint g = 0; g < style->n_group; g++)
+    if (style->group[g] == index)
+      return TRUE;
+  return FALSE;
 }
 
 void
@@ -486,6 +515,35 @@ draw_lines (cairo_t *cr,
       i_last = MIN (style->focus + 1, n);
     }
 
+  /* Several tokens together: a line from their midpoint to each other
+   * token, of their weights combined. */
+  if (has_group (style))
+    {
+      g_autofree float *combined = g_new (float, n);
+      gboolean queries = style->focus_side == ATTENTION_LINES_QUERY;
+      double yg = row_centre (style, GROUP_END);
+
+      i_first = i_last = 0;
+      for (guint m = 0; m < n_matrices; m++)
+        {
+          attention_combine_tokens (matrices[m], n, style->group, style->n_group, !queries,
+                                    style->group_combine, combined);
+          for (guint k = 0; k < n; k++)
+            {
+              double yk = row_centre (style, k);
+              Segment s;
+
+              if (!(combined[k] >= threshold) || MAX (yg, yk) < cy1 - style->line_width ||
+                  MIN (yg, yk) > cy2 + style->line_width)
+                continue;
+              s.key = m * N_LEVELS + level_of (combined[k]);
+              s.query = (guint16)(queries ? GROUP_END : k);
+              s.key_token = (guint16)(queries ? k : GROUP_END);
+              g_array_append_val (segments, s);
+            }
+        }
+    }
+
   /* Gather the lines that are drawn at all and meet the clip. */
   for (guint m = 0; m < n_matrices; m++)
     for (guint i = i_first; i < i_last; i++)
@@ -588,7 +646,9 @@ draw_labels (cairo_t *cr, const AttentionLinesStyle *style, guint n, const char 
   for (int i = first; i < last && labels[i] != NULL; i++)
     {
       double y = row_centre (style, (guint)i) + shift;
-      gboolean focused = style->focus_side != ATTENTION_LINES_NONE && style->focus == (guint)i;
+      gboolean focused =
+          style->focus_side != ATTENTION_LINES_NONE &&
+          (has_group (style) ? in_group (style, (guint)i) : style->focus == (guint)i);
       double rgb[3], alpha = 0;
 
       if (style->label_shade != NULL)
@@ -617,17 +677,42 @@ draw_labels (cairo_t *cr, const AttentionLinesStyle *style, guint n, const char 
     }
 
   /* The focused token gets an outline, so it stays found while its lines fan
-   * out. */
-  if (style->focus_side != ATTENTION_LINES_NONE && style->focus < n)
+   * out; a group, each of its tokens, and a bracket joining them to the
+   * point their lines start from. */
+  if (style->focus_side != ATTENTION_LINES_NONE && (has_group (style) || style->focus < n))
     {
       double x = style->focus_side == ATTENTION_LINES_QUERY ? 0 : xk;
-      double top = row_centre (style, style->focus) - style->row_height / 2;
       double w = MAX (1.0, style->line_width);
+      guint count = has_group (style) ? style->n_group : 1;
 
       cairo_set_source_rgb (cr, focus_rgb[0], focus_rgb[1], focus_rgb[2]);
       cairo_set_line_width (cr, w);
-      cairo_rectangle (cr, x + w / 2, top + w / 2, style->label_width - w, style->row_height - w);
+      for (guint g = 0; g < count; g++)
+        {
+          guint t = has_group (style) ? style->group[g] : style->focus;
+          double top = row_centre (style, t) - style->row_height / 2;
+
+          if (t < n)
+            cairo_rectangle (cr, x + w / 2, top + w / 2, style->label_width - w,
+                             style->row_height - w);
+        }
       cairo_stroke (cr);
+      if (has_group (style))
+        {
+          double edge = style->focus_side == ATTENTION_LINES_QUERY ? style->label_width : xk;
+          double yg = row_centre (style, GROUP_END);
+
+          for (guint g = 0; g < count; g++)
+            if (style->group[g] < n)
+              {
+                cairo_move_to (cr, edge, row_centre (style, style->group[g]));
+                cairo_line_to (cr, edge, yg);
+              }
+          cairo_set_line_width (cr, 2 * w);
+          cairo_stroke (cr);
+          cairo_arc (cr, edge, yg, 2 * w, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
     }
   cairo_restore (cr);
 }
@@ -648,9 +733,18 @@ draw_weights (cairo_t *cr,
   double cx1, cy1, cx2, cy2;
   gboolean at_key = style->focus_side == ATTENTION_LINES_QUERY;
   float threshold = MAX (style->threshold, 1e-6f);
+  g_autofree float *combined = NULL;
 
-  if (style->focus_side == ATTENTION_LINES_NONE || style->focus >= n)
+  if (style->focus_side == ATTENTION_LINES_NONE || (!has_group (style) && style->focus >= n))
     return;
+  /* A group: its combined weights, head after head. */
+  if (has_group (style))
+    {
+      combined = g_new (float, (gsize)MAX (n_matrices, 1) * n);
+      for (guint m = 0; m < n_matrices; m++)
+        attention_combine_tokens (matrices[m], n, style->group, style->n_group, !at_key,
+                                  style->group_combine, combined + (gsize)m * n);
+    }
   cairo_clip_extents (cr, &cx1, &cy1, &cx2, &cy2);
   cairo_save (cr);
   cairo_rectangle (cr, style->label_width, style->header, style->gap, MAX (0, cy2 - style->header));
@@ -667,7 +761,8 @@ draw_weights (cairo_t *cr,
       for (guint m = 0; m < n_matrices; m++)
         {
           guint i = at_key ? style->focus : other, j = at_key ? other : style->focus;
-          float w = matrices[m][(gsize)i * n + j];
+          float w =
+              combined != NULL ? combined[(gsize)m * n + other] : matrices[m][(gsize)i * n + j];
           cairo_text_extents_t ext;
           char text[16];
           double bx;
@@ -723,6 +818,24 @@ draw_header (cairo_t *cr, const AttentionLinesStyle *style)
   cairo_set_source_rgb (cr, style->fg[0], style->fg[1], style->fg[2]);
   show_fitted (cr, _ ("Query"), style->label_width - pad, y, style->label_width, TRUE);
   show_fitted (cr, _ ("Key"), style->label_width + style->gap + pad, y, style->label_width, FALSE);
+  if (has_group (style))
+    {
+      g_autofree char *what =
+          g_strdup_printf (style->group_combine == ATTENTION_COMBINE_MEAN
+                               /* Translators: over the lines of several pinned tokens. */
+                               ? ngettext ("Mean of %u token", "Mean of %u tokens", style->n_group)
+                               /* Translators: over the lines of several pinned tokens. */
+                               : ngettext ("Sum of %u token", "Sum of %u tokens", style->n_group),
+                           style->n_group);
+      cairo_text_extents_t ext;
+
+      cairo_select_font_face (cr, style->font_family ? style->font_family : "Sans",
+                              CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_text_extents (cr, what, &ext);
+      cairo_set_source_rgb (cr, focus_rgb[0], focus_rgb[1], focus_rgb[2]);
+      show_fitted (cr, what, style->label_width + MAX (pad, (style->gap - ext.x_advance) / 2), y,
+                   style->gap - 2 * pad, FALSE);
+    }
   /* A hairline under the titles marks where the rows scroll away. */
   cairo_set_source_rgba (cr, style->fg[0], style->fg[1], style->fg[2], 0.3);
   cairo_set_line_width (cr, 1);

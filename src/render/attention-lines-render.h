@@ -43,6 +43,13 @@ typedef struct
    * (hover or pin); side NONE for every line. */
   AttentionLinesSide focus_side;
   guint focus;
+  /* Several tokens of focus_side together (pinned with Ctrl+click), when
+   * n_group ≥ 2 (focus is then ignored): one line per other token, from
+   * their midpoint, of their weights combined (group_combine: summed or
+   * their mean), and that number at its end. The caller keeps group alive. */
+  const guint *group;
+  guint n_group;
+  guint group_combine; /* an AttentionCombine */
   /* The rows move up by scroll; the header stays (sticky). 0 for files. */
   double scroll;
   /* > 0: the lines are rasterised here at this many pixels per unit and

@@ -399,8 +399,13 @@ draw_highlight (cairo_t *cr, const AttentionRenderStyle *style, guint n)
   double width = MAX (1.0, style->cell / 12);
 
   /* The pin under the hover: the hover's thin line shows inside it. */
-  outline (cr, style, n, style->pinned, style->pinned, pinned_rgb,
-           MIN (MAX (2.0, style->cell / 6), style->cell / 2));
+  if (style->n_pins >= 2 && style->pins != NULL)
+    for (guint p = 0; p < style->n_pins; p++)
+      outline (cr, style, n, (int)style->pins[p], -1, pinned_rgb,
+               MIN (MAX (2.0, style->cell / 6), style->cell / 2));
+  else
+    outline (cr, style, n, style->pinned, style->pinned, pinned_rgb,
+             MIN (MAX (2.0, style->cell / 6), style->cell / 2));
   outline (cr, style, n, style->highlight_row, style->highlight_col, highlight_rgb, width);
 }
 

@@ -24,6 +24,10 @@ typedef struct
   /* -1 for none: a pinned token, its row and column in a thicker outline of
    * another colour than the hovered ones, so the two never look alike. */
   int pinned;
+  /* Several pinned tokens (Ctrl+click): each one's row outlined in the
+   * pinned look (their columns would fill the grid with outlines). */
+  const guint *pins;
+  guint n_pins;
   const char *caption; /* optional line(s) under the matrix; NULL for none */
   double caption_size;
   /* Analysis views: zero (grayscale, linear) is the original look. */

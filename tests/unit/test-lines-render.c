@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "attention-combine.h"
 #include "attention-lines-render.h"
 
 /* A known geometry: columns 100 wide, lines over 300, rows 40 tall under a
@@ -262,6 +263,43 @@ test_focus (void)
   cairo_surface_destroy (s);
 }
 
+/* Queries 0 and 2 pinned together: one line from their midpoint (row 1's
+ * centre, y = 100) to each key, of their weights combined. By hand, from
+ * the matrix above: mean → k0 (1.0 + 0.05) / 2 = 0.525, → k1 (0 + 0.25) / 2
+ * = 0.125, → k2 (0 + 0.7) / 2 = 0.35; sum → k0 1.05 (drawn as 1), k1 0.25,
+ * k2 0.7. */
+static void
+test_group (void)
+{
+  const guint group[] = { 0, 2 };
+  AttentionLinesStyle style;
+  cairo_surface_t *s;
+
+  style_init (&style);
+  style.focus_side = ATTENTION_LINES_QUERY;
+  style.group = group;
+  style.n_group = 2;
+  style.group_combine = ATTENTION_COMBINE_MEAN;
+  s = draw_one (&style, NULL);
+  /* Halfway across: k0's line at y = 80, k1's at 100, k2's at 120. */
+  assert_grey_near (s, 250, 80, 0.525f);
+  assert_grey_near (s, 250, 100, 0.125f);
+  assert_grey_near (s, 250, 120, 0.35f);
+  /* No line of a single query: q0 → k0 would run at y = 60. */
+  g_assert_cmpuint (grey_of (s, 250, 60), ==, 0);
+  /* The weights at the key end of each row. */
+  g_assert_cmpuint (bright_pixels (s, 340, 52, 400, 68), >, 10);
+  g_assert_cmpuint (bright_pixels (s, 340, 132, 400, 148), >, 10);
+  cairo_surface_destroy (s);
+
+  style.group_combine = ATTENTION_COMBINE_SUM;
+  s = draw_one (&style, NULL);
+  assert_grey_near (s, 250, 80, 1.0f);
+  assert_grey_near (s, 250, 100, 0.25f);
+  assert_grey_near (s, 250, 120, 0.7f);
+  cairo_surface_destroy (s);
+}
+
 static void
 test_labels_and_sticky_header (void)
 {
@@ -339,6 +377,50 @@ test_measure (void)
   g_assert_cmpfloat (attention_lines_measure_labels (&style, long_labels, 2, 80), ==, 80);
 }
 
+/* The arithmetic, by hand on the matrix above. */
+static void
+test_combine (void)
+{
+  const guint queries[] = { 0, 2, 7 }; /* 7: past the tokens, ignored */
+  const guint keys[] = { 1, 2 };
+  float out[3];
+
+  attention_combine_tokens (matrix, 3, queries, 3, FALSE, ATTENTION_COMBINE_SUM, out);
+  g_assert_cmpfloat_with_epsilon (out[0], 1.05f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[1], 0.25f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[2], 0.7f, 1e-6);
+  attention_combine_tokens (matrix, 3, queries, 3, FALSE, ATTENTION_COMBINE_MEAN, out);
+  g_assert_cmpfloat_with_epsilon (out[0], 0.525f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[1], 0.125f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[2], 0.35f, 1e-6);
+  /* Keys 1 and 2 pinned: what each query gives them together. */
+  attention_combine_tokens (matrix, 3, keys, 2, TRUE, ATTENTION_COMBINE_SUM, out);
+  g_assert_cmpfloat_with_epsilon (out[0], 0.0f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[1], 1.0f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[2], 0.95f, 1e-6);
+  attention_combine_tokens (matrix, 3, keys, 2, TRUE, ATTENTION_COMBINE_MEAN, out);
+  g_assert_cmpfloat_with_epsilon (out[1], 0.5f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[2], 0.475f, 1e-6);
+}
+
+/* Tokens 0, 1 in sentence A, 2 in B: A → B keeps q0 → k2 (0) and q1 → k2
+ * (0.5) only; B → either keeps row 2 only. */
+static void
+test_filter_pair (void)
+{
+  const gint64 types[] = { 0, 0, 1 };
+  float out[9];
+
+  attention_filter_pair (matrix, 3, types, 0, 1, out);
+  for (guint k = 0; k < 9; k++)
+    g_assert_cmpfloat (out[k], ==, k == 5 ? 0.5f : 0.0f);
+  attention_filter_pair (matrix, 3, types, 1, -1, out);
+  for (guint k = 0; k < 9; k++)
+    g_assert_cmpfloat (out[k], ==, k >= 6 ? matrix[k] : 0.0f);
+  attention_filter_pair (matrix, 3, types, -1, -1, out);
+  g_assert_cmpmem (out, sizeof out, matrix, sizeof matrix);
+}
+
 static const struct
 {
   const char *name;
@@ -347,6 +429,7 @@ static const struct
   { "opacity", test_opacity }, { "threshold", test_threshold },
   { "viridis", test_viridis }, { "overlay-colours", test_overlay_colours },
   { "focus", test_focus },     { "labels-and-sticky-header", test_labels_and_sticky_header },
+  { "group", test_group },
 };
 
 /* data: picture index × 2 + 1 when rasterised. */
@@ -366,6 +449,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lines/size", test_size);
   g_test_add_func ("/lines/hit", test_hit);
   g_test_add_func ("/lines/measure", test_measure);
+  g_test_add_func ("/lines/combine", test_combine);
+  g_test_add_func ("/lines/filter-pair", test_filter_pair);
   for (guint i = 0; i < G_N_ELEMENTS (pictures); i++)
     for (guint raster = 0; raster < 2; raster++)
       {

@@ -7,6 +7,7 @@
  * matrix's read-out and under Lines' tokens. Needs $ATTENTION_TEST_MODEL; nothing
  * depends on timing. */
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "attention-overview.h"
 #include "attention-lines-canvas.h"
 #include "attention-lines-page.h"
+#include "attention-single-page.h"
 #include "attention-window-private.h"
 #include "test-private-home.h"
 #include "test-window-common.h"
@@ -437,6 +439,175 @@ test_head_importance (void)
   g_assert_null (attention_importance_panel_get_importance (panel));
 }
 
+static int
+selection_pinned (void)
+{
+  int pinned = -2;
+
+  g_object_get (window->selection, "pinned", &pinned, NULL);
+  return pinned;
+}
+
+/* The motion controller of a widget, as the pointer moves over it. */
+static void
+move_pointer (GtkWidget *widget, double x, double y)
+{
+  g_signal_emit_by_name (find_controller (widget, GTK_TYPE_EVENT_CONTROLLER_MOTION), "motion", x,
+                         y);
+}
+
+static void
+press_escape (GtkWidget *widget)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (find_controller (widget, GTK_TYPE_EVENT_CONTROLLER_KEY), "key-pressed",
+                         GDK_KEY_Escape, 0, 0, &handled);
+  g_assert_true (handled);
+}
+
+/* "Sum of “a”, “b” → “c”: 0.1234" as the test expects it, from the shown
+ * matrix added up here. */
+static char *
+expected_combined (AttentionResult *result,
+                   const float *matrix,
+                   const guint *rows,
+                   guint n_rows,
+                   guint col,
+                   gboolean mean)
+{
+  guint n = attention_result_get_n_tokens (result);
+  double sum = 0;
+
+  for (guint r = 0; r < n_rows; r++)
+    sum += matrix[(gsize)rows[r] * n + col];
+  return g_strdup_printf ("%s of “%s”, “%s” → “%s”: %.4f", mean ? "Mean" : "Sum",
+                          attention_result_get_token (result, rows[0]),
+                          attention_result_get_token (result, rows[1]),
+                          attention_result_get_token (result, col), mean ? sum / n_rows : sum);
+}
+
+/* Ctrl+click pins several tokens (bertviz #125): the matrix outlines their
+ * rows and adds a row of their weights summed, or their mean; Lines draws
+ * one line per key from their midpoint, of their weights combined. Escape
+ * lets go of all. */
+static void
+test_pin_several (void)
+{
+  AttentionView *view = test_window_view (window);
+  AttentionLinesCanvas *lines = lines_canvas ();
+  GtkWidget *single = adw_view_stack_get_child_by_name (window->view_stack, "single");
+  GtkWidget *lines_page = adw_view_stack_get_child_by_name (window->view_stack, "lines");
+  GtkWidget *single_bar = template_child (single, ATTENTION_TYPE_SINGLE_PAGE, "combine_bar");
+  GtkDropDown *single_choice =
+      template_child (single, ATTENTION_TYPE_SINGLE_PAGE, "combine_dropdown");
+  GtkDropDown *lines_choice =
+      template_child (lines_page, ATTENTION_TYPE_LINES_PAGE, "combine_dropdown");
+  AttentionResult *result;
+  const guint rows[] = { 2, 4 };
+  const guint *pins;
+  const float *matrix;
+  guint n_pins = 0, col = 3;
+  graphene_rect_t grid;
+  double x, y;
+  AttentionLinesStyle style;
+  g_autofree char *sum = NULL;
+  g_autofree char *mean = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), SENTENCE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  result = test_window_result (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
+  attention_test_wait_frames (GTK_WIDGET (view), 2, TRUE);
+
+  /* A click on row 2's label pins it; Ctrl+click on row 4's adds it. */
+  g_assert_true (attention_view_get_matrix_bounds (view, &grid));
+  g_assert_true (attention_view_get_cell_center (view, rows[0], 0, &x, &y));
+  attention_canvas_click_at (ATTENTION_CANVAS (view), grid.origin.x - 4, y, 0);
+  g_assert_cmpint (selection_pinned (), ==, (int)rows[0]);
+  g_assert_false (gtk_widget_get_visible (single_bar));
+  g_assert_true (attention_view_get_cell_center (view, rows[1], 0, &x, &y));
+  attention_canvas_click_at (ATTENTION_CANVAS (view), grid.origin.x - 4, y, GDK_CONTROL_MASK);
+  pins = attention_canvas_get_pins (ATTENTION_CANVAS (view), &n_pins);
+  g_assert_cmpuint (n_pins, ==, 2);
+  g_assert_cmpuint (pins[0], ==, rows[0]);
+  g_assert_cmpuint (pins[1], ==, rows[1]);
+  g_assert_true (gtk_widget_get_visible (single_bar));
+  attention_test_wait_frames (GTK_WIDGET (view), 2, TRUE);
+
+  /* The combined row under the grid reads out the sum, then the mean. */
+  matrix = attention_selection_get_matrix (window->selection);
+  g_assert_nonnull (matrix);
+  sum = expected_combined (result, matrix, rows, 2, col, FALSE);
+  mean = expected_combined (result, matrix, rows, 2, col, TRUE);
+  /* The grid made room for the row under it. */
+  g_assert_true (attention_view_get_matrix_bounds (view, &grid));
+  g_assert_true (attention_view_get_combined_center (view, col, &x, &y));
+  g_assert_cmpfloat (y, >, grid.origin.y + grid.size.height);
+  move_pointer (GTK_WIDGET (view), x, y);
+  g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, sum);
+  gtk_drop_down_set_selected (single_choice, 1);
+  g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, mean);
+  attention_test_render_window (GTK_WINDOW (window), window->stack,
+                                g_getenv ("ATTENTION_SCREENSHOT_PINS_MATRIX"));
+  /* Ctrl+click on a pinned row's label takes it out: one pin, no row. */
+  g_assert_true (attention_view_get_cell_center (view, rows[1], 0, &x, &y));
+  attention_canvas_click_at (ATTENTION_CANVAS (view), grid.origin.x - 4, y, GDK_CONTROL_MASK);
+  attention_canvas_get_pins (ATTENTION_CANVAS (view), &n_pins);
+  g_assert_cmpuint (n_pins, ==, 1);
+  g_assert_false (attention_view_get_combined_center (view, col, &x, &y));
+  press_escape (GTK_WIDGET (view));
+  g_assert_cmpint (selection_pinned (), ==, -1);
+
+  /* Lines: the same choice (shared), one line per key from the group. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "lines"));
+  attention_test_wait_frames (GTK_WIDGET (lines), 2, TRUE);
+  g_assert_cmpuint (gtk_drop_down_get_selected (lines_choice), ==, 1);
+  g_assert_true (
+      attention_lines_canvas_get_token_center (lines, ATTENTION_LINES_QUERY, rows[0], &x, &y));
+  attention_canvas_click_at (ATTENTION_CANVAS (lines), x, y, 0);
+  g_assert_true (
+      attention_lines_canvas_get_token_center (lines, ATTENTION_LINES_QUERY, rows[1], &x, &y));
+  attention_canvas_click_at (ATTENTION_CANVAS (lines), x, y, GDK_CONTROL_MASK);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (lines_choice)));
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (lines), GTK_TYPE_EVENT_CONTROLLER_MOTION),
+                         "leave");
+  attention_lines_canvas_get_style (lines, &style);
+  g_assert_cmpint (style.focus_side, ==, ATTENTION_LINES_QUERY);
+  g_assert_cmpuint (style.n_group, ==, 2);
+  g_assert_cmpuint (style.group[0], ==, rows[0]);
+  g_assert_cmpuint (style.group[1], ==, rows[1]);
+  g_assert_cmpuint (style.group_combine, ==, ATTENTION_COMBINE_MEAN);
+  gtk_drop_down_set_selected (lines_choice, 0);
+  attention_lines_canvas_get_style (lines, &style);
+  g_assert_cmpuint (style.group_combine, ==, ATTENTION_COMBINE_SUM);
+  attention_test_render_window (GTK_WINDOW (window), window->stack,
+                                g_getenv ("ATTENTION_SCREENSHOT_PINS_LINES"));
+  /* A key token Ctrl+clicked starts pins of its own column. */
+  g_assert_true (attention_lines_canvas_get_token_center (lines, ATTENTION_LINES_KEY, 1, &x, &y));
+  attention_canvas_click_at (ATTENTION_CANVAS (lines), x, y, GDK_CONTROL_MASK);
+  g_assert_cmpint (attention_lines_canvas_get_pinned (lines, NULL), ==, ATTENTION_LINES_KEY);
+  attention_canvas_get_pins (ATTENTION_CANVAS (lines), &n_pins);
+  g_assert_cmpuint (n_pins, ==, 1);
+  press_escape (GTK_WIDGET (lines));
+  attention_canvas_get_pins (ATTENTION_CANVAS (lines), &n_pins);
+  g_assert_cmpuint (n_pins, ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (lines_choice)));
+}
+
+/* Lines drawn in a Lines SVG: each is one stroke of the export's width. */
+static guint
+count_lines (const char *svg)
+{
+  guint count = 0;
+
+  for (const char *p = strstr (svg, "stroke-width:2;stroke-linecap:butt"); p != NULL;
+       p = strstr (p + 1, "stroke-width:2;stroke-linecap:butt"))
+    count++;
+  return count;
+}
+
 /* A second sentence: the run reads the pair, the token types say which
  * sentence each token is in, and Lines offers bertviz's filter. */
 static void
@@ -465,6 +636,50 @@ test_pair (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (filter)));
   gtk_drop_down_set_selected (filter, 2); /* A → B */
   attention_test_wait_frames (GTK_WIDGET (lines_canvas ()), 2, TRUE);
+
+  /* Saving the picture keeps the filter, and its caption says so: exactly
+   * the lines from A to B at or above the threshold, counted here. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("attention-window-ask-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "pair.svg", NULL);
+    g_autofree char *svg = NULL;
+    g_autofree char *caption = NULL;
+    g_autoptr (GError) error = NULL;
+    AttentionLinesPage *lines_page = ATTENTION_LINES_PAGE (page);
+    const float *m =
+        attention_result_get_matrix (result, attention_lines_page_get_layer (lines_page),
+                                     attention_selection_get_head (window->selection));
+    double threshold = attention_lines_page_get_threshold (lines_page);
+    guint expected = 0, all = 0;
+
+    attention_lines_page_set_heads (lines_page,
+                                    1u << attention_selection_get_head (window->selection));
+    for (guint q = 0; q < n; q++)
+      for (guint k = 0; k < n; k++)
+        if (m[q * n + k] >= (float)threshold)
+          {
+            all++;
+            expected += types[q] == 0 && types[k] == 1;
+          }
+    g_assert_cmpuint (expected, <, all);
+    g_assert_true (attention_lines_page_export (lines_page, ATTENTION_EXPORT_SVG, path, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &svg, NULL, NULL));
+    g_assert_cmpuint (count_lines (svg), ==, expected);
+    caption = attention_lines_page_get_caption (lines_page);
+    g_assert_nonnull (strstr (caption, "only lines from sentence A to sentence B"));
+    g_clear_pointer (&caption, g_free);
+    g_clear_pointer (&svg, g_free);
+    gtk_drop_down_set_selected (filter, 0);
+    g_assert_true (attention_lines_page_export (lines_page, ATTENTION_EXPORT_SVG, path, &error));
+    g_assert_true (g_file_get_contents (path, &svg, NULL, NULL));
+    g_assert_cmpuint (count_lines (svg), ==, all);
+    caption = attention_lines_page_get_caption (lines_page);
+    g_assert_null (strstr (caption, "only lines"));
+    g_unlink (path);
+    g_rmdir (dir);
+    gtk_drop_down_set_selected (filter, 2);
+  }
 
   /* Mask this token in the second sentence masks it there. */
   g_assert_true (
@@ -519,6 +734,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-ask/every-position", test_every_position);
   g_test_add_func ("/window-ask/switch-heads", test_switch_heads);
   g_test_add_func ("/window-ask/head-importance", test_head_importance);
+  g_test_add_func ("/window-ask/pin-several", test_pin_several);
   g_test_add_func ("/window-ask/pair", test_pair);
   status = g_test_run ();
 

@@ -5,6 +5,7 @@
 #include "attention-lines-page.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "attention-export-lines.h"
 #include "attention-export-names.h"
@@ -22,6 +23,7 @@ struct _AttentionLinesPage
   AttentionLinesCanvas *canvas;
   GtkLabel *guesses_label;
   GtkDropDown *sentences_dropdown;
+  GtkDropDown *combine_dropdown;
 
   AttentionResult *result;
   guint layer;
@@ -160,6 +162,8 @@ threshold_changed_cb (AttentionLinesPage *self)
 
 /* --- saving what is shown ---------------------------------------------------------- */
 
+static void sentence_filter (AttentionLinesPage *self, int *from_type, int *to_type);
+
 static guint
 shown_heads (AttentionLinesPage *self, guint *heads)
 {
@@ -171,6 +175,33 @@ shown_heads (AttentionLinesPage *self, guint *heads)
   return count;
 }
 
+char *
+attention_lines_page_get_caption (AttentionLinesPage *self)
+{
+  guint heads[MAX_OVERLAY], shown;
+  g_autofree char *caption = NULL;
+  g_autofree char *filter = NULL;
+  char *newline;
+  int from_type = -1, to_type = -1;
+
+  g_return_val_if_fail (ATTENTION_IS_LINES_PAGE (self), NULL);
+
+  if (self->result == NULL)
+    return NULL;
+  shown = shown_heads (self, heads);
+  caption = attention_export_caption (self->result, self->layer, heads, shown, NULL);
+  /* The pair's filter, after the first line, before the sentence. */
+  sentence_filter (self, &from_type, &to_type);
+  filter = attention_export_pair_filter_caption (from_type, to_type);
+  if (filter == NULL)
+    return g_steal_pointer (&caption);
+  newline = strchr (caption, '\n');
+  if (newline == NULL)
+    return g_strdup_printf ("%s · %s", caption, filter);
+  *newline = '\0';
+  return g_strdup_printf ("%s · %s\n%s", caption, filter, newline + 1);
+}
+
 gboolean
 attention_lines_page_export (AttentionLinesPage *self,
                              AttentionExportFormat format,
@@ -179,6 +210,7 @@ attention_lines_page_export (AttentionLinesPage *self,
 {
   guint heads[MAX_OVERLAY], shown;
   g_autofree char *caption = NULL;
+  int from_type = -1, to_type = -1;
 
   g_return_val_if_fail (ATTENTION_IS_LINES_PAGE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -190,11 +222,13 @@ attention_lines_page_export (AttentionLinesPage *self,
       return FALSE;
     }
   shown = shown_heads (self, heads);
-  caption = attention_export_caption (self->result, self->layer, heads, shown, NULL);
+  caption = attention_lines_page_get_caption (self);
+  /* The pair's filter as on screen (the caption says so). */
+  sentence_filter (self, &from_type, &to_type);
   return attention_export_lines (self->result, self->layer, heads, shown,
                                  attention_canvas_get_colormap (ATTENTION_CANVAS (self->canvas)),
-                                 (float)attention_lines_page_get_threshold (self), format, caption,
-                                 path, error);
+                                 (float)attention_lines_page_get_threshold (self), from_type,
+                                 to_type, format, caption, path, error);
 }
 
 static void
@@ -286,19 +320,41 @@ head_cb (AttentionLinesPage *self)
     show_head (self, attention_selection_get_head (selection (self)));
 }
 
-/* A pair's filter: All, A → A, A → B, B → A, B → B (the dropdown's order). */
+/* A pair's filter: All, A → A, A → B, B → A, B → B (the dropdown's order),
+ * as the sentences of the queries and the keys (-1: either). */
+static void
+sentence_filter (AttentionLinesPage *self, int *from_type, int *to_type)
+{
+  guint i = self->sentences_dropdown != NULL ? gtk_drop_down_get_selected (self->sentences_dropdown)
+                                             : GTK_INVALID_LIST_POSITION;
+
+  *from_type = *to_type = -1;
+  if (i == 0 || i == GTK_INVALID_LIST_POSITION || self->result == NULL ||
+      attention_result_get_pair_text (self->result) == NULL)
+    return;
+  *from_type = (int)(i - 1) / 2;
+  *to_type = (int)(i - 1) % 2;
+}
+
 static void
 sentences_cb (AttentionLinesPage *self)
 {
-  guint i;
+  int from_type, to_type;
 
-  if (self->canvas == NULL || self->sentences_dropdown == NULL)
+  if (self->canvas == NULL)
     return;
-  i = gtk_drop_down_get_selected (self->sentences_dropdown);
-  if (i == 0 || i == GTK_INVALID_LIST_POSITION)
-    attention_lines_canvas_set_sentences (self->canvas, -1, -1);
-  else
-    attention_lines_canvas_set_sentences (self->canvas, (int)(i - 1) / 2, (int)(i - 1) % 2);
+  sentence_filter (self, &from_type, &to_type);
+  attention_lines_canvas_set_sentences (self->canvas, from_type, to_type);
+}
+
+/* The choice of sum or mean shows while several tokens are pinned. */
+static void
+pins_cb (AttentionLinesPage *self)
+{
+  guint n_pins = 0;
+
+  attention_canvas_get_pins (ATTENTION_CANVAS (self->canvas), &n_pins);
+  gtk_widget_set_visible (GTK_WIDGET (self->combine_dropdown), n_pins >= 2);
 }
 
 /* Every Position: under the tokens, the model's guesses at the one in focus
@@ -456,6 +512,9 @@ attention_lines_page_constructed (GObject *object)
   g_signal_connect_object (s, "notify::layer", G_CALLBACK (layer_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::head", G_CALLBACK (head_cb), self, G_CONNECT_SWAPPED);
   g_object_bind_property (s, "colormap", self->canvas, "colormap", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (s, "combine", self->canvas, "combine", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (s, "combine", self->combine_dropdown, "selected",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   result_cb (self);
 }
 
@@ -495,6 +554,8 @@ attention_lines_page_class_init (AttentionLinesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, guesses_cb);
   gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, sentences_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, sentences_cb);
+  gtk_widget_class_bind_template_child (widget_class, AttentionLinesPage, combine_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, pins_cb);
   gtk_widget_class_bind_template_callback (widget_class, all_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, threshold_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);

@@ -27,8 +27,12 @@ guint attention_lines_page_get_layer (AttentionLinesPage *self);
 void attention_lines_page_set_threshold (AttentionLinesPage *self, double threshold);
 double attention_lines_page_get_threshold (AttentionLinesPage *self);
 
-/* Writes what the page shows (layer, overlaid heads, colour map, threshold;
- * no hover) as format PNG, SVG or PDF to path. */
+/* The caption of what the page shows, as a saved picture has it (the
+ * layer, the heads, a pair's filter, the sentence); NULL without a result. */
+char *attention_lines_page_get_caption (AttentionLinesPage *self);
+
+/* Writes what the page shows (layer, overlaid heads, colour map, threshold,
+ * a pair's filter; no hover, no pin) as format PNG, SVG or PDF to path. */
 gboolean attention_lines_page_export (AttentionLinesPage *self,
                                       AttentionExportFormat format,
                                       const char *path,

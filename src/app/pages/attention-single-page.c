@@ -10,6 +10,8 @@ struct _AttentionSinglePage
 
   AttentionView *view;
   GtkLabel *hover_label;
+  GtkWidget *combine_bar;
+  GtkDropDown *combine_dropdown;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionSinglePage, attention_single_page, ATTENTION_TYPE_PAGE)
@@ -33,6 +35,16 @@ aggregate_cb (AttentionSinglePage *self)
                       : NULL);
 }
 
+/* The choice of sum or mean shows while several tokens are pinned. */
+static void
+pins_cb (AttentionSinglePage *self)
+{
+  guint n_pins = 0;
+
+  attention_canvas_get_pins (ATTENTION_CANVAS (self->view), &n_pins);
+  gtk_widget_set_visible (self->combine_bar, n_pins >= 2);
+}
+
 static void
 attention_single_page_constructed (GObject *object)
 {
@@ -48,6 +60,9 @@ attention_single_page_constructed (GObject *object)
   g_signal_connect_object (selection, "notify::aggregate", G_CALLBACK (aggregate_cb), self,
                            G_CONNECT_SWAPPED);
   aggregate_cb (self);
+  g_object_bind_property (selection, "combine", self->view, "combine", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (selection, "combine", self->combine_dropdown, "selected",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }
 
 static void
@@ -63,7 +78,10 @@ attention_single_page_class_init (AttentionSinglePageClass *klass)
       widget_class, "/org/example/Attention/ui/attention-single-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, view);
   gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, hover_label);
+  gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, combine_bar);
+  gtk_widget_class_bind_template_child (widget_class, AttentionSinglePage, combine_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, hover_text_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pins_cb);
 }
 
 static void

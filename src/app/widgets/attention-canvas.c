@@ -12,7 +12,9 @@ typedef struct
   AttentionResult *result;
   guint layer;
   AttentionColormap colormap;
-  int pinned; /* -1 for none */
+  int pinned;               /* -1 for none */
+  GArray *pins;             /* guint: pinned, then the others in token order */
+  AttentionCombine combine; /* several pins: summed or their mean */
   char *hover_text;
   double pointer_x, pointer_y; /* last pointer position; x < 0 when outside */
   guint rehover_tick;          /* a re-hover waits for the next frame */
@@ -37,6 +39,8 @@ enum
   PROP_LAYER,
   PROP_COLORMAP,
   PROP_PINNED,
+  PROP_N_PINS,
+  PROP_COMBINE,
   PROP_HOVER_TEXT,
   N_PROPS,
   /* GtkScrollable's, overridden */
@@ -213,12 +217,23 @@ static void
 attention_canvas_real_pin (AttentionCanvas *self, int token)
 {
   AttentionCanvasPrivate *priv = get_priv (self);
+  guint n_before = priv->pins->len;
 
+  /* The same token again (a binding echoing it back): the other pins stay. */
   if (priv->pinned == token)
     return;
   priv->pinned = token;
+  g_array_set_size (priv->pins, 0);
+  if (token >= 0)
+    {
+      guint t = (guint)token;
+
+      g_array_append_val (priv->pins, t);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (n_before != priv->pins->len || n_before > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PINS]);
+  attention_canvas_changed (self);
 }
 
 void
@@ -229,6 +244,87 @@ attention_canvas_set_pinned (AttentionCanvas *self, int token)
   if (token < 0 || (guint)token >= attention_canvas_get_n_tokens (self))
     token = -1;
   ATTENTION_CANVAS_GET_CLASS (self)->pin (self, token);
+}
+
+const guint *
+attention_canvas_get_pins (AttentionCanvas *self, guint *n_pins)
+{
+  AttentionCanvasPrivate *priv;
+
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), NULL);
+
+  priv = get_priv (self);
+  if (n_pins != NULL)
+    *n_pins = priv->pins->len;
+  return (const guint *)(gpointer)priv->pins->data;
+}
+
+void
+attention_canvas_toggle_pin (AttentionCanvas *self, int token)
+{
+  AttentionCanvasPrivate *priv;
+  guint t, at = 1;
+
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+
+  priv = get_priv (self);
+  if (token < 0 || (guint)token >= attention_canvas_get_n_tokens (self))
+    return;
+  if (priv->pins->len == 0)
+    {
+      attention_canvas_set_pinned (self, token);
+      return;
+    }
+  t = (guint)token;
+  for (guint k = 0; k < priv->pins->len; k++)
+    if (g_array_index (priv->pins, guint, k) == t)
+      {
+        if (priv->pins->len == 1)
+          {
+            attention_canvas_set_pinned (self, -1);
+            return;
+          }
+        g_array_remove_index (priv->pins, k);
+        if (k == 0)
+          {
+            /* The next pin becomes "pinned": what the pin keys step from. */
+            priv->pinned = (int)g_array_index (priv->pins, guint, 0);
+            g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
+          }
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PINS]);
+        attention_canvas_changed (self);
+        return;
+      }
+  /* After "pinned", in token order. */
+  while (at < priv->pins->len && g_array_index (priv->pins, guint, at) < t)
+    at++;
+  g_array_insert_val (priv->pins, at, t);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PINS]);
+  attention_canvas_changed (self);
+}
+
+void
+attention_canvas_set_combine (AttentionCanvas *self, AttentionCombine combine)
+{
+  AttentionCanvasPrivate *priv;
+
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+
+  priv = get_priv (self);
+  combine = combine == ATTENTION_COMBINE_MEAN ? ATTENTION_COMBINE_MEAN : ATTENTION_COMBINE_SUM;
+  if (priv->combine == combine)
+    return;
+  priv->combine = combine;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMBINE]);
+  attention_canvas_changed (self);
+}
+
+AttentionCombine
+attention_canvas_get_combine (AttentionCanvas *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_CANVAS (self), ATTENTION_COMBINE_SUM);
+
+  return get_priv (self)->combine;
 }
 
 int
@@ -345,12 +441,35 @@ leave_cb (GtkEventControllerMotion *controller, AttentionCanvas *self)
   attention_canvas_hover_at (self, -1, -1);
 }
 
+void
+attention_canvas_click_at (AttentionCanvas *self, double x, double y, GdkModifierType state)
+{
+  AttentionCanvasClass *klass;
+
+  g_return_if_fail (ATTENTION_IS_CANVAS (self));
+
+  klass = ATTENTION_CANVAS_GET_CLASS (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if ((state & GDK_CONTROL_MASK) != 0 && klass->toggle_click != NULL)
+    klass->toggle_click (self, x, y);
+  else if (klass->click != NULL)
+    klass->click (self, x, y);
+}
+
 static void
 click_cb (GtkGestureClick *gesture, int n_press, double x, double y, AttentionCanvas *self)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (ATTENTION_CANVAS_GET_CLASS (self)->click != NULL)
-    ATTENTION_CANVAS_GET_CLASS (self)->click (self, x, y);
+  attention_canvas_click_at (
+      self, x, y, gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
+}
+
+static void
+attention_canvas_real_toggle_click (AttentionCanvas *self, double x, double y)
+{
+  AttentionCanvasClass *klass = ATTENTION_CANVAS_GET_CLASS (self);
+
+  if (klass->token_at != NULL)
+    attention_canvas_toggle_pin (self, klass->token_at (self, x, y));
 }
 
 /* --- a token's context menu ---------------------------------------------------- */
@@ -519,6 +638,12 @@ attention_canvas_get_property (GObject *object, guint prop_id, GValue *value, GP
       case PROP_PINNED:
         g_value_set_int (value, priv->pinned);
         break;
+      case PROP_N_PINS:
+        g_value_set_uint (value, priv->pins->len);
+        break;
+      case PROP_COMBINE:
+        g_value_set_uint (value, priv->combine);
+        break;
       case PROP_HOVER_TEXT:
         g_value_set_string (value, priv->hover_text);
         break;
@@ -562,6 +687,9 @@ attention_canvas_set_property (GObject *object,
       case PROP_PINNED:
         attention_canvas_set_pinned (self, g_value_get_int (value));
         break;
+      case PROP_COMBINE:
+        attention_canvas_set_combine (self, g_value_get_uint (value));
+        break;
       case PROP_HADJUSTMENT:
         set_adjustment (self, &priv->hadjustment, g_value_get_object (value));
         break;
@@ -603,6 +731,7 @@ static void
 attention_canvas_finalize (GObject *object)
 {
   g_free (get_priv (ATTENTION_CANVAS (object))->hover_text);
+  g_array_unref (get_priv (ATTENTION_CANVAS (object))->pins);
   G_OBJECT_CLASS (attention_canvas_parent_class)->finalize (object);
 }
 
@@ -620,6 +749,7 @@ attention_canvas_class_init (AttentionCanvasClass *klass)
   klass->changed = attention_canvas_real_changed;
   klass->pin = attention_canvas_real_pin;
   klass->get_key_pin = attention_canvas_real_get_key_pin;
+  klass->toggle_click = attention_canvas_real_toggle_click;
 
   properties[PROP_RESULT] =
       g_param_spec_object ("result", NULL, NULL, ATTENTION_TYPE_RESULT, flags);
@@ -627,6 +757,11 @@ attention_canvas_class_init (AttentionCanvasClass *klass)
   properties[PROP_COLORMAP] = g_param_spec_enum ("colormap", NULL, NULL, ATTENTION_TYPE_COLORMAP,
                                                  ATTENTION_COLORMAP_GRAY, flags);
   properties[PROP_PINNED] = g_param_spec_int ("pinned", NULL, NULL, -1, G_MAXINT, -1, flags);
+  properties[PROP_N_PINS] = g_param_spec_uint ("n-pins", NULL, NULL, 0, G_MAXUINT, 0,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMBINE] =
+      g_param_spec_uint ("combine", NULL, NULL, ATTENTION_COMBINE_SUM, ATTENTION_COMBINE_MEAN,
+                         ATTENTION_COMBINE_SUM, flags);
   properties[PROP_HOVER_TEXT] =
       g_param_spec_string ("hover-text", NULL, NULL, "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -648,6 +783,7 @@ attention_canvas_init (AttentionCanvas *self)
 
   priv->hover_text = g_strdup ("");
   priv->pinned = -1;
+  priv->pins = g_array_new (FALSE, FALSE, sizeof (guint));
   priv->pointer_x = priv->pointer_y = -1;
   gtk_widget_set_focusable (widget, TRUE);
 

@@ -7,12 +7,15 @@
  * - The result, layer, colour map and pinned token it shows, as properties.
  * - The pointer's hover in words, as property "hover-text" (the read-out).
  * - The pin keys: T pins the next token, Shift+T the previous one, Escape
- *   lets go. A click takes the keyboard focus. */
+ *   lets go (of every pin). A click takes the keyboard focus.
+ * - Ctrl+click pins several tokens ("pins"); the views show what they
+ *   attend to together, summed or their mean ("combine"). */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "attention-colormap.h"
+#include "attention-combine.h"
 #include "attention-result.h"
 
 G_BEGIN_DECLS
@@ -34,8 +37,12 @@ struct _AttentionCanvasClass
   /* Keys other than the pin keys; TRUE when handled. */
   gboolean (*key_pressed) (AttentionCanvas *self, guint keyval, GdkModifierType state);
   /* Pins a token (-1 lets go), checked against the result: every way of
-   * pinning ends here. The default stores it as "pinned". */
+   * pinning ends here. The default stores it as "pinned", the only one of
+   * "pins" (unless it is "pinned" already: the other pins stay). */
   void (*pin) (AttentionCanvas *self, int token);
+  /* A Ctrl+click at (x, y): the default adds the token under it to the
+   * pins, or takes it out (attention_canvas_toggle_pin). */
+  void (*toggle_click) (AttentionCanvas *self, double x, double y);
   /* The token the pin keys step from, -1 for none. Default: "pinned". */
   int (*get_key_pin) (AttentionCanvas *self);
   /* A new result replaced the old one: drop what belonged to it. Runs before
@@ -66,6 +73,21 @@ AttentionColormap attention_canvas_get_colormap (AttentionCanvas *self);
  * pointer does; -1 for none (also for a token the result does not have). */
 void attention_canvas_set_pinned (AttentionCanvas *self, int token);
 int attention_canvas_get_pinned (AttentionCanvas *self);
+
+/* Property "n-pins" (read-only): the tokens pinned, "pinned" first, then
+ * those added with Ctrl+click, in token order. Valid until the pins change. */
+const guint *attention_canvas_get_pins (AttentionCanvas *self, guint *n_pins);
+/* Adds token to the pins, or takes it out if pinned; with no pin, pins it.
+ * Taking out "pinned" makes the next pin "pinned". */
+void attention_canvas_toggle_pin (AttentionCanvas *self, int token);
+/* Property "combine" (an AttentionCombine): several pins are shown summed
+ * or as their mean. */
+void attention_canvas_set_combine (AttentionCanvas *self, AttentionCombine combine);
+AttentionCombine attention_canvas_get_combine (AttentionCanvas *self);
+
+/* A click at (x, y) with the modifiers state, as the pointer's does:
+ * Ctrl adds to the pins (toggle_click), else the class's click. */
+void attention_canvas_click_at (AttentionCanvas *self, double x, double y, GdkModifierType state);
 
 /* Moves the hover to widget coordinates (x, y), as a pointer motion does;
  * negative coordinates clear it. TRUE when over something. */

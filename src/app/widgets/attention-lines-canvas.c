@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "attention-combine.h"
+
 #define FONT_FAMILY "Sans"
 #define FONT_SIZE 13.0
 #define ROW_HEIGHT 24.0
@@ -84,12 +86,7 @@ shown_matrices (AttentionLinesCanvas *self, const float **matrices, guint *heads
     {
       float *out = self->filtered + (gsize)m * n * n;
 
-      for (guint q = 0; q < n; q++)
-        for (guint k = 0; k < n; k++)
-          out[(gsize)q * n + k] = (self->from_type < 0 || types[q] == self->from_type) &&
-                                          (self->to_type < 0 || types[k] == self->to_type)
-                                      ? matrices[m][(gsize)q * n + k]
-                                      : 0;
+      attention_filter_pair (matrices[m], n, types, self->from_type, self->to_type, out);
       matrices[m] = out;
     }
   return count;
@@ -140,6 +137,14 @@ make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style
     style->bg[c] = rgb[c] / 255.0;
   style->fg[0] = style->fg[1] = style->fg[2] = 0.92;
   style->focus_side = attention_lines_canvas_get_focus (self, &style->focus);
+  /* Several tokens pinned (and none hovered): their lines together. */
+  if (self->hover_side == ATTENTION_LINES_NONE && style->focus_side != ATTENTION_LINES_NONE)
+    {
+      style->group = attention_canvas_get_pins (ATTENTION_CANVAS (self), &style->n_group);
+      style->group_combine = attention_canvas_get_combine (ATTENTION_CANVAS (self));
+      if (style->n_group < 2)
+        style->group = NULL, style->n_group = 0;
+    }
   if (result_of (self) != NULL)
     style->hatch_from = attention_result_get_hatch_from (result_of (self));
   /* "Why this prediction?": the tokens tinted by their saliency. */
@@ -287,6 +292,23 @@ attention_lines_canvas_click (AttentionCanvas *canvas, double x, double y)
   attention_lines_canvas_set_pinned (self, side, index);
 }
 
+/* Ctrl+click: the token joins the pins of its column, or leaves them; a
+ * token of the other column starts pins of its own. */
+static void
+attention_lines_canvas_toggle_click (AttentionCanvas *canvas, double x, double y)
+{
+  AttentionLinesCanvas *self = ATTENTION_LINES_CANVAS (canvas);
+  guint index = 0;
+  AttentionLinesSide side = token_at (self, x, y, &index);
+
+  if (side == ATTENTION_LINES_NONE)
+    return;
+  if (attention_lines_canvas_get_pinned (self, NULL) != side)
+    attention_lines_canvas_set_pinned (self, side, index);
+  else
+    attention_canvas_toggle_pin (canvas, (int)index);
+}
+
 /* The pin keys step through the query tokens. */
 static int
 attention_lines_canvas_get_key_pin (AttentionCanvas *canvas)
@@ -318,6 +340,9 @@ attention_lines_canvas_set_pinned (AttentionLinesCanvas *self, AttentionLinesSid
   token = side != ATTENTION_LINES_NONE && index < n_tokens (self) ? (int)index : -1;
   if (token >= 0 && side != self->pinned_side)
     {
+      /* The pins of the other column go: same index, other token. */
+      ATTENTION_CANVAS_CLASS (attention_lines_canvas_parent_class)
+          ->pin (ATTENTION_CANVAS (self), -1);
       self->pinned_side = side;
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
@@ -520,6 +545,7 @@ attention_lines_canvas_class_init (AttentionLinesCanvasClass *klass)
   canvas_class->click = attention_lines_canvas_click;
   canvas_class->token_at = attention_lines_canvas_token_at;
   canvas_class->pin = attention_lines_canvas_pin;
+  canvas_class->toggle_click = attention_lines_canvas_toggle_click;
   canvas_class->get_key_pin = attention_lines_canvas_get_key_pin;
   canvas_class->result_changed = attention_lines_canvas_result_changed;
 

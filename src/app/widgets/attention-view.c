@@ -38,6 +38,7 @@ struct _AttentionView
   AttentionMatrixHit hit;
   guint hit_row;
   guint hit_col;
+  int combined_col; /* the column hovered in the pins' combined row; -1 */
 
   float *matrix_override; /* n × n shown instead of layer/head; NULL for none */
 
@@ -77,14 +78,24 @@ n_tokens (AttentionView *self)
   return attention_canvas_get_n_tokens (ATTENTION_CANVAS (self));
 }
 
+/* Several pinned tokens: a gap and their combined row under the grid. */
+static guint
+extra_rows (AttentionView *self)
+{
+  guint n_pins = 0;
+
+  attention_canvas_get_pins (ATTENTION_CANVAS (self), &n_pins);
+  return n_pins >= 2 ? 2 : 0;
+}
+
 /* Linked views lay out for the longer of the two sentences. */
 static guint
 n_layout (AttentionView *self)
 {
-  guint n = n_tokens (self);
+  guint n = n_tokens (self) + extra_rows (self);
 
   if (self->partner != NULL && n > 0)
-    n = MAX (n, n_tokens (self->partner));
+    n = MAX (n, n_tokens (self->partner) + extra_rows (self->partner));
   return n;
 }
 
@@ -197,6 +208,24 @@ current_matrix (AttentionView *self)
       result_of (self), attention_canvas_get_layer (ATTENTION_CANVAS (self)), self->head);
 }
 
+/* The pins' rows summed (or their mean) over the shown matrix: n values,
+ * NULL for fewer than two pins. */
+static float *
+combined_row (AttentionView *self)
+{
+  const float *matrix = current_matrix (self);
+  guint n_pins = 0, n = n_tokens (self);
+  const guint *pins = attention_canvas_get_pins (ATTENTION_CANVAS (self), &n_pins);
+  float *row;
+
+  if (matrix == NULL || n_pins < 2)
+    return NULL;
+  row = g_new (float, n);
+  attention_combine_tokens (matrix, n, pins, n_pins, FALSE,
+                            attention_canvas_get_combine (ATTENTION_CANVAS (self)), row);
+  return row;
+}
+
 /* The top of the colour scale: the largest weight shown, of both linked
  * views, so that equal colours mean equal weights side by side. */
 static float
@@ -222,6 +251,56 @@ hit_test (AttentionView *self, double x, double y, guint *row, guint *col)
 
   current_layout (self, &l);
   return attention_matrix_layout_hit (&l, x, y, row, col);
+}
+
+/* The column of the combined row under (x, y), -1 for none. */
+static int
+combined_hit (AttentionView *self, double x, double y)
+{
+  AttentionMatrixLayout l;
+  double gx, gy, side;
+
+  if (extra_rows (self) == 0 || x < 0)
+    return -1;
+  current_layout (self, &l);
+  if (l.n == 0)
+    return -1;
+  attention_matrix_layout_grid (&l, &gx, &gy, &side);
+  gy += (l.n + 1) * l.cell;
+  if (y < gy || y >= gy + l.cell || x < gx || x >= gx + side || x < l.band_x + l.margin ||
+      x >= l.clip_right)
+    return -1;
+  return (int)((x - gx) / l.cell);
+}
+
+/* "Sum of “the”, “cat” → “sat”: 0.8312" for the combined row's column. */
+static char *
+describe_combined (AttentionView *self, guint col)
+{
+  AttentionResult *result = result_of (self);
+  g_autofree float *row = combined_row (self);
+  guint n_pins = 0;
+  const guint *pins = attention_canvas_get_pins (ATTENTION_CANVAS (self), &n_pins);
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  if (row == NULL || col >= n_tokens (self))
+    return g_strdup ("");
+  for (guint p = 0; p < n_pins; p++)
+    {
+      if (p > 0)
+        /* Translators: between two of the model's guesses. */
+        g_string_append (names, _ (", "));
+      g_string_append_printf (names, "“%s”", attention_result_get_token (result, pins[p]));
+    }
+  if (attention_canvas_get_combine (ATTENTION_CANVAS (self)) == ATTENTION_COMBINE_MEAN)
+    /* Translators: the pinned tokens, the key token, the mean of their
+     * weights. */
+    return g_strdup_printf (_ ("Mean of %s → “%s”: %.4f"), names->str,
+                            attention_result_get_token (result, col), row[col]);
+  /* Translators: the pinned tokens, the key token, the sum of their
+   * weights. */
+  return g_strdup_printf (_ ("Sum of %s → “%s”: %.4f"), names->str,
+                          attention_result_get_token (result, col), row[col]);
 }
 
 static char *
@@ -256,6 +335,8 @@ attention_view_describe_hover (AttentionCanvas *canvas)
 {
   AttentionView *self = ATTENTION_VIEW (canvas);
 
+  if (self->combined_col >= 0)
+    return describe_combined (self, (guint)self->combined_col);
   return describe_hit (self, self->hit, self->hit_row, self->hit_col);
 }
 
@@ -265,9 +346,15 @@ attention_view_hover (AttentionCanvas *canvas, double x, double y)
   AttentionView *self = ATTENTION_VIEW (canvas);
   AttentionMatrixHit hit = ATTENTION_MATRIX_HIT_NONE;
   guint row = 0, col = 0;
+  int combined = combined_hit (self, x, y);
 
   if (x >= 0)
     hit = hit_test (self, x, y, &row, &col);
+  if (combined != self->combined_col)
+    {
+      self->combined_col = combined;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
   if (hit != self->hit || row != self->hit_row || col != self->hit_col)
     {
       self->hit = hit;
@@ -275,7 +362,7 @@ attention_view_hover (AttentionCanvas *canvas, double x, double y)
       self->hit_col = col;
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
-  return hit != ATTENTION_MATRIX_HIT_NONE;
+  return hit != ATTENTION_MATRIX_HIT_NONE || combined >= 0;
 }
 
 static void
@@ -378,6 +465,70 @@ draw_axis_titles (cairo_t *cr, const AttentionMatrixLayout *l, const GdkRGBA *fg
   cairo_restore (cr);
 }
 
+/* Under the grid, a row apart: the pins' combined row in the matrix's
+ * colours (the top of the scale raised if a sum goes past it), framed in
+ * the pinned look, with "Sum"/"Mean" in the row labels' band. */
+static void
+draw_combined (
+    AttentionView *self, cairo_t *cr, const AttentionMatrixLayout *l, const GdkRGBA *fg, float vmax)
+{
+  g_autofree float *row = combined_row (self);
+  guint n = n_tokens (self);
+  double gx, gy, side, pad = l->font_size * 0.3;
+  float top;
+  const char *title;
+  cairo_text_extents_t ext;
+  cairo_font_extents_t fext;
+
+  if (row == NULL)
+    return;
+  attention_matrix_layout_grid (l, &gx, &gy, &side);
+  gy += (l->n + 1) * l->cell;
+  top = MAX (vmax, attention_colormap_max (row, n));
+  cairo_save (cr);
+  cairo_rectangle (cr, l->band_x + l->margin, gy - l->cell,
+                   MAX (0, l->clip_right - l->band_x - l->margin), 3 * l->cell);
+  cairo_clip (cr);
+  for (guint k = 0; k < n; k++)
+    {
+      guint32 pixel = attention_colormap_pixel (
+          attention_canvas_get_colormap (ATTENTION_CANVAS (self)), self->scale, row[k], top);
+
+      cairo_set_source_rgb (cr, ((pixel >> 16) & 0xff) / 255.0, ((pixel >> 8) & 0xff) / 255.0,
+                            (pixel & 0xff) / 255.0);
+      cairo_rectangle (cr, gx + k * l->cell, gy, l->cell, l->cell);
+      cairo_fill (cr);
+    }
+  cairo_set_source_rgb (cr, 1.0, 0.471, 0.0);
+  cairo_set_line_width (cr, MAX (1.0, MIN (2.0, l->cell / 6)));
+  cairo_rectangle (cr, gx, gy, side, l->cell);
+  cairo_stroke (cr);
+  if (self->combined_col >= 0 && (guint)self->combined_col < n)
+    {
+      cairo_set_source_rgb (cr, 0.208, 0.518, 0.894);
+      cairo_rectangle (cr, gx + self->combined_col * l->cell, gy, l->cell, l->cell);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+
+  /* Translators: beside the row of several pinned tokens' weights added. */
+  title = attention_canvas_get_combine (ATTENTION_CANVAS (self)) == ATTENTION_COMBINE_MEAN
+              ? C_ ("pinned tokens", "Mean")
+              : C_ ("pinned tokens", "Sum");
+  cairo_save (cr);
+  cairo_rectangle (cr, l->band_x, gy, l->margin, l->cell);
+  cairo_clip (cr);
+  cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, l->font_size);
+  cairo_font_extents (cr, &fext);
+  cairo_text_extents (cr, title, &ext);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, fg->alpha);
+  cairo_move_to (cr, l->band_x + l->margin - pad - ext.x_advance,
+                 gy + l->cell / 2 + (fext.ascent - fext.descent) / 2);
+  cairo_show_text (cr, title);
+  cairo_restore (cr);
+}
+
 static void
 render_clipped (cairo_t *cr,
                 const AttentionRenderStyle *style,
@@ -440,6 +591,7 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* A pinned token keeps its row (what it attends to) and column (what
    * attends to it) outlined whatever the pointer does, in its own look. */
   style.pinned = pinned;
+  style.pins = attention_canvas_get_pins (ATTENTION_CANVAS (self), &style.n_pins);
   style.colormap = attention_canvas_get_colormap (ATTENTION_CANVAS (self));
   style.scale = self->scale;
   style.vmax = shown_vmax (self);
@@ -465,6 +617,7 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                   l.margin, band_h);
   render_clipped (cr, &style, matrix, n, labels, l.x, l.band_y, l.band_x + l.margin, l.band_y,
                   band_w, l.margin);
+  draw_combined (self, cr, &l, &fg, style.vmax);
   draw_axis_titles (cr, &l, &fg);
   draw_legend (self, cr, &l, &fg, style.vmax);
   cairo_destroy (cr);
@@ -732,6 +885,9 @@ attention_view_init (AttentionView *self)
   GtkEventController *controller;
 
   self->label_width_font = -1;
+  self->combined_col = -1;
+  /* The combined row comes and goes with the second pin. */
+  g_signal_connect (self, "notify::n-pins", G_CALLBACK (gtk_widget_queue_resize), NULL);
 
   gtk_widget_set_has_tooltip (widget, TRUE);
   g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
@@ -917,6 +1073,23 @@ attention_view_get_cell_center (AttentionView *self, guint row, guint col, doubl
 
   current_layout (self, &l);
   return attention_matrix_layout_cell_center (&l, row, col, x, y);
+}
+
+gboolean
+attention_view_get_combined_center (AttentionView *self, guint col, double *x, double *y)
+{
+  AttentionMatrixLayout l;
+  double gx, gy, side;
+
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), FALSE);
+
+  current_layout (self, &l);
+  if (extra_rows (self) == 0 || l.n == 0 || col >= l.n)
+    return FALSE;
+  attention_matrix_layout_grid (&l, &gx, &gy, &side);
+  *x = gx + (col + 0.5) * l.cell;
+  *y = gy + (l.n + 1.5) * l.cell;
+  return TRUE;
 }
 
 gboolean

@@ -3,7 +3,8 @@
  * with a colour legend beside it. Zoomed past the viewport, the cells scroll
  * while the token labels stay at the edges. Hovering a cell reads out its
  * weight; clicking a token's label pins it: its row and column stay
- * outlined. */
+ * outlined. Ctrl+click pins several: their rows are outlined, and a row
+ * under the grid shows their weights summed, or their mean. */
 #pragma once
 
 #include "attention-canvas.h"
@@ -39,6 +40,10 @@ double attention_view_get_cell_size (AttentionView *self);
 /* Centre of a cell in widget coordinates; FALSE without a result. */
 gboolean
 attention_view_get_cell_center (AttentionView *self, guint row, guint col, double *x, double *y);
+
+/* Centre of column col of the row under the grid that combines several
+ * pinned tokens (their rows summed, or their mean); FALSE without one. */
+gboolean attention_view_get_combined_center (AttentionView *self, guint col, double *x, double *y);
 
 /* The grid of cells (labels excluded) in widget coordinates; FALSE without a
  * result. */
