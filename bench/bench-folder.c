@@ -166,7 +166,7 @@ main (int argc, char **argv)
 
   model = load_or_die (paths[0]);
   info = attention_model_get_info (model);
-  enc = bert_tokenizer_encode (attention_model_get_tokenizer (model), SENTENCE, -1, NULL);
+  enc = attention_model_encode (model, SENTENCE, -1, NULL);
   n = enc->n_tokens;
   for (int d = 0; d < 2; d++)
     out[d] = outputs (paths[d], enc->ids, n);

@@ -110,8 +110,7 @@ run_or_die (AttentionModel *model, const char *text)
 static guint
 count_tokens (AttentionModel *model, const char *text)
 {
-  g_autoptr (BertEncoding) enc =
-      bert_tokenizer_encode (attention_model_get_tokenizer (model), text, -1, NULL);
+  g_autoptr (BertEncoding) enc = attention_model_encode (model, text, -1, NULL);
 
   return enc != NULL ? enc->n_tokens : 0;
 }
@@ -132,8 +131,7 @@ text_of_length (AttentionModel *model, guint want)
 static char *
 ids_csv (AttentionModel *model, const char *text)
 {
-  g_autoptr (BertEncoding) enc =
-      bert_tokenizer_encode (attention_model_get_tokenizer (model), text, -1, NULL);
+  g_autoptr (BertEncoding) enc = attention_model_encode (model, text, -1, NULL);
   GString *s = g_string_new (NULL);
 
   for (guint i = 0; enc != NULL && i < enc->n_tokens; i++)

@@ -127,6 +127,13 @@ def build_model(config: dict, tensors: Dict[str, torch.Tensor]):
     # The tied bias may be stored under either of its two names.
     if "cls.predictions.bias" not in tensors and "cls.predictions.decoder.bias" in tensors:
         tensors["cls.predictions.bias"] = tensors["cls.predictions.decoder.bias"]
+    # A head saved without its bias: Hugging Face loads it with a zero one,
+    # and so does the app's folder door.
+    if has_head and "cls.predictions.bias" not in tensors:
+        tensors["cls.predictions.bias"] = torch.zeros(expected["cls.predictions.bias"].shape)
+        warnings.append(
+            "the masked-LM head has no bias (cls.predictions.bias): it is zero, as "
+            "Hugging Face loads such a checkpoint")
 
     state = {}
     for name, want in expected.items():

@@ -1,5 +1,6 @@
 /* attn-shim-families.cpp: see attn-shim-families.h. The names are those of
- * transformers' modeling_bert.py and modeling_distilbert.py. */
+ * transformers' modeling_bert.py, modeling_distilbert.py and
+ * modeling_roberta.py. */
 
 #include "attn-shim-families.h"
 
@@ -50,7 +51,7 @@ const struct
   Family family;
 } known[] = {
   { "bert.", "BERT", Family::Bert },          { "distilbert.", "DistilBERT", Family::DistilBert },
-  { "roberta.", "RoBERTa", Family::Unknown }, { "albert.", "ALBERT", Family::Unknown },
+  { "roberta.", "RoBERTa", Family::Roberta }, { "albert.", "ALBERT", Family::Unknown },
   { "electra.", "ELECTRA", Family::Unknown }, { "deberta.", "DeBERTa", Family::Unknown },
   { "xlm.", "XLM", Family::Unknown },
 };
@@ -112,6 +113,35 @@ distil_name (const std::string &stored, bool prefixed)
   return name;
 }
 
+/* RobertaForMaskedLM's head (after "lm_head.") under BERT's names. */
+const char *const roberta_head[][2] = {
+  { "dense.", "cls.predictions.transform.dense." },
+  { "layer_norm.", "cls.predictions.transform.LayerNorm." },
+  { "decoder.weight", "cls.predictions.decoder.weight" },
+  { "decoder.bias", "cls.predictions.decoder.bias" },
+  { "bias", "cls.predictions.bias" },
+};
+
+/* RoBERTa's encoder has BERT's names under "roberta." (or none, for a bare
+ * RobertaModel); its head is lm_head.*. */
+std::string
+roberta_name (const std::string &stored)
+{
+  if (starts_with (stored, "roberta."))
+    return "bert." + stored.substr (strlen ("roberta."));
+  if (starts_with (stored, "embeddings.") || starts_with (stored, "encoder."))
+    return "bert." + stored;
+  if (starts_with (stored, "lm_head."))
+    {
+      std::string rest = stored.substr (strlen ("lm_head."));
+
+      for (const auto &h : roberta_head)
+        if (rest == h[0] || (h[0][strlen (h[0]) - 1] == '.' && starts_with (rest, h[0])))
+          return h[1] + rest.substr (strlen (h[0]));
+    }
+  return stored;
+}
+
 /* BERT's names: old checkpoints say gamma/beta for LayerNorm, bare BertModel
  * ones have no "bert." prefix. */
 std::map<std::string, std::string>
@@ -160,6 +190,8 @@ of_config (const Value &config)
         return Family::Bert;
       if (type->string == "distilbert")
         return Family::DistilBert;
+      if (type->string == "roberta")
+        return Family::Roberta;
       return Family::Unknown;
     }
   if (archs != nullptr && archs->type == Type::Array && !archs->array.empty ())
@@ -172,6 +204,8 @@ of_config (const Value &config)
 
           if (a.type == Type::String && starts_with (a.string, "DistilBert"))
             f = Family::DistilBert;
+          else if (a.type == Type::String && starts_with (a.string, "Roberta"))
+            f = Family::Roberta;
           else if (a.type == Type::String && starts_with (a.string, "Bert"))
             f = Family::Bert;
           if (f == Family::Unknown || (found != Family::Unknown && f != found))
@@ -201,10 +235,12 @@ of_weights (const std::vector<std::string> &stored, std::string &family_name)
       bare_bert = bare_bert || starts_with (name, "encoder.layer.");
       bare_distil = bare_distil || starts_with (name, "transformer.layer.");
     }
-  if (bare_bert != bare_distil)
+  /* A bare encoder's names (embeddings.*, encoder.layer.*) are BERT's and
+   * RoBERTa's alike: only DistilBERT's own layout names its family. */
+  if (bare_distil && !bare_bert)
     {
-      family_name = bare_bert ? "BERT" : "DistilBERT";
-      return bare_bert ? Family::Bert : Family::DistilBert;
+      family_name = "DistilBERT";
+      return Family::DistilBert;
     }
   return Family::Unknown;
 }
@@ -218,6 +254,8 @@ display_name (Family family)
         return "BERT";
       case Family::DistilBert:
         return "DistilBERT";
+      case Family::Roberta:
+        return "RoBERTa";
       case Family::Unknown:
         break;
     }
@@ -228,6 +266,18 @@ bool
 has_token_types (Family family)
 {
   return family != Family::DistilBert;
+}
+
+bool
+uses_bpe (Family family)
+{
+  return family == Family::Roberta;
+}
+
+int64_t
+position_offset (Family family, int64_t pad_token_id)
+{
+  return family == Family::Roberta ? pad_token_id + 1 : 0;
 }
 
 void
@@ -267,6 +317,9 @@ bert_names (Family family, const std::vector<std::string> &stored)
       for (const std::string &e : stored)
         out[distil_name (e, prefixed)] = e;
     }
+  else if (family == Family::Roberta)
+    for (const std::string &e : stored)
+      out[roberta_name (e)] = e;
   else
     out = bert_own_names (stored);
   /* Tied tensors are stored once, under either name (the safetensors

@@ -21,6 +21,7 @@ enum class Family
   Unknown,
   Bert,
   DistilBert,
+  Roberta,
 };
 
 /* The family config.json names (model_type, else architectures; a config
@@ -33,7 +34,7 @@ Family of_config (const attn_json::Value &config);
  * knows ("RoBERTa") even for a family the app does not open, or "". */
 Family of_weights (const std::vector<std::string> &stored, std::string &family_name);
 
-/* "BERT", "DistilBERT": for messages. */
+/* "BERT", "DistilBERT", "RoBERTa": for messages. */
 const char *display_name (Family family);
 
 /* Rewrites config's keys to BertConfig's (dim -> hidden_size, …), filling
@@ -43,6 +44,15 @@ void normalize_config (Family family, attn_json::Value &config);
 
 /* TRUE if the family's checkpoints have token_type_embeddings. */
 bool has_token_types (Family family);
+
+/* TRUE if the family's tokenizer is GPT-2's byte-level BPE (vocab.json +
+ * merges.txt), with <s> </s> <pad> <unk> <mask>. */
+bool uses_bpe (Family family);
+
+/* How many rows of position_embeddings come before the first token's:
+ * RoBERTa numbers positions from padding_idx + 1 (create_position_ids_
+ * from_input_ids), so pad_token_id + 1; 0 for the others. */
+int64_t position_offset (Family family, int64_t pad_token_id);
 
 /* The stored names under BertForMaskedLM's names (new -> stored). */
 std::map<std::string, std::string> bert_names (Family family,

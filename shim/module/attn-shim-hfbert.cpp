@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 namespace
@@ -36,7 +37,11 @@ using attn_json::Value;
 /* HF adds (1 - mask) * finfo(float32).min (attention_bert.py's _MASK_MIN). */
 const double mask_min = -3.4028234663852886e38;
 
+/* The roles of the special tokens, under BERT's names (the keys of the
+ * bundle config's special_token_ids), and each family's spelling of them
+ * (the keys of special_tokens). */
 const char *const special_tokens[] = { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" };
+const char *const bpe_special_tokens[] = { "<pad>", "<unk>", "<s>", "</s>", "<mask>" };
 
 [[noreturn]] void
 fail (const std::string &message)
@@ -151,8 +156,8 @@ check_architecture (const Value &config)
   attn_family::Family family = attn_family::of_config (config);
 
   if (family == attn_family::Family::Unknown)
-    fail (attn_format (_ ("the folder holds a %s model: only BERT and DistilBERT models can be "
-                          "opened"),
+    fail (attn_format (_ ("the folder holds a %s model: only BERT, DistilBERT and RoBERTa "
+                          "models can be opened"),
                        architecture_name (config).c_str ()));
   if (family != attn_family::Family::Bert)
     return family;
@@ -179,19 +184,68 @@ check_tokenizer (const std::string &dir,
                  attn_family::Family family)
 {
   const Value *cls = tokenizer.get ("tokenizer_class");
+  bool bpe = attn_family::uses_bpe (family);
   struct stat st;
 
-  if (cls != nullptr && cls->type == Type::String && cls->string.compare (0, 4, "Bert") != 0 &&
-      cls->string.compare (0, 10, "DistilBert") != 0)
+  if (cls != nullptr && cls->type == Type::String &&
+      (bpe ? cls->string.compare (0, 7, "Roberta") != 0
+           : cls->string.compare (0, 4, "Bert") != 0 &&
+                 cls->string.compare (0, 10, "DistilBert") != 0))
     fail (attn_format (_ ("tokenizer_config.json names the tokenizer %s, but config.json "
                           "describes a %s model (%s): the folder mixes two models"),
                        cls->string.c_str (), attn_family::display_name (family),
                        architecture_name (config).c_str ()));
-  if (stat (join (dir, "vocab.txt").c_str (), &st) != 0 &&
+  if (!bpe && stat (join (dir, "vocab.txt").c_str (), &st) != 0 &&
       stat (join (dir, "merges.txt").c_str (), &st) == 0)
     fail (attn_format (_ ("the folder has a byte-level BPE tokenizer (vocab.json, merges.txt) "
                           "but no vocab.txt, while config.json describes a %s model (%s)"),
                        attn_family::display_name (family), architecture_name (config).c_str ()));
+  if (bpe && (stat (join (dir, "vocab.json").c_str (), &st) != 0 ||
+              stat (join (dir, "merges.txt").c_str (), &st) != 0))
+    {
+      if (stat (join (dir, "vocab.txt").c_str (), &st) == 0)
+        fail (attn_format (_ ("the folder has a BERT WordPiece vocabulary (vocab.txt) but no "
+                              "vocab.json and merges.txt, while config.json describes a %s "
+                              "model (%s): the folder mixes two models"),
+                           attn_family::display_name (family),
+                           architecture_name (config).c_str ()));
+      fail (attn_format (_ ("the folder has no vocab.json and merges.txt (the byte-level BPE "
+                            "tokenizer of a %s model)"),
+                         attn_family::display_name (family)));
+    }
+}
+
+/* vocab.json ({"token": id, …}) as vocab.txt's layout: the tokens in id
+ * order, one a line, so that the app reads every family's vocabulary alike.
+ * The ids must be 0…n-1, each once. */
+std::string
+vocab_json_lines (const std::string &text, size_t &n_tokens)
+{
+  std::string error;
+  Value v;
+  std::vector<const std::string *> by_id;
+  std::string out;
+
+  if (!attn_json::parse (text.data (), text.size (), v, error) || v.type != Type::Object)
+    fail (attn_format (_ ("vocab.json is not a JSON object of token ids (%s)"),
+                       error.empty () ? "?" : error.c_str ()));
+  by_id.assign (v.object.size (), nullptr);
+  for (const auto &m : v.object)
+    {
+      const Value &id = m.second;
+
+      if (id.type != Type::Number || !id.is_integer || id.integer < 0 ||
+          id.integer >= (int64_t)by_id.size () || by_id[(size_t)id.integer] != nullptr ||
+          m.first.find_first_of ("\r\n") != std::string::npos)
+        fail (attn_format (_ ("vocab.json: the ids must be 0 to %zu, each once, and no token "
+                              "may hold a line break"),
+                           by_id.size () - 1));
+      by_id[(size_t)id.integer] = &m.first;
+    }
+  for (const std::string *token : by_id)
+    out += *token + "\n";
+  n_tokens = by_id.size ();
+  return out;
 }
 
 /* config.json with BertConfig's defaults filled in (as attention_bert.py's
@@ -492,8 +546,10 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   Weights w;
   Config c;
   bool has_head;
-  Value specials;
-  std::string name;
+  bool bpe;
+  Value specials, spellings;
+  std::string name, merges_text;
+  int64_t offset;
 
   /* Before the defaults fill in model_type: the config as the user wrote it. */
   arch = architecture_name (config);
@@ -502,21 +558,42 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   attn_family::normalize_config (family, config);
   c = read_config (config);
 
+  bpe = attn_family::uses_bpe (family);
+  if (bpe)
+    {
+      /* roberta-base's vocab.json is 0.9 MB, merges.txt 0.5 MB. */
+      std::string json_text;
+      size_t n_tokens = 0;
+
+      if (!read_file (dir, "vocab.json", 64u * 1024 * 1024, json_text))
+        fail (_ ("the folder has no vocab.json"));
+      if (!read_file (dir, "merges.txt", 64u * 1024 * 1024, merges_text))
+        fail (_ ("the folder has no merges.txt"));
+      if (merges_text.empty ())
+        fail (_ ("merges.txt is empty"));
+      vocab_text = vocab_json_lines (json_text, n_tokens);
+    }
   /* vocab.txt: bert-base-multilingual-cased's is 1 MB; 64 MB is no BERT's. */
-  if (!read_file (dir, "vocab.txt", 64u * 1024 * 1024, vocab_text))
+  else if (!read_file (dir, "vocab.txt", 64u * 1024 * 1024, vocab_text))
     fail (_ ("the folder has no vocab.txt (a BERT WordPiece vocabulary)"));
+  const char *vocab_file = bpe ? "vocab.json" : "vocab.txt";
   tokens = vocab_tokens (vocab_text);
+  if (bpe && !tokens.empty () && tokens.back ().empty ())
+    tokens.pop_back ();
   if (tokens.size () > (size_t)c.vocab_size)
-    fail (attn_format (_ ("vocab.txt has %zu tokens but config.json says vocab_size %lld"),
+    fail (attn_format (_ ("%s has %zu tokens but config.json says vocab_size %lld"), vocab_file,
                        tokens.size (), (long long)c.vocab_size));
   specials.type = Type::Object;
-  for (const char *special : special_tokens)
+  spellings.type = Type::Object;
+  for (size_t k = 0; k < std::size (special_tokens); k++)
     {
+      const char *special = bpe ? bpe_special_tokens[k] : special_tokens[k];
       auto at = std::find (tokens.begin (), tokens.end (), std::string (special));
 
       if (at == tokens.end ())
-        fail (attn_format (_ ("vocab.txt has no %s token"), special));
-      specials.object.emplace_back (special, attn_json::make_int (at - tokens.begin ()));
+        fail (attn_format (_ ("%s has no %s token"), vocab_file, special));
+      specials.object.emplace_back (special_tokens[k], attn_json::make_int (at - tokens.begin ()));
+      spellings.object.emplace_back (special_tokens[k], attn_json::make_string (special));
     }
 
   {
@@ -587,9 +664,18 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
 
   m.register_attribute ("word_embeddings", c10::TensorType::get (),
                         w.get ("bert.embeddings.word_embeddings.weight", { v, h }));
-  m.register_attribute (
-      "position_embeddings", c10::TensorType::get (),
-      w.get ("bert.embeddings.position_embeddings.weight", { c.max_positions, h }));
+  /* RoBERTa's first token takes the row after padding_idx: the rows before
+   * it are dropped, so that the source's positions 0, 1, … read the rows
+   * Hugging Face's do (for every token that is not padding), and the model
+   * reads that many tokens fewer. */
+  offset = attn_family::position_offset (family, c.pad_token_id);
+  if (offset >= c.max_positions)
+    fail (attn_format (_ ("config.json: max_position_embeddings %lld leaves no position after "
+                          "the padding token's %lld"),
+                       (long long)c.max_positions, (long long)offset - 1));
+  m.register_attribute ("position_embeddings", c10::TensorType::get (),
+                        w.get ("bert.embeddings.position_embeddings.weight", { c.max_positions, h })
+                            .narrow (0, offset, c.max_positions - offset));
   /* DistilBERT has no token types: one all-zero type adds nothing. */
   m.register_attribute (
       "token_type_embeddings", c10::TensorType::get (),
@@ -696,8 +782,9 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
 
   /* The bundle-style config.json the rest of the app reads. */
   name = folder_name (dir, config);
-  bool lower =
-      lower_case (tokenizer, config, name + " " + dir.substr (dir.find_last_of ('/') + 1), tokens);
+  /* Byte-level BPE reads the text as it is. */
+  bool lower = !bpe && lower_case (tokenizer, config,
+                                   name + " " + dir.substr (dir.find_last_of ('/') + 1), tokens);
   set_member (config, "format", attn_json::make_string ("attention-bundle-1"));
   set_member (config, "name", attn_json::make_string (name));
   set_member (config, "description",
@@ -708,6 +795,10 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   set_member (config, "do_lower_case", attn_json::make_bool (lower));
   set_member (config, "has_mlm_head", attn_json::make_bool (has_head));
   set_member (config, "special_token_ids", specials);
+  set_member (config, "special_tokens", spellings);
+  set_member (config, "max_position_embeddings", attn_json::make_int (c.max_positions - offset));
+  if (bpe)
+    set_member (config, "tokenizer", attn_json::make_string ("bpe"));
   /* BertTokenizer's other switches; absent or null means "as HF defaults". */
   for (const char *key : { "strip_accents", "tokenize_chinese_chars" })
     {
@@ -720,6 +811,8 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
              [] (const auto &a, const auto &b) { return a.first < b.first; });
 
   extra["vocab.txt"] = vocab_text;
+  if (bpe)
+    extra["merges.txt"] = merges_text;
   extra["config.json"] = attn_json::write (config);
   return m;
 }

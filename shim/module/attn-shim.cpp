@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,7 +34,10 @@
 #include <unordered_set>
 
 /* Bundles store their vocabulary and configuration under these names. */
-static const char *const extra_names[] = { "vocab.txt", "config.json" };
+/* Every bundle has the first two; merges.txt only a byte-level BPE model's
+ * (a RoBERTa folder), empty otherwise. */
+static const char *const extra_names[] = { "vocab.txt", "config.json", "merges.txt" };
+static const size_t n_required_extra = 2;
 
 namespace
 {
@@ -56,7 +60,7 @@ struct attn_shim
   bool measured = false;       /* dims measured, by the probe or the first run */
   bool detach_pending = false; /* attn_shim_load_params.detach, not done yet */
   attn_shim_dims dims = { 0, 0, 0, 0 };
-  std::string extra[2]; /* vocab.txt, config.json */
+  std::string extra[3]; /* vocab.txt, config.json, merges.txt */
   /* The weights under the current source, for runs with options
    * (attn-shim-full.h): built on the first such run. full_state 0: not
    * tried, 1: built, -1: impossible, full_problem says why. */
@@ -186,6 +190,15 @@ torchscript_error_line (const std::string &text)
   header = text.rfind ("\nTraceback of TorchScript");
   /* Without the header, the lines after the marker's own. */
   pos = text.find ('\n', header == std::string::npos ? start : header + 1);
+  /* The traceback quotes the code around each call, with its own
+   * indentation: a function defined at the top level ("def forward_at(…")
+   * is unindented too. The exception comes after the last excerpt. */
+  {
+    size_t here = text.rfind ("<--- HERE");
+
+    if (here != std::string::npos && (pos == std::string::npos || here > pos))
+      pos = text.find ('\n', here);
+  }
   while (pos != std::string::npos && pos < text.size ())
     {
       size_t begin = pos + 1;
@@ -215,6 +228,12 @@ describe_error_text (const char *what)
 
   if (line.empty ())
     line = first_line (what);
+  /* Out of memory inside the model's code reaches here as a TorchScript
+   * error ("RuntimeError: std::bad_alloc", or the CPU allocator's "can't
+   * allocate memory"): say it in the user's words, the rest in details. */
+  if (line.find ("std::bad_alloc") != std::string::npos ||
+      line.find ("can't allocate memory") != std::string::npos)
+    line = _ ("not enough memory to run the model on this text");
   last = text.find_last_not_of (" \t\r\n");
   if (last != std::string::npos)
     text.erase (last + 1);
@@ -311,8 +330,8 @@ check_records (const attn_zip *zip)
   if (!has ("constants.pkl"))
     return _ ("a PyTorch checkpoint saved with torch.save, not a TorchScript "
               "module: convert it with tools/convert-checkpoint");
-  for (const char *name : extra_names)
-    if (!has (std::string ("extra/") + name))
+  for (size_t i = 0; i < n_required_extra; i++)
+    if (const char *name = extra_names[i]; !has (std::string ("extra/") + name))
       return attn_format (_ ("the TorchScript archive has no %s: it is not an Attention "
                              "model bundle (make one with tools/convert-checkpoint)"),
                           name);
@@ -641,10 +660,10 @@ extern "C"
         }
         shim->module.eval ();
 
-        for (size_t i = 0; i < 2; i++)
+        for (size_t i = 0; i < std::size (extra_names); i++)
           {
             shim->extra[i] = extra[extra_names[i]];
-            if (shim->extra[i].empty ())
+            if (shim->extra[i].empty () && i < n_required_extra)
               throw std::runtime_error (
                   attn_format (_ ("the bundle's %s is empty"), extra_names[i]));
           }
@@ -724,7 +743,7 @@ extern "C"
   {
     if (shim == NULL || name == NULL)
       return NULL;
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < std::size (extra_names); i++)
       if (strcmp (name, extra_names[i]) == 0)
         {
           if (len != NULL)

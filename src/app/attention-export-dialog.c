@@ -56,6 +56,16 @@ choose_clicked_cb (AttentionExportDialog *self)
   GtkFileChooserNative *chooser;
   g_autoptr (GFile) current = g_file_new_for_path (self->folder);
 
+  /* The default folder (Pictures/Attention) is made by the first export:
+   * until then the chooser opens where it will be. */
+  if (!g_file_test (self->folder, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (GFile) parent = g_file_get_parent (current);
+
+      if (parent != NULL)
+        g_set_object (&current, parent);
+    }
+
   chooser = gtk_file_chooser_native_new (_ ("Export To"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Select"),
                                          _ ("_Cancel"));

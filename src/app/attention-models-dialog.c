@@ -8,6 +8,7 @@
 
 #include "attention-download.h"
 #include "attention-hub.h"
+#include "attention-window.h"
 
 struct _AttentionModelsDialog
 {
@@ -26,7 +27,20 @@ struct _AttentionModelsDialog
   GCancellable *cancellable;
   GPtrArray *download_buttons; /* made insensitive while a download runs */
   gboolean disposed;           /* closed while a download was ending */
+  gboolean status_error;       /* the status bar says something failed */
+  /* The speed of the current file: bytes and time when it started. */
+  char *speed_file;
+  gint64 speed_bytes;
+  gint64 speed_time;
 };
+
+/* How the status bar shows its text. */
+typedef enum
+{
+  STATUS_PROGRESS, /* a download runs: progress bar and Cancel */
+  STATUS_INFO,     /* it ended without failing (cancelled): Dismiss */
+  STATUS_ERROR,    /* it failed: in the error colour, Dismiss */
+} StatusKind;
 
 G_DEFINE_FINAL_TYPE (AttentionModelsDialog, attention_models_dialog, ADW_TYPE_WINDOW)
 
@@ -35,16 +49,57 @@ static void refresh (AttentionModelsDialog *self);
 /* --- status bar ------------------------------------------------------------ */
 
 static void
-show_status (AttentionModelsDialog *self, const char *text, gboolean error)
+show_status (AttentionModelsDialog *self, const char *text, StatusKind kind)
 {
+  self->status_error = kind == STATUS_ERROR;
   gtk_label_set_text (self->status_label, text);
-  if (error)
+  if (kind == STATUS_ERROR)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), !error);
-  gtk_button_set_label (self->status_button, error ? _ ("_Dismiss") : _ ("_Cancel"));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), kind == STATUS_PROGRESS);
+  gtk_button_set_label (self->status_button,
+                        kind == STATUS_PROGRESS ? _ ("_Cancel") : _ ("_Dismiss"));
   gtk_revealer_set_reveal_child (self->status_revealer, TRUE);
+}
+
+/* "1.2 MB/s, 40 s left" once a second of the file has passed; NULL before,
+ * or when nothing came in. */
+static char *
+describe_speed (AttentionModelsDialog *self, const AttentionDownloadProgress *p)
+{
+  gint64 now = g_get_monotonic_time ();
+  double seconds, rate;
+  g_autofree char *speed = NULL;
+
+  if (g_strcmp0 (self->speed_file, p->file) != 0)
+    {
+      g_free (self->speed_file);
+      self->speed_file = g_strdup (p->file);
+      self->speed_bytes = p->received;
+      self->speed_time = now;
+      return NULL;
+    }
+  seconds = (now - self->speed_time) / (double)G_USEC_PER_SEC;
+  if (seconds < 1 || p->received <= self->speed_bytes)
+    return NULL;
+  rate = (p->received - self->speed_bytes) / seconds;
+  speed = g_format_size ((guint64)rate);
+  if (p->total > 0 && p->total >= p->received)
+    {
+      guint left = (guint)((p->total - p->received) / rate + 0.5);
+
+      if (left >= 60)
+        /* Translators: download speed, then the time left in minutes. */
+        return g_strdup_printf (ngettext ("%s/s, about %u minute left",
+                                          "%s/s, about %u minutes left", (left + 30) / 60),
+                                speed, (left + 30) / 60);
+      /* Translators: download speed, then the time left in seconds. */
+      return g_strdup_printf (ngettext ("%s/s, %u second left", "%s/s, %u seconds left", left),
+                              speed, left);
+    }
+  /* Translators: download speed. */
+  return g_strdup_printf (_ ("%s/s"), speed);
 }
 
 static void
@@ -70,10 +125,12 @@ progress_cb (AttentionDownload *download, AttentionModelsDialog *self)
   AttentionDownloadProgress p;
   g_autofree char *text = NULL;
   g_autofree char *received = NULL;
+  g_autofree char *speed = NULL;
 
   attention_download_get_progress (download, &p);
   if (p.file == NULL)
     return;
+  speed = describe_speed (self, &p);
   received = g_format_size (p.received);
   if (p.total > 0)
     {
@@ -90,7 +147,15 @@ progress_cb (AttentionDownload *download, AttentionModelsDialog *self)
                               attention_download_get_model_id (download), p.file, received);
       gtk_progress_bar_pulse (self->progress_bar);
     }
-  show_status (self, text, FALSE);
+  if (speed != NULL)
+    {
+      /* Translators: the download's progress, then its speed and time left. */
+      g_autofree char *both = g_strdup_printf (_ ("%s · %s"), text, speed);
+
+      show_status (self, both, STATUS_PROGRESS);
+      return;
+    }
+  show_status (self, text, STATUS_PROGRESS);
 }
 
 static void
@@ -114,13 +179,16 @@ download_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *message = NULL;
 
+      /* The user's own Cancel is news, not a failure. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        message = g_strdup (_ ("Download cancelled. Download it again to resume."));
-      else
-        message = g_strdup_printf (_ ("Could not download %s: %s"),
-                                   attention_download_get_model_id (ATTENTION_DOWNLOAD (source)),
-                                   error->message);
-      show_status (self, message, TRUE);
+        {
+          show_status (self, _ ("Download cancelled. Download it again to resume."), STATUS_INFO);
+          return;
+        }
+      message = g_strdup_printf (_ ("Could not download %s: %s"),
+                                 attention_download_get_model_id (ATTENTION_DOWNLOAD (source)),
+                                 error->message);
+      show_status (self, message, STATUS_ERROR);
       return;
     }
   gtk_revealer_set_reveal_child (self->status_revealer, FALSE);
@@ -143,7 +211,7 @@ attention_models_dialog_download (AttentionModelsDialog *self, const char *model
     return;
   if (!attention_hub_model_id_is_valid (model_id, &error))
     {
-      show_status (self, error->message, TRUE);
+      show_status (self, error->message, STATUS_ERROR);
       return;
     }
   self->download = attention_download_new (model_id);
@@ -154,7 +222,8 @@ attention_models_dialog_download (AttentionModelsDialog *self, const char *model
   {
     g_autofree char *text = g_strdup_printf (_ ("Connecting to download %s…"), model_id);
 
-    show_status (self, text, FALSE);
+    g_clear_pointer (&self->speed_file, g_free);
+    show_status (self, text, STATUS_PROGRESS);
   }
   set_busy (self, TRUE);
   attention_download_run_async (self->download, self->cancellable, download_done_cb,
@@ -179,15 +248,44 @@ attention_models_dialog_open (AttentionModelsDialog *self, const char *model_id)
   gtk_window_close (GTK_WINDOW (self));
 }
 
+/* Whether the window shows model_id, downloaded into our folder. */
+static gboolean
+model_in_use (AttentionModelsDialog *self, const char *model_id)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autofree char *folder = attention_hub_model_dir (self->models_dir, model_id);
+  g_autoptr (GFile) dir = g_file_new_for_path (folder);
+  g_autoptr (GFile) used = NULL;
+  const char *path;
+
+  if (!ATTENTION_IS_WINDOW (parent))
+    return FALSE;
+  path = attention_window_get_model_path (ATTENTION_WINDOW (parent));
+  if (path == NULL)
+    return FALSE;
+  used = g_file_new_for_path (path);
+  return g_file_equal (used, dir) || g_file_has_prefix (used, dir);
+}
+
 gboolean
 attention_models_dialog_remove (AttentionModelsDialog *self, const char *model_id)
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *in_use = model_in_use (self, model_id) ? g_strdup (model_id) : NULL;
   gboolean ok = attention_hub_remove_installed (self->models_dir, model_id, &error);
 
   if (!ok)
-    show_status (self, error->message, TRUE);
+    show_status (self, error->message, STATUS_ERROR);
   refresh (self);
+  /* The window must not go on showing a model that is gone from the disk:
+   * back to the demo model, which is always there. */
+  if (ok && in_use != NULL)
+    {
+      GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+      if (parent != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (parent), "win.open-demo-model", NULL);
+    }
   return ok;
 }
 
@@ -215,12 +313,23 @@ remove_response_cb (AdwMessageDialog *dialog, const char *response, AttentionMod
 static void
 remove_clicked_cb (GtkButton *button, AttentionModelsDialog *self)
 {
-  const char *id = g_object_get_data (G_OBJECT (button), "model-id");
+  attention_models_dialog_ask_remove (self, g_object_get_data (G_OBJECT (button), "model-id"));
+}
+
+AdwMessageDialog *
+attention_models_dialog_ask_remove (AttentionModelsDialog *self, const char *id)
+{
   g_autofree char *size = g_format_size (attention_hub_installed_size (self->models_dir, id));
   g_autofree char *heading = g_strdup_printf (_ ("Remove %s?"), id);
-  g_autofree char *body = g_strdup_printf (_ ("Its %s of files will be deleted. You can download "
-                                              "it again later."),
-                                           size);
+  g_autofree char *body =
+      model_in_use (self, id)
+          ? g_strdup_printf (_ ("It is the model in use: the window goes back to the demo model. "
+                                "Its %s of files will be deleted. You can download it again "
+                                "later."),
+                             size)
+          : g_strdup_printf (_ ("Its %s of files will be deleted. You can download it again "
+                                "later."),
+                             size);
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
@@ -230,8 +339,9 @@ remove_clicked_cb (GtkButton *button, AttentionModelsDialog *self)
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "model-id", g_strdup (id), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (remove_response_cb), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  return ADW_MESSAGE_DIALOG (dialog);
 }
 
 static GtkWidget *
@@ -379,6 +489,12 @@ attention_models_dialog_get_status (AttentionModelsDialog *self)
   return gtk_label_get_text (self->status_label);
 }
 
+gboolean
+attention_models_dialog_get_status_is_error (AttentionModelsDialog *self)
+{
+  return attention_models_dialog_get_status (self) != NULL && self->status_error;
+}
+
 GStrv
 attention_models_dialog_list_installed (AttentionModelsDialog *self)
 {
@@ -419,6 +535,7 @@ attention_models_dialog_finalize (GObject *object)
   AttentionModelsDialog *self = ATTENTION_MODELS_DIALOG (object);
 
   g_free (self->models_dir);
+  g_free (self->speed_file);
   g_ptr_array_unref (self->download_buttons);
   G_OBJECT_CLASS (attention_models_dialog_parent_class)->finalize (object);
 }

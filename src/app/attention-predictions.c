@@ -51,9 +51,33 @@ G_DECLARE_FINAL_TYPE (AttentionChipRow, attention_chip_row, ATTENTION, CHIP_ROW,
 struct _AttentionChipRow
 {
   GtkWidget parent_instance;
+
+  /* "+2 more" after the chips that fit, when some do not: the user sees
+   * that there are more (they are in the --dump and the tooltip). */
+  GtkWidget *more;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionChipRow, attention_chip_row, GTK_TYPE_WIDGET)
+
+static gboolean
+is_chip (AttentionChipRow *self, GtkWidget *child)
+{
+  return child != self->more;
+}
+
+/* The width "+n more" takes, measured without setting it. */
+static int
+more_width (AttentionChipRow *self, guint n)
+{
+  /* Translators: after the predictions that fit a narrow window: how many
+   * more there are. */
+  g_autofree char *text = g_strdup_printf (ngettext ("+%u more", "+%u more", n), n);
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (self->more, text);
+  int width = 0;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
+}
 
 static void
 attention_chip_row_measure (GtkWidget *widget,
@@ -71,6 +95,9 @@ attention_chip_row_measure (GtkWidget *widget,
        child = gtk_widget_get_next_sibling (child))
     {
       int child_min = 0, child_nat = 0;
+
+      if (!is_chip (ATTENTION_CHIP_ROW (widget), child))
+        continue;
 
       gtk_widget_measure (child, orientation, -1, &child_min, &child_nat, NULL, NULL);
       if (orientation == GTK_ORIENTATION_VERTICAL)
@@ -91,25 +118,72 @@ attention_chip_row_measure (GtkWidget *widget,
 static void
 attention_chip_row_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
-  int x = 0;
-  gboolean fits = TRUE;
+  AttentionChipRow *self = ATTENTION_CHIP_ROW (widget);
+  g_autoptr (GArray) widths = g_array_new (FALSE, FALSE, sizeof (int));
+  guint shown, n;
+  int x = 0, total = 0;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    {
-      int child_width = 0;
+    if (is_chip (self, child))
+      {
+        int child_width = 0;
 
-      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &child_width, NULL, NULL);
-      /* Once one does not fit, the rest (less likely ones) stay hidden too. */
-      fits = fits && (x == 0 || x + child_width <= width);
-      gtk_widget_set_child_visible (child, fits);
-      if (fits)
-        {
-          gtk_widget_size_allocate (child,
-                                    &(GtkAllocation){ x, 0, MIN (child_width, width), height }, -1);
-          x += child_width + CHIP_SPACING;
-        }
+        gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &child_width, NULL, NULL);
+        g_array_append_val (widths, child_width);
+        total += child_width + (widths->len > 1 ? CHIP_SPACING : 0);
+      }
+  n = widths->len;
+  /* All, or the most that leave room for "+k more" (the first one always:
+   * a chip cut short is still a chip). Once one does not fit, the rest
+   * (less likely ones) stay hidden too. */
+  shown = n;
+  if (total > width && n > 1)
+    for (shown = n - 1; shown > 1; shown--)
+      {
+        int used = 0;
+
+        for (guint i = 0; i < shown; i++)
+          used += g_array_index (widths, int, i) + CHIP_SPACING;
+        if (used + more_width (self, n - shown) <= width)
+          break;
+      }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (is_chip (self, child))
+      {
+        guint i = 0;
+        int child_width;
+
+        for (GtkWidget *c = gtk_widget_get_first_child (widget); c != child;
+             c = gtk_widget_get_next_sibling (c))
+          i += is_chip (self, c);
+        child_width = g_array_index (widths, int, i);
+        gtk_widget_set_child_visible (child, i < shown);
+        if (i < shown)
+          {
+            gtk_widget_size_allocate (
+                child, &(GtkAllocation){ x, 0, MIN (child_width, width), height }, -1);
+            x += child_width + CHIP_SPACING;
+          }
+      }
+
+  if (shown < n)
+    {
+      g_autofree char *text =
+          g_strdup_printf (ngettext ("+%u more", "+%u more", n - shown), n - shown);
+      int more = more_width (self, n - shown);
+
+      /* Set only when it changes: a new text asks for a new layout. */
+      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (self->more)), text) != 0)
+        gtk_label_set_text (GTK_LABEL (self->more), text);
+      gtk_widget_set_child_visible (self->more, x + more <= width);
+      gtk_widget_size_allocate (
+          self->more, &(GtkAllocation){ x, 0, MAX (0, MIN (more, width - x)), height }, -1);
     }
+  else
+    gtk_widget_set_child_visible (self->more, FALSE);
 }
 
 static void
@@ -133,6 +207,18 @@ attention_chip_row_class_init (AttentionChipRowClass *klass)
 static void
 attention_chip_row_init (AttentionChipRow *self)
 {
+  self->more = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->more, "dim-label");
+  gtk_widget_set_child_visible (self->more, FALSE);
+  gtk_widget_set_parent (self->more, GTK_WIDGET (self));
+}
+
+/* The "+2 more" of a row of chips, or NULL when every chip shows. */
+static const char *
+attention_chip_row_get_more (AttentionChipRow *self)
+{
+  return gtk_widget_get_child_visible (self->more) ? gtk_label_get_text (GTK_LABEL (self->more))
+                                                   : NULL;
 }
 
 enum
@@ -701,4 +787,20 @@ attention_predictions_get_n_buttons (AttentionPredictions *self)
   g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), 0);
 
   return self->n_buttons;
+}
+
+const char *
+attention_predictions_get_more (AttentionPredictions *self, guint mask)
+{
+  guint m = 0;
+
+  g_return_val_if_fail (ATTENTION_IS_PREDICTIONS (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (ATTENTION_IS_CHIP_ROW (child) && m++ == mask)
+        return attention_chip_row_get_more (ATTENTION_CHIP_ROW (child));
+  return NULL;
 }

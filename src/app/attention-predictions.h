@@ -44,6 +44,10 @@ const char *attention_predictions_get_heads_off_text (AttentionPredictions *self
 /* The heading of the i-th [MASK]'s row, or NULL. */
 const char *attention_predictions_get_heading (AttentionPredictions *self, guint mask);
 
+/* "+2 more" after the i-th [MASK]'s candidates when the window is too
+ * narrow for all of them; NULL when all show. */
+const char *attention_predictions_get_more (AttentionPredictions *self, guint mask);
+
 /* Number of candidate buttons shown. */
 guint attention_predictions_get_n_buttons (AttentionPredictions *self);
 

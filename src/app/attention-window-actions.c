@@ -10,7 +10,9 @@
 #include "attention-models-dialog.h"
 #include "attention-window-private.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 static void
 open_model_response_cb (GtkNativeDialog *dialog, int response, AttentionWindow *self)
@@ -41,6 +43,7 @@ open_model_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
    * the folder itself. */
   gtk_file_filter_add_pattern (bundles, "config.json");
   gtk_file_filter_add_pattern (bundles, "model.safetensors");
+  gtk_file_filter_add_pattern (bundles, "pytorch_model.bin");
   gtk_file_filter_set_name (all, _ ("All files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), bundles);
@@ -72,6 +75,12 @@ open_model_folder_activated (GSimpleAction *action, GVariant *parameter, gpointe
   g_signal_connect_object (dialog, "response", G_CALLBACK (open_model_response_cb), self, 0);
   g_signal_connect_after (dialog, "response", G_CALLBACK (g_object_unref), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_demo_model_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  attention_window_open_demo_model (user_data);
 }
 
 static void
@@ -107,6 +116,23 @@ export_dialog_cb (AttentionExportDialog *dialog,
 {
   g_action_group_change_action_state (G_ACTION_GROUP (self), "export-format",
                                       g_variant_new_string (target));
+  g_autofree char *fallback = attention_window_default_export_folder ();
+
+  /* The default folder is made on the first export into it, not before: a
+   * dialog opened and cancelled leaves nothing behind. */
+  if (strcmp (folder, fallback) == 0 && !g_file_test (folder, G_FILE_TEST_IS_DIR) &&
+      g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int err = errno;
+      g_autofree char *display = g_filename_display_name (folder);
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not make the folder “%s”: %s. Choose another folder in "
+                              "Export (Ctrl+E)."),
+                           display, g_strerror (err));
+
+      attention_window_error (self, _ ("Export Failed"), message, NULL);
+      return;
+    }
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "export-folder", folder);
   attention_window_export_to (self, folder);
@@ -130,12 +156,8 @@ export_all_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
     folder = g_settings_get_string (self->settings, "export-folder");
   if (folder == NULL || *folder == '\0' || !g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
-      const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
-
       g_free (folder);
-      folder = g_strdup (pictures != NULL && g_file_test (pictures, G_FILE_TEST_IS_DIR)
-                             ? pictures
-                             : g_get_home_dir ());
+      folder = attention_window_default_export_folder ();
     }
   dialog = attention_export_dialog_new (GTK_WINDOW (self),
                                         attention_window_get_export_format (self), folder);
@@ -333,6 +355,7 @@ attention_window_get_export_format (AttentionWindow *self)
 static const GActionEntry win_entries[] = {
   { .name = "open-model", .activate = open_model_activated },
   { .name = "get-models", .activate = get_models_activated },
+  { .name = "open-demo-model", .activate = open_demo_model_activated },
   { .name = "open-model-folder", .activate = open_model_folder_activated },
   { .name = "open-model-file", .activate = open_model_file_activated, .parameter_type = "s" },
   { .name = "run", .activate = run_activated },

@@ -21,6 +21,8 @@ struct _AttentionWindow
   AttentionSelection *selection; /* what the window shows */
   AdwViewSwitcherTitle *switcher_title;
   GtkLabel *model_label; /* the model's name, when the switcher shows no subtitle */
+  GtkWidget *model_box;  /* model_label and, for the demo model, model_note */
+  GtkLabel *model_note;
   AdwFlap *flap;
   AttentionSidebar *sidebar;
   AdwViewStack *view_stack; /* the pages: Single Head, All Heads, Compare, Lines */
@@ -57,6 +59,7 @@ struct _AttentionWindow
   /* The running export, or NULL. */
   AttentionExportJob *export_job;
   gboolean run_when_loaded; /* Enter pressed while the model was loading */
+  gpointer mask_noted;      /* the model whose [MASK] reading was told (no ref) */
   gboolean syncing_sliders; /* the sliders are being set from the selection */
   char *last_message;
   GtkWidget *export_dialog; /* the open Export dialog, or NULL (weak) */
@@ -65,6 +68,11 @@ struct _AttentionWindow
   gboolean setting_text;    /* the entry is being set by the window, not typed */
   /* "Open this bundle? It runs code" while it is asked, or NULL (weak). */
   AdwMessageDialog *trust_dialog;
+  /* "The folder holds diagrams of another sentence" while it is asked, or
+   * NULL. */
+  AdwMessageDialog *sentence_dialog;
+  /* The last error dialog while it is open, or NULL (weak). */
+  AdwMessageDialog *error_dialog;
   float *head_mask; /* heads switched off in All Heads (0), or NULL */
   guint head_mask_layers, head_mask_heads;
   AttentionResult *baseline; /* the last result with every head on */
@@ -96,13 +104,29 @@ void attention_window_ask_fill_options (AttentionWindow *self, AttentionRunOptio
 
 /* attention-window.c */
 void attention_window_load_model (AttentionWindow *self, const char *path, gboolean remember);
+/* win.open-demo-model: the bundled demo model, remembered, never asked
+ * about (Get Models falls back to it when the model in use is removed). */
+void attention_window_open_demo_model (AttentionWindow *self);
 void attention_window_run (AttentionWindow *self);
 void attention_window_export_to (AttentionWindow *self, const char *dir);
+/* Where Export offers to write first: an "Attention" folder in the user's
+ * Pictures folder (XDG_PICTURES_DIR, else ~/Pictures), made on the first
+ * export into it. */
+char *attention_window_default_export_folder (void);
 void attention_window_toast (AttentionWindow *self, const char *message);
 void attention_window_error (AttentionWindow *self,
                              const char *heading,
                              const char *message,
                              const char *details);
+/* As attention_window_error, with a button for the way on (next_label, a
+ * mnemonic) that activates next_action ("win.get-models"); the message says
+ * what to do next in words too. */
+void attention_window_error_next (AttentionWindow *self,
+                                  const char *heading,
+                                  const char *message,
+                                  const char *details,
+                                  const char *next_label,
+                                  const char *next_action);
 /* The example sentence the first launch runs. */
 const char *attention_window_example_sentence (void);
 

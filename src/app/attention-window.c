@@ -58,9 +58,42 @@ attention_window_error (AttentionWindow *self,
                         const char *message,
                         const char *details)
 {
+  attention_window_error_next (self, heading, message, details, NULL, NULL);
+}
+
+static void
+next_step_cb (AdwMessageDialog *dialog, const char *response, AttentionWindow *self)
+{
+  const char *action = g_object_get_data (G_OBJECT (dialog), "next-action");
+
+  if (g_strcmp0 (response, "next") == 0 && action != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);
+}
+
+void
+attention_window_error_next (AttentionWindow *self,
+                             const char *heading,
+                             const char *message,
+                             const char *details,
+                             const char *next_label,
+                             const char *next_action)
+{
+  AdwMessageDialog *dialog;
+
   g_free (self->last_message);
   self->last_message = g_strdup (message);
-  attention_error_dialog_present (GTK_WINDOW (self), heading, message, details);
+  dialog = attention_error_dialog_present (GTK_WINDOW (self), heading, message, details);
+  if (self->error_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->error_dialog), (gpointer *)&self->error_dialog);
+  self->error_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->error_dialog);
+  if (next_label == NULL || next_action == NULL)
+    return;
+  /* The way on, as a button: the suggested one, Close stays the default. */
+  adw_message_dialog_add_response (dialog, "next", next_label);
+  adw_message_dialog_set_response_appearance (dialog, "next", ADW_RESPONSE_SUGGESTED);
+  g_object_set_data_full (G_OBJECT (dialog), "next-action", g_strdup (next_action), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (next_step_cb), self, 0);
 }
 
 static void
@@ -225,9 +258,11 @@ page_changed_cb (AttentionWindow *self)
 static void
 title_visible_cb (AttentionWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->model_label),
-                          !adw_view_switcher_title_get_title_visible (self->switcher_title) &&
-                              *gtk_label_get_label (self->model_label) != '\0');
+  gboolean show = !adw_view_switcher_title_get_title_visible (self->switcher_title) &&
+                  *gtk_label_get_label (self->model_label) != '\0';
+
+  gtk_widget_set_visible (GTK_WIDGET (self->model_label), show);
+  gtk_widget_set_visible (self->model_box, show);
 }
 
 static gboolean
@@ -281,8 +316,22 @@ set_model (AttentionWindow *self, AttentionModel *model)
 
     gtk_window_set_title (GTK_WINDOW (self), title);
   }
-  gtk_label_set_label (self->model_label, name);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), tooltip);
+  if (attention_model_path_is_bundled (attention_model_get_path (model)))
+    {
+      /* Translators: the bundled model's name beside the view switcher,
+       * above "not Google’s BERT"; keep it short. */
+      gtk_label_set_label (self->model_label, _ ("Demo model"));
+      /* Translators: under "Demo model" in the header bar. */
+      gtk_label_set_label (self->model_note, _ ("not Google’s BERT"));
+    }
+  else
+    {
+      gtk_label_set_label (self->model_label, name);
+      gtk_label_set_label (self->model_note, "");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->model_note),
+                          *gtk_label_get_label (self->model_note) != '\0');
+  gtk_widget_set_tooltip_text (self->model_box, tooltip);
   title_visible_cb (self);
   gtk_label_set_label (self->info_name, info->name);
   gtk_label_set_label (self->info_size, size);
@@ -348,9 +397,12 @@ model_loaded_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       g_autofree char *message = NULL;
       const char *details = attention_model_error_get_details (error);
 
-      message = g_strdup_printf (_ ("Could not load the model “%s”: %s"), name, error->message);
+      message = g_strdup_printf (_ ("Could not load the model “%s”: %s. Open another model "
+                                    "(Ctrl+O) or download one with Get Models…"),
+                                 name, error->message);
       if (attention_selection_get_model (self->selection) != NULL || details != NULL)
-        attention_window_error (self, _ ("Could Not Load the Model"), message, details);
+        attention_window_error_next (self, _ ("Could Not Load the Model"), message, details,
+                                     _ ("_Get Models…"), "win.get-models");
       if (attention_selection_get_model (self->selection) == NULL)
         {
           /* The status page says it too, and stays. */
@@ -499,6 +551,17 @@ load_now (AttentionWindow *self, const char *path, gboolean remember)
 
   update_busy (self);
   update_page (self);
+}
+
+void
+attention_window_open_demo_model (AttentionWindow *self)
+{
+  g_autofree char *path = attention_model_default_path ();
+
+  g_return_if_fail (ATTENTION_IS_WINDOW (self));
+
+  /* The app's own model: nothing to ask about. */
+  load_now (self, path, TRUE);
 }
 
 void
@@ -676,10 +739,13 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
        * sentence's. */
       if (attention_selection_get_result (self->selection) != NULL)
         message = g_strdup_printf (_ ("Could not run the sentence: %s. The previous result is "
-                                      "still shown."),
+                                      "still shown. Change the sentence and press Enter to "
+                                      "run it again."),
                                    error->message);
       else
-        message = g_strdup_printf (_ ("Could not run the sentence: %s"), error->message);
+        message = g_strdup_printf (_ ("Could not run the sentence: %s. Change the sentence and "
+                                      "press Enter to run it again."),
+                                   error->message);
       attention_window_error (self, _ ("Could Not Run the Sentence"), message,
                               attention_model_error_get_details (error));
     }
@@ -801,6 +867,24 @@ start_run (AttentionWindow *self,
           data->options.head_mask = data->head_mask;
         }
     }
+  /* Once per model: a RoBERTa reads the [MASK] typed as its own <mask>. */
+  if (self->mask_noted != (gpointer)attention_selection_get_model (self->selection))
+    {
+      g_autofree char *note =
+          attention_model_mask_note (attention_selection_get_model (self->selection), text);
+
+      if (note == NULL && data->options.pair != NULL)
+        note = attention_model_mask_note (attention_selection_get_model (self->selection),
+                                          data->options.pair);
+      if (note != NULL)
+        {
+          /* Toast titles are markup, and the note names <mask>. */
+          g_autofree char *escaped = g_markup_escape_text (note, -1);
+
+          attention_window_toast (self, escaped);
+          self->mask_noted = attention_selection_get_model (self->selection);
+        }
+    }
   attention_model_run_with_options_async (attention_selection_get_model (self->selection), text,
                                           &data->options, self->run_cancellable, run_done_cb, data);
 
@@ -853,8 +937,11 @@ export_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     message = g_strdup (error->message);
   else
     {
-      message = g_strdup_printf (_ ("Export failed: %s"), error->message);
-      attention_window_error (self, _ ("Export Failed"), message, NULL);
+      message = g_strdup_printf (_ ("Export failed: %s. Choose another folder, or free some "
+                                    "space, and export again."),
+                                 error->message);
+      attention_window_error_next (self, _ ("Export Failed"), message, NULL,
+                                   _ ("C_hoose Another Folder…"), "win.export-all");
       attention_window_update_actions (self);
       return;
     }
@@ -927,11 +1014,117 @@ stale_answer_cb (gboolean replace, gpointer data)
   start_export (d->self, d->job);
 }
 
+/* Diagrams of an earlier, bigger set would pass for part of this one: asks
+ * before starting when the folder has some. */
+static void
+export_unless_stale (AttentionWindow *self, AttentionExportJob *job)
+{
+  AttentionResult *result = attention_selection_get_shown_result (self->selection);
+  g_auto (GStrv) stale = attention_export_job_find_stale (job);
+
+  if (stale[0] != NULL)
+    {
+      StaleData *d = g_new0 (StaleData, 1);
+
+      d->self = g_object_ref (self);
+      d->job = g_object_ref (job);
+      d->stale = g_steal_pointer (&stale);
+      attention_error_dialog_ask_stale (GTK_WINDOW (self), attention_export_job_get_dir (job),
+                                        d->stale, attention_result_get_n_layers (result),
+                                        attention_result_get_n_heads (result), stale_answer_cb, d,
+                                        stale_data_free);
+      return;
+    }
+  start_export (self, job);
+}
+
+typedef struct
+{
+  AttentionWindow *self; /* owned */
+  AttentionExportJob *job;
+  AttentionResult *result; /* what was to be exported, to notice a change */
+} SentenceData;
+
+static void
+sentence_data_free (gpointer data, GClosure *closure)
+{
+  SentenceData *d = data;
+
+  g_object_unref (d->self);
+  g_object_unref (d->job);
+  g_object_unref (d->result);
+  g_free (d);
+}
+
+static void
+sentence_response_cb (AdwMessageDialog *dialog, const char *response, SentenceData *d)
+{
+  AttentionWindow *self = d->self;
+
+  if (self->sentence_dialog == dialog)
+    self->sentence_dialog = NULL;
+  if (g_strcmp0 (response, "choose") == 0)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "export-all", NULL);
+  else if (g_strcmp0 (response, "replace") == 0)
+    {
+      /* Things moved on while the question was open: say so. */
+      if (self->export_cancellable != NULL)
+        attention_window_toast (self, _ ("An export is already running"));
+      else if (attention_selection_get_shown_result (self->selection) != d->result)
+        attention_window_toast (self, _ ("Not exported: the sentence changed while you chose"));
+      else
+        export_unless_stale (self, d->job);
+    }
+}
+
+/* Asks before a set of another sentence is overwritten: the folder would
+ * then mix two sentences' diagrams, or lose the other set unasked. */
+static void
+ask_other_sentence (AttentionWindow *self, AttentionExportJob *job, const char *sentence)
+{
+  g_autofree char *display = g_filename_display_name (attention_export_job_get_dir (job));
+  g_autofree char *body = g_strdup_printf (
+      _ ("The folder “%s” holds diagrams of another sentence:\n“%s”\nExporting here replaces "
+         "them with this sentence’s. To keep both, choose another folder."),
+      display, sentence);
+  SentenceData *d = g_new0 (SentenceData, 1);
+  GtkWidget *dialog;
+
+  d->self = g_object_ref (self);
+  d->job = g_object_ref (job);
+  d->result = g_object_ref (attention_selection_get_shown_result (self->selection));
+  dialog =
+      adw_message_dialog_new (GTK_WINDOW (self), _ ("Replace Another Sentence’s Diagrams?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "choose",
+                                    _ ("C_hoose Another Folder"), "replace", _ ("_Replace"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "choose");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (sentence_response_cb), d,
+                         sentence_data_free, 0);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  self->sentence_dialog = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+char *
+attention_window_default_export_folder (void)
+{
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+
+  /* As GNOME Screenshot keeps Pictures/Screenshots: a folder of the app's
+   * own, not loose files in the home folder. */
+  if (pictures != NULL)
+    return g_build_filename (pictures, "Attention", NULL);
+  return g_build_filename (g_get_home_dir (), "Pictures", "Attention", NULL);
+}
+
 void
 attention_window_export_to (AttentionWindow *self, const char *dir)
 {
   g_autoptr (AttentionExportJob) job = NULL;
-  g_auto (GStrv) stale = NULL;
+  g_autofree char *other = NULL;
   /* What the window shows: without [CLS] and [SEP] when they are hidden. */
   AttentionResult *result = attention_selection_get_shown_result (self->selection);
   g_autoptr (AttentionResult) norms = NULL;
@@ -953,10 +1146,11 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_autofree char *display = g_filename_display_name (dir);
-      g_autofree char *message =
-          g_strdup_printf (_ ("Export failed: the folder “%s” does not exist"), display);
+      g_autofree char *message = g_strdup_printf (
+          _ ("Export failed: the folder “%s” does not exist. Choose another folder."), display);
 
-      attention_window_error (self, _ ("Export Failed"), message, NULL);
+      attention_window_error_next (self, _ ("Export Failed"), message, NULL,
+                                   _ ("C_hoose Another Folder…"), "win.export-all");
       return;
     }
 
@@ -968,21 +1162,13 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
   job = attention_export_job_new (
       result, kind, dir,
       attention_model_get_info (attention_selection_get_model (self->selection))->name);
-  /* Diagrams of an earlier, bigger set would pass for part of this one. */
-  stale = attention_export_job_find_stale (job);
-  if (stale[0] != NULL)
+  other = attention_export_job_find_other_sentence (job);
+  if (other != NULL)
     {
-      StaleData *d = g_new0 (StaleData, 1);
-
-      d->self = g_object_ref (self);
-      d->job = g_object_ref (job);
-      d->stale = g_steal_pointer (&stale);
-      attention_error_dialog_ask_stale (
-          GTK_WINDOW (self), dir, d->stale, attention_result_get_n_layers (result),
-          attention_result_get_n_heads (result), stale_answer_cb, d, stale_data_free);
+      ask_other_sentence (self, job, other);
       return;
     }
-  start_export (self, job);
+  export_unless_stale (self, job);
 }
 
 /* -------------------------------------------------------------- callbacks */
@@ -1173,6 +1359,22 @@ sidebar_from_setting (GValue *value, GVariant *variant, gpointer user_data)
   return TRUE;
 }
 
+/* Below this width the sidebar folds into an overlay: docked, its 280
+ * pixels would leave the matrix too little room. */
+#define FOLD_WIDTH 900
+
+static void
+attention_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  AttentionWindow *self = ATTENTION_WINDOW (widget);
+
+  /* The flap's own policy folds only when its content's minimum no longer
+   * fits, far narrower than this. */
+  adw_flap_set_fold_policy (self->flap, width < FOLD_WIDTH ? ADW_FLAP_FOLD_POLICY_ALWAYS
+                                                           : ADW_FLAP_FOLD_POLICY_AUTO);
+  GTK_WIDGET_CLASS (attention_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
 /* A folded (narrow) window hides the sidebar by itself: that is not the
  * user's choice for a wide one, and is not remembered. */
 static GVariant *
@@ -1279,6 +1481,13 @@ attention_window_dispose (GObject *object)
   g_clear_object (&self->export_job);
   if (self->trust_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->trust_dialog));
+  if (self->error_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->error_dialog), (gpointer *)&self->error_dialog);
+      self->error_dialog = NULL;
+    }
+  if (self->sentence_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->sentence_dialog));
   attention_window_ask_clear (self);
   if (self->export_dialog != NULL)
     {
@@ -1349,6 +1558,7 @@ attention_window_class_init (AttentionWindowClass *klass)
 
   object_class->dispose = attention_window_dispose;
   object_class->finalize = attention_window_finalize;
+  widget_class->size_allocate = attention_window_size_allocate;
   window_class->close_request = attention_window_close_request;
 
   g_type_ensure (ATTENTION_TYPE_SELECTION);
@@ -1368,6 +1578,8 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, neuron_page);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, model_label);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, model_box);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, model_note);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, view_stack);
@@ -1421,6 +1633,29 @@ map_cb (AttentionWindow *self, gpointer user_data)
   gtk_widget_grab_focus (GTK_WIDGET (self->entry));
 }
 
+/* Each page is named for screen readers as the switcher names it. */
+static void
+name_pages (AttentionWindow *self)
+{
+  g_autoptr (GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr (AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      const char *title = adw_view_stack_page_get_title (page);
+      g_autoptr (GString) name = g_string_new (NULL);
+
+      if (title == NULL)
+        continue;
+      /* "_Single Head" without its mnemonic mark ("__" is a "_"). */
+      for (const char *c = title; *c != '\0'; c++)
+        if (*c != '_' || (c[1] == '_' && c++))
+          g_string_append_c (name, *c);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (adw_view_stack_page_get_child (page)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
+    }
+}
+
 static void
 attention_window_init (AttentionWindow *self)
 {
@@ -1430,6 +1665,7 @@ attention_window_init (AttentionWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   attention_window_actions_init (self);
+  name_pages (self);
 
   g_signal_connect_swapped (self->selection, "notify::n-layers", G_CALLBACK (shape_cb), self);
   g_signal_connect_swapped (self->selection, "notify::n-heads", G_CALLBACK (shape_cb), self);
@@ -1481,6 +1717,17 @@ attention_window_get_busy (AttentionWindow *self)
   g_return_val_if_fail (ATTENTION_IS_WINDOW (self), FALSE);
   return self->load_cancellable != NULL || self->run_cancellable != NULL ||
          self->export_cancellable != NULL;
+}
+
+const char *
+attention_window_get_model_path (AttentionWindow *self)
+{
+  AttentionModel *model;
+
+  g_return_val_if_fail (ATTENTION_IS_WINDOW (self), NULL);
+
+  model = attention_selection_get_model (self->selection);
+  return model != NULL ? attention_model_get_path (model) : NULL;
 }
 
 const char *

@@ -18,5 +18,7 @@ void attention_window_open_model_file (AttentionWindow *self, GFile *file);
 gboolean attention_window_get_busy (AttentionWindow *self);
 /* The text of the last toast or error shown (NULL before any). */
 const char *attention_window_get_last_message (AttentionWindow *self);
+/* The path of the model the window shows, or NULL before one is loaded. */
+const char *attention_window_get_model_path (AttentionWindow *self);
 
 G_END_DECLS

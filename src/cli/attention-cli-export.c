@@ -51,6 +51,7 @@ attention_cli_write_format (const AttentionCliOptions *options,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (AttentionExportJob) job = NULL;
+  g_autofree char *other = NULL;
   const char *dir = options->output_dir;
   const AttentionExportKind *kind =
       attention_export_kind_find (options->format != NULL ? options->format : "png");
@@ -77,6 +78,17 @@ attention_cli_write_format (const AttentionCliOptions *options,
     }
   job = attention_export_job_new (result, kind, dir, model_name);
   g_signal_connect (job, "waiting", G_CALLBACK (waiting_cb), (gpointer)dir);
+  /* A script does not stop to ask, as the window does: it says so. */
+  other = attention_export_job_find_other_sentence (job);
+  if (other != NULL)
+    {
+      g_autofree char *display = g_filename_display_name (dir);
+
+      g_printerr ("attention-cli: ");
+      g_printerr (
+          _ ("warning: “%s” held diagrams of another sentence (“%s”); they are replaced.\n"),
+          display, other);
+    }
   if (!attention_export_job_run (job, NULL, &error))
     {
       g_printerr ("attention-cli: %s\n", error->message);

@@ -90,7 +90,7 @@ attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error
   model = attention_cli_load_model (options, error);
   if (model == NULL)
     return NULL;
-  return attention_tokenizer_new_wordpiece (attention_model_get_tokenizer (model));
+  return attention_tokenizer_ref (attention_model_get_tokenizer (model));
 }
 
 AttentionModel *

@@ -141,8 +141,8 @@ main (int argc, char **argv)
   {
     const GOptionEntry entries[] = {
       { "model", 'm', 0, G_OPTION_ARG_FILENAME, &options.model_path,
-        N_ ("Model bundle (.pt) or Hugging Face BERT folder to run (default: $ATTENTION_MODEL "
-            "or the bundled demo model)"),
+        N_ ("Model bundle (.pt) or Hugging Face model folder (BERT, DistilBERT, RoBERTa) to run "
+            "(default: $ATTENTION_MODEL or the bundled demo model)"),
         N_ ("PATH") },
       { "top-k", 'k', 0, G_OPTION_ARG_INT, &options.top_k,
         N_ ("Number of completions to print (default 3)"), N_ ("K") },
@@ -181,8 +181,8 @@ main (int argc, char **argv)
       { "token-ids", 0, 0, G_OPTION_ARG_NONE, &options.token_ids,
         N_ ("Print the token ids of every line of standard input"), NULL },
       { "download", 0, 0, G_OPTION_ARG_STRING, &options.download_id,
-        N_ ("Download MODEL_ID (a BERT on huggingface.co) into the app's models folder and print "
-            "its path; with TEXT, then run it"),
+        N_ ("Download MODEL_ID (a masked-language model on huggingface.co) into the app's models "
+            "folder and print its path; with TEXT, then run it"),
         N_ ("MODEL_ID") },
       { "neuron", 0, 0, G_OPTION_ARG_STRING, &options.neuron,
         N_ ("With --dump: add the queries and keys of layer L, head H (from 1) as \"neuron\""),
@@ -222,7 +222,8 @@ main (int argc, char **argv)
 
     context = g_option_context_new (NULL);
     g_option_context_set_summary (
-        context, _ ("Predict the masked word of TEXT with a BERT model and draw its attention.\n"
+        context, _ ("Predict the masked word of TEXT with a masked-language model and draw its "
+                    "attention.\n"
                     "Without TEXT, reads it after the prompt \"Text: \"."));
     formats = describe_formats ();
     g_option_context_set_description (context, formats);

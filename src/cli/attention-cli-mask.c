@@ -69,6 +69,16 @@ fill_sentence (GString *out, AttentionResult *result, gint64 type, guint c)
             g_string_truncate (out, out->len - 1);
           word += 2;
         }
+      /* A byte-level BPE word ("␣word", shown so) brings its own space: the
+       * mask took the spaces before it. */
+      else if (g_str_has_prefix (word, "␣"))
+        {
+          while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
+            g_string_truncate (out, out->len - 1);
+          if (out->len > 0)
+            g_string_append_c (out, ' ');
+          word += strlen ("␣");
+        }
       g_string_append (out, word);
       from = span.end;
     }
@@ -154,7 +164,7 @@ has_mask (AttentionModel *model, const char *text, GError **error)
 
   if (text == NULL)
     return FALSE;
-  encoding = bert_tokenizer_encode (attention_model_get_tokenizer (model), text, -1, error);
+  encoding = attention_model_encode (model, text, -1, error);
   if (encoding == NULL)
     return FALSE;
   for (guint i = 0; i < encoding->n_tokens; i++)
@@ -292,6 +302,16 @@ attention_cli_run_mask (const AttentionCliOptions *options)
           return 2;
         }
     }
+
+  /* Once per run: a RoBERTa reads the [MASK] the user typed as <mask>. */
+  {
+    g_autofree char *note = attention_model_mask_note (model, text);
+
+    if (note == NULL)
+      note = attention_model_mask_note (model, options->pair_text);
+    if (note != NULL)
+      g_printerr ("attention-cli: %s\n", note);
+  }
 
   attention_run_options_init (&run_options);
   run_options.top_k = (guint)options->top_k;

@@ -2,6 +2,9 @@
 
 #include "attention-export-folder.h"
 
+#include "attention-export-names.h"
+#include "attention-png.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -209,6 +212,18 @@ attention_export_folder_remove_temps (const char *dir)
           n++;
       }
   return n;
+}
+
+char *
+attention_export_folder_read_sentence (const char *dir)
+{
+  g_autofree char *name = attention_export_file_name (0, 0, "png");
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  path = g_build_filename (dir, name, NULL);
+  return attention_png_read_text (path, ATTENTION_EXPORT_SENTENCE_KEY);
 }
 
 char *

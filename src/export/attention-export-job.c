@@ -5,6 +5,8 @@
 #include "attention-export-folder.h"
 #include "attention-shutdown.h"
 
+#include <string.h>
+
 struct _AttentionExportJob
 {
   GObject parent_instance;
@@ -103,6 +105,21 @@ attention_export_job_find_stale (AttentionExportJob *self)
   return attention_export_folder_find_stale (self->dir,
                                              attention_result_get_n_layers (self->result),
                                              attention_result_get_n_heads (self->result));
+}
+
+char *
+attention_export_job_find_other_sentence (AttentionExportJob *self)
+{
+  g_autofree char *sentence = NULL;
+
+  g_return_val_if_fail (ATTENTION_IS_EXPORT_JOB (self), NULL);
+
+  if (self->kind->files != ATTENTION_EXPORT_DIAGRAMS)
+    return NULL;
+  sentence = attention_export_folder_read_sentence (self->dir);
+  if (sentence == NULL || strcmp (sentence, attention_result_get_text (self->result)) == 0)
+    return NULL;
+  return g_steal_pointer (&sentence);
 }
 
 void

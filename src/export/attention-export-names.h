@@ -14,6 +14,11 @@ const char *attention_export_format_extension (AttentionExportFormat format);
  * original exercise named its diagrams. */
 char *attention_export_file_name (guint layer, guint head, const char *extension);
 
+/* The PNG text chunk (the standard "Description") in which each diagram of a
+ * PNG set records the sentence it shows: a later export into the folder can
+ * tell its own set from another sentence's. */
+#define ATTENTION_EXPORT_SENTENCE_KEY "Description"
+
 /* "Lines_Layer3_Head11.svg" for layer 2, head 10 (0-indexed in). */
 char *attention_export_lines_file_name (guint layer, guint head, const char *extension);
 

@@ -138,6 +138,8 @@ write_head (const AttentionExportRequest *request,
 
   writer = attention_png_writer_new ((guint)w, (guint)h, (guint)band);
   attention_png_writer_begin (writer, canvas->bytes);
+  attention_png_append_text (canvas->bytes, ATTENTION_EXPORT_SENTENCE_KEY,
+                             attention_result_get_text (request->result));
   for (int y = 0; y < h && !cancelled && !attention_export_file_failed (file); y += band)
     {
       int rows = MIN (band, h - y);

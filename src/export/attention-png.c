@@ -12,6 +12,7 @@
 
 #include "attention-png.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -475,4 +476,118 @@ attention_png_writer_end (AttentionPngWriter *writer, GByteArray *out)
   memcpy (p, "IEND", 4);
   p = end_chunk (type, p + 4);
   shrink_to (out, p);
+}
+
+/* --- text chunks ------------------------------------------------------------ */
+
+/* Longest text chunk read back: a sentence, not a payload. */
+#define MAX_TEXT_CHUNK (1u << 20)
+
+void
+attention_png_append_text (GByteArray *out, const char *keyword, const char *text)
+{
+  gsize key_len, text_len;
+  guint8 *p, *type;
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (keyword != NULL && text != NULL);
+  key_len = strlen (keyword);
+  text_len = strlen (text);
+  g_return_if_fail (key_len >= 1 && key_len <= 79);
+  g_return_if_fail (text_len < MAX_TEXT_CHUNK);
+
+  /* keyword, NUL, not compressed, method 0, no language tag (NUL), no
+   * translated keyword (NUL), the text. */
+  p = grow (out, 12 + key_len + 5 + text_len);
+  p = put_be32 (p, (guint32)(key_len + 5 + text_len));
+  type = p;
+  memcpy (p, "iTXt", 4);
+  p += 4;
+  memcpy (p, keyword, key_len);
+  p += key_len;
+  *p++ = 0;
+  *p++ = 0;
+  *p++ = 0;
+  *p++ = 0;
+  *p++ = 0;
+  memcpy (p, text, text_len);
+  p = end_chunk (type, p + text_len);
+  shrink_to (out, p);
+}
+
+static guint32
+get_be32 (const guint8 *p)
+{
+  return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
+/* The text of one chunk's data if it is keyword's, else NULL. */
+static char *
+chunk_text (const char *type, const guint8 *data, guint32 len, const char *keyword)
+{
+  gsize key_len = strlen (keyword);
+  const guint8 *end = data + len, *p;
+
+  if (len < key_len + 1 || memcmp (data, keyword, key_len) != 0 || data[key_len] != 0)
+    return NULL;
+  p = data + key_len + 1;
+  if (strcmp (type, "tEXt") == 0)
+    return g_convert ((const char *)p, end - p, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  /* iTXt: compression flag and method, then two NUL-ended strings. */
+  if (end - p < 2 || p[0] != 0)
+    return NULL;
+  p += 2;
+  for (int skip = 0; skip < 2; skip++)
+    {
+      p = memchr (p, 0, end - p);
+      if (p == NULL)
+        return NULL;
+      p++;
+    }
+  if (!g_utf8_validate ((const char *)p, end - p, NULL))
+    return NULL;
+  return g_strndup ((const char *)p, end - p);
+}
+
+char *
+attention_png_read_text (const char *path, const char *keyword)
+{
+  static const guint8 signature[8] = { 137, 'P', 'N', 'G', '\r', '\n', 26, '\n' };
+  guint8 head[8];
+  char *text = NULL;
+  FILE *f;
+
+  g_return_val_if_fail (path != NULL && keyword != NULL, NULL);
+
+  f = fopen (path, "rb");
+  if (f == NULL)
+    return NULL;
+  if (fread (head, 1, 8, f) != 8 || memcmp (head, signature, 8) != 0)
+    {
+      fclose (f);
+      return NULL;
+    }
+  while (text == NULL && fread (head, 1, 8, f) == 8)
+    {
+      guint32 len = get_be32 (head);
+      char type[5] = { 0 };
+      g_autofree guint8 *data = NULL;
+
+      memcpy (type, head + 4, 4);
+      /* Text chunks come before the image data; nothing to find after. */
+      if (strcmp (type, "IDAT") == 0 || strcmp (type, "IEND") == 0 || len > MAX_TEXT_CHUNK)
+        break;
+      if (strcmp (type, "iTXt") != 0 && strcmp (type, "tEXt") != 0)
+        {
+          if (fseek (f, (long)len + 4, SEEK_CUR) != 0)
+            break;
+          continue;
+        }
+      data = g_malloc (len + 4);
+      if (fread (data, 1, len + 4, f) != len + 4)
+        break;
+      text = chunk_text (type, data, len, keyword);
+    }
+  fclose (f);
+  return text;
 }

@@ -36,6 +36,16 @@ void attention_png_writer_push (AttentionPngWriter *writer, guint n_rows, GByteA
 /* After the last row: the end of the stream and IEND. */
 void attention_png_writer_end (AttentionPngWriter *writer, GByteArray *out);
 
+/* Appends an iTXt chunk to out: text (UTF-8, uncompressed) under keyword
+ * (1–79 Latin-1 characters, e.g. the PNG standard's "Description"). Call
+ * after attention_png_writer_begin and before the first rows: readers find
+ * it before the image data. */
+void attention_png_append_text (GByteArray *out, const char *keyword, const char *text);
+/* The text under keyword of the first iTXt (uncompressed) or tEXt chunk
+ * before the image data of the PNG file at path, as UTF-8; NULL when there
+ * is none, the file cannot be read or is not a PNG. */
+char *attention_png_read_text (const char *path, const char *keyword);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttentionPngWriter, attention_png_writer_free)
 
 G_END_DECLS

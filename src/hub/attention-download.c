@@ -35,6 +35,7 @@ struct _AttentionDownload
   char *token; /* NULL without one */
   char *models_dir;
   guint timeout;
+  char *model_type; /* config.json's, once it is checked */
 
   GMutex lock; /* guards progress and snapshot */
   AttentionDownloadProgress progress;
@@ -59,6 +60,7 @@ attention_download_finalize (GObject *object)
   AttentionDownload *self = ATTENTION_DOWNLOAD (object);
 
   g_free (self->model_id);
+  g_free (self->model_type);
   g_free (self->hub_url);
   g_free (self->token);
   g_free (self->models_dir);
@@ -263,15 +265,19 @@ check_config (AttentionDownload *self, const char *path, GError **error)
   if (type_node != NULL)
     type = json_node_get_string (type_node);
   /* The families the shim opens (attn-shim-families.h). */
-  if (g_strcmp0 (type, "bert") != 0 && g_strcmp0 (type, "distilbert") != 0)
+  if (g_strcmp0 (type, "bert") != 0 && g_strcmp0 (type, "distilbert") != 0 &&
+      g_strcmp0 (type, "roberta") != 0)
     {
       g_autofree char *shown = attention_escape_text (type, FALSE);
 
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
-                   _ ("“%s” is a %s model; Attention opens BERT and DistilBERT models only"),
+                   _ ("“%s” is a %s model; Attention opens BERT, DistilBERT and RoBERTa models "
+                      "only"),
                    self->model_id, shown);
       return FALSE;
     }
+  g_free (self->model_type);
+  self->model_type = g_strdup (type);
   return TRUE;
 }
 
@@ -378,6 +384,16 @@ download_files (AttentionDownload *self,
   files = attention_hub_files (&n_files);
   for (guint i = 0; i < n_files; i++)
     {
+      /* After config.json, the family's own files (RoBERTa's vocab.json and
+       * merges.txt); a config kept from an earlier run is read again. */
+      if (i == 1)
+        {
+          g_autofree char *config = g_build_filename (staging, files[0].name, NULL);
+
+          if (self->model_type == NULL && !check_config (self, config, error))
+            return FALSE;
+          files = attention_hub_files_for (self->model_type, &n_files);
+        }
       g_autofree char *fallback_dest =
           files[i].fallback != NULL ? g_build_filename (staging, files[i].fallback, NULL) : NULL;
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "attention-fetch.h"
+#include "attention-hub-names.h"
 
 #include "attention-download-error.h"
 #include "attention-escape.h"
@@ -79,70 +80,6 @@ set_send_error (const AttentionFetchOptions *options,
 }
 
 /* --- one file -------------------------------------------------------------- */
-
-/* The sha256 in an ETag/X-Linked-ETag value ("…", W/"…"), or NULL: only LFS
- * files have one; a git blob's ETag is a 40-digit sha1. */
-static char *
-etag_sha256 (const char *etag)
-{
-  g_autofree char *value = NULL;
-  gsize len;
-
-  if (etag == NULL)
-    return NULL;
-  if (g_str_has_prefix (etag, "W/"))
-    etag += 2;
-  value = g_strdup (etag);
-  g_strstrip (value);
-  len = strlen (value);
-  if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
-    {
-      memmove (value, value + 1, len - 2);
-      value[len - 2] = '\0';
-      len -= 2;
-    }
-  if (len != 64)
-    return NULL;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isxdigit (value[i]))
-      return NULL;
-  return g_ascii_strdown (value, -1);
-}
-
-/* An ETag's value without W/ and quotes, or NULL. */
-static char *
-etag_value (const char *etag)
-{
-  char *value;
-  gsize len;
-
-  if (etag == NULL)
-    return NULL;
-  if (g_str_has_prefix (etag, "W/"))
-    etag += 2;
-  value = g_strstrip (g_strdup (etag));
-  len = strlen (value);
-  if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
-    {
-      memmove (value, value + 1, len - 2);
-      value[len - 2] = '\0';
-    }
-  return value;
-}
-
-/* The git blob sha1 in a non-LFS file's ETag (40 hex digits), or NULL. */
-static char *
-etag_git_sha1 (const char *etag)
-{
-  g_autofree char *value = etag_value (etag);
-
-  if (value == NULL || strlen (value) != 40)
-    return NULL;
-  for (gsize i = 0; i < 40; i++)
-    if (!g_ascii_isxdigit (value[i]))
-      return NULL;
-  return g_ascii_strdown (value, -1);
-}
 
 static gint64
 header_int64 (SoupMessageHeaders *headers, const char *name)
@@ -259,7 +196,8 @@ request (const AttentionFetchOptions *options,
           soup_message_headers_get_one (headers, "X-Linked-ETag") != NULL)
         answer->linked_etag = g_strdup (soup_message_headers_get_one (headers, "X-Linked-ETag"));
       if (answer->sha256 == NULL)
-        answer->sha256 = etag_sha256 (soup_message_headers_get_one (headers, "X-Linked-ETag"));
+        answer->sha256 =
+            attention_hub_etag_sha256 (soup_message_headers_get_one (headers, "X-Linked-ETag"));
       /* The hub's own ETag of an LFS file is its sha256 too, and that of
        * any other file its git blob sha1; a CDN's is neither, so only the
        * first answer that has one counts (a renamed repository's 307 has
@@ -269,9 +207,9 @@ request (const AttentionFetchOptions *options,
           const char *etag = soup_message_headers_get_one (headers, "ETag");
 
           if (answer->sha256 == NULL)
-            answer->sha256 = etag_sha256 (etag);
-          answer->git_sha1 = etag_git_sha1 (etag);
-          answer->etag = etag_value (etag);
+            answer->sha256 = attention_hub_etag_sha256 (etag);
+          answer->git_sha1 = attention_hub_etag_git_sha1 (etag);
+          answer->etag = attention_hub_etag_value (etag);
         }
 
       location = soup_message_headers_get_one (headers, "Location");

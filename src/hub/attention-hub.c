@@ -2,6 +2,8 @@
 
 #include "attention-hub.h"
 
+#include "attention-hub-names.h"
+
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -11,7 +13,6 @@
 #define DEFAULT_URL "https://huggingface.co"
 #define DEFAULT_TIMEOUT 30
 #define MAX_TIMEOUT 3600
-#define FOLDER_PREFIX "models--"
 
 /* Sizes of model.safetensors: parameters × 4 bytes, from each config
  * (vocabulary, layers, hidden size); the hub's figures agree to 0.1 %.
@@ -29,6 +30,8 @@ static const AttentionHubEntry catalogue[] = {
   { "google/bert_uncased_L-8_H-512_A-8", 166673648, N_ ("BERT medium: 8 layers, 8 heads") },
   { "distilbert-base-uncased", 267942120,
     N_ ("DistilBERT base, English, lowercase: BERT distilled to 6 layers") },
+  { "distilroberta-base", 328680804,
+    N_ ("DistilRoBERTa base, English, keeps case: RoBERTa distilled to 6 layers") },
 };
 
 /* Many checkpoints on the hub, fine-tuned ones above all, ship only
@@ -36,6 +39,15 @@ static const AttentionHubEntry catalogue[] = {
 static const AttentionHubFile files[] = {
   { "config.json", FALSE, NULL },
   { "vocab.txt", FALSE, NULL },
+  { "tokenizer_config.json", TRUE, NULL },
+  { "model.safetensors", FALSE, "pytorch_model.bin" },
+};
+
+/* RoBERTa's byte-level BPE instead of vocab.txt. */
+static const AttentionHubFile roberta_files[] = {
+  { "config.json", FALSE, NULL },
+  { "vocab.json", FALSE, NULL },
+  { "merges.txt", FALSE, NULL },
   { "tokenizer_config.json", TRUE, NULL },
   { "model.safetensors", FALSE, "pytorch_model.bin" },
 };
@@ -62,46 +74,15 @@ attention_hub_files (guint *n_files)
   return files;
 }
 
-static gboolean
-part_is_valid (const char *part, gsize len)
+const AttentionHubFile *
+attention_hub_files_for (const char *model_type, guint *n_files)
 {
-  if (len == 0 || len > 96 || part[0] == '.' || part[0] == '-')
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
+  if (g_strcmp0 (model_type, "roberta") == 0)
     {
-      char c = part[i];
-
-      if (!g_ascii_isalnum (c) && c != '.' && c != '_' && c != '-')
-        return FALSE;
-      if (c == '.' && i + 1 < len && part[i + 1] == '.')
-        return FALSE;
-      /* "--" stands for the "/" in staging folder names (a--b for a/b), and
-       * the hub refuses it in names too. */
-      if (c == '-' && i + 1 < len && part[i + 1] == '-')
-        return FALSE;
+      *n_files = G_N_ELEMENTS (roberta_files);
+      return roberta_files;
     }
-  return TRUE;
-}
-
-gboolean
-attention_hub_model_id_is_valid (const char *model_id, GError **error)
-{
-  const char *slash = model_id != NULL ? strchr (model_id, '/') : NULL;
-  gboolean valid;
-
-  if (model_id == NULL)
-    valid = FALSE;
-  else if (slash == NULL)
-    valid = part_is_valid (model_id, strlen (model_id));
-  else
-    valid =
-        part_is_valid (model_id, slash - model_id) && part_is_valid (slash + 1, strlen (slash + 1));
-  if (!valid)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 _ ("“%s” is not a Hugging Face model id: use NAME or OWNER/NAME, with "
-                    "letters, digits, “.”, “_” and “-”"),
-                 model_id != NULL ? model_id : "");
-  return valid;
+  return attention_hub_files (n_files);
 }
 
 char *
@@ -179,51 +160,31 @@ attention_hub_get_models_dir (void)
   return g_build_filename (g_get_user_data_dir (), "attention", "models", NULL);
 }
 
-/* "models--OWNER--NAME" or "models--NAME": one folder name per id, as
- * huggingface_hub names its cache, so that "ok/sub" is never inside "ok".
- * Ids have no "--" of their own (part_is_valid). */
-static char *
-folder_name (const char *model_id)
-{
-  g_auto (GStrv) parts = g_strsplit (model_id, "/", 2);
-  g_autofree char *joined = g_strjoinv ("--", parts);
-
-  return g_strconcat (FOLDER_PREFIX, joined, NULL);
-}
-
-/* The id a folder name stands for, or NULL. */
-static char *
-folder_id (const char *name)
-{
-  g_auto (GStrv) parts = NULL;
-  g_autofree char *id = NULL;
-
-  if (!g_str_has_prefix (name, FOLDER_PREFIX))
-    return NULL;
-  parts = g_strsplit (name + strlen (FOLDER_PREFIX), "--", 0);
-  if (g_strv_length (parts) > 2)
-    return NULL;
-  id = g_strjoinv ("/", parts);
-  return attention_hub_model_id_is_valid (id, NULL) ? g_steal_pointer (&id) : NULL;
-}
-
 char *
 attention_hub_model_dir (const char *models_dir, const char *model_id)
 {
-  g_autofree char *name = folder_name (model_id);
+  g_autofree char *name = attention_hub_folder_name (model_id);
 
   return g_build_filename (models_dir, name, NULL);
 }
 
-/* Holds a model's files, by the legacy layout's rule. */
+static gboolean
+has_all (const char *dir, const AttentionHubFile *list, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (!list[i].optional && !has_file (dir, list[i].name) &&
+        (list[i].fallback == NULL || !has_file (dir, list[i].fallback)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Holds a model's files (a WordPiece family's or RoBERTa's), by the legacy
+ * layout's rule. */
 static gboolean
 legacy_is_installed (const char *dir)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    if (!files[i].optional && !has_file (dir, files[i].name) &&
-        (files[i].fallback == NULL || !has_file (dir, files[i].fallback)))
-      return FALSE;
-  return TRUE;
+  return has_all (dir, files, G_N_ELEMENTS (files)) ||
+         has_all (dir, roberta_files, G_N_ELEMENTS (roberta_files));
 }
 
 /* MODELS_DIR/ID (a folder per id part) to MODELS_DIR/models--…, unless that
@@ -268,8 +229,8 @@ attention_hub_migrate (const char *models_dir)
     {
       g_autofree char *path = g_build_filename (models_dir, name, NULL);
 
-      if (!g_str_has_prefix (name, FOLDER_PREFIX) && attention_hub_model_id_is_valid (name, NULL) &&
-          g_file_test (path, G_FILE_TEST_IS_DIR))
+      if (!g_str_has_prefix (name, ATTENTION_HUB_FOLDER_PREFIX) &&
+          attention_hub_model_id_is_valid (name, NULL) && g_file_test (path, G_FILE_TEST_IS_DIR))
         g_ptr_array_add (ids, g_strdup (name));
     }
   for (guint i = 0; i < ids->len; i++)
@@ -310,7 +271,7 @@ scan (const char *models_dir, GPtrArray *ids)
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *id = folder_id (name);
+      g_autofree char *id = attention_hub_folder_id (name);
 
       if (id != NULL && attention_hub_is_installed (models_dir, id))
         g_ptr_array_add (ids, g_steal_pointer (&id));
@@ -351,6 +312,15 @@ attention_hub_installed_size (const char *models_dir, const char *model_id)
         if (path != NULL && g_stat (path, &st) == 0)
           total += st.st_size;
       }
+  /* RoBERTa's tokenizer files. */
+  for (guint i = 1; i < 3; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, roberta_files[i].name, NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0)
+        total += st.st_size;
+    }
   return total;
 }
 

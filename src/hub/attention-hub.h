@@ -7,6 +7,8 @@
 
 #include <gio/gio.h> /* errors are G_IO_ERROR */
 
+#include "attention-hub-names.h" /* model ids */
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -29,11 +31,10 @@ const AttentionHubEntry *attention_hub_catalogue (guint *n_entries);
 /* config.json, vocab.txt, tokenizer_config.json (optional), model.safetensors
  * (else pytorch_model.bin) */
 const AttentionHubFile *attention_hub_files (guint *n_files);
-
-/* "NAME" or "OWNER/NAME", each part [A-Za-z0-9._-], not starting with '.'
- * or '-', at most 96 characters, no "..": a hub id that is also a safe
- * relative path. */
-gboolean attention_hub_model_id_is_valid (const char *model_id, GError **error);
+/* The files of a family (config.json's model_type): RoBERTa's have
+ * vocab.json and merges.txt instead of vocab.txt. The first is config.json
+ * whatever the family. */
+const AttentionHubFile *attention_hub_files_for (const char *model_type, guint *n_files);
 
 /* $ATTENTION_HUB_URL, else https://huggingface.co (no trailing slash). */
 char *attention_hub_get_url (void);

@@ -10,6 +10,7 @@
 
 #include "attention-corpus-sample.h"
 #include "attention-model-hash.h"
+#include "attention-run-options.h"
 
 void
 attention_corpus_run_options_init (AttentionCorpusRunOptions *options)
@@ -33,22 +34,80 @@ attention_corpus_stats_new_for_model (AttentionModel *model,
   return attention_corpus_stats_new (info->name, hash, info->n_layers, info->n_heads);
 }
 
-/* One physical line of in, without its "\n" (and a "\r" before it): its
- * length, or -1 at the end or on a read error (ferror tells). */
-static gssize
-read_line (FILE *in, char **buffer, size_t *size)
-{
-  gssize len;
+/* Lines longer than this are skipped unread: a 10 MB line would be held
+ * and tokenized whole only to be refused for its length. */
+#define MAX_LINE_BYTES (1024 * 1024)
+#define READ_CHUNK 65536
 
+/* Physical lines of a file, read a chunk at a time: memory stays bounded
+ * whatever a line's length. */
+typedef struct
+{
+  FILE *in;
+  char *chunk;
+  gsize chunk_len, chunk_pos;
+  GString *line;
+} LineReader;
+
+static void
+reader_init (LineReader *r, FILE *in)
+{
+  r->in = in;
+  r->chunk = g_malloc (READ_CHUNK);
+  r->chunk_len = r->chunk_pos = 0;
+  r->line = g_string_sized_new (256);
+}
+
+static void
+reader_clear (LineReader *r)
+{
+  g_free (r->chunk);
+  g_string_free (r->line, TRUE);
+}
+
+/* The next line in r->line, without its "\n" (and a "\r" before it): its
+ * length in the file, or -1 at the end or on a read error (ferror tells).
+ * A line past MAX_LINE_BYTES is read past, not kept: *too_long, and r->line
+ * holds only its start. */
+static gint64
+reader_next (LineReader *r, gboolean *too_long)
+{
+  gint64 total = 0;
+  gboolean any = FALSE;
+
+  *too_long = FALSE;
+  g_string_truncate (r->line, 0);
   errno = 0;
-  len = getline (buffer, size, in);
-  if (len < 0)
+  for (;;)
+    {
+      const char *start, *newline;
+      gsize n;
+
+      if (r->chunk_pos == r->chunk_len)
+        {
+          r->chunk_len = fread (r->chunk, 1, READ_CHUNK, r->in);
+          r->chunk_pos = 0;
+          if (r->chunk_len == 0)
+            break;
+        }
+      any = TRUE;
+      start = r->chunk + r->chunk_pos;
+      newline = memchr (start, '\n', r->chunk_len - r->chunk_pos);
+      n = newline != NULL ? (gsize)(newline - start) : r->chunk_len - r->chunk_pos;
+      if (!*too_long && total + n > MAX_LINE_BYTES)
+        *too_long = TRUE;
+      if (!*too_long)
+        g_string_append_len (r->line, start, n);
+      total += n;
+      r->chunk_pos += n + (newline != NULL);
+      if (newline != NULL)
+        break;
+    }
+  if (!any || (total == 0 && ferror (r->in)))
     return -1;
-  if (len > 0 && (*buffer)[len - 1] == '\n')
-    (*buffer)[--len] = '\0';
-  if (len > 0 && (*buffer)[len - 1] == '\r')
-    (*buffer)[--len] = '\0';
-  return len;
+  if (r->line->len > 0 && r->line->str[r->line->len - 1] == '\r')
+    g_string_truncate (r->line, r->line->len - 1);
+  return total;
 }
 
 static gboolean
@@ -76,6 +135,45 @@ check_text (const char *text, gssize len)
   return NULL;
 }
 
+/* Lines are read ahead, WINDOW_LINES at a time, sorted by their token
+ * count and run in batches of lines of the same count (no padding; see
+ * run_group for why a line's place in its batch is fixed). */
+#define WINDOW_LINES 1024
+#define WINDOW_BYTES (8 * 1024 * 1024) /* and at most this much text */
+/* Tokens of one forward: under the shim's BLAS_MANY_TOKENS (96), so that
+ * a forward keeps OpenBLAS to one thread on 2 CPUs; with a second one, a
+ * busy machine made batched runs many times slower (its threads spin). */
+#define BATCH_TOKENS 95
+#define BATCH_LINES 8
+
+typedef struct
+{
+  guint64 line;
+  char *text;
+  char **tags;
+  guint n;
+  gsize bytes; /* of the file, for the progress */
+} Pending;
+
+static void
+pending_clear (gpointer data)
+{
+  Pending *p = data;
+
+  g_free (p->text);
+  attention_corpus_token_tags_free (p->tags, p->n);
+}
+
+static int
+compare_pending (gconstpointer a, gconstpointer b)
+{
+  const Pending *x = a, *y = b;
+
+  if (x->n != y->n)
+    return x->n < y->n ? -1 : 1;
+  return x->line < y->line ? -1 : x->line > y->line;
+}
+
 typedef struct
 {
   AttentionModel *model;
@@ -83,44 +181,71 @@ typedef struct
   const AttentionModelInfo *info;
   gboolean with_tags;
   GCancellable *cancellable;
+  AttentionRunOptions options;
+  guint batch_lines; /* at most this many lines in one forward */
+  GArray *pending;   /* Pending, at most WINDOW_LINES */
+  /* Progress: bytes read, of which still queued; the file's size (−1 for
+   * a pipe); lines of the shard read. */
+  const AttentionCorpusRunOptions *progress;
+  gint64 start, last_report, file_size, bytes_read, bytes_pending;
+  guint64 tried;
 } Run;
 
-/* Runs one line and adds it; a reason (g_malloc'd) when it was skipped. */
+static void
+report (Run *run, gboolean last)
+{
+  gint64 now = g_get_monotonic_time ();
+  double fraction = -1;
+
+  if (run->progress->progress == NULL || (!last && now - run->last_report < G_USEC_PER_SEC / 4))
+    return;
+  run->last_report = now;
+  if (run->file_size > 0)
+    fraction = MIN (1.0, (run->bytes_read - run->bytes_pending) / (double)run->file_size);
+  run->progress->progress (attention_corpus_stats_get_lines (run->stats), run->tried, fraction,
+                           (now - run->start) / (double)G_USEC_PER_SEC,
+                           run->progress->progress_data);
+}
+
+/* Tokenizes a line and queues it; a reason (g_malloc'd) when it cannot
+ * run. */
 static char *
-run_line (Run *run, guint64 line, const char *text, const char *tags_line)
+queue_line (Run *run, guint64 line, const char *text, gsize bytes, const char *tags_line)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (BertEncoding) encoding = NULL;
-  g_autoptr (AttentionResult) result = NULL;
-  g_autofree gboolean *special = NULL;
-  char **tags = NULL;
+  Pending pending = { line, NULL, NULL, 0, bytes };
   char *reason = NULL;
-  guint n;
 
-  encoding = bert_tokenizer_encode (attention_model_get_tokenizer (run->model), text, -1, &error);
+  encoding = attention_model_encode (run->model, text, -1, &error);
   if (encoding == NULL)
     return g_strdup (error->message);
-  n = encoding->n_tokens;
+  pending.n = encoding->n_tokens;
   /* Specials included, as the model counts them. */
-  if (n > run->info->max_positions)
-    return g_strdup_printf (_ ("it has %u tokens; the model reads at most %u"), n,
+  if (pending.n > run->info->max_positions)
+    return g_strdup_printf (_ ("it has %u tokens; the model reads at most %u"), pending.n,
                             run->info->max_positions);
   if (run->with_tags)
     {
       if (tags_line == NULL)
         return g_strdup (_ ("the tags file has no line for it"));
-      tags = attention_corpus_token_tags (text, tags_line, n, encoding->spans, &reason);
-      if (tags == NULL)
+      pending.tags =
+          attention_corpus_token_tags (text, tags_line, pending.n, encoding->spans, &reason);
+      if (pending.tags == NULL)
         return reason;
     }
+  pending.text = g_strdup (text);
+  g_array_append_val (run->pending, pending);
+  run->bytes_pending += bytes;
+  return NULL;
+}
 
-  result = attention_model_run (run->model, text, 0, NULL, &error);
-  if (result == NULL)
-    {
-      attention_corpus_token_tags_free (tags, n);
-      return g_strdup (error->message);
-    }
-  special = g_new0 (gboolean, n);
+static void
+add_result (Run *run, const Pending *pending, AttentionResult *result)
+{
+  guint n = attention_result_get_n_tokens (result);
+  g_autofree gboolean *special = g_new0 (gboolean, n);
+
   for (guint i = 0; i < n; i++)
     {
       gint64 id = attention_result_get_id (result, i);
@@ -128,11 +253,133 @@ run_line (Run *run, guint64 line, const char *text, const char *tags_line)
       special[i] = id == run->info->cls_id || id == run->info->sep_id || id == run->info->pad_id ||
                    id == run->info->mask_id || id == run->info->unk_id;
     }
-  attention_corpus_stats_add_line (run->stats, line, text, attention_result_get_attentions (result),
-                                   n, attention_result_get_tokens (result), special,
-                                   (const char *const *)tags);
-  attention_corpus_token_tags_free (tags, n);
-  return NULL;
+  attention_corpus_stats_add_line (
+      run->stats, pending->line, pending->text, attention_result_get_attentions (result), n,
+      attention_result_get_tokens (result), special, (const char *const *)pending->tags);
+}
+
+/* One forward of width sequences of n tokens: slots[p] the queued line in
+ * place p, or NULL (filled with a copy of another line, its result
+ * dropped). If it fails, each line alone, so that only the culprit is
+ * skipped. FALSE when cancelled. */
+static gboolean
+run_forward (Run *run, Pending **slots, guint width)
+{
+  g_autofree const char **texts = g_new (const char *, width);
+  g_autofree float *keep = NULL;
+  gsize per_text = (gsize)run->info->n_layers * run->info->n_heads;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *filler = NULL;
+  guint real = 0;
+
+  for (guint p = 0; p < width; p++)
+    if (slots[p] != NULL)
+      filler = slots[p]->text, real++;
+  if (real == 0)
+    return TRUE;
+  for (guint p = 0; p < width; p++)
+    texts[p] = slots[p] != NULL ? slots[p]->text : filler;
+  /* Every head on (× 1, exact), given per text, so that every forward
+   * takes the same batched engine. */
+  keep = g_new (float, per_text *width);
+  for (gsize k = 0; k < per_text * width; k++)
+    keep[k] = 1.0f;
+  results = attention_model_run_batch (run->model, texts, NULL, width, keep, &run->options,
+                                       run->cancellable, &local_error);
+  if (results != NULL)
+    {
+      for (guint p = 0; p < width; p++)
+        if (slots[p] != NULL)
+          {
+            add_result (run, slots[p], g_ptr_array_index (results, p));
+            run->bytes_pending -= slots[p]->bytes;
+          }
+      return TRUE;
+    }
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (real == 1)
+    {
+      for (guint p = 0; p < width; p++)
+        if (slots[p] != NULL)
+          {
+            attention_corpus_stats_skip_line (run->stats, slots[p]->line, local_error->message);
+            run->bytes_pending -= slots[p]->bytes;
+          }
+      return TRUE;
+    }
+  for (guint p = 0; p < width; p++)
+    if (slots[p] != NULL)
+      {
+        g_autofree Pending **alone = g_new0 (Pending *, width);
+
+        alone[p] = slots[p];
+        if (!run_forward (run, alone, width))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+/* Runs the queued lines of one token count n, all[0..count). A line goes
+ * in place (line number mod width) of a forward of width sequences, width
+ * set by n alone: the product's rounding depends on the shape and on a
+ * row's place in it (measured: up to 3e-9 in a mean), so a line gets the
+ * same numbers in every run, whichever lines share its forward, and
+ * shards sum bit for bit to what the single run sums. */
+static gboolean
+run_group (Run *run, Pending *all, guint count, guint n)
+{
+  guint width = CLAMP (BATCH_TOKENS / MAX (n, 1u), 1u, BATCH_LINES);
+  g_autofree Pending **slots = g_new (Pending *, width);
+  g_autofree gboolean *done = g_new0 (gboolean, count);
+  guint left = count;
+
+  while (left > 0)
+    {
+      guint real = 0;
+
+      memset (slots, 0, width * sizeof *slots);
+      for (guint i = 0; i < count && real < run->batch_lines; i++)
+        {
+          guint p = (guint)(all[i].line % width);
+
+          if (done[i] || slots[p] != NULL)
+            continue;
+          slots[p] = &all[i];
+          done[i] = TRUE;
+          real++;
+        }
+      left -= real;
+      if (!run_forward (run, slots, width))
+        return FALSE;
+      report (run, FALSE);
+    }
+  return TRUE;
+}
+
+/* Runs every queued line, shortest first, and empties the queue. FALSE
+ * when cancelled (the lines run until then are counted). */
+static gboolean
+flush (Run *run)
+{
+  Pending *all = (Pending *)(void *)run->pending->data;
+  guint total = run->pending->len;
+  gboolean ok = TRUE;
+
+  g_array_sort (run->pending, compare_pending);
+  for (guint start = 0; ok && start < total;)
+    {
+      guint n = all[start].n, count = 1;
+
+      while (start + count < total && all[start + count].n == n)
+        count++;
+      ok = run_group (run, all + start, count, n);
+      start += count;
+    }
+  g_array_set_size (run->pending, 0);
+  run->bytes_pending = 0;
+  return ok;
 }
 
 static FILE *
@@ -171,6 +418,20 @@ close_input (FILE *in)
     fclose (in);
 }
 
+/* Lines per forward at most: ATTENTION_STATS_BATCH (1: each line alone in
+ * its forward, the other places filled, as the tests compare), else
+ * BATCH_LINES. */
+static guint
+batch_lines (void)
+{
+  const char *env = g_getenv ("ATTENTION_STATS_BATCH");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 1024, &value, NULL))
+    return (guint)value;
+  return BATCH_LINES;
+}
+
 gboolean
 attention_corpus_run (AttentionModel *model,
                       AttentionCorpusStats *stats,
@@ -179,21 +440,32 @@ attention_corpus_run (AttentionModel *model,
                       GCancellable *cancellable,
                       GError **error)
 {
-  g_autofree char *buffer = NULL, *tags_buffer = NULL;
-  size_t size = 0, tags_size = 0;
+  LineReader reader, tags_reader;
   FILE *in, *tags_in = NULL;
-  gint64 file_size, tags_file_size, bytes = 0;
-  guint64 line = 0, tried = 0;
-  gint64 start = g_get_monotonic_time (), last_progress = start;
-  Run run = { model, stats, attention_model_get_info (model), FALSE, cancellable };
-  gboolean ok = TRUE;
+  gint64 tags_file_size;
+  guint64 line = 0;
+  g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_autoptr (GError) read_error = NULL;
+  Run run = { 0 };
+  gboolean cancelled = FALSE;
 
   g_return_val_if_fail (
       options->n_shards >= 1 && options->shard >= 1 && options->shard <= options->n_shards, FALSE);
 
+  run.model = model;
+  run.stats = stats;
+  run.info = attention_model_get_info (model);
+  run.cancellable = cancellable;
+  attention_run_options_init (&run.options);
+  run.options.top_k = 0;
+  run.batch_lines = batch_lines ();
+  run.pending = pending;
+  run.progress = options;
+  run.start = g_get_monotonic_time ();
+  g_array_set_clear_func (pending, pending_clear);
   if (lines_tried != NULL)
     *lines_tried = 0;
-  in = open_input (options->path, &file_size, error);
+  in = open_input (options->path, &run.file_size, error);
   if (in == NULL)
     return FALSE;
   if (options->tags_path != NULL)
@@ -205,68 +477,85 @@ attention_corpus_run (AttentionModel *model,
           return FALSE;
         }
       run.with_tags = TRUE;
+      reader_init (&tags_reader, tags_in);
     }
+  reader_init (&reader, in);
 
   for (;;)
     {
-      gssize len;
+      gint64 len;
+      gboolean too_long = FALSE, tags_too_long = FALSE;
       const char *tags_line = NULL;
       g_autofree char *reason = NULL;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_is_cancelled (cancellable))
         {
-          ok = FALSE;
+          cancelled = TRUE;
           break;
         }
-      len = read_line (in, &buffer, &size);
+      len = reader_next (&reader, &too_long);
       if (len < 0)
         {
           if (ferror (in))
             {
               int saved = errno != 0 ? errno : EIO;
 
-              /* What ran so far stays counted: nothing is lost. */
-              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+              /* What was read until then still runs: nothing is lost. */
+              g_set_error (&read_error, G_FILE_ERROR, g_file_error_from_errno (saved),
                            _ ("%s: %s (the lines read until then are counted)"), options->path,
                            g_strerror (saved));
-              ok = FALSE;
             }
           break;
         }
       line++;
-      bytes += len + 1;
-      if (tags_in != NULL && read_line (tags_in, &tags_buffer, &tags_size) >= 0)
-        tags_line = tags_buffer;
+      run.bytes_read += len + 1;
+      if (tags_in != NULL && reader_next (&tags_reader, &tags_too_long) >= 0 && !tags_too_long)
+        tags_line = tags_reader.line->str;
       if ((line - 1) % options->n_shards != options->shard - 1)
         continue;
 
-      tried++;
-      reason = check_text (buffer, len);
+      run.tried++;
+      if (too_long)
+        reason = g_strdup_printf (_ ("it is %llu bytes long; lines over %u bytes are skipped "
+                                     "unread"),
+                                  (unsigned long long)len, (guint)MAX_LINE_BYTES);
+      else
+        reason = check_text (reader.line->str, (gssize)reader.line->len);
       if (reason == NULL)
-        reason = run_line (&run, line, buffer, tags_line);
+        reason = queue_line (&run, line, reader.line->str, len + 1, tags_line);
       if (reason != NULL)
         attention_corpus_stats_skip_line (stats, line, reason);
-      if (options->progress != NULL && g_get_monotonic_time () - last_progress > G_USEC_PER_SEC / 4)
+      if ((pending->len >= WINDOW_LINES || run.bytes_pending >= WINDOW_BYTES) && !flush (&run))
         {
-          last_progress = g_get_monotonic_time ();
-          options->progress (attention_corpus_stats_get_lines (stats), tried,
-                             file_size > 0 ? MIN (1.0, bytes / (double)file_size) : -1,
-                             (last_progress - start) / (double)G_USEC_PER_SEC,
-                             options->progress_data);
+          cancelled = TRUE;
+          break;
         }
+      report (&run, FALSE);
     }
+  if (!cancelled && !flush (&run))
+    cancelled = TRUE;
+  reader_clear (&reader);
+  if (tags_in != NULL)
+    reader_clear (&tags_reader);
   close_input (in);
   close_input (tags_in);
 
-  attention_corpus_stats_add_seconds (stats,
-                                      (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC);
-  if (options->progress != NULL)
-    options->progress (attention_corpus_stats_get_lines (stats), tried, ok ? 1.0 : -1,
-                       (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC,
-                       options->progress_data);
+  attention_corpus_stats_add_seconds (stats, (g_get_monotonic_time () - run.start) /
+                                                 (double)G_USEC_PER_SEC);
+  report (&run, TRUE);
   if (lines_tried != NULL)
-    *lines_tried = tried;
-  return ok;
+    *lines_tried = run.tried;
+  if (cancelled)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Cancelled"));
+      return FALSE;
+    }
+  if (read_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 typedef struct

@@ -275,7 +275,10 @@ top_offer (AttentionCorpusLine *top, guint k, double value, guint64 line, const 
 
   if (isnan (value))
     return;
-  while (at > 0 && (top[at - 1].text == NULL || top[at - 1].value < value))
+  /* Ties go to the earlier line: the same choice whatever order the
+   * lines ran in. */
+  while (at > 0 && (top[at - 1].text == NULL || top[at - 1].value < value ||
+                    (top[at - 1].value == value && top[at - 1].line > line)))
     at--;
   if (at >= k)
     return;
@@ -394,8 +397,12 @@ void
 attention_corpus_stats_skip_line (AttentionCorpusStats *self, guint64 line, const char *reason)
 {
   Skipped skipped = { line, g_strdup (reason) };
+  guint at = self->skipped->len;
 
-  g_array_append_val (self->skipped, skipped);
+  /* In line order, whatever order the batches ran in. */
+  while (at > 0 && g_array_index (self->skipped, Skipped, at - 1).line > line)
+    at--;
+  g_array_insert_val (self->skipped, at, skipped);
 }
 
 void

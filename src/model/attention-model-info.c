@@ -107,10 +107,14 @@ attention_model_info_new_from_json (const char *data, gssize len, GError **error
   {
     const char *token;
     gint64 *id;
+    char **spelled;
   } specials[] = {
-    { "[PAD]", &info->pad_id }, { "[UNK]", &info->unk_id },   { "[CLS]", &info->cls_id },
-    { "[SEP]", &info->sep_id }, { "[MASK]", &info->mask_id },
+    { "[PAD]", &info->pad_id, &info->pad_token },    { "[UNK]", &info->unk_id, &info->unk_token },
+    { "[CLS]", &info->cls_id, &info->cls_token },    { "[SEP]", &info->sep_id, &info->sep_token },
+    { "[MASK]", &info->mask_id, &info->mask_token },
   };
+  JsonNode *spelled_node;
+  g_autofree char *tokenizer = NULL;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -197,6 +201,44 @@ attention_model_info_new_from_json (const char *data, gssize len, GError **error
         }
     }
 
+  /* Each role's spelling: BERT's unless the config says otherwise. */
+  spelled_node = json_object_get_member (obj, "special_tokens");
+  if (spelled_node != NULL && !JSON_NODE_HOLDS_OBJECT (spelled_node))
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                           _ ("config.json: “special_tokens” is not an object."));
+      return NULL;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
+    {
+      g_autoptr (GError) e = NULL;
+      char *spelled = NULL;
+
+      if (spelled_node != NULL &&
+          !get_string (json_node_get_object (spelled_node), specials[i].token, FALSE, &spelled, &e))
+        {
+          g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                       _ ("config.json: special_tokens: %s"), e->message);
+          return NULL;
+        }
+      if (spelled == NULL || spelled[0] == '\0')
+        {
+          g_free (spelled);
+          spelled = g_strdup (specials[i].token);
+        }
+      *specials[i].spelled = spelled;
+    }
+  if (!get_string (obj, "tokenizer", FALSE, &tokenizer, error))
+    return NULL;
+  if (tokenizer[0] != '\0' && !g_str_equal (tokenizer, "bpe") &&
+      !g_str_equal (tokenizer, "wordpiece"))
+    {
+      g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                   _ ("config.json: the tokenizer “%s” is not known (bpe, wordpiece)."), tokenizer);
+      return NULL;
+    }
+  info->bpe = g_str_equal (tokenizer, "bpe");
+
   if (info->name[0] == '\0')
     {
       g_free (info->name);
@@ -214,6 +256,11 @@ attention_model_info_free (AttentionModelInfo *info)
   g_free (info->description);
   g_free (info->source);
   g_free (info->hidden_act);
+  g_free (info->pad_token);
+  g_free (info->unk_token);
+  g_free (info->cls_token);
+  g_free (info->sep_token);
+  g_free (info->mask_token);
   g_free (info);
 }
 

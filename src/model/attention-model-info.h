@@ -25,6 +25,12 @@ typedef struct
   char *hidden_act;
   gboolean has_mlm_head;
   gint64 pad_id, unk_id, cls_id, sep_id, mask_id;
+  /* The model's own spelling of those five ("special_tokens", keyed by
+   * BERT's: RoBERTa's "<pad>", "<unk>", "<s>", "</s>", "<mask>"). */
+  char *pad_token, *unk_token, *cls_token, *sep_token, *mask_token;
+  /* "tokenizer": "bpe" (GPT-2's byte-level BPE, vocab.json + merges.txt),
+   * else WordPiece. */
+  gboolean bpe;
 } AttentionModelInfo;
 
 AttentionModelInfo *

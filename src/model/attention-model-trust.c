@@ -62,18 +62,25 @@ attention_model_path_is_bundled (const char *path)
 GFile *
 attention_model_file_for (GFile *file)
 {
-  static const char *const inside[] = { "config.json", "vocab.txt", "model.safetensors",
-                                        "tokenizer_config.json", NULL };
+  static const char *const inside[] = {
+    "config.json",           "vocab.txt",  "model.safetensors", "pytorch_model.bin",
+    "tokenizer_config.json", "vocab.json", "merges.txt",        NULL
+  };
+  /* A folder is a model with either kind of weights beside the file. */
+  static const char *const weights[] = { "model.safetensors", "pytorch_model.bin" };
   g_autofree char *name = g_file_get_basename (file);
   g_autoptr (GFile) parent = g_file_get_parent (file);
-  g_autoptr (GFile) weights = NULL;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
   if (name == NULL || parent == NULL || !g_strv_contains (inside, name))
     return g_object_ref (file);
-  weights = g_file_get_child (parent, "model.safetensors");
-  if (g_file_query_file_type (weights, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_REGULAR)
-    return g_object_ref (file);
-  return g_steal_pointer (&parent);
+  for (guint i = 0; i < G_N_ELEMENTS (weights); i++)
+    {
+      g_autoptr (GFile) child = g_file_get_child (parent, weights[i]);
+
+      if (g_file_query_file_type (child, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR)
+        return g_steal_pointer (&parent);
+    }
+  return g_object_ref (file);
 }

@@ -15,8 +15,8 @@ gboolean attention_model_path_runs_foreign_code (const char *path);
 
 /* The model a dropped or chosen file stands for: a Hugging Face folder when
  * file is one of the files inside it (config.json, vocab.txt,
- * model.safetensors, tokenizer_config.json beside a model.safetensors),
- * else file itself. Returns a new reference. */
+ * model.safetensors, pytorch_model.bin, tokenizer_config.json beside a
+ * model.safetensors or a pytorch_model.bin), else file itself. Returns a new reference. */
 GFile *attention_model_file_for (GFile *file);
 
 /* TRUE for a model shipped with the app (installed, or in the source tree

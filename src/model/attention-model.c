@@ -22,9 +22,11 @@ struct _AttentionModel
   attn_shim *shim;
   attn_shim_dims dims;
   AttentionModelInfo *info;
-  BertTokenizer *tokenizer;
-  GMutex run_lock;   /* one forward at a time per handle */
-  gboolean verified; /* dims measured (by the probe or the first run) and checked */
+  AttentionTokenizer *tokenizer;
+  char **shown_vocab;       /* each id's token as shown (bpe_token_display), or NULL */
+  gboolean reads_bert_mask; /* "[MASK]" is read as another spelling (<mask>) */
+  GMutex run_lock;          /* one forward at a time per handle */
+  gboolean verified;        /* dims measured (by the probe or the first run) and checked */
 };
 
 G_DEFINE_FINAL_TYPE (AttentionModel, attention_model, G_TYPE_OBJECT)
@@ -148,7 +150,8 @@ attention_model_finalize (GObject *object)
   g_clear_pointer (&self->shim, attn_shim_free);
   attention_shutdown_worker_end ();
   g_clear_pointer (&self->info, attention_model_info_free);
-  g_clear_pointer (&self->tokenizer, bert_tokenizer_unref);
+  g_clear_pointer (&self->tokenizer, attention_tokenizer_unref);
+  g_clear_pointer (&self->shown_vocab, g_strfreev);
   g_mutex_clear (&self->run_lock);
 
   G_OBJECT_CLASS (attention_model_parent_class)->finalize (object);
@@ -221,26 +224,28 @@ check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
     const char *token;
     gint64 id;
   } specials[] = {
-    { "[PAD]", info->pad_id }, { "[UNK]", info->unk_id },   { "[CLS]", info->cls_id },
-    { "[SEP]", info->sep_id }, { "[MASK]", info->mask_id },
+    { info->pad_token, info->pad_id },   { info->unk_token, info->unk_id },
+    { info->cls_token, info->cls_id },   { info->sep_token, info->sep_id },
+    { info->mask_token, info->mask_id },
   };
+  const char *file = info->bpe ? "vocab.json" : "vocab.txt";
 
   if (!check_dims (self, error))
     return FALSE;
   if (n_vocab != info->vocab_size)
     {
       g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-                   _ ("The vocabulary size does not match the embeddings: vocab.txt has %u "
+                   _ ("The vocabulary size does not match the embeddings: %s has %u "
                       "tokens, the model has %u."),
-                   n_vocab, info->vocab_size);
+                   file, n_vocab, info->vocab_size);
       return FALSE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
     if (bert_vocab_lookup (vocab, specials[i].token) != specials[i].id)
       {
         g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-                     _ ("config.json gives %s the id %lld, which does not match vocab.txt."),
-                     specials[i].token, (long long)specials[i].id);
+                     _ ("config.json gives %s the id %lld, which does not match %s."),
+                     specials[i].token, (long long)specials[i].id, file);
         return FALSE;
       }
   return TRUE;
@@ -273,7 +278,8 @@ read_bundle_files (AttentionModel *self, GError **error)
   size_t len;
 
   g_clear_pointer (&self->info, attention_model_info_free);
-  g_clear_pointer (&self->tokenizer, bert_tokenizer_unref);
+  g_clear_pointer (&self->tokenizer, attention_tokenizer_unref);
+  g_clear_pointer (&self->shown_vocab, g_strfreev);
 
   data = attn_shim_get_extra_file (self->shim, "config.json", &len);
   self->info = attention_model_info_new_from_json (data, len, error);
@@ -289,7 +295,9 @@ read_bundle_files (AttentionModel *self, GError **error)
                    lone_cr_line (data, len));
       return FALSE;
     }
-  vocab = bert_vocab_new_from_data (data, len, &local_error);
+  /* A BPE vocabulary (vocab.json, one token a line in id order) has its own
+   * special tokens, checked against the config below. */
+  vocab = bert_vocab_new_from_data_full (data, len, !self->info->bpe, &local_error);
   if (vocab == NULL)
     {
       g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
@@ -306,8 +314,36 @@ read_bundle_files (AttentionModel *self, GError **error)
   if (!check_consistency (self, vocab, error))
     return FALSE;
 
-  self->tokenizer = bert_tokenizer_new_full (vocab, self->info->lowercase,
-                                             self->info->strip_accents, self->info->split_chinese);
+  if (self->info->bpe)
+    {
+      g_autoptr (GError) merges_error = NULL;
+      guint n = bert_vocab_get_size (vocab);
+
+      data = attn_shim_get_extra_file (self->shim, "merges.txt", &len);
+      self->tokenizer = data != NULL && len > 0
+                            ? attention_tokenizer_new_bpe (vocab, data, len, &merges_error)
+                            : NULL;
+      if (self->tokenizer == NULL)
+        {
+          g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                       _ ("The model's merges.txt is not usable: %s"),
+                       merges_error != NULL ? merges_error->message : _ ("it is empty"));
+          return FALSE;
+        }
+      /* Ġ-spelled tokens as words with a visible space, everywhere shown. */
+      self->shown_vocab = g_new0 (char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        self->shown_vocab[i] = bpe_token_display (bert_vocab_get_token (vocab, (gint)i));
+    }
+  else
+    {
+      g_autoptr (BertTokenizer) wordpiece = bert_tokenizer_new_full (
+          vocab, self->info->lowercase, self->info->strip_accents, self->info->split_chinese);
+
+      self->tokenizer = attention_tokenizer_new_wordpiece (wordpiece);
+    }
+  /* The user types [MASK] whatever the family. */
+  self->reads_bert_mask = attention_tokenizer_read_bert_mask (self->tokenizer);
   return TRUE;
 }
 
@@ -434,11 +470,41 @@ attention_model_get_info (AttentionModel *self)
   return self->info;
 }
 
-BertTokenizer *
+AttentionTokenizer *
 attention_model_get_tokenizer (AttentionModel *self)
 {
   g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
   return self->tokenizer;
+}
+
+BertEncoding *
+attention_model_encode (AttentionModel *self, const char *text, gssize len, GError **error)
+{
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  return attention_tokenizer_encode_shown (self->tokenizer, text, len, error);
+}
+
+const char *
+attention_model_get_token (AttentionModel *self, guint id)
+{
+  BertVocab *vocab;
+
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  vocab = attention_tokenizer_get_vocab (self->tokenizer);
+  if (id >= bert_vocab_get_size (vocab))
+    return NULL;
+  return self->shown_vocab != NULL ? self->shown_vocab[id] : bert_vocab_get_token (vocab, (gint)id);
+}
+
+char *
+attention_model_mask_note (AttentionModel *self, const char *text)
+{
+  g_return_val_if_fail (ATTENTION_IS_MODEL (self), NULL);
+  if (!self->reads_bert_mask || text == NULL || strstr (text, "[MASK]") == NULL)
+    return NULL;
+  /* TRANSLATORS: %s is the model's own mask token, e.g. <mask> */
+  return g_strdup_printf (_ ("[MASK] is read as %s, this model's mask token."),
+                          self->info->mask_token);
 }
 
 typedef struct
@@ -497,7 +563,6 @@ top_candidates (AttentionModel *self,
 {
   guint v = (guint)self->dims.vocab_size;
   guint k = MIN (top_k, v);
-  BertVocab *vocab = bert_tokenizer_get_vocab (self->tokenizer);
   g_autofree Scored *heap = g_new (Scored, k);
   double max = -INFINITY, sum = 0;
   guint n = 0;
@@ -534,7 +599,7 @@ top_candidates (AttentionModel *self,
 
   for (guint i = 0; i < n; i++)
     {
-      candidates[i].token = (char *)bert_vocab_get_token (vocab, heap[i].id);
+      candidates[i].token = (char *)attention_model_get_token (self, heap[i].id);
       candidates[i].id = heap[i].id;
       candidates[i].probability = exp (heap[i].logit - max) / sum;
     }
@@ -597,11 +662,15 @@ shared_output_release (gpointer data)
 
 /* [CLS] A [SEP] B [SEP]: a's encoding followed by b's without its [CLS];
  * types 0 through a's [SEP], 1 after (as Hugging Face's tokenizer(a, b)). */
+/* A sentence pair as one input: BERT's [CLS] A [SEP] B [SEP] with token
+ * types 0 then 1; RoBERTa's <s> A </s></s> B </s>, all of type 0 (it has
+ * one token type), as RobertaTokenizer's build_inputs_with_special_tokens. */
 static BertEncoding *
-join_pair (BertEncoding *a, BertEncoding *b, gint64 **types)
+join_pair (BertEncoding *a, BertEncoding *b, gboolean roberta, gint64 **types)
 {
   BertEncoding *joined = g_new0 (BertEncoding, 1);
-  guint n = a->n_tokens + b->n_tokens - 1;
+  guint skip = roberta ? 0 : 1; /* b's first token dropped: [CLS] */
+  guint n = a->n_tokens + b->n_tokens - skip;
 
   joined->n_tokens = n;
   joined->ids = g_new (gint64, n);
@@ -612,12 +681,19 @@ join_pair (BertEncoding *a, BertEncoding *b, gint64 **types)
     {
       gboolean first = i < a->n_tokens;
       BertEncoding *from = first ? a : b;
-      guint j = first ? i : i - a->n_tokens + 1;
+      guint j = first ? i : i - a->n_tokens + skip;
 
       joined->ids[i] = from->ids[j];
       joined->tokens[i] = g_strdup (from->tokens[j]);
       joined->spans[i] = from->spans[j];
-      (*types)[i] = first ? 0 : 1;
+      (*types)[i] = first || roberta ? 0 : 1;
+    }
+  /* b's <s> becomes the second </s>. */
+  if (roberta)
+    {
+      joined->ids[a->n_tokens] = a->ids[a->n_tokens - 1];
+      g_free (joined->tokens[a->n_tokens]);
+      joined->tokens[a->n_tokens] = g_strdup (a->tokens[a->n_tokens - 1]);
     }
   return joined;
 }
@@ -644,9 +720,9 @@ encode_item (AttentionModel *self, Item *item, guint index, guint n_items, GErro
   g_autoptr (BertEncoding) a = NULL;
   g_autoptr (BertEncoding) b = NULL;
 
-  a = bert_tokenizer_encode (self->tokenizer, item->text, -1, &local_error);
+  a = attention_model_encode (self, item->text, -1, &local_error);
   if (a != NULL && item->pair != NULL)
-    b = bert_tokenizer_encode (self->tokenizer, item->pair, -1, &local_error);
+    b = attention_model_encode (self, item->pair, -1, &local_error);
   if (a == NULL || (item->pair != NULL && b == NULL))
     {
       if (n_items > 1)
@@ -658,7 +734,7 @@ encode_item (AttentionModel *self, Item *item, guint index, guint n_items, GErro
       return FALSE;
     }
   if (b != NULL)
-    item->encoding = join_pair (a, b, &item->types);
+    item->encoding = join_pair (a, b, self->info->bpe, &item->types);
   else
     item->encoding = g_steal_pointer (&a);
   if (item->encoding->n_tokens > self->info->max_positions)

@@ -7,7 +7,7 @@
 #include "attention-model-info.h"
 #include "attention-result.h"
 #include "attention-run-options.h"
-#include "bert-tokenizer.h"
+#include "attention-tokenizer.h"
 
 G_BEGIN_DECLS
 
@@ -69,7 +69,16 @@ AttentionModel *attention_model_new_from_file_finish (GAsyncResult *result, GErr
 
 const char *attention_model_get_path (AttentionModel *self);
 const AttentionModelInfo *attention_model_get_info (AttentionModel *self);
-BertTokenizer *attention_model_get_tokenizer (AttentionModel *self);
+AttentionTokenizer *attention_model_get_tokenizer (AttentionModel *self);
+/* TEXT's tokens as the model reads them, each in the form the app shows
+ * (a byte-level BPE token "Ġword" as "␣word"). */
+BertEncoding *
+attention_model_encode (AttentionModel *self, const char *text, gssize len, GError **error);
+/* The token of an id as shown, or NULL outside the vocabulary. */
+const char *attention_model_get_token (AttentionModel *self, guint id);
+/* For a model whose mask token is not [MASK]: the note that TEXT's [MASK]
+ * is read as it, once per text that has one; NULL otherwise. */
+char *attention_model_mask_note (AttentionModel *self, const char *text);
 /* The bundle's config.json as stored (not NUL-terminated: use len). */
 const char *attention_model_get_config_json (AttentionModel *self, gsize *len);
 

@@ -14,9 +14,10 @@ attention_stats_classify_token (const char *token)
 
   if (token == NULL || token[0] == '\0')
     return 0;
-  if (strcmp (token, "[CLS]") == 0)
+  /* RoBERTa's <s> and </s> hold BERT's [CLS] and [SEP] places. */
+  if (strcmp (token, "[CLS]") == 0 || strcmp (token, "<s>") == 0)
     return ATTENTION_TOKEN_CLS;
-  if (strcmp (token, "[SEP]") == 0)
+  if (strcmp (token, "[SEP]") == 0 || strcmp (token, "</s>") == 0)
     return ATTENTION_TOKEN_SEP;
 
   /* BERT's _is_punctuation: ASCII non-alphanumeric symbols count too ("$", "`"). */

@@ -14,6 +14,14 @@ static const guint8 viridis_stops[][3] = {
   { 0x5e, 0xc9, 0x62 }, { 0xad, 0xdc, 0x30 }, { 0xfd, 0xe7, 0x25 },
 };
 
+/* ColorBrewer RdBu (Cynthia Brewer, 9 classes), from its blue end to its red
+ * end: the middle stop is the neutral one, so 0 reads as "no difference". */
+static const guint8 diverging_stops[][3] = {
+  { 0x21, 0x66, 0xac }, { 0x43, 0x93, 0xc3 }, { 0x92, 0xc5, 0xde },
+  { 0xd1, 0xe5, 0xf0 }, { 0xf7, 0xf7, 0xf7 }, { 0xfd, 0xdb, 0xc7 },
+  { 0xf4, 0xa5, 0x82 }, { 0xd6, 0x60, 0x4d }, { 0xb2, 0x18, 0x2b },
+};
+
 #define LOG_BASE 100.0
 
 double
@@ -92,6 +100,42 @@ attention_colormap_pixel (AttentionColormap map, AttentionScale scale, float sco
   return 0xff000000u | ((guint32)rgb[0] << 16) | ((guint32)rgb[1] << 8) | rgb[2];
 }
 
+void
+attention_colormap_diverging_rgb (double t, guint8 rgb[3])
+{
+  double x;
+  guint i;
+
+  if (isnan (t))
+    t = 0;
+  t = CLAMP (t, -1.0, 1.0);
+  x = (t + 1) / 2 * (G_N_ELEMENTS (diverging_stops) - 1);
+  i = MIN ((guint)x, G_N_ELEMENTS (diverging_stops) - 2);
+  for (guint c = 0; c < 3; c++)
+    rgb[c] =
+        (guint8)lrint (diverging_stops[i][c] * (1 - (x - i)) + diverging_stops[i + 1][c] * (x - i));
+}
+
+guint32
+attention_colormap_diverging_pixel (float d, float range)
+{
+  guint8 rgb[3];
+
+  attention_colormap_diverging_rgb (range > 0 ? d / range : 0, rgb);
+  return 0xff000000u | ((guint32)rgb[0] << 16) | ((guint32)rgb[1] << 8) | rgb[2];
+}
+
+float
+attention_colormap_max_abs (const float *values, gsize count)
+{
+  float max = 0;
+
+  for (gsize k = 0; k < count; k++)
+    if (isfinite (values[k]) && fabsf (values[k]) > max)
+      max = fabsf (values[k]);
+  return max;
+}
+
 float
 attention_colormap_max (const float *values, gsize count)
 {
@@ -143,15 +187,4 @@ attention_colormap_signed_tint (float v, float vmax, double rgb[3], double *alph
   for (int c = 0; c < 3; c++)
     rgb[c] = t < 0 ? negative[c] : positive[c];
   *alpha = fabs (t);
-}
-
-float
-attention_colormap_max_abs (const float *values, gsize count)
-{
-  float best = 0;
-
-  for (gsize i = 0; i < count; i++)
-    if (isfinite (values[i]))
-      best = MAX (best, fabsf (values[i]));
-  return best;
 }

@@ -34,6 +34,13 @@ guint8 attention_colormap_grey (float score);
  * original grey, attention_colormap_grey (score). */
 guint32
 attention_colormap_pixel (AttentionColormap map, AttentionScale scale, float score, float vmax);
+/* A signed difference on a diverging map centred on 0 (ColorBrewer RdBu):
+ * t = -1 is dark blue, 0 near-white, +1 dark red. NaN gives the centre. */
+void attention_colormap_diverging_rgb (double t, guint8 rgb[3]);
+/* 0xffRRGGBB of difference d on that map, ±range at its ends (clamped). */
+guint32 attention_colormap_diverging_pixel (float d, float range);
+/* Largest finite |value| of count floats (0 if none). */
+float attention_colormap_max_abs (const float *values, gsize count);
 /* Largest finite value of count floats (0 if none is positive). */
 float attention_colormap_max (const float *values, gsize count);
 
@@ -41,9 +48,6 @@ float attention_colormap_max (const float *values, gsize count);
  * red for positive (ColorBrewer RdBu's ends, as the neuron view's map), at
  * opacity |v| / vmax (clamped; 0 for NaN or vmax ≤ 0). */
 void attention_colormap_signed_tint (float v, float vmax, double rgb[3], double *alpha);
-
-/* Largest |v| of count finite floats (0 if none). */
-float attention_colormap_max_abs (const float *values, gsize count);
 
 /* Translated names for menus. */
 const char *attention_colormap_get_name (AttentionColormap map);

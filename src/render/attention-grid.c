@@ -3,6 +3,7 @@
 #include "attention-grid.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "attention-render.h"
@@ -99,6 +100,47 @@ attention_grid_head_at (const AttentionGridStyle *style, guint n_heads, guint la
   return order[column];
 }
 
+/* Room a column label may take: its thumbnail and most of the gap. */
+static double
+column_room (const AttentionGridStyle *style)
+{
+  return style->thumb + style->gap * 0.5;
+}
+
+/* A column's label in the cairo's current font: "Head 3" where every
+ * column's fits, else the short "H3" (run together, "H10H11H12" read as
+ * one word). */
+static char *
+column_label (cairo_t *cr, const AttentionGridStyle *style, guint n_heads, guint h)
+{
+  /* TRANSLATORS: column label of the overview grid when it fits */
+  g_autofree char *widest = g_strdup_printf (_ ("Head %u"), n_heads);
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, widest, &ext);
+  if (ext.x_advance <= column_room (style))
+    return g_strdup_printf (_ ("Head %u"), h + 1);
+  /* TRANSLATORS: column label of the overview grid, "H" for head; short,
+   * where "Head 12" does not fit */
+  return g_strdup_printf (_ ("H%u"), h + 1);
+}
+
+/* Every how many columns a label is drawn: 1 where the short labels fit,
+ * else every second or more, so that no two touch. */
+static guint
+column_label_step (cairo_t *cr, const AttentionGridStyle *style, guint n_heads)
+{
+  g_autofree char *widest = NULL;
+  cairo_text_extents_t ext;
+  double pitch = pitch_x (style);
+
+  if (n_heads == 0 || pitch <= 0)
+    return 1;
+  widest = column_label (cr, style, n_heads, n_heads - 1);
+  cairo_text_extents (cr, widest, &ext);
+  return MAX (1u, (guint)ceil ((ext.x_advance + style->label_size * 0.5) / pitch));
+}
+
 static void
 draw_labels (cairo_t *cr, const AttentionGridStyle *style, guint n_layers, guint n_heads)
 {
@@ -125,10 +167,9 @@ draw_labels (cairo_t *cr, const AttentionGridStyle *style, guint n_layers, guint
   /* Column labels only when the columns are heads; sorted rows label each
    * thumbnail instead. */
   if (!(style->sort_by_score && style->scores != NULL))
-    for (guint h = 0; h < n_heads; h++)
+    for (guint h = 0, step = column_label_step (cr, style, n_heads); h < n_heads; h += step)
       {
-        /* TRANSLATORS: column label of the overview grid, "H" for head */
-        g_autofree char *text = g_strdup_printf (_ ("H%u"), h + 1);
+        g_autofree char *text = column_label (cr, style, n_heads, h);
         cairo_text_extents_t ext;
 
         cairo_text_extents (cr, text, &ext);

@@ -34,7 +34,11 @@ draw_bar (cairo_t *cr, const AttentionLegendStyle *style, int steps)
       guint8 rgb[3];
       guint32 *pixel;
 
-      attention_colormap_rgb (style->colormap, style->vertical ? 1 - t : t, rgb);
+      t = style->vertical ? 1 - t : t;
+      if (style->diverging > 0)
+        attention_colormap_diverging_rgb (2 * t - 1, rgb);
+      else
+        attention_colormap_rgb (style->colormap, t, rgb);
       pixel = (guint32 *)(gpointer)(data + (style->vertical ? (gsize)i * stride : (gsize)i * 4));
       *pixel = 0xff000000u | ((guint32)rgb[0] << 16) | ((guint32)rgb[1] << 8) | rgb[2];
     }
@@ -58,6 +62,11 @@ draw_bar (cairo_t *cr, const AttentionLegendStyle *style, int steps)
 static void
 tick_weights (const AttentionLegendStyle *style, double ticks[3])
 {
+  if (style->diverging > 0)
+    {
+      ticks[0] = -style->diverging, ticks[1] = 0, ticks[2] = style->diverging;
+      return;
+    }
   switch (style->scale)
     {
       case ATTENTION_SCALE_LOG:
@@ -88,11 +97,18 @@ draw_ticks (cairo_t *cr, const AttentionLegendStyle *style, int steps)
   cairo_set_source_rgba (cr, style->fg[0], style->fg[1], style->fg[2], style->fg[3]);
   for (guint k = 0; k < G_N_ELEMENTS (ticks); k++)
     {
-      double y =
-          (1.0 - attention_colormap_scale (style->scale, (float)ticks[k], style->vmax)) * steps;
+      double at = style->diverging > 0
+                      ? (ticks[k] / style->diverging + 1) / 2
+                      : attention_colormap_scale (style->scale, (float)ticks[k], style->vmax);
+      double y = (1.0 - at) * steps;
       char text[32];
 
-      g_snprintf (text, sizeof text, "%.3g", ticks[k]);
+      /* Differences carry their sign (+0.2 is the first's side, -0.2 the
+       * second's), in two digits: the legend's column is narrow. */
+      if (style->diverging > 0)
+        g_snprintf (text, sizeof text, ticks[k] > 0 ? "+%.2g" : "%.2g", ticks[k]);
+      else
+        g_snprintf (text, sizeof text, "%.3g", ticks[k]);
       y = CLAMP (y, 0.5, steps - 0.5);
       cairo_move_to (cr, style->thickness, y);
       cairo_line_to (cr, style->thickness + TICK_LENGTH, y);
@@ -112,9 +128,17 @@ draw_ends (cairo_t *cr, const AttentionLegendStyle *style, int steps)
   double baseline = style->thickness / 2 + style->font_size * 0.35;
   char low[32], high[32];
 
-  g_snprintf (low, sizeof low, "%.3g", 0.0);
-  g_snprintf (high, sizeof high, "%.3g",
-              style->scale == ATTENTION_SCALE_CONTRAST ? style->vmax : 1.0);
+  if (style->diverging > 0)
+    {
+      g_snprintf (low, sizeof low, "%.2g", -style->diverging);
+      g_snprintf (high, sizeof high, "+%.2g", style->diverging);
+    }
+  else
+    {
+      g_snprintf (low, sizeof low, "%.3g", 0.0);
+      g_snprintf (high, sizeof high, "%.3g",
+                  style->scale == ATTENTION_SCALE_CONTRAST ? style->vmax : 1.0);
+    }
   cairo_set_source_rgba (cr, style->fg[0], style->fg[1], style->fg[2], style->fg[3]);
   cairo_text_extents (cr, low, &ext);
   cairo_move_to (cr, -gap - ext.x_advance, baseline);

@@ -28,6 +28,10 @@ typedef struct
   /* What the bar measures when it is not the attention weight ("α‖f‖" for
    * attention × value norms), written above a vertical bar; NULL for none. */
   const char *title;
+  /* > 0: a legend of differences, the diverging map from −diverging (bottom
+   * or left) through 0 to +diverging, ticks at both ends and at 0;
+   * colormap, scale and vmax are then not used. */
+  float diverging;
 } AttentionLegendStyle;
 
 /* Draws the bar with its top-left corner at the current origin; the labels

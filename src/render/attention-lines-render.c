@@ -17,6 +17,16 @@
 /* Levels a line's colour or opacity is rounded to: the lines of one level are
  * stroked as one path, so 12 heads cost a few hundred strokes, not 20,000. */
 #define N_LEVELS 256
+/* Overlaid heads: a line's opacity runs from this (a weight at 0) to 1, so
+ * that the weak lines above the threshold stay visible on black. */
+#define OVERLAY_MIN_ALPHA 0.25
+
+static double
+overlay_alpha (guint level)
+{
+  return OVERLAY_MIN_ALPHA + (1 - OVERLAY_MIN_ALPHA) * level / (double)(N_LEVELS - 1);
+}
+
 /* Outline of the focused token (GNOME blue 3), outside every colour map. */
 static const double focus_rgb[3] = { 0.208, 0.518, 0.894 };
 
@@ -72,6 +82,11 @@ attention_lines_measure_labels (const AttentionLinesStyle *style,
 
       if (text == NULL)
         continue;
+      /* The header draws the titles bold: measured so, "Consulta" keeps its
+       * margin instead of running into the edge. */
+      if (i == n)
+        cairo_select_font_face (cr, style->font_family ? style->font_family : "Sans",
+                                CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       cairo_text_extents (cr, text, &ext);
       widest = MAX (widest, ext.x_advance);
     }
@@ -222,7 +237,7 @@ key_colour (const AttentionLinesStyle *style,
   if (overlay)
     {
       attention_lines_head_rgb (heads ? heads[m] : m, n_heads, rgb);
-      *alpha = level / (double)(N_LEVELS - 1);
+      *alpha = overlay_alpha (level);
     }
   else
     {
@@ -433,8 +448,8 @@ raster_lines (cairo_t *cr,
                          height))
             continue;
           if (overlay)
-            run_mask (&run, data, stride, height, (sorted[k].key % N_LEVELS) * 255 / (N_LEVELS - 1),
-                      &box);
+            run_mask (&run, data, stride, height,
+                      (guint)lrint (255 * overlay_alpha (sorted[k].key % N_LEVELS)), &box);
           else
             run_argb (&run, data, stride, height, rgb8, 255);
         }

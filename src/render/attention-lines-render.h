@@ -8,7 +8,8 @@
  * colour of w, opaque, weakest first, over the map's colour of 0 (grayscale:
  * black), so a line is exactly as light as the matrix cell of the same
  * weight; over black that is white at opacity w. Several heads overlaid:
- * each head has its own colour (attention_lines_head_rgb) at opacity w. */
+ * each head has its own colour (attention_lines_head_rgb) at opacity
+ * 0.25 + 0.75 w, so that weak lines above the threshold stay visible. */
 #pragma once
 
 #include <cairo.h>

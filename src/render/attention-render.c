@@ -142,6 +142,16 @@ label_show (cairo_t *cr, const Label *label, double x, double y)
   cairo_restore (cr);
 }
 
+/* A cell's colour: a weight on the style's map, or a difference on the
+ * diverging one. */
+static guint32
+cell_pixel (const AttentionRenderStyle *style, float score, float vmax)
+{
+  if (style->diverging > 0)
+    return attention_colormap_diverging_pixel (score, style->diverging);
+  return attention_colormap_pixel (style->colormap, style->scale, score, vmax);
+}
+
 /* One rectangle per run of equal colour in a row: exact in any viewer, and
  * runs keep [CLS]/[SEP]-heavy rows small. */
 static void
@@ -161,11 +171,10 @@ draw_vector_cells (cairo_t *cr, const AttentionRenderStyle *style, const float *
 
       while (j < n)
         {
-          guint32 pixel = attention_colormap_pixel (style->colormap, style->scale, scores[j], vmax);
+          guint32 pixel = cell_pixel (style, scores[j], vmax);
           guint end = j + 1;
 
-          while (end < n && attention_colormap_pixel (style->colormap, style->scale, scores[end],
-                                                      vmax) == pixel)
+          while (end < n && cell_pixel (style, scores[end], vmax) == pixel)
             end++;
           cairo_set_source_rgb (cr, ((pixel >> 16) & 0xff) / 255.0, ((pixel >> 8) & 0xff) / 255.0,
                                 (pixel & 0xff) / 255.0);
@@ -186,8 +195,8 @@ draw_cells (
   cairo_pattern_t *pattern;
   unsigned char *data;
   guint rows = v->row1 - v->row0, cols = v->col1 - v->col0;
-  gboolean grey =
-      style->colormap == ATTENTION_COLORMAP_GRAY && style->scale == ATTENTION_SCALE_LINEAR;
+  gboolean grey = style->colormap == ATTENTION_COLORMAP_GRAY &&
+                  style->scale == ATTENTION_SCALE_LINEAR && !(style->diverging > 0);
   float vmax = 1;
   int stride;
 
@@ -221,7 +230,7 @@ draw_cells (
           row[j] = 0xff000000u | attention_colormap_grey (scores[j]) * 0x010101u;
       else
         for (guint j = 0; j < cols; j++)
-          row[j] = attention_colormap_pixel (style->colormap, style->scale, scores[j], vmax);
+          row[j] = cell_pixel (style, scores[j], vmax);
     }
   cairo_surface_mark_dirty (cells);
 

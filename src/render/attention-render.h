@@ -47,6 +47,10 @@ typedef struct
    * ±label_shade_vmax): gradient × input saliency. NULL for none. */
   const float *label_shade;
   float label_shade_vmax;
+  /* > 0: the matrix holds signed differences (A − B), drawn on the
+   * diverging map from −diverging (blue) through 0 to +diverging (red);
+   * colormap, scale and vmax are then not used. */
+  float diverging;
 } AttentionRenderStyle;
 
 /* The original exercise's look: 40 px cells, 200 px margin, 28 px labels, white

@@ -7,6 +7,8 @@ struct _AttentionTokenizer
   gatomicrefcount ref_count;
   BertTokenizer *wordpiece; /* one of the two */
   BpeTokenizer *bpe;
+  BertVocab *vocab;
+  gint mask_id; /* BPE's <mask>, or -1 */
 };
 
 AttentionTokenizer *
@@ -16,12 +18,15 @@ attention_tokenizer_new_wordpiece (BertTokenizer *wordpiece)
 
   g_atomic_ref_count_init (&self->ref_count);
   self->wordpiece = bert_tokenizer_ref (wordpiece);
+  self->vocab = bert_vocab_ref (bert_tokenizer_get_vocab (wordpiece));
+  self->mask_id = -1;
   return self;
 }
 
 AttentionTokenizer *
 attention_tokenizer_new_bpe (BertVocab *vocab, const char *merges, gsize merges_len, GError **error)
 {
+  static const char *const specials[] = { "<s>", "</s>", "<unk>", "<pad>", "<mask>" };
   BpeTokenizer *bpe = bpe_tokenizer_new (vocab, merges, merges_len, "<s>", "</s>", error);
   AttentionTokenizer *self;
 
@@ -30,6 +35,17 @@ attention_tokenizer_new_bpe (BertVocab *vocab, const char *merges, gsize merges_
   self = g_new0 (AttentionTokenizer, 1);
   g_atomic_ref_count_init (&self->ref_count);
   self->bpe = bpe;
+  self->vocab = bert_vocab_ref (vocab);
+  /* RobertaTokenizer's special tokens, split off the text before anything
+   * else; <mask> takes the spaces before it (AddedToken lstrip). */
+  for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
+    {
+      gint id = bert_vocab_lookup (vocab, specials[i]);
+
+      if (id >= 0)
+        bpe_tokenizer_add_special (bpe, specials[i], id, g_str_equal (specials[i], "<mask>"));
+    }
+  self->mask_id = bert_vocab_lookup (vocab, "<mask>");
   return self;
 }
 
@@ -47,6 +63,7 @@ attention_tokenizer_unref (AttentionTokenizer *self)
     return;
   g_clear_pointer (&self->wordpiece, bert_tokenizer_unref);
   g_clear_pointer (&self->bpe, bpe_tokenizer_free);
+  g_clear_pointer (&self->vocab, bert_vocab_unref);
   g_free (self);
 }
 
@@ -64,4 +81,45 @@ attention_tokenizer_display (AttentionTokenizer *self, const char *token)
   if (self->bpe != NULL)
     return bpe_token_display (token);
   return g_strdup (token);
+}
+
+gboolean
+attention_tokenizer_read_bert_mask (AttentionTokenizer *self)
+{
+  if (self->bpe == NULL || self->mask_id < 0)
+    return FALSE;
+  bpe_tokenizer_add_special (self->bpe, "[MASK]", self->mask_id, TRUE);
+  return TRUE;
+}
+
+BertEncoding *
+attention_tokenizer_encode_shown (AttentionTokenizer *self,
+                                  const char *text,
+                                  gssize len,
+                                  GError **error)
+{
+  BertEncoding *encoding = attention_tokenizer_encode (self, text, len, error);
+
+  if (encoding == NULL || self->bpe == NULL)
+    return encoding;
+  for (guint i = 0; i < encoding->n_tokens; i++)
+    {
+      char *shown = bpe_token_display (encoding->tokens[i]);
+
+      g_free (encoding->tokens[i]);
+      encoding->tokens[i] = shown;
+    }
+  return encoding;
+}
+
+BertVocab *
+attention_tokenizer_get_vocab (AttentionTokenizer *self)
+{
+  return self->vocab;
+}
+
+gboolean
+attention_tokenizer_is_bpe (AttentionTokenizer *self)
+{
+  return self->bpe != NULL;
 }

@@ -31,6 +31,23 @@ BertEncoding *attention_tokenizer_encode (AttentionTokenizer *tokenizer,
  * WordPiece's as it is. */
 char *attention_tokenizer_display (AttentionTokenizer *tokenizer, const char *token);
 
+/* As attention_tokenizer_encode, with every token in its display form:
+ * what the app shows (matrix, Lines, exports, the CLI's dump). */
+BertEncoding *attention_tokenizer_encode_shown (AttentionTokenizer *tokenizer,
+                                                const char *text,
+                                                gssize len,
+                                                GError **error);
+
+/* Makes "[MASK]" in the text read as the model's own mask token (BPE's
+ * <mask>, taking the spaces before it as <mask> does), so that a user types
+ * [MASK] for every family. FALSE when nothing changes: WordPiece's mask is
+ * [MASK] already. */
+gboolean attention_tokenizer_read_bert_mask (AttentionTokenizer *tokenizer);
+
+/* The vocabulary, ids to the tokens' own spelling. */
+BertVocab *attention_tokenizer_get_vocab (AttentionTokenizer *tokenizer);
+gboolean attention_tokenizer_is_bpe (AttentionTokenizer *tokenizer);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttentionTokenizer, attention_tokenizer_unref)
 
 G_END_DECLS

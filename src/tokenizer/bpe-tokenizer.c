@@ -19,7 +19,17 @@ struct _BpeTokenizer
   char byte_utf8[256][4]; /* byte_char as UTF-8, NUL-terminated */
   gint char_byte[TABLE_CHARS];
   gint bos_id, eos_id;
+  GArray *specials; /* BpeSpecial, matched in the text before any splitting */
 };
+
+/* A special token written in the text: RobertaTokenizer splits the text at
+ * its added tokens first, and <mask> (lstrip) takes the spaces before it. */
+typedef struct
+{
+  char *text;
+  gint id;
+  gboolean lstrip;
+} BpeSpecial;
 
 /* GPT-2's bytes_to_unicode: printable bytes stand for themselves, the rest
  * take the characters from 256 on, in byte order. */
@@ -57,6 +67,7 @@ bpe_tokenizer_new (BertVocab *vocab,
   guint n_lines, rank = 0;
 
   self->vocab = bert_vocab_ref (vocab);
+  self->specials = g_array_new (FALSE, FALSE, sizeof (BpeSpecial));
   self->ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cache =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
@@ -111,7 +122,46 @@ bpe_tokenizer_free (BpeTokenizer *self)
   g_clear_pointer (&self->vocab, bert_vocab_unref);
   g_clear_pointer (&self->ranks, g_hash_table_unref);
   g_clear_pointer (&self->cache, g_hash_table_unref);
+  for (guint i = 0; self->specials != NULL && i < self->specials->len; i++)
+    g_free (g_array_index (self->specials, BpeSpecial, i).text);
+  g_clear_pointer (&self->specials, g_array_unref);
   g_free (self);
+}
+
+void
+bpe_tokenizer_add_special (BpeTokenizer *self, const char *text, gint id, gboolean lstrip)
+{
+  BpeSpecial special = { g_strdup (text), id, lstrip };
+
+  g_return_if_fail (text != NULL && text[0] != '\0');
+  g_array_append_val (self->specials, special);
+}
+
+/* The first special token written in text[from, end), longest first at a
+ * tie; NULL if none. */
+static const BpeSpecial *
+find_special (BpeTokenizer *self, const char *from, const char *end, const char **at)
+{
+  const BpeSpecial *best = NULL;
+
+  *at = end;
+  for (guint i = 0; i < self->specials->len; i++)
+    {
+      const BpeSpecial *s = &g_array_index (self->specials, BpeSpecial, i);
+      gsize n = strlen (s->text);
+
+      for (const char *p = from; p + n <= end && p <= *at; p++)
+        if (memcmp (p, s->text, n) == 0)
+          {
+            if (p < *at || (best != NULL && n > strlen (best->text)))
+              {
+                *at = p;
+                best = s;
+              }
+            break;
+          }
+    }
+  return best;
 }
 
 /* --- the pre-tokenising pattern ------------------------------------------- */
@@ -275,32 +325,24 @@ add_token (GArray *ids, GPtrArray *tokens, GArray *spans, BertVocab *vocab, gint
   g_array_append_val (spans, span);
 }
 
-BertEncoding *
-bpe_tokenizer_encode (BpeTokenizer *self, const char *text, gssize len, GError **error)
+/* The byte-level BPE tokens of text[from, to), appended. */
+static gboolean
+encode_plain (BpeTokenizer *self,
+              const char *text,
+              gsize len,
+              const char *from,
+              const char *to,
+              GArray *ids,
+              GPtrArray *tokens,
+              GArray *spans,
+              GError **error)
 {
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (BertSpan));
   g_autoptr (GString) word = g_string_new (NULL);
-  const char *bad = NULL;
-  const char *end;
-  BertEncoding *encoding;
   gint unk = bert_vocab_lookup (self->vocab, "<unk>");
 
-  if (len < 0)
-    len = strlen (text);
-  if (!g_utf8_validate_len (text, len, &bad))
+  for (const char *p = from; p < to;)
     {
-      g_set_error (error, BERT_TOKENIZER_ERROR, BERT_TOKENIZER_ERROR_INVALID_UTF8,
-                   _ ("The text is not valid UTF-8 at byte offset %lu (byte 0x%02X)."),
-                   (gulong)(bad - text), (guchar)*bad);
-      return NULL;
-    }
-  end = text + len;
-  add_token (ids, tokens, spans, self->vocab, self->bos_id, (BertSpan){ 0, 0 });
-  for (const char *p = text; p < end;)
-    {
-      const char *stop = next_piece (p, end);
+      const char *stop = next_piece (p, to);
       GPtrArray *symbols;
       gsize offset = p - text;
 
@@ -318,7 +360,7 @@ bpe_tokenizer_encode (BpeTokenizer *self, const char *text, gssize len, GError *
           /* A piece of one character covers the whole character. */
           while (span.start > 0 && ((guchar)text[span.start] & 0xC0) == 0x80)
             span.start--;
-          while (span.end < (gsize)len && ((guchar)text[span.end] & 0xC0) == 0x80)
+          while (span.end < len && ((guchar)text[span.end] & 0xC0) == 0x80)
             span.end++;
           offset += n_bytes;
           if (id < 0)
@@ -327,11 +369,65 @@ bpe_tokenizer_encode (BpeTokenizer *self, const char *text, gssize len, GError *
             {
               g_set_error (error, BERT_VOCAB_ERROR, BERT_VOCAB_ERROR_MISSING_SPECIAL,
                            _ ("The vocabulary has neither “%s” nor <unk>"), symbol);
-              return NULL;
+              return FALSE;
             }
           add_token (ids, tokens, spans, self->vocab, id, span);
         }
       p = stop;
+    }
+  return TRUE;
+}
+
+/* Python's str.rstrip(): the end of text[from, to) without its trailing
+ * white space. */
+static const char *
+strip_end (const char *from, const char *to)
+{
+  while (to > from)
+    {
+      const char *prev = g_utf8_find_prev_char (from, to);
+
+      if (prev == NULL || !g_unichar_isspace (g_utf8_get_char (prev)))
+        break;
+      to = prev;
+    }
+  return to;
+}
+
+BertEncoding *
+bpe_tokenizer_encode (BpeTokenizer *self, const char *text, gssize len, GError **error)
+{
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (BertSpan));
+  const char *bad = NULL;
+  const char *end;
+  BertEncoding *encoding;
+
+  if (len < 0)
+    len = strlen (text);
+  if (!g_utf8_validate_len (text, len, &bad))
+    {
+      g_set_error (error, BERT_TOKENIZER_ERROR, BERT_TOKENIZER_ERROR_INVALID_UTF8,
+                   _ ("The text is not valid UTF-8 at byte offset %lu (byte 0x%02X)."),
+                   (gulong)(bad - text), (guchar)*bad);
+      return NULL;
+    }
+  end = text + len;
+  add_token (ids, tokens, spans, self->vocab, self->bos_id, (BertSpan){ 0, 0 });
+  for (const char *p = text; p < end;)
+    {
+      const char *at;
+      const BpeSpecial *special = find_special (self, p, end, &at);
+      const char *plain_end = special != NULL && special->lstrip ? strip_end (p, at) : at;
+
+      if (!encode_plain (self, text, len, p, plain_end, ids, tokens, spans, error))
+        return NULL;
+      if (special == NULL)
+        break;
+      add_token (ids, tokens, spans, self->vocab, special->id,
+                 (BertSpan){ at - text, at - text + strlen (special->text) });
+      p = at + strlen (special->text);
     }
   add_token (ids, tokens, spans, self->vocab, self->eos_id, (BertSpan){ len, len });
 

@@ -26,6 +26,12 @@ BpeTokenizer *bpe_tokenizer_new (BertVocab *vocab,
                                  GError **error);
 void bpe_tokenizer_free (BpeTokenizer *tokenizer);
 
+/* TEXT written in the input stands for the token ID, as RobertaTokenizer's
+ * added tokens do: the text is split at it before anything else; with
+ * LSTRIP (<mask>'s) it also takes the white space before it. */
+void
+bpe_tokenizer_add_special (BpeTokenizer *tokenizer, const char *text, gint id, gboolean lstrip);
+
 /* Like bert_tokenizer_encode: ids, the vocabulary's spelling of each token
  * and its byte span in TEXT (a token inside one multi-byte character covers
  * that character). */

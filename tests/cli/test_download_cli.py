@@ -368,14 +368,33 @@ class DownloadTest(HubCase):
         self.assert_token_only_to_hub("hf_abc")
 
     def test_not_bert(self):
+        d = self.add_model("albert/albert-tiny")
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": "albert", "architectures": ["AlbertForMaskedLM"]}, f)
+        r = self.download(model_id="albert/albert-tiny")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("is a albert model; Attention opens BERT, DistilBERT and RoBERTa models "
+                      "only", r.stderr)
+        self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+
+    def test_roberta_files(self):
+        """A RoBERTa repository: vocab.json and merges.txt are fetched, not
+        vocab.txt (which it does not have)."""
         d = self.add_model("FacebookAI/roberta-tiny")
+        os.unlink(os.path.join(d, "vocab.txt"))
         with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
             json.dump({"model_type": "roberta", "architectures": ["RobertaForMaskedLM"]}, f)
+        with open(os.path.join(d, "vocab.json"), "w", encoding="utf-8") as f:
+            json.dump({"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "<mask>": 4}, f)
+        with open(os.path.join(d, "merges.txt"), "w", encoding="utf-8") as f:
+            f.write("#version: 0.2\n")
         r = self.download(model_id="FacebookAI/roberta-tiny")
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("is a roberta model; Attention opens BERT and DistilBERT models only",
-                      r.stderr)
-        self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        folder = self.folder("FacebookAI/roberta-tiny")
+        for name in ("config.json", "vocab.json", "merges.txt", "model.safetensors"):
+            self.assertTrue(os.path.isfile(os.path.join(folder, name)), name)
+        self.assertFalse(any(p.endswith("/vocab.txt") for p, _ in self.hub.requests))
+        self.assertEqual(r.stdout.strip(), folder)
 
     def test_distilbert_accepted(self):
         """A DistilBERT repository is fetched (opening it is test_families.py's)."""

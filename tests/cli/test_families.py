@@ -21,6 +21,9 @@ import unittest
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_bpe  # noqa: E402  (python3-regex: GPT-2's BPE, independent of the app)
+
 CLI = None
 FOLDERS = None
 TOL = 1e-5
@@ -108,6 +111,86 @@ def distilbert_forward(w, config, ids):
     return np.stack(attentions), logits
 
 
+def roberta_forward(w, config, ids, types=None):
+    """RobertaForMaskedLM.forward in eval mode (modeling_roberta.py):
+    position ids from create_position_ids_from_input_ids (padding_idx + 1
+    onwards for the tokens that are not padding); word + position + token
+    type (one type) embeddings, LayerNorm; BERT's layers; lm_head: dense,
+    gelu, layer_norm, decoder tied to the word embeddings, plus lm_head.bias."""
+    h, heads = config["hidden_size"], config["num_attention_heads"]
+    dh = h // heads
+    eps = config["layer_norm_eps"]
+    pad = config["pad_token_id"]
+    ids = np.array(ids)
+    n = len(ids)
+    not_pad = (ids != pad).astype(np.int64)
+    positions = np.cumsum(not_pad) * not_pad + pad
+    types = np.zeros(n, dtype=np.int64) if types is None else np.array(types)
+    e = "roberta.embeddings."
+    x = (w[e + "word_embeddings.weight"][ids] + w[e + "position_embeddings.weight"][positions]
+         + w[e + "token_type_embeddings.weight"][types])
+    x = layer_norm(x, w[e + "LayerNorm.weight"], w[e + "LayerNorm.bias"], eps)
+    attentions = []
+    for i in range(config["num_hidden_layers"]):
+        p = "roberta.encoder.layer.%d." % i
+
+        def lin(name, v):
+            return v @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+
+        def split(v):
+            return v.reshape(n, heads, dh).transpose(1, 0, 2)
+
+        q = split(lin("attention.self.query", x))
+        k = split(lin("attention.self.key", x))
+        v = split(lin("attention.self.value", x))
+        probs = softmax(q @ k.transpose(0, 2, 1) / math.sqrt(dh))
+        attentions.append(probs)
+        context = (probs @ v).transpose(1, 0, 2).reshape(n, h)
+        a = layer_norm(lin("attention.output.dense", context) + x,
+                       w[p + "attention.output.LayerNorm.weight"],
+                       w[p + "attention.output.LayerNorm.bias"], eps)
+        x = layer_norm(lin("output.dense", gelu(lin("intermediate.dense", a))) + a,
+                       w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], eps)
+    y = gelu(x @ w["lm_head.dense.weight"].T + w["lm_head.dense.bias"])
+    y = layer_norm(y, w["lm_head.layer_norm.weight"], w["lm_head.layer_norm.bias"], eps)
+    decoder = w.get("lm_head.decoder.weight", w[e + "word_embeddings.weight"])
+    return np.stack(attentions), y @ decoder.T + w["lm_head.bias"]
+
+
+def roberta_ids(encoder, text):
+    """RobertaTokenizer's ids with the app's [MASK] read as <mask>: the text
+    split at each mask, which takes the white space before it (lstrip), each
+    part through GPT-2's BPE (reference_bpe, on python3-regex)."""
+    mask = encoder.encoder["<mask>"]
+    ids = [encoder.encoder["<s>"]]
+    parts = text.split("[MASK]")
+    for i, part in enumerate(parts):
+        if i + 1 < len(parts):
+            part = part.rstrip()
+        for piece in reference_bpe.pieces(part):
+            ids.extend(encoder.encoder.get(t, encoder.encoder["<unk>"])
+                       for t in encoder.bpe(piece))
+        if i + 1 < len(parts):
+            ids.append(mask)
+    return ids + [encoder.encoder["</s>"]]
+
+
+def bpe_shown(token):
+    """A byte-level token as the app shows it: its bytes as text, a leading
+    space as "␣"; as spelled when its bytes are not whole printable
+    characters (part of one, a tab)."""
+    decoder = {c: b for b, c in reference_bpe.BYTE_ENCODER.items()}
+    if any(c not in decoder for c in token):
+        return token
+    try:
+        text = bytes(decoder[c] for c in token).decode("utf-8")
+    except UnicodeDecodeError:
+        return token
+    if not all(c.isprintable() or c == " " for c in text):
+        return token
+    return "␣" + text[1:] if text.startswith(" ") else text
+
+
 class FamilyTest(unittest.TestCase):
     def run_cli(self, folder, text, top_k=5):
         with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
@@ -122,7 +205,8 @@ class FamilyTest(unittest.TestCase):
     def check_against_numpy(self, folder, weights, forward):
         with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
             config = json.load(f)
-        vocab = open(os.path.join(folder, "vocab.txt"), encoding="utf-8").read().split("\n")
+        with open(os.path.join(folder, "vocab.txt"), encoding="utf-8") as f:
+            vocab = f.read().split("\n")
         for text in SENTENCES:
             with self.subTest(text=text):
                 d, _ = self.run_cli(folder, text)
@@ -149,6 +233,64 @@ class FamilyTest(unittest.TestCase):
         self.check_against_numpy(folder, w, distilbert_forward)
         d, _ = self.run_cli(folder, "the [MASK] .")
         self.assertEqual(d["model"]["model_type"], "distilbert")
+
+    def check_roberta(self, folder, w, config, encoder, vocab, text, pair=None):
+        args = ["--pair", pair] if pair is not None else []
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            dump = os.path.join(tmp, "dump.json")
+            r = subprocess.run([CLI, "--model", folder, "--top-k", "5", "--dump", dump] + args
+                               + [text], capture_output=True, text=True, timeout=120,
+                               check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                d = json.load(f)
+        # The user's [MASK] is read as <mask>, and the CLI says so once.
+        self.assertEqual(r.stderr.count("[MASK] is read as <mask>"), 1, r.stderr)
+        ids = roberta_ids(encoder, text)
+        if pair is not None:
+            # <s> A </s></s> B </s>, one token type.
+            ids = ids + [encoder.encoder["</s>"]] + roberta_ids(encoder, pair)[1:]
+        self.assertEqual(d["ids"], ids)
+        self.assertEqual(d["tokens"], [bpe_shown(vocab[i]) for i in ids])
+        attentions, logits = roberta_forward(w, config, ids)
+        got = np.array(d["attentions"], dtype=np.float64)
+        self.assertEqual(got.shape, attentions.shape)
+        self.assertLess(np.abs(got - attentions).max(), TOL)
+        self.assertGreater(attentions.max(), 0.5)
+        self.assertEqual([p["position"] for p in d["predictions"]],
+                         [i for i, t in enumerate(ids) if t == encoder.encoder["<mask>"]])
+        for pred in d["predictions"]:
+            probs = softmax(logits[pred["position"]])
+            order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
+            self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
+            for c in pred["candidates"]:
+                self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+                self.assertEqual(c["token"], bpe_shown(vocab[c["id"]]))
+
+    def test_roberta(self):
+        folder = os.path.join(FOLDERS, "roberta")
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+            config = json.load(f)
+        encoder = reference_bpe.Encoder(os.path.join(folder, "vocab.json"),
+                                        os.path.join(folder, "merges.txt"))
+        vocab = {i: t for t, i in encoder.encoder.items()}
+        for text in ["Paris is the [MASK] of France.", "[MASK] [MASK] the café sat,  on 2024!",
+                     "It's naïve:\t東京 [MASK]😀 end.", "a b c [MASK]"]:
+            with self.subTest(text=text):
+                self.check_roberta(folder, w, config, encoder, vocab, text)
+        with self.subTest(pair=True):
+            self.check_roberta(folder, w, config, encoder, vocab, "The [MASK] sat.",
+                               pair="On the mat.")
+        # The model reads max_position_embeddings - (pad + 1) tokens: 40 here.
+        limit = config["max_position_embeddings"] - config["pad_token_id"] - 1
+        r = subprocess.run([CLI, "--model", folder, " ".join(["[MASK]"] * (limit - 1))],
+                           capture_output=True, text=True, timeout=120, check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("at most %d" % limit, r.stderr)
+        r = subprocess.run([CLI, "--model", folder, " ".join(["[MASK]"] * (limit - 2))],
+                           capture_output=True, text=True, timeout=120, check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_distilbert_bin(self):
         """The same weights from pytorch_model.bin: the same output."""

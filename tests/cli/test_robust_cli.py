@@ -8,7 +8,9 @@ UTF-8 text in the C locale, --output-dir into a folder the user may not
 write to (as uid 65534 when run as root, from copies in a folder that user can
 reach), a run whose estimated memory is past ATTENTION_MAX_MEMORY (refused
 with its numbers, before it runs), a 16 MiB safetensors header (refused
-before it is parsed, at an ordinary start's memory), and standard output on
+before it is parsed, at an ordinary start's memory), a run that runs out of
+memory inside the model's code (said in words, not as TorchScript's
+"RuntimeError: std::bad_alloc" or its code excerpt), and standard output on
 a full disk.
 Usage: test_robust_cli.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
 
@@ -82,6 +84,7 @@ def main():
     not_writable()
     memory_limit()
     huge_header()
+    out_of_memory()
 
     # Standard output on a full disk: said, and not exit status 0.
     if os.path.exists("/dev/full"):
@@ -111,6 +114,54 @@ def memory_limit():
           "2 [MASK] \u00d7 %d vocabulary words" % config["vocab_size"], "ATTENTION_MAX_MEMORY")
     assert proc.stdout == b"", proc.stdout
     check(cli(["-k", "1", text], env=dict(ENV, ATTENTION_MAX_MEMORY="1G")), 0, stream="stdout")
+
+
+def out_of_memory():
+    """64 layers × 64 heads (a 7 MB folder) on 490 tokens under a 2.2 GB
+    address-space limit: the attentions alone need 3.9 GB, so libtorch's
+    allocation fails inside the encoder's TorchScript code. The user reads
+    why, in words, with exit status 2."""
+    import resource
+    if os.environ.get("ASAN_OPTIONS"):
+        # AddressSanitizer reserves terabytes of address space up front.
+        print("# out_of_memory: skipped under AddressSanitizer (needs RLIMIT_AS)")
+        return
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "tools"))
+    import json
+    import safetensors_io
+    folder_src = os.path.join(os.environ["ATTENTION_TEST_MODEL_DIR"], "hf-safetensors")
+    config = json.load(open(os.path.join(folder_src, "config.json")))
+    small = safetensors_io.load(os.path.join(folder_src, "model.safetensors"))
+    inner = 64
+    tensors = {}
+    for name, value in small.items():
+        if ".layer." not in name:
+            tensors[name] = value
+        elif ".layer.0." in name:
+            if "intermediate.dense" in name:
+                value = value[:inner]
+            elif name.endswith("output.dense.weight") and "attention" not in name:
+                value = value[:, :inner]
+            for i in range(64):
+                tensors[name.replace(".layer.0.", ".layer.%d." % i)] = value.clone()
+    config.update(num_hidden_layers=64, num_attention_heads=64, intermediate_size=inner)
+    assert config["hidden_size"] % 64 == 0
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(os.path.join(folder_src, "vocab.txt"), tmp)
+        with open(os.path.join(tmp, "config.json"), "w") as f:
+            json.dump(config, f)
+        safetensors_io.save(os.path.join(tmp, "model.safetensors"), tensors)
+        text = "the cat sat on the mat . " * 70 + "[MASK] ."
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_AS, (2200 << 20, 2200 << 20))
+        proc = subprocess.run([CLI, "-m", tmp, "-k", "1"], input=text.encode() + b"\n",
+                              capture_output=True, preexec_fn=limit, timeout=300,
+                              env=dict(ENV, ATTENTION_MAX_MEMORY="1T"))
+    err = check(proc, 2, "not enough memory to run the model on this text")
+    for leak in ("bad_alloc", "RuntimeError", "def ", "HERE", "TorchScript"):
+        assert leak not in err, (leak, err)
 
 
 def huge_header():

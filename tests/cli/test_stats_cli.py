@@ -2,7 +2,9 @@
 """attention-cli --stats against an independent reference: the eight
 statistics of every head over a 20-line file, recomputed here with NumPy from
 the --dump of each line on its own (to 1e-6); the skipped lines (empty, only
-spaces, invalid UTF-8, a NUL byte, too long) listed by number; --shard 1/3,
+spaces, invalid UTF-8, a NUL byte, too long, a 10 MB line skipped unread)
+listed by number; batched lines equal, bit for bit, each line alone in its
+forward; --shard 1/3,
 2/3, 3/3 run through GNU parallel (or background jobs without it) and
 --merge equal to the single run, exactly for the sums; --merge refusing a
 part of another model (exit 2); malformed relations; a relation on a small
@@ -168,8 +170,10 @@ def check_statistics(folder):
 def run_shards(corpus, folder):
     parts = [os.path.join(folder, f"part{i}.json") for i in (1, 2, 3)]
     if shutil.which("parallel"):
-        # As docs/statistics.md shows it: one job per shard.
-        subprocess.run(["parallel", "--halt", "now,fail=1", CLI, "-m", MODEL, "--stats", corpus,
+        # As docs/statistics.md shows it: one job per shard. -q: parallel
+        # joins its arguments into a shell line, and the model's path may
+        # hold spaces.
+        subprocess.run(["parallel", "-q", "--halt", "now,fail=1", CLI, "-m", MODEL, "--stats", corpus,
                         "--shard", "{}/3", "--output", os.path.join(folder, "part{}.json"),
                         ":::", "1", "2", "3"], check=True, capture_output=True, env=ENV,
                        timeout=600)
@@ -219,6 +223,46 @@ def check_shards(corpus, single, folder):
     with open(other, "w", encoding="utf-8") as f:
         json.dump(changed, f)
     cli(["--merge", parts[0], other, "--output", merged_path], check_status=2)
+
+
+def check_batching(folder):
+    """Lines run in batches of the same token count; a line's numbers do not
+    depend on the lines sharing its forward: the default run equals, bit for
+    bit, the run that puts each line alone in its forward
+    (ATTENTION_STATS_BATCH=1), on the first 150 lines of the bundled sample
+    (many lines of each length)."""
+    out = {}
+    for batch in ("1", None):
+        env = dict(ENV)
+        env.pop("ATTENTION_STATS_BATCH", None)
+        if batch:
+            env["ATTENTION_STATS_BATCH"] = batch
+        path = os.path.join(folder, f"batch-{batch}.json")
+        proc = subprocess.run([CLI, "-m", MODEL, "--sample", "--shard", "1/14", "--output",
+                               path], capture_output=True, env=env, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        out[batch] = load(path)
+    assert out["1"]["lines"] == out[None]["lines"] > 100, out[None]["lines"]
+    assert out["1"]["sums"] == out[None]["sums"], "batched sums differ from one line a forward"
+    assert out["1"]["stats"] == out[None]["stats"]
+
+
+def check_huge_line(folder):
+    """A 10 MB line is skipped by its size before it is tokenized: made of
+    one letter, it would be a single [UNK] token and run. Its neighbours
+    run."""
+    corpus = os.path.join(folder, "huge.txt")
+    with open(corpus, "wb") as f:
+        f.write(b"The cat sat on the [MASK].\n")
+        f.write(b"a" * (10 * 1024 * 1024) + b"\n")
+        f.write(b"A dog barked.\n")
+    out = os.path.join(folder, "huge.json")
+    proc = cli(["--stats", corpus, "--output", out], check_status=0)
+    stats = load(out)
+    assert stats["lines"] == 2, stats["lines"]
+    assert [s["line"] for s in stats["skipped"]] == [2], stats["skipped"]
+    assert "10485760 bytes" in stats["skipped"][0]["reason"], stats["skipped"][0]
+    assert b"1 line was skipped" in proc.stderr, proc.stderr
 
 
 def check_relations(folder):
@@ -310,6 +354,8 @@ def main():
         corpus, single = check_statistics(folder)
         check_shards(corpus, single, folder)
         check_relations(folder)
+        check_batching(folder)
+        check_huge_line(folder)
         # Empty input: a clear message, exit 2, the (empty) file still written.
         out = os.path.join(folder, "empty.json")
         proc = cli(["--stats", "-", "--output", out], stdin=b"", check_status=2)

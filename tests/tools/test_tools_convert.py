@@ -195,6 +195,22 @@ class TestConvert(unittest.TestCase):
         self.assertEqual(run_convert(d, self.out("decbias.pt")).returncode, 0)
         self.assert_same_as_model(self.out("decbias.pt"))
 
+    def test_head_without_bias(self):
+        """A head saved without its bias converts with a zero one (as Hugging
+        Face loads it): the logits are the model's less its bias."""
+        state = self.original_state()
+        bias = state.pop("cls.predictions.bias")
+        state.pop("cls.predictions.decoder.bias", None)
+        d = self.hf_dir("nobias", state)
+        r = run_convert(d, self.out("nobias.pt"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("no bias", r.stderr)
+        logits, att, cfg = bundle_outputs(self.out("nobias.pt"), IDS, POS)
+        self.assertIs(cfg["has_mlm_head"], True)
+        self.assertGreater(bias.abs().max().item(), 0.01)
+        self.assertLess((logits + bias - self.want_logits).abs().max().item(), 1e-5)
+        self.assertLess((att - self.want_att).abs().max().item(), 1e-6)
+
     # --- partial checkpoints ---------------------------------------------------
 
     def test_bare_bert_model(self):

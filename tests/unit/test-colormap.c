@@ -228,6 +228,99 @@ test_legend_horizontal (void)
   cairo_surface_destroy (s);
 }
 
+/* The difference map: ColorBrewer's RdBu (9 classes) as published, blue
+ * for negative, its neutral middle for 0, red for positive. */
+static void
+test_diverging (void)
+{
+  static const struct
+  {
+    double t;
+    guint32 rgb;
+  } expect[] = {
+    { -1, 0x2166ac },
+    { -0.75, 0x4393c3 },
+    { 0, 0xf7f7f7 },
+    { 0.5, 0xf4a582 },
+    { 1, 0xb2182b },
+    { -7, 0x2166ac },
+    { 7, 0xb2182b },
+    { NAN, 0xf7f7f7 },
+    /* Halfway between f7f7f7 and fddbc7: (247+253)/2, (247+219)/2, (247+199)/2. */
+    { 0.125, 0xfae9df },
+  };
+  const float v[] = { 0.1f, -0.7f, NAN, 0.3f, -INFINITY };
+
+  for (guint k = 0; k < G_N_ELEMENTS (expect); k++)
+    {
+      guint8 rgb[3];
+
+      attention_colormap_diverging_rgb (expect[k].t, rgb);
+      g_assert_cmphex (((guint32)rgb[0] << 16) | ((guint32)rgb[1] << 8) | rgb[2], ==,
+                       expect[k].rgb);
+    }
+  /* A difference d of range r sits at d / r; no range, no colour. */
+  g_assert_cmphex (attention_colormap_diverging_pixel (-0.15f, 0.2f), ==, 0xff4393c3);
+  g_assert_cmphex (attention_colormap_diverging_pixel (0.4f, 0), ==, 0xfff7f7f7);
+  g_assert_cmpfloat (attention_colormap_max_abs (v, G_N_ELEMENTS (v)), ==, 0.7f);
+}
+
+/* A matrix of differences drawn with `diverging` set: signed colours, the
+ * colour map and scale ignored, on the image and the vector paths alike. */
+static void
+test_render_difference (void)
+{
+  const float m[] = { 0.3f, -0.3f, 0.0f, 0.15f };
+  AttentionRenderStyle style = { 0 };
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 20, 20);
+  cairo_t *cr = cairo_create (s);
+
+  style.cell = 10;
+  style.highlight_row = style.highlight_col = style.pinned = -1;
+  style.colormap = ATTENTION_COLORMAP_VIRIDIS;
+  style.scale = ATTENTION_SCALE_LOG;
+  style.diverging = 0.3f;
+  for (int vector = 0; vector < 2; vector++)
+    {
+      style.vector_cells = vector;
+      attention_render_matrix (cr, &style, m, 2, NULL);
+      g_assert_cmphex (pixel_at (s, 5, 5), ==, 0xb2182b);
+      g_assert_cmphex (pixel_at (s, 15, 5), ==, 0x2166ac);
+      g_assert_cmphex (pixel_at (s, 5, 15), ==, 0xf7f7f7);
+      g_assert_cmphex (pixel_at (s, 15, 15), ==, 0xf4a582);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+/* A legend of differences: +range on top, −range at the bottom, the
+ * neutral colour in the middle, a tick at 0 (y 50) as well as the ends. */
+static void
+test_legend_diverging (void)
+{
+  AttentionLegendStyle style = {
+    .vertical = TRUE,
+    .length = 100,
+    .thickness = 12,
+    .font_size = 10,
+    .diverging = 0.4f,
+  };
+  cairo_surface_t *s = draw_legend (&style, 200, 130, 10, 10);
+  guint8 top[3], bottom[3];
+
+  attention_colormap_diverging_rgb (2 * 0.985 - 1, top);
+  attention_colormap_diverging_rgb (2 * 0.015 - 1, bottom);
+  g_assert_cmphex (pixel_at (s, 15, 11), ==, (top[0] << 16) | (top[1] << 8) | top[2]);
+  g_assert_cmphex (pixel_at (s, 15, 108), ==, (bottom[0] << 16) | (bottom[1] << 8) | bottom[2]);
+  /* Red above the middle, blue below it. */
+  g_assert_cmpuint (pixel_at (s, 15, 20) >> 16, >, pixel_at (s, 15, 20) & 0xff);
+  g_assert_cmpuint (pixel_at (s, 15, 100) >> 16, <, pixel_at (s, 15, 100) & 0xff);
+  g_assert_true (any_ink (s, 22, 59, 26, 61));
+  /* The top value ("+0.4") beside the bar. */
+  g_assert_true (any_ink (s, 28, 8, 60, 24));
+  cairo_surface_destroy (s);
+}
+
 static void
 test_grid_sort_and_hit (void)
 {
@@ -257,6 +350,89 @@ test_grid_sort_and_hit (void)
   g_assert_cmpuint (head, ==, 1);
 }
 
+/* Ink runs along x in the grid's column-label band: one per label drawn. */
+static GArray *
+label_runs (cairo_surface_t *s, int x0, int x1, int y1)
+{
+  GArray *runs = g_array_new (FALSE, FALSE, sizeof (int) * 2);
+  int start = -1, last = -100;
+
+  for (int x = x0; x <= x1; x++)
+    {
+      gboolean ink = x < x1 && any_ink (s, x, 0, x + 1, y1);
+
+      /* Letters and words of one label ("Head 1") are at most a space
+       * apart. */
+      if (ink && start >= 0 && x - last > 9)
+        {
+          int run[2] = { start, last + 1 };
+
+          g_array_append_val (runs, run);
+          start = -1;
+        }
+      if (ink && start < 0)
+        start = x;
+      if (ink)
+        last = x;
+    }
+  if (start >= 0)
+    {
+      int run[2] = { start, last + 1 };
+
+      g_array_append_val (runs, run);
+    }
+  return runs;
+}
+
+static GArray *
+draw_grid_labels (guint n_heads, double thumb)
+{
+  AttentionGridStyle style;
+  cairo_surface_t *s;
+  cairo_t *cr;
+  double width, height;
+  GArray *runs;
+
+  attention_grid_style_init (&style);
+  style.thumb = thumb;
+  style.gap = 4;
+  attention_grid_get_size (&style, 1, n_heads, &width, &height);
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)width, (int)height);
+  cr = cairo_create (s);
+  attention_grid_draw (cr, &style, NULL, 1, n_heads, 0);
+  cairo_destroy (cr);
+  /* The band above the thumbnails (3 × the label size, 36), right of the
+   * row labels. */
+  runs = label_runs (s, 36, (int)width, 34);
+  cairo_surface_destroy (s);
+  return runs;
+}
+
+/* 16 heads in narrow columns: labels never run together ("H10H11H12"),
+ * every other one is left out instead; wide columns spell "Head 3". */
+static void
+test_grid_column_labels (void)
+{
+  GArray *narrow = draw_grid_labels (16, 20);
+  GArray *wide = draw_grid_labels (4, 64);
+
+  g_assert_cmpuint (narrow->len, >=, 4);
+  for (guint i = 0; i < narrow->len; i++)
+    {
+      int *run = &g_array_index (narrow, int, 2 * i);
+
+      /* One short label ("H16" is about 24 px at 12 px), not several. */
+      g_assert_cmpint (run[1] - run[0], <, 36);
+      if (i > 0)
+        g_assert_cmpint (run[0] - (&g_array_index (narrow, int, 2 * (i - 1)))[1], >=, 10);
+    }
+  g_assert_cmpuint (wide->len, ==, 4);
+  /* "Head 1" is far wider than "H1" (about 14 px). */
+  g_assert_cmpint (g_array_index (wide, int, 1) - g_array_index (wide, int, 0), >, 28);
+  g_array_unref (narrow);
+  g_array_unref (wide);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -268,6 +444,10 @@ main (int argc, char **argv)
   g_test_add_func ("/colormap/render", test_render_colormap);
   g_test_add_func ("/colormap/legend-vertical", test_legend_vertical);
   g_test_add_func ("/colormap/legend-horizontal", test_legend_horizontal);
+  g_test_add_func ("/colormap/diverging", test_diverging);
+  g_test_add_func ("/colormap/render-difference", test_render_difference);
+  g_test_add_func ("/colormap/legend-diverging", test_legend_diverging);
+  g_test_add_func ("/colormap/grid-column-labels", test_grid_column_labels);
   g_test_add_func ("/colormap/grid", test_grid_sort_and_hit);
   return g_test_run ();
 }

@@ -150,8 +150,7 @@ static char **
 tokens_of (AttentionModel *model, const char *text)
 {
   g_autoptr (GError) error = NULL;
-  BertEncoding *encoding =
-      bert_tokenizer_encode (attention_model_get_tokenizer (model), text, -1, &error);
+  BertEncoding *encoding = attention_model_encode (model, text, -1, &error);
   char **tokens;
 
   g_assert_no_error (error);
@@ -437,6 +436,22 @@ test_trust (void)
 
       g_assert_cmpstr (model_path, ==, folder);
     }
+  /* A folder with PyTorch weights (pytorch_model.bin, no safetensors): its
+   * config.json, as the Open dialog's filter shows it, opens the folder. */
+  {
+    g_autofree char *bin_folder = g_build_filename (test_model_dir, "hf-bin", NULL);
+    const char *bin_inside[] = { "config.json", "pytorch_model.bin", "vocab.txt" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bin_inside); i++)
+      {
+        g_autofree char *path = g_build_filename (bin_folder, bin_inside[i], NULL);
+        g_autoptr (GFile) file = g_file_new_for_path (path);
+        g_autoptr (GFile) model = attention_model_file_for (file);
+        g_autofree char *model_path = g_file_get_path (model);
+
+        g_assert_cmpstr (model_path, ==, bin_folder);
+      }
+  }
   {
     g_autoptr (GFile) file = g_file_new_for_path (bundle);
     g_autoptr (GFile) model = attention_model_file_for (file);

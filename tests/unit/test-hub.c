@@ -10,8 +10,12 @@ static void
 test_ids (void)
 {
   const char *good[] = { "bert-base-uncased", "google/bert_uncased_L-2_H-128_A-2", "a.b_c-d/E9" };
-  const char *bad[] = { "",    "..",   "../x", "a/../b", "a/b/c",   ".hidden", "-rf",
-                        "a b", "a//b", "/abs", "a/",     "bert..x", "é",       NULL };
+  const char *bad[] = { "", "..", "../x", "a/../b", "a/b/c", ".hidden", "-rf", "a b", "a//b",
+                        "/abs", "a/", "bert..x", "é",
+                        /* huggingface_hub's validate_repo_id: no '-' or '.' at
+                         * either end ("a-/b" would be models--a---b, which
+                         * reads back as "a" + "-b"). */
+                        "a-/b", "bert-", "a/b.", "x--y", NULL };
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     g_assert_true (attention_hub_model_id_is_valid (good[i], NULL));
@@ -21,6 +25,62 @@ test_ids (void)
 
       g_assert_false (attention_hub_model_id_is_valid (bad[i], &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    }
+}
+
+/* Folder names of ids, both ways, and the checksums in ETags: hand-written
+ * cases from huggingface_hub's cache layout (models--OWNER--NAME) and the
+ * hub's ETags (LFS: the sha256 in quotes; git blobs: the sha1). */
+static void
+test_names (void)
+{
+  const char *sha256 = "68d45e234eb4a928074dfd868cead0219ab85354cc53d20e772753c6bb9169d3";
+  const char *sha1 = "a2d5c1d1f0a3bd8ec4b0c8bb1fcb39ea3bb4d9f5";
+  struct
+  {
+    const char *name, *id;
+  } folders[] = {
+    { "models--google--bert_uncased_L-2_H-128_A-2", "google/bert_uncased_L-2_H-128_A-2" },
+    { "models--bert-base-uncased", "bert-base-uncased" },
+    { "models--a---b", NULL },
+    { "models--ok--sub--deeper", NULL },
+    { "models--mk/sub", NULL },
+    { "models--", NULL },
+    { "bert-base-uncased", NULL },
+    { "models--..--x", NULL },
+  };
+  struct
+  {
+    const char *etag, *sha256, *sha1;
+  } etags[] = {
+    { "\"68d45e234eb4a928074dfd868cead0219ab85354cc53d20e772753c6bb9169d3\"", sha256, NULL },
+    { "W/\"68D45E234EB4A928074DFD868CEAD0219AB85354CC53D20E772753C6BB9169D3\"", sha256, NULL },
+    { "\"a2d5c1d1f0a3bd8ec4b0c8bb1fcb39ea3bb4d9f5\"", NULL, sha1 },
+    { "\"not-a-sha\"", NULL, NULL },
+    { "\"", NULL, NULL },
+    { "", NULL, NULL },
+    { "\"68d45e234eb4a928074dfd868cead0219ab85354cc53d20e772753c6bb9169dz\"", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *id = attention_hub_folder_id (folders[i].name);
+
+      g_assert_cmpstr (id, ==, folders[i].id);
+      if (id != NULL)
+        {
+          g_autofree char *name = attention_hub_folder_name (id);
+
+          g_assert_cmpstr (name, ==, folders[i].name);
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (etags); i++)
+    {
+      g_autofree char *a = attention_hub_etag_sha256 (etags[i].etag);
+      g_autofree char *b = attention_hub_etag_git_sha1 (etags[i].etag);
+
+      g_assert_cmpstr (a, ==, etags[i].sha256);
+      g_assert_cmpstr (b, ==, etags[i].sha1);
     }
 }
 
@@ -267,6 +327,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub/ids", test_ids);
+  g_test_add_func ("/hub/names", test_names);
   g_test_add_func ("/hub/urls", test_urls);
   g_test_add_func ("/hub/timeout", test_timeout);
   g_test_add_func ("/hub/token", test_token);

@@ -207,12 +207,26 @@ test_overlay_colours (void)
   g_assert_cmpint (ABS ((int)((p >> 16) & 0xff) - (int)lrint (255 * c1[0])), <=, 1);
   g_assert_cmpint (ABS ((int)((p >> 8) & 0xff) - (int)lrint (255 * c1[1])), <=, 1);
   g_assert_cmpint (ABS ((int)(p & 0xff) - (int)lrint (255 * c1[2])), <=, 1);
-  /* Opacity is the weight: 0.5 of head 1's colour over black. */
+  /* Opacity 0.25 + 0.75 w: 0.625 of head 1's colour over black at 0.5. */
   p = pixel (s, 250, 100);
-  g_assert_cmpint (ABS ((int)((p >> 16) & 0xff) - (int)lrint (127.5 * c1[0])), <=, 2);
-  g_assert_cmpint (ABS ((int)((p >> 8) & 0xff) - (int)lrint (127.5 * c1[1])), <=, 2);
-  g_assert_cmpint (ABS ((int)(p & 0xff) - (int)lrint (127.5 * c1[2])), <=, 2);
+  g_assert_cmpint (ABS ((int)((p >> 16) & 0xff) - (int)lrint (0.625 * 255 * c1[0])), <=, 2);
+  g_assert_cmpint (ABS ((int)((p >> 8) & 0xff) - (int)lrint (0.625 * 255 * c1[1])), <=, 2);
+  g_assert_cmpint (ABS ((int)(p & 0xff) - (int)lrint (0.625 * 255 * c1[2])), <=, 2);
   cairo_surface_destroy (s);
+
+  /* A weak line just above the threshold (0.12) stays visible: 0.34 of the
+   * colour, not 0.12. */
+  {
+    const float weak[9] = { 0.12f, 0, 0, 0, 0, 0, 0, 0, 0 };
+    const float *w[] = { weak, b };
+
+    s = draw (&style, w, heads, 2, 2, NULL);
+    p = pixel (s, 250, 60);
+    g_assert_cmpint (ABS ((int)((p >> 16) & 0xff) - (int)lrint (0.34 * 255 * c0[0])), <=, 2);
+    g_assert_cmpint (ABS ((int)((p >> 8) & 0xff) - (int)lrint (0.34 * 255 * c0[1])), <=, 2);
+    g_assert_cmpint (ABS ((int)(p & 0xff) - (int)lrint (0.34 * 255 * c0[2])), <=, 2);
+    cairo_surface_destroy (s);
+  }
 }
 
 static guint

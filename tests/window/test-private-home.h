@@ -1,13 +1,16 @@
-/* test-private-home.h: a fresh, empty HOME and XDG folders for a test program
- * that starts GTK, removed when it exits. No test then reads the settings,
- * recent files, caches or icon themes of whoever runs it, none leaves any
- * behind, and no run sees what an earlier run left. Call it first in main(),
- * before anything asks GLib for a user folder (GLib caches them). */
+/* test-private-home.h: a fresh, empty HOME, XDG folders and TMPDIR for a
+ * test program that starts GTK, removed when it exits. No test then reads
+ * the settings, recent files, caches or icon themes of whoever runs it,
+ * none leaves any file behind (its temporary files too live in the private
+ * folder), and no run sees what an earlier run left. Call it first in
+ * main(), before anything asks GLib for a user or temporary folder (GLib
+ * caches them). */
 
 #pragma once
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <stdlib.h>
 
 static char *attention_test_home;
@@ -51,14 +54,17 @@ attention_test_private_home (void)
   } folders[] = {
     { "XDG_CONFIG_HOME", ".config" }, { "XDG_DATA_HOME", ".local/share" },
     { "XDG_CACHE_HOME", ".cache" },   { "XDG_STATE_HOME", ".local/state" },
-    { "XDG_RUNTIME_DIR", "runtime" },
+    { "XDG_RUNTIME_DIR", "runtime" }, { "TMPDIR", "tmp" },
   };
-  g_autoptr (GError) error = NULL;
+  const char *base = g_getenv ("TMPDIR");
 
-  attention_test_home = g_dir_make_tmp ("attention-test-home-XXXXXX", &error);
-  if (attention_test_home == NULL)
+  /* Not g_dir_make_tmp: it would fix GLib's temporary folder before TMPDIR
+   * points into the private one. */
+  attention_test_home = g_build_filename (base != NULL && base[0] != '\0' ? base : "/tmp",
+                                          "attention-test-home-XXXXXX", NULL);
+  if (mkdtemp (attention_test_home) == NULL)
     {
-      g_printerr ("cannot make a private HOME: %s\n", error->message);
+      g_printerr ("cannot make a private HOME: %s\n", g_strerror (errno));
       exit (1);
     }
   g_setenv ("HOME", attention_test_home, TRUE);

@@ -549,8 +549,8 @@ test_pin_several (void)
   g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, sum);
   gtk_drop_down_set_selected (single_choice, 1);
   g_assert_cmpstr (attention_canvas_get_hover_text (ATTENTION_CANVAS (view)), ==, mean);
-  attention_test_render_window (GTK_WINDOW (window), window->stack,
-                                g_getenv ("ATTENTION_SCREENSHOT_PINS_MATRIX"));
+  g_object_unref (attention_test_render_window (GTK_WINDOW (window), window->stack,
+                                                g_getenv ("ATTENTION_SCREENSHOT_PINS_MATRIX")));
   /* Ctrl+click on a pinned row's label takes it out: one pin, no row. */
   g_assert_true (attention_view_get_cell_center (view, rows[1], 0, &x, &y));
   attention_canvas_click_at (ATTENTION_CANVAS (view), grid.origin.x - 4, y, GDK_CONTROL_MASK);
@@ -582,8 +582,8 @@ test_pin_several (void)
   gtk_drop_down_set_selected (lines_choice, 0);
   attention_lines_canvas_get_style (lines, &style);
   g_assert_cmpuint (style.group_combine, ==, ATTENTION_COMBINE_SUM);
-  attention_test_render_window (GTK_WINDOW (window), window->stack,
-                                g_getenv ("ATTENTION_SCREENSHOT_PINS_LINES"));
+  g_object_unref (attention_test_render_window (GTK_WINDOW (window), window->stack,
+                                                g_getenv ("ATTENTION_SCREENSHOT_PINS_LINES")));
   /* A key token Ctrl+clicked starts pins of its own column. */
   g_assert_true (attention_lines_canvas_get_token_center (lines, ATTENTION_LINES_KEY, 1, &x, &y));
   attention_canvas_click_at (ATTENTION_CANVAS (lines), x, y, GDK_CONTROL_MASK);
@@ -700,7 +700,6 @@ test_pair (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   attention_test_private_home ();
@@ -715,11 +714,7 @@ main (int argc, char **argv)
   gtk_init ();
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
-  app = attention_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (app));
+  app = attention_test_application_new ();
 
   window = attention_window_new (GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "attention-application.h"
 #include "attention-window-private.h"
 
 typedef gboolean (*Condition) (void);
@@ -17,6 +18,21 @@ wait_for (Condition condition)
 {
   while (!condition ())
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* The app as a test runs it: not unique (tests run side by side), registered
+ * and held, so it stays up between the test's windows. */
+static inline AttentionApplication *
+attention_test_application_new (void)
+{
+  g_autoptr (GError) error = NULL;
+  AttentionApplication *app = attention_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+  return app;
 }
 
 static inline gboolean

@@ -17,6 +17,7 @@
 #include "attention-heads-page.h"
 #include "attention-heatmap.h"
 #include "attention-window-private.h"
+#include "test-private-home.h"
 #include "test-window-common.h"
 
 static const char *const lines[] = {
@@ -276,6 +277,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int status;
 
+  attention_test_private_home ();
   if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
     {
       g_printerr ("ATTENTION_TEST_MODEL is not set\n");
@@ -290,11 +292,7 @@ main (int argc, char **argv)
   folder = g_dir_make_tmp ("attention-heads-XXXXXX", &error);
   g_assert_no_error (error);
 
-  app = attention_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (app));
+  app = attention_test_application_new ();
 
   window = attention_window_new (GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
@@ -311,7 +309,7 @@ main (int argc, char **argv)
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
-  g_rmdir (folder);
+  attention_test_remove_tree (folder);
   g_free (folder);
   return status;
 }

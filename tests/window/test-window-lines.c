@@ -17,6 +17,7 @@
 #include "attention-lines-canvas.h"
 #include "attention-lines-page.h"
 #include "attention-window-private.h"
+#include "test-private-home.h"
 #include "test-window-common.h"
 
 #define SENTENCE "The animal didn't cross the street because it was too [MASK]."
@@ -394,6 +395,44 @@ test_screenshot (void)
   attention_lines_page_set_threshold (lines (), 0.05);
 }
 
+/* A new sentence keeps the heads overlaid in the legend. */
+static void
+test_keeps_overlay (void)
+{
+  attention_lines_page_set_heads (lines (), 5); /* heads 1 and 3 */
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), "A dog barked at the [MASK].");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  g_assert_cmpstr (attention_result_get_text (test_window_result (window)), ==,
+                   "A dog barked at the [MASK].");
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, 5);
+  wait_frame ();
+  gtk_editable_set_text (GTK_EDITABLE (window->entry), SENTENCE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  wait_for (idle);
+  g_assert_cmpuint (attention_lines_page_get_heads (lines ()), ==, 5);
+  attention_lines_page_set_heads (lines (), 1);
+}
+
+/* Escape lets go of the pin after the threshold's buttons took the focus
+ * (the key reaches the page, not the canvas). */
+static void
+test_escape_after_threshold (void)
+{
+  GtkWidget *spin = template_child (lines (), ATTENTION_TYPE_LINES_PAGE, "threshold_spin");
+  gboolean handled = FALSE;
+
+  attention_lines_canvas_set_pinned (canvas (), ATTENTION_LINES_QUERY, 3);
+  gtk_spin_button_spin (GTK_SPIN_BUTTON (spin), GTK_SPIN_STEP_FORWARD, 0.01);
+  gtk_widget_grab_focus (spin);
+  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (canvas ())));
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (lines ()), GTK_TYPE_EVENT_CONTROLLER_KEY),
+                         "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpint (attention_lines_canvas_get_pinned (canvas (), NULL), ==, ATTENTION_LINES_NONE);
+  attention_lines_page_set_threshold (lines (), 0.05);
+}
+
 static guint
 count_and_remove (const char *dir, const char *prefix)
 {
@@ -462,9 +501,9 @@ test_export (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
+  attention_test_private_home ();
   if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
     {
       g_printerr ("ATTENTION_TEST_MODEL is not set\n");
@@ -477,11 +516,7 @@ main (int argc, char **argv)
   gtk_init ();
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
-  app = attention_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (app));
+  app = attention_test_application_new ();
 
   window = attention_window_new (GTK_APPLICATION (app));
   /* ATTENTION_SCREENSHOT_SIZE="1000x780" for the README picture. */
@@ -503,6 +538,8 @@ main (int argc, char **argv)
   g_test_add_func ("/window-lines/overlay-and-threshold", test_overlay_and_threshold);
   g_test_add_func ("/window-lines/screenshot", test_screenshot);
   g_test_add_func ("/window-lines/export", test_export);
+  g_test_add_func ("/window-lines/keeps-overlay", test_keeps_overlay);
+  g_test_add_func ("/window-lines/escape-after-threshold", test_escape_after_threshold);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -609,11 +609,7 @@ main (int argc, char **argv)
 
       /* The window of the in-process cases, on the test model. */
       g_setenv ("ATTENTION_MODEL", g_getenv ("ATTENTION_TEST_MODEL"), TRUE);
-      app = attention_application_new ();
-      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-      g_assert_no_error (error);
-      g_application_hold (G_APPLICATION (app));
+      app = attention_test_application_new ();
       window = attention_window_new (GTK_APPLICATION (app));
       gtk_window_present (GTK_WINDOW (window));
       g_test_add_func ("/window-robust/run-failures", test_run_failures);

@@ -876,7 +876,6 @@ test_close_saves_state (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   if (g_getenv ("ATTENTION_TEST_MODEL") == NULL)
@@ -896,11 +895,7 @@ main (int argc, char **argv)
    * fatal in a test. */
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
-  app = attention_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (app));
+  app = attention_test_application_new ();
   settings = g_settings_new (APP_ID);
 
   window = attention_window_new (GTK_APPLICATION (app));

@@ -391,7 +391,17 @@ result_cb (AttentionLinesPage *self)
   if (n_heads (self) != old_heads)
     rebuild_legend (self);
   layer_cb (self);
-  head_cb (self);
+  /* A new sentence keeps the heads overlaid in the legend (those the model
+   * has); only when none is left does the slider's head show alone. */
+  if (result != NULL && (self->heads & all_heads (self)) != 0)
+    {
+      guint64 heads = self->heads & all_heads (self);
+
+      self->heads = 0;
+      attention_lines_page_set_heads (self, heads);
+    }
+  else
+    head_cb (self);
   guesses_cb (self);
   /* The filter is for pairs; a single sentence shows every line. */
   gtk_widget_set_visible (GTK_WIDGET (self->sentences_dropdown),
@@ -562,11 +572,36 @@ attention_lines_page_class_init (AttentionLinesPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "attentionlinesview");
 }
 
+/* Escape lets go of the pins wherever the focus is on the page: after the
+ * threshold's buttons or the legend, it is not on the canvas. */
+static gboolean
+page_key_cb (GtkEventControllerKey *controller,
+             guint keyval,
+             guint keycode,
+             GdkModifierType state,
+             AttentionLinesPage *self)
+{
+  guint n_pins = 0;
+
+  if (keyval != GDK_KEY_Escape || (state & GDK_MODIFIER_MASK) != 0)
+    return FALSE;
+  attention_canvas_get_pins (ATTENTION_CANVAS (self->canvas), &n_pins);
+  if (n_pins == 0)
+    return FALSE;
+  attention_canvas_set_pinned (ATTENTION_CANVAS (self->canvas), -1);
+  return TRUE;
+}
+
 static void
 attention_lines_page_init (AttentionLinesPage *self)
 {
+  GtkEventController *keys;
+
   self->heads = 1;
   gtk_widget_init_template (GTK_WIDGET (self));
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (page_key_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   attention_lines_canvas_set_threshold (self->canvas,
                                         gtk_spin_button_get_value (self->threshold_spin));
   rebuild_legend (self);

@@ -474,12 +474,18 @@ attention_canvas_real_toggle_click (AttentionCanvas *self, double x, double y)
 
 /* --- a token's context menu ---------------------------------------------------- */
 
-/* [CLS] and [SEP] (and a [MASK] already) have nothing to mask. */
+/* [CLS] and [SEP] (and a [MASK] already) have nothing to mask; nor have
+ * RoBERTa's <s>, </s>, <mask> and <pad>. */
 static gboolean
 is_special (const char *token)
 {
-  return g_str_equal (token, "[CLS]") || g_str_equal (token, "[SEP]") ||
-         g_str_equal (token, "[MASK]") || g_str_equal (token, "[PAD]");
+  static const char *const specials[] = { "[CLS]", "[SEP]", "[MASK]", "[PAD]",
+                                          "<s>",   "</s>",  "<mask>", "<pad>" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
+    if (g_str_equal (token, specials[i]))
+      return TRUE;
+  return FALSE;
 }
 
 /* The menu of token at (x, y): "Mask this token" (win.mask-token, the

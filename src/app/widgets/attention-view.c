@@ -27,6 +27,7 @@ struct _AttentionView
 
   guint head;
   AttentionScale scale;
+  gboolean diverging;
   double zoom_cell; /* 0: fit the widget */
   double last_cell;
 
@@ -38,6 +39,9 @@ struct _AttentionView
   AttentionMatrixHit hit;
   guint hit_row;
   guint hit_col;
+  /* The hit is the keyboard's cell (Shift + arrows), not the pointer's:
+   * screen readers hear it. */
+  gboolean keyboard_cell;
   int combined_col; /* the column hovered in the pins' combined row; -1 */
 
   float *matrix_override; /* n × n shown instead of layer/head; NULL for none */
@@ -59,6 +63,7 @@ enum
   PROP_0,
   PROP_HEAD,
   PROP_SCALE,
+  PROP_DIVERGING,
   PROP_N_LAYERS,
   PROP_N_HEADS,
   N_PROPS
@@ -102,6 +107,15 @@ n_layout (AttentionView *self)
 /* The axis titles, in the corner the label bands leave free, smaller than
  * the labels: which way rows and columns read, as the lines' header says. */
 #define TITLE_SCALE 0.85
+/* …but never below this many pixels: on a long sentence the labels shrink
+ * to a few pixels, and the titles must still be read. */
+#define MIN_TITLE_SIZE 9.0
+
+static double
+title_size (double font_size)
+{
+  return MAX (font_size * TITLE_SCALE, MIN_TITLE_SIZE);
+}
 
 static const char *
 query_title (void)
@@ -139,7 +153,7 @@ widest_label (AttentionView *self, double font_size)
       cairo_text_extents (cr, attention_result_get_token (result_of (self), i), &extents);
       widest = MAX (widest, extents.x_advance);
     }
-  cairo_set_font_size (cr, font_size * TITLE_SCALE);
+  cairo_set_font_size (cr, title_size (font_size));
   for (int t = 0; t < 2 && n > 0; t++)
     {
       cairo_text_extents_t extents;
@@ -206,6 +220,18 @@ current_matrix (AttentionView *self)
     return self->matrix_override;
   return attention_result_get_matrix (
       result_of (self), attention_canvas_get_layer (ATTENTION_CANVAS (self)), self->head);
+}
+
+/* A difference map's range: ± the largest difference shown (never 0, so an
+ * all-zero difference is drawn neutral, not undefined). */
+static float
+shown_range (AttentionView *self)
+{
+  const float *matrix = current_matrix (self);
+  guint n = n_tokens (self);
+  float range = matrix != NULL ? attention_colormap_max_abs (matrix, (gsize)n * n) : 0;
+
+  return range > 0 ? range : 1e-6f;
 }
 
 /* The pins' rows summed (or their mean) over the shown matrix: n values,
@@ -314,7 +340,12 @@ describe_hit (AttentionView *self, AttentionMatrixHit hit, guint row, guint col)
 
   if (hit == ATTENTION_MATRIX_HIT_NONE || row >= n || col >= n)
     return g_strdup ("");
-  if (hit == ATTENTION_MATRIX_HIT_CELL)
+  if (hit == ATTENTION_MATRIX_HIT_CELL && self->diverging)
+    /* Translators: query token → key token: a difference of two weights,
+     * with its sign. */
+    text = g_strdup_printf (_ ("%s → %s: %+.4f"), attention_result_get_token (result, row),
+                            attention_result_get_token (result, col), matrix[(gsize)row * n + col]);
+  else if (hit == ATTENTION_MATRIX_HIT_CELL)
     /* Translators: query token → key token: attention weight. */
     text = g_strdup_printf (_ ("%s → %s: %.4f"), attention_result_get_token (result, row),
                             attention_result_get_token (result, col), matrix[(gsize)row * n + col]);
@@ -340,6 +371,8 @@ attention_view_describe_hover (AttentionCanvas *canvas)
   return describe_hit (self, self->hit, self->hit_row, self->hit_col);
 }
 
+static void update_accessible_cell (AttentionView *self);
+
 static gboolean
 attention_view_hover (AttentionCanvas *canvas, double x, double y)
 {
@@ -350,6 +383,13 @@ attention_view_hover (AttentionCanvas *canvas, double x, double y)
 
   if (x >= 0)
     hit = hit_test (self, x, y, &row, &col);
+  /* The pointer takes over from the keyboard: the matrix is named as the
+   * matrix again. */
+  if (self->keyboard_cell)
+    {
+      self->keyboard_cell = FALSE;
+      update_accessible_cell (self);
+    }
   if (combined != self->combined_col)
     {
       self->combined_col = combined;
@@ -365,6 +405,38 @@ attention_view_hover (AttentionCanvas *canvas, double x, double y)
   return hit != ATTENTION_MATRIX_HIT_NONE || combined >= 0;
 }
 
+/* The keyboard's cell as the matrix's name, "the → cat, 0.42": a screen
+ * reader says the focused widget's name when it changes (GTK 4.8 has no
+ * announcement of its own). Without one, the name is the matrix's. */
+static void
+update_accessible_cell (AttentionView *self)
+{
+  AttentionResult *result = result_of (self);
+  const float *matrix = current_matrix (self);
+  guint n = n_tokens (self);
+  g_autofree char *label = NULL;
+
+  if (self->keyboard_cell && self->hit == ATTENTION_MATRIX_HIT_CELL && matrix != NULL &&
+      self->hit_row < n && self->hit_col < n)
+    {
+      float w = matrix[(gsize)self->hit_row * n + self->hit_col];
+
+      label = self->diverging
+                  /* Translators: the focused cell for screen readers: query
+                   * token → key token, a signed difference of weights. */
+                  ? g_strdup_printf (_ ("%s → %s, %+.2f"),
+                                     attention_result_get_token (result, self->hit_row),
+                                     attention_result_get_token (result, self->hit_col), w)
+                  /* Translators: the focused cell for screen readers: query
+                   * token → key token, attention weight. */
+                  : g_strdup_printf (_ ("%s → %s, %.2f"),
+                                     attention_result_get_token (result, self->hit_row),
+                                     attention_result_get_token (result, self->hit_col), w);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label != NULL ? label : _ ("Attention matrix"), -1);
+}
+
 static void
 update_accessible (AttentionView *self)
 {
@@ -376,6 +448,19 @@ update_accessible (AttentionView *self)
   if (matrix == NULL || n == 0)
     {
       description = g_strdup (_ ("No sentence has been run yet."));
+    }
+  else if (self->diverging)
+    {
+      gsize best = 0;
+
+      for (gsize k = 1; k < (gsize)n * n; k++)
+        if (fabsf (matrix[k]) > fabsf (matrix[best]))
+          best = k;
+      description = g_strdup_printf (
+          _ ("Difference of two sentences’ attention, %u tokens. Red cells: the first attends "
+             "more; blue: the second. Largest: %s → %s (%+.2f)."),
+          n, attention_result_get_token (result, best / n),
+          attention_result_get_token (result, best % n), matrix[best]);
     }
   else
     {
@@ -393,6 +478,7 @@ update_accessible (AttentionView *self)
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description, -1);
+  update_accessible_cell (self);
 }
 
 /* The matrix, the colours or the hovered weight changed; a linked view's
@@ -410,10 +496,15 @@ attention_view_changed (AttentionCanvas *canvas)
 
 /* A vertical colour bar, the top weight at the top, with three ticks. */
 static void
-draw_legend (
-    AttentionView *self, cairo_t *cr, const AttentionMatrixLayout *l, const GdkRGBA *fg, float vmax)
+draw_legend (AttentionView *self,
+             cairo_t *cr,
+             const AttentionMatrixLayout *l,
+             const GdkRGBA *fg,
+             float vmax,
+             float diverging)
 {
   AttentionLegendStyle style = {
+    .diverging = diverging,
     .colormap = attention_canvas_get_colormap (ATTENTION_CANVAS (self)),
     .scale = self->scale,
     .vmax = vmax,
@@ -441,7 +532,7 @@ static void
 draw_axis_titles (cairo_t *cr, const AttentionMatrixLayout *l, const GdkRGBA *fg)
 {
   cairo_font_extents_t fext;
-  double size = l->font_size * TITLE_SCALE, pad = l->font_size * 0.3;
+  double size = title_size (l->font_size), pad = MAX (l->font_size * 0.3, 2.0);
   const char *titles[] = { key_title (), query_title () };
   double baselines[2];
 
@@ -595,6 +686,7 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   style.colormap = attention_canvas_get_colormap (ATTENTION_CANVAS (self));
   style.scale = self->scale;
   style.vmax = shown_vmax (self);
+  style.diverging = self->diverging ? shown_range (self) : 0;
   style.hatch_from = attention_result_get_hatch_from (result_of (self));
   labels = attention_result_get_tokens (result_of (self));
   /* "Why this prediction?": the tokens tinted by their saliency. */
@@ -619,7 +711,7 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                   band_w, l.margin);
   draw_combined (self, cr, &l, &fg, style.vmax);
   draw_axis_titles (cr, &l, &fg);
-  draw_legend (self, cr, &l, &fg, style.vmax);
+  draw_legend (self, cr, &l, &fg, style.vmax, style.diverging);
   cairo_destroy (cr);
   self->drew_matrix = TRUE;
 }
@@ -676,6 +768,53 @@ query_tooltip_cb (GtkWidget *widget,
   return TRUE;
 }
 
+/* Shift + arrows move through the cells, from the pinned token's diagonal
+ * cell or the first; the cell is outlined, read out and named for screen
+ * readers. */
+static gboolean
+move_cell (AttentionView *self, guint keyval)
+{
+  guint n = n_tokens (self);
+  int row, col, pinned = attention_canvas_get_pinned (ATTENTION_CANVAS (self));
+
+  if (n == 0)
+    return FALSE;
+  if (self->keyboard_cell && self->hit == ATTENTION_MATRIX_HIT_CELL)
+    row = (int)self->hit_row, col = (int)self->hit_col;
+  else
+    row = col = MAX (pinned, 0);
+  switch (keyval)
+    {
+      case GDK_KEY_Left:
+      case GDK_KEY_KP_Left:
+        col--;
+        break;
+      case GDK_KEY_Right:
+      case GDK_KEY_KP_Right:
+        col++;
+        break;
+      case GDK_KEY_Up:
+      case GDK_KEY_KP_Up:
+        row--;
+        break;
+      case GDK_KEY_Down:
+      case GDK_KEY_KP_Down:
+        row++;
+        break;
+      default:
+        return FALSE;
+    }
+  /* The first press shows where the cursor starts. */
+  if (!(self->keyboard_cell && self->hit == ATTENTION_MATRIX_HIT_CELL))
+    row = col = MAX (pinned, 0);
+  self->hit = ATTENTION_MATRIX_HIT_CELL;
+  self->hit_row = (guint)CLAMP (row, 0, (int)n - 1);
+  self->hit_col = (guint)CLAMP (col, 0, (int)n - 1);
+  self->keyboard_cell = TRUE;
+  attention_canvas_changed (ATTENTION_CANVAS (self));
+  return TRUE;
+}
+
 /* Arrows step through heads (left, right) and layers (up, down). */
 static gboolean
 attention_view_key_pressed (AttentionCanvas *canvas, guint keyval, GdkModifierType state)
@@ -684,8 +823,12 @@ attention_view_key_pressed (AttentionCanvas *canvas, guint keyval, GdkModifierTy
   AttentionResult *result = result_of (self);
   guint layer = attention_canvas_get_layer (canvas);
 
-  if (result == NULL ||
-      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK | GDK_SUPER_MASK)) != 0)
+  if (result == NULL)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK | GDK_SUPER_MASK)) ==
+      GDK_SHIFT_MASK)
+    return move_cell (self, keyval);
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK | GDK_SUPER_MASK)) != 0)
     return FALSE;
 
   switch (keyval)
@@ -797,6 +940,9 @@ attention_view_get_property (GObject *object, guint prop_id, GValue *value, GPar
       case PROP_SCALE:
         g_value_set_enum (value, self->scale);
         break;
+      case PROP_DIVERGING:
+        g_value_set_boolean (value, self->diverging);
+        break;
       case PROP_N_LAYERS:
         g_value_set_uint (value, result ? attention_result_get_n_layers (result) : 0);
         break;
@@ -820,6 +966,9 @@ attention_view_set_property (GObject *object, guint prop_id, const GValue *value
         break;
       case PROP_SCALE:
         attention_view_set_scale (self, g_value_get_enum (value));
+        break;
+      case PROP_DIVERGING:
+        attention_view_set_diverging (self, g_value_get_boolean (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -869,6 +1018,9 @@ attention_view_class_init (AttentionViewClass *klass)
   properties[PROP_SCALE] =
       g_param_spec_enum ("scale", NULL, NULL, ATTENTION_TYPE_SCALE, ATTENTION_SCALE_LINEAR,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIVERGING] =
+      g_param_spec_boolean ("diverging", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_LAYERS] = g_param_spec_uint ("n-layers", NULL, NULL, 0, G_MAXUINT, 0,
                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_HEADS] = g_param_spec_uint ("n-heads", NULL, NULL, 0, G_MAXUINT, 0,
@@ -985,6 +1137,27 @@ attention_view_get_scale (AttentionView *self)
   return self->scale;
 }
 
+void
+attention_view_set_diverging (AttentionView *self, gboolean diverging)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  diverging = !!diverging;
+  if (self->diverging == diverging)
+    return;
+  self->diverging = diverging;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIVERGING]);
+  attention_canvas_changed (ATTENTION_CANVAS (self));
+}
+
+gboolean
+attention_view_get_diverging (AttentionView *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), FALSE);
+
+  return self->diverging;
+}
+
 static void
 set_zoom_cell_one (AttentionView *self, double cell)
 {
@@ -1054,6 +1227,17 @@ attention_view_zoom_reset (AttentionView *self)
   g_return_if_fail (ATTENTION_IS_VIEW (self));
 
   set_zoom_cell (self, 0);
+}
+
+double
+attention_view_get_axis_title_size (AttentionView *self)
+{
+  AttentionMatrixLayout l;
+
+  g_return_val_if_fail (ATTENTION_IS_VIEW (self), 0);
+
+  current_layout (self, &l);
+  return l.n > 0 ? title_size (l.font_size) : 0;
 }
 
 double

@@ -37,6 +37,11 @@ void attention_view_zoom_reset (AttentionView *self);
 /* The cell edge in logical pixels of the last layout (0 before one). */
 double attention_view_get_cell_size (AttentionView *self);
 
+/* The font size, in logical pixels, of the axis titles ("Query (attending)
+ * ↓") of the last layout: never below 9, however long the sentence. 0
+ * before one. */
+double attention_view_get_axis_title_size (AttentionView *self);
+
 /* Centre of a cell in widget coordinates; FALSE without a result. */
 gboolean
 attention_view_get_cell_center (AttentionView *self, guint row, guint col, double *x, double *y);
@@ -57,6 +62,11 @@ void attention_view_set_partner (AttentionView *self, AttentionView *partner);
 /* Analysis views. Shows matrix (n × n of the current result, copied) instead
  * of the layer/head matrix; NULL goes back. Cleared when the result changes. */
 void attention_view_set_matrix_override (AttentionView *self, const float *matrix);
+/* Property "diverging": the matrix (an override) holds signed differences,
+ * drawn on the diverging map centred on 0 over ± its largest |value|, with
+ * a legend of its own, and read out with their sign. */
+void attention_view_set_diverging (AttentionView *self, gboolean diverging);
+gboolean attention_view_get_diverging (AttentionView *self);
 /* Property "scale"; the colour map is the canvas' "colormap". */
 void attention_view_set_scale (AttentionView *self, AttentionScale scale);
 AttentionScale attention_view_get_scale (AttentionView *self);
