@@ -23,6 +23,7 @@ struct _AttentionWindow
   GtkLabel *model_label; /* the model's name, when the switcher shows no subtitle */
   GtkWidget *model_box;  /* model_label and, for the demo model, model_note */
   GtkLabel *model_note;
+  int model_box_width; /* model_box's width and spacing when it last showed */
   AdwFlap *flap;
   AttentionSidebar *sidebar;
   AdwViewStack *view_stack; /* the pages: Single Head, All Heads, Compare, Lines */

@@ -23,6 +23,7 @@
 #include "attention-overview-page.h"
 #include "attention-settings.h"
 #include "attention-slider-label.h"
+#include "attention-switcher-fit.h"
 
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -260,9 +261,24 @@ title_visible_cb (AttentionWindow *self)
 {
   gboolean show = !adw_view_switcher_title_get_title_visible (self->switcher_title) &&
                   *gtk_label_get_label (self->model_label) != '\0';
+  GtkWidget *start = gtk_widget_get_parent (self->model_box);
 
+  /* What the name takes from the switcher's room (a hidden widget
+   * measures 0: remembered from when it was shown). */
+  if (gtk_widget_get_visible (self->model_box))
+    {
+      int width = 0;
+
+      gtk_widget_measure (self->model_box, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL,
+                          NULL);
+      self->model_box_width =
+          width + (GTK_IS_BOX (start) ? gtk_box_get_spacing (GTK_BOX (start)) : 0);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->model_label), show);
   gtk_widget_set_visible (self->model_box, show);
+  /* The switcher comes back only with room for the name beside it, so that
+   * showing the name cannot push the switcher out again. */
+  attention_switcher_fit (self->switcher_title, show ? 0 : self->model_box_width);
 }
 
 static gboolean
