@@ -278,6 +278,12 @@ attn_shim_output_get_saliency (const attn_shim_output *output)
   return output != NULL && ensure_module () ? api->output_get_saliency (output) : NULL;
 }
 
+const int64_t *
+attn_shim_output_get_saliency_token_ids (const attn_shim_output *output)
+{
+  return output != NULL && ensure_module () ? api->output_get_saliency_token_ids (output) : NULL;
+}
+
 void
 attn_shim_output_free (attn_shim_output *output)
 {

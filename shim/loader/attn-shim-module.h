@@ -18,7 +18,7 @@ extern "C"
 
 /* Bumped whenever the table or a params struct changes: a module from
  * another build is refused. */
-#define ATTN_SHIM_MODULE_ABI 6
+#define ATTN_SHIM_MODULE_ABI 7
 #define ATTN_SHIM_MODULE_SYMBOL "attn_shim_module_get_api"
 #define ATTN_SHIM_MODULE_NAME "libattention-shim.so"
 
@@ -60,6 +60,7 @@ extern "C"
     const float *(*output_get_keys) (const attn_shim_output *output, size_t s);
     const float *(*output_get_value_norms) (const attn_shim_output *output, size_t s);
     const float *(*output_get_saliency) (const attn_shim_output *output);
+    const int64_t *(*output_get_saliency_token_ids) (const attn_shim_output *output);
   } attn_shim_module_api;
 
   typedef const attn_shim_module_api *(*attn_shim_module_get_api_func) (void);

@@ -111,7 +111,8 @@ extern "C"
     /* Gradient × input saliency of n_saliency predictions: for prediction i,
      * s_j = sum_d d log p(saliency_token_ids[i] at saliency_positions[i]) /
      * d e_jd * e_jd, e_j token j's word embedding (a row of the embedding
-     * matrix). Gradients are computed only for these runs. */
+     * matrix). A token id of -1 stands for the model's top-1 prediction at
+     * that position. Gradients are computed only for these runs. */
     const int64_t *saliency_positions;
     const int64_t *saliency_token_ids;
     size_t n_saliency;
@@ -153,6 +154,9 @@ extern "C"
   /* n_saliency × n_ids floats (the packed ids of the whole batch; 0 for
    * tokens of other sequences); NULL without saliency. */
   const float *attn_shim_output_get_saliency (const attn_shim_output *output);
+  /* The n_saliency token ids the saliency is of (a -1 of the params
+   * resolved to the top-1); NULL without saliency. */
+  const int64_t *attn_shim_output_get_saliency_token_ids (const attn_shim_output *output);
   void attn_shim_output_free (attn_shim_output *output);
 
 #ifdef __cplusplus

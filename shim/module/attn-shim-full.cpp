@@ -305,9 +305,15 @@ attn_shim_full_run (torch::jit::Module &full,
   at::Tensor all_logits = out.logits;
   at::Tensor log_p = torch::log_softmax (all_logits.narrow (0, n_positions, n_saliency), -1);
   out.saliency = torch::empty ({ n_saliency, (int64_t)params->n_ids });
+  out.saliency_token_ids = torch::empty ({ n_saliency }, i64);
   for (int64_t i = 0; i < n_saliency; i++)
     {
-      at::Tensor target = log_p[i][params->saliency_token_ids[i]];
+      /* A token id of -1: the model's own top-1 there. */
+      int64_t token = params->saliency_token_ids[i] >= 0 ? params->saliency_token_ids[i]
+                                                         : log_p[i].argmax ().item<int64_t> ();
+      at::Tensor target = log_p[i][token];
+
+      out.saliency_token_ids[i] = token;
       auto grads = torch::autograd::grad ({ target }, { word }, {}, i + 1 < n_saliency);
       at::Tensor s = (grads[0] * word).sum (-1).reshape ({ -1 }).index_select (0, flat);
 

@@ -34,12 +34,13 @@ std::string attn_shim_full_batch (const attn_shim_run_params *params, AttnBatch 
 
 struct AttnFullOutputs
 {
-  at::Tensor logits;     /* [P, V] at params->positions */
-  at::Tensor attentions; /* [L, b, H, w, w] */
-  at::Tensor queries;    /* [L, b, H, w, d], or empty */
-  at::Tensor keys;       /* [L, b, H, w, d], or empty */
-  at::Tensor norms;      /* [L, b, H, w], or empty */
-  at::Tensor saliency;   /* [n_saliency, n_ids] (packed), or empty */
+  at::Tensor logits;             /* [P, V] at params->positions */
+  at::Tensor attentions;         /* [L, b, H, w, w] */
+  at::Tensor queries;            /* [L, b, H, w, d], or empty */
+  at::Tensor keys;               /* [L, b, H, w, d], or empty */
+  at::Tensor norms;              /* [L, b, H, w], or empty */
+  at::Tensor saliency;           /* [n_saliency, n_ids] (packed), or empty */
+  at::Tensor saliency_token_ids; /* [n_saliency] int64: the tokens differentiated */
 };
 
 /* Runs full (attn_shim_full_build's) on params: gradients only when saliency

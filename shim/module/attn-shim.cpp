@@ -767,7 +767,8 @@ extern "C"
     /* Per sequence, contiguous: attentions [L, H, n, n], queries and keys
      * [L, H, n, d] and norms [L, H, n] (undefined when not asked). */
     std::vector<at::Tensor> sequence_attentions, queries, keys, norms;
-    at::Tensor saliency; /* [n_saliency, n_ids] */
+    at::Tensor saliency;           /* [n_saliency, n_ids] */
+    at::Tensor saliency_token_ids; /* [n_saliency] int64 */
   };
 
   /* Whether params asks for more than today's one plain sequence. */
@@ -908,7 +909,10 @@ extern "C"
     out->attentions =
         first.view ({ first.size (0), 1, first.size (1), first.size (2), first.size (3) });
     if (full.saliency.defined ())
-      out->saliency = full.saliency.contiguous ();
+      {
+        out->saliency = full.saliency.contiguous ();
+        out->saliency_token_ids = full.saliency_token_ids;
+      }
   }
 
   int attn_shim_run (attn_shim *shim,
@@ -953,7 +957,7 @@ extern "C"
       }
     for (size_t i = 0; i < params->n_saliency; i++)
       if (params->saliency_positions[i] < 0 || (size_t)params->saliency_positions[i] >= n_ids ||
-          params->saliency_token_ids[i] < 0 ||
+          params->saliency_token_ids[i] < -1 ||
           (shim->measured && params->saliency_token_ids[i] >= shim->dims.vocab_size))
         {
           set_error (error,
@@ -1097,6 +1101,13 @@ extern "C"
     if (output == NULL || !output->saliency.defined ())
       return NULL;
     return output->saliency.data_ptr<float> ();
+  }
+
+  const int64_t *attn_shim_output_get_saliency_token_ids (const attn_shim_output *output)
+  {
+    if (output == NULL || !output->saliency_token_ids.defined ())
+      return NULL;
+    return output->saliency_token_ids.data_ptr<int64_t> ();
   }
 
   void attn_shim_output_free (attn_shim_output *output)
@@ -1251,6 +1262,7 @@ extern "C"
       attn_shim_output_get_keys,
       attn_shim_output_get_value_norms,
       attn_shim_output_get_saliency,
+      attn_shim_output_get_saliency_token_ids,
     };
 
     return &api;

@@ -225,6 +225,7 @@ enum
 {
   CANDIDATE_ACTIVATED,
   USE_MASK,
+  EXPLAIN_CANDIDATE,
   N_SIGNALS
 };
 
@@ -246,6 +247,87 @@ button_clicked_cb (GtkButton *button, AttentionPredictions *self)
   guint candidate = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "candidate-index"));
 
   g_signal_emit (self, signals[CANDIDATE_ACTIVATED], 0, mask, candidate);
+}
+
+static void
+explain (GtkWidget *button, AttentionPredictions *self)
+{
+  guint mask = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "mask-index"));
+  guint candidate = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "candidate-index"));
+
+  g_signal_emit (self, signals[EXPLAIN_CANDIDATE], 0, mask, candidate);
+}
+
+/* Ctrl+click asks why; a plain click keeps filling in and running. Seen
+ * before the button's own click (capture phase), and claimed so that the
+ * button does not also fill in. */
+static void
+ctrl_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, gpointer data)
+{
+  GdkModifierType state =
+      gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *button = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  if ((state & GDK_CONTROL_MASK) == 0)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  explain (button, data);
+}
+
+static void
+why_clicked_cb (GtkButton *why, GtkWidget *button)
+{
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (why), GTK_TYPE_POPOVER);
+  AttentionPredictions *self = g_object_get_data (G_OBJECT (button), "predictions");
+
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  explain (button, self);
+}
+
+/* A secondary click (or a long press) offers "Why this prediction?". */
+static void
+show_why (GtkWidget *button)
+{
+  GtkWidget *popover = g_object_get_data (G_OBJECT (button), "why-popover");
+
+  if (popover == NULL)
+    {
+      GtkWidget *why = gtk_button_new_with_mnemonic (_ ("_Why This Prediction?"));
+
+      gtk_widget_add_css_class (why, "flat");
+      g_signal_connect (why, "clicked", G_CALLBACK (why_clicked_cb), button);
+      popover = gtk_popover_new ();
+      gtk_popover_set_child (GTK_POPOVER (popover), why);
+      gtk_widget_set_parent (popover, button);
+      g_object_set_data_full (G_OBJECT (button), "why-popover", popover,
+                              (GDestroyNotify)gtk_widget_unparent);
+    }
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static gboolean
+why_key_cb (GtkWidget *button, GVariant *args, gpointer data)
+{
+  show_why (button);
+  return TRUE;
+}
+
+static void
+menu_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, GtkWidget *button)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  show_why (button);
+}
+
+static void
+long_pressed_cb (GtkGestureLongPress *gesture, double x, double y, GtkWidget *button)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  show_why (button);
 }
 
 /* The baseline's probability of id at the mask-th [MASK], when the result
@@ -284,8 +366,9 @@ candidate_button (AttentionPredictions *self,
     /* Translators: a probability as a percentage, e.g. "41.3%". */
     percent = g_strdup_printf (_ ("%.1f%%"), candidate->probability * 100.0);
   /* Translators: tooltip of a prediction button. */
-  tooltip = g_strdup_printf (_ ("Put “%s” into the sentence (probability %s)"), candidate->token,
-                             percent);
+  tooltip = g_strdup_printf (_ ("Put “%s” into the sentence (probability %s). Ctrl+click or "
+                                "right-click: why this prediction?"),
+                             candidate->token, percent);
 
   token = gtk_label_new (candidate->token);
   gtk_widget_add_css_class (token, "prediction-token");
@@ -304,6 +387,36 @@ candidate_button (AttentionPredictions *self,
   g_object_set_data (G_OBJECT (button), "candidate-index", GUINT_TO_POINTER (index));
   g_object_set_data (G_OBJECT (button), "is-candidate", GINT_TO_POINTER (TRUE));
   g_signal_connect (button, "clicked", G_CALLBACK (button_clicked_cb), self);
+  g_object_set_data (G_OBJECT (button), "predictions", self);
+  {
+    GtkGesture *ctrl = gtk_gesture_click_new ();
+    GtkGesture *menu = gtk_gesture_click_new ();
+    GtkGesture *press = gtk_gesture_long_press_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (ctrl), GDK_BUTTON_PRIMARY);
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (ctrl), GTK_PHASE_CAPTURE);
+    g_signal_connect (ctrl, "pressed", G_CALLBACK (ctrl_pressed_cb), self);
+    gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (ctrl));
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (menu), GDK_BUTTON_SECONDARY);
+    g_signal_connect (menu, "pressed", G_CALLBACK (menu_pressed_cb), button);
+    gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (menu));
+    /* From the keyboard: the Menu key or Shift+F10, as for any context menu. */
+    {
+      GtkEventController *keys = gtk_shortcut_controller_new ();
+      GtkShortcutAction *action = gtk_callback_action_new (why_key_cb, NULL, NULL);
+
+      gtk_shortcut_controller_add_shortcut (
+          GTK_SHORTCUT_CONTROLLER (keys),
+          gtk_shortcut_new (
+              gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Menu, 0),
+                                           gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK)),
+              action));
+      gtk_widget_add_controller (button, keys);
+    }
+    gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+    g_signal_connect (press, "pressed", G_CALLBACK (long_pressed_cb), button);
+    gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (press));
+  }
   return button;
 }
 
@@ -556,6 +669,11 @@ attention_predictions_class_init (AttentionPredictionsClass *klass)
       g_signal_new ("candidate-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                     NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
   /* ::use-mask, when the user accepts "[MASK]" for a "[mask]" in another case. */
+  /* ::explain-candidate (mask index, candidate index), both from 0: Ctrl+click
+   * or "Why this prediction?". */
+  signals[EXPLAIN_CANDIDATE] =
+      g_signal_new ("explain-candidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                    NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
   signals[USE_MASK] = g_signal_new ("use-mask", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
 

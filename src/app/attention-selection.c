@@ -126,6 +126,15 @@ update_matrix (AttentionSelection *self, gboolean new_result)
                   NULL);
       return;
     }
+  /* Norms come from a run that asked for them (the window starts it): none
+   * is shown meanwhile, rather than a matrix of zeros. */
+  if (self->aggregate == ATTENTION_AGGREGATE_NORMS &&
+      attention_result_get_value_norms (self->shown_result, 0, 0) == NULL)
+    {
+      set_pending (self, NULL);
+      set_matrix (self, NULL, NULL);
+      return;
+    }
   if (new_result)
     set_matrix (self, NULL, NULL);
   pending = g_cancellable_new ();
@@ -323,7 +332,7 @@ void
 attention_selection_set_aggregate (AttentionSelection *self, AttentionAggregate aggregate)
 {
   g_return_if_fail (ATTENTION_IS_SELECTION (self));
-  g_return_if_fail (aggregate <= ATTENTION_AGGREGATE_ROLLOUT);
+  g_return_if_fail (aggregate <= ATTENTION_AGGREGATE_NORMS);
 
   if (self->aggregate == aggregate)
     return;

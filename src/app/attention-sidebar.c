@@ -114,6 +114,21 @@ update_pattern (AttentionSidebar *self)
       case ATTENTION_AGGREGATE_ROLLOUT:
         text = g_strdup_printf (_ ("Rollout through layers 1 to %u: %s"), layer + 1, pattern);
         break;
+      case ATTENTION_AGGREGATE_NORMS:
+        if (attention_result_get_specials_hidden (result))
+          /* Translators: Kobayashi et al. 2020's ||αf|| over the tokens
+           * left when [CLS] and [SEP] are hidden, rows as shares. */
+          text = g_strdup_printf (_ ("Layer %u, head %u, attention × value norms without [CLS] "
+                                     "and [SEP] (rows sum to 1 over the tokens shown): %s"),
+                                  layer + 1, attention_selection_get_head (self->selection) + 1,
+                                  pattern);
+        else
+          /* Translators: Kobayashi et al. 2020's ||αf||, rows as shares. */
+          text = g_strdup_printf (_ ("Layer %u, head %u, attention × value norms (rows sum to "
+                                     "1): %s"),
+                                  layer + 1, attention_selection_get_head (self->selection) + 1,
+                                  pattern);
+        break;
       case ATTENTION_AGGREGATE_HEAD:
       default:
         text = g_strdup_printf (_ ("Layer %u, head %u %s"), layer + 1,

@@ -2,8 +2,8 @@
  * string-parameter actions (open-model-file, export-to) are what the file
  * choosers, drag and drop and the tests all go through; win.view holds the
  * name of the page in view (Single Head; All Heads, win.overview, Ctrl+G;
- * Compare, win.compare, Ctrl+D; Lines, win.lines, Ctrl+K; Heads);
- * win.run-text runs a given sentence. */
+ * Compare, win.compare, Ctrl+D; Lines, win.lines, Ctrl+K; Heads; Neuron,
+ * win.neuron, Ctrl+U); win.run-text runs a given sentence. */
 
 #include "attention-export-dialog.h"
 #include "attention-export-registry.h"
@@ -272,7 +272,7 @@ view_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
   gtk_widget_grab_focus (page);
 }
 
-/* Ctrl+G, Ctrl+D and Ctrl+K go to their page and back to the single head. */
+/* Ctrl+G, Ctrl+D, Ctrl+K and Ctrl+U go to their page and back to the single head. */
 static void
 toggle_page (AttentionWindow *self, const char *page, gboolean show)
 {
@@ -299,6 +299,12 @@ lines_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
 }
 
 static void
+neuron_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  toggle_page (user_data, "neuron", g_variant_get_boolean (state));
+}
+
+static void
 toggle_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   g_autoptr (GVariant) state = g_action_get_state (G_ACTION (action));
@@ -309,7 +315,7 @@ toggle_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
 void
 attention_window_actions_show_page (AttentionWindow *self, const char *page)
 {
-  const char *toggles[] = { "overview", "compare", "lines" };
+  const char *toggles[] = { "overview", "compare", "lines", "neuron" };
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "view");
 
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (page));
@@ -379,6 +385,10 @@ static const GActionEntry win_entries[] = {
     .activate = toggle_activated,
     .state = "false",
     .change_state = lines_change_state },
+  { .name = "neuron",
+    .activate = toggle_activated,
+    .state = "false",
+    .change_state = neuron_change_state },
   { .name = "export-format",
     .parameter_type = "s",
     .state = "'png'",

@@ -6,6 +6,7 @@
 #include "attention-limit-banner.h"
 #include "attention-predictions.h"
 #include "attention-selection.h"
+#include "attention-neuron-page.h"
 #include "attention-sidebar.h"
 #include "attention-single-page.h"
 #include "attention-window.h"
@@ -22,6 +23,7 @@ struct _AttentionWindow
   GtkLabel *model_label; /* the model's name, when the switcher shows no subtitle */
   GtkWidget *model_box;  /* model_label and, for the demo model, model_note */
   GtkLabel *model_note;
+  int model_box_width; /* model_box's width and spacing when it last showed */
   AdwFlap *flap;
   AttentionSidebar *sidebar;
   AdwViewStack *view_stack; /* the pages: Single Head, All Heads, Compare, Lines */
@@ -75,6 +77,11 @@ struct _AttentionWindow
   float *head_mask; /* heads switched off in All Heads (0), or NULL */
   guint head_mask_layers, head_mask_heads;
   AttentionResult *baseline; /* the last result with every head on */
+  AttentionNeuronPage *neuron_page;
+  /* What the model said it cannot provide ("this model does not expose …"),
+   * NULL while untried or provided; reset with a new model. */
+  char *lacks_qk;
+  char *lacks_norms;
 };
 
 /* attention-window-actions.c */

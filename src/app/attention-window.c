@@ -17,15 +17,20 @@
 #include "attention-export-registry.h"
 #include "attention-heads-page.h"
 #include "attention-lines-page.h"
+#include "attention-neuron-page.h"
 #include "attention-model-preload.h"
 #include "attention-model-trust.h"
 #include "attention-overview-page.h"
 #include "attention-settings.h"
 #include "attention-slider-label.h"
+#include "attention-switcher-fit.h"
 
 G_DEFINE_FINAL_TYPE (AttentionWindow, attention_window, ADW_TYPE_APPLICATION_WINDOW)
 
 #define TOP_K 5
+
+static void ensure_extras (AttentionWindow *self);
+static void show_lacks (AttentionWindow *self);
 
 static void
 show_toast (AttentionWindow *self, AdwToast *toast)
@@ -225,7 +230,8 @@ update_sliders (AttentionWindow *self)
   gboolean uses_aggregate =
       (attention_page_get_groups (current_page (self)) & ATTENTION_PAGE_GROUP_MATRIX) != 0;
   gboolean layer = !uses_aggregate || aggregate != ATTENTION_AGGREGATE_ALL_MEAN;
-  gboolean head = !uses_aggregate || aggregate == ATTENTION_AGGREGATE_HEAD;
+  gboolean head = !uses_aggregate || aggregate == ATTENTION_AGGREGATE_HEAD ||
+                  aggregate == ATTENTION_AGGREGATE_NORMS;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->layer_scale), layer);
   gtk_widget_set_sensitive (GTK_WIDGET (self->layer_value), layer);
@@ -243,6 +249,7 @@ page_changed_cb (AttentionWindow *self)
   update_sliders (self);
   update_value_labels (self);
   attention_window_actions_show_page (self, name != NULL ? name : "single");
+  ensure_extras (self);
 }
 
 /* ------------------------------------------------------------------ model */
@@ -254,9 +261,24 @@ title_visible_cb (AttentionWindow *self)
 {
   gboolean show = !adw_view_switcher_title_get_title_visible (self->switcher_title) &&
                   *gtk_label_get_label (self->model_label) != '\0';
+  GtkWidget *start = gtk_widget_get_parent (self->model_box);
 
+  /* What the name takes from the switcher's room (a hidden widget
+   * measures 0: remembered from when it was shown). */
+  if (gtk_widget_get_visible (self->model_box))
+    {
+      int width = 0;
+
+      gtk_widget_measure (self->model_box, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL,
+                          NULL);
+      self->model_box_width =
+          width + (GTK_IS_BOX (start) ? gtk_box_get_spacing (GTK_BOX (start)) : 0);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->model_label), show);
   gtk_widget_set_visible (self->model_box, show);
+  /* The switcher comes back only with room for the name beside it, so that
+   * showing the name cannot push the switcher out again. */
+  attention_switcher_fit (self->switcher_title, show ? 0 : self->model_box_width);
 }
 
 static gboolean
@@ -299,6 +321,9 @@ set_model (AttentionWindow *self, AttentionModel *model)
 
   /* The old result, which belongs to the old model, goes with it. */
   attention_selection_set_model (self->selection, model);
+  g_clear_pointer (&self->lacks_qk, g_free);
+  g_clear_pointer (&self->lacks_norms, g_free);
+  show_lacks (self);
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, name);
   {
@@ -581,11 +606,26 @@ attention_window_open_model_file (AttentionWindow *self, GFile *file)
 
 /* -------------------------------------------------------------------- run */
 
+/* A run that asked for more than the attentions and failed: its message,
+ * and what it asked for. */
+typedef struct
+{
+  char *message;
+  gboolean asked_qk;
+  gboolean asked_norms;
+} RunRetry;
+
 typedef struct
 {
   AttentionWindow *self; /* owned */
   GCancellable *cancellable;
   char *text;
+  AttentionRunOptions options; /* its pointers into the fields below */
+  char *pair;
+  float *head_mask;
+  gint64 saliency_position, saliency_token_id;
+  gboolean from_entry; /* else a re-run of the shown sentence for more */
+  RunRetry *retry;     /* this run is the plain one after that failure */
 } RunData;
 
 static void
@@ -594,7 +634,92 @@ run_data_free (RunData *data)
   g_object_unref (data->self);
   g_object_unref (data->cancellable);
   g_free (data->text);
+  g_free (data->pair);
+  g_free (data->head_mask);
+  if (data->retry != NULL)
+    g_free (data->retry->message);
+  g_free (data->retry);
   g_free (data);
+}
+
+static RunData *start_run (AttentionWindow *self,
+                           const char *text,
+                           gboolean from_entry,
+                           gboolean plain,
+                           const AttentionCandidate *explain,
+                           guint explain_position);
+
+/* What the pages in view need beyond the attentions: the neuron page the
+ * queries and keys, Show's "Attention × value norms" the value norms. Not
+ * what the model already said it cannot provide. */
+static void
+wanted_extras (AttentionWindow *self, gboolean *qk, gboolean *norms)
+{
+  *qk = self->lacks_qk == NULL &&
+        adw_view_stack_get_visible_child (self->view_stack) == GTK_WIDGET (self->neuron_page);
+  *norms = self->lacks_norms == NULL &&
+           attention_selection_get_aggregate (self->selection) == ATTENTION_AGGREGATE_NORMS;
+}
+
+static void
+show_lacks (AttentionWindow *self)
+{
+  attention_neuron_page_set_missing_reason (self->neuron_page, self->lacks_qk);
+}
+
+/* The shown result lacks what a page now needs: the same sentence runs once
+ * more, asking for it (only then, so that plain runs stay as fast). */
+static void
+ensure_extras (AttentionWindow *self)
+{
+  AttentionResult *result = attention_selection_get_result (self->selection);
+  gboolean qk, norms;
+
+  if (result == NULL || self->run_cancellable != NULL)
+    return;
+  wanted_extras (self, &qk, &norms);
+  if ((qk && attention_result_get_head_size (result) == 0) ||
+      (norms && attention_result_get_value_norms (result, 0, 0) == NULL))
+    start_run (self, attention_result_get_text (result), FALSE, FALSE, NULL, 0);
+}
+
+/* A run that asked for more than the plain attentions failed: the same
+ * sentence runs once more without, and if that works the model does not
+ * provide them (a foreign TorchScript file says "this model does not expose
+ * …"): remembered, said, and not asked again. TRUE when it was that. */
+static gboolean
+retry_plain (AttentionWindow *self, RunData *data, const GError *error)
+{
+  RunRetry *retry;
+
+  if (data->retry != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      !(data->options.want_qk || data->options.want_value_norms || data->options.saliency ||
+        data->options.n_saliency_targets > 0))
+    return FALSE;
+  retry = g_new0 (RunRetry, 1);
+  retry->message = g_strdup (error->message);
+  retry->asked_qk = data->options.want_qk;
+  retry->asked_norms = data->options.want_value_norms;
+  /* Plain: nothing extra whatever the pages want, until this is settled. */
+  start_run (self, data->text, data->from_entry, TRUE, NULL, 0)->retry = retry;
+  return TRUE;
+}
+
+/* The plain run after a failed one worked: what that one asked for is what
+ * the model lacks. */
+static void
+settle_retry (AttentionWindow *self, const RunRetry *retry)
+{
+  if (retry->asked_qk && self->lacks_qk == NULL)
+    self->lacks_qk = g_strdup (retry->message);
+  if (retry->asked_norms && self->lacks_norms == NULL)
+    {
+      self->lacks_norms = g_strdup (retry->message);
+      /* Show goes back to the head itself; the toast says why. */
+      attention_selection_set_aggregate (self->selection, ATTENTION_AGGREGATE_HEAD);
+    }
+  show_lacks (self);
+  attention_window_toast (self, retry->message);
 }
 
 static void
@@ -615,6 +740,13 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   g_clear_object (&self->run_cancellable);
 
+  if (result == NULL && retry_plain (self, data, error))
+    {
+      update_busy (self);
+      update_page (self);
+      run_data_free (data);
+      return;
+    }
   if (result == NULL)
     {
       g_autofree char *message = NULL;
@@ -636,13 +768,25 @@ run_done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   else
     {
       attention_selection_set_result (self->selection, result);
-      if (self->settings != NULL)
+      if (data->retry != NULL)
+        settle_retry (self, data->retry);
+      if (self->settings != NULL && data->from_entry)
         g_settings_set_string (self->settings, "last-sentence", data->text);
       /* A sentence without [MASK] is said once, in the predictions row. */
     }
 
   update_busy (self);
   update_page (self);
+  /* A page (or Show) asked for more while this run was on its way: that is
+   * one more run. Not after a run that asked already, whatever it brought. */
+  if (result != NULL)
+    {
+      gboolean qk, norms;
+
+      wanted_extras (self, &qk, &norms);
+      if ((qk && !data->options.want_qk) || (norms && !data->options.want_value_norms))
+        ensure_extras (self);
+    }
   run_data_free (data);
 }
 
@@ -662,8 +806,6 @@ attention_window_run (AttentionWindow *self)
 {
   const char *text;
   g_autofree char *stripped = NULL;
-  AttentionRunOptions options;
-  RunData *data;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
 
@@ -683,24 +825,73 @@ attention_window_run (AttentionWindow *self)
       return;
     }
 
+  start_run (self, text, TRUE, FALSE, NULL, 0);
+}
+
+/* Runs text with what the pages need; explain: also the saliency of that
+ * candidate at token index explain_position. */
+static RunData *
+start_run (AttentionWindow *self,
+           const char *text,
+           gboolean from_entry,
+           gboolean plain,
+           const AttentionCandidate *explain,
+           guint explain_position)
+{
+  RunData *data;
+  gboolean qk, norms;
+
   cancel_run (self);
   self->run_cancellable = g_cancellable_new ();
   data = g_new0 (RunData, 1);
   data->self = g_object_ref (self);
   data->cancellable = g_object_ref (self->run_cancellable);
   data->text = g_strdup (text);
-  attention_run_options_init (&options);
-  options.top_k = TOP_K;
-  attention_window_ask_fill_options (self, &options);
+  data->from_entry = from_entry;
+  attention_run_options_init (&data->options);
+  data->options.top_k = TOP_K;
+  attention_window_ask_fill_options (self, &data->options);
+  wanted_extras (self, &qk, &norms);
+  data->options.want_qk = qk && !plain;
+  data->options.want_value_norms = norms && !plain;
+  if (explain != NULL)
+    {
+      data->saliency_position = explain_position;
+      data->saliency_token_id = explain->id;
+      data->options.saliency_positions = &data->saliency_position;
+      data->options.saliency_token_ids = &data->saliency_token_id;
+      data->options.n_saliency_targets = 1;
+    }
+  /* Running the shown result again for more: exactly its options (second
+   * sentence, heads off, every position), whatever the entries say now, so
+   * that the vectors, norms and saliency belong to the attentions shown. */
+  if (!from_entry && attention_selection_get_result (self->selection) != NULL)
+    {
+      AttentionResult *shown = attention_selection_get_result (self->selection);
+      const float *mask = attention_result_get_head_mask (shown);
+
+      data->pair = g_strdup (attention_result_get_pair_text (shown));
+      data->options.pair = data->pair;
+      data->options.all_positions = attention_result_has_position_candidates (shown);
+      data->options.head_mask = NULL;
+      if (mask != NULL)
+        {
+          data->options.head_mask_layers = attention_result_get_n_layers (shown);
+          data->options.head_mask_heads = attention_result_get_n_heads (shown);
+          data->head_mask = g_memdup2 (mask, (gsize)data->options.head_mask_layers *
+                                                 data->options.head_mask_heads * sizeof (float));
+          data->options.head_mask = data->head_mask;
+        }
+    }
   /* Once per model: a RoBERTa reads the [MASK] typed as its own <mask>. */
   if (self->mask_noted != (gpointer)attention_selection_get_model (self->selection))
     {
       g_autofree char *note =
           attention_model_mask_note (attention_selection_get_model (self->selection), text);
 
-      if (note == NULL && options.pair != NULL)
+      if (note == NULL && data->options.pair != NULL)
         note = attention_model_mask_note (attention_selection_get_model (self->selection),
-                                          options.pair);
+                                          data->options.pair);
       if (note != NULL)
         {
           /* Toast titles are markup, and the note names <mask>. */
@@ -711,10 +902,11 @@ attention_window_run (AttentionWindow *self)
         }
     }
   attention_model_run_with_options_async (attention_selection_get_model (self->selection), text,
-                                          &options, self->run_cancellable, run_done_cb, data);
+                                          &data->options, self->run_cancellable, run_done_cb, data);
 
   update_busy (self);
   update_page (self);
+  return data;
 }
 
 /* ----------------------------------------------------------------- export */
@@ -951,6 +1143,7 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
   g_autofree char *other = NULL;
   /* What the window shows: without [CLS] and [SEP] when they are hidden. */
   AttentionResult *result = attention_selection_get_shown_result (self->selection);
+  g_autoptr (AttentionResult) norms = NULL;
   const AttentionExportKind *kind;
 
   g_return_if_fail (ATTENTION_IS_WINDOW (self));
@@ -978,6 +1171,10 @@ attention_window_export_to (AttentionWindow *self, const char *dir)
     }
 
   kind = attention_export_kind_find (attention_window_get_export_format (self));
+  /* Show's norms go into every export kind, their captions say so. */
+  if (attention_selection_get_aggregate (self->selection) == ATTENTION_AGGREGATE_NORMS &&
+      (norms = attention_stats_norms_result (result)) != NULL)
+    result = norms;
   job = attention_export_job_new (
       result, kind, dir,
       attention_model_get_info (attention_selection_get_model (self->selection))->name);
@@ -1043,6 +1240,28 @@ candidate_activated_cb (AttentionPredictions *predictions,
   gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
   /* The completed sentence runs at once: its matrix replaces the old one. */
   attention_window_run (self);
+}
+
+/* Ctrl+click or "Why this prediction?": the shown sentence runs again with
+ * the gradient of that candidate's log-probability, and the tokens are
+ * tinted by their saliency. */
+static void
+explain_candidate_cb (AttentionPredictions *predictions,
+                      guint mask,
+                      guint candidate,
+                      AttentionWindow *self)
+{
+  AttentionResult *result = attention_selection_get_result (self->selection);
+  const AttentionCandidate *candidates;
+  guint n_candidates;
+
+  if (result == NULL || mask >= attention_result_get_n_predictions (result))
+    return;
+  candidates = attention_result_get_candidates (result, mask, &n_candidates);
+  if (candidate >= n_candidates)
+    return;
+  start_run (self, attention_result_get_text (result), FALSE, FALSE, &candidates[candidate],
+             attention_result_get_prediction_position (result, mask));
 }
 
 /* Replaces every [mask] written in another case by [MASK]. */
@@ -1324,6 +1543,8 @@ attention_window_finalize (GObject *object)
   AttentionWindow *self = ATTENTION_WINDOW (object);
 
   g_free (self->last_message);
+  g_free (self->lacks_qk);
+  g_free (self->lacks_norms);
   G_OBJECT_CLASS (attention_window_parent_class)->finalize (object);
 }
 
@@ -1365,10 +1586,12 @@ attention_window_class_init (AttentionWindowClass *klass)
   g_type_ensure (ATTENTION_TYPE_COMPARE_PAGE);
   g_type_ensure (ATTENTION_TYPE_LINES_PAGE);
   g_type_ensure (ATTENTION_TYPE_HEADS_PAGE);
+  g_type_ensure (ATTENTION_TYPE_NEURON_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/Attention/ui/attention-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, selection);
+  gtk_widget_class_bind_template_child (widget_class, AttentionWindow, neuron_page);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, model_label);
   gtk_widget_class_bind_template_child (widget_class, AttentionWindow, model_box);
@@ -1408,6 +1631,7 @@ attention_window_class_init (AttentionWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, pair_button_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_mask_cb);
+  gtk_widget_class_bind_template_callback (widget_class, explain_candidate_cb);
 }
 
 const char *
@@ -1465,6 +1689,7 @@ attention_window_init (AttentionWindow *self)
   g_signal_connect_swapped (self->selection, "notify::head", G_CALLBACK (position_cb), self);
   g_signal_connect_swapped (self->selection, "notify::aggregate", G_CALLBACK (update_sliders),
                             self);
+  g_signal_connect_swapped (self->selection, "notify::aggregate", G_CALLBACK (ensure_extras), self);
   g_signal_connect (self->layer_adjustment, "value-changed", G_CALLBACK (slider_moved_cb), self);
   g_signal_connect (self->head_adjustment, "value-changed", G_CALLBACK (slider_moved_cb), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (page_changed_cb),

@@ -35,6 +35,32 @@ options_clear (AttentionCliOptions *options)
   g_strfreev (options->relations);
   g_free (options->tags_path);
   g_free (options->shard);
+  g_free (options->neuron);
+  g_free (options->show);
+}
+
+gboolean
+attention_cli_parse_neuron (AttentionCliOptions *options, GError **error)
+{
+  g_auto (GStrv) parts = NULL;
+  guint64 values[2];
+
+  options->neuron_layer = options->neuron_head = 0;
+  if (options->neuron == NULL)
+    return TRUE;
+  parts = g_strsplit (options->neuron, ":", -1);
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT, &values[0], NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT, &values[1], NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _ ("--neuron takes a layer and a head from 1, as L:H (say 3:5), not “%s”."),
+                   options->neuron);
+      return FALSE;
+    }
+  options->neuron_layer = (guint)values[0];
+  options->neuron_head = (guint)values[1];
+  return TRUE;
 }
 
 /* In the C or POSIX locale (scripts, cron, containers without a locale) the
@@ -163,6 +189,17 @@ main (int argc, char **argv)
         N_ ("Download MODEL_ID (a masked-language model on huggingface.co) into the app's models "
             "folder and print its path; with TEXT, then run it"),
         N_ ("MODEL_ID") },
+      { "neuron", 0, 0, G_OPTION_ARG_STRING, &options.neuron,
+        N_ ("With --dump: add the queries and keys of layer L, head H (from 1) as \"neuron\""),
+        N_ ("L:H") },
+      { "norms", 0, 0, G_OPTION_ARG_NONE, &options.norms,
+        N_ ("With --dump: add attention × value norms (Kobayashi et al. 2020) as \"norms\""),
+        NULL },
+      { "saliency", 0, 0, G_OPTION_ARG_NONE, &options.saliency,
+        N_ ("With --dump: add gradient × input saliency of each [MASK]'s best candidate"), NULL },
+      { "show", 0, 0, G_OPTION_ARG_STRING, &options.show,
+        N_ ("With --output-dir: draw attention (default) or norms (attention × value norms)"),
+        N_ ("WHAT") },
       { "stats", 0, 0, G_OPTION_ARG_FILENAME, &options.stats_path,
         N_ ("Statistics of every head over FILE, one text a line (- for standard input)"),
         N_ ("FILE") },
@@ -254,6 +291,29 @@ main (int argc, char **argv)
           g_strdup_printf (_ ("--format must be one of %s."), attention_export_kind_list_ids ());
 
       g_printerr ("attention-cli: %s\n", message);
+      status = 2;
+    }
+  else if (!attention_cli_parse_neuron (&options, &error))
+    {
+      g_printerr ("attention-cli: %s\n", error->message);
+      status = 2;
+    }
+  else if ((options.neuron != NULL || options.norms || options.saliency) &&
+           options.dump_path == NULL)
+    {
+      g_printerr ("attention-cli: %s\n",
+                  _ ("--neuron, --norms and --saliency apply only with --dump."));
+      status = 2;
+    }
+  else if (options.show != NULL && !g_str_equal (options.show, "attention") &&
+           !g_str_equal (options.show, "norms"))
+    {
+      g_printerr ("attention-cli: %s\n", _ ("--show must be attention or norms."));
+      status = 2;
+    }
+  else if (options.show != NULL && options.output_dir == NULL)
+    {
+      g_printerr ("attention-cli: %s\n", _ ("--show applies only with --output-dir."));
       status = 2;
     }
   else if (options.format != NULL && options.output_dir == NULL)

@@ -12,6 +12,7 @@
 #include "attention-head-importance.h"
 #include "attention-head-mask.h"
 #include "attention-result-json.h"
+#include "attention-stats.h"
 
 /* Python's input("Text: "): the prompt on stdout, one line from stdin without
  * its newline. NULL at end of input. */
@@ -285,6 +286,23 @@ attention_cli_run_mask (const AttentionCliOptions *options)
       return 1;
     }
 
+  /* Out of range is the user's error, said before anything runs. */
+  if (options->neuron_layer > 0)
+    {
+      const AttentionModelInfo *info = attention_model_get_info (model);
+
+      if (options->neuron_layer > info->n_layers || options->neuron_head > info->n_heads)
+        {
+          g_autofree char *message = g_strdup_printf (
+              _ ("--neuron %u:%u is out of range: this model has layers 1 to %u and heads 1 to "
+                 "%u."),
+              options->neuron_layer, options->neuron_head, info->n_layers, info->n_heads);
+
+          g_printerr ("attention-cli: %s\n", message);
+          return 2;
+        }
+    }
+
   /* Once per run: a RoBERTa reads the [MASK] the user typed as <mask>. */
   {
     g_autofree char *note = attention_model_mask_note (model, text);
@@ -299,6 +317,12 @@ attention_cli_run_mask (const AttentionCliOptions *options)
   run_options.top_k = (guint)options->top_k;
   run_options.all_positions = options->all_positions;
   run_options.pair = options->pair_text;
+  /* Only what the dump or the export will hold: a plain run computes none
+   * of it. */
+  run_options.want_qk = options->neuron_layer > 0;
+  run_options.want_value_norms = options->norms || g_strcmp0 (options->show, "norms") == 0;
+  /* The best candidate of every [MASK], in the order of the predictions. */
+  run_options.saliency = options->saliency;
   if (options->ablate != NULL)
     {
       const AttentionModelInfo *info = attention_model_get_info (model);
@@ -355,7 +379,10 @@ attention_cli_run_mask (const AttentionCliOptions *options)
       gsize len;
       const char *config = attention_model_get_config_json (model, &len);
 
-      if (!attention_result_write_json_full (result, config, len, importance, options->dump_path,
+      AttentionDumpExtras extras = { (int)options->neuron_layer - 1, (int)options->neuron_head - 1,
+                                     options->norms, importance };
+
+      if (!attention_result_write_json_full (result, config, len, &extras, options->dump_path,
                                              &error))
         {
           g_printerr ("attention-cli: %s\n", error->message);
@@ -363,6 +390,19 @@ attention_cli_run_mask (const AttentionCliOptions *options)
         }
     }
 
+  if (options->output_dir != NULL && g_strcmp0 (options->show, "norms") == 0)
+    {
+      /* Every kind draws or writes the norms in place of the weights. */
+      g_autoptr (AttentionResult) norms = attention_stats_norms_result (result);
+
+      if (norms == NULL)
+        {
+          g_printerr ("attention-cli: %s\n",
+                      _ ("--show norms: the model returned no value norms."));
+          return 2;
+        }
+      return attention_cli_write_format (options, norms, attention_model_get_info (model)->name);
+    }
   if (options->output_dir != NULL)
     return attention_cli_write_format (options, result, attention_model_get_info (model)->name);
 

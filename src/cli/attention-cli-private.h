@@ -37,7 +37,17 @@ typedef struct
   char *shard;              /* --shard I/N */
   gboolean merge;           /* --merge PART.json… */
   char **rest;              /* the positional arguments (--merge's files) */
+  char *neuron;             /* --neuron L:H, as given */
+  guint neuron_layer;       /* 1-indexed, parsed from it (0: none) */
+  guint neuron_head;
+  gboolean norms;    /* --norms */
+  gboolean saliency; /* --saliency */
+  char *show;        /* --show attention|norms (exports) */
 } AttentionCliOptions;
+
+/* Parses --neuron's "L:H" (two numbers from 1) into options; FALSE and a
+ * message for anything else. */
+gboolean attention_cli_parse_neuron (AttentionCliOptions *options, GError **error);
 
 /* The tokenizer of --vocab/--cased (or --vocab/--merges), or else of the
  * model (attention-cli-load.c). */

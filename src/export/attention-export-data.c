@@ -28,6 +28,12 @@ append_metadata (GString *out, AttentionResult *result)
   attention_json_append_ids (out, result);
   g_string_append (out, ",\n\"predictions\": ");
   attention_json_append_predictions (out, result);
+  /* Gradient × input, when the run computed any (a prediction asked "why"). */
+  if (attention_result_get_n_saliency (result) > 0)
+    {
+      g_string_append (out, ",\n\"saliency\": ");
+      attention_json_append_saliency (out, result);
+    }
 }
 
 static void

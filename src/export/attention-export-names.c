@@ -48,6 +48,8 @@ attention_export_caption (
       for (guint k = 0; k < n_heads; k++)
         g_string_append_printf (caption, "%s%u", k > 0 ? ", " : " ", heads[k] + 1);
     }
+  if (attention_result_get_quantity (result) != NULL)
+    g_string_append_printf (caption, " · %s", attention_result_get_quantity (result));
   if (model_name != NULL && model_name[0] != '\0')
     g_string_append_printf (caption, " · %s", model_name);
   if (attention_result_get_specials_hidden (result))
@@ -57,4 +59,11 @@ attention_export_caption (
                             _ ("hatched tokens lie past the model's trained length"));
   g_string_append_printf (caption, "\n%s", attention_result_get_text (result));
   return g_string_free (caption, FALSE);
+}
+
+char *
+attention_export_neuron_file_name (guint layer, guint head, guint query, const char *extension)
+{
+  return g_strdup_printf ("Neuron_Layer%u_Head%u_Token%u.%s", layer + 1, head + 1, query + 1,
+                          extension);
 }

@@ -22,6 +22,11 @@ char *attention_export_file_name (guint layer, guint head, const char *extension
 /* "Lines_Layer3_Head11.svg" for layer 2, head 10 (0-indexed in). */
 char *attention_export_lines_file_name (guint layer, guint head, const char *extension);
 
+/* "Neuron_Layer3_Head11_Token5.png" for layer 2, head 10, query token 4
+ * (0-indexed in). */
+char *
+attention_export_neuron_file_name (guint layer, guint head, guint query, const char *extension);
+
 /* The caption of a picture of layer (0-indexed) showing heads[0..n_heads):
  * "Layer 3, Head 11 · model\ntext" for one head, "Layer 3, Heads 1, 4 ·
  * model\ntext" for several; model_name NULL or "" leaves it out. */

@@ -157,3 +157,133 @@ attention_json_append_attentions (GString *out,
     }
   g_string_append_c (out, ']');
 }
+
+gboolean
+attention_json_append_norms (GString *out,
+                             AttentionResult *result,
+                             void (*flush) (GString *out, gpointer data),
+                             gpointer data)
+{
+  guint n_layers = attention_result_get_n_layers (result);
+  guint n_heads = attention_result_get_n_heads (result);
+  guint n = attention_result_get_n_tokens (result);
+
+  if (attention_result_get_value_norms (result, 0, 0) == NULL)
+    return FALSE;
+  g_string_append_c (out, '[');
+  for (guint l = 0; l < n_layers; l++)
+    {
+      g_string_append (out, l > 0 ? ",\n [" : "\n [");
+      for (guint h = 0; h < n_heads; h++)
+        {
+          const float *matrix = attention_result_get_matrix (result, l, h);
+          const float *norms = attention_result_get_value_norms (result, l, h);
+
+          g_string_append (out, h > 0 ? ",\n  [" : "\n  [");
+          for (guint q = 0; q < n; q++)
+            {
+              g_string_append (out, q > 0 ? ", [" : "[");
+              for (guint k = 0; k < n; k++)
+                {
+                  if (k > 0)
+                    g_string_append (out, ", ");
+                  attention_json_append_float (out, matrix[(gsize)q * n + k] * norms[k]);
+                }
+              g_string_append_c (out, ']');
+              flush (out, data);
+            }
+          g_string_append_c (out, ']');
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, ']');
+  return TRUE;
+}
+
+static void
+append_vectors (GString *out, const float *vectors, guint n, guint d)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append (out, i > 0 ? ",\n  [" : "\n  [");
+      for (guint e = 0; e < d; e++)
+        {
+          if (e > 0)
+            g_string_append (out, ", ");
+          attention_json_append_float (out, vectors[(gsize)i * d + e]);
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, ']');
+}
+
+gboolean
+attention_json_append_neuron (GString *out, AttentionResult *result, guint layer, guint head)
+{
+  const float *queries = attention_result_get_queries (result, layer, head);
+  const float *keys = attention_result_get_keys (result, layer, head);
+  guint n = attention_result_get_n_tokens (result);
+  guint d = attention_result_get_head_size (result);
+
+  if (queries == NULL || keys == NULL || d == 0)
+    return FALSE;
+  g_string_append_printf (out, "{\"layer\": %u, \"head\": %u, \"head_size\": %u,\n \"query\": ",
+                          layer + 1, head + 1, d);
+  append_vectors (out, queries, n, d);
+  g_string_append (out, ",\n \"key\": ");
+  append_vectors (out, keys, n, d);
+  g_string_append_c (out, '}');
+  return TRUE;
+}
+
+/* The spelling of token_id: a candidate's at position, else the vocab's as
+ * the tokens of the result have it, else "". */
+static const char *
+target_token (AttentionResult *result, guint position, gint64 token_id)
+{
+  for (guint i = 0; i < attention_result_get_n_predictions (result); i++)
+    {
+      guint n_candidates;
+      const AttentionCandidate *candidates =
+          attention_result_get_candidates (result, i, &n_candidates);
+
+      if (attention_result_get_prediction_position (result, i) != position)
+        continue;
+      for (guint c = 0; c < n_candidates; c++)
+        if (candidates[c].id == token_id)
+          return candidates[c].token;
+    }
+  for (guint j = 0; j < attention_result_get_n_tokens (result); j++)
+    if (attention_result_get_id (result, j) == token_id)
+      return attention_result_get_token (result, j);
+  return "";
+}
+
+void
+attention_json_append_saliency (GString *out, AttentionResult *result)
+{
+  guint n = attention_result_get_n_tokens (result);
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < attention_result_get_n_saliency (result); i++)
+    {
+      const float *scores = attention_result_get_saliency (result, i);
+      guint position;
+      gint64 token_id;
+
+      attention_result_get_saliency_target (result, i, &position, &token_id);
+      g_string_append_printf (out, "%s{\"mask_index\": %u, \"token\": ", i > 0 ? ",\n " : "\n ",
+                              position);
+      attention_json_append_string (out, target_token (result, position, token_id));
+      g_string_append_printf (out, ", \"id\": %" G_GINT64_FORMAT ", \"scores\": [", token_id);
+      for (guint j = 0; j < n; j++)
+        {
+          if (j > 0)
+            g_string_append (out, ", ");
+          attention_json_append_float (out, scores[j]);
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append_c (out, ']');
+}

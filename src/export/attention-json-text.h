@@ -34,4 +34,22 @@ void attention_json_append_attentions (GString *out,
                                        void (*flush) (GString *out, gpointer data),
                                        gpointer data);
 
+/* norms[layer][head][query][key] = a_ij · ||f_h(x_j)|| (Kobayashi et al.
+ * 2020), shaped like the attentions, flushed the same way. FALSE (nothing
+ * written) when the result holds no value norms. */
+gboolean attention_json_append_norms (GString *out,
+                                      AttentionResult *result,
+                                      void (*flush) (GString *out, gpointer data),
+                                      gpointer data);
+
+/* {"layer": L, "head": H, "query": [n][d], "key": [n][d]}, layer and head
+ * 1-indexed in the text (0-indexed in). FALSE (nothing written) when the
+ * result holds no queries and keys. */
+gboolean
+attention_json_append_neuron (GString *out, AttentionResult *result, guint layer, guint head);
+
+/* [{"mask_index": token index of the [MASK], "token", "id", "scores": [n]}],
+ * one per saliency of the result. */
+void attention_json_append_saliency (GString *out, AttentionResult *result);
+
 G_END_DECLS

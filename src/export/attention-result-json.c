@@ -2,6 +2,8 @@
 
 #include "attention-result-json.h"
 
+#include <glib/gi18n.h>
+
 #include "attention-export-file.h"
 #include "attention-json-text.h"
 
@@ -10,7 +12,7 @@ typedef struct
   AttentionResult *result;
   const char *model_json;
   gsize model_json_len;
-  const float *head_importance; /* L × H, or NULL */
+  const AttentionDumpExtras *extras;
 } Dump;
 
 static void
@@ -38,7 +40,23 @@ fill (GString *out, AttentionExportFile *file, gpointer data)
       g_string_append (out, ",\n \"positions\": ");
       attention_json_append_positions (out, dump->result);
     }
-  if (dump->head_importance != NULL)
+  if (dump->extras != NULL && dump->extras->neuron_layer >= 0)
+    {
+      g_string_append (out, ",\n \"neuron\": ");
+      attention_json_append_neuron (out, dump->result, (guint)dump->extras->neuron_layer,
+                                    (guint)dump->extras->neuron_head);
+    }
+  if (dump->extras != NULL && dump->extras->norms)
+    {
+      g_string_append (out, ",\n \"norms\": ");
+      attention_json_append_norms (out, dump->result, attention_export_file_flush_text, file);
+    }
+  if (attention_result_get_n_saliency (dump->result) > 0)
+    {
+      g_string_append (out, ",\n \"saliency\": ");
+      attention_json_append_saliency (out, dump->result);
+    }
+  if (dump->extras != NULL && dump->extras->head_importance != NULL)
     {
       guint L = attention_result_get_n_layers (dump->result);
       guint H = attention_result_get_n_heads (dump->result);
@@ -51,7 +69,7 @@ fill (GString *out, AttentionExportFile *file, gpointer data)
             {
               if (h > 0)
                 g_string_append (out, ", ");
-              attention_json_append_float (out, dump->head_importance[l * H + h]);
+              attention_json_append_float (out, dump->extras->head_importance[l * H + h]);
             }
           g_string_append_c (out, ']');
         }
@@ -79,14 +97,31 @@ gboolean
 attention_result_write_json_full (AttentionResult *result,
                                   const char *model_json,
                                   gsize model_json_len,
-                                  const float *head_importance,
+                                  const AttentionDumpExtras *extras,
                                   const char *path,
                                   GError **error)
 {
-  Dump dump = { result, model_json, model_json_len, head_importance };
+  Dump dump = { result, model_json, model_json_len, extras };
 
   g_return_val_if_fail (ATTENTION_IS_RESULT (result), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
+  /* Checked before the file is opened: no half-written dump. */
+  if (extras != NULL && extras->neuron_layer >= 0 &&
+      attention_result_get_queries (result, (guint)extras->neuron_layer,
+                                    (guint)extras->neuron_head) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _ ("This result holds no queries and keys: the model does not expose "
+                              "them, or the run did not ask for them."));
+      return FALSE;
+    }
+  if (extras != NULL && extras->norms && attention_result_get_value_norms (result, 0, 0) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _ ("This result holds no value norms: the model does not expose them, "
+                              "or the run did not ask for them."));
+      return FALSE;
+    }
   return attention_export_file_write_text (path, fill, &dump, error);
 }

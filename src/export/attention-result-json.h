@@ -20,13 +20,25 @@ gboolean attention_result_write_json (AttentionResult *result,
                                       const char *path,
                                       GError **error);
 
-/* The same, with "head_importance" [layer][head] (Δp of each head switched
- * off alone, attention-head-importance.h) when head_importance (n_layers ×
- * n_heads) is not NULL. */
+/* What --dump adds on request (attention-cli --neuron, --norms): */
+typedef struct
+{
+  int neuron_layer; /* 0-indexed; -1 for no "neuron" */
+  int neuron_head;
+  gboolean norms; /* "norms", shaped like "attentions" */
+  /* "head_importance" [layer][head] (Δp of each head switched off alone,
+   * attention-head-importance.h), n_layers × n_heads; NULL for none. */
+  const float *head_importance;
+} AttentionDumpExtras;
+
+/* As attention_result_write_json, plus what extras asks for, and
+ * "saliency" whenever the result holds any (attention-json-text.h). A
+ * quantity asked for that the result lacks fails with the reason, and
+ * nothing is written. */
 gboolean attention_result_write_json_full (AttentionResult *result,
                                            const char *model_json,
                                            gsize model_json_len,
-                                           const float *head_importance,
+                                           const AttentionDumpExtras *extras,
                                            const char *path,
                                            GError **error);
 

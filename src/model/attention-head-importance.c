@@ -39,6 +39,13 @@ attention_head_importance (AttentionModel *model,
     attention_run_options_init (&base);
   base.top_k = 1;
   base.all_positions = FALSE;
+  /* Only the predictions matter here: none of the run's extras, for every
+   * head's run (each would cost a pass of its own). */
+  base.want_qk = FALSE;
+  base.want_value_norms = FALSE;
+  base.saliency = FALSE;
+  base.saliency_positions = base.saliency_token_ids = NULL;
+  base.n_saliency_targets = 0;
   full = attention_model_run_with_options (model, text, &base, cancellable, error);
   if (full == NULL)
     return NULL;
@@ -213,6 +220,9 @@ attention_head_importance_async (AttentionModel *model,
     job->options = *options;
   else
     attention_run_options_init (&job->options);
+  /* The extras' pointers are not copied: attention_head_importance drops them. */
+  job->options.saliency_positions = job->options.saliency_token_ids = NULL;
+  job->options.n_saliency_targets = 0;
   job->pair = g_strdup (job->options.pair);
   job->options.pair = job->pair;
   if (job->options.head_mask != NULL)

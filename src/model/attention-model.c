@@ -709,6 +709,8 @@ typedef struct
   guint offset;         /* its first token among the run's packed ids */
   guint first_position; /* its first row among the run's logits */
   guint n_positions;
+  guint first_saliency; /* its first row among the run's saliencies */
+  guint n_saliency;
 } Item;
 
 static gboolean
@@ -846,6 +848,9 @@ run_items (AttentionModel *self,
            GCancellable *cancellable,
            GError **error)
 {
+  g_autoptr (GArray) saliency_positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) saliency_tokens = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint head_size = self->info->hidden_size / MAX (self->info->n_heads, 1);
   g_autoptr (GArray) items = g_array_sized_new (FALSE, TRUE, sizeof (Item), n_items);
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) types = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -903,6 +908,33 @@ run_items (AttentionModel *self,
           g_array_append_val (types, type);
         }
       item->n_positions = positions->len - item->first_position;
+
+      /* Saliency: the top-1 (-1) at every [MASK], then the targets asked. */
+      item->first_saliency = saliency_positions->len;
+      for (guint i = 0; i < e->n_tokens && options->saliency; i++)
+        if (e->ids[i] == self->info->mask_id)
+          {
+            gint64 p = item->offset + i, top = -1;
+
+            g_array_append_val (saliency_positions, p);
+            g_array_append_val (saliency_tokens, top);
+          }
+      for (guint t = 0; t < options->n_saliency_targets; t++)
+        {
+          gint64 p = item->offset + options->saliency_positions[t];
+          gint64 token = options->saliency_token_ids[t];
+
+          if (options->saliency_positions[t] < 0 || options->saliency_positions[t] >= e->n_tokens)
+            {
+              g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_INPUT,
+                           _ ("Saliency was asked for token %lld, but the input has %u tokens."),
+                           (long long)options->saliency_positions[t] + 1, e->n_tokens);
+              return NULL;
+            }
+          g_array_append_val (saliency_positions, p);
+          g_array_append_val (saliency_tokens, token);
+        }
+      item->n_saliency = saliency_positions->len - item->first_saliency;
     }
 
   /* The outputs stay in the shim's buffers and the results keep them: at
@@ -926,6 +958,15 @@ run_items (AttentionModel *self,
     }
   else
     run.head_mask = options_mask;
+  /* Only when asked: a plain run computes none of them, and no gradient. */
+  run.want_qk = options->want_qk;
+  run.want_value_norms = options->want_value_norms;
+  if (saliency_positions->len > 0)
+    {
+      run.saliency_positions = (const int64_t *)saliency_positions->data;
+      run.saliency_token_ids = (const int64_t *)saliency_tokens->data;
+      run.n_saliency = saliency_positions->len;
+    }
 
   /* Refused before anything big is allocated: a batch pads every text to
    * the longest, so each costs what the longest does. */
@@ -973,13 +1014,28 @@ run_items (AttentionModel *self,
     {
       gsize n = lengths[s];
       const float *attentions = attn_shim_output_get_sequence_attentions (output, s);
+      const float *q = attn_shim_output_get_queries (output, s);
+      const float *k = attn_shim_output_get_keys (output, s);
+      const float *norms = attn_shim_output_get_value_norms (output, s);
+      gsize block = (gsize)n_layers * n_heads * n;
 
-      if (attentions == NULL || !all_finite (attentions, (gsize)n_layers * n_heads * n * n))
+      if (attentions == NULL || !all_finite (attentions, block * n) ||
+          (options->want_qk && (q == NULL || k == NULL || !all_finite (q, block * head_size) ||
+                                !all_finite (k, block * head_size))) ||
+          (options->want_value_norms && (norms == NULL || !all_finite (norms, block))))
         {
           g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_NOT_FINITE,
                                _ ("the model produced NaN/inf values"));
           return NULL;
         }
+    }
+  if (saliency_positions->len > 0 && (attn_shim_output_get_saliency (output) == NULL ||
+                                      !all_finite (attn_shim_output_get_saliency (output),
+                                                   (gsize)saliency_positions->len * ids->len)))
+    {
+      g_set_error_literal (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_NOT_FINITE,
+                           _ ("the model produced NaN/inf values"));
+      return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -1005,6 +1061,23 @@ run_items (AttentionModel *self,
         attention_result_set_pair (result, item->pair, item_types);
       if (mask != NULL)
         attention_result_set_head_mask (result, mask);
+      if (options->want_qk || options->want_value_norms)
+        attention_result_set_inside (
+            result, head_size,
+            options->want_qk ? attn_shim_output_get_queries (shared->output, s) : NULL,
+            options->want_qk ? attn_shim_output_get_keys (shared->output, s) : NULL,
+            options->want_value_norms ? attn_shim_output_get_value_norms (shared->output, s)
+                                      : NULL);
+      for (guint k = 0; k < item->n_saliency; k++)
+        {
+          guint row = item->first_saliency + k;
+          const float *scores = attn_shim_output_get_saliency (shared->output);
+          const int64_t *tokens = attn_shim_output_get_saliency_token_ids (shared->output);
+
+          attention_result_add_saliency (
+              result, (guint)(g_array_index (saliency_positions, gint64, row) - item->offset),
+              tokens[row], scores + (gsize)row * ids->len + item->offset);
+        }
       if (top_k == 0)
         continue;
       for (guint k = 0; k < item->n_positions; k++)
@@ -1078,6 +1151,7 @@ typedef struct
   AttentionRunOptions options;
   char *pair;
   float *head_mask;
+  gint64 *saliency_positions, *saliency_token_ids; /* copies of the options' */
 } RunData;
 
 static void
@@ -1086,6 +1160,8 @@ run_data_free (RunData *data)
   g_free (data->text);
   g_free (data->pair);
   g_free (data->head_mask);
+  g_free (data->saliency_positions);
+  g_free (data->saliency_token_ids);
   g_free (data);
 }
 
@@ -1146,6 +1222,15 @@ attention_model_run_with_options_async (AttentionModel *self,
     data->head_mask = g_memdup2 (options->head_mask, (gsize)options->head_mask_layers *
                                                          options->head_mask_heads * sizeof (float));
   data->options.head_mask = data->head_mask;
+  if (options->n_saliency_targets > 0)
+    {
+      data->saliency_positions =
+          g_memdup2 (options->saliency_positions, options->n_saliency_targets * sizeof (gint64));
+      data->saliency_token_ids =
+          g_memdup2 (options->saliency_token_ids, options->n_saliency_targets * sizeof (gint64));
+    }
+  data->options.saliency_positions = data->saliency_positions;
+  data->options.saliency_token_ids = data->saliency_token_ids;
   g_task_set_task_data (task, data, (GDestroyNotify)run_data_free);
   g_task_run_in_thread (task, run_thread);
 }

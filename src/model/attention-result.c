@@ -33,7 +33,26 @@ struct _AttentionResult
   char *pair_text;  /* NULL for a single sentence */
   gint64 *types;    /* n_tokens */
   float *head_mask; /* n_layers × n_heads, or NULL */
+  guint head_size;
+  const float *queries, *keys, *value_norms; /* in the attentions' owner, or NULL */
+  GArray *saliency;                          /* of Saliency */
+  char *quantity;
+  /* A subset's own copies of queries, keys and value norms, or NULL. */
+  float *owned_queries, *owned_keys, *owned_value_norms;
 };
+
+typedef struct
+{
+  guint position;
+  gint64 token_id;
+  float *scores; /* n_tokens */
+} Saliency;
+
+static void
+saliency_clear (gpointer data)
+{
+  g_free (((Saliency *)data)->scores);
+}
 
 G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
 
@@ -63,6 +82,12 @@ attention_result_finalize (GObject *object)
   g_free (self->types);
   g_free (self->head_mask);
 
+  g_array_unref (self->saliency);
+  g_free (self->quantity);
+  g_free (self->owned_queries);
+  g_free (self->owned_keys);
+  g_free (self->owned_value_norms);
+
   G_OBJECT_CLASS (attention_result_parent_class)->finalize (object);
 }
 
@@ -75,6 +100,8 @@ attention_result_class_init (AttentionResultClass *klass)
 static void
 attention_result_init (AttentionResult *self)
 {
+  self->saliency = g_array_new (FALSE, TRUE, sizeof (Saliency));
+  g_array_set_clear_func (self->saliency, saliency_clear);
   self->predictions = g_array_new (FALSE, TRUE, sizeof (Prediction));
   g_array_set_clear_func (self->predictions, prediction_clear);
   self->trained_length = G_MAXUINT;
@@ -187,16 +214,29 @@ attention_result_add_prediction (AttentionResult *self,
   g_array_append_val (self->predictions, p);
 }
 
-AttentionResult *
-attention_result_new_subset (AttentionResult *source, const guint *keep, guint n_keep)
+/* Rows r of a [matrix][token][width] array for the kept tokens, each
+ * matrix's rows in keep's order (n tokens in, n_keep out). */
+static float *
+keep_rows (
+    const float *from, guint n_matrices, guint n, gsize width, const guint *keep, guint n_keep)
+{
+  float *to = g_new (float, MAX ((gsize)n_matrices * n_keep * width, 1));
+
+  for (guint m = 0; m < n_matrices; m++)
+    for (guint r = 0; r < n_keep; r++)
+      memcpy (to + ((gsize)m * n_keep + r) * width, from + ((gsize)m * n + keep[r]) * width,
+              width * sizeof (float));
+  return to;
+}
+
+/* new_subset, with attentions (owned, n_keep × n_keep per head) in place
+ * of the renormalised copy when not NULL. */
+static AttentionResult *
+subset_with (AttentionResult *source, const guint *keep, guint n_keep, float *attentions)
 {
   BertEncoding *encoding;
   AttentionResult *self;
   guint n, n_matrices, trusted = 0;
-  float *attentions;
-
-  g_return_val_if_fail (ATTENTION_IS_RESULT (source), NULL);
-  g_return_val_if_fail (keep != NULL || n_keep == 0, NULL);
 
   n = source->encoding->n_tokens;
   encoding = g_new0 (BertEncoding, 1);
@@ -215,20 +255,23 @@ attention_result_new_subset (AttentionResult *source, const guint *keep, guint n
     }
 
   n_matrices = source->n_layers * source->n_heads;
-  attentions = g_new0 (float, MAX ((gsize)n_matrices * n_keep * n_keep, 1));
-  for (guint m = 0; m < n_matrices; m++)
-    for (guint r = 0; r < n_keep; r++)
-      {
-        const float *from = source->attentions + ((gsize)m * n + keep[r]) * n;
-        float *to = attentions + ((gsize)m * n_keep + r) * n_keep;
-        double sum = 0;
+  if (attentions == NULL)
+    {
+      attentions = g_new0 (float, MAX ((gsize)n_matrices * n_keep * n_keep, 1));
+      for (guint m = 0; m < n_matrices; m++)
+        for (guint r = 0; r < n_keep; r++)
+          {
+            const float *from = source->attentions + ((gsize)m * n + keep[r]) * n;
+            float *to = attentions + ((gsize)m * n_keep + r) * n_keep;
+            double sum = 0;
 
-        for (guint c = 0; c < n_keep; c++)
-          sum += from[keep[c]];
-        if (sum > 0)
-          for (guint c = 0; c < n_keep; c++)
-            to[c] = (float)(from[keep[c]] / sum);
-      }
+            for (guint c = 0; c < n_keep; c++)
+              sum += from[keep[c]];
+            if (sum > 0)
+              for (guint c = 0; c < n_keep; c++)
+                to[c] = (float)(from[keep[c]] / sum);
+          }
+    }
 
   self =
       attention_result_new (source->text, encoding, source->n_layers, source->n_heads, attentions);
@@ -240,7 +283,11 @@ attention_result_new_subset (AttentionResult *source, const guint *keep, guint n
 
       for (guint k = 0; k < n_keep; k++)
         if (keep[k] == p->position)
-          attention_result_add_prediction (self, k, p->candidates, p->n_candidates);
+          {
+            attention_result_add_prediction (self, k, p->candidates, p->n_candidates);
+            if (p->probabilities != NULL)
+              attention_result_set_mask_probabilities (self, p->probabilities, p->vocab_size);
+          }
     }
   if (attention_result_has_position_candidates (source))
     for (guint k = 0; k < n_keep; k++)
@@ -261,6 +308,67 @@ attention_result_new_subset (AttentionResult *source, const guint *keep, guint n
       attention_result_set_pair (self, source->pair_text, types);
     }
   attention_result_set_head_mask (self, source->head_mask);
+
+  /* The same tokens' queries, keys and value norms: a head's softmax over
+   * the kept keys is then the renormalised row, and the norms view of the
+   * subset is the full one's with those columns gone and rows rescaled. */
+  if (source->queries != NULL)
+    {
+      self->owned_queries =
+          keep_rows (source->queries, n_matrices, n, source->head_size, keep, n_keep);
+      self->owned_keys = keep_rows (source->keys, n_matrices, n, source->head_size, keep, n_keep);
+      self->queries = self->owned_queries;
+      self->keys = self->owned_keys;
+      self->head_size = source->head_size;
+    }
+  if (source->value_norms != NULL)
+    self->value_norms = self->owned_value_norms =
+        keep_rows (source->value_norms, n_matrices, n, 1, keep, n_keep);
+  /* A saliency's scores of the kept tokens; one whose [MASK] is gone goes. */
+  for (guint i = 0; i < source->saliency->len; i++)
+    {
+      const Saliency *from = &g_array_index (source->saliency, Saliency, i);
+
+      for (guint k = 0; k < n_keep; k++)
+        if (keep[k] == from->position)
+          {
+            g_autofree float *scores = keep_rows (from->scores, 1, n, 1, keep, n_keep);
+
+            attention_result_add_saliency (self, k, from->token_id, scores);
+          }
+    }
+  self->quantity = g_strdup (source->quantity);
+  return self;
+}
+
+AttentionResult *
+attention_result_new_subset (AttentionResult *source, const guint *keep, guint n_keep)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (source), NULL);
+  g_return_val_if_fail (keep != NULL || n_keep == 0, NULL);
+
+  return subset_with (source, keep, n_keep, NULL);
+}
+
+AttentionResult *
+attention_result_new_derived (AttentionResult *source, float *attentions, const char *quantity)
+{
+  g_autofree guint *all = NULL;
+  AttentionResult *self;
+  guint n;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (source), NULL);
+  g_return_val_if_fail (attentions != NULL, NULL);
+
+  n = source->encoding->n_tokens;
+  all = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    all[i] = i;
+  self = subset_with (source, all, n, attentions);
+  /* Every token is kept: the trained length is the source's own. */
+  self->trained_length = source->trained_length;
+  g_free (self->quantity);
+  self->quantity = g_strdup (quantity);
   return self;
 }
 
@@ -537,4 +645,120 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
   g_string_append (out, text + span.end);
 
   return g_string_free (out, FALSE);
+}
+
+void
+attention_result_set_inside (AttentionResult *self,
+                             guint head_size,
+                             const float *queries,
+                             const float *keys,
+                             const float *value_norms)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+
+  self->head_size = queries != NULL ? head_size : 0;
+  self->queries = queries;
+  self->keys = keys;
+  self->value_norms = value_norms;
+}
+
+void
+attention_result_add_saliency (AttentionResult *self,
+                               guint position,
+                               gint64 token_id,
+                               const float *scores)
+{
+  Saliency s = { position, token_id, NULL };
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (scores != NULL);
+
+  s.scores = g_memdup2 (scores, self->encoding->n_tokens * sizeof (float));
+  g_array_append_val (self->saliency, s);
+}
+
+guint
+attention_result_get_head_size (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return self->head_size;
+}
+
+/* Head (layer, head)'s block of a [layer][head][token][width] array. */
+static const float *
+head_block (AttentionResult *self, const float *base, guint layer, guint head, gsize width)
+{
+  if (base == NULL)
+    return NULL;
+  g_return_val_if_fail (layer < self->n_layers && head < self->n_heads, NULL);
+  return base + ((gsize)layer * self->n_heads + head) * self->encoding->n_tokens * width;
+}
+
+const float *
+attention_result_get_queries (AttentionResult *self, guint layer, guint head)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return head_block (self, self->queries, layer, head, self->head_size);
+}
+
+const float *
+attention_result_get_keys (AttentionResult *self, guint layer, guint head)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return head_block (self, self->keys, layer, head, self->head_size);
+}
+
+const float *
+attention_result_get_value_norms (AttentionResult *self, guint layer, guint head)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  return head_block (self, self->value_norms, layer, head, 1);
+}
+
+guint
+attention_result_get_n_saliency (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), 0);
+  return self->saliency->len;
+}
+
+const float *
+attention_result_get_saliency (AttentionResult *self, guint i)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  if (i >= self->saliency->len)
+    return NULL;
+  return g_array_index (self->saliency, Saliency, i).scores;
+}
+
+void
+attention_result_get_saliency_target (AttentionResult *self,
+                                      guint i,
+                                      guint *position,
+                                      gint64 *token_id)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (i < self->saliency->len);
+
+  if (position != NULL)
+    *position = g_array_index (self->saliency, Saliency, i).position;
+  if (token_id != NULL)
+    *token_id = g_array_index (self->saliency, Saliency, i).token_id;
+}
+
+void
+attention_result_set_quantity (AttentionResult *self, const char *quantity)
+{
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+
+  g_free (self->quantity);
+  self->quantity = g_strdup (quantity);
+}
+
+const char *
+attention_result_get_quantity (AttentionResult *self)
+{
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+
+  return self->quantity;
 }

@@ -34,10 +34,17 @@ AttentionResult *attention_result_new_with_owner (const char *text,
                                                   GDestroyNotify free_owner);
 /* The tokens keep[0 … n_keep) of source (ascending): their rows and columns
  * of every matrix, each row renormalised to sum to 1 over the kept keys (a
- * row with nothing left stays 0), their predictions, and the trained length
- * counted in kept tokens. */
+ * row with nothing left stays 0), their predictions, their queries, keys,
+ * value norms and saliency scores (a saliency whose position is not kept
+ * goes), and the trained length counted in kept tokens. */
 AttentionResult *
 attention_result_new_subset (AttentionResult *source, const guint *keep, guint n_keep);
+/* A copy of source with everything it holds (tokens, predictions, pair,
+ * head mask, trained length, queries, keys, norms, saliency) but attentions
+ * (owned; n_layers × n_heads × n × n) in place of its weights, which hold
+ * quantity (attention_result_set_quantity). */
+AttentionResult *
+attention_result_new_derived (AttentionResult *source, float *attentions, const char *quantity);
 /* For the builder only: the result leaves out [CLS] and [SEP] (captions say
  * so). */
 void attention_result_set_specials_hidden (AttentionResult *self, gboolean hidden);
@@ -117,5 +124,51 @@ const gint64 *attention_result_get_token_type_ids (AttentionResult *self);
 /* The run's head mask, n_layers × n_heads ([layer][head], 1 on, 0 off), or
  * NULL when the run had none. A head that is off has all-zero attentions. */
 const float *attention_result_get_head_mask (AttentionResult *self);
+
+/* For the builder only: each head's queries and keys
+ * ([layer][head][token][head_size]) and value norms ([layer][head][token]),
+ * either may be NULL; they live as long as the result's attentions (the
+ * same owner). */
+void attention_result_set_inside (AttentionResult *self,
+                                  guint head_size,
+                                  const float *queries,
+                                  const float *keys,
+                                  const float *value_norms);
+/* For the builder only: the saliency of token_id at position, n_tokens
+ * scores (copied). */
+void attention_result_add_saliency (AttentionResult *self,
+                                    guint position,
+                                    gint64 token_id,
+                                    const float *scores);
+/* For the builder only: what the "attentions" hold when they are not the
+ * attention weights themselves (a derived picture, e.g. value norms), in
+ * words for captions; NULL (the default) for the weights. Copied. */
+void attention_result_set_quantity (AttentionResult *self, const char *quantity);
+const char *attention_result_get_quantity (AttentionResult *self);
+
+/* The width of a head's queries and keys; 0 when the run did not ask for
+ * them. */
+guint attention_result_get_head_size (AttentionResult *self);
+/* 0-indexed layer/head: n × head_size floats, row = token; the head's slice
+ * of the query (key) projection, after its bias and before the scaling by
+ * 1/sqrt(head_size). NULL when the run did not ask for them. */
+const float *attention_result_get_queries (AttentionResult *self, guint layer, guint head);
+const float *attention_result_get_keys (AttentionResult *self, guint layer, guint head);
+/* 0-indexed layer/head: n floats, ||f_h(x_j)||: token j's value vector (with
+ * its bias) through the head's slice of the attention output projection
+ * (without its bias), Kobayashi et al. 2020. NULL when not asked for. */
+const float *attention_result_get_value_norms (AttentionResult *self, guint layer, guint head);
+/* Gradient × input saliencies the run computed (options' saliency: of each
+ * prediction's top-1, in order; then the targets). */
+guint attention_result_get_n_saliency (AttentionResult *self);
+/* n floats: s_j = sum_d (d log p / d e_jd) e_jd, e_j token j's word
+ * embedding, p the probability of the target token at its position.
+ * Positive supports the prediction. NULL when i is out of range. */
+const float *attention_result_get_saliency (AttentionResult *self, guint i);
+/* Saliency i's position and token id. */
+void attention_result_get_saliency_target (AttentionResult *self,
+                                           guint i,
+                                           guint *position,
+                                           gint64 *token_id);
 
 G_END_DECLS

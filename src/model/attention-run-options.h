@@ -27,6 +27,19 @@ typedef struct
    * head on. The run fails if the shape is not the model's. */
   const float *head_mask;
   guint head_mask_layers, head_mask_heads;
+  /* TRUE: every head's queries and keys, after their bias and before the
+   * scaling (attention_result_get_queries/_keys). */
+  gboolean want_qk;
+  /* TRUE: every head's value norms ||f_h(x_j)|| (Kobayashi et al. 2020). */
+  gboolean want_value_norms;
+  /* TRUE: gradient × input saliency of each [MASK]'s top-1 candidate, in
+   * the order of the predictions (attention_result_get_saliency). */
+  gboolean saliency;
+  /* Also these: the saliency of token id saliency_token_ids[i] at token
+   * index saliency_positions[i], n_saliency_targets of them. */
+  const gint64 *saliency_positions;
+  const gint64 *saliency_token_ids;
+  guint n_saliency_targets;
 } AttentionRunOptions;
 
 /* top_k 3, nothing else. */

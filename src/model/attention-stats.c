@@ -319,6 +319,21 @@ attention_stats_describe_pattern (const AttentionHeadScores *scores)
     }
 }
 
+void
+attention_stats_norms (const float *matrix, const float *norms, guint n, float *out)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double sum = 0;
+
+      for (guint j = 0; j < n; j++)
+        sum += (double)matrix[(gsize)i * n + j] * norms[j];
+      for (guint j = 0; j < n; j++)
+        out[(gsize)i * n + j] =
+            sum > 0 ? (float)((double)matrix[(gsize)i * n + j] * norms[j] / sum) : 0.0f;
+    }
+}
+
 AttentionResult *
 attention_stats_without_specials (AttentionResult *result)
 {
@@ -374,6 +389,17 @@ attention_stats_compute (AttentionResult *result,
         break;
       case ATTENTION_AGGREGATE_ROLLOUT:
         attention_stats_rollout (att, n_heads, n, layer, out);
+        break;
+      case ATTENTION_AGGREGATE_NORMS:
+        {
+          const float *norms = attention_result_get_value_norms (result, layer, head);
+
+          /* Without norms the matrix stays zero: the caller asks for a run
+           * that computes them (attention_result_get_value_norms). */
+          if (norms != NULL)
+            attention_stats_norms (attention_result_get_matrix (result, layer, head), norms, n,
+                                   out);
+        }
         break;
       case ATTENTION_AGGREGATE_HEAD:
       default:
@@ -520,4 +546,29 @@ attention_stats_compute_finish (AttentionResult *result, GAsyncResult *res, GErr
   g_return_val_if_fail (g_task_is_valid (res, result), NULL);
 
   return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+AttentionResult *
+attention_stats_norms_result (AttentionResult *result)
+{
+  guint n, n_layers, n_heads;
+  float *out;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (result), NULL);
+
+  n = attention_result_get_n_tokens (result);
+  n_layers = attention_result_get_n_layers (result);
+  n_heads = attention_result_get_n_heads (result);
+  if (n_layers == 0 || n_heads == 0 || attention_result_get_value_norms (result, 0, 0) == NULL)
+    return NULL;
+  out = g_new (float, MAX ((gsize)n_layers * n_heads * n * n, 1));
+  for (guint l = 0; l < n_layers; l++)
+    for (guint h = 0; h < n_heads; h++)
+      attention_stats_norms (attention_result_get_matrix (result, l, h),
+                             attention_result_get_value_norms (result, l, h), n,
+                             out + ((gsize)l * n_heads + h) * n * n);
+  /* The same tokens, pair, heads off, trained length and (for a result
+   * without [CLS] and [SEP]) subset: only the matrices differ. */
+  return attention_result_new_derived (
+      result, out, _ ("attention × value norms, rows summing to 1 (Kobayashi et al. 2020)"));
 }

@@ -16,7 +16,15 @@ typedef enum
   ATTENTION_AGGREGATE_LAYER_MEAN, /* mean over the heads of one layer */
   ATTENTION_AGGREGATE_ALL_MEAN,   /* mean over all layers and heads */
   ATTENTION_AGGREGATE_ROLLOUT,    /* Abnar & Zuidema 2020, layers 1..layer */
+  /* One head's attention × value norms, a_ij ||f_h(x_j)|| (Kobayashi et al.
+   * 2020), each row divided by its sum so that it reads as a share like the
+   * attention; needs a result with value norms. */
+  ATTENTION_AGGREGATE_NORMS,
 } AttentionAggregate;
+
+/* attention_stats_norms: out[i][j] = a_ij · norms[j], rows scaled to sum 1
+ * (a row of zeros stays zero). matrix and out n × n, may alias. */
+void attention_stats_norms (const float *matrix, const float *norms, guint n, float *out);
 
 /* Pattern scores of one head; every weight score is a mean over query rows,
  * so each lies in [0, 1]. */
@@ -90,6 +98,12 @@ const char *attention_stats_pattern_name (AttentionPattern pattern);
  * gone from every matrix, the other rows renormalised (see
  * attention_result_new_subset). */
 AttentionResult *attention_stats_without_specials (AttentionResult *result);
+
+/* A result that holds, in place of every head's attentions, its attention ×
+ * value norms (attention_stats_norms, rows summing to 1), with the same
+ * tokens and predictions and its quantity named, for exporting norms with
+ * every export kind. NULL when result holds no value norms. */
+AttentionResult *attention_stats_norms_result (AttentionResult *result);
 
 /* Convenience on a result. Returns a g_malloc'd n × n matrix; layer/head are
  * 0-indexed and ignored where the aggregate does not use them. With

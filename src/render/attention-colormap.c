@@ -176,3 +176,15 @@ attention_scale_get_name (AttentionScale scale)
         return _ ("Linear");
     }
 }
+
+void
+attention_colormap_signed_tint (float v, float vmax, double rgb[3], double *alpha)
+{
+  static const double negative[3] = { 0.129, 0.400, 0.675 };
+  static const double positive[3] = { 0.698, 0.094, 0.169 };
+  double t = (isfinite (v) && vmax > 0) ? CLAMP ((double)v / vmax, -1.0, 1.0) : 0.0;
+
+  for (int c = 0; c < 3; c++)
+    rgb[c] = t < 0 ? negative[c] : positive[c];
+  *alpha = fabs (t);
+}

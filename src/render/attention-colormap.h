@@ -44,6 +44,11 @@ float attention_colormap_max_abs (const float *values, gsize count);
 /* Largest finite value of count floats (0 if none is positive). */
 float attention_colormap_max (const float *values, gsize count);
 
+/* A signed score as a tint that reads on any background: blue for negative,
+ * red for positive (ColorBrewer RdBu's ends, as the neuron view's map), at
+ * opacity |v| / vmax (clamped; 0 for NaN or vmax ≤ 0). */
+void attention_colormap_signed_tint (float v, float vmax, double rgb[3], double *alpha);
+
 /* Translated names for menus. */
 const char *attention_colormap_get_name (AttentionColormap map);
 const char *attention_scale_get_name (AttentionScale scale);

@@ -165,7 +165,14 @@ attention_legend_draw (cairo_t *cr, const AttentionLegendStyle *style)
                           CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, style->font_size);
   if (style->vertical)
-    draw_ticks (cr, style, steps);
+    {
+      draw_ticks (cr, style, steps);
+      if (style->title != NULL)
+        {
+          cairo_move_to (cr, 0, -style->font_size * 0.6);
+          cairo_show_text (cr, style->title);
+        }
+    }
   else
     draw_ends (cr, style, steps);
   cairo_restore (cr);

@@ -25,6 +25,9 @@ typedef struct
   double font_size;
   const char *font_family; /* NULL: Sans */
   double fg[4];            /* RGBA of the text and ticks (the outline: half opaque) */
+  /* What the bar measures when it is not the attention weight ("α‖f‖" for
+   * attention × value norms), written above a vertical bar; NULL for none. */
+  const char *title;
   /* > 0: a legend of differences, the diverging map from −diverging (bottom
    * or left) through 0 to +diverging, ticks at both ends and at 0;
    * colormap, scale and vmax are then not used. */

@@ -664,6 +664,20 @@ draw_labels (cairo_t *cr, const AttentionLinesStyle *style, guint n, const char 
       gboolean focused =
           style->focus_side != ATTENTION_LINES_NONE &&
           (has_group (style) ? in_group (style, (guint)i) : style->focus == (guint)i);
+      double rgb[3], alpha = 0;
+
+      if (style->label_shade != NULL)
+        attention_colormap_signed_tint (style->label_shade[i], style->label_shade_vmax, rgb,
+                                        &alpha);
+      if (alpha > 0)
+        {
+          double top = row_centre (style, (guint)i) - style->row_height / 2 + 1;
+
+          cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], 0.9 * alpha);
+          cairo_rectangle (cr, pad / 2, top, style->label_width - pad, style->row_height - 2);
+          cairo_rectangle (cr, xk + pad / 2, top, style->label_width - pad, style->row_height - 2);
+          cairo_fill (cr);
+        }
 
       if (focused && style->focus_side == ATTENTION_LINES_QUERY)
         cairo_set_source_rgb (cr, focus_rgb[0], focus_rgb[1], focus_rgb[2]);

@@ -63,6 +63,11 @@ typedef struct
   /* Tokens from this index on lie past the longest input the model was
    * trained on: their labels are hatched in both columns. 0 for none. */
   guint hatch_from;
+  /* Optional: a signed score per token (n floats) tinting the background
+   * of its labels in both columns (attention_colormap_signed_tint on
+   * ±label_shade_vmax): gradient × input saliency. NULL for none. */
+  const float *label_shade;
+  float label_shade_vmax;
 } AttentionLinesStyle;
 
 /* The export look: white labels on black, 20 px labels on 32 px rows, a 320 px

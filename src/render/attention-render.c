@@ -248,6 +248,33 @@ draw_cells (
   cairo_surface_destroy (cells);
 }
 
+/* The tint of token i's score behind its row and column labels, as wide as
+ * the cell and as long as the label plus its padding. */
+static void
+draw_shade (cairo_t *cr,
+            const AttentionRenderStyle *style,
+            guint i,
+            double advance,
+            gboolean row,
+            gboolean col)
+{
+  double rgb[3], alpha, pad = style->font_size * LABEL_PAD;
+  double length = MIN (advance + 1.5 * pad, style->margin);
+  double start = style->margin - length, centre = style->margin + style->cell * i;
+
+  attention_colormap_signed_tint (style->label_shade[i], style->label_shade_vmax, rgb, &alpha);
+  if (alpha <= 0)
+    return;
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], 0.9 * alpha);
+  if (row)
+    cairo_rectangle (cr, start, centre, length - pad / 2, style->cell);
+  if (col)
+    cairo_rectangle (cr, centre, start, style->cell, length - pad / 2);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
 static void
 draw_labels (cairo_t *cr,
              const AttentionRenderStyle *style,
@@ -307,6 +334,8 @@ draw_labels (cairo_t *cr,
       if (!row && !col)
         continue;
       label_fit (font, labels[i], room, &ellipsis, &label);
+      if (style->label_shade != NULL)
+        draw_shade (cr, style, i, label.advance, row, col);
 
       /* Rows: right-aligned against the grid. */
       if (row)

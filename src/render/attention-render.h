@@ -42,6 +42,11 @@ typedef struct
   /* Tokens from this index on lie past the longest input the model was
    * trained on: their labels, rows and columns are hatched. 0 for none. */
   guint hatch_from;
+  /* Optional: a signed score per token (n floats) tinting the background
+   * of its row and column labels (attention_colormap_signed_tint on
+   * ±label_shade_vmax): gradient × input saliency. NULL for none. */
+  const float *label_shade;
+  float label_shade_vmax;
   /* > 0: the matrix holds signed differences (A − B), drawn on the
    * diverging map from −diverging (blue) through 0 to +diverging (red);
    * colormap, scale and vmax are then not used. */

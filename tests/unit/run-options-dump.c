@@ -7,7 +7,8 @@
  * The request: {"texts": [...], "pairs": [...|null] or absent, "pair": str,
  * "head_mask": [L*H floats], "head_masks": [[L*H floats] per text],
  * "top_k": k, "all_positions": bool, "batch": bool (one batched run rather
- * than a run per text)}. A failed run prints {"error": message} and exits 1. */
+ * than a run per text), "want_qk", "want_value_norms", "saliency": bool}. A failed run prints
+ * {"error": message} and exits 1. */
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -38,6 +39,74 @@ add_candidates (JsonBuilder *b, const AttentionCandidate *c, guint n)
       json_builder_add_int_value (b, c[k].id);
       json_builder_set_member_name (b, "probability");
       json_builder_add_double_value (b, c[k].probability);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_floats (JsonBuilder *b, const char *name, const float *values, gsize n)
+{
+  json_builder_set_member_name (b, name);
+  if (values == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_array (b);
+  for (gsize i = 0; i < n; i++)
+    json_builder_add_double_value (b, values[i]);
+  json_builder_end_array (b);
+}
+
+/* Queries, keys and value norms ([layer][head][token](…) flat, null when
+ * absent) and the saliencies, when the request asked for them. */
+static void
+add_inside (JsonBuilder *b, AttentionResult *r)
+{
+  guint n = attention_result_get_n_tokens (r);
+  guint l = attention_result_get_n_layers (r), h = attention_result_get_n_heads (r);
+  guint d = attention_result_get_head_size (r);
+  g_autofree float *q = NULL, *k = NULL, *norms = NULL;
+
+  json_builder_set_member_name (b, "head_size");
+  json_builder_add_int_value (b, d);
+  if (d > 0)
+    {
+      q = g_new (float, (gsize)l *h *n *d);
+      k = g_new (float, (gsize)l *h *n *d);
+      for (guint m = 0; m < l * h; m++)
+        {
+          memcpy (q + (gsize)m * n * d, attention_result_get_queries (r, m / h, m % h),
+                  (gsize)n * d * sizeof (float));
+          memcpy (k + (gsize)m * n * d, attention_result_get_keys (r, m / h, m % h),
+                  (gsize)n * d * sizeof (float));
+        }
+    }
+  if (attention_result_get_value_norms (r, 0, 0) != NULL)
+    {
+      norms = g_new (float, (gsize)l *h *n);
+      for (guint m = 0; m < l * h; m++)
+        memcpy (norms + (gsize)m * n, attention_result_get_value_norms (r, m / h, m % h),
+                n * sizeof (float));
+    }
+  add_floats (b, "queries", q, (gsize)l * h * n * d);
+  add_floats (b, "keys", k, (gsize)l * h * n * d);
+  add_floats (b, "value_norms", norms, (gsize)l * h * n);
+  json_builder_set_member_name (b, "saliency");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < attention_result_get_n_saliency (r); i++)
+    {
+      guint position;
+      gint64 token;
+
+      attention_result_get_saliency_target (r, i, &position, &token);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "position");
+      json_builder_add_int_value (b, position);
+      json_builder_set_member_name (b, "token_id");
+      json_builder_add_int_value (b, token);
+      add_floats (b, "scores", attention_result_get_saliency (r, i), n);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -128,6 +197,7 @@ add_result (JsonBuilder *b, AttentionResult *r)
         add_candidates (b, c, nc);
     }
   json_builder_end_array (b);
+  add_inside (b, r);
   json_builder_end_object (b);
 }
 
@@ -187,6 +257,10 @@ main (int argc, char **argv)
     options.top_k = (guint)json_object_get_int_member (request, "top_k");
   if (json_object_has_member (request, "all_positions"))
     options.all_positions = json_object_get_boolean_member (request, "all_positions");
+  options.want_qk = json_object_get_boolean_member_with_default (request, "want_qk", FALSE);
+  options.want_value_norms =
+      json_object_get_boolean_member_with_default (request, "want_value_norms", FALSE);
+  options.saliency = json_object_get_boolean_member_with_default (request, "saliency", FALSE);
   if (json_object_has_member (request, "head_mask"))
     {
       guint n;

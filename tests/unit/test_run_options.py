@@ -104,14 +104,26 @@ class Reference:
 
     def forward(self, ids, types, head_mask):
         """Attentions [L, H, n, n] and logits [n, V]."""
+        attentions, logits, _ = self.forward_inside(ids, types, head_mask)
+        return attentions, logits
+
+    def embeds(self, ids):
+        return self.w["bert.embeddings.word_embeddings.weight"][torch.tensor(ids)].clone()
+
+    def forward_inside(self, ids, types, head_mask, embeds=None):
+        """Also each head's queries and keys [L, H, n, d] (after the bias,
+        before scaling) and ||f_h(x_j)|| [L, H, n]: the value vector (with
+        its bias) through the head's columns of the output projection
+        (without its bias), Kobayashi et al. 2020. embeds: the word
+        embeddings' rows to use (for gradients), else looked up."""
         w, n = self.w, len(ids)
         d = self.hidden // self.heads
-        ids, types = torch.tensor(ids), torch.tensor(types)
-        x = (w["bert.embeddings.word_embeddings.weight"][ids]
+        types = torch.tensor(types)
+        x = ((self.embeds(ids) if embeds is None else embeds)
              + w["bert.embeddings.token_type_embeddings.weight"][types]
              + w["bert.embeddings.position_embeddings.weight"][:n])
         h = self.ln(x, "bert.embeddings.LayerNorm")
-        attentions = []
+        attentions, qs, ks, norms = [], [], [], []
         for layer in range(self.layers):
             p = f"bert.encoder.layer.{layer}."
             q = self.lin(h, p + "attention.self.query").view(n, self.heads, d).transpose(0, 1)
@@ -121,6 +133,11 @@ class Reference:
             if head_mask is not None:
                 probs = probs * torch.tensor(head_mask[layer], dtype=torch.float64)[:, None, None]
             attentions.append(probs)
+            w_o = w[p + "attention.output.dense.weight"]
+            norms.append(torch.stack([(v[i] @ w_o[:, i * d:(i + 1) * d].T).norm(dim=-1)
+                                      for i in range(self.heads)]))
+            qs.append(q)
+            ks.append(k)
             context = (probs @ v).transpose(0, 1).reshape(n, self.hidden)
             a = self.ln(self.lin(context, p + "attention.output.dense") + h,
                         p + "attention.output.LayerNorm")
@@ -129,7 +146,16 @@ class Reference:
         t = self.ln(self.act(self.lin(h, "cls.predictions.transform.dense")),
                     "cls.predictions.transform.LayerNorm")
         logits = t @ w["bert.embeddings.word_embeddings.weight"].T + w["cls.predictions.bias"]
-        return torch.stack(attentions), logits
+        return torch.stack(attentions), logits, (torch.stack(qs), torch.stack(ks),
+                                                 torch.stack(norms))
+
+    def saliency(self, ids, types, head_mask, position, token):
+        """s_j = sum_d (d log p(token at position) / d e_jd) e_jd, e_j token
+        j's word embedding row, by autograd on this reference."""
+        e = self.embeds(ids).requires_grad_(True)
+        _, logits, _ = self.forward_inside(ids, types, head_mask, e)
+        torch.log_softmax(logits[position], -1)[token].backward()
+        return (e.grad * e).sum(-1).detach()
 
 
 def dump(model, request, expect_error=False):
@@ -309,4 +335,5 @@ def main():
         check_foreign(folder)
 
 
-main()
+if __name__ == "__main__":
+    main()

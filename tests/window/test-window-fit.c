@@ -5,6 +5,7 @@
  * hides, the sidebar folding into an overlay below 900 px, and error
  * dialogs that say what to do next. */
 
+#include <glib/gi18n.h>
 #include <gtk/gtk.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #define SENTENCE "The cat sat on the [MASK]."
 
 static AttentionApplication *app;
+static const char *language; /* --language: NULL for English */
 static AttentionWindow *window;
 static int want_width, want_height;
 
@@ -77,6 +79,72 @@ test_model_name (void)
       resize (widths[i], 780);
       assert_whole (window->model_label, "Demo model");
       assert_whole (window->model_note, "not Google’s BERT");
+    }
+}
+
+/* No label drawn under WIDGET is cut short with an ellipsis. */
+static gboolean
+labels_whole (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    {
+      g_test_message ("cut: “%s”", gtk_label_get_text (GTK_LABEL (widget)));
+      return FALSE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (!labels_whole (child))
+      return FALSE;
+  return TRUE;
+}
+
+/* Six pages in the header bar (in English, and in Spanish with
+ * --language es): at 1000 px and wider the switcher, every page's title
+ * whole, beside the model's name; narrower, the title and its subtitle
+ * name the model. Whichever shows stays: the name coming back cannot push
+ * the switcher out (the two used to take turns). */
+static void
+test_switcher (void)
+{
+  /* The default width first: run alone (window-fit-es), the window has
+   * only just been mapped, and a resize then can be lost to the map's own
+   * configure event. */
+  const int widths[] = { 1000, 1280, 900, 800, 1000 };
+
+  wait_for (idle);
+  attention_test_wait_frames (GTK_WIDGET (window), 5, TRUE);
+  /* Translated indeed, not English again. */
+  g_test_message ("model: “%s”, “%s”", gtk_label_get_text (window->model_label),
+                  gtk_label_get_text (window->model_note));
+  if (language != NULL)
+    g_assert_cmpstr (gtk_label_get_text (window->model_label), !=, "Demo model");
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      gboolean title;
+
+      resize (widths[i], 780);
+      attention_test_wait_frames (GTK_WIDGET (window), 5, TRUE);
+      title = adw_view_switcher_title_get_title_visible (window->switcher_title);
+      g_test_message ("%d px: %s", gtk_widget_get_width (GTK_WIDGET (window)),
+                      title ? "title" : "switcher");
+      attention_test_wait_frames (GTK_WIDGET (window), 10, TRUE);
+      g_assert_cmpint (adw_view_switcher_title_get_title_visible (window->switcher_title), ==,
+                       title);
+      if (widths[i] >= 1000)
+        g_assert_false (title);
+      if (title)
+        {
+          g_assert_false (gtk_widget_get_visible (window->model_box));
+          g_assert_cmpstr (adw_view_switcher_title_get_subtitle (window->switcher_title), !=, "");
+        }
+      else
+        {
+          g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->model_label)));
+          g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->model_note)));
+          g_assert_true (labels_whole (window->model_box));
+          g_assert_true (labels_whole (GTK_WIDGET (window->switcher_title)));
+        }
     }
 }
 
@@ -309,6 +377,19 @@ main (int argc, char **argv)
   g_autofree char *demo = NULL;
   int status;
 
+  /* --language es: the window in Spanish, from the build tree's catalog
+   * (before GTK reads the locale). */
+  if (argc > 2 && strcmp (argv[1], "--language") == 0)
+    {
+      language = argv[2];
+      g_setenv ("LANGUAGE", language, TRUE);
+      bindtextdomain (GETTEXT_PACKAGE, BUILD_ROOT "/po");
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+      argv[2] = argv[0];
+      argv += 2;
+      argc -= 2;
+    }
   g_test_init (&argc, &argv, NULL);
   demo = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "models", "demo-bert.pt", NULL);
   if (!g_file_test (demo, G_FILE_TEST_IS_REGULAR))
@@ -331,6 +412,7 @@ main (int argc, char **argv)
 
   /* Order matters: each test starts from the state the previous one left. */
   g_test_add_func ("/window-fit/model-name", test_model_name);
+  g_test_add_func ("/window-fit/switcher", test_switcher);
   g_test_add_func ("/window-fit/axis-titles", test_axis_titles);
   g_test_add_func ("/window-fit/show-choice", test_show_choice);
   g_test_add_func ("/window-fit/more", test_more);

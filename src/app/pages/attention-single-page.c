@@ -2,6 +2,8 @@
 
 #include "attention-single-page.h"
 
+#include <glib/gi18n.h>
+
 struct _AttentionSinglePage
 {
   AttentionPage parent_instance;
@@ -18,6 +20,19 @@ static void
 hover_text_cb (AttentionSinglePage *self)
 {
   attention_page_show_hover (self->hover_label, ATTENTION_CANVAS (self->view));
+}
+
+/* The legend names the quantity when Show is not the weights themselves. */
+static void
+aggregate_cb (AttentionSinglePage *self)
+{
+  AttentionSelection *selection = attention_page_get_selection (ATTENTION_PAGE (self));
+
+  attention_view_set_legend_title (
+      self->view, attention_selection_get_aggregate (selection) == ATTENTION_AGGREGATE_NORMS
+                      /* Translators: the legend's title for attention × value norms. */
+                      ? _ ("α‖f‖")
+                      : NULL);
 }
 
 /* The choice of sum or mean shows while several tokens are pinned. */
@@ -42,6 +57,9 @@ attention_single_page_constructed (GObject *object)
   /* Only here: each side of Compare keeps a pin of its own. */
   g_object_bind_property (selection, "pinned", self->view, "pinned",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (selection, "notify::aggregate", G_CALLBACK (aggregate_cb), self,
+                           G_CONNECT_SWAPPED);
+  aggregate_cb (self);
   g_object_bind_property (selection, "combine", self->view, "combine", G_BINDING_SYNC_CREATE);
   g_object_bind_property (selection, "combine", self->combine_dropdown, "selected",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

@@ -147,6 +147,12 @@ make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style
     }
   if (result_of (self) != NULL)
     style->hatch_from = attention_result_get_hatch_from (result_of (self));
+  /* "Why this prediction?": the tokens tinted by their saliency. */
+  if (result_of (self) != NULL && attention_result_get_n_saliency (result_of (self)) > 0)
+    {
+      style->label_shade = attention_result_get_saliency (result_of (self), 0);
+      style->label_shade_vmax = attention_colormap_max_abs (style->label_shade, n_tokens (self));
+    }
 }
 
 static void

@@ -53,6 +53,7 @@ struct _AttentionView
   AttentionView *partner; /* compare: same cells, margin and colours; weak */
 
   gboolean drew_matrix; /* a snapshot has drawn a matrix (start-up benchmark) */
+  char *legend_title;
 };
 
 G_DEFINE_FINAL_TYPE (AttentionView, attention_view, ATTENTION_TYPE_CANVAS)
@@ -513,6 +514,7 @@ draw_legend (AttentionView *self,
     .font_size = l->legend_font_size,
     .font_family = FONT_FAMILY,
     .fg = { fg->red, fg->green, fg->blue, fg->alpha },
+    .title = self->legend_title,
   };
 
   if (l->legend_height <= 0)
@@ -687,6 +689,12 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   style.diverging = self->diverging ? shown_range (self) : 0;
   style.hatch_from = attention_result_get_hatch_from (result_of (self));
   labels = attention_result_get_tokens (result_of (self));
+  /* "Why this prediction?": the tokens tinted by their saliency. */
+  if (attention_result_get_n_saliency (result_of (self)) > 0)
+    {
+      style.label_shade = attention_result_get_saliency (result_of (self), 0);
+      style.label_shade_vmax = attention_colormap_max_abs (style.label_shade, n);
+    }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   /* Three passes of the same drawing, each clipped to its part: the cells
@@ -978,6 +986,7 @@ static void
 attention_view_finalize (GObject *object)
 {
   g_free (ATTENTION_VIEW (object)->matrix_override);
+  g_free (ATTENTION_VIEW (object)->legend_title);
   G_OBJECT_CLASS (attention_view_parent_class)->finalize (object);
 }
 
@@ -1331,4 +1340,16 @@ attention_view_set_matrix_override (AttentionView *self, const float *matrix)
   if (matrix != NULL && n > 0)
     self->matrix_override = g_memdup2 (matrix, (gsize)n * n * sizeof (float));
   attention_canvas_changed (ATTENTION_CANVAS (self));
+}
+
+void
+attention_view_set_legend_title (AttentionView *self, const char *title)
+{
+  g_return_if_fail (ATTENTION_IS_VIEW (self));
+
+  if (g_strcmp0 (self->legend_title, title) == 0)
+    return;
+  g_free (self->legend_title);
+  self->legend_title = g_strdup (title);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

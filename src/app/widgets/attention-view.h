@@ -71,4 +71,8 @@ gboolean attention_view_get_diverging (AttentionView *self);
 void attention_view_set_scale (AttentionView *self, AttentionScale scale);
 AttentionScale attention_view_get_scale (AttentionView *self);
 
+/* The legend's title, for a matrix that is not the attention weights
+ * (attention-legend.h); NULL for none. Copied. */
+void attention_view_set_legend_title (AttentionView *self, const char *title);
+
 G_END_DECLS
