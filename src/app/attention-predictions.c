@@ -556,7 +556,7 @@ rebuild (AttentionPredictions *self)
       g_autofree char *title = NULL;
       g_autofree char *tooltip = NULL;
 
-      candidates = attention_result_get_candidates (self->result, m, &n_candidates);
+      candidates = attention_result_get_shown_candidates (self->result, m, &n_candidates);
       row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
 
       title = masked_heading (self, attention_result_get_prediction_position (self->result, m),

@@ -55,7 +55,7 @@ fill_sentence (GString *out, AttentionResult *result, gint64 type, guint c)
     {
       guint n_candidates, position = attention_result_get_prediction_position (result, i);
       const AttentionCandidate *candidates =
-          attention_result_get_candidates (result, i, &n_candidates);
+          attention_result_get_shown_candidates (result, i, &n_candidates);
       BertSpan span = attention_result_get_span (result, position);
       const char *word;
 
@@ -358,7 +358,7 @@ attention_cli_run_mask (const AttentionCliOptions *options)
     {
       guint n_candidates;
 
-      attention_result_get_candidates (result, i, &n_candidates);
+      attention_result_get_shown_candidates (result, i, &n_candidates);
       n_lines = MAX (n_lines, n_candidates);
     }
   for (guint c = 0; c < n_lines; c++)

@@ -142,5 +142,6 @@ attention_export_corpus_heatmap (AttentionCorpusStats *stats,
   /* 48 × 32 px a cell: room for its number. */
   p.width = 56 + 12 + 48.0 * p.n_heads;
   p.height = 60 + 34 + 32.0 * p.n_layers;
-  return attention_export_picture (path, format, p.width, p.height, FALSE, draw_picture, &p, error);
+  return attention_export_picture (path, format, p.width, p.height, FALSE, NULL, draw_picture, &p,
+                                   error);
 }

@@ -3,7 +3,7 @@
 #include "attention-export-folder.h"
 
 #include "attention-export-names.h"
-#include "attention-png.h"
+#include "attention-export-sentence.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -215,15 +215,16 @@ attention_export_folder_remove_temps (const char *dir)
 }
 
 char *
-attention_export_folder_read_sentence (const char *dir)
+attention_export_folder_read_sentence (const char *dir, AttentionExportFormat format)
 {
-  g_autofree char *name = attention_export_file_name (0, 0, "png");
+  g_autofree char *name =
+      attention_export_file_name (0, 0, attention_export_format_extension (format));
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (dir != NULL, NULL);
 
   path = g_build_filename (dir, name, NULL);
-  return attention_png_read_text (path, ATTENTION_EXPORT_SENTENCE_KEY);
+  return attention_export_sentence_read (path, format);
 }
 
 char *

@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "attention-export.h"
+
 G_BEGIN_DECLS
 
 typedef struct _AttentionExportLock AttentionExportLock;
@@ -25,9 +27,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttentionExportLock, attention_export_folder_unlo
  * NULL-terminated, empty when there are none or dir cannot be read. */
 char **attention_export_folder_find_stale (const char *dir, guint n_layers, guint n_heads);
 
-/* The sentence the diagram set in dir shows, as its first PNG diagram
- * records it; NULL when dir holds no such diagram or it records none. */
-char *attention_export_folder_read_sentence (const char *dir);
+/* The sentence the diagram set of format (PNG, SVG or PDF) in dir shows, as
+ * its first diagram (Attention_Layer1_Head1.png, .svg or .pdf) records it;
+ * NULL when dir holds no such diagram or it records none. */
+char *attention_export_folder_read_sentence (const char *dir, AttentionExportFormat format);
 
 /* Deletes those names from dir; FALSE with the first failure's reason. */
 gboolean attention_export_folder_remove (const char *dir, char *const *names, GError **error);

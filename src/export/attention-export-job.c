@@ -116,7 +116,7 @@ attention_export_job_find_other_sentence (AttentionExportJob *self)
 
   if (self->kind->files != ATTENTION_EXPORT_DIAGRAMS)
     return NULL;
-  sentence = attention_export_folder_read_sentence (self->dir);
+  sentence = attention_export_folder_read_sentence (self->dir, self->kind->format);
   if (sentence == NULL || strcmp (sentence, attention_result_get_text (self->result)) == 0)
     return NULL;
   return g_steal_pointer (&sentence);

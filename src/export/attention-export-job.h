@@ -28,9 +28,10 @@ const char *attention_export_job_get_dir (AttentionExportJob *self);
  * keeps them. Empty for every other kind. NULL-terminated. */
 char **attention_export_job_find_stale (AttentionExportJob *self);
 
-/* For the kinds that write the diagram set: the sentence of the set the
- * folder already holds when it is another than this result's (the window
- * asks before replacing it); NULL when there is none or it is the same. */
+/* For the kinds that write the diagram set: the sentence of the set of the
+ * same format (PNG, SVG or PDF) the folder already holds when it is another
+ * than this result's (the window asks before replacing it); NULL when there
+ * is none or it is the same. */
 char *attention_export_job_find_other_sentence (AttentionExportJob *self);
 
 /* Names to delete from the folder once the lock is held, before writing. */

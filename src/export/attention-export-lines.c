@@ -104,8 +104,8 @@ attention_export_lines (AttentionResult *result,
   attention_lines_get_size (&l.style, l.n, &width, &height);
 
   return attention_export_picture (path, format, width, height,
-                                   n_shown <= 1 && colormap == ATTENTION_COLORMAP_GRAY, draw_lines,
-                                   &l, error);
+                                   n_shown <= 1 && colormap == ATTENTION_COLORMAP_GRAY,
+                                   attention_result_get_text (result), draw_lines, &l, error);
 }
 
 char *

@@ -54,7 +54,8 @@ attention_export_overview (AttentionResult *result,
   g.style.thumb = MAX (64, 2 * attention_result_get_n_tokens (result));
   attention_grid_get_size (&g.style, attention_result_get_n_layers (result),
                            attention_result_get_n_heads (result), &width, &height);
-  return attention_export_picture (path, format, width, height, FALSE, draw_grid, &g, error);
+  return attention_export_picture (path, format, width, height, FALSE,
+                                   attention_result_get_text (result), draw_grid, &g, error);
 }
 
 gboolean

@@ -6,6 +6,7 @@
 #include <cairo-svg.h>
 #include <math.h>
 
+#include "attention-export-sentence.h"
 #include "attention-png.h"
 
 static cairo_status_t
@@ -17,23 +18,37 @@ write_to_file (void *closure, const unsigned char *data, unsigned int length)
   return attention_export_file_failed (file) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
+static const cairo_user_data_key_t stream_key;
+
 cairo_surface_t *
 attention_export_surface_new (AttentionExportFile *file,
                               AttentionExportFormat format,
                               double width,
-                              double height)
+                              double height,
+                              const char *sentence)
 {
   cairo_surface_t *surface;
+  cairo_write_func_t write = write_to_file;
+  gpointer closure = file;
 
   switch (format)
     {
       case ATTENTION_EXPORT_SVG:
-        surface = cairo_svg_surface_create_for_stream (write_to_file, file, width, height);
+        if (sentence != NULL)
+          closure = attention_export_sentence_svg_stream (write_to_file, file, sentence, &write);
+        surface = cairo_svg_surface_create_for_stream (write, closure, width, height);
+        /* The stream lives as long as the surface. */
+        if (closure != file)
+          cairo_surface_set_user_data (surface, &stream_key, closure,
+                                       attention_export_sentence_svg_stream_free);
         /* px, not Cairo's default pt, so viewers show it at the PNG's size. */
         cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
         return surface;
       case ATTENTION_EXPORT_PDF:
-        return cairo_pdf_surface_create_for_stream (write_to_file, file, width, height);
+        surface = cairo_pdf_surface_create_for_stream (write_to_file, file, width, height);
+        if (sentence != NULL)
+          attention_export_sentence_set_pdf (surface, sentence);
+        return surface;
       case ATTENTION_EXPORT_PNG:
       case ATTENTION_EXPORT_NPY:
       case ATTENTION_EXPORT_JSON:
@@ -108,6 +123,7 @@ attention_export_picture (const char *path,
                           double width,
                           double height,
                           gboolean grey,
+                          const char *sentence,
                           void (*draw) (cairo_t *cr, gpointer data),
                           gpointer data,
                           GError **error)
@@ -118,7 +134,7 @@ attention_export_picture (const char *path,
 
   if (file == NULL)
     return FALSE;
-  surface = attention_export_surface_new (file, format, width, height);
+  surface = attention_export_surface_new (file, format, width, height, sentence);
   cr = cairo_create (surface);
   draw (cr, data);
   cairo_destroy (cr);

@@ -10,11 +10,13 @@
 G_BEGIN_DECLS
 
 /* A surface whose SVG or PDF goes into file as it is drawn; for PNG an image
- * of the size rounded up, encoded by attention_export_surface_finish. */
+ * of the size rounded up, encoded by attention_export_surface_finish. An SVG
+ * or PDF records sentence (attention-export-sentence.h) unless it is NULL. */
 cairo_surface_t *attention_export_surface_new (AttentionExportFile *file,
                                                AttentionExportFormat format,
                                                double width,
-                                               double height);
+                                               double height,
+                                               const char *sentence);
 
 /* Ends the picture (a PNG: encoded and written, by the fast 8-bit encoder
  * when `grey` says only greys were drawn) and destroys surface; returns the
@@ -24,12 +26,14 @@ const char *attention_export_surface_finish (cairo_surface_t *surface,
                                              gboolean grey,
                                              AttentionExportFile *file);
 
-/* One picture to path: draw (cr, data) on a width × height surface. */
+/* One picture to path: draw (cr, data) on a width × height surface; an SVG
+ * or PDF records sentence unless it is NULL. */
 gboolean attention_export_picture (const char *path,
                                    AttentionExportFormat format,
                                    double width,
                                    double height,
                                    gboolean grey,
+                                   const char *sentence,
                                    void (*draw) (cairo_t *cr, gpointer data),
                                    gpointer data,
                                    GError **error);

@@ -62,7 +62,8 @@ write_head (const AttentionExportRequest *request,
 
   diagram_init (&d, request->result, layer, head, caption);
   diagram_size (&d, &width, &height);
-  return attention_export_picture (path, request->format, width, height, TRUE, draw_diagram, &d,
+  return attention_export_picture (path, request->format, width, height, TRUE,
+                                   attention_result_get_text (request->result), draw_diagram, &d,
                                    error);
 }
 
@@ -87,7 +88,8 @@ attention_export_pdf_pages (const AttentionExportRequest *request, const char *p
     return FALSE;
 
   /* Each page gets its own size below. */
-  surface = attention_export_surface_new (file, ATTENTION_EXPORT_PDF, 100, 100);
+  surface = attention_export_surface_new (file, ATTENTION_EXPORT_PDF, 100, 100,
+                                          attention_result_get_text (result));
   cr = cairo_create (surface);
   for (guint k = 0; k < total; k++)
     {

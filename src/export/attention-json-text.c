@@ -70,9 +70,12 @@ attention_json_append_ids (GString *out, AttentionResult *result)
 }
 
 static void
-append_candidates (GString *out, const AttentionCandidate *candidates, guint n_candidates)
+append_candidate_list (GString *out,
+                       const char *name,
+                       const AttentionCandidate *candidates,
+                       guint n_candidates)
 {
-  g_string_append (out, "\"candidates\": [");
+  g_string_append_printf (out, "\"%s\": [", name);
   for (guint c = 0; c < n_candidates; c++)
     {
       g_string_append_printf (out, "%s{\"token\": ", c > 0 ? ", " : "");
@@ -82,7 +85,14 @@ append_candidates (GString *out, const AttentionCandidate *candidates, guint n_c
       attention_json_append_float (out, candidates[c].probability);
       g_string_append_c (out, '}');
     }
-  g_string_append (out, "]}");
+  g_string_append_c (out, ']');
+}
+
+static void
+append_candidates (GString *out, const AttentionCandidate *candidates, guint n_candidates)
+{
+  append_candidate_list (out, "candidates", candidates, n_candidates);
+  g_string_append_c (out, '}');
 }
 
 void
@@ -95,9 +105,18 @@ attention_json_append_predictions (GString *out, AttentionResult *result)
       const AttentionCandidate *candidates =
           attention_result_get_candidates (result, p, &n_candidates);
 
+      guint n_shown = 0;
+      const AttentionCandidate *shown = attention_result_get_shown_candidates (result, p, &n_shown);
+
       g_string_append_printf (out, "%s\n  {\"position\": %u, ", p > 0 ? "," : "",
                               attention_result_get_prediction_position (result, p));
-      append_candidates (out, candidates, n_candidates);
+      /* "candidates" is the raw top-k, as it always was; "shown" what the
+       * window's chips and the CLI's completions show, special tokens
+       * skipped. */
+      append_candidate_list (out, "candidates", candidates, n_candidates);
+      g_string_append (out, ", ");
+      append_candidate_list (out, "shown", shown, n_shown);
+      g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
 }

@@ -11,6 +11,7 @@
 #include "attention-escape.h"
 #include "attention-model-memory.h"
 #include "attention-shutdown.h"
+#include "attention-special-token.h"
 #include "attn-shim-tuning.h"
 #include "attn-shim.h"
 
@@ -24,6 +25,7 @@ struct _AttentionModel
   AttentionModelInfo *info;
   AttentionTokenizer *tokenizer;
   char **shown_vocab;       /* each id's token as shown (bpe_token_display), or NULL */
+  guint8 *special;          /* per vocabulary id: not text (attention_special_token) */
   gboolean reads_bert_mask; /* "[MASK]" is read as another spelling (<mask>) */
   GMutex run_lock;          /* one forward at a time per handle */
   gboolean verified;        /* dims measured (by the probe or the first run) and checked */
@@ -152,6 +154,7 @@ attention_model_finalize (GObject *object)
   g_clear_pointer (&self->info, attention_model_info_free);
   g_clear_pointer (&self->tokenizer, attention_tokenizer_unref);
   g_clear_pointer (&self->shown_vocab, g_strfreev);
+  g_clear_pointer (&self->special, g_free);
   g_mutex_clear (&self->run_lock);
 
   G_OBJECT_CLASS (attention_model_parent_class)->finalize (object);
@@ -280,6 +283,7 @@ read_bundle_files (AttentionModel *self, GError **error)
   g_clear_pointer (&self->info, attention_model_info_free);
   g_clear_pointer (&self->tokenizer, attention_tokenizer_unref);
   g_clear_pointer (&self->shown_vocab, g_strfreev);
+  g_clear_pointer (&self->special, g_free);
 
   data = attn_shim_get_extra_file (self->shim, "config.json", &len);
   self->info = attention_model_info_new_from_json (data, len, error);
@@ -344,6 +348,10 @@ read_bundle_files (AttentionModel *self, GError **error)
     }
   /* The user types [MASK] whatever the family. */
   self->reads_bert_mask = attention_tokenizer_read_bert_mask (self->tokenizer);
+  self->special = g_new (guint8, MAX (bert_vocab_get_size (vocab), 1));
+  for (guint i = 0; i < bert_vocab_get_size (vocab); i++)
+    self->special[i] =
+        attention_special_token (self->info, i, bert_vocab_get_token (vocab, (gint)i));
   return TRUE;
 }
 
@@ -552,18 +560,30 @@ compare_best_first (const void *pa, const void *pb)
   return 0;
 }
 
+/* An id that is not text ([PAD], [unused7], an id past the vocabulary):
+ * never among the candidates shown to a reader. */
+static gboolean
+is_special (AttentionModel *self, guint id)
+{
+  BertVocab *vocab = attention_tokenizer_get_vocab (self->tokenizer);
+
+  return id >= bert_vocab_get_size (vocab) || self->special == NULL || self->special[id];
+}
+
 /* Softmax over the whole vocabulary and the k best, best first, into
- * candidates (k of them; tokens borrowed from the vocab). A min-heap of the k
- * best so far keeps this O(V log k). Returns how many. */
+ * candidates (k of them; tokens borrowed from the vocab); with text_only,
+ * the k best of the ids that are text. A min-heap of the k best so far keeps
+ * this O(V log k). Returns how many. */
 static guint
 top_candidates (AttentionModel *self,
                 const float *logits,
                 guint top_k,
+                gboolean text_only,
                 AttentionCandidate *candidates)
 {
   guint v = (guint)self->dims.vocab_size;
   guint k = MIN (top_k, v);
-  g_autofree Scored *heap = g_new (Scored, k);
+  g_autofree Scored *heap = g_new (Scored, MAX (k, 1));
   double max = -INFINITY, sum = 0;
   guint n = 0;
 
@@ -572,10 +592,12 @@ top_candidates (AttentionModel *self,
   for (guint i = 0; i < v; i++)
     sum += exp ((double)logits[i] - max);
 
-  for (guint i = 0; i < v; i++)
+  for (guint i = 0; i < v && k > 0; i++)
     {
       Scored s = { i, logits[i] };
 
+      if (text_only && is_special (self, i))
+        continue;
       if (n < k)
         {
           /* Sift up. */
@@ -615,12 +637,15 @@ add_prediction (AttentionModel *self,
                 gboolean every_position)
 {
   g_autofree AttentionCandidate *candidates = g_new0 (AttentionCandidate, MAX (top_k, 1));
-  guint n = top_candidates (self, logits, top_k, candidates);
+  guint n = top_candidates (self, logits, top_k, FALSE, candidates);
 
   if (every_position)
     attention_result_add_position_candidates (result, position, candidates, n);
   else
     {
+      g_autofree AttentionCandidate *shown = g_new0 (AttentionCandidate, MAX (top_k, 1));
+      guint n_shown = top_candidates (self, logits, top_k, TRUE, shown);
+
       /* The whole row, for comparing any token's probability across runs
        * (head importance, a head switched off). */
       guint v = (guint)self->dims.vocab_size;
@@ -635,6 +660,7 @@ add_prediction (AttentionModel *self,
         row[i] = (float)(exp ((double)logits[i] - max) / sum);
       attention_result_add_prediction (result, position, candidates, n);
       attention_result_set_mask_probabilities (result, row, v);
+      attention_result_set_shown_candidates (result, shown, n_shown);
     }
 }
 

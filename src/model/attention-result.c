@@ -11,6 +11,10 @@ typedef struct
   guint n_candidates;
   float *probabilities; /* a [MASK]'s over the vocabulary, or NULL */
   guint vocab_size;
+  /* The best candidates that are text, as shown to a reader; NULL: the
+   * candidates themselves (a result built without them). */
+  AttentionCandidate *shown;
+  guint n_shown;
 } Prediction;
 
 struct _AttentionResult
@@ -57,13 +61,34 @@ saliency_clear (gpointer data)
 G_DEFINE_FINAL_TYPE (AttentionResult, attention_result, G_TYPE_OBJECT)
 
 static void
+candidates_free (AttentionCandidate *candidates, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    g_free (candidates[i].token);
+  g_free (candidates);
+}
+
+static AttentionCandidate *
+candidates_copy (const AttentionCandidate *candidates, guint n)
+{
+  AttentionCandidate *copy = g_new0 (AttentionCandidate, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      copy[i].token = g_strdup (candidates[i].token);
+      copy[i].id = candidates[i].id;
+      copy[i].probability = candidates[i].probability;
+    }
+  return copy;
+}
+
+static void
 prediction_clear (gpointer data)
 {
   Prediction *p = data;
 
-  for (guint i = 0; i < p->n_candidates; i++)
-    g_free (p->candidates[i].token);
-  g_free (p->candidates);
+  candidates_free (p->candidates, p->n_candidates);
+  candidates_free (p->shown, p->n_shown);
   g_free (p->probabilities);
 }
 
@@ -188,14 +213,10 @@ attention_result_get_head_mask (AttentionResult *self)
 static Prediction
 prediction_copy (guint position, const AttentionCandidate *candidates, guint n_candidates)
 {
-  Prediction p = { position, g_new0 (AttentionCandidate, n_candidates), n_candidates, NULL, 0 };
+  Prediction p = {
+    position, candidates_copy (candidates, n_candidates), n_candidates, NULL, 0, NULL, 0
+  };
 
-  for (guint i = 0; i < n_candidates; i++)
-    {
-      p.candidates[i].token = g_strdup (candidates[i].token);
-      p.candidates[i].id = candidates[i].id;
-      p.candidates[i].probability = candidates[i].probability;
-    }
   return p;
 }
 
@@ -287,6 +308,8 @@ subset_with (AttentionResult *source, const guint *keep, guint n_keep, float *at
             attention_result_add_prediction (self, k, p->candidates, p->n_candidates);
             if (p->probabilities != NULL)
               attention_result_set_mask_probabilities (self, p->probabilities, p->vocab_size);
+            if (p->shown != NULL)
+              attention_result_set_shown_candidates (self, p->shown, p->n_shown);
           }
     }
   if (attention_result_has_position_candidates (source))
@@ -400,6 +423,38 @@ attention_result_set_mask_probabilities (AttentionResult *self,
   g_free (p->probabilities);
   p->probabilities = g_memdup2 (probabilities, (gsize)vocab_size * sizeof (float));
   p->vocab_size = vocab_size;
+}
+
+void
+attention_result_set_shown_candidates (AttentionResult *self,
+                                       const AttentionCandidate *candidates,
+                                       guint n_candidates)
+{
+  Prediction *p;
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (self->predictions->len > 0);
+
+  p = &g_array_index (self->predictions, Prediction, self->predictions->len - 1);
+  candidates_free (p->shown, p->n_shown);
+  p->shown = candidates_copy (candidates, n_candidates);
+  p->n_shown = n_candidates;
+}
+
+const AttentionCandidate *
+attention_result_get_shown_candidates (AttentionResult *self, guint i, guint *n_candidates)
+{
+  Prediction *p;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  g_return_val_if_fail (i < self->predictions->len, NULL);
+
+  p = &g_array_index (self->predictions, Prediction, i);
+  if (p->shown == NULL)
+    return attention_result_get_candidates (self, i, n_candidates);
+  if (n_candidates)
+    *n_candidates = p->n_shown;
+  return p->shown;
 }
 
 double
@@ -615,7 +670,7 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
   g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
   g_return_val_if_fail (i < self->predictions->len, NULL);
 
-  candidates = attention_result_get_candidates (self, i, &n_candidates);
+  candidates = attention_result_get_shown_candidates (self, i, &n_candidates);
   g_return_val_if_fail (c < n_candidates, NULL);
 
   position = attention_result_get_prediction_position (self, i);

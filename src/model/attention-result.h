@@ -76,6 +76,12 @@ void attention_result_set_mask_probabilities (AttentionResult *self,
                                               const float *probabilities,
                                               guint vocab_size);
 
+/* For the builder only: the last added prediction's best candidates that
+ * are text (attention_special_token), as a reader is shown them. */
+void attention_result_set_shown_candidates (AttentionResult *self,
+                                            const AttentionCandidate *candidates,
+                                            guint n_candidates);
+
 const char *attention_result_get_text (AttentionResult *self);
 guint attention_result_get_n_tokens (AttentionResult *self);
 const char *attention_result_get_token (AttentionResult *self, guint index);
@@ -101,6 +107,11 @@ guint attention_result_get_n_predictions (AttentionResult *self);
 guint attention_result_get_prediction_position (AttentionResult *self, guint i);
 const AttentionCandidate *
 attention_result_get_candidates (AttentionResult *self, guint i, guint *n_candidates);
+/* The i-th [MASK]'s best candidates that are text, best first: what the
+ * window's chips and the CLI's completions show ([PAD], [unused7] and the
+ * like skipped). A result built without them gives the candidates. */
+const AttentionCandidate *
+attention_result_get_shown_candidates (AttentionResult *self, guint i, guint *n_candidates);
 /* TRUE when the run gave top-k at every position ("all positions"). */
 gboolean attention_result_has_position_candidates (AttentionResult *self);
 /* The probability of vocabulary id at the i-th [MASK] (not only of the
@@ -111,8 +122,9 @@ double attention_result_get_mask_probability (AttentionResult *self, guint i, gi
 const AttentionCandidate *
 attention_result_get_position_candidates (AttentionResult *self, guint index, guint *n_candidates);
 /* The sentence that holds the i-th [MASK] (the text, or of a pair the second
- * sentence when the [MASK] is there) with it replaced by candidate c
- * (WordPiece "##" continuations are glued). */
+ * sentence when the [MASK] is there) with it replaced by shown candidate c
+ * (attention_result_get_shown_candidates; WordPiece "##" continuations are
+ * glued). */
 char *attention_result_fill_mask (AttentionResult *self, guint i, guint c);
 
 /* A pair's second sentence, or NULL for a single sentence. */

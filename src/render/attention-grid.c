@@ -107,11 +107,8 @@ column_room (const AttentionGridStyle *style)
   return style->thumb + style->gap * 0.5;
 }
 
-/* A column's label in the cairo's current font: "Head 3" where every
- * column's fits, else the short "H3" (run together, "H10H11H12" read as
- * one word). */
-static char *
-column_label (cairo_t *cr, const AttentionGridStyle *style, guint n_heads, guint h)
+char *
+attention_grid_column_label (cairo_t *cr, const AttentionGridStyle *style, guint n_heads, guint h)
 {
   /* TRANSLATORS: column label of the overview grid when it fits */
   g_autofree char *widest = g_strdup_printf (_ ("Head %u"), n_heads);
@@ -121,7 +118,9 @@ column_label (cairo_t *cr, const AttentionGridStyle *style, guint n_heads, guint
   if (ext.x_advance <= column_room (style))
     return g_strdup_printf (_ ("Head %u"), h + 1);
   /* TRANSLATORS: column label of the overview grid, "H" for head; short,
-   * where "Head 12" does not fit */
+   * where "Head 12" does not fit, but a reader must still see a head in it
+   * (Spanish: "Cab. 12", as "C" is the layer's, "Capa"). Labels that do not
+   * fit every column are drawn over every second column or fewer. */
   return g_strdup_printf (_ ("H%u"), h + 1);
 }
 
@@ -136,7 +135,7 @@ column_label_step (cairo_t *cr, const AttentionGridStyle *style, guint n_heads)
 
   if (n_heads == 0 || pitch <= 0)
     return 1;
-  widest = column_label (cr, style, n_heads, n_heads - 1);
+  widest = attention_grid_column_label (cr, style, n_heads, n_heads - 1);
   cairo_text_extents (cr, widest, &ext);
   return MAX (1u, (guint)ceil ((ext.x_advance + style->label_size * 0.5) / pitch));
 }
@@ -169,7 +168,7 @@ draw_labels (cairo_t *cr, const AttentionGridStyle *style, guint n_layers, guint
   if (!(style->sort_by_score && style->scores != NULL))
     for (guint h = 0, step = column_label_step (cr, style, n_heads); h < n_heads; h += step)
       {
-        g_autofree char *text = column_label (cr, style, n_heads, h);
+        g_autofree char *text = attention_grid_column_label (cr, style, n_heads, h);
         cairo_text_extents_t ext;
 
         cairo_text_extents (cr, text, &ext);

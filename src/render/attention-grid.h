@@ -35,6 +35,13 @@ void attention_grid_style_init (AttentionGridStyle *style);
 void attention_grid_get_size (
     const AttentionGridStyle *style, guint n_layers, guint n_heads, double *width, double *height);
 
+/* The label over column h of n_heads in cr's current font (the grid's:
+ * Sans at label_size): "Head 3" where every column's fits, else the short
+ * "H3" (Spanish "Cab. 3"), drawn over every so many columns that none run
+ * together ("H10H11H12" read as one word). */
+char *
+attention_grid_column_label (cairo_t *cr, const AttentionGridStyle *style, guint n_heads, guint h);
+
 /* Head shown in column `column` of row `layer` (differs from column only when
  * sorting by score). */
 guint

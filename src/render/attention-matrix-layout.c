@@ -33,9 +33,46 @@ margin_for_font (double font_size, AttentionMatrixLabelWidth widest, gpointer us
   return ceil (widest (font_size, user_data) + font_size * LABEL_ROOM);
 }
 
+/* The column band's depth: what depth asks, never more than the row
+ * band's width (the renderer's square margin). */
+static double
+top_for_font (double font_size, double margin, AttentionMatrixLabelWidth depth, gpointer user_data)
+{
+  return depth != NULL ? MIN (margin, ceil (depth (font_size, user_data))) : margin;
+}
+
 double
 attention_matrix_layout_fit_cell (
     guint n_room, double width, double height, AttentionMatrixLabelWidth widest, gpointer user_data)
+{
+  return attention_matrix_layout_fit_cell_full (n_room, width, height, widest, NULL, user_data);
+}
+
+/* Whether cells of edge `cell` fit across and down. */
+static gboolean
+cell_fits (double cell,
+           guint n_room,
+           double width,
+           double height,
+           AttentionMatrixLabelWidth widest,
+           AttentionMatrixLabelWidth depth,
+           gpointer user_data)
+{
+  double font = attention_matrix_layout_font_for_cell (cell);
+  double margin = margin_for_font (font, widest, user_data);
+  double top = top_for_font (font, margin, depth, user_data);
+
+  return margin + n_room * cell + 2 * PADDING <= width - LEGEND_GAP - LEGEND_WIDTH &&
+         top + n_room * cell + 2 * PADDING <= height;
+}
+
+double
+attention_matrix_layout_fit_cell_full (guint n_room,
+                                       double width,
+                                       double height,
+                                       AttentionMatrixLabelWidth widest,
+                                       AttentionMatrixLabelWidth depth,
+                                       gpointer user_data)
 {
   double cell = MAX_CELL;
 
@@ -47,18 +84,16 @@ attention_matrix_layout_fit_cell (
    * settle it. */
   for (int pass = 0; pass < 2; pass++)
     {
-      double margin =
-          margin_for_font (attention_matrix_layout_font_for_cell (cell), widest, user_data);
-      double room = MIN (width - LEGEND_GAP - LEGEND_WIDTH, height) - margin - 2 * PADDING;
+      double font = attention_matrix_layout_font_for_cell (cell);
+      double margin = margin_for_font (font, widest, user_data);
+      double top = top_for_font (font, margin, depth, user_data);
+      double room = MIN (width - LEGEND_GAP - LEGEND_WIDTH - margin, height - top) - 2 * PADDING;
 
       cell = CLAMP (floor (room / n_room), MIN_CELL, MAX_CELL);
     }
   /* A larger cell has a larger font and so wider labels: the passes can
    * overshoot by a pixel or two, which the last ones take back. */
-  while (cell > MIN_CELL &&
-         margin_for_font (attention_matrix_layout_font_for_cell (cell), widest, user_data) +
-                 n_room * cell + 2 * PADDING >
-             MIN (width - LEGEND_GAP - LEGEND_WIDTH, height))
+  while (cell > MIN_CELL && !cell_fits (cell, n_room, width, height, widest, depth, user_data))
     cell--;
   return cell;
 }
@@ -84,6 +119,23 @@ attention_matrix_layout_place (AttentionMatrixLayout *layout,
                                AttentionMatrixLabelWidth widest,
                                gpointer user_data)
 {
+  attention_matrix_layout_place_full (layout, n, n_room, cell, width, height, scroll_x, scroll_y,
+                                      widest, NULL, user_data);
+}
+
+void
+attention_matrix_layout_place_full (AttentionMatrixLayout *layout,
+                                    guint n,
+                                    guint n_room,
+                                    double cell,
+                                    double width,
+                                    double height,
+                                    double scroll_x,
+                                    double scroll_y,
+                                    AttentionMatrixLabelWidth widest,
+                                    AttentionMatrixLabelWidth depth,
+                                    gpointer user_data)
+{
   double size, grid;
 
   g_return_if_fail (layout != NULL);
@@ -97,21 +149,24 @@ attention_matrix_layout_place (AttentionMatrixLayout *layout,
   layout->cell = cell;
   layout->font_size = attention_matrix_layout_font_for_cell (cell);
   layout->margin = margin_for_font (layout->font_size, widest, user_data);
+  layout->top = top_for_font (layout->font_size, layout->margin, depth, user_data);
   grid = layout->n_room * cell;
   size = layout->margin + grid;
   layout->content_width = size + 2 * PADDING + LEGEND_GAP + LEGEND_WIDTH;
-  layout->content_height = size + 2 * PADDING;
+  layout->content_height = layout->top + grid + 2 * PADDING;
   layout->x = place_axis (width, layout->content_width, scroll_x);
-  layout->y = place_axis (height, layout->content_height, scroll_y);
+  /* The column band's top; the diagram (a square margin) starts above it. */
+  layout->band_y = place_axis (height, layout->content_height, scroll_y);
+  layout->y = layout->band_y - (layout->margin - layout->top);
   layout->band_x = MAX (layout->x, 0);
-  layout->band_y = MAX (layout->y, 0);
+  layout->band_y = MAX (layout->band_y, 0);
 
   /* The legend stays in sight at the right edge, level with the grid's top,
    * in a column the cells scroll behind. */
   layout->clip_right =
       layout->content_width <= width ? width : MAX (0, width - LEGEND_GAP - LEGEND_WIDTH);
   layout->legend_x = MIN (layout->x + size + LEGEND_GAP, width - LEGEND_WIDTH);
-  layout->legend_y = layout->band_y + layout->margin;
+  layout->legend_y = layout->band_y + layout->top;
   layout->legend_height = CLAMP (grid, LEGEND_MIN_HEIGHT, LEGEND_MAX_HEIGHT);
   layout->legend_height = MIN (layout->legend_height, height - layout->legend_y - PADDING);
   if (layout->legend_height < LEGEND_MIN_HEIGHT / 2)
@@ -137,7 +192,7 @@ attention_matrix_layout_hit (
   /* The label bands cover the cells scrolled under them. */
   in_cols = x >= layout->band_x + layout->margin && x < layout->clip_right && grid_x >= 0 &&
             grid_x < grid;
-  in_rows = y >= layout->band_y + layout->margin && grid_y >= 0 && grid_y < grid;
+  in_rows = y >= layout->band_y + layout->top && grid_y >= 0 && grid_y < grid;
 
   if (in_cols && in_rows)
     {
@@ -150,7 +205,7 @@ attention_matrix_layout_hit (
       *row = *col = (guint)(grid_y / layout->cell);
       return ATTENTION_MATRIX_HIT_ROW_LABEL;
     }
-  if (in_cols && y >= layout->band_y && y < layout->band_y + layout->margin)
+  if (in_cols && y >= layout->band_y && y < layout->band_y + layout->top)
     {
       *row = *col = (guint)(grid_x / layout->cell);
       return ATTENTION_MATRIX_HIT_COLUMN_LABEL;

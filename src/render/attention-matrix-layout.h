@@ -18,7 +18,12 @@ typedef struct
   guint n;       /* tokens of the matrix shown; 0: nothing laid out */
   guint n_room;  /* tokens room is made for (≥ n: linked views line up) */
   double cell;   /* cell edge */
-  double margin; /* depth of the label bands, left of the grid and above it */
+  double margin; /* width of the row labels' band, left of the grid */
+  /* Depth of the column labels' band above the grid (≤ margin): the rows'
+   * band is as wide as the axis titles, the columns' only as deep as the
+   * labels and the titles' two lines need. The renderer, drawing a square
+   * margin, is placed that much higher (y) and clipped. */
+  double top;
   double font_size;
   double x, y; /* top-left corner of the diagram (labels included), scrolled */
   /* Left edge of the row labels and top edge of the column labels: they
@@ -67,6 +72,27 @@ void attention_matrix_layout_place (AttentionMatrixLayout *layout,
                                     double scroll_y,
                                     AttentionMatrixLabelWidth widest,
                                     gpointer user_data);
+
+/* As attention_matrix_layout_fit_cell and _place, with the column band's
+ * depth at a font size from `depth` (labels turned upright and the axis
+ * titles' lines; capped at the row band's width); NULL: a square band. */
+double attention_matrix_layout_fit_cell_full (guint n_room,
+                                              double width,
+                                              double height,
+                                              AttentionMatrixLabelWidth widest,
+                                              AttentionMatrixLabelWidth depth,
+                                              gpointer user_data);
+void attention_matrix_layout_place_full (AttentionMatrixLayout *layout,
+                                         guint n,
+                                         guint n_room,
+                                         double cell,
+                                         double width,
+                                         double height,
+                                         double scroll_x,
+                                         double scroll_y,
+                                         AttentionMatrixLabelWidth widest,
+                                         AttentionMatrixLabelWidth depth,
+                                         gpointer user_data);
 
 /* What lies under (x, y): a cell (row = query, col = key), or a token's row
  * or column label (row = col = the token). The label bands cover the cells

@@ -7,7 +7,8 @@ text without [MASK] is then fine); --pair (token_type_ids as Hugging Face's
 tokenizer(a, b) gives them, attentions and predictions with them); --ablate
 (Hugging Face's head_mask: attentions and predictions, switched-off heads
 all zeros, bad specs refused); --head-importance (Δp of each head alone,
-JSON and table).
+JSON and table); the printed completions skip special tokens while
+--dump's "candidates" stay the raw top-k and "shown" holds what was shown.
 Usage: test_ask_cli.py ATTENTION_CLI"""
 
 import json
@@ -19,6 +20,8 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+from boost_tokens import boost  # noqa: E402
 from reference_bert import ReferenceBert, softmax  # noqa: E402
 from reference_tokenizer import ReferenceTokenizer, load_vocab  # noqa: E402
 
@@ -204,12 +207,55 @@ def test_head_importance(tmp):
     assert "[MASK]" in proc.stderr
 
 
+def is_special(token):
+    """Not text: BERT's bracketed entries ([PAD], [unused7], [UNK], …)."""
+    return len(token) > 2 and token.startswith("[") and token.endswith("]")
+
+
+def test_shown_skips_specials(tmp):
+    """The printed completions skip [PAD], [unusedN] and the other special
+    tokens; --dump's "candidates" stay the raw top-k, and the new "shown"
+    holds the k best that are text."""
+    # Specials far ahead, then words; the rest as the model has it.
+    folder = os.path.join(tmp, "boosted")
+    boost(HF_DIR, folder, {"[PAD]": 80, "[unused3]": 76, "[UNK]": 72, "[CLS]": 68,
+                           "cat": 60, "mat": 56, "dog": 52, "car": 48})
+    ref = ReferenceBert(folder)
+    text = "then i picked up a [MASK] from the table."
+    k = 4
+    path = os.path.join(tmp, "shown.json")
+    proc = subprocess.run([CLI, "--model", folder, "--top-k", str(k), "--dump", path, text],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    _, logits = ref.forward(data["ids"])
+    probs = softmax(logits)
+    (pred,) = data["predictions"]
+    row = probs[pred["position"]]
+    # The raw top-k, as always: here all four special.
+    check_candidates(pred["candidates"], row, k, "raw")
+    assert [c["token"] for c in pred["candidates"]] == ["[PAD]", "[unused3]", "[UNK]", "[CLS]"]
+    # What was shown: the k best that are text, with their probabilities
+    # over the whole vocabulary.
+    text_ids = [i for i in np.argsort(-row, kind="stable") if not is_special(TOK_INV[int(i)])]
+    want = [TOK_INV[int(i)] for i in text_ids[:k]]
+    assert want == ["cat", "mat", "dog", "car"], want
+    assert [c["token"] for c in pred["shown"]] == want, (pred["shown"], want)
+    for c, i in zip(pred["shown"], text_ids):
+        assert c["id"] == int(i) and abs(c["probability"] - row[i]) < TOL, (c, i, row[i])
+    # The printed completions: k lines, one per shown candidate, no special.
+    lines = proc.stdout.splitlines()
+    assert lines == [text.replace("[MASK]", w) for w in want], lines
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_all_positions(tmp)
         test_pair(tmp)
         test_ablate(tmp)
         test_head_importance(tmp)
+        test_shown_skips_specials(tmp)
     print("ok")
 
 

@@ -5,7 +5,9 @@ on the test model: the files are there, open in ordinary viewers' converters,
 and the data files hold the same tensor; the lines PNGs show the strongest
 weight of a head as a line of its grey; the All Heads grid (read with PIL and
 Python's xml) and the multi-page PDF (poppler's pdfinfo and pdftoppm) show
-every head's weights as the greys round(255 × weight).
+every head's weights as the greys round(255 × weight); SVG and PDF sets
+record their sentence (<desc>, the PDF's Subject) and another sentence's set
+is named before it is replaced.
 Usage: test_cli_formats.py ATTENTION_CLI"""
 
 import base64
@@ -179,6 +181,38 @@ def check_pdf_pages(out, npy, tmp):
             assert abs(r - grey(m[i, j])) <= 1 and r == g == b, (i, j, (r, g, b), m[i, j])
 
 
+def recorded(path):
+    """The sentence a diagram records, as ordinary readers see it: an SVG's
+    root <desc> (Python's xml), a PDF's Subject (poppler's pdfinfo)."""
+    if path.endswith(".svg"):
+        root = ET.parse(path).getroot()
+        first = root[0]
+        assert first.tag == "{http://www.w3.org/2000/svg}desc", first.tag
+        return first.text
+    info = subprocess.run(["pdfinfo", "-enc", "UTF-8", path], check=True, capture_output=True,
+                          text=True).stdout
+    return next(l for l in info.splitlines() if l.startswith("Subject:")).split(":", 1)[1].strip()
+
+
+def check_sentence(out):
+    """SVG and PDF sets record their sentence as PNG sets do; another
+    sentence's set is named before it is replaced, the same one is not."""
+    other = "Él (the “cat”) \\ [MASK] & <sat> here."
+    for fmt in ["svg", "pdf"]:
+        first = os.path.join(out[fmt], f"Attention_Layer1_Head1.{fmt}")
+        assert recorded(first) == TEXT, (fmt, recorded(first))
+        if fmt == "pdf":
+            assert recorded(os.path.join(out[fmt], "attention.pdf")) == TEXT
+        again = run("--output-dir", out[fmt], "--format", fmt, other)
+        assert "another sentence" in again.stderr and TEXT in again.stderr, again.stderr
+        assert recorded(first) == other, (fmt, recorded(first))
+        same = run("--output-dir", out[fmt], "--format", fmt, other)
+        assert "another sentence" not in same.stderr, same.stderr
+    for fmt in ["lines-svg", "overview-svg"]:
+        name = next(n for n in os.listdir(out[fmt]) if n.endswith(".svg"))
+        assert recorded(os.path.join(out[fmt], name)) == TEXT, fmt
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="attention-cli-formats-")
     try:
@@ -224,6 +258,7 @@ def main():
         check_lines(out, npy, tmp)
         check_overview(out, npy)
         check_pdf_pages(out, npy, tmp)
+        check_sentence(out)
 
         # --help lists every kind, as the window's Export dialog does.
         usage = subprocess.run([CLI, "--help"], capture_output=True, text=True, check=True).stdout

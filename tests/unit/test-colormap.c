@@ -1,6 +1,9 @@
 /* test-colormap.c: colour maps, scalings, the renderer's default staying the
- * original grayscale, the legend, and the overview grid's layout */
+ * original grayscale, the legend, and the overview grid's layout and its
+ * Spanish column labels */
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -433,6 +436,48 @@ test_grid_column_labels (void)
   g_array_unref (wide);
 }
 
+/* The label the grid draws over column h, in its font. */
+static char *
+grid_column_label (guint n_heads, double thumb, guint h)
+{
+  AttentionGridStyle style;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+  cairo_t *cr = cairo_create (s);
+  char *label;
+
+  attention_grid_style_init (&style);
+  style.thumb = thumb;
+  style.gap = 4;
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, style.label_size);
+  label = attention_grid_column_label (cr, &style, n_heads, h);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  return label;
+}
+
+/* In Spanish (the build tree's catalog), a column too narrow for "Cabeza
+ * 12" reads "Cab. 12": a head, not the "Cb12" no reader could guess, nor
+ * "C12", which is a layer ("Capa"). */
+static void
+test_grid_column_labels_es (void)
+{
+  g_autofree char *dir = g_build_filename (BUILD_ROOT, "po", NULL);
+  g_autofree char *narrow = NULL;
+  g_autofree char *wide = NULL;
+
+  g_setenv ("LANGUAGE", "es", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  bindtextdomain (GETTEXT_PACKAGE, dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  narrow = grid_column_label (16, 20, 11);
+  wide = grid_column_label (4, 64, 2);
+  g_setenv ("LANGUAGE", "", TRUE);
+  g_assert_cmpstr (wide, ==, "Cabeza 3");
+  g_assert_cmpstr (narrow, ==, "Cab. 12");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -448,6 +493,7 @@ main (int argc, char **argv)
   g_test_add_func ("/colormap/render-difference", test_render_difference);
   g_test_add_func ("/colormap/legend-diverging", test_legend_diverging);
   g_test_add_func ("/colormap/grid-column-labels", test_grid_column_labels);
+  g_test_add_func ("/colormap/grid-column-labels-es", test_grid_column_labels_es);
   g_test_add_func ("/colormap/grid", test_grid_sort_and_hit);
   return g_test_run ();
 }

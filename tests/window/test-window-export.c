@@ -4,6 +4,7 @@
  * the first export; a set of another sentence in the chosen folder is not
  * replaced without asking ("Replace" / "Choose Another Folder"). What a
  * diagram records is read back with gdk-pixbuf (libpng), not our reader.
+ * SVG and PDF sets are asked about too.
  * Needs $ATTENTION_TEST_MODEL. */
 
 #include <glib/gstdio.h>
@@ -136,6 +137,46 @@ test_other_sentence (void)
   wait_for (idle);
 }
 
+/* SVG and PDF sets are asked about as PNG sets are: each records its
+ * sentence in its own format (checked with Python's xml and pdfinfo in
+ * cli-formats). */
+static void
+test_other_sentence_vector (void)
+{
+  const char *formats[] = { "svg", "pdf" };
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *first = g_strdup_printf ("Attention_Layer1_Head1.%s", formats[f]);
+      g_autofree char *path = NULL;
+
+      g_clear_pointer (&folder, g_free);
+      folder = g_build_filename (pictures, formats[f], NULL);
+      path = g_build_filename (folder, first, NULL);
+      g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+      g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
+                                          g_variant_new_string (formats[f]));
+      run_sentence (SENTENCE_A);
+      export_here ();
+      g_assert_null (window->sentence_dialog);
+      wait_for (idle);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+      run_sentence (SENTENCE_B);
+      export_here ();
+      g_assert_nonnull (window->sentence_dialog);
+      g_assert_nonnull (strstr (adw_message_dialog_get_body (window->sentence_dialog), SENTENCE_A));
+      adw_message_dialog_response (window->sentence_dialog, "replace");
+      g_assert_null (window->sentence_dialog);
+      wait_for (idle);
+
+      /* Now the set is B's: nothing to ask. */
+      export_here ();
+      g_assert_null (window->sentence_dialog);
+      wait_for (idle);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -174,6 +215,7 @@ main (int argc, char **argv)
   /* Order matters: each test starts from the state the previous one left. */
   g_test_add_func ("/window-export/default-folder", test_default_folder);
   g_test_add_func ("/window-export/other-sentence", test_other_sentence);
+  g_test_add_func ("/window-export/other-sentence-vector", test_other_sentence_vector);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -2,7 +2,8 @@
  * the real window under Xvfb with the demo model (data/models): its name in
  * the header bar at 1000 px and wider, the axis titles on a long sentence,
  * the sidebar's "Show" choice, "+2 more" for candidates a narrow window
- * hides, the sidebar folding into an overlay below 900 px, and error
+ * hides, the sidebar folding into an overlay below 900 px, the matrix's
+ * room at 800 × 600, and error
  * dialogs that say what to do next. */
 
 #include <glib/gi18n.h>
@@ -241,6 +242,33 @@ test_fold (void)
   g_assert_false (adw_flap_get_folded (window->flap));
 }
 
+/* At 800 × 600 the matrix gets the room: the column labels' band is as
+ * deep as the labels and the axis titles' lines, not as deep as "Query
+ * (attending) ↓" is wide, which left about 80 px empty above the labels and
+ * a matrix of about 57 % of the view's height. */
+static void
+test_matrix_room (void)
+{
+  AttentionView *view = test_window_view (window);
+  graphene_rect_t grid;
+  double height;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("single"));
+  resize (800, 600);
+  run_sentence ("The animal did not cross the street because it was too [MASK].");
+  wait_for (view_allocated);
+  attention_test_wait_frames (GTK_WIDGET (window), 3, TRUE);
+  g_assert_true (attention_view_get_matrix_bounds (view, &grid));
+  height = gtk_widget_get_height (GTK_WIDGET (view));
+  g_test_message ("matrix %.0f px of a %.0f px view at 800 × 600", grid.size.height, height);
+  g_assert_cmpfloat (grid.size.height, >=, 0.68 * height);
+  /* The axis titles keep their place, above the row labels. */
+  g_assert_cmpfloat (attention_view_get_axis_title_size (view), >=, 9);
+  resize (1000, 780);
+  run_sentence (SENTENCE);
+}
+
 static gboolean
 models_dialog_open (void)
 {
@@ -417,6 +445,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-fit/show-choice", test_show_choice);
   g_test_add_func ("/window-fit/more", test_more);
   g_test_add_func ("/window-fit/fold", test_fold);
+  g_test_add_func ("/window-fit/matrix-room", test_matrix_room);
   g_test_add_func ("/window-fit/error-next", test_error_next);
   g_test_add_func ("/window-fit/screenshots", test_screenshots);
   status = g_test_run ();

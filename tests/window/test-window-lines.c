@@ -498,6 +498,35 @@ test_export (void)
   g_rmdir (dir);
 }
 
+/* Lines uses its room: a sentence that fits is drawn larger to fill the
+ * canvas' height (up to 1.5 times its rows of 24 px), and the columns stand
+ * apart by a share of their height, not 640 px with most of the canvas
+ * empty between flat lines. */
+static void
+test_uses_room (void)
+{
+  AttentionLinesStyle style;
+  guint n = attention_result_get_n_tokens (test_window_result (window));
+  double height, qx, kx, y_first, y_last, gap, column, drawn;
+
+  wait_frame ();
+  height = gtk_widget_get_height (GTK_WIDGET (canvas ()));
+  attention_lines_canvas_get_style (canvas (), &style);
+  g_assert_true (
+      attention_lines_canvas_get_token_center (canvas (), ATTENTION_LINES_QUERY, 0, &qx, &y_first));
+  g_assert_true (attention_lines_canvas_get_token_center (canvas (), ATTENTION_LINES_KEY, n - 1,
+                                                          &kx, &y_last));
+  column = y_last - y_first + style.row_height;
+  gap = (kx - style.label_width / 2) - (qx + style.label_width / 2);
+  drawn = style.header + column;
+  g_assert_cmpfloat (gap, <, 600);
+  g_assert_cmpfloat (gap, <=, column);
+  g_assert_cmpfloat (drawn, <=, height);
+  g_assert_cmpfloat (drawn, >=, MIN (0.8 * height, 1.5 * (32 + 24.0 * n) - 1));
+  /* The labels grow with the rows. */
+  g_assert_cmpfloat (style.font_size / style.row_height, ==, 13.0 / 24.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -532,6 +561,7 @@ main (int argc, char **argv)
   /* Order matters: each test starts from the state the previous one left. */
   g_test_add_func ("/window-lines/run", test_run);
   g_test_add_func ("/window-lines/page", test_page);
+  g_test_add_func ("/window-lines/uses-room", test_uses_room);
   g_test_add_func ("/window-lines/sliders", test_sliders);
   g_test_add_func ("/window-lines/hover", test_hover);
   g_test_add_func ("/window-lines/pin", test_pin);

@@ -4,7 +4,9 @@
  * lines, checked on the pixels drawn. The model is the test model with
  * "trained_length" set (fixtures/set_bundle_config.py, run here), kept in
  * the app's own model folder. Needs $ATTENTION_TEST_MODEL and
- * $ATTENTION_PYTHON; usage: test-window-truth SET_BUNDLE_CONFIG. */
+ * $ATTENTION_PYTHON. The prediction chips skip special tokens, on a folder
+ * made by fixtures/boost_tokens.py. Usage: test-window-truth
+ * SET_BUNDLE_CONFIG BOOST_TOKENS. */
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -31,6 +33,7 @@
 static AttentionApplication *app;
 static AttentionWindow *window;
 static const char *set_config_script;
+static const char *boost_script;
 static char *limited_path; /* the test model with trained_length, in the app's own folder */
 
 static gboolean
@@ -568,6 +571,82 @@ test_hide_special (void)
   g_object_unref (full);
 }
 
+/* The label of a prediction chip: its token. */
+static const char *
+chip_token (guint c)
+{
+  GtkWidget *button = attention_predictions_get_button (window->predictions, 0, c);
+  GtkWidget *box = gtk_button_get_child (GTK_BUTTON (button));
+
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (box)));
+}
+
+/* The chips skip [PAD], [unusedN] and the other special tokens, while the
+ * result's raw top-k keeps them (--dump's "candidates"). The model is the
+ * test model's folder with its masked-LM bias raised for four specials,
+ * then four words (fixtures/boost_tokens.py): the raw top 4 are those
+ * specials, the chips start with the words in order. */
+static void
+test_chips_skip_specials (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hf =
+      g_build_filename (g_getenv ("ATTENTION_TEST_MODEL_DIR"), "hf-safetensors", NULL);
+  g_autofree char *boosted = g_build_filename (g_get_user_cache_dir (), "boosted", NULL);
+  const char *args[] = { g_getenv ("ATTENTION_PYTHON"),
+                         boost_script,
+                         hf,
+                         boosted,
+                         "[PAD]=80",
+                         "[unused3]=76",
+                         "[UNK]=72",
+                         "[CLS]=68",
+                         "cat=60",
+                         "mat=56",
+                         "dog=52",
+                         "car=48",
+                         NULL };
+  const char *specials[] = { "[PAD]", "[unused3]", "[UNK]", "[CLS]" };
+  const char *words[] = { "cat", "mat", "dog", "car" };
+  const AttentionCandidate *raw;
+  guint n_raw = 0, n_chips;
+  int wait_status = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (char **)args, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+
+  wait_for (idle);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", boosted));
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), ==, boosted);
+  run_sentence ("the cat sat on the [MASK] .");
+
+  raw = attention_result_get_candidates (test_window_result (window), 0, &n_raw);
+  g_assert_cmpuint (n_raw, >=, G_N_ELEMENTS (specials));
+  for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
+    g_assert_cmpstr (raw[c].token, ==, specials[c]);
+  n_chips = attention_predictions_get_n_buttons (window->predictions);
+  g_assert_cmpuint (n_chips, ==, n_raw);
+  for (guint c = 0; c < n_chips; c++)
+    {
+      const char *token = chip_token (c);
+
+      g_assert_false (g_str_has_prefix (token, "[") && g_str_has_suffix (token, "]"));
+      if (c < G_N_ELEMENTS (words))
+        g_assert_cmpstr (token, ==, words[c]);
+    }
+
+  /* A chip puts its own word in. */
+  g_signal_emit_by_name (attention_predictions_get_button (window->predictions, 0, 1), "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==,
+                   "the cat sat on the mat .");
+  wait_for (idle);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -578,13 +657,14 @@ main (int argc, char **argv)
   int status;
 
   if (g_getenv ("ATTENTION_TEST_MODEL") == NULL || g_getenv ("ATTENTION_PYTHON") == NULL ||
-      argc < 2)
+      argc < 3)
     {
-      g_printerr ("usage: test-window-truth SET_BUNDLE_CONFIG, with $ATTENTION_TEST_MODEL and "
-                  "$ATTENTION_PYTHON\n");
+      g_printerr ("usage: test-window-truth SET_BUNDLE_CONFIG BOOST_TOKENS, with "
+                  "$ATTENTION_TEST_MODEL and $ATTENTION_PYTHON\n");
       return 1;
     }
   set_config_script = argv[1];
+  boost_script = argv[2];
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   attention_test_private_home ();
 
@@ -631,6 +711,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-truth/model-name", test_model_name);
   g_test_add_func ("/window-truth/trust", test_trust);
   g_test_add_func ("/window-truth/switch-model", test_switch_model);
+  g_test_add_func ("/window-truth/chips-skip-specials", test_chips_skip_specials);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -78,7 +78,8 @@ describe_candidates (AttentionResult *result)
   for (guint i = 0; i < n; i++)
     {
       guint n_candidates = 0;
-      const AttentionCandidate *c = attention_result_get_candidates (result, i, &n_candidates);
+      const AttentionCandidate *c =
+          attention_result_get_shown_candidates (result, i, &n_candidates);
 
       if (i > 0)
         g_string_append (text, " · ");

@@ -19,6 +19,12 @@
 /* Lines much longer than this read worse, not better: a wide window centres
  * the picture instead. */
 #define MAX_GAP 640.0
+/* The gap as a share of the columns' height: the lines keep the slopes that
+ * tell their rows apart, instead of running nearly flat across a wide gap
+ * (columns 640 px apart for 15 tokens 360 px tall left the picture empty). */
+#define GAP_PER_HEIGHT 0.6
+/* A short sentence is drawn larger, up to this, to fill the height. */
+#define MAX_SCALE 1.5
 #define MAX_LABEL 220.0
 
 struct _AttentionLinesCanvas
@@ -103,18 +109,30 @@ attention_lines_canvas_set_sentences (AttentionLinesCanvas *self, int from_type,
   attention_canvas_changed (ATTENTION_CANVAS (self));
 }
 
+/* How much larger than its rows of ROW_HEIGHT the picture is drawn in a
+ * canvas `height` tall: as large as fits, from 1 to MAX_SCALE; 1 when the
+ * rows scroll. */
+static double
+scale_for (AttentionLinesCanvas *self, double height)
+{
+  double natural = HEADER + ROW_HEIGHT * n_tokens (self);
+
+  return CLAMP (floor (height / natural * 8) / 8, 1.0, MAX_SCALE);
+}
+
 static void
-make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style)
+make_style (AttentionLinesCanvas *self, double width, double height, AttentionLinesStyle *style)
 {
   AttentionColormap colormap = attention_canvas_get_colormap (ATTENTION_CANVAS (self));
+  double scale = scale_for (self, height);
   guint8 rgb[3];
   guint shown = 0;
 
   attention_lines_style_init_export (style);
   style->font_family = FONT_FAMILY;
-  style->font_size = FONT_SIZE;
-  style->row_height = ROW_HEIGHT;
-  style->header = HEADER;
+  style->font_size = FONT_SIZE * scale;
+  style->row_height = ROW_HEIGHT * scale;
+  style->header = HEADER * scale;
   style->line_width = LINE_WIDTH;
   /* Lines rasterised at the screen's resolution (Cairo strokes are too
    * slow for thousands of lines a frame). */
@@ -124,8 +142,11 @@ make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style
   if (self->label_width <= 0 && result_of (self) != NULL)
     self->label_width = attention_lines_measure_labels (
         style, attention_result_get_tokens (result_of (self)), n_tokens (self), MAX_LABEL);
-  style->label_width = MAX (self->label_width, 1);
-  style->gap = CLAMP (floor (width - 2 * style->label_width), MIN_GAP, MAX_GAP);
+  /* Measured at FONT_SIZE: a label's width grows with its font. */
+  style->label_width = MAX (ceil (self->label_width * scale), 1);
+  style->gap =
+      CLAMP (floor (GAP_PER_HEIGHT * style->row_height * n_tokens (self)), MIN_GAP, MAX_GAP);
+  style->gap = MAX (MIN (style->gap, floor (width - 2 * style->label_width)), MIN_GAP);
   style->scroll =
       floor (attention_canvas_get_scroll (ATTENTION_CANVAS (self), GTK_ORIENTATION_VERTICAL));
   /* The picture is dark in either theme, as the matrix is: one head fades
@@ -158,7 +179,8 @@ make_style (AttentionLinesCanvas *self, double width, AttentionLinesStyle *style
 static void
 current_style (AttentionLinesCanvas *self, AttentionLinesStyle *style)
 {
-  make_style (self, gtk_widget_get_width (GTK_WIDGET (self)), style);
+  make_style (self, gtk_widget_get_width (GTK_WIDGET (self)),
+              gtk_widget_get_height (GTK_WIDGET (self)), style);
 }
 
 /* Left edge of the (centred) picture in the canvas. */
@@ -172,9 +194,9 @@ picture_x (AttentionLinesCanvas *self, const AttentionLinesStyle *style)
 }
 
 static double
-content_height (AttentionLinesCanvas *self)
+content_height (AttentionLinesCanvas *self, double height)
 {
-  return HEADER + ROW_HEIGHT * n_tokens (self);
+  return (HEADER + ROW_HEIGHT * n_tokens (self)) * scale_for (self, height);
 }
 
 /* The token label under (x, y), if any. */
@@ -487,14 +509,14 @@ attention_lines_canvas_measure (GtkWidget *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      make_style (self, 0, &style);
+      make_style (self, 0, 0, &style);
       *minimum = (int)ceil (2 * style.label_width + MIN_GAP);
       *natural = *minimum + 200;
     }
   else
     {
       *minimum = (int)(HEADER + 3 * ROW_HEIGHT);
-      *natural = MAX (*minimum, (int)ceil (content_height (self)));
+      *natural = MAX (*minimum, (int)ceil (content_height (self, 0)));
     }
 }
 
@@ -506,7 +528,7 @@ attention_lines_canvas_size_allocate (GtkWidget *widget, int width, int height, 
   AttentionCanvas *canvas = ATTENTION_CANVAS (widget);
 
   attention_canvas_configure_scroll (canvas, GTK_ORIENTATION_VERTICAL, height,
-                                     content_height (ATTENTION_LINES_CANVAS (widget)), -1,
+                                     content_height (ATTENTION_LINES_CANVAS (widget), height), -1,
                                      ROW_HEIGHT, MAX (height - HEADER - ROW_HEIGHT, ROW_HEIGHT));
   attention_canvas_configure_scroll (canvas, GTK_ORIENTATION_HORIZONTAL, width, width, -1, 1,
                                      width);

@@ -35,6 +35,8 @@ struct _AttentionView
    * wasted work. */
   double label_width_font;
   double label_width;
+  double token_width_font; /* the tokens alone, for the column band's depth */
+  double token_width;
 
   AttentionMatrixHit hit;
   guint hit_row;
@@ -129,6 +131,34 @@ key_title (void)
   return _ ("Key (attended to) →");
 }
 
+/* Widest token at font_size, measured the way the renderer draws text. */
+static double
+widest_token (AttentionView *self, double font_size)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double widest = 0;
+
+  if (self->token_width_font == font_size)
+    return self->token_width;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cr = cairo_create (surface);
+  cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, font_size);
+  for (guint i = 0; i < n_tokens (self); i++)
+    {
+      cairo_text_extents_t extents;
+
+      cairo_text_extents (cr, attention_result_get_token (result_of (self), i), &extents);
+      widest = MAX (widest, extents.x_advance);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  self->token_width_font = font_size;
+  self->token_width = widest;
+  return widest;
+}
+
 /* Widest label at font_size, measured the way the renderer draws text; the
  * band is at least as wide as the axis titles. */
 static double
@@ -181,6 +211,22 @@ label_width_cb (double font_size, gpointer data)
   return widest;
 }
 
+/* The column band's depth: the labels turned upright, and two lines for
+ * the axis titles in its corner, which need not be as deep as they are wide:
+ * at 800 × 600 a square band as wide as "Query (attending) ↓" left 80 px
+ * empty above the column labels, taken from the matrix. */
+static double
+label_depth_cb (double font_size, gpointer data)
+{
+  AttentionView *self = data;
+  double size = title_size (font_size), pad = MAX (font_size * 0.3, 2.0);
+  double labels = widest_token (self, font_size);
+
+  if (self->partner != NULL && result_of (self->partner) != NULL)
+    labels = MAX (labels, widest_token (self->partner, font_size));
+  return MAX (labels + font_size * 0.75, 3 * size + 2 * pad);
+}
+
 static void
 compute_layout (AttentionView *self, double width, double height, AttentionMatrixLayout *layout)
 {
@@ -189,19 +235,20 @@ compute_layout (AttentionView *self, double width, double height, AttentionMatri
 
   if (n_tokens (self) > 0 && cell == 0)
     {
-      cell = attention_matrix_layout_fit_cell (n, width, height, label_width_cb, self);
+      cell = attention_matrix_layout_fit_cell_full (n, width, height, label_width_cb,
+                                                    label_depth_cb, self);
       /* Linked views fit the smaller of the two, so both show the same cells. */
       if (self->partner != NULL && gtk_widget_get_width (GTK_WIDGET (self->partner)) > 0)
-        cell = MIN (cell,
-                    attention_matrix_layout_fit_cell (
-                        n, gtk_widget_get_width (GTK_WIDGET (self->partner)),
-                        gtk_widget_get_height (GTK_WIDGET (self->partner)), label_width_cb, self));
+        cell = MIN (cell, attention_matrix_layout_fit_cell_full (
+                              n, gtk_widget_get_width (GTK_WIDGET (self->partner)),
+                              gtk_widget_get_height (GTK_WIDGET (self->partner)), label_width_cb,
+                              label_depth_cb, self));
     }
-  attention_matrix_layout_place (
+  attention_matrix_layout_place_full (
       layout, n_tokens (self), n, cell, width, height,
       attention_canvas_get_scroll (ATTENTION_CANVAS (self), GTK_ORIENTATION_HORIZONTAL),
       attention_canvas_get_scroll (ATTENTION_CANVAS (self), GTK_ORIENTATION_VERTICAL),
-      label_width_cb, self);
+      label_width_cb, label_depth_cb, self);
 }
 
 static void
@@ -537,13 +584,13 @@ draw_axis_titles (cairo_t *cr, const AttentionMatrixLayout *l, const GdkRGBA *fg
   double baselines[2];
 
   cairo_save (cr);
-  cairo_rectangle (cr, l->band_x, l->band_y, l->margin, l->margin);
+  cairo_rectangle (cr, l->band_x, l->band_y, l->margin, l->top);
   cairo_clip (cr);
   cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, size);
   cairo_font_extents (cr, &fext);
-  baselines[1] = l->band_y + l->margin - pad - fext.descent;
-  baselines[0] = MIN (l->band_y + l->margin / 2, baselines[1] - fext.height * 1.2);
+  baselines[1] = l->band_y + l->top - pad - fext.descent;
+  baselines[0] = MIN (l->band_y + l->top / 2, baselines[1] - fext.height * 1.2);
   cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, fg->alpha * 0.7);
   for (int t = 0; t < 2; t++)
     {
@@ -702,13 +749,14 @@ attention_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
    * column labels (left and right only). The renderer draws only what meets
    * the clip, so this costs little more than one pass. */
   band_w = l.clip_right - l.band_x - l.margin;
-  band_h = height - l.band_y - l.margin;
-  render_clipped (cr, &style, matrix, n, labels, l.x, l.y, l.band_x + l.margin, l.band_y + l.margin,
+  band_h = height - l.band_y - l.top;
+  render_clipped (cr, &style, matrix, n, labels, l.x, l.y, l.band_x + l.margin, l.band_y + l.top,
                   band_w, band_h);
-  render_clipped (cr, &style, matrix, n, labels, l.band_x, l.y, l.band_x, l.band_y + l.margin,
+  render_clipped (cr, &style, matrix, n, labels, l.band_x, l.y, l.band_x, l.band_y + l.top,
                   l.margin, band_h);
-  render_clipped (cr, &style, matrix, n, labels, l.x, l.band_y, l.band_x + l.margin, l.band_y,
-                  band_w, l.margin);
+  /* The renderer's band is square: its upper part lies above the clip. */
+  render_clipped (cr, &style, matrix, n, labels, l.x, l.band_y - (l.margin - l.top),
+                  l.band_x + l.margin, l.band_y, band_w, l.top);
   draw_combined (self, cr, &l, &fg, style.vmax);
   draw_axis_titles (cr, &l, &fg);
   draw_legend (self, cr, &l, &fg, style.vmax, style.diverging);
@@ -917,7 +965,7 @@ attention_view_result_changed (AttentionCanvas *canvas)
   AttentionView *self = ATTENTION_VIEW (canvas);
 
   g_clear_pointer (&self->matrix_override, g_free);
-  self->label_width_font = -1;
+  self->label_width_font = self->token_width_font = -1;
   if (result_of (self) != NULL)
     attention_view_set_head (self, self->head);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LAYERS]);
@@ -1036,7 +1084,7 @@ attention_view_init (AttentionView *self)
   GtkWidget *widget = GTK_WIDGET (self);
   GtkEventController *controller;
 
-  self->label_width_font = -1;
+  self->label_width_font = self->token_width_font = -1;
   self->combined_col = -1;
   /* The combined row comes and goes with the second pin. */
   g_signal_connect (self, "notify::n-pins", G_CALLBACK (gtk_widget_queue_resize), NULL);
@@ -1298,7 +1346,7 @@ partner_gone (gpointer data, GObject *where_the_object_was)
   AttentionView *self = data;
 
   self->partner = NULL;
-  self->label_width_font = -1;
+  self->label_width_font = self->token_width_font = -1;
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
