@@ -27,6 +27,9 @@ typedef struct
    * head on. The run fails if the shape is not the model's. */
   const float *head_mask;
   guint head_mask_layers, head_mask_heads;
+  /* Intra-op threads of the forward; 0: the shim's choice. The corpus
+   * statistics ask for 1 (attention-corpus-run.c). */
+  guint threads;
 } AttentionRunOptions;
 
 /* top_k 3, nothing else. */
