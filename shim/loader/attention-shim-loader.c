@@ -207,6 +207,7 @@ attn_shim_run_params_default (void)
     .saliency_positions = NULL,
     .saliency_token_ids = NULL,
     .n_saliency = 0,
+    .n_threads = 0,
   };
 
   return params;

@@ -116,6 +116,11 @@ extern "C"
     const int64_t *saliency_positions;
     const int64_t *saliency_token_ids;
     size_t n_saliency;
+    /* Intra-op threads of this run; 0: the shim's choice (attn-shim-tuning.h).
+     * A run of many forwards on a busy machine asks for 1: with two, every
+     * operation ends at a barrier that waits for a thread the scheduler
+     * has taken off its core (docs/benchmarks.md, corpus statistics). */
+    int n_threads;
   } attn_shim_run_params;
 
   attn_shim_run_params attn_shim_run_params_default (void);

@@ -367,15 +367,42 @@ open_bundle (const char *path, attn_zip *given, ZipRef &zip)
   return problem;
 }
 
+/* The threads asked for by the run in progress on this thread
+ * (attn_shim_run_params.n_threads), 0: the shim's choice. */
+static thread_local int run_threads = 0;
+
 /* oneDNN's GEMM takes this thread's OpenMP count, which libtorch sets only
  * at the thread's first parallel op: set it before the first GEMM. */
 static void
 prepare_forward_thread (void)
 {
+  int want = run_threads > 0 ? run_threads : forward_threads.load ();
+
   at::internal::lazy_init_num_threads ();
-  if (forward_threads > 0 && omp_get_max_threads () != forward_threads)
-    omp_set_num_threads (forward_threads);
+  if (want > 0 && omp_get_max_threads () != want)
+    omp_set_num_threads (want);
 }
+
+/* A run's own thread count for its duration; the calling thread's count
+ * is put back after it, so that the next run without one gets the
+ * shim's. */
+struct RunThreads
+{
+  int saved;
+
+  explicit RunThreads (int n) : saved (omp_get_max_threads ())
+  {
+    run_threads = n > 0 ? n : 0;
+  }
+  ~RunThreads ()
+  {
+    if (run_threads > 0 && omp_get_max_threads () != saved)
+      omp_set_num_threads (saved);
+    run_threads = 0;
+  }
+  RunThreads (const RunThreads &) = delete;
+  RunThreads &operator= (const RunThreads &) = delete;
+};
 
 /* Runs the module on one sentence; returns logits (rows of item 0 at the
  * positions, [P, V]) and attentions [L, 1, H, s, s]. Throws. */
@@ -996,6 +1023,7 @@ extern "C"
         const int64_t no_position = 0;
 
         std::unique_lock<std::mutex> blas_hold;
+        RunThreads threads (params->n_threads);
 
         if (options)
           {

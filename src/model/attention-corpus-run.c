@@ -140,10 +140,15 @@ check_text (const char *text, gssize len)
  * run_group for why a line's place in its batch is fixed). */
 #define WINDOW_LINES 1024
 #define WINDOW_BYTES (8 * 1024 * 1024) /* and at most this much text */
-/* Tokens of one forward: under the shim's BLAS_MANY_TOKENS (96), so that
- * a forward keeps OpenBLAS to one thread on 2 CPUs; with a second one, a
- * busy machine made batched runs many times slower (its threads spin). */
-#define BATCH_TOKENS 95
+/* Tokens of one forward. A forward costs a fixed part (every weight read
+ * once: about 4 ms a bert-base layer here) and a part per row (0.2 ms),
+ * and a line's fixed place leaves free places, filled with copies, when
+ * few lines share its length. Measured with oneDNN's GEMM on one thread
+ * (docs/benchmarks.md): 22 rows cost 392 us a row a layer, 44 rows 253,
+ * 128 rows 222, so past about 48 rows a wider forward saves little and
+ * wastes more places. Under the shim's BLAS_MANY_TOKENS (96), so that on
+ * OpenBLAS's GEMM a forward keeps it to one thread on 2 CPUs. */
+#define BATCH_TOKENS 64
 #define BATCH_LINES 8
 
 typedef struct
@@ -432,6 +437,22 @@ batch_lines (void)
   return BATCH_LINES;
 }
 
+/* Intra-op threads of a forward: ATTENTION_STATS_THREADS, else 1. With
+ * two, every operation of a forward ends at a barrier where one thread
+ * waits for the other; on a busy machine the scheduler keeps taking one of
+ * them off its core, and 40 lines took 462 s against 32 s with one
+ * (docs/benchmarks.md). */
+static guint
+forward_threads (void)
+{
+  const char *env = g_getenv ("ATTENTION_STATS_THREADS");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 64, &value, NULL))
+    return (guint)value;
+  return 1;
+}
+
 gboolean
 attention_corpus_run (AttentionModel *model,
                       AttentionCorpusStats *stats,
@@ -458,6 +479,7 @@ attention_corpus_run (AttentionModel *model,
   run.cancellable = cancellable;
   attention_run_options_init (&run.options);
   run.options.top_k = 0;
+  run.options.threads = forward_threads ();
   run.batch_lines = batch_lines ();
   run.pending = pending;
   run.progress = options;

@@ -928,7 +928,8 @@ run_items (AttentionModel *self,
         {
           gint64 p = ids->len, type = item->types != NULL ? item->types[i] : 0;
 
-          if (all_positions || e->ids[i] == self->info->mask_id)
+          /* Without predictions the MLM head has no row to compute. */
+          if (all_positions || (top_k > 0 && e->ids[i] == self->info->mask_id))
             g_array_append_val (positions, p);
           g_array_append_val (ids, e->ids[i]);
           g_array_append_val (types, type);
@@ -977,6 +978,7 @@ run_items (AttentionModel *self,
     }
   if (any_pair)
     run.token_type_ids = (const int64_t *)types->data;
+  run.n_threads = (int)MIN (options->threads, (guint)G_MAXINT);
   if (head_masks != NULL)
     {
       run.head_mask = head_masks;

@@ -40,6 +40,9 @@ typedef struct
   const gint64 *saliency_positions;
   const gint64 *saliency_token_ids;
   guint n_saliency_targets;
+  /* Intra-op threads of the forward; 0: the shim's choice. The corpus
+   * statistics ask for 1 (attention-corpus-run.c). */
+  guint threads;
 } AttentionRunOptions;
 
 /* top_k 3, nothing else. */
