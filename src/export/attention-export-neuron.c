@@ -83,7 +83,8 @@ attention_export_neuron (AttentionResult *result,
   neuron.style.label_width =
       attention_neuron_measure_labels (&neuron.style, neuron.data.labels, neuron.data.n, 300);
   attention_neuron_get_size (&neuron.style, neuron.data.n, neuron.data.d, &width, &height);
-  ok = attention_export_picture (path, format, width, height, FALSE, draw_neuron, &neuron, error);
+  ok = attention_export_picture (path, format, width, height, FALSE,
+                                 attention_result_get_text (result), draw_neuron, &neuron, error);
   attention_neuron_values_clear (&neuron.values);
   return ok;
 }
