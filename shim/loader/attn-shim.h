@@ -133,8 +133,11 @@ extern "C"
 
   /* Runs the model. *output holds the results until attn_shim_output_free
    * (from any thread, also after attn_shim_free). Returns 0 on success, -1
-   * and *error otherwise (*output NULL). Safe to call from any one thread
-   * at a time per handle. */
+   * and *error otherwise (*output NULL). One thread at a time per handle
+   * until a run with options (a batch, a head mask, …) has returned on it;
+   * from then on runs may go concurrently from several threads (the module
+   * and the weights are only read; a corpus run keeps one forward of one
+   * thread going on each processor). */
   int attn_shim_run (attn_shim *shim,
                      const attn_shim_run_params *params,
                      attn_shim_output **output,

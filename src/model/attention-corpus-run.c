@@ -150,6 +150,7 @@ check_text (const char *text, gssize len)
  * OpenBLAS's GEMM a forward keeps it to one thread on 2 CPUs. */
 #define BATCH_TOKENS 64
 #define BATCH_LINES 8
+#define MAX_WORKERS 8
 
 typedef struct
 {
@@ -194,21 +195,49 @@ typedef struct
   const AttentionCorpusRunOptions *progress;
   gint64 start, last_report, file_size, bytes_read, bytes_pending;
   guint64 tried;
+  /* Forwards go on `workers` threads at once (this one and helpers), each
+   * forward on one intra-op thread; lock guards stats and bytes_pending
+   * while they do. */
+  guint workers;
+  gboolean first_done; /* the model's first forward ran alone */
+  GMutex lock;
+  GPtrArray *jobs; /* Job, of one flush */
+  guint next_job;  /* under lock */
+  gboolean stop;   /* under lock: cancelled */
 } Run;
+
+/* One forward: width places, each a queued line or NULL (a copy). */
+typedef struct
+{
+  Pending **slots;
+  guint width;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_free (job->slots);
+  g_free (job);
+}
 
 static void
 report (Run *run, gboolean last)
 {
   gint64 now = g_get_monotonic_time ();
   double fraction = -1;
+  guint64 lines;
 
   if (run->progress->progress == NULL || (!last && now - run->last_report < G_USEC_PER_SEC / 4))
     return;
   run->last_report = now;
+  g_mutex_lock (&run->lock);
   if (run->file_size > 0)
     fraction = MIN (1.0, (run->bytes_read - run->bytes_pending) / (double)run->file_size);
-  run->progress->progress (attention_corpus_stats_get_lines (run->stats), run->tried, fraction,
-                           (now - run->start) / (double)G_USEC_PER_SEC,
+  lines = attention_corpus_stats_get_lines (run->stats);
+  g_mutex_unlock (&run->lock);
+  run->progress->progress (lines, run->tried, fraction, (now - run->start) / (double)G_USEC_PER_SEC,
                            run->progress->progress_data);
 }
 
@@ -258,9 +287,21 @@ add_result (Run *run, const Pending *pending, AttentionResult *result)
       special[i] = id == run->info->cls_id || id == run->info->sep_id || id == run->info->pad_id ||
                    id == run->info->mask_id || id == run->info->unk_id;
     }
+  g_mutex_lock (&run->lock);
   attention_corpus_stats_add_line (
       run->stats, pending->line, pending->text, attention_result_get_attentions (result), n,
       attention_result_get_tokens (result), special, (const char *const *)pending->tags);
+  run->bytes_pending -= pending->bytes;
+  g_mutex_unlock (&run->lock);
+}
+
+static void
+skip_pending (Run *run, const Pending *pending, const char *reason)
+{
+  g_mutex_lock (&run->lock);
+  attention_corpus_stats_skip_line (run->stats, pending->line, reason);
+  run->bytes_pending -= pending->bytes;
+  g_mutex_unlock (&run->lock);
 }
 
 /* One forward of width sequences of n tokens: slots[p] the queued line in
@@ -276,6 +317,7 @@ run_forward (Run *run, Pending **slots, guint width)
   g_autoptr (GPtrArray) results = NULL;
   g_autoptr (GError) local_error = NULL;
   const char *filler = NULL;
+  AttentionRunOptions options;
   guint real = 0;
 
   for (guint p = 0; p < width; p++)
@@ -290,16 +332,18 @@ run_forward (Run *run, Pending **slots, guint width)
   keep = g_new (float, per_text *width);
   for (gsize k = 0; k < per_text * width; k++)
     keep[k] = 1.0f;
-  results = attention_model_run_batch (run->model, texts, NULL, width, keep, &run->options,
+  /* The model's first forward runs alone: it measures the model and
+   * builds the shim's batched module, after which forwards may go side by
+   * side. */
+  options = run->options;
+  options.concurrent = run->first_done;
+  results = attention_model_run_batch (run->model, texts, NULL, width, keep, &options,
                                        run->cancellable, &local_error);
   if (results != NULL)
     {
       for (guint p = 0; p < width; p++)
         if (slots[p] != NULL)
-          {
-            add_result (run, slots[p], g_ptr_array_index (results, p));
-            run->bytes_pending -= slots[p]->bytes;
-          }
+          add_result (run, slots[p], g_ptr_array_index (results, p));
       return TRUE;
     }
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -308,10 +352,7 @@ run_forward (Run *run, Pending **slots, guint width)
     {
       for (guint p = 0; p < width; p++)
         if (slots[p] != NULL)
-          {
-            attention_corpus_stats_skip_line (run->stats, slots[p]->line, local_error->message);
-            run->bytes_pending -= slots[p]->bytes;
-          }
+          skip_pending (run, slots[p], local_error->message);
       return TRUE;
     }
   for (guint p = 0; p < width; p++)
@@ -332,35 +373,74 @@ run_forward (Run *run, Pending **slots, guint width)
  * row's place in it (measured: up to 3e-9 in a mean), so a line gets the
  * same numbers in every run, whichever lines share its forward, and
  * shards sum bit for bit to what the single run sums. */
-static gboolean
-run_group (Run *run, Pending *all, guint count, guint n)
+static void
+plan_group (Run *run, Pending *all, guint count, guint n)
 {
   guint width = CLAMP (BATCH_TOKENS / MAX (n, 1u), 1u, BATCH_LINES);
-  g_autofree Pending **slots = g_new (Pending *, width);
   g_autofree gboolean *done = g_new0 (gboolean, count);
   guint left = count;
 
   while (left > 0)
     {
+      Job *job = g_new (Job, 1);
       guint real = 0;
 
-      memset (slots, 0, width * sizeof *slots);
+      job->width = width;
+      job->slots = g_new0 (Pending *, width);
       for (guint i = 0; i < count && real < run->batch_lines; i++)
         {
           guint p = (guint)(all[i].line % width);
 
-          if (done[i] || slots[p] != NULL)
+          if (done[i] || job->slots[p] != NULL)
             continue;
-          slots[p] = &all[i];
+          job->slots[p] = &all[i];
           done[i] = TRUE;
           real++;
         }
       left -= real;
-      if (!run_forward (run, slots, width))
-        return FALSE;
-      report (run, FALSE);
+      g_ptr_array_add (run->jobs, job);
     }
-  return TRUE;
+}
+
+/* Takes the next forward of the flush and runs it, until none is left or
+ * the run is cancelled. FALSE when cancelled. */
+static gboolean
+run_jobs (Run *run, gboolean reports)
+{
+  for (;;)
+    {
+      Job *job = NULL;
+
+      g_mutex_lock (&run->lock);
+      if (!run->stop && run->next_job < run->jobs->len)
+        job = g_ptr_array_index (run->jobs, run->next_job++);
+      g_mutex_unlock (&run->lock);
+      if (job == NULL)
+        break;
+      if (!run_forward (run, job->slots, job->width))
+        {
+          g_mutex_lock (&run->lock);
+          run->stop = TRUE;
+          g_mutex_unlock (&run->lock);
+          break;
+        }
+      if (reports)
+        report (run, FALSE);
+    }
+  g_mutex_lock (&run->lock);
+  {
+    gboolean stopped = run->stop;
+
+    g_mutex_unlock (&run->lock);
+    return !stopped;
+  }
+}
+
+static gpointer
+helper_thread (gpointer data)
+{
+  run_jobs (data, FALSE);
+  return NULL;
 }
 
 /* Runs every queued line, shortest first, and empties the queue. FALSE
@@ -373,15 +453,42 @@ flush (Run *run)
   gboolean ok = TRUE;
 
   g_array_sort (run->pending, compare_pending);
-  for (guint start = 0; ok && start < total;)
+  g_ptr_array_set_size (run->jobs, 0);
+  run->next_job = 0;
+  for (guint start = 0; start < total;)
     {
       guint n = all[start].n, count = 1;
 
       while (start + count < total && all[start + count].n == n)
         count++;
-      ok = run_group (run, all + start, count, n);
+      plan_group (run, all + start, count, n);
       start += count;
     }
+  if (!run->first_done && run->jobs->len > 0)
+    {
+      Job *first = g_ptr_array_index (run->jobs, 0);
+
+      run->next_job = 1;
+      ok = run_forward (run, first->slots, first->width);
+      run->first_done = TRUE;
+      run->stop = !ok;
+    }
+  if (ok)
+    {
+      GThread *helpers[MAX_WORKERS];
+      guint n_helpers = MIN (run->workers, (guint)MAX_WORKERS) - 1;
+
+      /* A forward is the same computation on whichever thread runs it, and
+       * the sums are exact, so the results do not depend on the order. */
+      n_helpers = MIN (n_helpers, run->jobs->len - MIN (run->next_job, run->jobs->len));
+      for (guint i = 0; i < n_helpers; i++)
+        helpers[i] = g_thread_new ("corpus-forward", helper_thread, run);
+      ok = run_jobs (run, TRUE);
+      for (guint i = 0; i < n_helpers; i++)
+        g_thread_join (helpers[i]);
+      ok = ok && !run->stop;
+    }
+  g_ptr_array_set_size (run->jobs, 0);
   g_array_set_size (run->pending, 0);
   run->bytes_pending = 0;
   return ok;
@@ -421,6 +528,20 @@ close_input (FILE *in)
 {
   if (in != NULL && in != stdin)
     fclose (in);
+}
+
+/* Forwards at once: ATTENTION_STATS_WORKERS, else one a processor (at
+ * most MAX_WORKERS). */
+
+static guint
+n_workers (void)
+{
+  const char *env = g_getenv ("ATTENTION_STATS_WORKERS");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, MAX_WORKERS, &value, NULL))
+    return (guint)value;
+  return CLAMP (g_get_num_processors (), 1u, (guint)MAX_WORKERS);
 }
 
 /* Lines per forward at most: ATTENTION_STATS_BATCH (1: each line alone in
@@ -466,6 +587,7 @@ attention_corpus_run (AttentionModel *model,
   gint64 tags_file_size;
   guint64 line = 0;
   g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func (job_free);
   g_autoptr (GError) read_error = NULL;
   Run run = { 0 };
   gboolean cancelled = FALSE;
@@ -480,8 +602,10 @@ attention_corpus_run (AttentionModel *model,
   attention_run_options_init (&run.options);
   run.options.top_k = 0;
   run.options.threads = forward_threads ();
+  run.workers = n_workers ();
   run.batch_lines = batch_lines ();
   run.pending = pending;
+  run.jobs = jobs;
   run.progress = options;
   run.start = g_get_monotonic_time ();
   g_array_set_clear_func (pending, pending_clear);
@@ -502,6 +626,7 @@ attention_corpus_run (AttentionModel *model,
       reader_init (&tags_reader, tags_in);
     }
   reader_init (&reader, in);
+  g_mutex_init (&run.lock);
 
   for (;;)
     {
@@ -565,6 +690,7 @@ attention_corpus_run (AttentionModel *model,
   attention_corpus_stats_add_seconds (stats, (g_get_monotonic_time () - run.start) /
                                                  (double)G_USEC_PER_SEC);
   report (&run, TRUE);
+  g_mutex_clear (&run.lock);
   if (lines_tried != NULL)
     *lines_tried = run.tried;
   if (cancelled)

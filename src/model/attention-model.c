@@ -797,6 +797,7 @@ item_clear (Item *item)
 static attn_shim_output *
 run_shim (AttentionModel *self,
           const attn_shim_run_params *run,
+          gboolean concurrent,
           GCancellable *cancellable,
           GError **error)
 {
@@ -804,6 +805,22 @@ run_shim (AttentionModel *self,
   char *shim_error = NULL;
   int status;
 
+  /* After the first run (which measures the model and builds the shim's
+   * batched module), runs that ask for it go beside the others: the shim
+   * allows concurrent runs from then on (attn-shim.h). */
+  if (concurrent && g_atomic_int_get (&self->verified))
+    {
+      attention_shutdown_worker_begin ();
+      status = attn_shim_run (self->shim, run, &output, &shim_error);
+      attention_shutdown_worker_end ();
+      if (status != 0)
+        {
+          set_shim_error (error, ATTENTION_MODEL_ERROR_RUN, shim_error, _ ("The model failed."));
+          attn_shim_free_string (shim_error);
+          return NULL;
+        }
+      return output;
+    }
   g_mutex_lock (&self->run_lock);
   /* A run queued behind another may have been cancelled meanwhile. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -825,7 +842,7 @@ run_shim (AttentionModel *self,
       if (status == 0)
         {
           self->dims = attn_shim_get_dims (self->shim);
-          self->verified = TRUE;
+          g_atomic_int_set (&self->verified, TRUE);
           ok = check_dims (self, &load_error);
         }
       else
@@ -1024,7 +1041,7 @@ run_items (AttentionModel *self,
       }
   }
 
-  output = run_shim (self, &run, cancellable, error);
+  output = run_shim (self, &run, options->concurrent, cancellable, error);
   if (output == NULL)
     return NULL;
   /* Verified now (the first run of a one-shot model measures them). */

@@ -43,6 +43,11 @@ typedef struct
   /* Intra-op threads of the forward; 0: the shim's choice. The corpus
    * statistics ask for 1 (attention-corpus-run.c). */
   guint threads;
+  /* TRUE: the run may go beside other runs of the same model, each on its
+   * own thread, instead of waiting for them (once the model's first run is
+   * done). For many forwards of one intra-op thread each: the corpus
+   * statistics run one a processor. */
+  gboolean concurrent;
 } AttentionRunOptions;
 
 /* top_k 3, nothing else. */
