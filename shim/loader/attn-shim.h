@@ -63,8 +63,10 @@ extern "C"
   void attn_shim_free (attn_shim *shim);
   void attn_shim_free_string (char *str);
 
-  /* name is "vocab.txt", "config.json" or "merges.txt" (empty but for a
-   * byte-level BPE model). The bytes stay owned by the shim. */
+  /* name is "vocab.txt" (empty for a SentencePiece model), "config.json",
+   * "merges.txt" (empty but for a byte-level BPE model) or
+   * "sentencepiece.model" (empty but for a SentencePiece model: the .model
+   * file's bytes). The bytes stay owned by the shim. */
   const char *attn_shim_get_extra_file (const attn_shim *shim, const char *name, size_t *len);
   attn_shim_dims attn_shim_get_dims (const attn_shim *shim);
 

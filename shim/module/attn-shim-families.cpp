@@ -218,6 +218,8 @@ of_config (const Value &config)
         return Family::Roberta;
       if (type->string == "electra")
         return Family::Electra;
+      if (type->string == "xlm-roberta")
+        return Family::XlmRoberta;
       return Family::Unknown;
     }
   if (archs != nullptr && archs->type == Type::Array && !archs->array.empty ())
@@ -234,6 +236,8 @@ of_config (const Value &config)
             f = Family::Roberta;
           else if (a.type == Type::String && starts_with (a.string, "Electra"))
             f = Family::Electra;
+          else if (a.type == Type::String && starts_with (a.string, "XLMRoberta"))
+            f = Family::XlmRoberta;
           else if (a.type == Type::String && starts_with (a.string, "Bert"))
             f = Family::Bert;
           if (f == Family::Unknown || (found != Family::Unknown && f != found))
@@ -286,6 +290,8 @@ display_name (Family family)
         return "RoBERTa";
       case Family::Electra:
         return "ELECTRA";
+      case Family::XlmRoberta:
+        return "XLM-RoBERTa";
       case Family::Unknown:
         break;
     }
@@ -318,10 +324,16 @@ uses_bpe (Family family)
   return family == Family::Roberta;
 }
 
+bool
+uses_sentencepiece (Family family)
+{
+  return family == Family::XlmRoberta;
+}
+
 int64_t
 position_offset (Family family, int64_t pad_token_id)
 {
-  return family == Family::Roberta ? pad_token_id + 1 : 0;
+  return family == Family::Roberta || family == Family::XlmRoberta ? pad_token_id + 1 : 0;
 }
 
 void
@@ -375,7 +387,7 @@ bert_names (Family family, const std::vector<std::string> &stored)
       for (const std::string &e : stored)
         out[distil_name (e, prefixed)] = e;
     }
-  else if (family == Family::Roberta)
+  else if (family == Family::Roberta || family == Family::XlmRoberta)
     for (const std::string &e : stored)
       out[roberta_name (e)] = e;
   else if (family == Family::Electra)

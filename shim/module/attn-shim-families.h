@@ -23,6 +23,7 @@ enum class Family
   DistilBert,
   Roberta,
   Electra,
+  XlmRoberta,
 };
 
 /* The family config.json names (model_type, else architectures; a config
@@ -59,6 +60,11 @@ bool has_token_types (Family family);
 /* TRUE if the family's tokenizer is GPT-2's byte-level BPE (vocab.json +
  * merges.txt), with <s> </s> <pad> <unk> <mask>. */
 bool uses_bpe (Family family);
+
+/* TRUE if the family's tokenizer is a SentencePiece model with fairseq's
+ * ids (XLM-RoBERTa: sentencepiece.bpe.model; <s> 0, <pad> 1, </s> 2,
+ * <unk> 3, the model's pieces one id up, <mask> last). */
+bool uses_sentencepiece (Family family);
 
 /* How many rows of position_embeddings come before the first token's:
  * RoBERTa numbers positions from padding_idx + 1 (create_position_ids_

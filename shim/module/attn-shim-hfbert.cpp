@@ -156,8 +156,8 @@ check_architecture (const Value &config)
   attn_family::Family family = attn_family::of_config (config);
 
   if (family == attn_family::Family::Unknown)
-    fail (attn_format (_ ("the folder holds a %s model: only BERT, DistilBERT, RoBERTa and "
-                          "ELECTRA models can be opened"),
+    fail (attn_format (_ ("the folder holds a %s model: only BERT, DistilBERT, RoBERTa, "
+                          "XLM-RoBERTa and ELECTRA models can be opened"),
                        architecture_name (config).c_str ()));
   if (family != attn_family::Family::Bert && family != attn_family::Family::Electra)
     return family;
@@ -186,6 +186,31 @@ check_tokenizer (const std::string &dir,
   const Value *cls = tokenizer.get ("tokenizer_class");
   bool bpe = attn_family::uses_bpe (family);
   struct stat st;
+
+  if (attn_family::uses_sentencepiece (family))
+    {
+      if (cls != nullptr && cls->type == Type::String &&
+          cls->string.compare (0, 10, "XLMRoberta") != 0)
+        fail (attn_format (_ ("tokenizer_config.json names the tokenizer %s, but config.json "
+                              "describes a %s model (%s): the folder mixes two models"),
+                           cls->string.c_str (), attn_family::display_name (family),
+                           architecture_name (config).c_str ()));
+      if (stat (join (dir, "sentencepiece.bpe.model").c_str (), &st) == 0)
+        return;
+      if (stat (join (dir, "vocab.txt").c_str (), &st) == 0 ||
+          stat (join (dir, "vocab.json").c_str (), &st) == 0)
+        fail (attn_format (_ ("the folder has %s but no sentencepiece.bpe.model, while "
+                              "config.json describes a %s model (%s): the folder mixes two "
+                              "models"),
+                           stat (join (dir, "vocab.txt").c_str (), &st) == 0
+                               ? "vocab.txt (a BERT WordPiece vocabulary)"
+                               : "vocab.json (a byte-level BPE vocabulary)",
+                           attn_family::display_name (family),
+                           architecture_name (config).c_str ()));
+      fail (attn_format (_ ("the folder has no sentencepiece.bpe.model (the SentencePiece "
+                            "tokenizer of a %s model)"),
+                         attn_family::display_name (family)));
+    }
 
   if (cls != nullptr && cls->type == Type::String &&
       (bpe ? cls->string.compare (0, 7, "Roberta") != 0
@@ -547,9 +572,9 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   Weights w;
   Config c;
   bool has_head;
-  bool bpe;
+  bool bpe, spm;
   Value specials, spellings;
-  std::string name, merges_text;
+  std::string name, merges_text, extra_spm;
   int64_t offset;
 
   /* Before the defaults fill in model_type: the config as the user wrote it. */
@@ -560,7 +585,17 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   c = read_config (config);
 
   bpe = attn_family::uses_bpe (family);
-  if (bpe)
+  spm = attn_family::uses_sentencepiece (family);
+  if (spm)
+    {
+      /* Its pieces are the vocabulary: the tokenizer (src/tokenizer, on
+       * libsentencepiece) reads them; xlm-roberta-base's is 5 MB. */
+      if (!read_file (dir, "sentencepiece.bpe.model", 64u * 1024 * 1024, extra_spm))
+        fail (_ ("the folder has no sentencepiece.bpe.model"));
+      if (extra_spm.empty ())
+        fail (_ ("sentencepiece.bpe.model is empty"));
+    }
+  else if (bpe)
     {
       /* roberta-base's vocab.json is 0.9 MB, merges.txt 0.5 MB. */
       std::string json_text;
@@ -578,7 +613,8 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   else if (!read_file (dir, "vocab.txt", 64u * 1024 * 1024, vocab_text))
     fail (_ ("the folder has no vocab.txt (a BERT WordPiece vocabulary)"));
   const char *vocab_file = bpe ? "vocab.json" : "vocab.txt";
-  tokens = vocab_tokens (vocab_text);
+  if (!spm)
+    tokens = vocab_tokens (vocab_text);
   if (bpe && !tokens.empty () && tokens.back ().empty ())
     tokens.pop_back ();
   if (tokens.size () > (size_t)c.vocab_size)
@@ -586,7 +622,17 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                        tokens.size (), (long long)c.vocab_size));
   specials.type = Type::Object;
   spellings.type = Type::Object;
-  for (size_t k = 0; k < std::size (special_tokens); k++)
+  for (size_t k = 0; k < std::size (special_tokens) && spm; k++)
+    {
+      /* fairseq's ids, as XLMRobertaTokenizer gives them: <pad> 1, <unk>
+       * 3, <s> 0, </s> 2, and <mask> the last. */
+      const int64_t fairseq[] = { 1, 3, 0, 2, c.vocab_size - 1 };
+
+      specials.object.emplace_back (special_tokens[k], attn_json::make_int (fairseq[k]));
+      spellings.object.emplace_back (special_tokens[k],
+                                     attn_json::make_string (bpe_special_tokens[k]));
+    }
+  for (size_t k = 0; k < std::size (special_tokens) && !spm; k++)
     {
       const char *special = bpe ? bpe_special_tokens[k] : special_tokens[k];
       auto at = std::find (tokens.begin (), tokens.end (), std::string (special));
@@ -630,7 +676,10 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
       std::string held;
       attn_family::Family weights_family = attn_family::of_weights (stored, held);
 
-      if (weights_family != family && !held.empty ())
+      /* XLM-RoBERTa's checkpoints are RoBERTa's (roberta.*, lm_head.*). */
+      if (weights_family != family && !held.empty () &&
+          !(family == attn_family::Family::XlmRoberta &&
+            weights_family == attn_family::Family::Roberta))
         fail (attn_format (_ ("config.json describes a %s model (%s), but %s holds %s weights: "
                               "the folder mixes two models"),
                            attn_family::display_name (family), arch.c_str (), w.file,
@@ -798,8 +847,9 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   /* The bundle-style config.json the rest of the app reads. */
   name = folder_name (dir, config);
   /* Byte-level BPE reads the text as it is. */
-  bool lower = !bpe && lower_case (tokenizer, config,
-                                   name + " " + dir.substr (dir.find_last_of ('/') + 1), tokens);
+  bool lower =
+      !bpe && !spm &&
+      lower_case (tokenizer, config, name + " " + dir.substr (dir.find_last_of ('/') + 1), tokens);
   set_member (config, "format", attn_json::make_string ("attention-bundle-1"));
   set_member (config, "name", attn_json::make_string (name));
   set_member (config, "description",
@@ -814,6 +864,8 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   set_member (config, "max_position_embeddings", attn_json::make_int (c.max_positions - offset));
   if (bpe)
     set_member (config, "tokenizer", attn_json::make_string ("bpe"));
+  if (spm)
+    set_member (config, "tokenizer", attn_json::make_string ("sentencepiece"));
   /* BertTokenizer's other switches; absent or null means "as HF defaults". */
   for (const char *key : { "strip_accents", "tokenize_chinese_chars" })
     {
@@ -828,6 +880,8 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   extra["vocab.txt"] = vocab_text;
   if (bpe)
     extra["merges.txt"] = merges_text;
+  if (spm)
+    extra["sentencepiece.model"] = extra_spm;
   extra["config.json"] = attn_json::write (config);
   return m;
 }

@@ -36,7 +36,8 @@
 /* Bundles store their vocabulary and configuration under these names. */
 /* Every bundle has the first two; merges.txt only a byte-level BPE model's
  * (a RoBERTa folder), empty otherwise. */
-static const char *const extra_names[] = { "vocab.txt", "config.json", "merges.txt" };
+static const char *const extra_names[] = { "vocab.txt", "config.json", "merges.txt",
+                                           "sentencepiece.model" };
 static const size_t n_required_extra = 2;
 
 namespace
@@ -60,7 +61,7 @@ struct attn_shim
   bool measured = false;       /* dims measured, by the probe or the first run */
   bool detach_pending = false; /* attn_shim_load_params.detach, not done yet */
   attn_shim_dims dims = { 0, 0, 0, 0 };
-  std::string extra[3]; /* vocab.txt, config.json, merges.txt */
+  std::string extra[4]; /* vocab.txt, config.json, merges.txt, sentencepiece.model */
   /* The weights under the current source, for runs with options
    * (attn-shim-full.h): built on the first such run. full_state 0: not
    * tried, 1: built, -1: impossible, full_problem says why. */
@@ -690,7 +691,9 @@ extern "C"
         for (size_t i = 0; i < std::size (extra_names); i++)
           {
             shim->extra[i] = extra[extra_names[i]];
-            if (shim->extra[i].empty () && i < n_required_extra)
+            /* A SentencePiece model's pieces are its vocabulary. */
+            if (shim->extra[i].empty () && i < n_required_extra &&
+                !(i == 0 && !extra["sentencepiece.model"].empty ()))
               throw std::runtime_error (
                   attn_format (_ ("the bundle's %s is empty"), extra_names[i]));
           }

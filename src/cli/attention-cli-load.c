@@ -74,7 +74,7 @@ attention_cli_load_tokenizer (const AttentionCliOptions *options, GError **error
 
       if (!g_file_get_contents (options->spm_path, &data, &len, error))
         return NULL;
-      return attention_tokenizer_new_sentencepiece (data, len, name, error);
+      return attention_tokenizer_new_sentencepiece (data, len, name, FALSE, error);
     }
   if (options->merges_path != NULL)
     {

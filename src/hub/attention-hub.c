@@ -32,6 +32,8 @@ static const AttentionHubEntry catalogue[] = {
     N_ ("DistilBERT base, English, lowercase: BERT distilled to 6 layers") },
   { "distilroberta-base", 328680804,
     N_ ("DistilRoBERTa base, English, keeps case: RoBERTa distilled to 6 layers") },
+  { "xlm-roberta-base", 1113180744,
+    N_ ("XLM-RoBERTa base, 100 languages, keeps case: RoBERTa with a SentencePiece tokenizer") },
   { "google/electra-small-generator", 54186728,
     N_ ("ELECTRA small generator, English, lowercase: 12 layers, 4 heads") },
   { "google/electra-base-generator", 134962408,
@@ -52,6 +54,14 @@ static const AttentionHubFile roberta_files[] = {
   { "config.json", FALSE, NULL },
   { "vocab.json", FALSE, NULL },
   { "merges.txt", FALSE, NULL },
+  { "tokenizer_config.json", TRUE, NULL },
+  { "model.safetensors", FALSE, "pytorch_model.bin" },
+};
+
+/* XLM-RoBERTa's SentencePiece model instead of vocab.txt. */
+static const AttentionHubFile xlmr_files[] = {
+  { "config.json", FALSE, NULL },
+  { "sentencepiece.bpe.model", FALSE, NULL },
   { "tokenizer_config.json", TRUE, NULL },
   { "model.safetensors", FALSE, "pytorch_model.bin" },
 };
@@ -85,6 +95,11 @@ attention_hub_files_for (const char *model_type, guint *n_files)
     {
       *n_files = G_N_ELEMENTS (roberta_files);
       return roberta_files;
+    }
+  if (g_strcmp0 (model_type, "xlm-roberta") == 0)
+    {
+      *n_files = G_N_ELEMENTS (xlmr_files);
+      return xlmr_files;
     }
   return attention_hub_files (n_files);
 }
@@ -188,7 +203,8 @@ static gboolean
 legacy_is_installed (const char *dir)
 {
   return has_all (dir, files, G_N_ELEMENTS (files)) ||
-         has_all (dir, roberta_files, G_N_ELEMENTS (roberta_files));
+         has_all (dir, roberta_files, G_N_ELEMENTS (roberta_files)) ||
+         has_all (dir, xlmr_files, G_N_ELEMENTS (xlmr_files));
 }
 
 /* MODELS_DIR/ID (a folder per id part) to MODELS_DIR/models--…, unless that
@@ -316,10 +332,11 @@ attention_hub_installed_size (const char *models_dir, const char *model_id)
         if (path != NULL && g_stat (path, &st) == 0)
           total += st.st_size;
       }
-  /* RoBERTa's tokenizer files. */
-  for (guint i = 1; i < 3; i++)
+  /* RoBERTa's and XLM-RoBERTa's tokenizer files. */
+  for (guint i = 1; i < 4; i++)
     {
-      g_autofree char *path = g_build_filename (dir, roberta_files[i].name, NULL);
+      g_autofree char *path =
+          g_build_filename (dir, i < 3 ? roberta_files[i].name : xlmr_files[1].name, NULL);
       GStatBuf st;
 
       if (g_stat (path, &st) == 0)

@@ -231,13 +231,16 @@ attention_model_info_new_from_json (const char *data, gssize len, GError **error
   if (!get_string (obj, "tokenizer", FALSE, &tokenizer, error))
     return NULL;
   if (tokenizer[0] != '\0' && !g_str_equal (tokenizer, "bpe") &&
-      !g_str_equal (tokenizer, "wordpiece"))
+      !g_str_equal (tokenizer, "wordpiece") && !g_str_equal (tokenizer, "sentencepiece"))
     {
       g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-                   _ ("config.json: the tokenizer “%s” is not known (bpe, wordpiece)."), tokenizer);
+                   _ ("config.json: the tokenizer “%s” is not known (bpe, sentencepiece, "
+                      "wordpiece)."),
+                   tokenizer);
       return NULL;
     }
   info->bpe = g_str_equal (tokenizer, "bpe");
+  info->sentencepiece = g_str_equal (tokenizer, "sentencepiece");
 
   if (info->name[0] == '\0')
     {

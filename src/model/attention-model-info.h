@@ -31,6 +31,9 @@ typedef struct
   /* "tokenizer": "bpe" (GPT-2's byte-level BPE, vocab.json + merges.txt),
    * else WordPiece. */
   gboolean bpe;
+  /* "tokenizer": "sentencepiece" (XLM-RoBERTa's sentencepiece.bpe.model with
+   * fairseq's ids; its pieces are the vocabulary). */
+  gboolean sentencepiece;
 } AttentionModelInfo;
 
 AttentionModelInfo *

@@ -231,7 +231,9 @@ check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
     { info->cls_token, info->cls_id },   { info->sep_token, info->sep_id },
     { info->mask_token, info->mask_id },
   };
-  const char *file = info->bpe ? "vocab.json" : "vocab.txt";
+  const char *file = info->sentencepiece ? "sentencepiece.bpe.model"
+                     : info->bpe         ? "vocab.json"
+                                         : "vocab.txt";
 
   if (!check_dims (self, error))
     return FALSE;
@@ -290,6 +292,32 @@ read_bundle_files (AttentionModel *self, GError **error)
   if (self->info == NULL)
     return FALSE;
 
+  if (self->info->sentencepiece)
+    {
+      /* The pieces of the SentencePiece model are the vocabulary. */
+      data = attn_shim_get_extra_file (self->shim, "sentencepiece.model", &len);
+      self->tokenizer = data != NULL && len > 0
+                            ? attention_tokenizer_new_sentencepiece (
+                                  data, len, "sentencepiece.bpe.model", TRUE, &local_error)
+                            : NULL;
+      if (self->tokenizer == NULL)
+        {
+          g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                       _ ("The model's sentencepiece.bpe.model is not usable: %s"),
+                       local_error != NULL ? local_error->message : _ ("it is empty"));
+          return FALSE;
+        }
+      if (!self->verified)
+        {
+          self->dims.n_layers = (int)self->info->n_layers;
+          self->dims.n_heads = (int)self->info->n_heads;
+          self->dims.vocab_size = (int)self->info->vocab_size;
+        }
+      if (!check_consistency (self, attention_tokenizer_get_vocab (self->tokenizer), error))
+        return FALSE;
+      self->reads_bert_mask = attention_tokenizer_read_bert_mask (self->tokenizer);
+      return TRUE;
+    }
   data = attn_shim_get_extra_file (self->shim, "vocab.txt", &len);
   if (data != NULL && lone_cr_line (data, len) > 0)
     {
@@ -760,7 +788,7 @@ encode_item (AttentionModel *self, Item *item, guint index, guint n_items, GErro
       return FALSE;
     }
   if (b != NULL)
-    item->encoding = join_pair (a, b, self->info->bpe, &item->types);
+    item->encoding = join_pair (a, b, self->info->bpe || self->info->sentencepiece, &item->types);
   else
     item->encoding = g_steal_pointer (&a);
   if (item->encoding->n_tokens > self->info->max_positions)

@@ -51,12 +51,11 @@ attention_tokenizer_new_bpe (BertVocab *vocab, const char *merges, gsize merges_
 }
 
 AttentionTokenizer *
-attention_tokenizer_new_sentencepiece (const char *model,
-                                       gsize len,
-                                       const char *name,
-                                       GError **error)
+attention_tokenizer_new_sentencepiece (
+    const char *model, gsize len, const char *name, gboolean fairseq, GError **error)
 {
-  SpmTokenizer *spm = spm_tokenizer_new (model, len, name, error);
+  SpmTokenizer *spm = fairseq ? spm_tokenizer_new_fairseq (model, len, name, error)
+                              : spm_tokenizer_new (model, len, name, error);
   AttentionTokenizer *self;
 
   if (spm == NULL)
@@ -65,7 +64,7 @@ attention_tokenizer_new_sentencepiece (const char *model,
   g_atomic_ref_count_init (&self->ref_count);
   self->spm = spm;
   self->vocab = bert_vocab_ref (spm_tokenizer_get_vocab (spm));
-  self->mask_id = -1;
+  self->mask_id = fairseq ? bert_vocab_lookup (self->vocab, "<mask>") : -1;
   return self;
 }
 
@@ -109,9 +108,14 @@ attention_tokenizer_display (AttentionTokenizer *self, const char *token)
 gboolean
 attention_tokenizer_read_bert_mask (AttentionTokenizer *self)
 {
-  if (self->bpe == NULL || self->mask_id < 0)
+  if (self->mask_id < 0)
     return FALSE;
-  bpe_tokenizer_add_special (self->bpe, "[MASK]", self->mask_id, TRUE);
+  if (self->spm != NULL)
+    spm_tokenizer_add_special (self->spm, "[MASK]", self->mask_id, TRUE);
+  else if (self->bpe != NULL)
+    bpe_tokenizer_add_special (self->bpe, "[MASK]", self->mask_id, TRUE);
+  else
+    return FALSE;
   return TRUE;
 }
 

@@ -23,10 +23,8 @@ AttentionTokenizer *attention_tokenizer_new_bpe (BertVocab *vocab,
                                                  GError **error);
 /* A SentencePiece model file's bytes (NAME for messages), pieces as the
  * model spells them, nothing added around them. */
-AttentionTokenizer *attention_tokenizer_new_sentencepiece (const char *model,
-                                                           gsize len,
-                                                           const char *name,
-                                                           GError **error);
+AttentionTokenizer *attention_tokenizer_new_sentencepiece (
+    const char *model, gsize len, const char *name, gboolean fairseq, GError **error);
 AttentionTokenizer *attention_tokenizer_ref (AttentionTokenizer *tokenizer);
 void attention_tokenizer_unref (AttentionTokenizer *tokenizer);
 

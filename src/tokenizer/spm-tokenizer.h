@@ -16,6 +16,12 @@ typedef struct _SpmTokenizer SpmTokenizer;
 
 /* MODEL: the bytes of a .model file. NAME names it in messages. */
 SpmTokenizer *spm_tokenizer_new (const char *model, gsize len, const char *name, GError **error);
+/* The same with fairseq's ids, as XLMRobertaTokenizer numbers them: <s> 0,
+ * <pad> 1, </s> 2, <unk> 3 (also for the model's own unknown piece), every
+ * other piece its id + 1, <mask> last; <s> … </s> around every encoding,
+ * and the five split off the text first (<mask> with the spaces before it). */
+SpmTokenizer *
+spm_tokenizer_new_fairseq (const char *model, gsize len, const char *name, GError **error);
 void spm_tokenizer_free (SpmTokenizer *tokenizer);
 
 /* The pieces in id order, one a vocabulary entry. */
@@ -24,6 +30,11 @@ BertVocab *spm_tokenizer_get_vocab (SpmTokenizer *tokenizer);
 /* Ids added before and after every encoding (a family's [CLS] … [SEP] or
  * <s> … </s>), -1 for none: none at first, as SentencePiece itself. */
 void spm_tokenizer_set_ends (SpmTokenizer *tokenizer, gint bos, gint eos);
+
+/* TEXT written in the input stands for the token ID, split off before the
+ * rest is encoded; with LSTRIP it also takes the white space before it. */
+void
+spm_tokenizer_add_special (SpmTokenizer *tokenizer, const char *text, gint id, gboolean lstrip);
 
 /* Like bert_tokenizer_encode: ids, each piece's spelling and its byte span
  * in TEXT (the ends' spans are empty, at 0 and at the end). */

@@ -373,8 +373,8 @@ class DownloadTest(HubCase):
             json.dump({"model_type": "albert", "architectures": ["AlbertForMaskedLM"]}, f)
         r = self.download(model_id="albert/albert-tiny")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("is a albert model; Attention opens BERT, DistilBERT, RoBERTa and ELECTRA "
-                      "models only", r.stderr)
+        self.assertIn("is a albert model; Attention opens BERT, DistilBERT, RoBERTa, "
+                      "XLM-RoBERTa and ELECTRA models only", r.stderr)
         self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
 
     def test_roberta_files(self):
@@ -395,6 +395,23 @@ class DownloadTest(HubCase):
             self.assertTrue(os.path.isfile(os.path.join(folder, name)), name)
         self.assertFalse(any(p.endswith("/vocab.txt") for p, _ in self.hub.requests))
         self.assertEqual(r.stdout.strip(), folder)
+
+    def test_xlm_roberta_files(self):
+        """An XLM-RoBERTa repository: sentencepiece.bpe.model is fetched, not
+        vocab.txt (which it does not have)."""
+        d = self.add_model("FacebookAI/xlm-roberta-tiny")
+        os.unlink(os.path.join(d, "vocab.txt"))
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": "xlm-roberta", "architectures": ["XLMRobertaForMaskedLM"]},
+                      f)
+        with open(os.path.join(d, "sentencepiece.bpe.model"), "wb") as f:
+            f.write(b"\x0a\x00" * 64)
+        r = self.download(model_id="FacebookAI/xlm-roberta-tiny")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        folder = self.folder("FacebookAI/xlm-roberta-tiny")
+        for name in ("config.json", "sentencepiece.bpe.model", "model.safetensors"):
+            self.assertTrue(os.path.isfile(os.path.join(folder, name)), name)
+        self.assertFalse(any(p.endswith("/vocab.txt") for p, _ in self.hub.requests))
 
     def test_distilbert_accepted(self):
         """A DistilBERT repository is fetched (opening it is test_families.py's)."""

@@ -230,6 +230,31 @@ def roberta_ids(encoder, text):
     return ids + [encoder.encoder["</s>"]]
 
 
+def xlmr_ids(sp, text):
+    """XLMRobertaTokenizer's ids with the app's [MASK] read as <mask>: the
+    text split at each mask, which takes the white space before it, each
+    part through the SentencePiece model (python3-sentencepiece), its ids in
+    fairseq's numbering: <s> 0, <pad> 1, </s> 2, <unk> 3 (also for the
+    model's unknown piece), every other piece + 1, <mask> the last."""
+    mask = sp.get_piece_size() + 1
+    ids = [0]
+    parts = text.split("[MASK]")
+    for i, part in enumerate(parts):
+        if i + 1 < len(parts):
+            part = part.rstrip()
+        if part:
+            ids.extend(3 if t == sp.unk_id() else t + 1 for t in sp.encode(part))
+        if i + 1 < len(parts):
+            ids.append(mask)
+    return ids + [2]
+
+
+def xlmr_token(sp, i):
+    """The piece an XLM-R id stands for, as the app shows it."""
+    fixed = {0: "<s>", 1: "<pad>", 2: "</s>", 3: "<unk>", sp.get_piece_size() + 1: "<mask>"}
+    return fixed[i] if i in fixed else sp.id_to_piece(i - 1)
+
+
 def bpe_shown(token):
     """A byte-level token as the app shows it: its bytes as text, a leading
     space as "␣"; as spelled when its bytes are not whole printable
@@ -387,6 +412,80 @@ class FamilyTest(unittest.TestCase):
         self.assertEqual(out_a, out_b)
         self.assertEqual(a["attentions"], b["attentions"])
         self.assertEqual(a["predictions"], b["predictions"])
+
+    def test_xlm_roberta(self):
+        import sentencepiece as spm
+
+        folder = os.path.join(FOLDERS, "xlm-roberta")
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+            config = json.load(f)
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(folder,
+                                                                "sentencepiece.bpe.model"))
+        self.assertEqual(config["vocab_size"], sp.get_piece_size() + 2)
+        cases = [("Paris is the [MASK] of France.", None),
+                 ("[MASK] [MASK] the café sat,  on 2024!", None),
+                 ("It's naïve:\t東京 [MASK]😀 end.", None),
+                 ("The [MASK] sat.", "On the mat.")]
+        for text, pair in cases:
+            with self.subTest(text=text, pair=pair):
+                args = ["--pair", pair] if pair is not None else []
+                with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+                    dump = os.path.join(tmp, "dump.json")
+                    r = subprocess.run([CLI, "--model", folder, "--top-k", "5", "--dump", dump]
+                                       + args + [text], capture_output=True, text=True,
+                                       timeout=120, check=False)
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    with open(dump, encoding="utf-8") as f:
+                        d = json.load(f)
+                self.assertEqual(r.stderr.count("[MASK] is read as <mask>"), 1, r.stderr)
+                ids = xlmr_ids(sp, text)
+                if pair is not None:
+                    # <s> A </s></s> B </s>, one token type, as RoBERTa.
+                    ids = ids + [2] + xlmr_ids(sp, pair)[1:]
+                self.assertEqual(d["ids"], ids)
+                self.assertEqual(d["tokens"], [xlmr_token(sp, i) for i in ids])
+                attentions, logits = roberta_forward(w, config, ids)
+                got = np.array(d["attentions"], dtype=np.float64)
+                self.assertEqual(got.shape, attentions.shape)
+                self.assertLess(np.abs(got - attentions).max(), TOL)
+                self.assertGreater(attentions.max(), 0.5)
+                self.assertEqual([p["position"] for p in d["predictions"]],
+                                 [i for i, t in enumerate(ids) if t == sp.get_piece_size() + 1])
+                for pred in d["predictions"]:
+                    probs = softmax(logits[pred["position"]])
+                    order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
+                    self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
+                    for c in pred["candidates"]:
+                        self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+                        self.assertEqual(c["token"], xlmr_token(sp, c["id"]))
+        self.assertEqual(d["model"]["model_type"], "xlm-roberta")
+
+    def test_xlm_roberta_mixed(self):
+        """Tokenizer files that disagree with config.json: a message that
+        names both."""
+        import shutil
+
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            folder = os.path.join(tmp, "mixed")
+            shutil.copytree(os.path.join(FOLDERS, "xlm-roberta"), folder)
+            os.unlink(os.path.join(folder, "sentencepiece.bpe.model"))
+            shutil.copyfile(os.path.join(FOLDERS, "distilbert", "vocab.txt"),
+                            os.path.join(folder, "vocab.txt"))
+            r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
+                               text=True, timeout=120, check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("vocab.txt (a BERT WordPiece vocabulary) but no "
+                          "sentencepiece.bpe.model", r.stderr)
+            self.assertIn("XLM-RoBERTa model", r.stderr)
+            self.assertIn("mixes two models", r.stderr)
+            with open(os.path.join(folder, "tokenizer_config.json"), "w", encoding="utf-8") as f:
+                json.dump({"tokenizer_class": "AlbertTokenizer"}, f)
+            r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
+                               text=True, timeout=120, check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("names the tokenizer AlbertTokenizer, but config.json describes a "
+                          "XLM-RoBERTa model", r.stderr)
 
     def test_distilbert_bin(self):
         """The same weights from pytorch_model.bin: the same output."""
