@@ -1257,7 +1257,8 @@ explain_candidate_cb (AttentionPredictions *predictions,
 
   if (result == NULL || mask >= attention_result_get_n_predictions (result))
     return;
-  candidates = attention_result_get_candidates (result, mask, &n_candidates);
+  /* The chips show the candidates that are text: candidate counts those. */
+  candidates = attention_result_get_shown_candidates (result, mask, &n_candidates);
   if (candidate >= n_candidates)
     return;
   start_run (self, attention_result_get_text (result), FALSE, FALSE, &candidates[candidate],

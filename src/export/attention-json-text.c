@@ -263,15 +263,20 @@ target_token (AttentionResult *result, guint position, gint64 token_id)
 {
   for (guint i = 0; i < attention_result_get_n_predictions (result); i++)
     {
-      guint n_candidates;
+      guint n_candidates, n_shown;
       const AttentionCandidate *candidates =
           attention_result_get_candidates (result, i, &n_candidates);
+      const AttentionCandidate *shown = attention_result_get_shown_candidates (result, i, &n_shown);
 
       if (attention_result_get_prediction_position (result, i) != position)
         continue;
       for (guint c = 0; c < n_candidates; c++)
         if (candidates[c].id == token_id)
           return candidates[c].token;
+      /* A chip's candidate need not be in the raw top-k (specials first). */
+      for (guint c = 0; c < n_shown; c++)
+        if (shown[c].id == token_id)
+          return shown[c].token;
     }
   for (guint j = 0; j < attention_result_get_n_tokens (result); j++)
     if (attention_result_get_id (result, j) == token_id)
