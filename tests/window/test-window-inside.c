@@ -111,6 +111,57 @@ test_run (void)
   g_assert_cmpuint (attention_result_get_n_saliency (result ()), ==, 0);
 }
 
+static gboolean
+on_neuron (void)
+{
+  return g_strcmp0 (page (), "neuron") == 0;
+}
+
+/* Ctrl+U pressed for real (an X key event through xdotool) while the text
+ * entry has the focus, as a user who has just typed presses it: the entry's
+ * own Ctrl+U (delete to the line's start) must not take it, or the sentence
+ * is lost and the Neuron page never shows. */
+static void
+test_ctrl_u_from_entry (void)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autoptr (GError) error = NULL;
+  /* The pointer goes to the window's corner first: with no window manager
+   * the keys go to the window under it, and a pointer resting on the matrix
+   * would hover a token for the rest of the tests. */
+  const char *argv[] = { NULL, "mousemove", "2", "2", "key", "ctrl+u", NULL };
+  int status = 0;
+  gint64 end;
+
+  if (xdotool == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/install-deps installs it)");
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_grab_focus (GTK_WIDGET (window->entry));
+  gtk_editable_set_position (GTK_EDITABLE (window->entry), -1);
+  attention_test_wait_frames (GTK_WIDGET (window), 3, TRUE);
+  argv[0] = xdotool;
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!on_neuron () && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (page (), ==, "neuron");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==, SENTENCE);
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "view",
+                                      g_variant_new_string ("single"));
+  g_assert_cmpstr (page (), ==, "single");
+  /* A real key press turns focus rings on (its key releases may come later);
+   * the later pictures assume none. */
+  for (end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
+  gtk_window_set_focus_visible (GTK_WINDOW (window), FALSE);
+}
+
 static void
 test_neuron_page (void)
 {
@@ -467,6 +518,7 @@ main (int argc, char **argv)
 
   /* Order matters: each test starts from the state the previous one left. */
   g_test_add_func ("/window-inside/run", test_run);
+  g_test_add_func ("/window-inside/ctrl-u-from-entry", test_ctrl_u_from_entry);
   g_test_add_func ("/window-inside/neuron-page", test_neuron_page);
   g_test_add_func ("/window-inside/neuron-export", test_neuron_export);
   g_test_add_func ("/window-inside/norms", test_norms);
