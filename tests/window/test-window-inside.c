@@ -232,8 +232,8 @@ test_neuron_page (void)
   g_assert_false (attention_window_get_busy (window));
   g_assert_true (attention_neuron_page_get_shows_vectors (neuron ()));
   gtk_range_set_value (GTK_RANGE (window->head_scale), head + 1);
-  attention_test_render_window (GTK_WINDOW (window), window->stack,
-                                g_getenv ("ATTENTION_SCREENSHOT_NEURON"));
+  g_object_unref (attention_test_render_window (GTK_WINDOW (window), window->stack,
+                                                g_getenv ("ATTENTION_SCREENSHOT_NEURON")));
 }
 
 static void
@@ -299,8 +299,8 @@ test_norms (void)
     }
   /* The head slider still applies, and another head shows its own norms. */
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->head_scale)));
-  attention_test_render_window (GTK_WINDOW (window), window->stack,
-                                g_getenv ("ATTENTION_SCREENSHOT_NORMS"));
+  g_object_unref (attention_test_render_window (GTK_WINDOW (window), window->stack,
+                                                g_getenv ("ATTENTION_SCREENSHOT_NORMS")));
   attention_selection_set_aggregate (window->selection, ATTENTION_AGGREGATE_HEAD);
   wait_for (idle);
 }
@@ -442,8 +442,8 @@ test_hidden_and_heads_off (void)
   attention_neuron_values_clear (&values);
   query_label = template_child (neuron (), ATTENTION_TYPE_NEURON_PAGE, "query_label");
   g_assert_nonnull (strstr (gtk_label_get_label (query_label), "[CLS] and [SEP] hidden"));
-  attention_test_render_window (GTK_WINDOW (window), window->stack,
-                                g_getenv ("ATTENTION_SCREENSHOT_NEURON_HIDDEN"));
+  g_object_unref (attention_test_render_window (GTK_WINDOW (window), window->stack,
+                                                g_getenv ("ATTENTION_SCREENSHOT_NEURON_HIDDEN")));
   attention_selection_set_hide_special (window->selection, FALSE);
 
   /* That head switched off: the run asks again for the vectors, with the
