@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "attention-picture-save.h"
 #include "attention-export-lines.h"
 #include "attention-export-names.h"
 #include "attention-lines-canvas.h"
@@ -234,36 +235,12 @@ attention_lines_page_export (AttentionLinesPage *self,
 static void
 save_response_cb (GtkNativeDialog *dialog, int response, AttentionLinesPage *self)
 {
-  g_autoptr (GFile) file = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  AttentionExportFormat format = ATTENTION_EXPORT_PNG;
+  AttentionExportFormat format;
+  g_autofree char *path = attention_picture_save_path (dialog, response, &format);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_object_unref (dialog);
-  if (file == NULL || (path = g_file_get_path (file)) == NULL)
-    {
-      g_object_unref (self);
-      return;
-    }
-  /* The name says the format; anything else is a PNG. */
-  if (g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG"))
-    format = ATTENTION_EXPORT_SVG;
-  else if (g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF"))
-    format = ATTENTION_EXPORT_PDF;
-  if (!attention_lines_page_export (self, format, path, &error))
-    {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *message = gtk_message_dialog_new (
-          GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-          GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-          "%s", _ ("Could not save the picture"));
-
-      gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
-      g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
-      gtk_window_present (GTK_WINDOW (message));
-    }
+  if (path != NULL && !attention_lines_page_export (self, format, path, &error))
+    attention_picture_save_failed (GTK_WIDGET (self), error);
   g_object_unref (self);
 }
 
