@@ -215,13 +215,13 @@ attention_export_folder_remove_temps (const char *dir)
 }
 
 char *
-attention_export_folder_read_sentence (const char *dir, AttentionExportFormat format)
+attention_export_folder_read_sentence (const char *dir,
+                                       const char *name,
+                                       AttentionExportFormat format)
 {
-  g_autofree char *name =
-      attention_export_file_name (0, 0, attention_export_format_extension (format));
   g_autofree char *path = NULL;
 
-  g_return_val_if_fail (dir != NULL, NULL);
+  g_return_val_if_fail (dir != NULL && name != NULL, NULL);
 
   path = g_build_filename (dir, name, NULL);
   return attention_export_sentence_read (path, format);

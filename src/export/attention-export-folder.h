@@ -27,10 +27,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttentionExportLock, attention_export_folder_unlo
  * NULL-terminated, empty when there are none or dir cannot be read. */
 char **attention_export_folder_find_stale (const char *dir, guint n_layers, guint n_heads);
 
-/* The sentence the diagram set of format (PNG, SVG or PDF) in dir shows, as
- * its first diagram (Attention_Layer1_Head1.png, .svg or .pdf) records it;
- * NULL when dir holds no such diagram or it records none. */
-char *attention_export_folder_read_sentence (const char *dir, AttentionExportFormat format);
+/* The sentence the picture name (PNG, SVG or PDF, as format) in dir records
+ * (attention_export_kind_sentence_file names the one that stands for a
+ * set); NULL when dir holds no such picture or it records none. */
+char *attention_export_folder_read_sentence (const char *dir,
+                                             const char *name,
+                                             AttentionExportFormat format);
 
 /* Deletes those names from dir; FALSE with the first failure's reason. */
 gboolean attention_export_folder_remove (const char *dir, char *const *names, GError **error);

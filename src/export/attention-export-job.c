@@ -111,12 +111,14 @@ char *
 attention_export_job_find_other_sentence (AttentionExportJob *self)
 {
   g_autofree char *sentence = NULL;
+  g_autofree char *name = NULL;
 
   g_return_val_if_fail (ATTENTION_IS_EXPORT_JOB (self), NULL);
 
-  if (self->kind->files != ATTENTION_EXPORT_DIAGRAMS)
+  name = attention_export_kind_sentence_file (self->kind);
+  if (name == NULL)
     return NULL;
-  sentence = attention_export_folder_read_sentence (self->dir, self->kind->format);
+  sentence = attention_export_folder_read_sentence (self->dir, name, self->kind->format);
   if (sentence == NULL || strcmp (sentence, attention_result_get_text (self->result)) == 0)
     return NULL;
   return g_steal_pointer (&sentence);

@@ -28,10 +28,11 @@ const char *attention_export_job_get_dir (AttentionExportJob *self);
  * keeps them. Empty for every other kind. NULL-terminated. */
 char **attention_export_job_find_stale (AttentionExportJob *self);
 
-/* For the kinds that write the diagram set: the sentence of the set of the
- * same format (PNG, SVG or PDF) the folder already holds when it is another
- * than this result's (the window asks before replacing it); NULL when there
- * is none or it is the same. */
+/* For the kinds that write pictures (the diagram set, the lines set, All
+ * Heads, the multi-page PDF): the sentence of the pictures of the same kind
+ * the folder already holds when it is another than this result's (the
+ * window asks before replacing them); NULL when there are none, they are
+ * the same sentence's, or the kind writes data files. */
 char *attention_export_job_find_other_sentence (AttentionExportJob *self);
 
 /* Names to delete from the folder once the lock is held, before writing. */

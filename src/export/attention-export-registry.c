@@ -6,6 +6,7 @@
 
 #include "attention-export-data.h"
 #include "attention-export-lines.h"
+#include "attention-export-names.h"
 #include "attention-export-overview.h"
 #include "attention-export-png.h"
 #include "attention-export-vector.h"
@@ -22,16 +23,16 @@ static const AttentionExportKind kinds[] = {
     ATTENTION_EXPORT_DIAGRAMS, attention_export_vector_set },
   { "pdf-pages", N_ ("One multi-page PDF"),
     N_ ("attention.pdf: every layer and head, one page each"), ATTENTION_EXPORT_PDF,
-    ATTENTION_EXPORT_SINGLE, attention_export_pdf_pages_set },
+    ATTENTION_EXPORT_SINGLE, attention_export_pdf_pages_set, "attention" },
   { "overview-png", N_ ("All heads as one PNG"),
     N_ ("attention-overview.png: the grid of every layer and head"), ATTENTION_EXPORT_PNG,
-    ATTENTION_EXPORT_SINGLE, attention_export_overview_set },
+    ATTENTION_EXPORT_SINGLE, attention_export_overview_set, "attention-overview" },
   { "overview-svg", N_ ("All heads as one SVG"),
     N_ ("attention-overview.svg: the grid of every layer and head"), ATTENTION_EXPORT_SVG,
-    ATTENTION_EXPORT_SINGLE, attention_export_overview_set },
+    ATTENTION_EXPORT_SINGLE, attention_export_overview_set, "attention-overview" },
   { "overview-pdf", N_ ("All heads as one PDF"),
     N_ ("attention-overview.pdf: the grid of every layer and head"), ATTENTION_EXPORT_PDF,
-    ATTENTION_EXPORT_SINGLE, attention_export_overview_set },
+    ATTENTION_EXPORT_SINGLE, attention_export_overview_set, "attention-overview" },
   { "lines-png", N_ ("Lines as PNG"),
     N_ ("One lines picture per layer and head, as the Lines view draws it: "
         "Lines_Layer1_Head1.png, …"),
@@ -66,6 +67,28 @@ attention_export_kind_find (const char *id)
     if (g_ascii_strcasecmp (id, kinds[i].id) == 0)
       return &kinds[i];
   return NULL;
+}
+
+char *
+attention_export_kind_sentence_file (const AttentionExportKind *kind)
+{
+  const char *extension;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  extension = attention_export_format_extension (kind->format);
+  switch (kind->files)
+    {
+      case ATTENTION_EXPORT_DIAGRAMS:
+        return attention_export_file_name (0, 0, extension);
+      case ATTENTION_EXPORT_LINES:
+        return attention_export_lines_file_name (0, 0, extension);
+      case ATTENTION_EXPORT_SINGLE:
+      default:
+        if (kind->single_name == NULL)
+          return NULL;
+        return g_strconcat (kind->single_name, ".", extension, NULL);
+    }
 }
 
 const char *

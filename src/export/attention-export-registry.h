@@ -27,6 +27,10 @@ typedef struct
   AttentionExportFormat format;
   AttentionExportFiles files;
   AttentionExportWriter write;
+  /* ATTENTION_EXPORT_SINGLE: the name, without its extension, of the
+   * picture that records its sentence ("attention-overview"); NULL for the
+   * data files, which record none. */
+  const char *single_name;
 } AttentionExportKind;
 
 /* The table, in the order it is offered; "png" (the original set) first. */
@@ -34,6 +38,12 @@ const AttentionExportKind *attention_export_kinds (guint *n_kinds);
 
 /* The kind with this id (ASCII case ignored), or NULL. */
 const AttentionExportKind *attention_export_kind_find (const char *id);
+
+/* The name of the file whose recorded sentence (attention-export-sentence.h)
+ * stands for what the kind leaves in the folder: the first diagram of a set
+ * ("Lines_Layer1_Head1.svg"), the single picture ("attention-overview.png");
+ * NULL when the kind records no sentence. */
+char *attention_export_kind_sentence_file (const AttentionExportKind *kind);
 
 /* Every id, comma-separated, for messages. */
 const char *attention_export_kind_list_ids (void);

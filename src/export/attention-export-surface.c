@@ -6,6 +6,7 @@
 #include <cairo-svg.h>
 #include <math.h>
 
+#include "attention-export-names.h"
 #include "attention-export-sentence.h"
 #include "attention-png.h"
 
@@ -73,17 +74,51 @@ attention_export_grey_scanlines (
     }
 }
 
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The PNG in bytes to file, with sentence in its text chunk as the diagram
+ * set records it (attention-export-png.c): right after IHDR, which the PNG
+ * format puts first, at a fixed size (signature 8, chunk 12 + 13). */
+static void
+write_png_bytes (AttentionExportFile *file, GByteArray *bytes, const char *sentence)
+{
+  const guint ihdr_end = 8 + 12 + 13;
+  g_autoptr (GByteArray) text = NULL;
+
+  if (sentence == NULL || bytes->len < ihdr_end)
+    {
+      attention_export_file_write (file, bytes->data, bytes->len);
+      return;
+    }
+  text = g_byte_array_new ();
+  attention_png_append_text (text, ATTENTION_EXPORT_SENTENCE_KEY, sentence);
+  attention_export_file_write (file, bytes->data, ihdr_end);
+  attention_export_file_write (file, text->data, text->len);
+  attention_export_file_write (file, bytes->data + ihdr_end, bytes->len - ihdr_end);
+}
+
 /* A grey picture goes through the fast 8-bit encoder the diagram set uses;
  * colour through Cairo's. */
 static cairo_status_t
-write_png (cairo_surface_t *surface, gboolean grey, AttentionExportFile *file)
+write_png (cairo_surface_t *surface, gboolean grey, const char *sentence, AttentionExportFile *file)
 {
-  g_autoptr (GByteArray) bytes = NULL;
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
   g_autofree guint8 *scanlines = NULL;
+  cairo_status_t status;
   int width, height;
 
   if (!grey)
-    return cairo_surface_write_to_png_stream (surface, write_to_file, file);
+    {
+      status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
+      if (status == CAIRO_STATUS_SUCCESS)
+        write_png_bytes (file, bytes, sentence);
+      return status;
+    }
 
   cairo_surface_flush (surface);
   width = cairo_image_surface_get_width (surface);
@@ -92,9 +127,8 @@ write_png (cairo_surface_t *surface, gboolean grey, AttentionExportFile *file)
   attention_export_grey_scanlines (cairo_image_surface_get_data (surface),
                                    cairo_image_surface_get_stride (surface), width, height,
                                    scanlines);
-  bytes = g_byte_array_new ();
   attention_png_encode_gray (bytes, scanlines, (guint)width, (guint)height);
-  attention_export_file_write (file, bytes->data, bytes->len);
+  write_png_bytes (file, bytes, sentence);
   return CAIRO_STATUS_SUCCESS;
 }
 
@@ -102,6 +136,7 @@ const char *
 attention_export_surface_finish (cairo_surface_t *surface,
                                  AttentionExportFormat format,
                                  gboolean grey,
+                                 const char *sentence,
                                  AttentionExportFile *file)
 {
   cairo_status_t status = cairo_surface_status (surface);
@@ -112,7 +147,7 @@ attention_export_surface_finish (cairo_surface_t *surface,
       status = cairo_surface_status (surface);
     }
   else if (status == CAIRO_STATUS_SUCCESS)
-    status = write_png (surface, grey, file);
+    status = write_png (surface, grey, sentence, file);
   cairo_surface_destroy (surface);
   return status == CAIRO_STATUS_SUCCESS ? NULL : cairo_status_to_string (status);
 }
@@ -139,5 +174,5 @@ attention_export_picture (const char *path,
   draw (cr, data);
   cairo_destroy (cr);
   return attention_export_file_close (
-      file, attention_export_surface_finish (surface, format, grey, file), error);
+      file, attention_export_surface_finish (surface, format, grey, sentence, file), error);
 }

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 /* A surface whose SVG or PDF goes into file as it is drawn; for PNG an image
  * of the size rounded up, encoded by attention_export_surface_finish. An SVG
- * or PDF records sentence (attention-export-sentence.h) unless it is NULL. */
+ * or PDF records sentence (attention-export-sentence.h) unless it is NULL;
+ * a PNG records what attention_export_surface_finish is given. */
 cairo_surface_t *attention_export_surface_new (AttentionExportFile *file,
                                                AttentionExportFormat format,
                                                double width,
@@ -19,15 +20,17 @@ cairo_surface_t *attention_export_surface_new (AttentionExportFile *file,
                                                const char *sentence);
 
 /* Ends the picture (a PNG: encoded and written, by the fast 8-bit encoder
- * when `grey` says only greys were drawn) and destroys surface; returns the
- * reason it failed, or NULL. */
+ * when `grey` says only greys were drawn, with sentence in its text chunk
+ * unless it is NULL) and destroys surface; returns the reason it failed, or
+ * NULL. */
 const char *attention_export_surface_finish (cairo_surface_t *surface,
                                              AttentionExportFormat format,
                                              gboolean grey,
+                                             const char *sentence,
                                              AttentionExportFile *file);
 
-/* One picture to path: draw (cr, data) on a width × height surface; an SVG
- * or PDF records sentence unless it is NULL. */
+/* One picture to path: draw (cr, data) on a width × height surface; it
+ * records sentence (attention-export-sentence.h) unless it is NULL. */
 gboolean attention_export_picture (const char *path,
                                    AttentionExportFormat format,
                                    double width,

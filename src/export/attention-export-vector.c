@@ -111,7 +111,7 @@ attention_export_pdf_pages (const AttentionExportRequest *request, const char *p
         request->progress (done, total, request->progress_data);
     }
   cairo_destroy (cr);
-  failure = attention_export_surface_finish (surface, ATTENTION_EXPORT_PDF, TRUE, file);
+  failure = attention_export_surface_finish (surface, ATTENTION_EXPORT_PDF, TRUE, NULL, file);
   if (done < total && failure == NULL && !attention_export_file_failed (file))
     {
       /* Cancelled: no partial file is left. */

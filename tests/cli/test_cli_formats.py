@@ -5,9 +5,11 @@ on the test model: the files are there, open in ordinary viewers' converters,
 and the data files hold the same tensor; the lines PNGs show the strongest
 weight of a head as a line of its grey; the All Heads grid (read with PIL and
 Python's xml) and the multi-page PDF (poppler's pdfinfo and pdftoppm) show
-every head's weights as the greys round(255 × weight); SVG and PDF sets
-record their sentence (<desc>, the PDF's Subject) and another sentence's set
-is named before it is replaced.
+every head's weights as the greys round(255 × weight); every picture kind
+(the diagram, lines and All Heads sets, the multi-page PDF) records its
+sentence (a PNG's Description text chunk read by PIL, an SVG's <desc>, a
+PDF's Subject) and another sentence's pictures are named before they are
+replaced.
 Usage: test_cli_formats.py ATTENTION_CLI"""
 
 import base64
@@ -182,8 +184,13 @@ def check_pdf_pages(out, npy, tmp):
 
 
 def recorded(path):
-    """The sentence a diagram records, as ordinary readers see it: an SVG's
-    root <desc> (Python's xml), a PDF's Subject (poppler's pdfinfo)."""
+    """The sentence a diagram records, as ordinary readers see it: a PNG's
+    Description (PIL), an SVG's root <desc> (Python's xml), a PDF's Subject
+    (poppler's pdfinfo)."""
+    if path.endswith(".png"):
+        with Image.open(path) as image:
+            image.load()
+            return image.info.get("Description")
     if path.endswith(".svg"):
         root = ET.parse(path).getroot()
         first = root[0]
@@ -194,23 +201,30 @@ def recorded(path):
     return next(l for l in info.splitlines() if l.startswith("Subject:")).split(":", 1)[1].strip()
 
 
+# Each picture kind and the file of it that stands for the folder's set.
+SENTENCE_FILES = {
+    "png": "Attention_Layer1_Head1.png", "svg": "Attention_Layer1_Head1.svg",
+    "pdf": "Attention_Layer1_Head1.pdf", "lines-png": "Lines_Layer1_Head1.png",
+    "lines-svg": "Lines_Layer1_Head1.svg", "lines-pdf": "Lines_Layer1_Head1.pdf",
+    "overview-png": "attention-overview.png", "overview-svg": "attention-overview.svg",
+    "overview-pdf": "attention-overview.pdf", "pdf-pages": "attention.pdf",
+}
+
+
 def check_sentence(out):
-    """SVG and PDF sets record their sentence as PNG sets do; another
-    sentence's set is named before it is replaced, the same one is not."""
+    """Every picture kind records its sentence in every file; another
+    sentence's pictures are named before they are replaced, the same
+    sentence's are not."""
     other = "Él (the “cat”) \\ [MASK] & <sat> here."
-    for fmt in ["svg", "pdf"]:
-        first = os.path.join(out[fmt], f"Attention_Layer1_Head1.{fmt}")
-        assert recorded(first) == TEXT, (fmt, recorded(first))
-        if fmt == "pdf":
-            assert recorded(os.path.join(out[fmt], "attention.pdf")) == TEXT
+    for fmt, name in SENTENCE_FILES.items():
+        first = os.path.join(out[fmt], name)
+        for each in sorted(os.listdir(out[fmt])):
+            assert recorded(os.path.join(out[fmt], each)) == TEXT, (fmt, each)
         again = run("--output-dir", out[fmt], "--format", fmt, other)
-        assert "another sentence" in again.stderr and TEXT in again.stderr, again.stderr
+        assert "another sentence" in again.stderr and TEXT in again.stderr, (fmt, again.stderr)
         assert recorded(first) == other, (fmt, recorded(first))
         same = run("--output-dir", out[fmt], "--format", fmt, other)
-        assert "another sentence" not in same.stderr, same.stderr
-    for fmt in ["lines-svg", "overview-svg"]:
-        name = next(n for n in os.listdir(out[fmt]) if n.endswith(".svg"))
-        assert recorded(os.path.join(out[fmt], name)) == TEXT, fmt
+        assert "another sentence" not in same.stderr, (fmt, same.stderr)
 
 
 def main():

@@ -4,7 +4,8 @@
  * the first export; a set of another sentence in the chosen folder is not
  * replaced without asking ("Replace" / "Choose Another Folder"). What a
  * diagram records is read back with gdk-pixbuf (libpng), not our reader.
- * SVG and PDF sets are asked about too.
+ * Every picture kind is asked about too: SVG and PDF sets, Lines sets, All
+ * Heads.
  * Needs $ATTENTION_TEST_MODEL. */
 
 #include <glib/gstdio.h>
@@ -41,16 +42,24 @@ run_sentence (const char *text)
   g_assert_cmpstr (attention_result_get_text (test_window_result (window)), ==, text);
 }
 
-/* The sentence the folder's first diagram records, as libpng reads it. */
+/* The sentence a PNG records, as libpng reads it. */
 static char *
-recorded_sentence (void)
+png_sentence (const char *path)
 {
-  g_autofree char *path = g_build_filename (folder, "Attention_Layer1_Head1.png", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, &error);
 
   g_assert_no_error (error);
   return g_strdup (gdk_pixbuf_get_option (pixbuf, "tEXt::Description"));
+}
+
+/* The sentence the folder's first diagram records. */
+static char *
+recorded_sentence (void)
+{
+  g_autofree char *path = g_build_filename (folder, "Attention_Layer1_Head1.png", NULL);
+
+  return png_sentence (path);
 }
 
 static void
@@ -137,25 +146,34 @@ test_other_sentence (void)
   wait_for (idle);
 }
 
-/* SVG and PDF sets are asked about as PNG sets are: each records its
- * sentence in its own format (checked with Python's xml and pdfinfo in
- * cli-formats). */
+/* Every picture kind is asked about as the PNG set is: the SVG and PDF
+ * sets, the Lines sets and All Heads; each records its sentence in its own
+ * format (checked with Python's xml and pdfinfo in cli-formats; PNGs here
+ * with libpng). */
 static void
-test_other_sentence_vector (void)
+test_other_sentence_kinds (void)
 {
-  const char *formats[] = { "svg", "pdf" };
+  static const struct
+  {
+    const char *kind, *first;
+  } kinds[] = {
+    { "svg", "Attention_Layer1_Head1.svg" },      { "pdf", "Attention_Layer1_Head1.pdf" },
+    { "lines-png", "Lines_Layer1_Head1.png" },    { "lines-svg", "Lines_Layer1_Head1.svg" },
+    { "lines-pdf", "Lines_Layer1_Head1.pdf" },    { "overview-png", "attention-overview.png" },
+    { "overview-pdf", "attention-overview.pdf" },
+  };
 
-  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+  for (guint f = 0; f < G_N_ELEMENTS (kinds); f++)
     {
-      g_autofree char *first = g_strdup_printf ("Attention_Layer1_Head1.%s", formats[f]);
       g_autofree char *path = NULL;
 
+      g_test_message ("%s", kinds[f].kind);
       g_clear_pointer (&folder, g_free);
-      folder = g_build_filename (pictures, formats[f], NULL);
-      path = g_build_filename (folder, first, NULL);
+      folder = g_build_filename (pictures, kinds[f].kind, NULL);
+      path = g_build_filename (folder, kinds[f].first, NULL);
       g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
       g_action_group_change_action_state (G_ACTION_GROUP (window), "export-format",
-                                          g_variant_new_string (formats[f]));
+                                          g_variant_new_string (kinds[f].kind));
       run_sentence (SENTENCE_A);
       export_here ();
       g_assert_null (window->sentence_dialog);
@@ -169,8 +187,14 @@ test_other_sentence_vector (void)
       adw_message_dialog_response (window->sentence_dialog, "replace");
       g_assert_null (window->sentence_dialog);
       wait_for (idle);
+      if (g_str_has_suffix (path, ".png"))
+        {
+          g_autofree char *sentence = png_sentence (path);
 
-      /* Now the set is B's: nothing to ask. */
+          g_assert_cmpstr (sentence, ==, SENTENCE_B);
+        }
+
+      /* Now the pictures are B's: nothing to ask. */
       export_here ();
       g_assert_null (window->sentence_dialog);
       wait_for (idle);
@@ -215,7 +239,7 @@ main (int argc, char **argv)
   /* Order matters: each test starts from the state the previous one left. */
   g_test_add_func ("/window-export/default-folder", test_default_folder);
   g_test_add_func ("/window-export/other-sentence", test_other_sentence);
-  g_test_add_func ("/window-export/other-sentence-vector", test_other_sentence_vector);
+  g_test_add_func ("/window-export/other-sentence-kinds", test_other_sentence_kinds);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
