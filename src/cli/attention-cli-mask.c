@@ -126,7 +126,8 @@ print_importance (const float *dp, guint n_layers, guint n_heads)
 }
 
 /* --all-positions: one row per token, its index, itself and the top-k at
- * its position as "candidate (probability %)". */
+ * its position as "candidate (probability %)", special tokens skipped as
+ * the completions skip them (--dump keeps the raw top-k). */
 static void
 print_positions (AttentionResult *result)
 {
@@ -144,7 +145,7 @@ print_positions (AttentionResult *result)
     {
       guint n_candidates;
       const AttentionCandidate *candidates =
-          attention_result_get_position_candidates (result, i, &n_candidates);
+          attention_result_get_position_shown_candidates (result, i, &n_candidates);
       const char *token = attention_result_get_token (result, i);
       /* printf pads bytes, not characters. */
       int pad = width - (int)g_utf8_strlen (token, -1);

@@ -88,13 +88,6 @@ append_candidate_list (GString *out,
   g_string_append_c (out, ']');
 }
 
-static void
-append_candidates (GString *out, const AttentionCandidate *candidates, guint n_candidates)
-{
-  append_candidate_list (out, "candidates", candidates, n_candidates);
-  g_string_append_c (out, '}');
-}
-
 void
 attention_json_append_predictions (GString *out, AttentionResult *result)
 {
@@ -127,14 +120,20 @@ attention_json_append_positions (GString *out, AttentionResult *result)
   g_string_append_c (out, '[');
   for (guint i = 0; i < attention_result_get_n_tokens (result); i++)
     {
-      guint n_candidates = 0;
+      guint n_candidates = 0, n_shown = 0;
       const AttentionCandidate *candidates =
           attention_result_get_position_candidates (result, i, &n_candidates);
+      const AttentionCandidate *shown =
+          attention_result_get_position_shown_candidates (result, i, &n_shown);
 
       g_string_append_printf (out, "%s\n  {\"index\": %u, \"token\": ", i > 0 ? "," : "", i);
       attention_json_append_string (out, attention_result_get_token (result, i));
+      /* As for the predictions: the raw top-k, then what was shown. */
       g_string_append (out, ", ");
-      append_candidates (out, candidates, n_candidates);
+      append_candidate_list (out, "candidates", candidates, n_candidates);
+      g_string_append (out, ", ");
+      append_candidate_list (out, "shown", shown, n_shown);
+      g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
 }

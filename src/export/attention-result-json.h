@@ -9,11 +9,12 @@ G_BEGIN_DECLS
 
 /* Writes {"text", "tokens", "ids", "token_type_ids" (0 for the first
  * sentence, 1 for a pair's second), "attentions" [layer][head][query][key],
- * "predictions" [{"position", "candidates" [{"token", "id", "probability"}]}],
- * "positions" [{"index", "token", "candidates" […]}] when the run gave the
- * top-k at every position, "model"} to path, atomically. model_json is the bundle's config.json,
- * embedded as is (NULL or empty → null). Floats are written with %.9g,
- * enough to round-trip a float32. */
+ * "predictions" [{"position", "candidates" [{"token", "id", "probability"}],
+ * "shown" […]}], "positions" [{"index", "token", "candidates" […], "shown"
+ * […]}] when the run gave the top-k at every position ("candidates" the raw
+ * top-k, "shown" those that are text), "model"} to path, atomically.
+ * model_json is the bundle's config.json, embedded as is (NULL or empty →
+ * null). Floats are written with %.9g, enough to round-trip a float32. */
 gboolean attention_result_write_json (AttentionResult *result,
                                       const char *model_json,
                                       gsize model_json_len,

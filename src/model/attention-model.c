@@ -665,15 +665,17 @@ add_prediction (AttentionModel *self,
                 gboolean every_position)
 {
   g_autofree AttentionCandidate *candidates = g_new0 (AttentionCandidate, MAX (top_k, 1));
+  g_autofree AttentionCandidate *shown = g_new0 (AttentionCandidate, MAX (top_k, 1));
   guint n = top_candidates (self, logits, top_k, FALSE, candidates);
+  guint n_shown = top_candidates (self, logits, top_k, TRUE, shown);
 
   if (every_position)
-    attention_result_add_position_candidates (result, position, candidates, n);
+    {
+      attention_result_add_position_candidates (result, position, candidates, n);
+      attention_result_set_position_shown_candidates (result, shown, n_shown);
+    }
   else
     {
-      g_autofree AttentionCandidate *shown = g_new0 (AttentionCandidate, MAX (top_k, 1));
-      guint n_shown = top_candidates (self, logits, top_k, TRUE, shown);
-
       /* The whole row, for comparing any token's probability across runs
        * (head importance, a head switched off). */
       guint v = (guint)self->dims.vocab_size;

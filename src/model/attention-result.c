@@ -318,8 +318,11 @@ subset_with (AttentionResult *source, const guint *keep, guint n_keep, float *at
         guint n_candidates;
         const AttentionCandidate *candidates =
             attention_result_get_position_candidates (source, keep[k], &n_candidates);
+        const Prediction *p = &g_array_index (source->positions, Prediction, keep[k]);
 
         attention_result_add_position_candidates (self, k, candidates, n_candidates);
+        if (p->shown != NULL)
+          attention_result_set_position_shown_candidates (self, p->shown, p->n_shown);
       }
   /* The kept tokens stay in their sentences, and the heads switched off stay off. */
   if (source->pair_text != NULL)
@@ -496,6 +499,22 @@ attention_result_add_position_candidates (AttentionResult *self,
   g_array_append_val (self->positions, p);
 }
 
+void
+attention_result_set_position_shown_candidates (AttentionResult *self,
+                                                const AttentionCandidate *candidates,
+                                                guint n_candidates)
+{
+  Prediction *p;
+
+  g_return_if_fail (ATTENTION_IS_RESULT (self));
+  g_return_if_fail (self->positions != NULL && self->positions->len > 0);
+
+  p = &g_array_index (self->positions, Prediction, self->positions->len - 1);
+  candidates_free (p->shown, p->n_shown);
+  p->shown = candidates_copy (candidates, n_candidates);
+  p->n_shown = n_candidates;
+}
+
 gboolean
 attention_result_has_position_candidates (AttentionResult *self)
 {
@@ -517,6 +536,24 @@ attention_result_get_position_candidates (AttentionResult *self, guint index, gu
   if (n_candidates != NULL)
     *n_candidates = p->n_candidates;
   return p->candidates;
+}
+
+const AttentionCandidate *
+attention_result_get_position_shown_candidates (AttentionResult *self,
+                                                guint index,
+                                                guint *n_candidates)
+{
+  const Prediction *p;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  if (self->positions == NULL || index >= self->positions->len)
+    return attention_result_get_position_candidates (self, index, n_candidates);
+  p = &g_array_index (self->positions, Prediction, index);
+  if (p->shown == NULL)
+    return attention_result_get_position_candidates (self, index, n_candidates);
+  if (n_candidates != NULL)
+    *n_candidates = p->n_shown;
+  return p->shown;
 }
 
 void

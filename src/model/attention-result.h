@@ -67,6 +67,11 @@ void attention_result_add_position_candidates (AttentionResult *self,
                                                guint position,
                                                const AttentionCandidate *candidates,
                                                guint n_candidates);
+/* For the builder only: the last added position's best candidates that are
+ * text (attention_special_token), as a reader is shown them. */
+void attention_result_set_position_shown_candidates (AttentionResult *self,
+                                                     const AttentionCandidate *candidates,
+                                                     guint n_candidates);
 /* For the builder only: tokens from index `length` on lie past the longest
  * input the model was trained on. */
 void attention_result_set_trained_length (AttentionResult *self, guint length);
@@ -121,6 +126,13 @@ double attention_result_get_mask_probability (AttentionResult *self, guint i, gi
  * not ask for every position. */
 const AttentionCandidate *
 attention_result_get_position_candidates (AttentionResult *self, guint index, guint *n_candidates);
+/* The best candidates at token index that are text, best first: what the
+ * --all-positions table and the matrix's guesses show ([PAD], [unused7] and
+ * the like skipped, as the chips skip them). A result built without them
+ * gives the candidates. */
+const AttentionCandidate *attention_result_get_position_shown_candidates (AttentionResult *self,
+                                                                          guint index,
+                                                                          guint *n_candidates);
 /* The sentence that holds the i-th [MASK] (the text, or of a pair the second
  * sentence when the [MASK] is there) with it replaced by shown candidate c
  * (attention_result_get_shown_candidates; WordPiece "##" continuations are

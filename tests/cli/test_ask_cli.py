@@ -7,12 +7,14 @@ text without [MASK] is then fine); --pair (token_type_ids as Hugging Face's
 tokenizer(a, b) gives them, attentions and predictions with them); --ablate
 (Hugging Face's head_mask: attentions and predictions, switched-off heads
 all zeros, bad specs refused); --head-importance (Δp of each head alone,
-JSON and table); the printed completions skip special tokens while
---dump's "candidates" stay the raw top-k and "shown" holds what was shown.
+JSON and table); the printed completions and the --all-positions table skip
+special tokens while --dump's "candidates" stay the raw top-k and "shown"
+holds what was shown.
 Usage: test_ask_cli.py ATTENTION_CLI"""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -91,7 +93,7 @@ def test_all_positions(tmp):
         for i, row in enumerate(rows):
             fields = row.split()
             assert fields[0] == str(i) and fields[1] == data["tokens"][i], row
-            best = positions[i]["candidates"][0]
+            best = positions[i]["shown"][0]
             assert f"{best['token']} ({100 * best['probability']:.1f} %)" in row, row
 
     # Without the flag: no "positions", and a text without [MASK] is the
@@ -247,6 +249,31 @@ def test_shown_skips_specials(tmp):
     # The printed completions: k lines, one per shown candidate, no special.
     lines = proc.stdout.splitlines()
     assert lines == [text.replace("[MASK]", w) for w in want], lines
+
+    # --all-positions: the table skips them at every token as the
+    # completions do; --dump's "positions" keep the raw top-k in
+    # "candidates" and the table's in "shown".
+    proc = subprocess.run([CLI, "--model", folder, "--top-k", str(k), "--all-positions",
+                           "--dump", path, text], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    _, logits = ref.forward(data["ids"])
+    probs = softmax(logits)
+    lines = proc.stdout.splitlines()
+    header = next(i for i, l in enumerate(lines) if l.split()[:2] == ["Index", "Token"])
+    rows = lines[header + 1:]
+    assert len(rows) == len(data["ids"]), proc.stdout
+    for p, row in zip(data["positions"], rows):
+        check_candidates(p["candidates"], probs[p["index"]], k, ("raw", p["index"]))
+        assert all(is_special(c["token"]) for c in p["candidates"]), p["candidates"]
+        ids = [i for i in np.argsort(-probs[p["index"]], kind="stable")
+               if not is_special(TOK_INV[int(i)])][:k]
+        assert [c["id"] for c in p["shown"]] == [int(i) for i in ids], (p["shown"], ids)
+        printed = re.findall(r"(\S+) \((\d+\.\d) %\)", row)
+        assert [t for t, _ in printed] == [TOK_INV[int(i)] for i in ids], (row, ids)
+        for (_, percent), i in zip(printed, ids):
+            assert abs(float(percent) - 100 * probs[p["index"]][i]) <= 0.05 + 1e-9, (row, i)
 
 
 def main():

@@ -4,8 +4,9 @@
  * lines, checked on the pixels drawn. The model is the test model with
  * "trained_length" set (fixtures/set_bundle_config.py, run here), kept in
  * the app's own model folder. Needs $ATTENTION_TEST_MODEL and
- * $ATTENTION_PYTHON. The prediction chips skip special tokens, on a folder
- * made by fixtures/boost_tokens.py. Usage: test-window-truth
+ * $ATTENTION_PYTHON. The prediction chips and the matrix's guesses at every
+ * position skip special tokens, on a folder made by
+ * fixtures/boost_tokens.py. Usage: test-window-truth
  * SET_BUNDLE_CONFIG BOOST_TOKENS. */
 
 #include <glib/gstdio.h>
@@ -644,6 +645,38 @@ test_chips_skip_specials (void)
   g_signal_emit_by_name (attention_predictions_get_button (window->predictions, 0, 1), "clicked");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==,
                    "the cat sat on the mat .");
+  wait_for (idle);
+
+  /* Every Position: the matrix's guesses at a token skip them too, while
+   * the result's raw top-k there keeps them. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
+  wait_for (idle);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
+  wait_for (view_allocated);
+  {
+    AttentionView *view = test_window_view (window);
+    AttentionResult *result = test_window_result (window);
+    g_autofree char *want = NULL;
+    const char *hover;
+    double x, y;
+
+    g_assert_cmpstr (attention_result_get_token (result, 2), ==, "cat");
+    raw = attention_result_get_position_candidates (result, 2, &n_raw);
+    g_assert_cmpuint (n_raw, >=, G_N_ELEMENTS (specials));
+    for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
+      g_assert_cmpstr (raw[c].token, ==, specials[c]);
+    attention_test_wait_frames (GTK_WIDGET (view), 2, TRUE);
+    attention_view_get_cell_center (view, 2, 3, &x, &y);
+    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
+    hover = attention_canvas_get_hover_text (ATTENTION_CANVAS (view));
+    want = g_strdup_printf ("Guesses at “cat” (token 3): %s ", words[0]);
+    g_assert_nonnull (strstr (hover, want));
+    for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
+      g_assert_null (strstr (strstr (hover, "Guesses at"), specials[c]));
+    for (guint c = 0; c < G_N_ELEMENTS (words); c++)
+      g_assert_nonnull (strstr (hover, words[c]));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
   wait_for (idle);
 }
 

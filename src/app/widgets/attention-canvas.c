@@ -528,7 +528,8 @@ attention_canvas_describe_guesses (AttentionResult *result, guint token)
 
   if (result == NULL || token >= attention_result_get_n_tokens (result))
     return NULL;
-  candidates = attention_result_get_position_candidates (result, token, &n_candidates);
+  /* As the chips: the guesses that are text, [PAD] and the like skipped. */
+  candidates = attention_result_get_position_shown_candidates (result, token, &n_candidates);
   if (candidates == NULL)
     return NULL;
   list = g_string_new (NULL);
