@@ -26,33 +26,69 @@ open_model_response_cb (GtkNativeDialog *dialog, int response, AttentionWindow *
     }
 }
 
+/* Choosing the "Hugging Face folders" filter turns the Open chooser into a
+ * folder chooser, so that the folder itself is chosen: GTK 4.8's Open action
+ * cannot return a folder. A GtkFileChooserDialog, whose action can change
+ * while it is shown (a GtkFileChooserNative hands its action over once, as it
+ * shows its dialog or asks the portal). */
+static void
+open_filter_cb (GtkFileChooser *chooser, GParamSpec *pspec, GtkFileFilter *folders)
+{
+  GtkFileChooserAction action = gtk_file_chooser_get_filter (chooser) == folders
+                                    ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                    : GTK_FILE_CHOOSER_ACTION_OPEN;
+
+  if (gtk_file_chooser_get_action (chooser) != action)
+    gtk_file_chooser_set_action (chooser, action);
+}
+
+static void
+open_dialog_response_cb (GtkDialog *dialog, int response, AttentionWindow *self)
+{
+  g_autoptr (GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (file != NULL)
+    attention_window_open_model_file (self, file);
+}
+
 static void
 open_model_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   AttentionWindow *self = user_data;
-  GtkFileChooserNative *dialog;
+  GtkWidget *dialog;
   g_autoptr (GtkFileFilter) bundles = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) folders = gtk_file_filter_new ();
   g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
 
-  dialog = gtk_file_chooser_native_new (_ ("Open Model"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Open"), _ ("_Cancel"));
+  dialog = gtk_file_chooser_dialog_new (
+      _ ("Open Model"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Cancel"),
+      GTK_RESPONSE_CANCEL, _ ("_Open"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   gtk_file_filter_set_name (bundles, _ ("Models (.pt bundles, Hugging Face folders)"));
   gtk_file_filter_add_pattern (bundles, "*.pt");
-  /* A Hugging Face folder opens through its config.json or model.safetensors
-   * (GTK 4.8's Open chooser cannot return a folder); Open Model Folder picks
-   * the folder itself. */
+  /* Here a Hugging Face folder opens through its config.json or
+   * model.safetensors; the folders filter (and Open Model Folder) picks the
+   * folder itself. */
   gtk_file_filter_add_pattern (bundles, "config.json");
   gtk_file_filter_add_pattern (bundles, "model.safetensors");
   gtk_file_filter_add_pattern (bundles, "pytorch_model.bin");
+  gtk_file_filter_set_name (folders, _ ("Hugging Face folders"));
+  gtk_file_filter_add_mime_type (folders, "inode/directory");
   gtk_file_filter_set_name (all, _ ("All files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), bundles);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), folders);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  /* The handler goes with the window; the chooser is freed either way. */
-  g_signal_connect_object (dialog, "response", G_CALLBACK (open_model_response_cb), self, 0);
-  g_signal_connect_after (dialog, "response", G_CALLBACK (g_object_unref), NULL);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  /* The chooser holds the filters it lists. */
+  g_signal_connect (dialog, "notify::filter", G_CALLBACK (open_filter_cb), folders);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  /* The handler goes with the window; the dialog goes with it too. */
+  g_signal_connect_object (dialog, "response", G_CALLBACK (open_dialog_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -680,6 +680,91 @@ test_chips_skip_specials (void)
   wait_for (idle);
 }
 
+/* The Open chooser of Ctrl+O, once shown. */
+static GtkFileChooser *
+open_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        return GTK_FILE_CHOOSER (item);
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_shown (void)
+{
+  return open_chooser () != NULL;
+}
+
+static GtkFileChooser *wanted_chooser;
+static GFile *wanted_file;
+
+/* The chooser would give wanted_file (it selects a file once its folder is
+ * read). */
+static gboolean
+chooser_gives (void)
+{
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (wanted_chooser);
+
+  return file != NULL && g_file_equal (file, wanted_file);
+}
+
+/* Ctrl+O's "Hugging Face folders" filter chooses the folder itself: the
+ * chooser becomes a folder chooser while that filter is chosen, and Open
+ * opens the folder. */
+static void
+test_open_folder (void)
+{
+  g_autofree char *hf =
+      g_build_filename (g_getenv ("ATTENTION_TEST_MODEL_DIR"), "hf-safetensors", NULL);
+  g_autoptr (GFile) folder = g_file_new_for_path (hf);
+  g_autoptr (GListModel) filters = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkFileFilter *folders = NULL, *first = NULL;
+  GtkFileChooser *chooser;
+
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), !=, hf);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model", NULL));
+  wait_for (chooser_shown);
+  chooser = open_chooser ();
+  g_assert_cmpint (gtk_file_chooser_get_action (chooser), ==, GTK_FILE_CHOOSER_ACTION_OPEN);
+  filters = gtk_file_chooser_get_filters (chooser);
+  for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+    {
+      g_autoptr (GtkFileFilter) filter = g_list_model_get_item (filters, i);
+
+      if (i == 0)
+        first = filter;
+      if (g_strcmp0 (gtk_file_filter_get_name (filter), "Hugging Face folders") == 0)
+        folders = filter;
+    }
+  g_assert_nonnull (folders);
+
+  /* As the user picks it in the chooser's filter list. */
+  gtk_file_chooser_set_filter (chooser, folders);
+  g_assert_cmpint (gtk_file_chooser_get_action (chooser), ==,
+                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  gtk_file_chooser_set_filter (chooser, first);
+  g_assert_cmpint (gtk_file_chooser_get_action (chooser), ==, GTK_FILE_CHOOSER_ACTION_OPEN);
+  gtk_file_chooser_set_filter (chooser, folders);
+  g_assert_true (gtk_file_chooser_set_file (chooser, folder, &error));
+  g_assert_no_error (error);
+  wanted_chooser = chooser;
+  wanted_file = folder;
+  wait_for (chooser_gives);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_null (open_chooser ());
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), ==, hf);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -745,6 +830,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-truth/trust", test_trust);
   g_test_add_func ("/window-truth/switch-model", test_switch_model);
   g_test_add_func ("/window-truth/chips-skip-specials", test_chips_skip_specials);
+  g_test_add_func ("/window-truth/open-folder", test_open_folder);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
