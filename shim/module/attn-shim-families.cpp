@@ -1,9 +1,11 @@
 /* attn-shim-families.cpp: see attn-shim-families.h. The names are those of
  * transformers' modeling_bert.py, modeling_distilbert.py, modeling_roberta.py
- * and modeling_electra.py. */
+ * modeling_electra.py and modeling_albert.py. */
 
 #include "attn-shim-families.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace attn_family
@@ -51,7 +53,7 @@ const struct
   Family family;
 } known[] = {
   { "bert.", "BERT", Family::Bert },          { "distilbert.", "DistilBERT", Family::DistilBert },
-  { "roberta.", "RoBERTa", Family::Roberta }, { "albert.", "ALBERT", Family::Unknown },
+  { "roberta.", "RoBERTa", Family::Roberta }, { "albert.", "ALBERT", Family::Albert },
   { "electra.", "ELECTRA", Family::Electra }, { "deberta.", "DeBERTa", Family::Unknown },
   { "xlm.", "XLM", Family::Unknown },
 };
@@ -166,6 +168,103 @@ electra_name (const std::string &stored)
   return stored;
 }
 
+/* One ALBERT layer's names (after "albert_layers.N.") and BERT's (after
+ * "encoder.layer.N."). */
+const char *const albert_layer[][2] = {
+  { "attention.query.", "attention.self.query." },
+  { "attention.key.", "attention.self.key." },
+  { "attention.value.", "attention.self.value." },
+  { "attention.dense.", "attention.output.dense." },
+  { "attention.LayerNorm.", "attention.output.LayerNorm." },
+  { "ffn.", "intermediate.dense." },
+  { "ffn_output.", "output.dense." },
+  { "full_layer_layer_norm.", "output.LayerNorm." },
+};
+
+/* AlbertMLMHead's names (after "predictions.") under BERT's. */
+const char *const albert_head[][2] = {
+  { "dense.", "cls.predictions.transform.dense." },
+  { "LayerNorm.", "cls.predictions.transform.LayerNorm." },
+  { "decoder.weight", "cls.predictions.decoder.weight" },
+  { "decoder.bias", "cls.predictions.decoder.bias" },
+  { "bias", "cls.predictions.bias" },
+};
+
+int64_t
+int_or (const Value &config, const char *key, int64_t fallback)
+{
+  const Value *v = config.get (key);
+
+  return v != nullptr && v->type == Type::Number && v->is_integer ? v->integer : fallback;
+}
+
+/* ALBERT's encoder has BERT's embeddings under "albert." (or none, for a
+ * bare AlbertModel), embedding_hidden_mapping_in and the layer groups'
+ * weights, each shared by the layers that run it: layer l (of runs =
+ * num_hidden_layers × inner) is inner layer l % inner of group
+ * int(i / (num_hidden_layers / groups)) with i = l / inner, as
+ * AlbertTransformer.forward picks it. */
+void
+albert_names (const std::vector<std::string> &stored,
+              const Value &config,
+              std::map<std::string, std::string> &out)
+{
+  const int64_t inner = std::max<int64_t> (1, int_or (config, "inner_group_num", 1));
+  const int64_t runs = int_or (config, "num_hidden_layers", 12);
+  const int64_t layers = runs / inner;
+  const int64_t groups = std::max<int64_t> (1, int_or (config, "num_hidden_groups", 1));
+
+  for (const std::string &e : stored)
+    {
+      std::string name = starts_with (e, "albert.") ? e.substr (strlen ("albert.")) : e;
+
+      if (starts_with (name, "embeddings."))
+        out["bert." + name] = e;
+      else if (starts_with (name, "encoder.embedding_hidden_mapping_in."))
+        out["bert.embeddings_project." +
+            name.substr (strlen ("encoder.embedding_hidden_mapping_in."))] = e;
+      else if (starts_with (name, "predictions."))
+        {
+          std::string rest = name.substr (strlen ("predictions."));
+
+          for (const auto &h : albert_head)
+            if (rest == h[0] || (h[0][strlen (h[0]) - 1] == '.' && starts_with (rest, h[0])))
+              {
+                out[h[1] + rest.substr (strlen (h[0]))] = e;
+                break;
+              }
+        }
+      else if (starts_with (name, "encoder.albert_layer_groups."))
+        {
+          /* encoder.albert_layer_groups.G.albert_layers.J.REST */
+          unsigned long g = 0, j = 0;
+          int used = 0;
+
+          if (sscanf (name.c_str (), "encoder.albert_layer_groups.%lu.albert_layers.%lu.%n", &g, &j,
+                      &used) != 2 ||
+              used == 0)
+            continue;
+          std::string rest = name.substr ((size_t)used);
+
+          for (const auto &l : albert_layer)
+            if (starts_with (rest, l[0]))
+              {
+                std::string bert_rest = l[1] + rest.substr (strlen (l[0]));
+
+                for (int64_t run = 0; run < runs; run++)
+                  {
+                    int64_t i = run / inner;
+                    auto group = (int64_t)((double)i / ((double)layers / (double)groups));
+
+                    if ((unsigned long)group == g && (unsigned long)(run % inner) == j)
+                      out["bert.encoder.layer." + std::to_string (run) + "." + bert_rest] = e;
+                  }
+                break;
+              }
+        }
+    }
+}
+
 /* BERT's names: old checkpoints say gamma/beta for LayerNorm, bare BertModel
  * ones have no "bert." prefix. */
 std::map<std::string, std::string>
@@ -220,6 +319,8 @@ of_config (const Value &config)
         return Family::Electra;
       if (type->string == "xlm-roberta")
         return Family::XlmRoberta;
+      if (type->string == "albert")
+        return Family::Albert;
       return Family::Unknown;
     }
   if (archs != nullptr && archs->type == Type::Array && !archs->array.empty ())
@@ -238,6 +339,8 @@ of_config (const Value &config)
             f = Family::Electra;
           else if (a.type == Type::String && starts_with (a.string, "XLMRoberta"))
             f = Family::XlmRoberta;
+          else if (a.type == Type::String && starts_with (a.string, "Albert"))
+            f = Family::Albert;
           else if (a.type == Type::String && starts_with (a.string, "Bert"))
             f = Family::Bert;
           if (f == Family::Unknown || (found != Family::Unknown && f != found))
@@ -292,6 +395,8 @@ display_name (Family family)
         return "ELECTRA";
       case Family::XlmRoberta:
         return "XLM-RoBERTa";
+      case Family::Albert:
+        return "ALBERT";
       case Family::Unknown:
         break;
     }
@@ -301,7 +406,13 @@ display_name (Family family)
 bool
 has_embedding_size (Family family)
 {
-  return family == Family::Electra;
+  return family == Family::Electra || family == Family::Albert;
+}
+
+bool
+always_projects (Family family)
+{
+  return family == Family::Albert;
 }
 
 const char *
@@ -327,7 +438,13 @@ uses_bpe (Family family)
 bool
 uses_sentencepiece (Family family)
 {
-  return family == Family::XlmRoberta;
+  return family == Family::XlmRoberta || family == Family::Albert;
+}
+
+const char *
+sentencepiece_file (Family family)
+{
+  return family == Family::Albert ? "spiece.model" : "sentencepiece.bpe.model";
 }
 
 int64_t
@@ -339,6 +456,31 @@ position_offset (Family family, int64_t pad_token_id)
 void
 normalize_config (Family family, Value &config)
 {
+  if (family == Family::Albert)
+    {
+      /* AlbertConfig's defaults where they are not BertConfig's. */
+      static const struct
+      {
+        const char *key;
+        int64_t value;
+      } defaults[] = {
+        { "vocab_size", 30000 },       { "embedding_size", 128 },      { "hidden_size", 4096 },
+        { "num_attention_heads", 64 }, { "intermediate_size", 16384 }, { "num_hidden_groups", 1 },
+        { "inner_group_num", 1 },
+      };
+
+      for (const auto &d : defaults)
+        set_member (config, d.key, value_or (config, d.key, attn_json::make_int (d.value)));
+      set_member (config, "hidden_act",
+                  value_or (config, "hidden_act", attn_json::make_string ("gelu_new")));
+      /* The layers that run, each with its own attentions: an ALBERT of
+       * inner_group_num > 1 runs that many layers per num_hidden_layers. */
+      int64_t layers = int_or (config, "num_hidden_layers", 12);
+      int64_t inner = int_or (config, "inner_group_num", 1);
+      if (layers > 0 && inner > 0 && layers <= 1024 && inner <= 1024)
+        set_member (config, "num_hidden_layers", attn_json::make_int (layers * inner));
+      return;
+    }
   if (family == Family::Electra)
     {
       /* ElectraConfig's defaults where they are not BertConfig's (those the
@@ -374,7 +516,7 @@ normalize_config (Family family, Value &config)
 }
 
 std::map<std::string, std::string>
-bert_names (Family family, const std::vector<std::string> &stored)
+bert_names (Family family, const std::vector<std::string> &stored, const Value &config)
 {
   std::map<std::string, std::string> out;
 
@@ -393,6 +535,8 @@ bert_names (Family family, const std::vector<std::string> &stored)
   else if (family == Family::Electra)
     for (const std::string &e : stored)
       out[electra_name (e)] = e;
+  else if (family == Family::Albert)
+    albert_names (stored, config, out);
   else
     out = bert_own_names (stored);
   /* Tied tensors are stored once, under either name (the safetensors

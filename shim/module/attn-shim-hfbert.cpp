@@ -42,6 +42,7 @@ const double mask_min = -3.4028234663852886e38;
  * (the keys of special_tokens). */
 const char *const special_tokens[] = { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" };
 const char *const bpe_special_tokens[] = { "<pad>", "<unk>", "<s>", "</s>", "<mask>" };
+const char *const albert_special_tokens[] = { "<pad>", "<unk>", "[CLS]", "[SEP]", "[MASK]" };
 
 [[noreturn]] void
 fail (const std::string &message)
@@ -157,9 +158,10 @@ check_architecture (const Value &config)
 
   if (family == attn_family::Family::Unknown)
     fail (attn_format (_ ("the folder holds a %s model: only BERT, DistilBERT, RoBERTa, "
-                          "XLM-RoBERTa and ELECTRA models can be opened"),
+                          "XLM-RoBERTa, ALBERT and ELECTRA models can be opened"),
                        architecture_name (config).c_str ()));
-  if (family != attn_family::Family::Bert && family != attn_family::Family::Electra)
+  if (family != attn_family::Family::Bert && family != attn_family::Family::Electra &&
+      family != attn_family::Family::Albert)
     return family;
 
   const Value *position = config.get ("position_embedding_type");
@@ -189,27 +191,34 @@ check_tokenizer (const std::string &dir,
 
   if (attn_family::uses_sentencepiece (family))
     {
+      const char *model = attn_family::sentencepiece_file (family);
+      const char *own = family == attn_family::Family::Albert ? "Albert" : "XLMRoberta";
+
       if (cls != nullptr && cls->type == Type::String &&
-          cls->string.compare (0, 10, "XLMRoberta") != 0)
+          cls->string.compare (0, strlen (own), own) != 0)
         fail (attn_format (_ ("tokenizer_config.json names the tokenizer %s, but config.json "
                               "describes a %s model (%s): the folder mixes two models"),
                            cls->string.c_str (), attn_family::display_name (family),
                            architecture_name (config).c_str ()));
-      if (stat (join (dir, "sentencepiece.bpe.model").c_str (), &st) == 0)
+      if (stat (join (dir, model).c_str (), &st) == 0)
         return;
       if (stat (join (dir, "vocab.txt").c_str (), &st) == 0 ||
-          stat (join (dir, "vocab.json").c_str (), &st) == 0)
-        fail (attn_format (_ ("the folder has %s but no sentencepiece.bpe.model, while "
-                              "config.json describes a %s model (%s): the folder mixes two "
-                              "models"),
-                           stat (join (dir, "vocab.txt").c_str (), &st) == 0
-                               ? "vocab.txt (a BERT WordPiece vocabulary)"
-                               : "vocab.json (a byte-level BPE vocabulary)",
-                           attn_family::display_name (family),
-                           architecture_name (config).c_str ()));
-      fail (attn_format (_ ("the folder has no sentencepiece.bpe.model (the SentencePiece "
-                            "tokenizer of a %s model)"),
-                         attn_family::display_name (family)));
+          stat (join (dir, "vocab.json").c_str (), &st) == 0 ||
+          stat (join (dir, "sentencepiece.bpe.model").c_str (), &st) == 0 ||
+          stat (join (dir, "spiece.model").c_str (), &st) == 0)
+        fail (attn_format (
+            _ ("the folder has %s but no %s, while config.json describes a %s model (%s): the "
+               "folder mixes two models"),
+            stat (join (dir, "vocab.txt").c_str (), &st) == 0 ? "vocab.txt (a BERT WordPiece "
+                                                                "vocabulary)"
+            : stat (join (dir, "vocab.json").c_str (), &st) == 0
+                ? "vocab.json (a byte-level BPE vocabulary)"
+            : stat (join (dir, "spiece.model").c_str (), &st) == 0
+                ? "spiece.model (an ALBERT SentencePiece model)"
+                : "sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model)",
+            model, attn_family::display_name (family), architecture_name (config).c_str ()));
+      fail (attn_format (_ ("the folder has no %s (the SentencePiece tokenizer of a %s model)"),
+                         model, attn_family::display_name (family)));
     }
 
   if (cls != nullptr && cls->type == Type::String &&
@@ -590,10 +599,12 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
     {
       /* Its pieces are the vocabulary: the tokenizer (src/tokenizer, on
        * libsentencepiece) reads them; xlm-roberta-base's is 5 MB. */
-      if (!read_file (dir, "sentencepiece.bpe.model", 64u * 1024 * 1024, extra_spm))
-        fail (_ ("the folder has no sentencepiece.bpe.model"));
+      const char *model = attn_family::sentencepiece_file (family);
+
+      if (!read_file (dir, model, 64u * 1024 * 1024, extra_spm))
+        fail (attn_format (_ ("the folder has no %s"), model));
       if (extra_spm.empty ())
-        fail (_ ("sentencepiece.bpe.model is empty"));
+        fail (attn_format (_ ("%s is empty"), model));
     }
   else if (bpe)
     {
@@ -625,12 +636,19 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
   for (size_t k = 0; k < std::size (special_tokens) && spm; k++)
     {
       /* fairseq's ids, as XLMRobertaTokenizer gives them: <pad> 1, <unk>
-       * 3, <s> 0, </s> 2, and <mask> the last. */
+       * 3, <s> 0, </s> 2, and <mask> the last. An ALBERT's are the model's
+       * own pieces, which the program looks up by their spelling (the
+       * shim does not read the model): written here as albert-base-v2's. */
       const int64_t fairseq[] = { 1, 3, 0, 2, c.vocab_size - 1 };
+      const int64_t albert[] = { 0, 1, 2, 3, 4 };
+      bool own = family == attn_family::Family::Albert;
 
-      specials.object.emplace_back (special_tokens[k], attn_json::make_int (fairseq[k]));
-      spellings.object.emplace_back (special_tokens[k],
-                                     attn_json::make_string (bpe_special_tokens[k]));
+      specials.object.emplace_back (
+          special_tokens[k],
+          attn_json::make_int (own ? std::min (albert[k], c.vocab_size - 1) : fairseq[k]));
+      spellings.object.emplace_back (
+          special_tokens[k],
+          attn_json::make_string (own ? albert_special_tokens[k] : bpe_special_tokens[k]));
     }
   for (size_t k = 0; k < std::size (special_tokens) && !spm; k++)
     {
@@ -685,7 +703,7 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                            attn_family::display_name (family), arch.c_str (), w.file,
                            held.c_str ()));
     }
-    w.names = attn_family::bert_names (family, stored);
+    w.names = attn_family::bert_names (family, stored, config);
   }
 
   const int64_t h = c.hidden_size, v = c.vocab_size, inner = c.intermediate_size;
@@ -740,7 +758,20 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                         w.get ("bert.embeddings.LayerNorm.weight", { e }));
   m.register_attribute ("embeddings_ln_bias", c10::TensorType::get (),
                         w.get ("bert.embeddings.LayerNorm.bias", { e }));
-  if (e != h)
+  if (family == attn_family::Family::Albert)
+    {
+      /* Groups beyond the config's would be left out silently. */
+      int64_t groups = positive (config, "num_hidden_groups", c.num_layers);
+
+      positive (config, "inner_group_num", c.num_layers);
+      if (w.st.entries.count ("albert.encoder.albert_layer_groups." + std::to_string (groups) +
+                              ".albert_layers.0.ffn.weight") != 0 ||
+          w.bin.count ("albert.encoder.albert_layer_groups." + std::to_string (groups) +
+                       ".albert_layers.0.ffn.weight") != 0)
+        fail (attn_format (_ ("%s has more layer groups than the %lld of config.json"), w.file,
+                           (long long)groups));
+    }
+  if (e != h || attn_family::always_projects (family))
     {
       m.register_attribute ("project_weight", c10::TensorType::get (),
                             w.get ("bert.embeddings_project.weight", { h, e }));
@@ -857,7 +888,33 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
                                                       "read as data, nothing in it runs."),
                                                    attn_family::display_name (family))));
   set_member (config, "source", attn_json::make_string (dir));
-  set_member (config, "do_lower_case", attn_json::make_bool (lower));
+  if (family == attn_family::Family::Albert)
+    {
+      /* AlbertTokenizer's preprocess_text, with its defaults: the text's
+       * white space collapsed (remove_space), accents dropped (keep_accents
+       * false), lowercased (do_lower_case). */
+      const struct
+      {
+        const char *key;
+        bool fallback;
+      } switches[] = { { "do_lower_case", true },
+                       { "remove_space", true },
+                       { "keep_accents", false } };
+
+      for (const auto &sw : switches)
+        {
+          const Value *value = tokenizer.get (sw.key);
+
+          set_member (config, sw.key,
+                      attn_json::make_bool (value != nullptr && value->type == Type::Bool
+                                                ? value->boolean
+                                                : sw.fallback));
+        }
+      set_member (config, "sentencepiece_ids", attn_json::make_string ("model"));
+      set_member (config, "sentencepiece_preparation", attn_json::make_string ("albert"));
+    }
+  else
+    set_member (config, "do_lower_case", attn_json::make_bool (lower));
   set_member (config, "has_mlm_head", attn_json::make_bool (has_head));
   set_member (config, "special_token_ids", specials);
   set_member (config, "special_tokens", spellings);

@@ -267,13 +267,13 @@ check_config (AttentionDownload *self, const char *path, GError **error)
   /* The families the shim opens (attn-shim-families.h). */
   if (g_strcmp0 (type, "bert") != 0 && g_strcmp0 (type, "distilbert") != 0 &&
       g_strcmp0 (type, "roberta") != 0 && g_strcmp0 (type, "xlm-roberta") != 0 &&
-      g_strcmp0 (type, "electra") != 0)
+      g_strcmp0 (type, "electra") != 0 && g_strcmp0 (type, "albert") != 0)
     {
       g_autofree char *shown = attention_escape_text (type, FALSE);
 
       g_set_error (error, ATTENTION_DOWNLOAD_ERROR, ATTENTION_DOWNLOAD_ERROR_NOT_BERT,
                    _ ("“%s” is a %s model; Attention opens BERT, DistilBERT, RoBERTa, "
-                      "XLM-RoBERTa and ELECTRA models only"),
+                      "XLM-RoBERTa, ALBERT and ELECTRA models only"),
                    self->model_id, shown);
       return FALSE;
     }

@@ -34,6 +34,8 @@ static const AttentionHubEntry catalogue[] = {
     N_ ("DistilRoBERTa base, English, keeps case: RoBERTa distilled to 6 layers") },
   { "xlm-roberta-base", 1113180744,
     N_ ("XLM-RoBERTa base, 100 languages, keeps case: RoBERTa with a SentencePiece tokenizer") },
+  { "albert-base-v2", 47249088,
+    N_ ("ALBERT base v2, English, lowercase: one layer's weights shared by all 12 layers") },
   { "google/electra-small-generator", 54186728,
     N_ ("ELECTRA small generator, English, lowercase: 12 layers, 4 heads") },
   { "google/electra-base-generator", 134962408,
@@ -62,6 +64,14 @@ static const AttentionHubFile roberta_files[] = {
 static const AttentionHubFile xlmr_files[] = {
   { "config.json", FALSE, NULL },
   { "sentencepiece.bpe.model", FALSE, NULL },
+  { "tokenizer_config.json", TRUE, NULL },
+  { "model.safetensors", FALSE, "pytorch_model.bin" },
+};
+
+/* ALBERT's SentencePiece model instead of vocab.txt. */
+static const AttentionHubFile albert_files[] = {
+  { "config.json", FALSE, NULL },
+  { "spiece.model", FALSE, NULL },
   { "tokenizer_config.json", TRUE, NULL },
   { "model.safetensors", FALSE, "pytorch_model.bin" },
 };
@@ -100,6 +110,11 @@ attention_hub_files_for (const char *model_type, guint *n_files)
     {
       *n_files = G_N_ELEMENTS (xlmr_files);
       return xlmr_files;
+    }
+  if (g_strcmp0 (model_type, "albert") == 0)
+    {
+      *n_files = G_N_ELEMENTS (albert_files);
+      return albert_files;
     }
   return attention_hub_files (n_files);
 }
@@ -204,7 +219,8 @@ legacy_is_installed (const char *dir)
 {
   return has_all (dir, files, G_N_ELEMENTS (files)) ||
          has_all (dir, roberta_files, G_N_ELEMENTS (roberta_files)) ||
-         has_all (dir, xlmr_files, G_N_ELEMENTS (xlmr_files));
+         has_all (dir, xlmr_files, G_N_ELEMENTS (xlmr_files)) ||
+         has_all (dir, albert_files, G_N_ELEMENTS (albert_files));
 }
 
 /* MODELS_DIR/ID (a folder per id part) to MODELS_DIR/models--…, unless that
@@ -332,11 +348,14 @@ attention_hub_installed_size (const char *models_dir, const char *model_id)
         if (path != NULL && g_stat (path, &st) == 0)
           total += st.st_size;
       }
-  /* RoBERTa's and XLM-RoBERTa's tokenizer files. */
-  for (guint i = 1; i < 4; i++)
+  /* RoBERTa's, XLM-RoBERTa's and ALBERT's tokenizer files. */
+  for (guint i = 1; i < 5; i++)
     {
-      g_autofree char *path =
-          g_build_filename (dir, i < 3 ? roberta_files[i].name : xlmr_files[1].name, NULL);
+      g_autofree char *path = g_build_filename (dir,
+                                                i < 3   ? roberta_files[i].name
+                                                : i < 4 ? xlmr_files[1].name
+                                                        : albert_files[1].name,
+                                                NULL);
       GStatBuf st;
 
       if (g_stat (path, &st) == 0)

@@ -241,6 +241,31 @@ attention_model_info_new_from_json (const char *data, gssize len, GError **error
     }
   info->bpe = g_str_equal (tokenizer, "bpe");
   info->sentencepiece = g_str_equal (tokenizer, "sentencepiece");
+  if (info->sentencepiece)
+    {
+      g_autofree char *ids = NULL;
+      g_autofree char *preparation = NULL;
+
+      if (!get_string (obj, "sentencepiece_ids", FALSE, &ids, error) ||
+          !get_string (obj, "sentencepiece_preparation", FALSE, &preparation, error) ||
+          !get_bool (obj, "remove_space", TRUE, &info->remove_space, error) ||
+          !get_bool (obj, "keep_accents", FALSE, &info->keep_accents, error))
+        return NULL;
+      /* The two go together: ALBERT's tokenizer, or XLM-RoBERTa's. */
+      if ((ids[0] != '\0' && !g_str_equal (ids, "model") && !g_str_equal (ids, "fairseq")) ||
+          (preparation[0] != '\0' && !g_str_equal (preparation, "albert") &&
+           !g_str_equal (preparation, "none")) ||
+          g_str_equal (ids, "model") != g_str_equal (preparation, "albert"))
+        {
+          g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
+                       _ ("config.json: “sentencepiece_ids” “%s” with "
+                          "“sentencepiece_preparation” “%s” is not a known tokenizer (model "
+                          "with albert, or fairseq with none)."),
+                       ids, preparation);
+          return NULL;
+        }
+      info->albert = g_str_equal (ids, "model");
+    }
 
   if (info->name[0] == '\0')
     {

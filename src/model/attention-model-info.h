@@ -31,9 +31,16 @@ typedef struct
   /* "tokenizer": "bpe" (GPT-2's byte-level BPE, vocab.json + merges.txt),
    * else WordPiece. */
   gboolean bpe;
-  /* "tokenizer": "sentencepiece" (XLM-RoBERTa's sentencepiece.bpe.model with
-   * fairseq's ids; its pieces are the vocabulary). */
+  /* "tokenizer": "sentencepiece" (a SentencePiece model; its pieces are the
+   * vocabulary): XLM-RoBERTa's sentencepiece.bpe.model with fairseq's ids,
+   * or, with "sentencepiece_ids": "model" and "sentencepiece_preparation":
+   * "albert", ALBERT's spiece.model with the model's own ids (the five
+   * special ids are then its pieces', looked up by their spelling) and
+   * AlbertTokenizer's preparation of the text: remove_space, keep_accents,
+   * do_lower_case. */
   gboolean sentencepiece;
+  gboolean albert;
+  gboolean remove_space, keep_accents;
 } AttentionModelInfo;
 
 AttentionModelInfo *

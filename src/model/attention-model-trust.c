@@ -62,15 +62,11 @@ attention_model_path_is_bundled (const char *path)
 GFile *
 attention_model_file_for (GFile *file)
 {
-  static const char *const inside[] = { "config.json",
-                                        "vocab.txt",
-                                        "model.safetensors",
-                                        "pytorch_model.bin",
-                                        "tokenizer_config.json",
-                                        "vocab.json",
-                                        "merges.txt",
-                                        "sentencepiece.bpe.model",
-                                        NULL };
+  static const char *const inside[] = {
+    "config.json",           "vocab.txt",  "model.safetensors", "pytorch_model.bin",
+    "tokenizer_config.json", "vocab.json", "merges.txt",        "sentencepiece.bpe.model",
+    "spiece.model",          NULL
+  };
   /* A folder is a model with either kind of weights beside the file. */
   static const char *const weights[] = { "model.safetensors", "pytorch_model.bin" };
   g_autofree char *name = g_file_get_basename (file);

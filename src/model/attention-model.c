@@ -231,9 +231,10 @@ check_consistency (AttentionModel *self, BertVocab *vocab, GError **error)
     { info->cls_token, info->cls_id },   { info->sep_token, info->sep_id },
     { info->mask_token, info->mask_id },
   };
-  const char *file = info->sentencepiece ? "sentencepiece.bpe.model"
-                     : info->bpe         ? "vocab.json"
-                                         : "vocab.txt";
+  const char *file = info->albert          ? "spiece.model"
+                     : info->sentencepiece ? "sentencepiece.bpe.model"
+                     : info->bpe           ? "vocab.json"
+                                           : "vocab.txt";
 
   if (!check_dims (self, error))
     return FALSE;
@@ -294,18 +295,44 @@ read_bundle_files (AttentionModel *self, GError **error)
 
   if (self->info->sentencepiece)
     {
+      const AttentionModelInfo *info = self->info;
+      const char *file = info->albert ? "spiece.model" : "sentencepiece.bpe.model";
+
       /* The pieces of the SentencePiece model are the vocabulary. */
       data = attn_shim_get_extra_file (self->shim, "sentencepiece.model", &len);
-      self->tokenizer = data != NULL && len > 0
-                            ? attention_tokenizer_new_sentencepiece (
-                                  data, len, "sentencepiece.bpe.model", TRUE, &local_error)
-                            : NULL;
+      if (data == NULL || len == 0)
+        self->tokenizer = NULL;
+      else if (info->albert)
+        self->tokenizer = attention_tokenizer_new_albert (
+            data, len, file, info->lowercase, info->remove_space, info->keep_accents, &local_error);
+      else
+        self->tokenizer =
+            attention_tokenizer_new_sentencepiece (data, len, file, TRUE, &local_error);
       if (self->tokenizer == NULL)
         {
           g_set_error (error, ATTENTION_MODEL_ERROR, ATTENTION_MODEL_ERROR_CONFIG,
-                       _ ("The model's sentencepiece.bpe.model is not usable: %s"),
+                       _ ("The model's %s is not usable: %s"), file,
                        local_error != NULL ? local_error->message : _ ("it is empty"));
           return FALSE;
+        }
+      if (info->albert)
+        {
+          /* The model's own ids for its special pieces (the shim does not
+           * read the model; the tokenizer checked [CLS], [SEP], [MASK]). */
+          BertVocab *pieces = attention_tokenizer_get_vocab (self->tokenizer);
+          struct
+          {
+            const char *token;
+            gint64 *id;
+          } own[] = {
+            { info->pad_token, &self->info->pad_id },   { info->unk_token, &self->info->unk_id },
+            { info->cls_token, &self->info->cls_id },   { info->sep_token, &self->info->sep_id },
+            { info->mask_token, &self->info->mask_id },
+          };
+
+          for (guint i = 0; i < G_N_ELEMENTS (own); i++)
+            if (bert_vocab_lookup (pieces, own[i].token) >= 0)
+              *own[i].id = bert_vocab_lookup (pieces, own[i].token);
         }
       if (!self->verified)
         {
@@ -790,7 +817,8 @@ encode_item (AttentionModel *self, Item *item, guint index, guint n_items, GErro
       return FALSE;
     }
   if (b != NULL)
-    item->encoding = join_pair (a, b, self->info->bpe || self->info->sentencepiece, &item->types);
+    item->encoding = join_pair (
+        a, b, self->info->bpe || (self->info->sentencepiece && !self->info->albert), &item->types);
   else
     item->encoding = g_steal_pointer (&a);
   if (item->encoding->n_tokens > self->info->max_positions)

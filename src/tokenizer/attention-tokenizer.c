@@ -69,6 +69,29 @@ attention_tokenizer_new_sentencepiece (
 }
 
 AttentionTokenizer *
+attention_tokenizer_new_albert (const char *model,
+                                gsize len,
+                                const char *name,
+                                gboolean lower,
+                                gboolean remove_space,
+                                gboolean keep_accents,
+                                GError **error)
+{
+  SpmTokenizer *spm =
+      spm_tokenizer_new_albert (model, len, name, lower, remove_space, keep_accents, error);
+  AttentionTokenizer *self;
+
+  if (spm == NULL)
+    return NULL;
+  self = g_new0 (AttentionTokenizer, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->spm = spm;
+  self->vocab = bert_vocab_ref (spm_tokenizer_get_vocab (spm));
+  self->mask_id = -1; /* [MASK] is ALBERT's own */
+  return self;
+}
+
+AttentionTokenizer *
 attention_tokenizer_ref (AttentionTokenizer *self)
 {
   g_atomic_ref_count_inc (&self->ref_count);

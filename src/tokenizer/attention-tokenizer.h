@@ -25,6 +25,14 @@ AttentionTokenizer *attention_tokenizer_new_bpe (BertVocab *vocab,
  * model spells them, nothing added around them. */
 AttentionTokenizer *attention_tokenizer_new_sentencepiece (
     const char *model, gsize len, const char *name, gboolean fairseq, GError **error);
+/* ALBERT's (spm_tokenizer_new_albert): [MASK] is the model's own. */
+AttentionTokenizer *attention_tokenizer_new_albert (const char *model,
+                                                    gsize len,
+                                                    const char *name,
+                                                    gboolean lower,
+                                                    gboolean remove_space,
+                                                    gboolean keep_accents,
+                                                    GError **error);
 AttentionTokenizer *attention_tokenizer_ref (AttentionTokenizer *tokenizer);
 void attention_tokenizer_unref (AttentionTokenizer *tokenizer);
 

@@ -4,6 +4,8 @@
 
 #include "bpe-tokenizer.h"
 
+#include "special-split.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -19,17 +21,10 @@ struct _BpeTokenizer
   char byte_utf8[256][4]; /* byte_char as UTF-8, NUL-terminated */
   gint char_byte[TABLE_CHARS];
   gint bos_id, eos_id;
-  GArray *specials; /* BpeSpecial, matched in the text before any splitting */
+  /* RobertaTokenizer splits the text at its added tokens first, and <mask>
+   * (lstrip) takes the spaces before it. */
+  SpecialSplit *specials;
 };
-
-/* A special token written in the text: RobertaTokenizer splits the text at
- * its added tokens first, and <mask> (lstrip) takes the spaces before it. */
-typedef struct
-{
-  char *text;
-  gint id;
-  gboolean lstrip;
-} BpeSpecial;
 
 /* GPT-2's bytes_to_unicode: printable bytes stand for themselves, the rest
  * take the characters from 256 on, in byte order. */
@@ -67,7 +62,7 @@ bpe_tokenizer_new (BertVocab *vocab,
   guint n_lines, rank = 0;
 
   self->vocab = bert_vocab_ref (vocab);
-  self->specials = g_array_new (FALSE, FALSE, sizeof (BpeSpecial));
+  self->specials = special_split_new ();
   self->ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cache =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
@@ -122,46 +117,14 @@ bpe_tokenizer_free (BpeTokenizer *self)
   g_clear_pointer (&self->vocab, bert_vocab_unref);
   g_clear_pointer (&self->ranks, g_hash_table_unref);
   g_clear_pointer (&self->cache, g_hash_table_unref);
-  for (guint i = 0; self->specials != NULL && i < self->specials->len; i++)
-    g_free (g_array_index (self->specials, BpeSpecial, i).text);
-  g_clear_pointer (&self->specials, g_array_unref);
+  g_clear_pointer (&self->specials, special_split_free);
   g_free (self);
 }
 
 void
 bpe_tokenizer_add_special (BpeTokenizer *self, const char *text, gint id, gboolean lstrip)
 {
-  BpeSpecial special = { g_strdup (text), id, lstrip };
-
-  g_return_if_fail (text != NULL && text[0] != '\0');
-  g_array_append_val (self->specials, special);
-}
-
-/* The first special token written in text[from, end), longest first at a
- * tie; NULL if none. */
-static const BpeSpecial *
-find_special (BpeTokenizer *self, const char *from, const char *end, const char **at)
-{
-  const BpeSpecial *best = NULL;
-
-  *at = end;
-  for (guint i = 0; i < self->specials->len; i++)
-    {
-      const BpeSpecial *s = &g_array_index (self->specials, BpeSpecial, i);
-      gsize n = strlen (s->text);
-
-      for (const char *p = from; p + n <= end && p <= *at; p++)
-        if (memcmp (p, s->text, n) == 0)
-          {
-            if (p < *at || (best != NULL && n > strlen (best->text)))
-              {
-                *at = p;
-                best = s;
-              }
-            break;
-          }
-    }
-  return best;
+  special_split_add (self->specials, text, id, lstrip);
 }
 
 /* --- the pre-tokenising pattern ------------------------------------------- */
@@ -378,22 +341,6 @@ encode_plain (BpeTokenizer *self,
   return TRUE;
 }
 
-/* Python's str.rstrip(): the end of text[from, to) without its trailing
- * white space. */
-static const char *
-strip_end (const char *from, const char *to)
-{
-  while (to > from)
-    {
-      const char *prev = g_utf8_find_prev_char (from, to);
-
-      if (prev == NULL || !g_unichar_isspace (g_utf8_get_char (prev)))
-        break;
-      to = prev;
-    }
-  return to;
-}
-
 BertEncoding *
 bpe_tokenizer_encode (BpeTokenizer *self, const char *text, gssize len, GError **error)
 {
@@ -417,17 +364,16 @@ bpe_tokenizer_encode (BpeTokenizer *self, const char *text, gssize len, GError *
   add_token (ids, tokens, spans, self->vocab, self->bos_id, (BertSpan){ 0, 0 });
   for (const char *p = text; p < end;)
     {
-      const char *at;
-      const BpeSpecial *special = find_special (self, p, end, &at);
-      const char *plain_end = special != NULL && special->lstrip ? strip_end (p, at) : at;
+      SpecialMatch special;
+      gboolean found = special_split_next (self->specials, p, end, &special);
 
-      if (!encode_plain (self, text, len, p, plain_end, ids, tokens, spans, error))
+      if (!encode_plain (self, text, len, p, special.plain_end, ids, tokens, spans, error))
         return NULL;
-      if (special == NULL)
+      if (!found)
         break;
-      add_token (ids, tokens, spans, self->vocab, special->id,
-                 (BertSpan){ at - text, at - text + strlen (special->text) });
-      p = at + strlen (special->text);
+      add_token (ids, tokens, spans, self->vocab, special.id,
+                 (BertSpan){ special.at - text, special.after - text });
+      p = special.after;
     }
   add_token (ids, tokens, spans, self->vocab, self->eos_id, (BertSpan){ len, len });
 

@@ -22,6 +22,21 @@ SpmTokenizer *spm_tokenizer_new (const char *model, gsize len, const char *name,
  * and the five split off the text first (<mask> with the spaces before it). */
 SpmTokenizer *
 spm_tokenizer_new_fairseq (const char *model, gsize len, const char *name, GError **error);
+/* The same with AlbertTokenizer's ids and text preparation: the model's own
+ * ids; [CLS] … [SEP] around every encoding; [CLS], [SEP], [MASK] (with the
+ * spaces before it), <pad> and <unk> split off the text first; each part
+ * then prepared as its preprocess_text does (REMOVE_SPACE: white space
+ * collapsed and stripped; `` and '' read as "; unless KEEP_ACCENTS, NFKD
+ * without combining marks; LOWER: lowercased), and a piece ending in a
+ * digit and a comma split before the comma, as its _tokenize does. The
+ * model must have [CLS], [SEP] and [MASK] pieces. */
+SpmTokenizer *spm_tokenizer_new_albert (const char *model,
+                                        gsize len,
+                                        const char *name,
+                                        gboolean lower,
+                                        gboolean remove_space,
+                                        gboolean keep_accents,
+                                        GError **error);
 void spm_tokenizer_free (SpmTokenizer *tokenizer);
 
 /* The pieces in id order, one a vocabulary entry. */

@@ -368,13 +368,13 @@ class DownloadTest(HubCase):
         self.assert_token_only_to_hub("hf_abc")
 
     def test_not_bert(self):
-        d = self.add_model("albert/albert-tiny")
+        d = self.add_model("microsoft/deberta-tiny")
         with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
-            json.dump({"model_type": "albert", "architectures": ["AlbertForMaskedLM"]}, f)
-        r = self.download(model_id="albert/albert-tiny")
+            json.dump({"model_type": "deberta", "architectures": ["DebertaForMaskedLM"]}, f)
+        r = self.download(model_id="microsoft/deberta-tiny")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("is a albert model; Attention opens BERT, DistilBERT, RoBERTa, "
-                      "XLM-RoBERTa and ELECTRA models only", r.stderr)
+        self.assertIn("is a deberta model; Attention opens BERT, DistilBERT, RoBERTa, "
+                      "XLM-RoBERTa, ALBERT and ELECTRA models only", r.stderr)
         self.assertFalse(any("model.safetensors" in p for p, _ in self.hub.requests))
 
     def test_roberta_files(self):
@@ -410,6 +410,22 @@ class DownloadTest(HubCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         folder = self.folder("FacebookAI/xlm-roberta-tiny")
         for name in ("config.json", "sentencepiece.bpe.model", "model.safetensors"):
+            self.assertTrue(os.path.isfile(os.path.join(folder, name)), name)
+        self.assertFalse(any(p.endswith("/vocab.txt") for p, _ in self.hub.requests))
+
+    def test_albert_files(self):
+        """An ALBERT repository: spiece.model is fetched, not vocab.txt
+        (which it does not have), and no tokenizer_config.json is needed."""
+        d = self.add_model("albert/albert-tiny")
+        os.unlink(os.path.join(d, "vocab.txt"))
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_type": "albert", "architectures": ["AlbertForMaskedLM"]}, f)
+        with open(os.path.join(d, "spiece.model"), "wb") as f:
+            f.write(b"\x0a\x00" * 64)
+        r = self.download(model_id="albert/albert-tiny")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        folder = self.folder("albert/albert-tiny")
+        for name in ("config.json", "spiece.model", "model.safetensors"):
             self.assertTrue(os.path.isfile(os.path.join(folder, name)), name)
         self.assertFalse(any(p.endswith("/vocab.txt") for p, _ in self.hub.requests))
 

@@ -14,9 +14,11 @@ import json
 import math
 import os
 import struct
+import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import unittest
 
 import numpy as np
@@ -210,6 +212,101 @@ def electra_forward(w, config, ids, head_mask=None):
                    w["generator_predictions.LayerNorm.bias"], eps)
     decoder = w.get("generator_lm_head.weight", w[e + "word_embeddings.weight"])
     return np.stack(attentions), y @ decoder.T + w["generator_lm_head.bias"]
+
+
+def albert_forward(w, config, ids, types=None):
+    """AlbertForMaskedLM.forward in eval mode (modeling_albert.py): word +
+    position + token type embeddings, embedding_size wide, LayerNorm;
+    embedding_hidden_mapping_in to hidden_size; num_hidden_layers passes,
+    pass i through the inner_group_num layers of group
+    int(i / (num_hidden_layers / num_hidden_groups)), each layer: q/k/v,
+    softmax(q k^T / sqrt(d)), dense, LayerNorm(+x); ffn, hidden_act,
+    ffn_output, full_layer_layer_norm(+); AlbertMLMHead: dense, hidden_act,
+    LayerNorm, decoder tied to the word embeddings, plus predictions.bias."""
+    h, heads = config["hidden_size"], config["num_attention_heads"]
+    dh = h // heads
+    eps = config["layer_norm_eps"]
+    act = {"gelu": gelu, "gelu_new": gelu_tanh}[config["hidden_act"]]
+    n = len(ids)
+    types = np.zeros(n, dtype=np.int64) if types is None else np.array(types)
+    e = "albert.embeddings."
+    x = (w[e + "word_embeddings.weight"][ids] + w[e + "position_embeddings.weight"][:n]
+         + w[e + "token_type_embeddings.weight"][types])
+    x = layer_norm(x, w[e + "LayerNorm.weight"], w[e + "LayerNorm.bias"], eps)
+    m = "albert.encoder.embedding_hidden_mapping_in."
+    x = x @ w[m + "weight"].T + w[m + "bias"]
+    attentions = []
+    passes, groups = config["num_hidden_layers"], config["num_hidden_groups"]
+    for i in range(passes):
+        group = int(i / (passes / groups))
+        for j in range(config["inner_group_num"]):
+            p = "albert.encoder.albert_layer_groups.%d.albert_layers.%d." % (group, j)
+
+            def lin(name, v):
+                return v @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+
+            def split(v):
+                return v.reshape(n, heads, dh).transpose(1, 0, 2)
+
+            q = split(lin("attention.query", x))
+            k = split(lin("attention.key", x))
+            v = split(lin("attention.value", x))
+            probs = softmax(q @ k.transpose(0, 2, 1) / math.sqrt(dh))
+            attentions.append(probs)
+            context = (probs @ v).transpose(1, 0, 2).reshape(n, h)
+            a = layer_norm(lin("attention.dense", context) + x,
+                           w[p + "attention.LayerNorm.weight"], w[p + "attention.LayerNorm.bias"],
+                           eps)
+            x = layer_norm(lin("ffn_output", act(lin("ffn", a))) + a,
+                           w[p + "full_layer_layer_norm.weight"],
+                           w[p + "full_layer_layer_norm.bias"], eps)
+    y = act(x @ w["predictions.dense.weight"].T + w["predictions.dense.bias"])
+    y = layer_norm(y, w["predictions.LayerNorm.weight"], w["predictions.LayerNorm.bias"], eps)
+    return np.stack(attentions), y @ w[e + "word_embeddings.weight"].T + w["predictions.bias"]
+
+
+def albert_prepare(text, lower=True, keep_accents=False):
+    """AlbertTokenizer.preprocess_text (tokenization_albert.py), remove_space
+    on."""
+    text = " ".join(text.strip().split())
+    text = text.replace("``", '"').replace("\'\'", '"')
+    if not keep_accents:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.lower() if lower else text
+
+
+def albert_pieces(sp, text):
+    """AlbertTokenizer._tokenize: SentencePiece's pieces, a piece ending in
+    a digit and a comma encoded again without them."""
+    out = []
+    for piece in sp.encode(text, out_type=str):
+        if len(piece) > 1 and piece[-1] == "," and piece[-2].isdigit():
+            cur = sp.encode(piece[:-1].replace("\u2581", ""), out_type=str)
+            if piece[0] != "\u2581" and cur[0][0] == "\u2581":
+                cur = cur[1:] if len(cur[0]) == 1 else [cur[0][1:]] + cur[1:]
+            out.extend(cur + [piece[-1]])
+        else:
+            out.append(piece)
+    return out
+
+
+def albert_ids(sp, text, lower=True, keep_accents=False):
+    """AlbertTokenizer's ids: [CLS], the text split at its special tokens
+    ([MASK] taking the white space before it), each part prepared and
+    tokenized on its own, [SEP]."""
+    specials = ["[CLS]", "[SEP]", "[MASK]", "<pad>", "<unk>"]
+    parts = re.split("(" + "|".join(re.escape(t) for t in specials) + ")", text)
+    ids = [sp.piece_to_id("[CLS]")]
+    for i, part in enumerate(parts):
+        if part in specials:
+            ids.append(sp.piece_to_id(part))
+            continue
+        if i + 1 < len(parts) and parts[i + 1] == "[MASK]":
+            part = part.rstrip()
+        ids.extend(sp.piece_to_id(p)
+                   for p in albert_pieces(sp, albert_prepare(part, lower, keep_accents)))
+    return ids + [sp.piece_to_id("[SEP]")]
 
 
 def roberta_ids(encoder, text):
@@ -486,6 +583,149 @@ class FamilyTest(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("names the tokenizer AlbertTokenizer, but config.json describes a "
                           "XLM-RoBERTa model", r.stderr)
+
+    def run_albert(self, folder, text, pair=None, top_k=5):
+        args = ["--pair", pair] if pair is not None else []
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            dump = os.path.join(tmp, "dump.json")
+            r = subprocess.run([CLI, "--model", folder, "--top-k", str(top_k), "--dump", dump]
+                               + args + [text], capture_output=True, text=True, timeout=120,
+                               check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                return json.load(f), r
+
+    def check_albert(self, name, lower, keep_accents):
+        import sentencepiece as spm
+
+        folder = os.path.join(FOLDERS, name)
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+            config = json.load(f)
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(folder, "spiece.model"))
+        cases = [("Paris is the [MASK] of France.", None),
+                 ("[MASK] [MASK] the  CAFÉ sat,\ton 1990, 2024!", None),
+                 ("It's ``naïve'':\t東京 [MASK]😀 end.", None),
+                 ("The [MASK] sat.", "On the Mat.")]
+        for text, pair in cases:
+            with self.subTest(folder=name, text=text, pair=pair):
+                d, r = self.run_albert(folder, text, pair)
+                # [MASK] is ALBERT's own mask: nothing to say about it.
+                self.assertNotIn("[MASK] is read as", r.stderr)
+                ids = albert_ids(sp, text, lower, keep_accents)
+                types = None
+                if pair is not None:
+                    # [CLS] A [SEP] B [SEP], token types 0 then 1.
+                    second = albert_ids(sp, pair, lower, keep_accents)[1:]
+                    types = [0] * len(ids) + [1] * len(second)
+                    ids = ids + second
+                self.assertEqual(d["ids"], ids)
+                self.assertEqual(d["tokens"], [sp.id_to_piece(i) for i in ids])
+                attentions, logits = albert_forward(w, config, ids, types)
+                got = np.array(d["attentions"], dtype=np.float64)
+                self.assertEqual(got.shape, attentions.shape)
+                self.assertLess(np.abs(got - attentions).max(), TOL)
+                self.assertGreater(attentions.max(), 0.5)
+                self.assertEqual([p["position"] for p in d["predictions"]],
+                                 [i for i, t in enumerate(ids) if t == sp.piece_to_id("[MASK]")])
+                for pred in d["predictions"]:
+                    probs = softmax(logits[pred["position"]])
+                    order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
+                    self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
+                    for c in pred["candidates"]:
+                        self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+                        self.assertEqual(c["token"], sp.id_to_piece(c["id"]))
+        self.assertEqual(d["model"]["model_type"], "albert")
+        return d
+
+    def test_albert(self):
+        """albert-base-v2's layout: one layer's weights run by every layer
+        (4 here, each with its own attentions), embeddings narrower than
+        the layers, AlbertTokenizer's defaults (lowercase, no accents)."""
+        d = self.check_albert("albert", True, False)
+        self.assertEqual(len(d["attentions"]), 4)
+
+    def test_albert_groups(self):
+        """2 groups of 2 inner layers, 4 passes: 8 layers run; a tokenizer
+        that keeps case and accents."""
+        d = self.check_albert("albert-groups", False, True)
+        self.assertEqual(len(d["attentions"]), 8)
+
+    def test_albert_bin(self):
+        """The same weights from pytorch_model.bin, every tied tensor
+        stored: the same output."""
+        a, out_a = self.run_cli(os.path.join(FOLDERS, "albert"), SENTENCES[1])
+        b, out_b = self.run_cli(os.path.join(FOLDERS, "albert-bin"), SENTENCES[1])
+        self.assertEqual(out_a, out_b)
+        self.assertEqual(a["attentions"], b["attentions"])
+        self.assertEqual(a["predictions"], b["predictions"])
+
+    def test_albert_tokenizer(self):
+        """attention-cli --model ALBERT --token-ids on 500+ lines with
+        accents, capitals, CJK, emoji, numbers before commas and runs of
+        spaces, against AlbertTokenizer's preparation written here and
+        python3-sentencepiece."""
+        import sentencepiece as spm
+
+        lines = reference_bpe.all_lines() + [
+            "In 1990, 2024,  and 7, things   happened ,1, ,22,",
+            "``Quoted'' and ''twice'' with `single` ticks",
+            "ÉCOLE Ärger İstanbul ǅemal ﬁne ①②, ²³, Ⅻ,",
+            "[MASK] x [CLS] y[SEP]z <unk> <pad>  [MASK]",
+        ]
+        self.assertGreaterEqual(len(lines), 500)
+        for name, lower, keep_accents in (("albert", True, False),
+                                          ("albert-groups", False, True)):
+            folder = os.path.join(FOLDERS, name)
+            sp = spm.SentencePieceProcessor(model_file=os.path.join(folder, "spiece.model"))
+            r = subprocess.run([CLI, "--model", folder, "--token-ids"],
+                               input="\n".join(lines) + "\n", capture_output=True,
+                               text=True, timeout=300, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = r.stdout.split("\n")
+            bad = []
+            for i, line in enumerate(lines):
+                want = " ".join(str(t) for t in albert_ids(sp, line, lower, keep_accents))
+                if got[i] != want:
+                    bad.append("%r:\n  cli: %s\n  ref: %s" % (line, got[i], want))
+            self.assertEqual(bad, [], "%s: %d of %d lines differ:\n%s"
+                             % (name, len(bad), len(lines), "\n".join(bad[:5])))
+
+    def test_albert_mixed(self):
+        """An ALBERT config with another family's tokenizer or weights: a
+        message that names both."""
+        import shutil
+
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            folder = os.path.join(tmp, "mixed")
+            shutil.copytree(os.path.join(FOLDERS, "albert"), folder)
+            os.unlink(os.path.join(folder, "spiece.model"))
+            shutil.copyfile(os.path.join(FOLDERS, "xlm-roberta", "sentencepiece.bpe.model"),
+                            os.path.join(folder, "sentencepiece.bpe.model"))
+            r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
+                               text=True, timeout=120, check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("has sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model) "
+                          "but no spiece.model", r.stderr)
+            self.assertIn("ALBERT model", r.stderr)
+            shutil.copyfile(os.path.join(FOLDERS, "albert", "spiece.model"),
+                            os.path.join(folder, "spiece.model"))
+            shutil.copyfile(os.path.join(FOLDERS, "electra", "model.safetensors"),
+                            os.path.join(folder, "model.safetensors"))
+            r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
+                               text=True, timeout=120, check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("config.json describes a ALBERT model", r.stderr)
+            self.assertIn("holds ELECTRA weights", r.stderr)
+            # A family the app does not open is named.
+            with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as f:
+                json.dump({"model_type": "deberta", "architectures": ["DebertaForMaskedLM"]}, f)
+            r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
+                               text=True, timeout=120, check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("holds a “deberta” (DebertaForMaskedLM) model: only BERT, DistilBERT, "
+                          "RoBERTa, XLM-RoBERTa, ALBERT and ELECTRA models can be opened",
+                          r.stderr)
 
     def test_distilbert_bin(self):
         """The same weights from pytorch_model.bin: the same output."""
