@@ -189,6 +189,28 @@ class PretrainTest(unittest.TestCase):
         self.assertGreater(crossed, 0)
         self.assertEqual(mixed, pt.mix_passages(passages, 34, seed=1, share=2.0))
 
+    def test_mix_passages_takes_runs_of_short_sentences(self):
+        pt = self.load_tool()
+        passages = [[[base + i, base + i] for i in range(10)] for base in (100, 200)]
+        # Short sentences come as [CLS] s [SEP]: only s goes into a chunk.
+        short = [[2, 500 + i, 500 + i, 3] for i in range(50)]
+        mixed = pt.mix_passages(passages, 34, seed=1, share=6.0, short=short, short_share=0.5)
+        body = [t for c in mixed for t in c[1:-1]]
+        self.assertNotIn(2, body)
+        self.assertNotIn(3, body)
+        from_short = [t for t in body if t >= 500]
+        self.assertGreater(len(from_short), len(body) // 4)
+        self.assertLess(len(from_short), 3 * len(body) // 4)
+        # A run is consecutive lines: 5xx pairs step by one inside a run, so
+        # some neighbouring pairs are i, i+1.
+        steps = sum(1 for c in mixed for a, b in zip(c[1:-1:2], c[3:-1:2])
+                    if a >= 500 and b == a + 1)
+        self.assertGreater(steps, 0)
+        # No short sentences, or a share of 0: only passage runs, as before.
+        self.assertEqual(pt.mix_passages(passages, 34, seed=1, share=6.0, short=short,
+                                         short_share=0.0),
+                         pt.mix_passages(passages, 34, seed=1, share=6.0))
+
     def test_copy_positions(self):
         pt = self.load_tool()
         model = attention_bert.BertForMaskedLM({
