@@ -729,6 +729,16 @@ test_open_folder (void)
   GtkFileFilter *folders = NULL, *first = NULL;
   GtkFileChooser *chooser;
 
+#ifdef __SANITIZE_ADDRESS__
+  /* GTK 4.8's file chooser leaks under LeakSanitizer through libraries of
+   * its own: libcloudproviders' collector (the places sidebar), GFileInfos
+   * of GIO's worker threads and a GDateTime of GTK's, with no frame of ours
+   * (build-aux/ci-sanitize, measured). Their stacks are unsymbolised, so no
+   * suppression could name them without also hiding leaks of our own GIO
+   * calls; the plain suite runs this test. */
+  g_test_skip ("GTK's file chooser leaks by itself under LeakSanitizer");
+  return;
+#endif
   wait_for (idle);
   g_assert_cmpstr (model_path (), !=, hf);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model", NULL));
