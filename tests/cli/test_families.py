@@ -56,6 +56,29 @@ def read_safetensors(path):
     return out
 
 
+def boost_bias(folder, out, tensor, boosts):
+    """A copy of FOLDER whose masked-LM bias TENSOR (float32, in
+    model.safetensors) has LOGIT added at each id of BOOSTS {id: logit},
+    edited byte by byte from the format's definition, so that the test
+    knows which ids the model ranks first. Everything else is FOLDER's."""
+    import shutil
+
+    shutil.copytree(folder, out)
+    path = os.path.join(out, "model.safetensors")
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    (n,) = struct.unpack("<Q", data[:8])
+    entry = json.loads(data[8:8 + n])[tensor]
+    assert entry["dtype"] == "F32", entry
+    start = 8 + n + entry["data_offsets"][0]
+    for i, logit in boosts.items():
+        at = start + 4 * i
+        (value,) = struct.unpack("<f", data[at:at + 4])
+        data[at:at + 4] = struct.pack("<f", value + logit)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def gelu(x):
     # transformers' "gelu": the exact, erf-based GELU.
     return 0.5 * x * (1.0 + _ERF(x / math.sqrt(2.0)))
@@ -726,6 +749,105 @@ class FamilyTest(unittest.TestCase):
             self.assertIn("holds a “deberta” (DebertaForMaskedLM) model: only BERT, DistilBERT, "
                           "RoBERTa, XLM-RoBERTa, ALBERT and ELECTRA models can be opened",
                           r.stderr)
+
+    def check_spm_shown(self, name, bias, specials, words, ids_of, token_of, forward):
+        """The guesses shown to a reader skip a SentencePiece model's special
+        pieces, as they skip [PAD] and [unusedN] for WordPiece: the printed
+        completions, the --all-positions table and --dump's "shown"; its
+        "candidates" stay the raw top-k. SPECIALS (the model's five, by the
+        test's own reckoning) are boosted far ahead, then WORDS."""
+        k = 4
+        boosts = {i: 80.0 - 4 * n for n, i in enumerate(specials)}
+        boosts.update({i: 56.0 - 4 * n for n, i in enumerate(words)})
+        text = "Paris is the [MASK] of France."
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            folder = os.path.join(tmp, name)
+            boost_bias(os.path.join(FOLDERS, name), folder, bias, boosts)
+            w = read_safetensors(os.path.join(folder, "model.safetensors"))
+            with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+                config = json.load(f)
+            dump = os.path.join(tmp, "dump.json")
+            r = subprocess.run([CLI, "--model", folder, "--top-k", str(k), "--dump", dump, text],
+                               capture_output=True, text=True, timeout=120, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                d = json.load(f)
+            self.assertEqual(d["ids"], ids_of(text))
+            _, logits = forward(w, config, d["ids"])
+            (pred,) = d["predictions"]
+            probs = softmax(logits[pred["position"]])
+            order = [int(i) for i in np.argsort(-probs, kind="stable")]
+            # The raw top-k, as always: here the specials.
+            self.assertEqual([c["id"] for c in pred["candidates"]], order[:k])
+            self.assertEqual(order[:k], specials[:k])
+            # Shown: the k best that are not special, with their
+            # probabilities over the whole vocabulary.
+            text_ids = [i for i in order if i not in specials][:k]
+            self.assertEqual(text_ids, words)
+            self.assertEqual([c["id"] for c in pred["shown"]], text_ids, pred["shown"])
+            for c in pred["shown"]:
+                self.assertEqual(c["token"], token_of(c["id"]))
+                self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+            # The printed completions: one per shown word, which brings its
+            # own space ("▁") as the mask took the one before it.
+            want = [text.replace(" [MASK]", " " + token_of(i)[1:]) for i in words]
+            self.assertEqual([l for l in r.stdout.splitlines() if l], want, r.stdout)
+
+            # --all-positions: the table skips the specials at every token.
+            r = subprocess.run([CLI, "--model", folder, "--top-k", str(k), "--all-positions",
+                                "--dump", dump, text], capture_output=True, text=True,
+                               timeout=120, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                d = json.load(f)
+            _, logits = forward(w, config, d["ids"])
+            lines = r.stdout.splitlines()
+            header = next(i for i, l in enumerate(lines) if l.split()[:2] == ["Index", "Token"])
+            rows = lines[header + 1:]
+            self.assertEqual(len(rows), len(d["ids"]), r.stdout)
+            for p, row in zip(d["positions"], rows):
+                probs = softmax(logits[p["index"]])
+                order = [int(i) for i in np.argsort(-probs, kind="stable")]
+                self.assertEqual([c["id"] for c in p["candidates"]], order[:k])
+                self.assertTrue(all(c["id"] in specials for c in p["candidates"]), p)
+                shown = [i for i in order if i not in specials][:k]
+                self.assertEqual([c["id"] for c in p["shown"]], shown, (p["shown"], shown))
+                printed = re.findall(r"(\S+) \((\d+\.\d) %\)", row)
+                self.assertEqual([t for t, _ in printed], [token_of(i) for i in shown], row)
+                for (_, percent), i in zip(printed, shown):
+                    self.assertLessEqual(abs(float(percent) - 100 * probs[i]), 0.05 + 1e-9, row)
+
+    def test_xlm_roberta_shown(self):
+        """XLM-R's <s>, <pad>, </s>, <unk> and <mask> are never shown."""
+        import sentencepiece as spm
+
+        sp = spm.SentencePieceProcessor(
+            model_file=os.path.join(FOLDERS, "xlm-roberta", "sentencepiece.bpe.model"))
+        mask = sp.get_piece_size() + 1
+        specials = [0, 1, 2, 3, mask]
+        # The model's own control and unknown pieces are those four (its
+        # <unk>, <s> and </s> stand at fairseq's 1 to 3, which the four take).
+        self.assertEqual([i + 1 for i in range(sp.get_piece_size())
+                          if sp.is_control(i) or sp.is_unknown(i)], [1, 2, 3])
+        words = [i + 1 for i in range(3, sp.get_piece_size())
+                 if sp.id_to_piece(i).startswith("\u2581") and len(sp.id_to_piece(i)) > 2][:4]
+        self.check_spm_shown("xlm-roberta", "lm_head.bias", specials, words,
+                             lambda text: xlmr_ids(sp, text), lambda i: xlmr_token(sp, i),
+                             roberta_forward)
+
+    def test_albert_shown(self):
+        """ALBERT's <pad>, <unk>, [CLS], [SEP] and [MASK] are never shown."""
+        import sentencepiece as spm
+
+        sp = spm.SentencePieceProcessor(
+            model_file=os.path.join(FOLDERS, "albert", "spiece.model"))
+        specials = [sp.piece_to_id(t) for t in ("<pad>", "<unk>", "[CLS]", "[SEP]", "[MASK]")]
+        self.assertEqual(sorted(i for i in range(sp.get_piece_size())
+                                if sp.is_control(i) or sp.is_unknown(i)), sorted(specials))
+        words = [i for i in range(sp.get_piece_size())
+                 if sp.id_to_piece(i).startswith("\u2581") and len(sp.id_to_piece(i)) > 2][:4]
+        self.check_spm_shown("albert", "predictions.bias", specials, words,
+                             lambda text: albert_ids(sp, text), sp.id_to_piece, albert_forward)
 
     def test_distilbert_bin(self):
         """The same weights from pytorch_model.bin: the same output."""
