@@ -237,7 +237,7 @@ def electra_forward(w, config, ids, head_mask=None):
     return np.stack(attentions), y @ decoder.T + w["generator_lm_head.bias"]
 
 
-def albert_forward(w, config, ids, types=None):
+def albert_forward(w, config, ids, types=None, head_mask=None):
     """AlbertForMaskedLM.forward in eval mode (modeling_albert.py): word +
     position + token type embeddings, embedding_size wide, LayerNorm;
     embedding_hidden_mapping_in to hidden_size; num_hidden_layers passes,
@@ -245,7 +245,10 @@ def albert_forward(w, config, ids, types=None):
     int(i / (num_hidden_layers / num_hidden_groups)), each layer: q/k/v,
     softmax(q k^T / sqrt(d)), dense, LayerNorm(+x); ffn, hidden_act,
     ffn_output, full_layer_layer_norm(+); AlbertMLMHead: dense, hidden_act,
-    LayerNorm, decoder tied to the word embeddings, plus predictions.bias."""
+    LayerNorm, decoder tied to the word embeddings, plus predictions.bias.
+    head_mask, one row of heads per layer run (pass i, inner layer j: row
+    i * inner_group_num + j, the app's layer), multiplies that layer's
+    attention probabilities, as AlbertAttention does with its head_mask."""
     h, heads = config["hidden_size"], config["num_attention_heads"]
     dh = h // heads
     eps = config["layer_norm_eps"]
@@ -275,6 +278,8 @@ def albert_forward(w, config, ids, types=None):
             k = split(lin("attention.key", x))
             v = split(lin("attention.value", x))
             probs = softmax(q @ k.transpose(0, 2, 1) / math.sqrt(dh))
+            if head_mask is not None:
+                probs = probs * head_mask[i * config["inner_group_num"] + j][:, None, None]
             attentions.append(probs)
             context = (probs @ v).transpose(1, 0, 2).reshape(n, h)
             a = layer_norm(lin("attention.dense", context) + x,
@@ -682,6 +687,86 @@ class FamilyTest(unittest.TestCase):
         self.assertEqual(out_a, out_b)
         self.assertEqual(a["attentions"], b["attentions"])
         self.assertEqual(a["predictions"], b["predictions"])
+
+    def check_albert_ablate(self, name, spec, mask):
+        import sentencepiece as spm
+
+        folder = os.path.join(FOLDERS, name)
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+            config = json.load(f)
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(folder, "spiece.model"))
+        lower = name == "albert"
+        text = "Paris is the [MASK] of France, [MASK] said."
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            dump = os.path.join(tmp, "dump.json")
+            r = subprocess.run([CLI, "--model", folder, "--top-k", "5", "--ablate", spec,
+                                "--dump", dump, text], capture_output=True, text=True,
+                               timeout=120, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                d = json.load(f)
+        ids = albert_ids(sp, text, lower, not lower)
+        self.assertEqual(d["ids"], ids)
+        attentions, logits = albert_forward(w, config, ids, head_mask=mask)
+        got = np.array(d["attentions"], dtype=np.float64)
+        self.assertEqual(got.shape, attentions.shape)
+        self.assertLess(np.abs(got - attentions).max(), TOL)
+        # The heads switched off show no attention; the others do.
+        for l, row in enumerate(mask):
+            for hd, on in enumerate(row):
+                self.assertEqual(got[l, hd].max() > 0.0, bool(on), (l, hd))
+        # Not the full run's: the switched-off heads change the guesses.
+        _, full = albert_forward(w, config, ids)
+        self.assertEqual(len(d["predictions"]), 2)
+        for pred in d["predictions"]:
+            probs = softmax(logits[pred["position"]])
+            self.assertGreater(np.abs(probs - softmax(full[pred["position"]])).max(), 1e-4)
+            order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
+            self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
+            for c in pred["candidates"]:
+                self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+        return d
+
+    def test_albert_ablate(self):
+        """--ablate on ALBERT folders against the numpy forward with the head
+        mask applied (multiplying the probabilities, as Hugging Face's
+        head_mask does). The app's layer L is the L-th layer run, so one
+        pass of the shared weights can lose a head while the other passes
+        keep it."""
+        # albert: 4 passes of one shared layer, 4 heads; layer 2 head 3 and
+        # the whole of layer 4 off.
+        mask = np.ones((4, 4))
+        mask[1, 2] = 0.0
+        mask[3, :] = 0.0
+        self.check_albert_ablate("albert", "2:3,4:*", mask)
+        # albert-groups: 4 passes of 2 groups × 2 inner layers, 8 layers run.
+        mask = np.ones((8, 4))
+        mask[0, 0] = mask[3, 1] = mask[6, 3] = 0.0
+        self.check_albert_ablate("albert-groups", "1:1,4:2,7:4", mask)
+
+    def test_albert_ablate_hf_head_mask(self):
+        """A head mask as Hugging Face's AlbertTransformer takes it
+        (num_hidden_layers rows; pass i, inner layer j reads row
+        group_idx * layers_per_group + j, group_idx = int(i / (passes /
+        groups))), written out per layer run for --ablate: the same
+        output as HF's indexing gives, here computed literally."""
+        config_path = os.path.join(FOLDERS, "albert-groups", "config.json")
+        with open(config_path, encoding="utf-8") as f:
+            config = json.load(f)
+        passes, groups = config["num_hidden_layers"], config["num_hidden_groups"]
+        inner, heads = config["inner_group_num"], config["num_attention_heads"]
+        hf = np.ones((passes, heads))
+        hf[0, 1] = hf[1, 3] = hf[3, 0] = 0.0
+        per_group = int(passes / groups)
+        expanded = np.ones((passes * inner, heads))
+        for i in range(passes):
+            group = int(i / (passes / groups))
+            for j in range(inner):
+                expanded[i * inner + j] = hf[group * per_group:(group + 1) * per_group][j]
+        spec = ",".join("%d:%d" % (l + 1, hd + 1) for l in range(passes * inner)
+                        for hd in range(heads) if expanded[l, hd] == 0.0)
+        self.check_albert_ablate("albert-groups", spec, expanded)
 
     def test_albert_tokenizer(self):
         """attention-cli --model ALBERT --token-ids on 500+ lines with
