@@ -56,6 +56,23 @@ def read_safetensors(path):
     return out
 
 
+def write_safetensors(path, tensors):
+    """TENSORS {name: float array} as float32 safetensors, from the
+    format's definition: an 8-byte little-endian header length, a JSON
+    header of dtypes, shapes and offsets, the raw little-endian data."""
+    header, blobs, at = {}, [], 0
+    for name, a in tensors.items():
+        blob = np.ascontiguousarray(a, dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(a.shape),
+                        "data_offsets": [at, at + len(blob)]}
+        blobs.append(blob)
+        at += len(blob)
+    text = json.dumps(header).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
 def boost_bias(folder, out, tensor, boosts):
     """A copy of FOLDER whose masked-LM bias TENSOR (float32, in
     model.safetensors) has LOGIT added at each id of BOOSTS {id: logit},
@@ -357,20 +374,23 @@ def roberta_ids(encoder, text):
 
 def xlmr_ids(sp, text):
     """XLMRobertaTokenizer's ids with the app's [MASK] read as <mask>: the
-    text split at each mask, which takes the white space before it, each
-    part through the SentencePiece model (python3-sentencepiece), its ids in
-    fairseq's numbering: <s> 0, <pad> 1, </s> 2, <unk> 3 (also for the
-    model's unknown piece), every other piece + 1, <mask> the last."""
+    text split at its special tokens (<s>, <pad>, </s>, <unk>, <mask> and
+    [MASK]; a mask takes the white space before it), each other part through
+    the SentencePiece model (python3-sentencepiece), its ids in fairseq's
+    numbering: <s> 0, <pad> 1, </s> 2, <unk> 3 (also for the model's unknown
+    piece), every other piece + 1, <mask> the last."""
     mask = sp.get_piece_size() + 1
+    specials = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "<mask>": mask, "[MASK]": mask}
     ids = [0]
-    parts = text.split("[MASK]")
+    parts = re.split("(" + "|".join(re.escape(t) for t in specials) + ")", text)
     for i, part in enumerate(parts):
-        if i + 1 < len(parts):
+        if part in specials:
+            ids.append(specials[part])
+            continue
+        if i + 1 < len(parts) and specials[parts[i + 1]] == mask:
             part = part.rstrip()
         if part:
             ids.extend(3 if t == sp.unk_id() else t + 1 for t in sp.encode(part))
-        if i + 1 < len(parts):
-            ids.append(mask)
     return ids + [2]
 
 
@@ -585,6 +605,34 @@ class FamilyTest(unittest.TestCase):
                         self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
                         self.assertEqual(c["token"], xlmr_token(sp, c["id"]))
         self.assertEqual(d["model"]["model_type"], "xlm-roberta")
+
+    def test_xlm_roberta_tokenizer(self):
+        """attention-cli --model XLM-R --token-ids on 500+ lines with
+        accents, CJK, emoji, numbers and runs of spaces, against
+        python3-sentencepiece in fairseq's numbering (xlmr_ids)."""
+        import sentencepiece as spm
+
+        lines = reference_bpe.all_lines() + [
+            "In 1990, 2024,  and 7, things   happened ,1, ,22,",
+            "ÉCOLE Ärger İstanbul ǅemal ﬁne ①②, ²³, Ⅻ, 東京タワー 😀👍🏽",
+            "[MASK] x <s> y</s>z <unk> <pad>  <mask> [MASK]",
+        ]
+        self.assertGreaterEqual(len(lines), 500)
+        folder = os.path.join(FOLDERS, "xlm-roberta")
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(folder,
+                                                                "sentencepiece.bpe.model"))
+        r = subprocess.run([CLI, "--model", folder, "--token-ids"],
+                           input="\n".join(lines) + "\n", capture_output=True, text=True,
+                           timeout=300, check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = r.stdout.split("\n")
+        bad = []
+        for i, line in enumerate(lines):
+            want = " ".join(str(t) for t in xlmr_ids(sp, line))
+            if got[i] != want:
+                bad.append("%r:\n  cli: %s\n  ref: %s" % (line, got[i], want))
+        self.assertEqual(bad, [], "%d of %d lines differ:\n%s"
+                         % (len(bad), len(lines), "\n".join(bad[:5])))
 
     def test_xlm_roberta_mixed(self):
         """Tokenizer files that disagree with config.json: a message that
@@ -933,6 +981,42 @@ class FamilyTest(unittest.TestCase):
                  if sp.id_to_piece(i).startswith("\u2581") and len(sp.id_to_piece(i)) > 2][:4]
         self.check_spm_shown("albert", "predictions.bias", specials, words,
                              lambda text: albert_ids(sp, text), sp.id_to_piece, albert_forward)
+
+    def test_no_mlm_bias(self):
+        """A checkpoint saved without its masked-LM bias (RoBERTa's
+        lm_head.bias, ALBERT's predictions.bias) loads with a zero bias, as
+        Hugging Face leaves it: the numpy forward with a zero bias."""
+        import sentencepiece as spm
+
+        cases = [("roberta", "lm_head.bias", roberta_forward),
+                 ("albert", "predictions.bias", albert_forward)]
+        for name, bias, forward in cases:
+            with self.subTest(folder=name), \
+                    tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+                import shutil
+
+                folder = os.path.join(tmp, name)
+                shutil.copytree(os.path.join(FOLDERS, name), folder)
+                w = read_safetensors(os.path.join(folder, "model.safetensors"))
+                n_vocab = len(w[bias])
+                del w[bias]
+                write_safetensors(os.path.join(folder, "model.safetensors"), w)
+                with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+                    config = json.load(f)
+                d, _ = self.run_cli(folder, "Paris is the [MASK] of France.")
+                if name == "albert":
+                    sp = spm.SentencePieceProcessor(model_file=os.path.join(folder,
+                                                                            "spiece.model"))
+                    self.assertEqual(d["ids"], albert_ids(sp, "Paris is the [MASK] of France."))
+                w[bias] = np.zeros(n_vocab)
+                attentions, logits = forward(w, config, d["ids"])
+                self.assertLess(np.abs(np.array(d["attentions"]) - attentions).max(), TOL)
+                (pred,) = d["predictions"]
+                probs = softmax(logits[pred["position"]])
+                order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
+                self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
+                for c in pred["candidates"]:
+                    self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
 
     def test_distilbert_bin(self):
         """The same weights from pytorch_model.bin: the same output."""
