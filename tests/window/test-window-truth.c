@@ -779,6 +779,49 @@ test_chips_skip_spm_specials (void)
   wait_for (idle);
 }
 
+/* A RoBERTa reads the [MASK] typed as its own <mask> and says so once per
+ * model, in a toast; its tokens are shown as words, a leading space (Ġ) as
+ * "␣". */
+static void
+test_roberta_mask_note (void)
+{
+  g_autofree char *roberta = g_build_filename (family_folders, "roberta", NULL);
+  /* The toast's title is markup: the note escaped. */
+  const char *note = "[MASK] is read as &lt;mask&gt;, this model&apos;s mask token.";
+  AttentionResult *result;
+  guint n, spaced = 0;
+
+  wait_for (idle);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", roberta));
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), ==, roberta);
+  run_sentence ("Paris is the [MASK] of France.");
+  g_assert_cmpstr (attention_window_get_last_message (window), ==, note);
+  result = test_window_result (window);
+  n = attention_result_get_n_tokens (result);
+  g_assert_cmpstr (attention_result_get_token (result, 0), ==, "<s>");
+  g_assert_cmpstr (attention_result_get_token (result, n - 1), ==, "</s>");
+  for (guint i = 0; i < n; i++)
+    {
+      const char *token = attention_result_get_token (result, i);
+
+      g_assert_null (strstr (token, "Ġ"));
+      spaced += g_str_has_prefix (token, "␣");
+    }
+  /* "␣is", "␣the", "␣of" and the first piece of " France". */
+  g_assert_cmpuint (spaced, ==, 4);
+  g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 1);
+  g_assert_cmpstr (
+      attention_result_get_token (result, attention_result_get_prediction_position (result, 0)), ==,
+      "<mask>");
+
+  /* Not again for the same model. */
+  attention_window_toast (window, "marker");
+  run_sentence ("The [MASK] sat on the mat.");
+  g_assert_cmpstr (attention_window_get_last_message (window), ==, "marker");
+}
+
 /* The Open chooser of Ctrl+O, once shown. */
 static GtkFileChooser *
 open_chooser (void)
@@ -931,6 +974,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-truth/switch-model", test_switch_model);
   g_test_add_func ("/window-truth/chips-skip-specials", test_chips_skip_specials);
   g_test_add_func ("/window-truth/chips-skip-spm-specials", test_chips_skip_spm_specials);
+  g_test_add_func ("/window-truth/roberta-mask-note", test_roberta_mask_note);
   g_test_add_func ("/window-truth/open-folder", test_open_folder);
   status = g_test_run ();
 
