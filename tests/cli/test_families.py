@@ -660,6 +660,41 @@ class FamilyTest(unittest.TestCase):
             self.assertIn("names the tokenizer AlbertTokenizer, but config.json describes a "
                           "XLM-RoBERTa model", r.stderr)
 
+    def test_tokenizer_mixed(self):
+        """A WordPiece or BPE family's config beside another family's
+        tokenizer files: a message that names both."""
+        import shutil
+
+        cases = [
+            # (config's folder, files removed, file copied from, words)
+            ("electra", ["vocab.txt"], ("albert", "spiece.model"),
+             ["has spiece.model (an ALBERT SentencePiece model) but no vocab.txt",
+              "ELECTRA model", "mixes two models"]),
+            ("distilbert", ["vocab.txt"], ("xlm-roberta", "sentencepiece.bpe.model"),
+             ["has sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model) but no "
+              "vocab.txt", "DistilBERT model", "mixes two models"]),
+            ("roberta", ["vocab.json", "merges.txt"], ("albert", "spiece.model"),
+             ["has spiece.model (an ALBERT SentencePiece model) but no vocab.json and "
+              "merges.txt", "RoBERTa model", "mixes two models"]),
+            ("distilbert", ["vocab.txt"], ("roberta", "merges.txt"),
+             ["byte-level BPE tokenizer (vocab.json, merges.txt) but no vocab.txt",
+              "DistilBERT model"]),
+        ]
+        for name, removed, (source, copied), words in cases:
+            with self.subTest(folder=name, copied=copied), \
+                    tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+                folder = os.path.join(tmp, "mixed")
+                shutil.copytree(os.path.join(FOLDERS, name), folder)
+                for f in removed:
+                    os.unlink(os.path.join(folder, f))
+                shutil.copyfile(os.path.join(FOLDERS, source, copied),
+                                os.path.join(folder, copied))
+                r = subprocess.run([CLI, "--model", folder, "the [MASK] ."],
+                                   capture_output=True, text=True, timeout=120, check=False)
+                self.assertNotEqual(r.returncode, 0)
+                for w in words:
+                    self.assertIn(w, r.stderr)
+
     def run_albert(self, folder, text, pair=None, top_k=5):
         args = ["--pair", pair] if pair is not None else []
         with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
