@@ -1003,6 +1003,20 @@ class FamilyTest(unittest.TestCase):
                              lambda text: xlmr_ids(sp, text), lambda i: xlmr_token(sp, i),
                              roberta_forward)
 
+    def test_roberta_shown(self):
+        """RoBERTa's <s>, <pad>, </s>, <unk> and <mask> are never shown;
+        a "␣word" fills the mask as " word"."""
+        folder = os.path.join(FOLDERS, "roberta")
+        encoder = reference_bpe.Encoder(os.path.join(folder, "vocab.json"),
+                                        os.path.join(folder, "merges.txt"))
+        vocab = {i: t for t, i in encoder.encoder.items()}
+        specials = [encoder.encoder[t] for t in ("<s>", "<pad>", "</s>", "<unk>", "<mask>")]
+        words = [i for i in sorted(vocab) if bpe_shown(vocab[i]).startswith("\u2423")
+                 and bpe_shown(vocab[i])[1:].isalpha() and len(vocab[i]) > 2][:4]
+        self.check_spm_shown("roberta", "lm_head.bias", specials, words,
+                             lambda text: roberta_ids(encoder, text),
+                             lambda i: bpe_shown(vocab[i]), roberta_forward)
+
     def test_albert_shown(self):
         """ALBERT's <pad>, <unk>, [CLS], [SEP] and [MASK] are never shown."""
         import sentencepiece as spm
