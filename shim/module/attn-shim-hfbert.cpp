@@ -235,6 +235,18 @@ check_tokenizer (const std::string &dir,
     fail (attn_format (_ ("the folder has a byte-level BPE tokenizer (vocab.json, merges.txt) "
                           "but no vocab.txt, while config.json describes a %s model (%s)"),
                        attn_family::display_name (family), architecture_name (config).c_str ()));
+  /* Another family's SentencePiece model where this one's files belong. */
+  const char *other = stat (join (dir, "spiece.model").c_str (), &st) == 0
+                          ? "spiece.model (an ALBERT SentencePiece model)"
+                      : stat (join (dir, "sentencepiece.bpe.model").c_str (), &st) == 0
+                          ? "sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model)"
+                          : nullptr;
+  if (!bpe && other != nullptr && stat (join (dir, "vocab.txt").c_str (), &st) != 0)
+    fail (attn_format (
+        _ ("the folder has %s but no %s, while config.json describes a %s model (%s): the "
+           "folder mixes two models"),
+        other, "vocab.txt", attn_family::display_name (family),
+        architecture_name (config).c_str ()));
   if (bpe && (stat (join (dir, "vocab.json").c_str (), &st) != 0 ||
               stat (join (dir, "merges.txt").c_str (), &st) != 0))
     {
@@ -244,6 +256,12 @@ check_tokenizer (const std::string &dir,
                               "model (%s): the folder mixes two models"),
                            attn_family::display_name (family),
                            architecture_name (config).c_str ()));
+      if (other != nullptr)
+        fail (attn_format (
+            _ ("the folder has %s but no %s, while config.json describes a %s model (%s): the "
+               "folder mixes two models"),
+            other, "vocab.json and merges.txt", attn_family::display_name (family),
+            architecture_name (config).c_str ()));
       fail (attn_format (_ ("the folder has no vocab.json and merges.txt (the byte-level BPE "
                             "tokenizer of a %s model)"),
                          attn_family::display_name (family)));

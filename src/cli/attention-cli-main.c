@@ -143,7 +143,8 @@ main (int argc, char **argv)
     const GOptionEntry entries[] = {
       { "model", 'm', 0, G_OPTION_ARG_FILENAME, &options.model_path,
         N_ ("Model bundle (.pt) or Hugging Face model folder (BERT, DistilBERT, RoBERTa, "
-            "XLM-RoBERTa, ELECTRA) to run (default: $ATTENTION_MODEL or the bundled demo model)"),
+            "XLM-RoBERTa, ALBERT, ELECTRA) to run (default: $ATTENTION_MODEL or the bundled demo "
+            "model)"),
         N_ ("PATH") },
       { "top-k", 'k', 0, G_OPTION_ARG_INT, &options.top_k,
         N_ ("Number of completions to print (default 3)"), N_ ("K") },

@@ -69,15 +69,15 @@ fill_sentence (GString *out, AttentionResult *result, gint64 type, guint c)
             g_string_truncate (out, out->len - 1);
           word += 2;
         }
-      /* A byte-level BPE word ("␣word", shown so) brings its own space: the
-       * mask took the spaces before it. */
-      else if (g_str_has_prefix (word, "␣"))
+      /* A byte-level BPE word ("␣word", shown so) or a SentencePiece one
+       * ("▁word") brings its own space: the mask took the spaces before it. */
+      else if (g_str_has_prefix (word, "␣") || g_str_has_prefix (word, "▁"))
         {
           while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
             g_string_truncate (out, out->len - 1);
           if (out->len > 0)
             g_string_append_c (out, ' ');
-          word += strlen ("␣");
+          word += strlen ("␣"); /* as long as "▁" */
         }
       g_string_append (out, word);
       from = span.end;

@@ -274,6 +274,24 @@ lone_cr_line (const char *data, gsize len)
   return 0;
 }
 
+/* Which ids are not text, for the guesses shown to a reader: the five
+ * special ids, WordPiece's [PAD]/[unusedN] and BPE's <|…|> by their
+ * spelling, a SentencePiece model's control and unknown pieces as it
+ * declares them. */
+static void
+mark_specials (AttentionModel *self)
+{
+  BertVocab *vocab = attention_tokenizer_get_vocab (self->tokenizer);
+  guint n = bert_vocab_get_size (vocab);
+
+  g_free (self->special);
+  self->special = g_new (guint8, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    self->special[i] =
+        attention_special_token (self->info, i, bert_vocab_get_token (vocab, (gint)i)) ||
+        attention_tokenizer_is_control (self->tokenizer, (gint)i);
+}
+
 /* config.json, vocab.txt and their agreement with the weights' dims. */
 static gboolean
 read_bundle_files (AttentionModel *self, GError **error)
@@ -343,6 +361,7 @@ read_bundle_files (AttentionModel *self, GError **error)
       if (!check_consistency (self, attention_tokenizer_get_vocab (self->tokenizer), error))
         return FALSE;
       self->reads_bert_mask = attention_tokenizer_read_bert_mask (self->tokenizer);
+      mark_specials (self);
       return TRUE;
     }
   data = attn_shim_get_extra_file (self->shim, "vocab.txt", &len);
@@ -403,10 +422,7 @@ read_bundle_files (AttentionModel *self, GError **error)
     }
   /* The user types [MASK] whatever the family. */
   self->reads_bert_mask = attention_tokenizer_read_bert_mask (self->tokenizer);
-  self->special = g_new (guint8, MAX (bert_vocab_get_size (vocab), 1));
-  for (guint i = 0; i < bert_vocab_get_size (vocab); i++)
-    self->special[i] =
-        attention_special_token (self->info, i, bert_vocab_get_token (vocab, (gint)i));
+  mark_specials (self);
   return TRUE;
 }
 

@@ -21,6 +21,10 @@ attention_special_token (const AttentionModelInfo *info, gint64 id, const char *
   if (token == NULL || id == info->pad_id || id == info->unk_id || id == info->cls_id ||
       id == info->sep_id || id == info->mask_id)
     return TRUE;
+  /* A SentencePiece model says itself which of its pieces are not text
+   * (attention_tokenizer_is_control); a piece spelled "[1]" may well be. */
+  if (info->sentencepiece)
+    return FALSE;
   if (info->bpe)
     return enclosed (token, "<|", "|>");
   return enclosed (token, "[", "]");

@@ -13,7 +13,9 @@ G_BEGIN_DECLS
  * past the vocabulary): the model's pad, unk, cls, sep and mask ids;
  * WordPiece's bracketed entries ([PAD], [unused7], [UNK], …), which no text
  * can produce since brackets are split off as punctuation; byte-level BPE's
- * <|…|> entries (<|endoftext|>); and an id with no entry. */
+ * <|…|> entries (<|endoftext|>); and an id with no entry. A SentencePiece
+ * model's other pieces are judged by the model itself, not by their
+ * spelling: see attention_tokenizer_is_control. */
 gboolean attention_special_token (const AttentionModelInfo *info, gint64 id, const char *token);
 
 G_END_DECLS

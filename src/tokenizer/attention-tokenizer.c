@@ -173,3 +173,9 @@ attention_tokenizer_is_bpe (AttentionTokenizer *self)
 {
   return self->bpe != NULL;
 }
+
+gboolean
+attention_tokenizer_is_control (AttentionTokenizer *self, gint id)
+{
+  return self->spm != NULL && spm_tokenizer_is_control (self->spm, id);
+}

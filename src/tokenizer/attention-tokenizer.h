@@ -1,7 +1,7 @@
 /* attention-tokenizer.h: one interface over the tokenizers of the model
  * families: WordPiece (BERT, DistilBERT, ELECTRA: bert-tokenizer.h), GPT-2's
- * byte-level BPE (RoBERTa: bpe-tokenizer.h) and SentencePiece
- * (spm-tokenizer.h). Callers see ids, the vocabulary's own spelling of each
+ * byte-level BPE (RoBERTa: bpe-tokenizer.h) and SentencePiece (XLM-RoBERTa,
+ * ALBERT: spm-tokenizer.h). Callers see ids, the vocabulary's own spelling of each
  * token and byte spans. GLib only. */
 #pragma once
 
@@ -61,6 +61,11 @@ gboolean attention_tokenizer_read_bert_mask (AttentionTokenizer *tokenizer);
 /* The vocabulary, ids to the tokens' own spelling. */
 BertVocab *attention_tokenizer_get_vocab (AttentionTokenizer *tokenizer);
 gboolean attention_tokenizer_is_bpe (AttentionTokenizer *tokenizer);
+/* TRUE for an id that a SentencePiece model says stands for no text (its
+ * control and unknown pieces, spm_tokenizer_is_control); FALSE for every id
+ * of WordPiece and BPE, whose special entries are told by their spelling
+ * (attention_special_token). */
+gboolean attention_tokenizer_is_control (AttentionTokenizer *tokenizer, gint id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttentionTokenizer, attention_tokenizer_unref)
 

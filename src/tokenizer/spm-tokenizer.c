@@ -155,6 +155,24 @@ spm_tokenizer_get_vocab (SpmTokenizer *self)
   return self->vocab;
 }
 
+gboolean
+spm_tokenizer_is_control (SpmTokenizer *self, gint id)
+{
+  gint n = (gint)bert_vocab_get_size (self->vocab);
+
+  if (id < 0 || id >= n)
+    return TRUE;
+  if (self->fairseq)
+    {
+      /* <s> <pad> </s> <unk> first, <mask> last; the model's pieces one
+       * up in between. */
+      if (id < 4 || id == n - 1)
+        return TRUE;
+      id--;
+    }
+  return attn_spm_is_control (self->spm, id) || id == attn_spm_unk_id (self->spm);
+}
+
 void
 spm_tokenizer_set_ends (SpmTokenizer *self, gint bos, gint eos)
 {

@@ -42,6 +42,11 @@ void spm_tokenizer_free (SpmTokenizer *tokenizer);
 /* The pieces in id order, one a vocabulary entry. */
 BertVocab *spm_tokenizer_get_vocab (SpmTokenizer *tokenizer);
 
+/* TRUE for an id that stands for no text: the model's control pieces
+ * (<s>, </s>, <pad>; ALBERT's [CLS], [SEP], [MASK]) and its unknown piece;
+ * with fairseq's ids the four first and <mask>; an id past the pieces. */
+gboolean spm_tokenizer_is_control (SpmTokenizer *tokenizer, gint id);
+
 /* Ids added before and after every encoding (a family's [CLS] … [SEP] or
  * <s> … </s>), -1 for none: none at first, as SentencePiece itself. */
 void spm_tokenizer_set_ends (SpmTokenizer *tokenizer, gint bos, gint eos);

@@ -56,6 +56,46 @@ def read_safetensors(path):
     return out
 
 
+def write_safetensors(path, tensors):
+    """TENSORS {name: float array} as float32 safetensors, from the
+    format's definition: an 8-byte little-endian header length, a JSON
+    header of dtypes, shapes and offsets, the raw little-endian data."""
+    header, blobs, at = {}, [], 0
+    for name, a in tensors.items():
+        blob = np.ascontiguousarray(a, dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(a.shape),
+                        "data_offsets": [at, at + len(blob)]}
+        blobs.append(blob)
+        at += len(blob)
+    text = json.dumps(header).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def boost_bias(folder, out, tensor, boosts):
+    """A copy of FOLDER whose masked-LM bias TENSOR (float32, in
+    model.safetensors) has LOGIT added at each id of BOOSTS {id: logit},
+    edited byte by byte from the format's definition, so that the test
+    knows which ids the model ranks first. Everything else is FOLDER's."""
+    import shutil
+
+    shutil.copytree(folder, out)
+    path = os.path.join(out, "model.safetensors")
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    (n,) = struct.unpack("<Q", data[:8])
+    entry = json.loads(data[8:8 + n])[tensor]
+    assert entry["dtype"] == "F32", entry
+    start = 8 + n + entry["data_offsets"][0]
+    for i, logit in boosts.items():
+        at = start + 4 * i
+        (value,) = struct.unpack("<f", data[at:at + 4])
+        data[at:at + 4] = struct.pack("<f", value + logit)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def gelu(x):
     # transformers' "gelu": the exact, erf-based GELU.
     return 0.5 * x * (1.0 + _ERF(x / math.sqrt(2.0)))
@@ -214,7 +254,7 @@ def electra_forward(w, config, ids, head_mask=None):
     return np.stack(attentions), y @ decoder.T + w["generator_lm_head.bias"]
 
 
-def albert_forward(w, config, ids, types=None):
+def albert_forward(w, config, ids, types=None, head_mask=None):
     """AlbertForMaskedLM.forward in eval mode (modeling_albert.py): word +
     position + token type embeddings, embedding_size wide, LayerNorm;
     embedding_hidden_mapping_in to hidden_size; num_hidden_layers passes,
@@ -222,7 +262,10 @@ def albert_forward(w, config, ids, types=None):
     int(i / (num_hidden_layers / num_hidden_groups)), each layer: q/k/v,
     softmax(q k^T / sqrt(d)), dense, LayerNorm(+x); ffn, hidden_act,
     ffn_output, full_layer_layer_norm(+); AlbertMLMHead: dense, hidden_act,
-    LayerNorm, decoder tied to the word embeddings, plus predictions.bias."""
+    LayerNorm, decoder tied to the word embeddings, plus predictions.bias.
+    head_mask, one row of heads per layer run (pass i, inner layer j: row
+    i * inner_group_num + j, the app's layer), multiplies that layer's
+    attention probabilities, as AlbertAttention does with its head_mask."""
     h, heads = config["hidden_size"], config["num_attention_heads"]
     dh = h // heads
     eps = config["layer_norm_eps"]
@@ -252,6 +295,8 @@ def albert_forward(w, config, ids, types=None):
             k = split(lin("attention.key", x))
             v = split(lin("attention.value", x))
             probs = softmax(q @ k.transpose(0, 2, 1) / math.sqrt(dh))
+            if head_mask is not None:
+                probs = probs * head_mask[i * config["inner_group_num"] + j][:, None, None]
             attentions.append(probs)
             context = (probs @ v).transpose(1, 0, 2).reshape(n, h)
             a = layer_norm(lin("attention.dense", context) + x,
@@ -329,20 +374,23 @@ def roberta_ids(encoder, text):
 
 def xlmr_ids(sp, text):
     """XLMRobertaTokenizer's ids with the app's [MASK] read as <mask>: the
-    text split at each mask, which takes the white space before it, each
-    part through the SentencePiece model (python3-sentencepiece), its ids in
-    fairseq's numbering: <s> 0, <pad> 1, </s> 2, <unk> 3 (also for the
-    model's unknown piece), every other piece + 1, <mask> the last."""
+    text split at its special tokens (<s>, <pad>, </s>, <unk>, <mask> and
+    [MASK]; a mask takes the white space before it), each other part through
+    the SentencePiece model (python3-sentencepiece), its ids in fairseq's
+    numbering: <s> 0, <pad> 1, </s> 2, <unk> 3 (also for the model's unknown
+    piece), every other piece + 1, <mask> the last."""
     mask = sp.get_piece_size() + 1
+    specials = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "<mask>": mask, "[MASK]": mask}
     ids = [0]
-    parts = text.split("[MASK]")
+    parts = re.split("(" + "|".join(re.escape(t) for t in specials) + ")", text)
     for i, part in enumerate(parts):
-        if i + 1 < len(parts):
+        if part in specials:
+            ids.append(specials[part])
+            continue
+        if i + 1 < len(parts) and specials[parts[i + 1]] == mask:
             part = part.rstrip()
         if part:
             ids.extend(3 if t == sp.unk_id() else t + 1 for t in sp.encode(part))
-        if i + 1 < len(parts):
-            ids.append(mask)
     return ids + [2]
 
 
@@ -558,6 +606,34 @@ class FamilyTest(unittest.TestCase):
                         self.assertEqual(c["token"], xlmr_token(sp, c["id"]))
         self.assertEqual(d["model"]["model_type"], "xlm-roberta")
 
+    def test_xlm_roberta_tokenizer(self):
+        """attention-cli --model XLM-R --token-ids on 500+ lines with
+        accents, CJK, emoji, numbers and runs of spaces, against
+        python3-sentencepiece in fairseq's numbering (xlmr_ids)."""
+        import sentencepiece as spm
+
+        lines = reference_bpe.all_lines() + [
+            "In 1990, 2024,  and 7, things   happened ,1, ,22,",
+            "ÉCOLE Ärger İstanbul ǅemal ﬁne ①②, ²³, Ⅻ, 東京タワー 😀👍🏽",
+            "[MASK] x <s> y</s>z <unk> <pad>  <mask> [MASK]",
+        ]
+        self.assertGreaterEqual(len(lines), 500)
+        folder = os.path.join(FOLDERS, "xlm-roberta")
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(folder,
+                                                                "sentencepiece.bpe.model"))
+        r = subprocess.run([CLI, "--model", folder, "--token-ids"],
+                           input="\n".join(lines) + "\n", capture_output=True, text=True,
+                           timeout=300, check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = r.stdout.split("\n")
+        bad = []
+        for i, line in enumerate(lines):
+            want = " ".join(str(t) for t in xlmr_ids(sp, line))
+            if got[i] != want:
+                bad.append("%r:\n  cli: %s\n  ref: %s" % (line, got[i], want))
+        self.assertEqual(bad, [], "%d of %d lines differ:\n%s"
+                         % (len(bad), len(lines), "\n".join(bad[:5])))
+
     def test_xlm_roberta_mixed(self):
         """Tokenizer files that disagree with config.json: a message that
         names both."""
@@ -583,6 +659,41 @@ class FamilyTest(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("names the tokenizer AlbertTokenizer, but config.json describes a "
                           "XLM-RoBERTa model", r.stderr)
+
+    def test_tokenizer_mixed(self):
+        """A WordPiece or BPE family's config beside another family's
+        tokenizer files: a message that names both."""
+        import shutil
+
+        cases = [
+            # (config's folder, files removed, file copied from, words)
+            ("electra", ["vocab.txt"], ("albert", "spiece.model"),
+             ["has spiece.model (an ALBERT SentencePiece model) but no vocab.txt",
+              "ELECTRA model", "mixes two models"]),
+            ("distilbert", ["vocab.txt"], ("xlm-roberta", "sentencepiece.bpe.model"),
+             ["has sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model) but no "
+              "vocab.txt", "DistilBERT model", "mixes two models"]),
+            ("roberta", ["vocab.json", "merges.txt"], ("albert", "spiece.model"),
+             ["has spiece.model (an ALBERT SentencePiece model) but no vocab.json and "
+              "merges.txt", "RoBERTa model", "mixes two models"]),
+            ("distilbert", ["vocab.txt"], ("roberta", "merges.txt"),
+             ["byte-level BPE tokenizer (vocab.json, merges.txt) but no vocab.txt",
+              "DistilBERT model"]),
+        ]
+        for name, removed, (source, copied), words in cases:
+            with self.subTest(folder=name, copied=copied), \
+                    tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+                folder = os.path.join(tmp, "mixed")
+                shutil.copytree(os.path.join(FOLDERS, name), folder)
+                for f in removed:
+                    os.unlink(os.path.join(folder, f))
+                shutil.copyfile(os.path.join(FOLDERS, source, copied),
+                                os.path.join(folder, copied))
+                r = subprocess.run([CLI, "--model", folder, "the [MASK] ."],
+                                   capture_output=True, text=True, timeout=120, check=False)
+                self.assertNotEqual(r.returncode, 0)
+                for w in words:
+                    self.assertIn(w, r.stderr)
 
     def run_albert(self, folder, text, pair=None, top_k=5):
         args = ["--pair", pair] if pair is not None else []
@@ -660,6 +771,86 @@ class FamilyTest(unittest.TestCase):
         self.assertEqual(a["attentions"], b["attentions"])
         self.assertEqual(a["predictions"], b["predictions"])
 
+    def check_albert_ablate(self, name, spec, mask):
+        import sentencepiece as spm
+
+        folder = os.path.join(FOLDERS, name)
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+            config = json.load(f)
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(folder, "spiece.model"))
+        lower = name == "albert"
+        text = "Paris is the [MASK] of France, [MASK] said."
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            dump = os.path.join(tmp, "dump.json")
+            r = subprocess.run([CLI, "--model", folder, "--top-k", "5", "--ablate", spec,
+                                "--dump", dump, text], capture_output=True, text=True,
+                               timeout=120, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                d = json.load(f)
+        ids = albert_ids(sp, text, lower, not lower)
+        self.assertEqual(d["ids"], ids)
+        attentions, logits = albert_forward(w, config, ids, head_mask=mask)
+        got = np.array(d["attentions"], dtype=np.float64)
+        self.assertEqual(got.shape, attentions.shape)
+        self.assertLess(np.abs(got - attentions).max(), TOL)
+        # The heads switched off show no attention; the others do.
+        for l, row in enumerate(mask):
+            for hd, on in enumerate(row):
+                self.assertEqual(got[l, hd].max() > 0.0, bool(on), (l, hd))
+        # Not the full run's: the switched-off heads change the guesses.
+        _, full = albert_forward(w, config, ids)
+        self.assertEqual(len(d["predictions"]), 2)
+        for pred in d["predictions"]:
+            probs = softmax(logits[pred["position"]])
+            self.assertGreater(np.abs(probs - softmax(full[pred["position"]])).max(), 1e-4)
+            order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
+            self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
+            for c in pred["candidates"]:
+                self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+        return d
+
+    def test_albert_ablate(self):
+        """--ablate on ALBERT folders against the numpy forward with the head
+        mask applied (multiplying the probabilities, as Hugging Face's
+        head_mask does). The app's layer L is the L-th layer run, so one
+        pass of the shared weights can lose a head while the other passes
+        keep it."""
+        # albert: 4 passes of one shared layer, 4 heads; layer 2 head 3 and
+        # the whole of layer 4 off.
+        mask = np.ones((4, 4))
+        mask[1, 2] = 0.0
+        mask[3, :] = 0.0
+        self.check_albert_ablate("albert", "2:3,4:*", mask)
+        # albert-groups: 4 passes of 2 groups × 2 inner layers, 8 layers run.
+        mask = np.ones((8, 4))
+        mask[0, 0] = mask[3, 1] = mask[6, 3] = 0.0
+        self.check_albert_ablate("albert-groups", "1:1,4:2,7:4", mask)
+
+    def test_albert_ablate_hf_head_mask(self):
+        """A head mask as Hugging Face's AlbertTransformer takes it
+        (num_hidden_layers rows; pass i, inner layer j reads row
+        group_idx * layers_per_group + j, group_idx = int(i / (passes /
+        groups))), written out per layer run for --ablate: the same
+        output as HF's indexing gives, here computed literally."""
+        config_path = os.path.join(FOLDERS, "albert-groups", "config.json")
+        with open(config_path, encoding="utf-8") as f:
+            config = json.load(f)
+        passes, groups = config["num_hidden_layers"], config["num_hidden_groups"]
+        inner, heads = config["inner_group_num"], config["num_attention_heads"]
+        hf = np.ones((passes, heads))
+        hf[0, 1] = hf[1, 3] = hf[3, 0] = 0.0
+        per_group = int(passes / groups)
+        expanded = np.ones((passes * inner, heads))
+        for i in range(passes):
+            group = int(i / (passes / groups))
+            for j in range(inner):
+                expanded[i * inner + j] = hf[group * per_group:(group + 1) * per_group][j]
+        spec = ",".join("%d:%d" % (l + 1, hd + 1) for l in range(passes * inner)
+                        for hd in range(heads) if expanded[l, hd] == 0.0)
+        self.check_albert_ablate("albert-groups", spec, expanded)
+
     def test_albert_tokenizer(self):
         """attention-cli --model ALBERT --token-ids on 500+ lines with
         accents, capitals, CJK, emoji, numbers before commas and runs of
@@ -726,6 +917,155 @@ class FamilyTest(unittest.TestCase):
             self.assertIn("holds a “deberta” (DebertaForMaskedLM) model: only BERT, DistilBERT, "
                           "RoBERTa, XLM-RoBERTa, ALBERT and ELECTRA models can be opened",
                           r.stderr)
+
+    def check_spm_shown(self, name, bias, specials, words, ids_of, token_of, forward):
+        """The guesses shown to a reader skip a SentencePiece model's special
+        pieces, as they skip [PAD] and [unusedN] for WordPiece: the printed
+        completions, the --all-positions table and --dump's "shown"; its
+        "candidates" stay the raw top-k. SPECIALS (the model's five, by the
+        test's own reckoning) are boosted far ahead, then WORDS."""
+        k = 4
+        boosts = {i: 80.0 - 4 * n for n, i in enumerate(specials)}
+        boosts.update({i: 56.0 - 4 * n for n, i in enumerate(words)})
+        text = "Paris is the [MASK] of France."
+        with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+            folder = os.path.join(tmp, name)
+            boost_bias(os.path.join(FOLDERS, name), folder, bias, boosts)
+            w = read_safetensors(os.path.join(folder, "model.safetensors"))
+            with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+                config = json.load(f)
+            dump = os.path.join(tmp, "dump.json")
+            r = subprocess.run([CLI, "--model", folder, "--top-k", str(k), "--dump", dump, text],
+                               capture_output=True, text=True, timeout=120, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                d = json.load(f)
+            self.assertEqual(d["ids"], ids_of(text))
+            _, logits = forward(w, config, d["ids"])
+            (pred,) = d["predictions"]
+            probs = softmax(logits[pred["position"]])
+            order = [int(i) for i in np.argsort(-probs, kind="stable")]
+            # The raw top-k, as always: here the specials.
+            self.assertEqual([c["id"] for c in pred["candidates"]], order[:k])
+            self.assertEqual(order[:k], specials[:k])
+            # Shown: the k best that are not special, with their
+            # probabilities over the whole vocabulary.
+            text_ids = [i for i in order if i not in specials][:k]
+            self.assertEqual(text_ids, words)
+            self.assertEqual([c["id"] for c in pred["shown"]], text_ids, pred["shown"])
+            for c in pred["shown"]:
+                self.assertEqual(c["token"], token_of(c["id"]))
+                self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+            # The printed completions: one per shown word, which brings its
+            # own space ("▁") as the mask took the one before it.
+            want = [text.replace(" [MASK]", " " + token_of(i)[1:]) for i in words]
+            self.assertEqual([l for l in r.stdout.splitlines() if l], want, r.stdout)
+
+            # --all-positions: the table skips the specials at every token.
+            r = subprocess.run([CLI, "--model", folder, "--top-k", str(k), "--all-positions",
+                                "--dump", dump, text], capture_output=True, text=True,
+                               timeout=120, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(dump, encoding="utf-8") as f:
+                d = json.load(f)
+            _, logits = forward(w, config, d["ids"])
+            lines = r.stdout.splitlines()
+            header = next(i for i, l in enumerate(lines) if l.split()[:2] == ["Index", "Token"])
+            rows = lines[header + 1:]
+            self.assertEqual(len(rows), len(d["ids"]), r.stdout)
+            for p, row in zip(d["positions"], rows):
+                probs = softmax(logits[p["index"]])
+                order = [int(i) for i in np.argsort(-probs, kind="stable")]
+                self.assertEqual([c["id"] for c in p["candidates"]], order[:k])
+                self.assertTrue(all(c["id"] in specials for c in p["candidates"]), p)
+                shown = [i for i in order if i not in specials][:k]
+                self.assertEqual([c["id"] for c in p["shown"]], shown, (p["shown"], shown))
+                printed = re.findall(r"(\S+) \((\d+\.\d) %\)", row)
+                self.assertEqual([t for t, _ in printed], [token_of(i) for i in shown], row)
+                for (_, percent), i in zip(printed, shown):
+                    self.assertLessEqual(abs(float(percent) - 100 * probs[i]), 0.05 + 1e-9, row)
+
+    def test_xlm_roberta_shown(self):
+        """XLM-R's <s>, <pad>, </s>, <unk> and <mask> are never shown."""
+        import sentencepiece as spm
+
+        sp = spm.SentencePieceProcessor(
+            model_file=os.path.join(FOLDERS, "xlm-roberta", "sentencepiece.bpe.model"))
+        mask = sp.get_piece_size() + 1
+        specials = [0, 1, 2, 3, mask]
+        # The model's own control and unknown pieces are those four (its
+        # <unk>, <s> and </s> stand at fairseq's 1 to 3, which the four take).
+        self.assertEqual([i + 1 for i in range(sp.get_piece_size())
+                          if sp.is_control(i) or sp.is_unknown(i)], [1, 2, 3])
+        words = [i + 1 for i in range(3, sp.get_piece_size())
+                 if sp.id_to_piece(i).startswith("\u2581") and len(sp.id_to_piece(i)) > 2][:4]
+        self.check_spm_shown("xlm-roberta", "lm_head.bias", specials, words,
+                             lambda text: xlmr_ids(sp, text), lambda i: xlmr_token(sp, i),
+                             roberta_forward)
+
+    def test_roberta_shown(self):
+        """RoBERTa's <s>, <pad>, </s>, <unk> and <mask> are never shown;
+        a "␣word" fills the mask as " word"."""
+        folder = os.path.join(FOLDERS, "roberta")
+        encoder = reference_bpe.Encoder(os.path.join(folder, "vocab.json"),
+                                        os.path.join(folder, "merges.txt"))
+        vocab = {i: t for t, i in encoder.encoder.items()}
+        specials = [encoder.encoder[t] for t in ("<s>", "<pad>", "</s>", "<unk>", "<mask>")]
+        words = [i for i in sorted(vocab) if bpe_shown(vocab[i]).startswith("\u2423")
+                 and bpe_shown(vocab[i])[1:].isalpha() and len(vocab[i]) > 2][:4]
+        self.check_spm_shown("roberta", "lm_head.bias", specials, words,
+                             lambda text: roberta_ids(encoder, text),
+                             lambda i: bpe_shown(vocab[i]), roberta_forward)
+
+    def test_albert_shown(self):
+        """ALBERT's <pad>, <unk>, [CLS], [SEP] and [MASK] are never shown."""
+        import sentencepiece as spm
+
+        sp = spm.SentencePieceProcessor(
+            model_file=os.path.join(FOLDERS, "albert", "spiece.model"))
+        specials = [sp.piece_to_id(t) for t in ("<pad>", "<unk>", "[CLS]", "[SEP]", "[MASK]")]
+        self.assertEqual(sorted(i for i in range(sp.get_piece_size())
+                                if sp.is_control(i) or sp.is_unknown(i)), sorted(specials))
+        words = [i for i in range(sp.get_piece_size())
+                 if sp.id_to_piece(i).startswith("\u2581") and len(sp.id_to_piece(i)) > 2][:4]
+        self.check_spm_shown("albert", "predictions.bias", specials, words,
+                             lambda text: albert_ids(sp, text), sp.id_to_piece, albert_forward)
+
+    def test_no_mlm_bias(self):
+        """A checkpoint saved without its masked-LM bias (RoBERTa's
+        lm_head.bias, ALBERT's predictions.bias) loads with a zero bias, as
+        Hugging Face leaves it: the numpy forward with a zero bias."""
+        import sentencepiece as spm
+
+        cases = [("roberta", "lm_head.bias", roberta_forward),
+                 ("albert", "predictions.bias", albert_forward)]
+        for name, bias, forward in cases:
+            with self.subTest(folder=name), \
+                    tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
+                import shutil
+
+                folder = os.path.join(tmp, name)
+                shutil.copytree(os.path.join(FOLDERS, name), folder)
+                w = read_safetensors(os.path.join(folder, "model.safetensors"))
+                n_vocab = len(w[bias])
+                del w[bias]
+                write_safetensors(os.path.join(folder, "model.safetensors"), w)
+                with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+                    config = json.load(f)
+                d, _ = self.run_cli(folder, "Paris is the [MASK] of France.")
+                if name == "albert":
+                    sp = spm.SentencePieceProcessor(model_file=os.path.join(folder,
+                                                                            "spiece.model"))
+                    self.assertEqual(d["ids"], albert_ids(sp, "Paris is the [MASK] of France."))
+                w[bias] = np.zeros(n_vocab)
+                attentions, logits = forward(w, config, d["ids"])
+                self.assertLess(np.abs(np.array(d["attentions"]) - attentions).max(), TOL)
+                (pred,) = d["predictions"]
+                probs = softmax(logits[pred["position"]])
+                order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
+                self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
+                for c in pred["candidates"]:
+                    self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
 
     def test_distilbert_bin(self):
         """The same weights from pytorch_model.bin: the same output."""

@@ -213,6 +213,34 @@ test_catalogue (void)
   g_assert_cmpint (base->size / 1000000, ==, 440);
 }
 
+/* docs/hub-catalogue.md says, for every catalogue entry, which file list it
+ * was checked against (the project cannot reach the hub): each id appears,
+ * in backquotes, in its "How the entries were checked" table. */
+static void
+test_catalogue_documented (void)
+{
+  g_autofree char *path =
+      g_test_build_filename (G_TEST_DIST, "..", "..", "docs", "hub-catalogue.md", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *checked;
+  guint n;
+  const AttentionHubEntry *entries = attention_hub_catalogue (&n);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  checked = strstr (text, "## How the entries were checked");
+  g_assert_nonnull (checked);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *quoted = g_strdup_printf ("| `%s`", entries[i].id);
+      g_autofree char *listed = g_strdup_printf (", `%s`", entries[i].id);
+
+      if (strstr (checked, quoted) == NULL && strstr (checked, listed) == NULL)
+        g_error ("docs/hub-catalogue.md does not say what %s was checked against", entries[i].id);
+    }
+}
+
 static void
 put (const char *dir, const char *name)
 {
@@ -332,6 +360,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hub/timeout", test_timeout);
   g_test_add_func ("/hub/token", test_token);
   g_test_add_func ("/hub/catalogue", test_catalogue);
+  g_test_add_func ("/hub/catalogue-documented", test_catalogue_documented);
   g_test_add_func ("/hub/installed", test_installed);
   return g_test_run ();
 }

@@ -5,9 +5,10 @@
  * "trained_length" set (fixtures/set_bundle_config.py, run here), kept in
  * the app's own model folder. Needs $ATTENTION_TEST_MODEL and
  * $ATTENTION_PYTHON. The prediction chips and the matrix's guesses at every
- * position skip special tokens, on a folder made by
- * fixtures/boost_tokens.py. Usage: test-window-truth
- * SET_BUNDLE_CONFIG BOOST_TOKENS. */
+ * position skip special tokens, on folders made by
+ * fixtures/boost_tokens.py (BERT's, and an ALBERT's from
+ * fixtures/make_family_folders.py). Usage: test-window-truth
+ * SET_BUNDLE_CONFIG BOOST_TOKENS FAMILY_FOLDERS. */
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -35,6 +36,7 @@ static AttentionApplication *app;
 static AttentionWindow *window;
 static const char *set_config_script;
 static const char *boost_script;
+static const char *family_folders;
 static char *limited_path; /* the test model with trained_length, in the app's own folder */
 
 static gboolean
@@ -680,6 +682,146 @@ test_chips_skip_specials (void)
   wait_for (idle);
 }
 
+/* The same on a SentencePiece model (ALBERT): its <pad>, <unk>, [CLS] and
+ * [SEP] raised first, then four of its words (▁floor …): the chips and the
+ * matrix's guesses show the words, a chip's "▁floor" goes in as " floor". */
+static void
+test_chips_skip_spm_specials (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *albert = g_build_filename (family_folders, "albert", NULL);
+  g_autofree char *boosted = g_build_filename (g_get_user_cache_dir (), "boosted-albert", NULL);
+  const char *args[] = { g_getenv ("ATTENTION_PYTHON"),
+                         boost_script,
+                         albert,
+                         boosted,
+                         "<pad>=80",
+                         "[CLS]=76",
+                         "<unk>=72",
+                         "[SEP]=68",
+                         "▁floor=60",
+                         "▁door=56",
+                         "▁the=52",
+                         "▁and=48",
+                         NULL };
+  const char *specials[] = { "<pad>", "[CLS]", "<unk>", "[SEP]" };
+  const char *words[] = { "▁floor", "▁door", "▁the", "▁and" };
+  const AttentionCandidate *raw;
+  guint n_raw = 0, n_chips;
+  int wait_status = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (char **)args, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+
+  wait_for (idle);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", boosted));
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), ==, boosted);
+  run_sentence ("the cat sat on the [MASK] .");
+
+  raw = attention_result_get_candidates (test_window_result (window), 0, &n_raw);
+  g_assert_cmpuint (n_raw, >=, G_N_ELEMENTS (specials));
+  for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
+    g_assert_cmpstr (raw[c].token, ==, specials[c]);
+  n_chips = attention_predictions_get_n_buttons (window->predictions);
+  g_assert_cmpuint (n_chips, ==, n_raw);
+  for (guint c = 0; c < n_chips; c++)
+    {
+      const char *token = chip_token (c);
+
+      for (guint s = 0; s < G_N_ELEMENTS (specials); s++)
+        g_assert_cmpstr (token, !=, specials[s]);
+      g_assert_cmpstr (token, !=, "[MASK]");
+      if (c < G_N_ELEMENTS (words))
+        g_assert_cmpstr (token, ==, words[c]);
+    }
+
+  /* A chip puts its own word in, with the space its ▁ stands for. */
+  g_signal_emit_by_name (attention_predictions_get_button (window->predictions, 0, 0), "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->entry)), ==,
+                   "the cat sat on the floor .");
+  wait_for (idle);
+
+  /* Every Position: the matrix's guesses skip them too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
+  wait_for (idle);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
+  wait_for (view_allocated);
+  {
+    AttentionView *view = test_window_view (window);
+    AttentionResult *result = test_window_result (window);
+    g_autofree char *want = NULL;
+    const char *hover, *guesses;
+    double x, y;
+
+    g_assert_cmpstr (attention_result_get_token (result, 1), ==, "▁the");
+    raw = attention_result_get_position_candidates (result, 1, &n_raw);
+    g_assert_cmpuint (n_raw, >=, G_N_ELEMENTS (specials));
+    for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
+      g_assert_cmpstr (raw[c].token, ==, specials[c]);
+    attention_test_wait_frames (GTK_WIDGET (view), 2, TRUE);
+    attention_view_get_cell_center (view, 1, 2, &x, &y);
+    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
+    hover = attention_canvas_get_hover_text (ATTENTION_CANVAS (view));
+    want = g_strdup_printf ("Guesses at “▁the” (token 2): %s ", words[0]);
+    g_assert_nonnull (strstr (hover, want));
+    guesses = strstr (strstr (hover, "Guesses at"), ": ");
+    for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
+      g_assert_null (strstr (guesses, specials[c]));
+    for (guint c = 0; c < G_N_ELEMENTS (words); c++)
+      g_assert_nonnull (strstr (guesses, words[c]));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
+  wait_for (idle);
+}
+
+/* A RoBERTa reads the [MASK] typed as its own <mask> and says so once per
+ * model, in a toast; its tokens are shown as words, a leading space (Ġ) as
+ * "␣". */
+static void
+test_roberta_mask_note (void)
+{
+  g_autofree char *roberta = g_build_filename (family_folders, "roberta", NULL);
+  /* The toast's title is markup: the note escaped. */
+  const char *note = "[MASK] is read as &lt;mask&gt;, this model&apos;s mask token.";
+  AttentionResult *result;
+  guint n, spaced = 0;
+
+  wait_for (idle);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", roberta));
+  wait_for (idle);
+  g_assert_cmpstr (model_path (), ==, roberta);
+  run_sentence ("Paris is the [MASK] of France.");
+  g_assert_cmpstr (attention_window_get_last_message (window), ==, note);
+  result = test_window_result (window);
+  n = attention_result_get_n_tokens (result);
+  g_assert_cmpstr (attention_result_get_token (result, 0), ==, "<s>");
+  g_assert_cmpstr (attention_result_get_token (result, n - 1), ==, "</s>");
+  for (guint i = 0; i < n; i++)
+    {
+      const char *token = attention_result_get_token (result, i);
+
+      g_assert_null (strstr (token, "Ġ"));
+      spaced += g_str_has_prefix (token, "␣");
+    }
+  /* "␣is", "␣the", "␣of" and the first piece of " France". */
+  g_assert_cmpuint (spaced, ==, 4);
+  g_assert_cmpuint (attention_result_get_n_predictions (result), ==, 1);
+  g_assert_cmpstr (
+      attention_result_get_token (result, attention_result_get_prediction_position (result, 0)), ==,
+      "<mask>");
+
+  /* Not again for the same model. */
+  attention_window_toast (window, "marker");
+  run_sentence ("The [MASK] sat on the mat.");
+  g_assert_cmpstr (attention_window_get_last_message (window), ==, "marker");
+}
+
 /* The Open chooser of Ctrl+O, once shown. */
 static GtkFileChooser *
 open_chooser (void)
@@ -785,14 +927,15 @@ main (int argc, char **argv)
   int status;
 
   if (g_getenv ("ATTENTION_TEST_MODEL") == NULL || g_getenv ("ATTENTION_PYTHON") == NULL ||
-      argc < 3)
+      argc < 4)
     {
-      g_printerr ("usage: test-window-truth SET_BUNDLE_CONFIG BOOST_TOKENS, with "
+      g_printerr ("usage: test-window-truth SET_BUNDLE_CONFIG BOOST_TOKENS FAMILY_FOLDERS, with "
                   "$ATTENTION_TEST_MODEL and $ATTENTION_PYTHON\n");
       return 1;
     }
   set_config_script = argv[1];
   boost_script = argv[2];
+  family_folders = argv[3];
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   attention_test_private_home ();
 
@@ -840,6 +983,8 @@ main (int argc, char **argv)
   g_test_add_func ("/window-truth/trust", test_trust);
   g_test_add_func ("/window-truth/switch-model", test_switch_model);
   g_test_add_func ("/window-truth/chips-skip-specials", test_chips_skip_specials);
+  g_test_add_func ("/window-truth/chips-skip-spm-specials", test_chips_skip_spm_specials);
+  g_test_add_func ("/window-truth/roberta-mask-note", test_roberta_mask_note);
   g_test_add_func ("/window-truth/open-folder", test_open_folder);
   status = g_test_run ();
 
