@@ -7,8 +7,10 @@
  * The request: {"texts": [...], "pairs": [...|null] or absent, "pair": str,
  * "head_mask": [L*H floats], "head_masks": [[L*H floats] per text],
  * "top_k": k, "all_positions": bool, "batch": bool (one batched run rather
- * than a run per text), "want_qk", "want_value_norms", "saliency": bool}. A failed run prints
- * {"error": message} and exits 1. */
+ * than a run per text), "want_qk", "want_value_norms", "saliency": bool,
+ * "saliency_each": [bool per text] (without "batch": each run's own
+ * saliency, in the order of the texts, on the one loaded model)}. A failed
+ * run prints {"error": message} and exits 1. */
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -306,6 +308,9 @@ main (int argc, char **argv)
 
         if (pairs != NULL)
           options.pair = g_ptr_array_index (pairs, i);
+        if (json_object_has_member (request, "saliency_each"))
+          options.saliency = json_array_get_boolean_element (
+              json_object_get_array_member (request, "saliency_each"), i);
         r = attention_model_run_with_options (model, g_ptr_array_index (texts, i), &options, NULL,
                                               &error);
         if (r != NULL)
