@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Value norms ||f_h(x_j)|| (Kobayashi et al. 2020) of heads whose slice of
-the attention output projection is degenerate, against a NumPy forward
-written here from the bundle's tensors (float64), to 1e-4 relative per head.
+the attention output projection is degenerate, and of ALBERTs, whose layers
+share their weights, against NumPy forwards written here from the models'
+tensors (float64), to 1e-4 relative per head.
 
 The shim computes the norms through a d x d factor F of each head's Gram
 matrix W W^T (W: the head's [d, hidden] slice), made once a model. A plain
@@ -16,12 +17,17 @@ Cholesky factorisation needs W W^T positive definite; here it is not:
   - layer 3, head 4: rank d / 2 (its last d / 2 rows multiples of its
     first d / 2).
 
-Runs one model three ways: plain norms runs; norms with queries and keys
+Runs that model three ways: plain norms runs; norms with queries and keys
 and gradient x input saliency, on the same loaded model after a plain norms
 run (autograd through the cached factors); and ATTN_SHIM_NORMS_DIRECT=1,
 the direct form (the value vectors through the slices).
 
-Usage: test_value_norms_degenerate.py RUN_OPTIONS_DUMP"""
+Then two ALBERT folders (fixtures/make_family_folders.py): albert/, one
+layer run by all 4 layers (the shim makes its factors once and shares
+them), and albert-groups/, 2 groups of 2 layers each, run as 4 x 2 layers
+the way AlbertTransformer runs them.
+
+Usage: test_value_norms_factors.py RUN_OPTIONS_DUMP FAMILY_FOLDERS"""
 
 import json
 import math
@@ -33,7 +39,7 @@ import tempfile
 import numpy as np
 import torch
 
-DUMP = sys.argv[1]
+DUMP, FAMILIES = sys.argv[1], sys.argv[2]
 TEST_MODEL = os.environ["ATTENTION_TEST_MODEL"]
 TEXTS = ["The cat sat on the [MASK].",
          "A longer sentence, with a [MASK] in it, and some more words after it."]
@@ -154,6 +160,85 @@ def check(results, w, config, label):
     print(f"{label}: value norms of pruned and rank-deficient heads match the reference")
 
 
+def safetensors(path):
+    """The tensors of a safetensors file, as NumPy float64 arrays: an 8-byte
+    little-endian header length, a JSON header of name -> dtype, shape and
+    data_offsets, then the data."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+        data = f.read()
+    types = {"F32": np.float32, "F16": np.float16, "F64": np.float64}
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__" or e["dtype"] not in types:
+            continue
+        begin, end = e["data_offsets"]
+        out[name] = np.frombuffer(data[begin:end], dtype=types[e["dtype"]]).reshape(
+            e["shape"]).astype(np.float64)
+    return out
+
+
+def albert_reference_norms(folder, ids):
+    """AlbertModel's forward in eval mode (token types 0): embeddings of
+    embedding_size, their LayerNorm, embedding_hidden_mapping_in; then for
+    each of num_hidden_layers, the inner_group_num layers of its group in
+    turn. Returns each run layer's ||v_j W_h|| [runs, H, n]."""
+    with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+        c = json.load(f)
+    w = safetensors(os.path.join(folder, "model.safetensors"))
+    n, heads, hidden = len(ids), c["num_attention_heads"], c["hidden_size"]
+    d, eps = hidden // heads, c["layer_norm_eps"]
+    layers, groups, inner = c["num_hidden_layers"], c["num_hidden_groups"], c["inner_group_num"]
+    assert c["hidden_act"] == "gelu_new", c
+
+    def lin(x, name):
+        return x @ w[name + ".weight"].T + w[name + ".bias"]
+
+    def ln(x, name):
+        return layer_norm(x, w[name + ".weight"], w[name + ".bias"], eps)
+
+    e = "albert.embeddings."
+    x = (w[e + "word_embeddings.weight"][ids] + w[e + "position_embeddings.weight"][:n]
+         + w[e + "token_type_embeddings.weight"][0])
+    h = lin(ln(x, e + "LayerNorm"), "albert.encoder.embedding_hidden_mapping_in")
+    norms = []
+    for i in range(layers):
+        group = int(i / (layers / groups))
+        for j in range(inner):
+            p = f"albert.encoder.albert_layer_groups.{group}.albert_layers.{j}."
+            q, k, v = (lin(h, p + "attention." + name).reshape(n, heads, d).transpose(1, 0, 2)
+                       for name in ("query", "key", "value"))
+            scores = q @ k.transpose(0, 2, 1) / math.sqrt(d)
+            probs = np.exp(scores - scores.max(-1, keepdims=True))
+            probs /= probs.sum(-1, keepdims=True)
+            w_o = w[p + "attention.dense.weight"]
+            norms.append([np.linalg.norm(v[m] @ w_o[:, m * d:(m + 1) * d].T, axis=-1)
+                          for m in range(heads)])
+            context = (probs @ v).transpose(1, 0, 2).reshape(n, hidden)
+            a = ln(lin(context, p + "attention.dense") + h, p + "attention.LayerNorm")
+            f = lin(a, p + "ffn")
+            f = 0.5 * f * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (f + 0.044715 * f ** 3)))
+            h = ln(lin(f, p + "ffn_output") + a, p + "full_layer_layer_norm")
+    return np.array(norms)
+
+
+def check_albert(name):
+    folder = os.path.join(FAMILIES, name)
+    results = dump(folder, {"texts": TEXTS, "top_k": 1, "want_value_norms": True})
+    for r in results:
+        n, L, H = len(r["ids"]), r["layers"], r["heads"]
+        want = albert_reference_norms(folder, r["ids"])
+        assert want.shape == (L, H, n), (name, want.shape, L, H, n)
+        got = np.array(r["value_norms"], dtype=np.float64).reshape(L, H, n)
+        for layer in range(L):
+            for head in range(H):
+                err = np.abs(got[layer, head] - want[layer, head]).max()
+                scale = want[layer, head].max()
+                assert err <= 1e-4 * scale, (name, layer + 1, head + 1, err, scale)
+    print(f"{name}: value norms of layers sharing their weights match the reference")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         model = os.path.join(tmp, "degenerate.pt")
@@ -177,6 +262,8 @@ def main():
         env = dict(os.environ, ATTN_SHIM_NORMS_DIRECT="1")
         check(dump(model, {"texts": TEXTS, "top_k": 1, "want_value_norms": True}, env), w,
               config, "norms in the direct form (ATTN_SHIM_NORMS_DIRECT=1)")
+    check_albert("albert")
+    check_albert("albert-groups")
 
 
 if __name__ == "__main__":
