@@ -17,9 +17,11 @@ Cholesky factorisation needs W W^T positive definite; here it is not:
   - layer 3, head 4: rank d / 2 (its last d / 2 rows multiples of its
     first d / 2).
 
-Runs that model three ways: plain norms runs; norms with queries and keys
+Runs that model four ways: plain norms runs; norms with queries and keys
 and gradient x input saliency, on the same loaded model after a plain norms
-run (autograd through the cached factors); and ATTN_SHIM_NORMS_DIRECT=1,
+run (autograd through the cached factors); four norms runs started at once
+on threads of their own (runs may be concurrent by the time the factors
+are made: a smoke test, not a race detector); and ATTN_SHIM_NORMS_DIRECT=1,
 the direct form (the value vectors through the slices).
 
 Then two ALBERT folders (fixtures/make_family_folders.py): albert/, one
@@ -259,6 +261,12 @@ def main():
                                "saliency_each": [False, False, True, True]})
         assert all(len(r["saliency"]) == 1 for r in results[2:]), results[2]["saliency"]
         check(results, w, config, "norms, queries and keys, then with saliency")
+        # Four runs at once, each the first to ask for norms, all get them
+        # right. A smoke test: with the shim's lock around the factors taken
+        # out, 30 tries of this all passed too (two threads then assign one
+        # at::Tensor at once, undefined but rarely harmful).
+        check(dump(model, {"texts": TEXTS + TEXTS, "top_k": 1, "want_value_norms": True,
+                           "concurrent": True}), w, config, "four concurrent first norms runs")
         env = dict(os.environ, ATTN_SHIM_NORMS_DIRECT="1")
         check(dump(model, {"texts": TEXTS, "top_k": 1, "want_value_norms": True}, env), w,
               config, "norms in the direct form (ATTN_SHIM_NORMS_DIRECT=1)")
