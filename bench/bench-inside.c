@@ -9,7 +9,15 @@
  *    against a plain run: goal at most 3×;
  *  - a plain run right after a saliency run, against a plain run right
  *    after a plain run: goal 1.00× (autograd is off for everything else,
- *    so plain runs stay as fast).
+ *    so plain runs stay as fast);
+ *  - where the first figure's time goes, each against the same plain
+ *    runs: the options' path alone (run_full with a head mask that keeps
+ *    every head), queries and keys alone, value norms alone, and queries,
+ *    keys and norms with the norms in their direct form
+ *    (ATTN_SHIM_NORMS_DIRECT=1: the value vectors through the output
+ *    projection's slices, as before the per-head factors);
+ *  - the first run that asks for value norms, which makes the per-head
+ *    factors once a model, against the steady norms runs.
  *
  * Usage: bench-inside BUNDLE [--repeats N]
  * Prints rows "figure | median ms | plain ms | ratio | goal". */
@@ -24,6 +32,7 @@
 #define FILLER "the quick brown fox jumps over the lazy dog"
 
 static AttentionModel *model;
+static double first_norms;
 
 static double
 time_run (const char *text, const AttentionRunOptions *options, guint *n_tokens)
@@ -66,12 +75,49 @@ row (const char *figure, double *values, double *plain, guint n, const char *goa
   fflush (stdout);
 }
 
+/* What one run asks for, and whether its value norms take the direct form
+ * (ATTN_SHIM_NORMS_DIRECT=1, read by the shim at each run). */
+typedef struct
+{
+  AttentionRunOptions options;
+  gboolean direct;
+} Kind;
+
+static double
+time_kind (const char *text, const Kind *kind, guint *n_tokens)
+{
+  double t;
+
+  if (kind->direct)
+    g_setenv ("ATTN_SHIM_NORMS_DIRECT", "1", TRUE);
+  t = time_run (text, &kind->options, n_tokens);
+  if (kind->direct)
+    g_unsetenv ("ATTN_SHIM_NORMS_DIRECT");
+  return t;
+}
+
+enum
+{
+  PLAIN,
+  PLAIN_AFTER_PLAIN,
+  INSIDE,
+  SALIENCY,
+  PLAIN_AFTER_SALIENCY,
+  QK,
+  NORMS,
+  INSIDE_DIRECT,
+  FULL_PATH,
+  N_KINDS
+};
+
 int
 main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   guint repeats = 7;
   const guint sizes[] = { 12, 128 };
+  float *ones;
+  const AttentionModelInfo *info;
 
   if (argc < 2)
     {
@@ -80,54 +126,85 @@ main (int argc, char **argv)
     }
   if (argc == 4 && strcmp (argv[2], "--repeats") == 0)
     repeats = (guint)MAX (1, atoi (argv[3]));
+  g_unsetenv ("ATTN_SHIM_NORMS_DIRECT");
   model = attention_model_new_from_file_full (argv[1], ATTENTION_MODEL_LOAD_LONG_LIVED, &error);
   if (model == NULL)
     g_error ("%s: %s", argv[1], error->message);
+  info = attention_model_get_info (model);
+  ones = g_new (float, (gsize)info->n_layers * info->n_heads);
+  for (gsize i = 0; i < (gsize)info->n_layers * info->n_heads; i++)
+    ones[i] = 1.0f;
 
   printf ("%-46s | %9s | %9s | %6s | %s\n", "figure", "median ms", "plain ms", "ratio", "goal");
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
       g_autofree char *text = sentence (sizes[s]);
-      AttentionRunOptions plain, inside, saliency;
-      g_autofree double *a = g_new (double, repeats), *b = g_new (double, repeats),
-                        *c = g_new (double, repeats), *d = g_new (double, repeats),
-                        *e = g_new (double, repeats);
+      Kind kinds[N_KINDS];
+      double *t[N_KINDS];
       guint n = 0;
       char figure[128];
 
-      attention_run_options_init (&plain);
-      inside = plain;
-      inside.want_qk = TRUE;
-      inside.want_value_norms = TRUE;
-      saliency = plain;
-      saliency.saliency = TRUE; /* the one [MASK]'s top-1 */
-      /* Warm every path up (the options' module is made on its first run). */
-      for (guint i = 0; i < 2; i++)
+      memset (kinds, 0, sizeof kinds);
+      for (guint k = 0; k < N_KINDS; k++)
         {
-          time_run (text, &plain, &n);
-          time_run (text, &inside, NULL);
-          time_run (text, &saliency, NULL);
+          attention_run_options_init (&kinds[k].options);
+          t[k] = g_new (double, repeats);
         }
-      for (guint r = 0; r < repeats; r++)
-        {
-          a[r] = time_run (text, &plain, NULL);
-          e[r] = time_run (text, &plain, NULL);
-          b[r] = time_run (text, &inside, NULL);
-          c[r] = time_run (text, &saliency, NULL);
-          d[r] = time_run (text, &plain, NULL);
-        }
-      /* row() sorts its arrays: medians do not mind, but b and c each go
-       * against a copy of the plain runs. */
-      {
-        g_autofree double *p1 = g_memdup2 (a, repeats * sizeof (double));
+      kinds[INSIDE].options.want_qk = TRUE;
+      kinds[INSIDE].options.want_value_norms = TRUE;
+      kinds[SALIENCY].options.saliency = TRUE; /* the one [MASK]'s top-1 */
+      kinds[QK].options.want_qk = TRUE;
+      kinds[NORMS].options.want_value_norms = TRUE;
+      kinds[INSIDE_DIRECT] = kinds[INSIDE];
+      kinds[INSIDE_DIRECT].direct = TRUE;
+      /* run_full (the options' path) asked for nothing but a head mask
+       * that keeps every head. */
+      kinds[FULL_PATH].options.head_mask = ones;
+      kinds[FULL_PATH].options.head_mask_layers = info->n_layers;
+      kinds[FULL_PATH].options.head_mask_heads = info->n_heads;
 
-        g_snprintf (figure, sizeof figure, "q/k + value norms, %u tokens", n);
-        row (figure, b, p1, repeats, "≤ 1.10×");
-        g_snprintf (figure, sizeof figure, "saliency of one prediction, %u tokens", n);
-        row (figure, c, a, repeats, "≤ 3.00×");
-        g_snprintf (figure, sizeof figure, "plain after saliency vs after plain, %u tok.", n);
-        row (figure, d, e, repeats, "≈ 1.00×");
-      }
+      if (s == 0)
+        {
+          /* The options' module is made on the first run with options, the
+           * value norms' factors on the first run that asks for them:
+           * that one, once a model, against the steady norms runs below. */
+          time_kind (text, &kinds[FULL_PATH], &n);
+          time_kind (text, &kinds[FULL_PATH], NULL);
+          time_kind (text, &kinds[QK], NULL);
+          first_norms = time_kind (text, &kinds[NORMS], NULL);
+        }
+      /* Warm every path up. */
+      for (guint i = 0; i < 2; i++)
+        for (guint k = 0; k < N_KINDS; k++)
+          time_kind (text, &kinds[k], &n);
+      for (guint r = 0; r < repeats; r++)
+        for (guint k = 0; k < N_KINDS; k++)
+          t[k][r] = time_kind (text, &kinds[k], NULL);
+      /* row() sorts its arrays: medians do not mind. */
+      g_snprintf (figure, sizeof figure, "q/k + value norms, %u tokens", n);
+      row (figure, t[INSIDE], t[PLAIN], repeats, "≤ 1.10×");
+      g_snprintf (figure, sizeof figure, "saliency of one prediction, %u tokens", n);
+      row (figure, t[SALIENCY], t[PLAIN], repeats, "≤ 3.00×");
+      g_snprintf (figure, sizeof figure, "plain after saliency vs after plain, %u tok.", n);
+      row (figure, t[PLAIN_AFTER_SALIENCY], t[PLAIN_AFTER_PLAIN], repeats, "≈ 1.00×");
+      g_snprintf (figure, sizeof figure, "  of which: run_full, all-ones mask, %u tok.", n);
+      row (figure, t[FULL_PATH], t[PLAIN], repeats, "");
+      g_snprintf (figure, sizeof figure, "  of which: q/k alone, %u tokens", n);
+      row (figure, t[QK], t[PLAIN], repeats, "");
+      g_snprintf (figure, sizeof figure, "  of which: value norms alone, %u tokens", n);
+      row (figure, t[NORMS], t[PLAIN], repeats, "");
+      g_snprintf (figure, sizeof figure, "q/k + norms, direct form (before), %u tok.", n);
+      row (figure, t[INSIDE_DIRECT], t[PLAIN], repeats, "");
+      if (s == 0)
+        {
+          printf ("%-46s | %9.2f | %9.2f | %5.2f× | %s\n", "first norms run (makes the factors)",
+                  first_norms, bench_median (t[NORMS], repeats),
+                  first_norms / bench_median (t[NORMS], repeats), "once a model");
+          fflush (stdout);
+        }
+      for (guint k = 0; k < N_KINDS; k++)
+        g_free (t[k]);
     }
+  g_free (ones);
   return 0;
 }

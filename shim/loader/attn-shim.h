@@ -108,7 +108,9 @@ extern "C"
     int want_qk;
     /* 1: every head's value norms ||f_h(x_j)||: token j's value vector (with
      * its bias) through the head's slice of the attention output projection
-     * (without its bias), Kobayashi et al. 2020. */
+     * (without its bias), Kobayashi et al. 2020. Computed through a d × d
+     * factor of each head's Gram matrix, which the handle's first run with
+     * value norms makes once (attn_shim_full_norm_factors). */
     int want_value_norms;
     /* Gradient × input saliency of n_saliency predictions: for prediction i,
      * s_j = sum_d d log p(saliency_token_ids[i] at saliency_positions[i]) /

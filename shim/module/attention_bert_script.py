@@ -87,8 +87,9 @@ def encode(self, input_ids: Tensor, attention_mask: Tensor,
 
 
 def encode_full(self, word: Tensor, attention_mask: Tensor, token_type_ids: Tensor,
-                head_mask: Optional[Tensor], want_qk: bool,
-                want_norms: bool) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+                head_mask: Optional[Tensor], want_qk: bool, want_norms: bool,
+                norm_factors: Optional[Tensor] = None
+                ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
     # word: the ids' rows of word_embeddings [b, s, h], an input of its own
     # so that saliency can differentiate with respect to it. head_mask
     # [b, L, H] multiplies the probabilities, as HF's head_mask does (the
@@ -97,7 +98,10 @@ def encode_full(self, word: Tensor, attention_mask: Tensor, token_type_ids: Tens
     # queries and keys [L, b, H, s, d] after their bias and before the
     # scaling, and value norms [L, b, H, s]: ||f_h(x_j)||, the value vector
     # through the head's slice of the output projection, before its bias
-    # (Kobayashi et al. 2020).
+    # (Kobayashi et al. 2020). norm_factors: None, or [L, H, d, d] factors
+    # F with F F^T = W W^T, W [d, h] head h's slice of layer l's output
+    # projection (the shim makes them once a model: attn-shim-full.cpp), so
+    # that ||v W|| = ||v F|| costs d x d, not d x h, multiply-adds a token.
     positions = torch.arange(word.size(1), device=word.device).unsqueeze(0)
     x = (word
          + torch.embedding(self.token_type_embeddings, token_type_ids)
@@ -137,9 +141,12 @@ def encode_full(self, word: Tensor, attention_mask: Tensor, token_type_ids: Tens
             queries.append(q)
             keys.append(k)
         if want_norms:
-            # The output projection's columns of head h: [H, d, h_out].
-            out = self.attention_output_weight[i].view(
-                self.hidden_size, self.num_heads, self.head_size).permute(1, 2, 0)
+            if norm_factors is None:
+                # The output projection's columns of head h: [H, d, h_out].
+                out = self.attention_output_weight[i].view(
+                    self.hidden_size, self.num_heads, self.head_size).permute(1, 2, 0)
+            else:
+                out = norm_factors[i]
             f = torch.matmul(v, out.to(v.dtype))
             norms.append(torch.sqrt((f * f).sum(-1)))
     empty = torch.zeros([0], device=hidden.device)
@@ -176,14 +183,16 @@ def forward_at(self, input_ids: Tensor, attention_mask: Tensor,
 
 def run_full(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor,
              head_mask: Optional[Tensor], positions: Tensor, want_qk: bool, want_norms: bool,
-             word: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+             word: Optional[Tensor] = None, norm_factors: Optional[Tensor] = None
+             ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
     # The shim's run with every option (encode_full): logits [P, V] at
     # positions, rows of the flattened [b * s] tokens, then encode_full's
     # attentions, queries, keys and value norms. word: the word embeddings
     # to start from (saliency's leaf), or None for the ids' rows.
+    # norm_factors: encode_full's (None: the value norms' direct form).
     if word is None:
         word = torch.embedding(self.word_embeddings, input_ids, self.pad_token_id)
     hidden, attentions, queries, keys, norms = self.encode_full(
-        word, attention_mask, token_type_ids, head_mask, want_qk, want_norms)
+        word, attention_mask, token_type_ids, head_mask, want_qk, want_norms, norm_factors)
     rows = hidden.reshape(-1, self.hidden_size).index_select(0, positions)
     return self.mlm_head(rows), attentions, queries, keys, norms

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <vector>
 
 namespace
 {
@@ -217,10 +218,57 @@ attn_shim_full_batch (const attn_shim_run_params *params, AttnBatch &batch)
   return "";
 }
 
+at::Tensor
+attn_shim_full_norm_factors (const torch::jit::Module &full)
+{
+  /* Not inference tensors: a saliency run's autograd saves them for its
+   * backward pass, and refuses inference tensors. */
+  c10::InferenceMode inference_off (false);
+  torch::NoGradGuard no_grad;
+  int64_t n_heads = full.attr ("num_heads").toInt ();
+  int64_t d = full.attr ("head_size").toInt ();
+  std::vector<at::Tensor> weights = full.attr ("attention_output_weight").toTensorVector ();
+  std::vector<at::Tensor> factors;
+
+  for (size_t l = 0; l < weights.size (); l++)
+    {
+      at::Tensor w = weights[l];
+      size_t same = 0;
+
+      while (same < l &&
+             !(weights[same].data_ptr () == w.data_ptr () && weights[same].sizes () == w.sizes () &&
+               weights[same].strides () == w.strides ()))
+        same++;
+      if (same < l)
+        {
+          factors.push_back (factors[same]);
+          continue;
+        }
+      /* w is [hidden_out, H·d] (y = x wᵀ): head h's W is [d, hidden_out],
+       * the transpose of its d columns. As [H, hidden_out, d]: */
+      at::Tensor a = w.to (at::kDouble).view ({ w.size (0), n_heads, d }).permute ({ 1, 0, 2 });
+      at::Tensor gram = at::matmul (a.transpose (1, 2), a);
+      auto [factor, info] = at::linalg_cholesky_ex (gram);
+      at::Tensor failed = info.ne (0).nonzero ().view ({ -1 });
+
+      if (failed.numel () > 0)
+        {
+          /* G = U Λ Uᵀ, F = U Λ^½: rounding can leave an eigenvalue of a
+           * singular G slightly below 0. */
+          auto [lambda, u] = at::linalg_eigh (gram.index_select (0, failed));
+
+          factor.index_copy_ (0, failed, u * lambda.clamp_min (0).sqrt ().unsqueeze (-2));
+        }
+      factors.push_back (factor.to (at::kFloat));
+    }
+  return at::stack (factors).contiguous ();
+}
+
 void
 attn_shim_full_run (torch::jit::Module &full,
                     const attn_shim_run_params *params,
                     const AttnBatch &batch,
+                    const at::Tensor &norm_factors,
                     AttnFullOutputs &out)
 {
   int64_t b = (int64_t)batch.lengths.size (), w = batch.width;
@@ -281,13 +329,17 @@ attn_shim_full_run (torch::jit::Module &full,
     out.norms = params->want_value_norms ? e[4].toTensor () : at::Tensor ();
   };
   torch::jit::Method run = full.get_method ("run_full");
+  c10::IValue factors; /* None: the direct form */
+
+  if (params->want_value_norms && norm_factors.defined ())
+    factors = norm_factors;
 
   if (n_saliency == 0)
     {
       c10::InferenceMode guard;
 
       unpack (run ({ ids, mask, types, head_mask, rows, params->want_qk != 0,
-                     params->want_value_norms != 0, c10::IValue () }));
+                     params->want_value_norms != 0, c10::IValue (), factors }));
       return;
     }
 
@@ -301,7 +353,7 @@ attn_shim_full_run (torch::jit::Module &full,
                         .requires_grad_ (true);
 
   unpack (run ({ ids, mask, types, head_mask, rows, params->want_qk != 0,
-                 params->want_value_norms != 0, word }));
+                 params->want_value_norms != 0, word, factors }));
   at::Tensor all_logits = out.logits;
   at::Tensor log_p = torch::log_softmax (all_logits.narrow (0, n_positions, n_saliency), -1);
   out.saliency = torch::empty ({ n_saliency, (int64_t)params->n_ids });

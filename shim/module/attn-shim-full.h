@@ -43,9 +43,24 @@ struct AttnFullOutputs
   at::Tensor saliency_token_ids; /* [n_saliency] int64: the tokens differentiated */
 };
 
+/* The value norms' factors of full (attn_shim_full_build's): float32
+ * [L, H, d, d], F[l, h] with F F^T = W W^T, W [d, hidden] head h's slice of
+ * layer l's attention output projection (its columns h·d … h·d + d - 1,
+ * transposed). Then ||v W|| = ||v F|| for every value vector v, at d × d
+ * multiply-adds a token and head instead of d × hidden. The Gram matrix
+ * W W^T in float64, then Cholesky; a head where that fails (an all-zero,
+ * pruned head, or one of rank < d) gets U sqrt(max(λ, 0)) of its
+ * eigendecomposition instead. Layers that share one weight tensor (ALBERT's)
+ * share the work. Ordinary tensors without gradients, usable by saliency's
+ * autograd. Throws. */
+at::Tensor attn_shim_full_norm_factors (const torch::jit::Module &full);
+
 /* Runs full (attn_shim_full_build's) on params: gradients only when saliency
- * is asked for. n_layers × n_heads: the head mask's shape. Throws. */
+ * is asked for. n_layers × n_heads: the head mask's shape. norm_factors:
+ * attn_shim_full_norm_factors's, or undefined for the direct form of the
+ * value norms. Throws. */
 void attn_shim_full_run (torch::jit::Module &full,
                          const attn_shim_run_params *params,
                          const AttnBatch &batch,
+                         const at::Tensor &norm_factors,
                          AttnFullOutputs &out);

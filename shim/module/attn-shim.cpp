@@ -68,6 +68,12 @@ struct attn_shim
   torch::jit::Module full;
   int full_state = 0;
   std::string full_problem;
+  /* The value norms' per-head factors (attn_shim_full_norm_factors), made
+   * on the first run that asks for value norms, not at load: plain runs
+   * never pay for them. Runs may be concurrent by then (attn_shim_run):
+   * norm_lock guards them. */
+  std::mutex norm_lock;
+  at::Tensor norm_factors;
   ZipRef zip; /* the mapped file the weights live in; none for a folder */
 
   ~attn_shim ()
@@ -83,6 +89,18 @@ static bool
 executor_optimize (void)
 {
   const char *env = getenv ("ATTN_SHIM_OPTIMIZE");
+
+  return env != NULL && env[0] == '1';
+}
+
+/* The value norms go through each head's factors (attn_shim_full_norm_factors)
+ * unless ATTN_SHIM_NORMS_DIRECT=1, which keeps the direct form, the value
+ * vectors through the output projection's slices, for comparison
+ * (bench/bench-inside). Read at every run that asks for value norms. */
+static bool
+norms_direct (void)
+{
+  const char *env = getenv ("ATTN_SHIM_NORMS_DIRECT");
 
   return env != NULL && env[0] == '1';
 }
@@ -909,9 +927,18 @@ extern "C"
 
     {
       torch::jit::GraphOptimizerEnabledGuard optimize (executor_optimize ());
+      at::Tensor factors;
 
       prepare_forward_thread ();
-      attn_shim_full_run (shim->full, params, batch, full);
+      if (params->want_value_norms && !norms_direct ())
+        {
+          std::lock_guard<std::mutex> lock (shim->norm_lock);
+
+          if (!shim->norm_factors.defined ())
+            shim->norm_factors = attn_shim_full_norm_factors (shim->full);
+          factors = shim->norm_factors;
+        }
+      attn_shim_full_run (shim->full, params, batch, factors, full);
     }
     out->logits = full.logits.to (torch::kFloat32).contiguous ();
     for (int64_t s = 0; s < b; s++)

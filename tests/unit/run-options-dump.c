@@ -7,8 +7,13 @@
  * The request: {"texts": [...], "pairs": [...|null] or absent, "pair": str,
  * "head_mask": [L*H floats], "head_masks": [[L*H floats] per text],
  * "top_k": k, "all_positions": bool, "batch": bool (one batched run rather
- * than a run per text), "want_qk", "want_value_norms", "saliency": bool}. A failed run prints
- * {"error": message} and exits 1. */
+ * than a run per text), "want_qk", "want_value_norms", "saliency": bool,
+ * "saliency_each": [bool per text] (without "batch": each run's own
+ * saliency, in the order of the texts, on the one loaded model),
+ * "concurrent": bool (without "batch": after one run of the first text
+ * with queries and keys only, every text on a thread of its own, all
+ * started together, as concurrent runs of the one model)}. A failed run
+ * prints {"error": message} and exits 1. */
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -201,6 +206,72 @@ add_result (JsonBuilder *b, AttentionResult *r)
   json_builder_end_object (b);
 }
 
+/* One run of the "concurrent" request, on its own thread. */
+typedef struct
+{
+  AttentionModel *model;
+  const char *text;
+  AttentionRunOptions options;
+  gint *go; /* 0 until every thread is started */
+  AttentionResult *result;
+  GError *error;
+} Job;
+
+static gpointer
+run_job (gpointer data)
+{
+  Job *job = data;
+
+  while (!g_atomic_int_get (job->go))
+    g_thread_yield ();
+  job->result =
+      attention_model_run_with_options (job->model, job->text, &job->options, NULL, &job->error);
+  return NULL;
+}
+
+static void
+run_concurrently (AttentionModel *model,
+                  GPtrArray *texts,
+                  const AttentionRunOptions *options,
+                  GPtrArray *results,
+                  GError **error)
+{
+  AttentionRunOptions first = *options;
+  g_autoptr (AttentionResult) warm = NULL;
+  g_autofree Job *jobs = g_new0 (Job, texts->len);
+  g_autofree GThread **threads = g_new (GThread *, texts->len);
+  gint go = 0;
+
+  /* Runs may go side by side once a run with options has returned. */
+  first.want_value_norms = FALSE;
+  first.saliency = FALSE;
+  first.want_qk = TRUE;
+  warm =
+      attention_model_run_with_options (model, g_ptr_array_index (texts, 0), &first, NULL, error);
+  if (warm == NULL)
+    return;
+  for (guint i = 0; i < texts->len; i++)
+    {
+      jobs[i].model = model;
+      jobs[i].text = g_ptr_array_index (texts, i);
+      jobs[i].options = *options;
+      jobs[i].options.concurrent = TRUE;
+      jobs[i].go = &go;
+      threads[i] = g_thread_new ("run", run_job, &jobs[i]);
+    }
+  g_atomic_int_set (&go, 1);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      g_thread_join (threads[i]);
+      if (jobs[i].result != NULL)
+        g_ptr_array_add (results, jobs[i].result);
+      else if (*error == NULL)
+        g_propagate_error (error, jobs[i].error);
+      else
+        g_clear_error (&jobs[i].error);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -299,6 +370,8 @@ main (int argc, char **argv)
         for (guint i = 0; i < batch->len; i++)
           g_ptr_array_add (results, g_object_ref (g_ptr_array_index (batch, i)));
     }
+  else if (json_object_get_boolean_member_with_default (request, "concurrent", FALSE))
+    run_concurrently (model, texts, &options, results, &error);
   else
     for (guint i = 0; i < texts->len && error == NULL; i++)
       {
@@ -306,6 +379,9 @@ main (int argc, char **argv)
 
         if (pairs != NULL)
           options.pair = g_ptr_array_index (pairs, i);
+        if (json_object_has_member (request, "saliency_each"))
+          options.saliency = json_array_get_boolean_element (
+              json_object_get_array_member (request, "saliency_each"), i);
         r = attention_model_run_with_options (model, g_ptr_array_index (texts, i), &options, NULL,
                                               &error);
         if (r != NULL)
