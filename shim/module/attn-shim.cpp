@@ -64,9 +64,13 @@ struct attn_shim
   std::string extra[4]; /* vocab.txt, config.json, merges.txt, sentencepiece.model */
   /* The weights under the current source, for runs with options
    * (attn-shim-full.h): built on the first such run. full_state 0: not
-   * tried, 1: built, -1: impossible, full_problem says why. */
+   * tried, 1: built, -1: impossible, full_problem says why. The app may
+   * start runs with options from two threads at once (a corpus run beside
+   * the window's): full_lock makes one of them build, and full_state is
+   * read without it once set. */
   torch::jit::Module full;
-  int full_state = 0;
+  std::mutex full_lock;
+  std::atomic<int> full_state{ 0 };
   std::string full_problem;
   /* The value norms' per-head factors (attn_shim_full_norm_factors), made
    * on the first run that asks for value norms, not at load: plain runs
@@ -893,20 +897,23 @@ extern "C"
     AttnFullOutputs full;
     int64_t b = (int64_t)batch.lengths.size ();
 
-    if (shim->full_state == 0)
+    if (shim->full_state.load (std::memory_order_acquire) == 0)
       {
-        try
-          {
-            shim->full = attn_shim_full_build (shim->module, shim->extra[1]);
-            shim->full_state = 1;
-          }
-        catch (const std::exception &e)
-          {
-            shim->full_state = -1;
-            shim->full_problem = first_line (e.what ());
-          }
+        std::lock_guard<std::mutex> lock (shim->full_lock);
+
+        if (shim->full_state.load (std::memory_order_relaxed) == 0)
+          try
+            {
+              shim->full = attn_shim_full_build (shim->module, shim->extra[1]);
+              shim->full_state.store (1, std::memory_order_release);
+            }
+          catch (const std::exception &e)
+            {
+              shim->full_problem = first_line (e.what ());
+              shim->full_state.store (-1, std::memory_order_release);
+            }
       }
-    if (shim->full_state < 0)
+    if (shim->full_state.load (std::memory_order_acquire) < 0)
       {
         if (needs != NULL)
           throw std::runtime_error (attn_format (_ ("this model does not expose %s: %s"), needs,
