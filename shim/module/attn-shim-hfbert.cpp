@@ -197,7 +197,7 @@ check_tokenizer (const std::string &dir,
       if (cls != nullptr && cls->type == Type::String &&
           cls->string.compare (0, strlen (own), own) != 0)
         fail (attn_format (_ ("tokenizer_config.json names the tokenizer %s, but config.json "
-                              "describes a %s model (%s): the folder mixes two models"),
+                              "is for %s (%s): the folder mixes two models"),
                            cls->string.c_str (), attn_family::display_name (family),
                            architecture_name (config).c_str ()));
       if (stat (join (dir, model).c_str (), &st) == 0)
@@ -207,7 +207,7 @@ check_tokenizer (const std::string &dir,
           stat (join (dir, "sentencepiece.bpe.model").c_str (), &st) == 0 ||
           stat (join (dir, "spiece.model").c_str (), &st) == 0)
         fail (attn_format (
-            _ ("the folder has %s but no %s, while config.json describes a %s model (%s): the "
+            _ ("the folder has %s but no %s, while config.json is for %s (%s): the "
                "folder mixes two models"),
             stat (join (dir, "vocab.txt").c_str (), &st) == 0 ? "vocab.txt (a BERT WordPiece "
                                                                 "vocabulary)"
@@ -217,7 +217,7 @@ check_tokenizer (const std::string &dir,
                 ? "spiece.model (an ALBERT SentencePiece model)"
                 : "sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model)",
             model, attn_family::display_name (family), architecture_name (config).c_str ()));
-      fail (attn_format (_ ("the folder has no %s (the SentencePiece tokenizer of a %s model)"),
+      fail (attn_format (_ ("the folder has no %s (the SentencePiece tokenizer %s models use)"),
                          model, attn_family::display_name (family)));
     }
 
@@ -227,13 +227,13 @@ check_tokenizer (const std::string &dir,
                  cls->string.compare (0, 10, "DistilBert") != 0 &&
                  cls->string.compare (0, 7, "Electra") != 0))
     fail (attn_format (_ ("tokenizer_config.json names the tokenizer %s, but config.json "
-                          "describes a %s model (%s): the folder mixes two models"),
+                          "is for %s (%s): the folder mixes two models"),
                        cls->string.c_str (), attn_family::display_name (family),
                        architecture_name (config).c_str ()));
   if (!bpe && stat (join (dir, "vocab.txt").c_str (), &st) != 0 &&
       stat (join (dir, "merges.txt").c_str (), &st) == 0)
     fail (attn_format (_ ("the folder has a byte-level BPE tokenizer (vocab.json, merges.txt) "
-                          "but no vocab.txt, while config.json describes a %s model (%s)"),
+                          "but no vocab.txt, while config.json is for %s (%s)"),
                        attn_family::display_name (family), architecture_name (config).c_str ()));
   /* Another family's SentencePiece model where this one's files belong. */
   const char *other = stat (join (dir, "spiece.model").c_str (), &st) == 0
@@ -242,28 +242,26 @@ check_tokenizer (const std::string &dir,
                           ? "sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model)"
                           : nullptr;
   if (!bpe && other != nullptr && stat (join (dir, "vocab.txt").c_str (), &st) != 0)
-    fail (attn_format (
-        _ ("the folder has %s but no %s, while config.json describes a %s model (%s): the "
-           "folder mixes two models"),
-        other, "vocab.txt", attn_family::display_name (family),
-        architecture_name (config).c_str ()));
+    fail (attn_format (_ ("the folder has %s but no %s, while config.json is for %s (%s): the "
+                          "folder mixes two models"),
+                       other, "vocab.txt", attn_family::display_name (family),
+                       architecture_name (config).c_str ()));
   if (bpe && (stat (join (dir, "vocab.json").c_str (), &st) != 0 ||
               stat (join (dir, "merges.txt").c_str (), &st) != 0))
     {
       if (stat (join (dir, "vocab.txt").c_str (), &st) == 0)
         fail (attn_format (_ ("the folder has a BERT WordPiece vocabulary (vocab.txt) but no "
-                              "vocab.json and merges.txt, while config.json describes a %s "
-                              "model (%s): the folder mixes two models"),
+                              "vocab.json and merges.txt, while config.json is for %s (%s): the "
+                              "folder mixes two models"),
                            attn_family::display_name (family),
                            architecture_name (config).c_str ()));
       if (other != nullptr)
-        fail (attn_format (
-            _ ("the folder has %s but no %s, while config.json describes a %s model (%s): the "
-               "folder mixes two models"),
-            other, "vocab.json and merges.txt", attn_family::display_name (family),
-            architecture_name (config).c_str ()));
+        fail (attn_format (_ ("the folder has %s but no %s, while config.json is for %s (%s): the "
+                              "folder mixes two models"),
+                           other, "vocab.json and merges.txt", attn_family::display_name (family),
+                           architecture_name (config).c_str ()));
       fail (attn_format (_ ("the folder has no vocab.json and merges.txt (the byte-level BPE "
-                            "tokenizer of a %s model)"),
+                            "tokenizer %s models use)"),
                          attn_family::display_name (family)));
     }
 }
@@ -716,7 +714,7 @@ attn_shim_hf_load (const char *path, torch::jit::ExtraFilesMap &extra)
       if (weights_family != family && !held.empty () &&
           !(family == attn_family::Family::XlmRoberta &&
             weights_family == attn_family::Family::Roberta))
-        fail (attn_format (_ ("config.json describes a %s model (%s), but %s holds %s weights: "
+        fail (attn_format (_ ("config.json is for %s (%s), but %s holds %s weights: "
                               "the folder mixes two models"),
                            attn_family::display_name (family), arch.c_str (), w.file,
                            held.c_str ()));

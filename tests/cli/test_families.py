@@ -650,15 +650,15 @@ class FamilyTest(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("vocab.txt (a BERT WordPiece vocabulary) but no "
                           "sentencepiece.bpe.model", r.stderr)
-            self.assertIn("XLM-RoBERTa model", r.stderr)
+            self.assertIn("config.json is for XLM-RoBERTa", r.stderr)
             self.assertIn("mixes two models", r.stderr)
             with open(os.path.join(folder, "tokenizer_config.json"), "w", encoding="utf-8") as f:
                 json.dump({"tokenizer_class": "AlbertTokenizer"}, f)
             r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
                                text=True, timeout=120, check=False)
             self.assertNotEqual(r.returncode, 0)
-            self.assertIn("names the tokenizer AlbertTokenizer, but config.json describes a "
-                          "XLM-RoBERTa model", r.stderr)
+            self.assertIn("names the tokenizer AlbertTokenizer, but config.json is for "
+                          "XLM-RoBERTa", r.stderr)
 
     def test_tokenizer_mixed(self):
         """A WordPiece or BPE family's config beside another family's
@@ -669,16 +669,16 @@ class FamilyTest(unittest.TestCase):
             # (config's folder, files removed, file copied from, words)
             ("electra", ["vocab.txt"], ("albert", "spiece.model"),
              ["has spiece.model (an ALBERT SentencePiece model) but no vocab.txt",
-              "ELECTRA model", "mixes two models"]),
+              "config.json is for ELECTRA", "mixes two models"]),
             ("distilbert", ["vocab.txt"], ("xlm-roberta", "sentencepiece.bpe.model"),
              ["has sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model) but no "
-              "vocab.txt", "DistilBERT model", "mixes two models"]),
+              "vocab.txt", "config.json is for DistilBERT", "mixes two models"]),
             ("roberta", ["vocab.json", "merges.txt"], ("albert", "spiece.model"),
              ["has spiece.model (an ALBERT SentencePiece model) but no vocab.json and "
-              "merges.txt", "RoBERTa model", "mixes two models"]),
+              "merges.txt", "config.json is for RoBERTa", "mixes two models"]),
             ("distilbert", ["vocab.txt"], ("roberta", "merges.txt"),
              ["byte-level BPE tokenizer (vocab.json, merges.txt) but no vocab.txt",
-              "DistilBERT model"]),
+              "config.json is for DistilBERT"]),
         ]
         for name, removed, (source, copied), words in cases:
             with self.subTest(folder=name, copied=copied), \
@@ -898,7 +898,7 @@ class FamilyTest(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("has sentencepiece.bpe.model (an XLM-RoBERTa SentencePiece model) "
                           "but no spiece.model", r.stderr)
-            self.assertIn("ALBERT model", r.stderr)
+            self.assertIn("config.json is for ALBERT", r.stderr)
             shutil.copyfile(os.path.join(FOLDERS, "albert", "spiece.model"),
                             os.path.join(folder, "spiece.model"))
             shutil.copyfile(os.path.join(FOLDERS, "electra", "model.safetensors"),
@@ -906,7 +906,7 @@ class FamilyTest(unittest.TestCase):
             r = subprocess.run([CLI, "--model", folder, "the [MASK] ."], capture_output=True,
                                text=True, timeout=120, check=False)
             self.assertNotEqual(r.returncode, 0)
-            self.assertIn("config.json describes a ALBERT model", r.stderr)
+            self.assertIn("config.json is for ALBERT", r.stderr)
             self.assertIn("holds ELECTRA weights", r.stderr)
             # A family the app does not open is named.
             with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as f:
