@@ -584,40 +584,30 @@ chip_token (guint c)
   return gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (box)));
 }
 
-/* The chips skip [PAD], [unusedN] and the other special tokens, while the
- * result's raw top-k keeps them (--dump's "candidates"). The model is the
- * test model's folder with its masked-LM bias raised for four specials,
- * then four words (fixtures/boost_tokens.py): the raw top 4 are those
- * specials, the chips start with the words in order. */
+/* Four specials and four words, in the order the model ranks them. */
+#define N_RANKED 4
+
+/* Writes a copy of the folder SOURCE whose masked-LM bias is raised as
+ * BOOSTS ("TOKEN=LOGIT", NULL-terminated) say (fixtures/boost_tokens.py)
+ * into the cache as NAME, opens it and runs the test sentence. */
 static void
-test_chips_skip_specials (void)
+open_boosted (const char *source, const char *name, const char *const *boosts)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *hf =
-      g_build_filename (g_getenv ("ATTENTION_TEST_MODEL_DIR"), "hf-safetensors", NULL);
-  g_autofree char *boosted = g_build_filename (g_get_user_cache_dir (), "boosted", NULL);
-  const char *args[] = { g_getenv ("ATTENTION_PYTHON"),
-                         boost_script,
-                         hf,
-                         boosted,
-                         "[PAD]=80",
-                         "[unused3]=76",
-                         "[UNK]=72",
-                         "[CLS]=68",
-                         "cat=60",
-                         "mat=56",
-                         "dog=52",
-                         "car=48",
-                         NULL };
-  const char *specials[] = { "[PAD]", "[unused3]", "[UNK]", "[CLS]" };
-  const char *words[] = { "cat", "mat", "dog", "car" };
-  const AttentionCandidate *raw;
-  guint n_raw = 0, n_chips;
+  g_autofree char *boosted = g_build_filename (g_get_user_cache_dir (), name, NULL);
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
   int wait_status = 0;
 
+  g_ptr_array_add (args, (gpointer)g_getenv ("ATTENTION_PYTHON"));
+  g_ptr_array_add (args, (gpointer)boost_script);
+  g_ptr_array_add (args, (gpointer)source);
+  g_ptr_array_add (args, boosted);
+  for (guint i = 0; boosts[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer)boosts[i]);
+  g_ptr_array_add (args, NULL);
   g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
-  g_assert_true (g_spawn_sync (NULL, (char **)args, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, NULL, &wait_status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **)args->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, NULL, &wait_status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
 
@@ -627,11 +617,78 @@ test_chips_skip_specials (void)
   wait_for (idle);
   g_assert_cmpstr (model_path (), ==, boosted);
   run_sentence ("the cat sat on the [MASK] .");
+}
 
-  raw = attention_result_get_candidates (test_window_result (window), 0, &n_raw);
-  g_assert_cmpuint (n_raw, >=, G_N_ELEMENTS (specials));
-  for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
+/* The raw top-k (--dump's "candidates") starts with the specials. */
+static void
+assert_raw_specials (const AttentionCandidate *raw, guint n_raw, const char *const *specials)
+{
+  g_assert_cmpuint (n_raw, >=, N_RANKED);
+  for (guint c = 0; c < N_RANKED; c++)
     g_assert_cmpstr (raw[c].token, ==, specials[c]);
+}
+
+/* Every Position: the matrix's guesses at token T (spelled TOKEN) skip the
+ * specials and start with the words, while the result's raw top-k there
+ * keeps them. */
+static void
+assert_position_guesses (guint t,
+                         const char *token,
+                         const char *const *specials,
+                         const char *const *words)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
+  wait_for (idle);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
+  wait_for (view_allocated);
+  {
+    AttentionView *view = test_window_view (window);
+    AttentionResult *result = test_window_result (window);
+    g_autofree char *want = NULL;
+    const AttentionCandidate *raw;
+    const char *hover, *guesses;
+    guint n_raw = 0;
+    double x, y;
+
+    g_assert_cmpstr (attention_result_get_token (result, t), ==, token);
+    raw = attention_result_get_position_candidates (result, t, &n_raw);
+    assert_raw_specials (raw, n_raw, specials);
+    attention_test_wait_frames (GTK_WIDGET (view), 2, TRUE);
+    attention_view_get_cell_center (view, t, t + 1, &x, &y);
+    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
+    hover = attention_canvas_get_hover_text (ATTENTION_CANVAS (view));
+    want = g_strdup_printf ("Guesses at “%s” (token %u): %s ", token, t + 1, words[0]);
+    g_assert_nonnull (strstr (hover, want));
+    guesses = strstr (strstr (hover, "Guesses at"), ": ");
+    for (guint c = 0; c < N_RANKED; c++)
+      g_assert_null (strstr (strstr (hover, "Guesses at"), specials[c]));
+    for (guint c = 0; c < N_RANKED; c++)
+      g_assert_nonnull (strstr (guesses, words[c]));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
+  wait_for (idle);
+}
+
+/* The chips skip [PAD], [unusedN] and the other special tokens, while the
+ * result's raw top-k keeps them (--dump's "candidates"). The model is the
+ * test model's folder with its masked-LM bias raised for four specials,
+ * then four words (fixtures/boost_tokens.py): the raw top 4 are those
+ * specials, the chips start with the words in order. */
+static void
+test_chips_skip_specials (void)
+{
+  g_autofree char *hf =
+      g_build_filename (g_getenv ("ATTENTION_TEST_MODEL_DIR"), "hf-safetensors", NULL);
+  const char *const boosts[] = { "[PAD]=80", "[unused3]=76", "[UNK]=72", "[CLS]=68", "cat=60",
+                                 "mat=56",   "dog=52",       "car=48",   NULL };
+  const char *const specials[N_RANKED] = { "[PAD]", "[unused3]", "[UNK]", "[CLS]" };
+  const char *const words[N_RANKED] = { "cat", "mat", "dog", "car" };
+  const AttentionCandidate *raw;
+  guint n_raw = 0, n_chips;
+
+  open_boosted (hf, "boosted", boosts);
+  raw = attention_result_get_candidates (test_window_result (window), 0, &n_raw);
+  assert_raw_specials (raw, n_raw, specials);
   n_chips = attention_predictions_get_n_buttons (window->predictions);
   g_assert_cmpuint (n_chips, ==, n_raw);
   for (guint c = 0; c < n_chips; c++)
@@ -639,7 +696,7 @@ test_chips_skip_specials (void)
       const char *token = chip_token (c);
 
       g_assert_false (g_str_has_prefix (token, "[") && g_str_has_suffix (token, "]"));
-      if (c < G_N_ELEMENTS (words))
+      if (c < N_RANKED)
         g_assert_cmpstr (token, ==, words[c]);
     }
 
@@ -649,37 +706,7 @@ test_chips_skip_specials (void)
                    "the cat sat on the mat .");
   wait_for (idle);
 
-  /* Every Position: the matrix's guesses at a token skip them too, while
-   * the result's raw top-k there keeps them. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
-  wait_for (idle);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
-  wait_for (view_allocated);
-  {
-    AttentionView *view = test_window_view (window);
-    AttentionResult *result = test_window_result (window);
-    g_autofree char *want = NULL;
-    const char *hover;
-    double x, y;
-
-    g_assert_cmpstr (attention_result_get_token (result, 2), ==, "cat");
-    raw = attention_result_get_position_candidates (result, 2, &n_raw);
-    g_assert_cmpuint (n_raw, >=, G_N_ELEMENTS (specials));
-    for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
-      g_assert_cmpstr (raw[c].token, ==, specials[c]);
-    attention_test_wait_frames (GTK_WIDGET (view), 2, TRUE);
-    attention_view_get_cell_center (view, 2, 3, &x, &y);
-    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
-    hover = attention_canvas_get_hover_text (ATTENTION_CANVAS (view));
-    want = g_strdup_printf ("Guesses at “cat” (token 3): %s ", words[0]);
-    g_assert_nonnull (strstr (hover, want));
-    for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
-      g_assert_null (strstr (strstr (hover, "Guesses at"), specials[c]));
-    for (guint c = 0; c < G_N_ELEMENTS (words); c++)
-      g_assert_nonnull (strstr (hover, words[c]));
-  }
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
-  wait_for (idle);
+  assert_position_guesses (2, "cat", specials, words);
 }
 
 /* The same on a SentencePiece model (ALBERT): its <pad>, <unk>, [CLS] and
@@ -688,55 +715,27 @@ test_chips_skip_specials (void)
 static void
 test_chips_skip_spm_specials (void)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *albert = g_build_filename (family_folders, "albert", NULL);
-  g_autofree char *boosted = g_build_filename (g_get_user_cache_dir (), "boosted-albert", NULL);
-  const char *args[] = { g_getenv ("ATTENTION_PYTHON"),
-                         boost_script,
-                         albert,
-                         boosted,
-                         "<pad>=80",
-                         "[CLS]=76",
-                         "<unk>=72",
-                         "[SEP]=68",
-                         "▁floor=60",
-                         "▁door=56",
-                         "▁the=52",
-                         "▁and=48",
-                         NULL };
-  const char *specials[] = { "<pad>", "[CLS]", "<unk>", "[SEP]" };
-  const char *words[] = { "▁floor", "▁door", "▁the", "▁and" };
+  const char *const boosts[] = { "<pad>=80", "[CLS]=76", "<unk>=72", "[SEP]=68", "▁floor=60",
+                                 "▁door=56", "▁the=52",  "▁and=48",  NULL };
+  const char *const specials[N_RANKED] = { "<pad>", "[CLS]", "<unk>", "[SEP]" };
+  const char *const words[N_RANKED] = { "▁floor", "▁door", "▁the", "▁and" };
   const AttentionCandidate *raw;
   guint n_raw = 0, n_chips;
-  int wait_status = 0;
 
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
-  g_assert_true (g_spawn_sync (NULL, (char **)args, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, NULL, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
-
-  wait_for (idle);
-  g_assert_true (
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-file", "s", boosted));
-  wait_for (idle);
-  g_assert_cmpstr (model_path (), ==, boosted);
-  run_sentence ("the cat sat on the [MASK] .");
-
+  open_boosted (albert, "boosted-albert", boosts);
   raw = attention_result_get_candidates (test_window_result (window), 0, &n_raw);
-  g_assert_cmpuint (n_raw, >=, G_N_ELEMENTS (specials));
-  for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
-    g_assert_cmpstr (raw[c].token, ==, specials[c]);
+  assert_raw_specials (raw, n_raw, specials);
   n_chips = attention_predictions_get_n_buttons (window->predictions);
   g_assert_cmpuint (n_chips, ==, n_raw);
   for (guint c = 0; c < n_chips; c++)
     {
       const char *token = chip_token (c);
 
-      for (guint s = 0; s < G_N_ELEMENTS (specials); s++)
+      for (guint s = 0; s < N_RANKED; s++)
         g_assert_cmpstr (token, !=, specials[s]);
       g_assert_cmpstr (token, !=, "[MASK]");
-      if (c < G_N_ELEMENTS (words))
+      if (c < N_RANKED)
         g_assert_cmpstr (token, ==, words[c]);
     }
 
@@ -746,37 +745,7 @@ test_chips_skip_spm_specials (void)
                    "the cat sat on the floor .");
   wait_for (idle);
 
-  /* Every Position: the matrix's guesses skip them too. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
-  wait_for (idle);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "single"));
-  wait_for (view_allocated);
-  {
-    AttentionView *view = test_window_view (window);
-    AttentionResult *result = test_window_result (window);
-    g_autofree char *want = NULL;
-    const char *hover, *guesses;
-    double x, y;
-
-    g_assert_cmpstr (attention_result_get_token (result, 1), ==, "▁the");
-    raw = attention_result_get_position_candidates (result, 1, &n_raw);
-    g_assert_cmpuint (n_raw, >=, G_N_ELEMENTS (specials));
-    for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
-      g_assert_cmpstr (raw[c].token, ==, specials[c]);
-    attention_test_wait_frames (GTK_WIDGET (view), 2, TRUE);
-    attention_view_get_cell_center (view, 1, 2, &x, &y);
-    g_assert_true (attention_canvas_hover_at (ATTENTION_CANVAS (view), x, y));
-    hover = attention_canvas_get_hover_text (ATTENTION_CANVAS (view));
-    want = g_strdup_printf ("Guesses at “▁the” (token 2): %s ", words[0]);
-    g_assert_nonnull (strstr (hover, want));
-    guesses = strstr (strstr (hover, "Guesses at"), ": ");
-    for (guint c = 0; c < G_N_ELEMENTS (specials); c++)
-      g_assert_null (strstr (guesses, specials[c]));
-    for (guint c = 0; c < G_N_ELEMENTS (words); c++)
-      g_assert_nonnull (strstr (guesses, words[c]));
-  }
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.all-positions", NULL));
-  wait_for (idle);
+  assert_position_guesses (1, "▁the", specials, words);
 }
 
 /* A RoBERTa reads the [MASK] typed as its own <mask> and says so once per
