@@ -25,6 +25,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_bpe  # noqa: E402  (python3-regex: GPT-2's BPE, independent of the app)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+from boost_tokens import boost_ids  # noqa: E402  (the bias edited from the format's definition)
 
 CLI = None
 FOLDERS = None
@@ -71,29 +73,6 @@ def write_safetensors(path, tensors):
     text += b" " * (-len(text) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-
-def boost_bias(folder, out, tensor, boosts):
-    """A copy of FOLDER whose masked-LM bias TENSOR (float32, in
-    model.safetensors) has LOGIT added at each id of BOOSTS {id: logit},
-    edited byte by byte from the format's definition, so that the test
-    knows which ids the model ranks first. Everything else is FOLDER's."""
-    import shutil
-
-    shutil.copytree(folder, out)
-    path = os.path.join(out, "model.safetensors")
-    with open(path, "rb") as f:
-        data = bytearray(f.read())
-    (n,) = struct.unpack("<Q", data[:8])
-    entry = json.loads(data[8:8 + n])[tensor]
-    assert entry["dtype"] == "F32", entry
-    start = 8 + n + entry["data_offsets"][0]
-    for i, logit in boosts.items():
-        at = start + 4 * i
-        (value,) = struct.unpack("<f", data[at:at + 4])
-        data[at:at + 4] = struct.pack("<f", value + logit)
-    with open(path, "wb") as f:
-        f.write(data)
 
 
 def gelu(x):
@@ -417,6 +396,17 @@ def bpe_shown(token):
 
 
 class FamilyTest(unittest.TestCase):
+    def assert_candidates(self, pred, logits, token_of=None):
+        """PRED's candidates are the reference LOGITS' top-k at its position,
+        in order, with their probabilities (and, given TOKEN_OF, tokens)."""
+        probs = softmax(logits[pred["position"]])
+        order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
+        self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
+        for c in pred["candidates"]:
+            self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+            if token_of is not None:
+                self.assertEqual(c["token"], token_of(c["id"]))
+
     def run_cli(self, folder, text, top_k=5):
         with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
             dump = os.path.join(tmp, "dump.json")
@@ -445,12 +435,7 @@ class FamilyTest(unittest.TestCase):
                 # Far from uniform, so a wrong weight would show.
                 self.assertGreater(attentions.max(), 0.5)
                 for pred in d["predictions"]:
-                    probs = softmax(logits[pred["position"]])
-                    order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
-                    self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
-                    for c in pred["candidates"]:
-                        self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
-                        self.assertEqual(c["token"], vocab[c["id"]])
+                    self.assert_candidates(pred, logits, lambda i: vocab[i])
 
     def test_distilbert(self):
         folder = os.path.join(FOLDERS, "distilbert")
@@ -485,12 +470,7 @@ class FamilyTest(unittest.TestCase):
         self.assertEqual([p["position"] for p in d["predictions"]],
                          [i for i, t in enumerate(ids) if t == encoder.encoder["<mask>"]])
         for pred in d["predictions"]:
-            probs = softmax(logits[pred["position"]])
-            order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
-            self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
-            for c in pred["candidates"]:
-                self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
-                self.assertEqual(c["token"], bpe_shown(vocab[c["id"]]))
+            self.assert_candidates(pred, logits, lambda i: bpe_shown(vocab[i]))
 
     def test_roberta(self):
         folder = os.path.join(FOLDERS, "roberta")
@@ -598,12 +578,7 @@ class FamilyTest(unittest.TestCase):
                 self.assertEqual([p["position"] for p in d["predictions"]],
                                  [i for i, t in enumerate(ids) if t == sp.get_piece_size() + 1])
                 for pred in d["predictions"]:
-                    probs = softmax(logits[pred["position"]])
-                    order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
-                    self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
-                    for c in pred["candidates"]:
-                        self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
-                        self.assertEqual(c["token"], xlmr_token(sp, c["id"]))
+                    self.assert_candidates(pred, logits, lambda i: xlmr_token(sp, i))
         self.assertEqual(d["model"]["model_type"], "xlm-roberta")
 
     def test_xlm_roberta_tokenizer(self):
@@ -740,12 +715,7 @@ class FamilyTest(unittest.TestCase):
                 self.assertEqual([p["position"] for p in d["predictions"]],
                                  [i for i, t in enumerate(ids) if t == sp.piece_to_id("[MASK]")])
                 for pred in d["predictions"]:
-                    probs = softmax(logits[pred["position"]])
-                    order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
-                    self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
-                    for c in pred["candidates"]:
-                        self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
-                        self.assertEqual(c["token"], sp.id_to_piece(c["id"]))
+                    self.assert_candidates(pred, logits, lambda i: sp.id_to_piece(i))
         self.assertEqual(d["model"]["model_type"], "albert")
         return d
 
@@ -805,10 +775,7 @@ class FamilyTest(unittest.TestCase):
         for pred in d["predictions"]:
             probs = softmax(logits[pred["position"]])
             self.assertGreater(np.abs(probs - softmax(full[pred["position"]])).max(), 1e-4)
-            order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
-            self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
-            for c in pred["candidates"]:
-                self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+            self.assert_candidates(pred, logits)
         return d
 
     def test_albert_ablate(self):
@@ -930,7 +897,7 @@ class FamilyTest(unittest.TestCase):
         text = "Paris is the [MASK] of France."
         with tempfile.TemporaryDirectory(prefix="attention-family-") as tmp:
             folder = os.path.join(tmp, name)
-            boost_bias(os.path.join(FOLDERS, name), folder, bias, boosts)
+            boost_ids(os.path.join(FOLDERS, name), folder, bias, boosts)
             w = read_safetensors(os.path.join(folder, "model.safetensors"))
             with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
                 config = json.load(f)
@@ -1061,11 +1028,7 @@ class FamilyTest(unittest.TestCase):
                 attentions, logits = forward(w, config, d["ids"])
                 self.assertLess(np.abs(np.array(d["attentions"]) - attentions).max(), TOL)
                 (pred,) = d["predictions"]
-                probs = softmax(logits[pred["position"]])
-                order = np.argsort(-probs, kind="stable")[:len(pred["candidates"])]
-                self.assertEqual([c["id"] for c in pred["candidates"]], list(order))
-                for c in pred["candidates"]:
-                    self.assertLess(abs(c["probability"] - probs[c["id"]]), TOL)
+                self.assert_candidates(pred, logits)
 
     def test_distilbert_bin(self):
         """The same weights from pytorch_model.bin: the same output."""
