@@ -110,6 +110,23 @@ enum
   N_KINDS
 };
 
+/* The rows printed for each length: kind against kind, and the goal. */
+static const struct
+{
+  const char *label; /* a format of the token count */
+  int kind, against;
+  const char *goal;
+} figures[] = {
+  { "q/k + value norms, %u tokens", INSIDE, PLAIN, "≤ 1.10×" },
+  { "saliency of one prediction, %u tokens", SALIENCY, PLAIN, "≤ 3.00×" },
+  { "plain after saliency vs after plain, %u tok.", PLAIN_AFTER_SALIENCY, PLAIN_AFTER_PLAIN,
+    "≈ 1.00×" },
+  { "  of which: run_full, all-ones mask, %u tok.", FULL_PATH, PLAIN, "" },
+  { "  of which: q/k alone, %u tokens", QK, PLAIN, "" },
+  { "  of which: value norms alone, %u tokens", NORMS, PLAIN, "" },
+  { "q/k + norms, direct form (before), %u tok.", INSIDE_DIRECT, PLAIN, "" },
+};
+
 int
 main (int argc, char **argv)
 {
@@ -181,20 +198,11 @@ main (int argc, char **argv)
         for (guint k = 0; k < N_KINDS; k++)
           t[k][r] = time_kind (text, &kinds[k], NULL);
       /* row() sorts its arrays: medians do not mind. */
-      g_snprintf (figure, sizeof figure, "q/k + value norms, %u tokens", n);
-      row (figure, t[INSIDE], t[PLAIN], repeats, "≤ 1.10×");
-      g_snprintf (figure, sizeof figure, "saliency of one prediction, %u tokens", n);
-      row (figure, t[SALIENCY], t[PLAIN], repeats, "≤ 3.00×");
-      g_snprintf (figure, sizeof figure, "plain after saliency vs after plain, %u tok.", n);
-      row (figure, t[PLAIN_AFTER_SALIENCY], t[PLAIN_AFTER_PLAIN], repeats, "≈ 1.00×");
-      g_snprintf (figure, sizeof figure, "  of which: run_full, all-ones mask, %u tok.", n);
-      row (figure, t[FULL_PATH], t[PLAIN], repeats, "");
-      g_snprintf (figure, sizeof figure, "  of which: q/k alone, %u tokens", n);
-      row (figure, t[QK], t[PLAIN], repeats, "");
-      g_snprintf (figure, sizeof figure, "  of which: value norms alone, %u tokens", n);
-      row (figure, t[NORMS], t[PLAIN], repeats, "");
-      g_snprintf (figure, sizeof figure, "q/k + norms, direct form (before), %u tok.", n);
-      row (figure, t[INSIDE_DIRECT], t[PLAIN], repeats, "");
+      for (guint f = 0; f < G_N_ELEMENTS (figures); f++)
+        {
+          g_snprintf (figure, sizeof figure, figures[f].label, n);
+          row (figure, t[figures[f].kind], t[figures[f].against], repeats, figures[f].goal);
+        }
       if (s == 0)
         {
           printf ("%-46s | %9.2f | %9.2f | %5.2f× | %s\n", "first norms run (makes the factors)",
