@@ -86,15 +86,23 @@ struct attn_shim
   }
 };
 
+/* Whether the environment variable NAME is set to 1: the switches that
+ * keep an earlier way of working, for comparison in bench/. */
+static bool
+env_switch (const char *name)
+{
+  const char *env = getenv (name);
+
+  return env != NULL && env[0] == '1';
+}
+
 /* The optimizing executor is off: with it, load + first forward of bert-base
  * took 0.3 s longer and steady runs were within noise (bench/bench-model,
  * docs/benchmarks.md). ATTN_SHIM_OPTIMIZE=1 turns it back on for comparison. */
 static bool
 executor_optimize (void)
 {
-  const char *env = getenv ("ATTN_SHIM_OPTIMIZE");
-
-  return env != NULL && env[0] == '1';
+  return env_switch ("ATTN_SHIM_OPTIMIZE");
 }
 
 /* The value norms go through each head's factors (attn_shim_full_norm_factors)
@@ -104,9 +112,7 @@ executor_optimize (void)
 static bool
 norms_direct (void)
 {
-  const char *env = getenv ("ATTN_SHIM_NORMS_DIRECT");
-
-  return env != NULL && env[0] == '1';
+  return env_switch ("ATTN_SHIM_NORMS_DIRECT");
 }
 
 /* Whether libtorch's matrix products run on oneDNN (attn-shim-gemm.cpp). */
