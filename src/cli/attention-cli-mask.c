@@ -39,9 +39,8 @@ prompt_text (void)
 /* One sentence (type 0: the text, 1: a pair's second) with every [MASK]
  * in it replaced by its own candidate of rank c (the original replaced each
  * [MASK] with the first one's candidate; with one mask that is the same).
- * "##" continuations are glued to the word before, as
- * attention_result_fill_mask does. Masks whose list is shorter than c + 1
- * keep their last candidate. */
+ * Each word goes in as attention_result_append_word puts it. Masks whose
+ * list is shorter than c + 1 keep their last candidate. */
 static void
 fill_sentence (GString *out, AttentionResult *result, gint64 type, guint c)
 {
@@ -57,29 +56,11 @@ fill_sentence (GString *out, AttentionResult *result, gint64 type, guint c)
       const AttentionCandidate *candidates =
           attention_result_get_shown_candidates (result, i, &n_candidates);
       BertSpan span = attention_result_get_span (result, position);
-      const char *word;
 
       if (n_candidates == 0 || types[position] != type)
         continue;
-      word = candidates[MIN (c, n_candidates - 1)].token;
       g_string_append_len (out, text + from, span.start - from);
-      if (g_str_has_prefix (word, "##"))
-        {
-          while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
-            g_string_truncate (out, out->len - 1);
-          word += 2;
-        }
-      /* A byte-level BPE word ("␣word", shown so) or a SentencePiece one
-       * ("▁word") brings its own space: the mask took the spaces before it. */
-      else if (g_str_has_prefix (word, "␣") || g_str_has_prefix (word, "▁"))
-        {
-          while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
-            g_string_truncate (out, out->len - 1);
-          if (out->len > 0)
-            g_string_append_c (out, ' ');
-          word += strlen ("␣"); /* as long as "▁" */
-        }
-      g_string_append (out, word);
+      attention_result_append_word (out, candidates[MIN (c, n_candidates - 1)].token);
       from = span.end;
     }
   g_string_append (out, text + from);

@@ -694,28 +694,9 @@ attention_result_get_candidates (AttentionResult *self, guint i, guint *n_candid
   return p->candidates;
 }
 
-char *
-attention_result_fill_mask (AttentionResult *self, guint i, guint c)
+void
+attention_result_append_word (GString *out, const char *word)
 {
-  const AttentionCandidate *candidates;
-  guint n_candidates;
-  BertSpan span;
-  const char *word, *text;
-  guint position;
-  GString *out;
-
-  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
-  g_return_val_if_fail (i < self->predictions->len, NULL);
-
-  candidates = attention_result_get_shown_candidates (self, i, &n_candidates);
-  g_return_val_if_fail (c < n_candidates, NULL);
-
-  position = attention_result_get_prediction_position (self, i);
-  span = attention_result_get_span (self, position);
-  text = self->types[position] == 1 && self->pair_text != NULL ? self->pair_text : self->text;
-  word = candidates[c].token;
-  out = g_string_new_len (text, span.start);
-
   /* A "##" piece continues the word before the mask: glue it on. */
   if (g_str_has_prefix (word, "##"))
     {
@@ -734,6 +715,30 @@ attention_result_fill_mask (AttentionResult *self, guint i, guint c)
       word += strlen ("␣"); /* as long as "▁" */
     }
   g_string_append (out, word);
+}
+
+char *
+attention_result_fill_mask (AttentionResult *self, guint i, guint c)
+{
+  const AttentionCandidate *candidates;
+  guint n_candidates;
+  BertSpan span;
+  const char *text;
+  guint position;
+  GString *out;
+
+  g_return_val_if_fail (ATTENTION_IS_RESULT (self), NULL);
+  g_return_val_if_fail (i < self->predictions->len, NULL);
+
+  candidates = attention_result_get_shown_candidates (self, i, &n_candidates);
+  g_return_val_if_fail (c < n_candidates, NULL);
+
+  position = attention_result_get_prediction_position (self, i);
+  span = attention_result_get_span (self, position);
+  text = self->types[position] == 1 && self->pair_text != NULL ? self->pair_text : self->text;
+  out = g_string_new_len (text, span.start);
+
+  attention_result_append_word (out, candidates[c].token);
   g_string_append (out, text + span.end);
 
   return g_string_free (out, FALSE);

@@ -138,6 +138,10 @@ const AttentionCandidate *attention_result_get_position_shown_candidates (Attent
  * (attention_result_get_shown_candidates; WordPiece "##" continuations are
  * glued). */
 char *attention_result_fill_mask (AttentionResult *self, guint i, guint c);
+/* Appends a shown candidate WORD where a [MASK] stood, OUT holding the text
+ * before it: a "##" piece glued to the word before, a "␣word" or "▁word"
+ * with the one space it stands for. */
+void attention_result_append_word (GString *out, const char *word);
 
 /* A pair's second sentence, or NULL for a single sentence. */
 const char *attention_result_get_pair_text (AttentionResult *self);
