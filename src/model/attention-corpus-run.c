@@ -136,13 +136,14 @@ check_text (const char *text, gssize len)
 }
 
 /* Lines are read ahead, WINDOW_LINES at a time, sorted by their token
- * count and run in batches of lines of the same count (no padding; see
- * run_group for why a line's place in its batch is fixed). */
+ * count and run in batches of lines of the same count (no padding: the
+ * softmax and the products of a padded row round by the padded width). */
 #define WINDOW_LINES 1024
 #define WINDOW_BYTES (8 * 1024 * 1024) /* and at most this much text */
-/* Tokens of one forward. A forward costs a fixed part (every weight read
- * once: about 4 ms a bert-base layer here) and a part per row (0.2 ms),
- * and a line's fixed place leaves free places, filled with copies, when
+/* Tokens of one forward where a line has a fixed place (plan_fixed): a
+ * forward costs a fixed part (every weight read once: about 4 ms a
+ * bert-base layer on a machine without AVX-512) and a part per row
+ * (0.2 ms), and a fixed place leaves free places, filled with copies, when
  * few lines share its length. Measured with oneDNN's GEMM on one thread
  * (docs/benchmarks.md): 22 rows cost 392 us a row a layer, 44 rows 253,
  * 128 rows 222, so past about 48 rows a wider forward saves little and
@@ -150,6 +151,16 @@ check_text (const char *text, gssize len)
  * OpenBLAS's GEMM a forward keeps it to one thread on 2 CPUs. */
 #define BATCH_TOKENS 64
 #define BATCH_LINES 8
+/* Rows of one forward where places are free (plan_free): at least
+ * FREE_MIN_ROWS, since oneDNN's GEMM rounds a product of 1 row, of 2-15
+ * rows and of 16 or more each its own way (measured on bert-base's shapes:
+ * from 16 rows on, a row's result is the same at every place and row
+ * count up to 2,048), filled with copies below it; at most FREE_MAX_ROWS,
+ * past which a wider forward saves little (400 sample lines on a
+ * bert-base-sized model, one worker: 64 rows 14.1 s, 128 11.5, 192 10.9,
+ * 256 10.6, 384 10.4). */
+#define FREE_MIN_ROWS 16
+#define FREE_MAX_ROWS 256
 #define MAX_WORKERS 8
 
 typedef struct
@@ -189,7 +200,10 @@ typedef struct
   GCancellable *cancellable;
   AttentionRunOptions options;
   guint batch_lines; /* at most this many lines in one forward */
-  GArray *pending;   /* Pending, at most WINDOW_LINES */
+  /* A line's numbers do not depend on the lines beside it in a forward
+   * (see probe_free_places): forwards take any lines of one length. */
+  gboolean free_places;
+  GArray *pending; /* Pending, at most WINDOW_LINES */
   /* Progress: bytes read, of which still queued; the file's size (−1 for
    * a pipe); lines of the shard read. */
   const AttentionCorpusRunOptions *progress;
@@ -200,6 +214,7 @@ typedef struct
    * while they do. */
   guint workers;
   gboolean first_done; /* the model's first forward ran alone */
+  gboolean probed;     /* free_places is known */
   GMutex lock;
   GPtrArray *jobs; /* Job, of one flush */
   guint next_job;  /* under lock */
@@ -332,9 +347,6 @@ run_forward (Run *run, Pending **slots, guint width)
   keep = g_new (float, per_text *width);
   for (gsize k = 0; k < per_text * width; k++)
     keep[k] = 1.0f;
-  /* The model's first forward runs alone: it measures the model and
-   * builds the shim's batched module, after which forwards may go side by
-   * side. */
   options = run->options;
   options.concurrent = run->first_done;
   results = attention_model_run_batch (run->model, texts, NULL, width, keep, &options,
@@ -367,14 +379,14 @@ run_forward (Run *run, Pending **slots, guint width)
   return TRUE;
 }
 
-/* Runs the queued lines of one token count n, all[0..count). A line goes
- * in place (line number mod width) of a forward of width sequences, width
- * set by n alone: the product's rounding depends on the shape and on a
- * row's place in it (measured: up to 3e-9 in a mean), so a line gets the
- * same numbers in every run, whichever lines share its forward, and
- * shards sum bit for bit to what the single run sums. */
+/* Plans the queued lines of one token count n, all[0..count), where a
+ * product's rounding may depend on its shape and on a row's place in it
+ * (measured on a GEMM: up to 3e-9 in a mean). A line goes in place (line
+ * number mod width) of a forward of width sequences, width set by n alone,
+ * so a line gets the same numbers in every run, whichever lines share its
+ * forward, and shards sum bit for bit to what the single run sums. */
 static void
-plan_group (Run *run, Pending *all, guint count, guint n)
+plan_fixed (Run *run, Pending *all, guint count, guint n)
 {
   guint width = CLAMP (BATCH_TOKENS / MAX (n, 1u), 1u, BATCH_LINES);
   g_autofree gboolean *done = g_new0 (gboolean, count);
@@ -387,7 +399,8 @@ plan_group (Run *run, Pending *all, guint count, guint n)
 
       job->width = width;
       job->slots = g_new0 (Pending *, width);
-      for (guint i = 0; i < count && real < run->batch_lines; i++)
+      for (guint i = 0; i < count && real < (run->batch_lines > 0 ? run->batch_lines : BATCH_LINES);
+           i++)
         {
           guint p = (guint)(all[i].line % width);
 
@@ -400,6 +413,103 @@ plan_group (Run *run, Pending *all, guint count, guint n)
       left -= real;
       g_ptr_array_add (run->jobs, job);
     }
+}
+
+/* Plans the queued lines of one token count n, all[0..count), where a
+ * line's numbers are the same in any forward of at least FREE_MIN_ROWS
+ * rows (probe_free_places): forwards of about equal size, each at most
+ * FREE_MAX_ROWS rows (and run->batch_lines lines), copies of its first
+ * line filling it up to FREE_MIN_ROWS. */
+static void
+plan_free (Run *run, Pending *all, guint count, guint n)
+{
+  guint min_lines = (FREE_MIN_ROWS + n - 1) / MAX (n, 1u);
+  guint max_lines = FREE_MAX_ROWS / MAX (n, 1u), n_jobs;
+
+  if (run->batch_lines > 0)
+    max_lines = MIN (max_lines, run->batch_lines);
+  max_lines = MAX (max_lines, min_lines);
+  n_jobs = (count + max_lines - 1) / max_lines;
+
+  for (guint j = 0, start = 0; j < n_jobs; j++)
+    {
+      Job *job = g_new (Job, 1);
+      /* Spread the lines evenly: 9 lines at most 8 a forward go 5 + 4,
+       * not 8 + 1 (and 7 copies). */
+      guint real = (count - start + (n_jobs - j) - 1) / (n_jobs - j);
+
+      job->width = MAX (real, min_lines);
+      job->slots = g_new0 (Pending *, job->width);
+      for (guint i = 0; i < real; i++)
+        job->slots[i] = &all[start + i];
+      start += real;
+      g_ptr_array_add (run->jobs, job);
+    }
+}
+
+/* Whether a line gets the same numbers whichever lines share its forward,
+ * on this machine, for this model, in forwards of FREE_MIN_ROWS to
+ * FREE_MAX_ROWS rows: the line's attentions alone-with-copies at the fewest
+ * rows, against every copy's in forwards of other row counts (including
+ * the widest, and one that moves where a vectorised loop's scalar tail
+ * falls). Each forward holds copies of one line, so that any difference is
+ * the place's or the shape's, not the data's. It runs the model's first
+ * forwards, alone. ATTENTION_STATS_PLACES=fixed or =free skips it. */
+static gboolean
+probe_free_places (Run *run, const Pending *line)
+{
+  const char *env = g_getenv ("ATTENTION_STATS_PLACES");
+  guint n = MAX (line->n, 1u);
+  guint min_lines = (FREE_MIN_ROWS + n - 1) / n;
+  guint max_lines = MAX (min_lines, FREE_MAX_ROWS / n);
+  guint widths[] = { min_lines, min_lines + 1, (min_lines + max_lines) / 2, max_lines };
+  gsize floats = (gsize)run->info->n_layers * run->info->n_heads * line->n * line->n;
+  g_autofree float *first = NULL;
+
+  if (g_strcmp0 (env, "fixed") == 0)
+    return FALSE;
+  if (g_strcmp0 (env, "free") == 0)
+    return TRUE;
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      g_autofree const char **texts = g_new (const char *, widths[w]);
+      g_autofree float *keep = NULL;
+      gsize per_text = (gsize)run->info->n_layers * run->info->n_heads;
+      g_autoptr (GPtrArray) results = NULL;
+      AttentionRunOptions options = run->options;
+      gboolean seen = FALSE;
+
+      for (guint v = 0; v < w; v++)
+        seen = seen || widths[v] == widths[w];
+      if (seen)
+        continue;
+      for (guint p = 0; p < widths[w]; p++)
+        texts[p] = line->text;
+      /* As run_forward asks, so that the probe takes its engine. */
+      keep = g_new (float, per_text *widths[w]);
+      for (gsize k = 0; k < per_text * widths[w]; k++)
+        keep[k] = 1.0f;
+      options.concurrent = FALSE;
+      results = attention_model_run_batch (run->model, texts, NULL, widths[w], keep, &options,
+                                           run->cancellable, NULL);
+      /* A failing line is the run's to report, where places are fixed. */
+      if (results == NULL)
+        return FALSE;
+      run->first_done = TRUE;
+      for (guint p = 0; p < widths[w]; p++)
+        {
+          AttentionResult *result = g_ptr_array_index (results, p);
+
+          if (attention_result_get_n_tokens (result) != line->n)
+            return FALSE;
+          if (first == NULL)
+            first = g_memdup2 (attention_result_get_attentions (result), floats * sizeof (float));
+          else if (memcmp (first, attention_result_get_attentions (result),
+                           floats * sizeof (float)) != 0)
+            return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* Takes the next forward of the flush and runs it, until none is left or
@@ -455,13 +565,26 @@ flush (Run *run)
   g_array_sort (run->pending, compare_pending);
   g_ptr_array_set_size (run->jobs, 0);
   run->next_job = 0;
+  /* The model's first forwards run alone: they measure the model and
+   * build the shim's batched module, after which forwards may go side by
+   * side. */
+  if (!run->probed && total > 0)
+    {
+      run->free_places = probe_free_places (run, &all[0]);
+      run->probed = TRUE;
+      g_debug ("corpus run: a line's place in its forward is %s",
+               run->free_places ? "free" : "fixed");
+    }
   for (guint start = 0; start < total;)
     {
       guint n = all[start].n, count = 1;
 
       while (start + count < total && all[start + count].n == n)
         count++;
-      plan_group (run, all + start, count, n);
+      if (run->free_places)
+        plan_free (run, all + start, count, n);
+      else
+        plan_fixed (run, all + start, count, n);
       start += count;
     }
   if (!run->first_done && run->jobs->len > 0)
@@ -546,7 +669,8 @@ n_workers (void)
 
 /* Lines per forward at most: ATTENTION_STATS_BATCH (1: each line alone in
  * its forward, the other places filled, as the tests compare), else
- * BATCH_LINES. */
+ * BATCH_LINES where places are fixed; where they are free, FREE_MAX_ROWS
+ * rows set the number. */
 static guint
 batch_lines (void)
 {
@@ -555,7 +679,7 @@ batch_lines (void)
 
   if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 1024, &value, NULL))
     return (guint)value;
-  return BATCH_LINES;
+  return 0;
 }
 
 /* Intra-op threads of a forward: ATTENTION_STATS_THREADS, else 1. With

@@ -13,6 +13,7 @@ Usage: test_stats_cli.py ATTENTION_CLI (model: $ATTENTION_TEST_MODEL)."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -247,6 +248,46 @@ def check_batching(folder):
     assert out["1"]["stats"] == out[None]["stats"]
 
 
+def check_places(folder):
+    """Where the run puts a line in a forward: it probes whether a line's
+    numbers depend on the lines beside it (ATTENTION_STATS_PLACES unset)
+    and, only where they do not, lets a forward take any lines of one
+    length ("free"); otherwise each line keeps a fixed place ("fixed"). On
+    either GEMM (oneDNN's, and OpenBLAS's with ATTN_SHIM_GEMM=blas), the
+    probed run equals, bit for bit, the run forced to fixed places, and a
+    probe that says "free" is right: the run forced to free places equals
+    the fixed one too."""
+    for gemm in (None, "blas"):
+        sums, decision = {}, None
+        for places in (None, "fixed", "free"):
+            env = dict(ENV)
+            for key in ("ATTENTION_STATS_PLACES", "ATTENTION_STATS_BATCH", "ATTN_SHIM_GEMM"):
+                env.pop(key, None)
+            if gemm:
+                env["ATTN_SHIM_GEMM"] = gemm
+            if places:
+                env["ATTENTION_STATS_PLACES"] = places
+            else:
+                env["G_MESSAGES_DEBUG"] = "all"
+            path = os.path.join(folder, f"places-{gemm}-{places}.json")
+            proc = subprocess.run([CLI, "-m", MODEL, "--sample", "--shard", "1/14", "--output",
+                                   path], capture_output=True, env=env, timeout=600)
+            assert proc.returncode == 0, proc.stderr
+            if not places:
+                # GLib writes debug messages to standard output.
+                found = re.findall(rb"place in its forward is (free|fixed)", proc.stdout)
+                assert len(found) == 1, proc.stdout
+                decision = found[0].decode()
+            data = load(path)
+            assert data["lines"] > 100, data["lines"]
+            sums[places] = data["sums"]
+        print(f"GEMM {gemm or 'default'}: the probe chose {decision} places; forced free "
+              f"{'equals' if sums['free'] == sums['fixed'] else 'differs from'} fixed")
+        assert sums[None] == sums["fixed"], f"GEMM {gemm}: probed run differs from fixed places"
+        if decision == "free":
+            assert sums["free"] == sums["fixed"], f"GEMM {gemm}: the probe chose free wrongly"
+
+
 def check_huge_line(folder):
     """A 10 MB line is skipped by its size before it is tokenized: made of
     one letter, it would be a single [UNK] token and run. Its neighbours
@@ -355,6 +396,7 @@ def main():
         check_shards(corpus, single, folder)
         check_relations(folder)
         check_batching(folder)
+        check_places(folder)
         check_huge_line(folder)
         # Empty input: a clear message, exit 2, the (empty) file still written.
         out = os.path.join(folder, "empty.json")
