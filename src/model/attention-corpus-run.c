@@ -319,6 +319,23 @@ skip_pending (Run *run, const Pending *pending, const char *reason)
   g_mutex_unlock (&run->lock);
 }
 
+/* The results of one forward of texts[0..width), or NULL and error. Every
+ * head on (× 1, exact), given per text, so that every forward takes the
+ * same batched engine. concurrent: the model's first forward is done. */
+static GPtrArray *
+forward_texts (Run *run, const char **texts, guint width, gboolean concurrent, GError **error)
+{
+  gsize per_text = (gsize)run->info->n_layers * run->info->n_heads;
+  g_autofree float *keep = g_new (float, per_text *width);
+  AttentionRunOptions options = run->options;
+
+  for (gsize k = 0; k < per_text * width; k++)
+    keep[k] = 1.0f;
+  options.concurrent = concurrent;
+  return attention_model_run_batch (run->model, texts, NULL, width, keep, &options,
+                                    run->cancellable, error);
+}
+
 /* One forward of width sequences of n tokens: slots[p] the queued line in
  * place p, or NULL (filled with a copy of another line, its result
  * dropped). If it fails, each line alone, so that only the culprit is
@@ -327,12 +344,9 @@ static gboolean
 run_forward (Run *run, Pending **slots, guint width)
 {
   g_autofree const char **texts = g_new (const char *, width);
-  g_autofree float *keep = NULL;
-  gsize per_text = (gsize)run->info->n_layers * run->info->n_heads;
   g_autoptr (GPtrArray) results = NULL;
   g_autoptr (GError) local_error = NULL;
   const char *filler = NULL;
-  AttentionRunOptions options;
   guint real = 0;
 
   for (guint p = 0; p < width; p++)
@@ -342,15 +356,7 @@ run_forward (Run *run, Pending **slots, guint width)
     return TRUE;
   for (guint p = 0; p < width; p++)
     texts[p] = slots[p] != NULL ? slots[p]->text : filler;
-  /* Every head on (× 1, exact), given per text, so that every forward
-   * takes the same batched engine. */
-  keep = g_new (float, per_text *width);
-  for (gsize k = 0; k < per_text * width; k++)
-    keep[k] = 1.0f;
-  options = run->options;
-  options.concurrent = run->first_done;
-  results = attention_model_run_batch (run->model, texts, NULL, width, keep, &options,
-                                       run->cancellable, &local_error);
+  results = forward_texts (run, texts, width, run->first_done, &local_error);
   if (results != NULL)
     {
       for (guint p = 0; p < width; p++)
@@ -415,6 +421,26 @@ plan_fixed (Run *run, Pending *all, guint count, guint n)
     }
 }
 
+/* Lines of n tokens a forward with free places takes at least: copies
+ * fill it up to FREE_MIN_ROWS. */
+static guint
+free_min_lines (guint n)
+{
+  return (FREE_MIN_ROWS + MAX (n, 1u) - 1) / MAX (n, 1u);
+}
+
+/* ... and at most: FREE_MAX_ROWS rows and run->batch_lines lines, never
+ * fewer than free_min_lines. */
+static guint
+free_max_lines (Run *run, guint n)
+{
+  guint max_lines = FREE_MAX_ROWS / MAX (n, 1u);
+
+  if (run->batch_lines > 0)
+    max_lines = MIN (max_lines, run->batch_lines);
+  return MAX (max_lines, free_min_lines (n));
+}
+
 /* Plans the queued lines of one token count n, all[0..count), where a
  * line's numbers are the same in any forward of at least FREE_MIN_ROWS
  * rows (probe_free_places): forwards of about equal size, each at most
@@ -423,13 +449,8 @@ plan_fixed (Run *run, Pending *all, guint count, guint n)
 static void
 plan_free (Run *run, Pending *all, guint count, guint n)
 {
-  guint min_lines = (FREE_MIN_ROWS + n - 1) / MAX (n, 1u);
-  guint max_lines = FREE_MAX_ROWS / MAX (n, 1u), n_jobs;
-
-  if (run->batch_lines > 0)
-    max_lines = MIN (max_lines, run->batch_lines);
-  max_lines = MAX (max_lines, min_lines);
-  n_jobs = (count + max_lines - 1) / max_lines;
+  guint min_lines = free_min_lines (n), max_lines = free_max_lines (run, n);
+  guint n_jobs = (count + max_lines - 1) / max_lines;
 
   for (guint j = 0, start = 0; j < n_jobs; j++)
     {
@@ -462,7 +483,7 @@ probe_free_places (Run *run, const Pending *line, guint widest_rows)
 {
   const char *env = g_getenv ("ATTENTION_STATS_PLACES");
   guint n = MAX (line->n, 1u);
-  guint min_lines = (FREE_MIN_ROWS + n - 1) / n;
+  guint min_lines = free_min_lines (n);
   guint max_lines = MAX (min_lines, (widest_rows + n - 1) / n);
   guint widths[] = { min_lines, min_lines + 1, max_lines };
   gsize floats = (gsize)run->info->n_layers * run->info->n_heads * line->n * line->n;
@@ -474,26 +495,19 @@ probe_free_places (Run *run, const Pending *line, guint widest_rows)
     return TRUE;
   for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
     {
-      g_autofree const char **texts = g_new (const char *, widths[w]);
-      g_autofree float *keep = NULL;
-      gsize per_text = (gsize)run->info->n_layers * run->info->n_heads;
+      g_autofree const char **texts = NULL;
       g_autoptr (GPtrArray) results = NULL;
-      AttentionRunOptions options = run->options;
       gboolean seen = FALSE;
 
       for (guint v = 0; v < w; v++)
         seen = seen || widths[v] == widths[w];
       if (seen)
         continue;
+      texts = g_new (const char *, widths[w]);
       for (guint p = 0; p < widths[w]; p++)
         texts[p] = line->text;
-      /* As run_forward asks, so that the probe takes its engine. */
-      keep = g_new (float, per_text *widths[w]);
-      for (gsize k = 0; k < per_text * widths[w]; k++)
-        keep[k] = 1.0f;
-      options.concurrent = FALSE;
-      results = attention_model_run_batch (run->model, texts, NULL, widths[w], keep, &options,
-                                           run->cancellable, NULL);
+      /* run_forward's own call, so that the probe takes its engine. */
+      results = forward_texts (run, texts, widths[w], FALSE, NULL);
       /* A failing line is the run's to report, where places are fixed. */
       if (results == NULL)
         return FALSE;
@@ -564,13 +578,10 @@ widest_free_forward (Run *run, const Pending *all, guint total)
   for (guint start = 0; start < total;)
     {
       guint n = MAX (all[start].n, 1u), count = 1;
-      guint max_lines = FREE_MAX_ROWS / n;
 
       while (start + count < total && all[start + count].n == all[start].n)
         count++;
-      if (run->batch_lines > 0)
-        max_lines = MIN (max_lines, run->batch_lines);
-      widest = MAX (widest, MAX (MIN (count, max_lines), (FREE_MIN_ROWS + n - 1) / n) * n);
+      widest = MAX (widest, MAX (MIN (count, free_max_lines (run, n)), free_min_lines (n)) * n);
       start += count;
     }
   return widest;
