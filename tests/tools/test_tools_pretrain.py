@@ -211,6 +211,41 @@ class PretrainTest(unittest.TestCase):
                                          short_share=0.0),
                          pt.mix_passages(passages, 34, seed=1, share=6.0))
 
+    def test_mix_passages_brief_inputs(self):
+        pt = self.load_tool()
+        # 20 passages of 30 four-token sentences; a sentence's tokens all
+        # carry its passage and place, 100 * p + s.
+        passages = [[[100 * p + s] * 4 for s in range(30)] for p in range(1, 21)]
+        total = 20 * 30 * 4
+        lo, hi = pt.BRIEF_MIX
+        brief = pt.mix_passages(passages, 600, seed=4, share=1.5, brief=1.0)
+        body_tokens = sum(len(c) - 2 for c in brief)
+        # Chunks are made until they hold share x the passages' tokens.
+        self.assertGreaterEqual(body_tokens, 1.5 * total)
+        self.assertLess(body_tokens, 1.5 * total + hi + 4)
+        sents = []
+        for c in brief:
+            self.assertEqual((c[0], c[-1]), (2, 3))
+            body = c[1:-1]
+            # Filled to a target of lo..hi tokens with whole sentences.
+            self.assertGreaterEqual(len(body), lo)
+            self.assertLess(len(body), hi + 4)
+            self.assertEqual(len(body) % 4, 0)
+            sents.append(body[::4])
+        # Single sentences, each drawn on its own: two neighbours are next to
+        # each other in their passage about as often as chance has it (1 in
+        # 600), where runs of 1..4 make it most pairs.
+        def consecutive(chunks):
+            pairs = [(a, b) for s in chunks for a, b in zip(s, s[1:])]
+            return sum(1 for a, b in pairs if b == a + 1) / len(pairs)
+        self.assertLess(consecutive(sents), 0.02)
+        runs = pt.mix_passages(passages, 600, seed=4, share=1.5)
+        self.assertGreater(consecutive([c[1:-1:4] for c in runs]), 0.3)
+        # A share of brief inputs: both kinds, and brief=0 is the old mixing.
+        half = [len(c) for c in pt.mix_passages(passages, 600, seed=4, share=3.0, brief=0.5)]
+        self.assertTrue(any(n <= hi + 6 for n in half) and any(n == 600 for n in half))
+        self.assertEqual(pt.mix_passages(passages, 600, seed=4, share=1.5, brief=0.0), runs)
+
     def test_copy_positions(self):
         pt = self.load_tool()
         model = attention_bert.BertForMaskedLM({
