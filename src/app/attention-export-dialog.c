@@ -12,6 +12,7 @@ struct _AttentionExportDialog
 
   AdwActionRow *folder_row;
   AdwPreferencesGroup *kinds_group;
+  GtkWidget *export_button;
 
   GtkWidget **checks; /* one per kind, in the registry's order */
   guint n_kinds;
@@ -105,6 +106,7 @@ attention_export_dialog_class_init (AttentionExportDialogClass *klass)
       widget_class, "/org/example/Attention/ui/attention-export-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, AttentionExportDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, AttentionExportDialog, kinds_group);
+  gtk_widget_class_bind_template_child (widget_class, AttentionExportDialog, export_button);
   gtk_widget_class_bind_template_callback (widget_class, choose_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, gtk_window_close);
   gtk_widget_class_bind_template_callback (widget_class, attention_export_dialog_export);
@@ -141,6 +143,10 @@ attention_export_dialog_init (AttentionExportDialog *self)
 
   self->folder = g_strdup (g_get_home_dir ());
   show_folder (self);
+
+  /* GTK would start the focus on the first button, Cancel, and Enter
+   * presses the focused button before the default one: start on Export. */
+  gtk_window_set_focus (GTK_WINDOW (self), self->export_button);
 }
 
 AttentionExportDialog *

@@ -8,7 +8,8 @@
 # - `gio launch` on the installed desktop file (as the menu does) opens the
 #   window under Xvfb, which loads the demo model and runs a sentence typed
 #   into it: the window's export action, enabled only once a result exists,
-#   is read over D-Bus.
+#   is read over D-Bus; Ctrl+E and Enter export the 16 diagrams to
+#   ~/Pictures/Attention (Export is the dialog's default and has the focus).
 # Only the installable targets are built (not the tests and benches), at -O0.
 # SCREENSHOT, if given, keeps a screenshot of the installed app's window.
 set -euo pipefail
@@ -116,6 +117,22 @@ for _ in $(seq 30); do
   if actions | grep -q "'export-all': (true,"; then
     echo "the window ran the sentence on its model"
     import -window root "$SHOT" 2>/dev/null
+    # Ctrl+E, then Enter at once: Export is the dialog's default, so the
+    # diagrams land in the default folder (the demo model: 4 x 4 heads).
+    xdotool key --clearmodifiers ctrl+e
+    did=$(timeout 20 xdotool search --sync --onlyvisible --name '^Export$' | head -n 1)
+    [ -n "$did" ] || { echo "no Export dialog within 20 s of Ctrl+E"; exit 1; }
+    xdotool windowfocus --sync "$did"
+    sleep 1
+    xdotool key --clearmodifiers Return
+    n=0
+    for _ in $(seq 60); do
+      n=$(find "$HOME_DIR/Pictures/Attention" -name 'Attention_Layer*_Head*.png' 2>/dev/null | wc -l)
+      [ "$n" -ge 16 ] && break
+      sleep 0.5
+    done
+    echo "Ctrl+E, Enter: $n diagrams in ~/Pictures/Attention"
+    [ "$n" -eq 16 ] || exit 1
     activate /org/example/Attention quit
     exit 0
   fi
@@ -133,7 +150,7 @@ if [ -n "$shot" ] && [ -f "$tmp/installed.png" ]; then
   cp "$tmp/installed.png" "$shot"
 fi
 cat "$tmp/launch.log"
-[ "$status" -eq 0 ] || fail "the installed app did not run a sentence in its window (status $status)"
+[ "$status" -eq 0 ] || fail "the installed app in its window (status $status): see its log above"
 if grep -E 'CRITICAL|GLib-GIO-ERROR|not installed' "$tmp/launch.log"; then
   fail "the installed app complained"
 fi
