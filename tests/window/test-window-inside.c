@@ -232,6 +232,11 @@ test_neuron_page (void)
   g_assert_false (attention_window_get_busy (window));
   g_assert_true (attention_neuron_page_get_shows_vectors (neuron ()));
   gtk_range_set_value (GTK_RANGE (window->head_scale), head + 1);
+  /* The README's picture: the header's switcher eases to its new page over
+   * a few frames (window-fit's shots wait the same half second). */
+  if (g_getenv ("ATTENTION_SCREENSHOT_NEURON") != NULL)
+    for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
+      g_main_context_iteration (NULL, FALSE);
   g_object_unref (attention_test_render_window (GTK_WINDOW (window), window->stack,
                                                 g_getenv ("ATTENTION_SCREENSHOT_NEURON")));
 }
