@@ -158,7 +158,7 @@ class DemoModelTest(unittest.TestCase):
     def test_everyday_cloze_after_a_paragraph(self):
         # The cloze set after tools/corpus/cloze-preamble.txt (238 tokens) in
         # the same input: the shipped figures less one sentence
-        # (docs/training.md); today's model trained on 64 tokens got none.
+        # (docs/training.md); run 4, trained on 64 tokens, got none.
         ev = self.evaluator()
         m = ev.Model(BUNDLE)
         with open(os.path.join(TOOLS, "corpus", "cloze-preamble.txt"), encoding="utf-8") as f:
