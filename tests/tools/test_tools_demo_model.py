@@ -41,6 +41,18 @@ class DemoModelTest(unittest.TestCase):
         cls.vocab_text = vocab
         cls.wp = WordPiece(attention_bert.vocab_tokens(vocab))
         cls.config = json.loads(extra["config.json"])
+        # tools/evaluate-mlm, the tool docs/training.md's figures come from;
+        # its reading of the bundle is made once, by the first test needing it.
+        import importlib.machinery
+        cls.ev = importlib.machinery.SourceFileLoader(
+            "evaluate_mlm", os.path.join(TOOLS, "evaluate-mlm")).load_module()
+        cls._ev_model = None
+
+    @classmethod
+    def ev_model(cls):
+        if cls._ev_model is None:
+            cls._ev_model = cls.ev.Model(BUNDLE)
+        return cls._ev_model
 
     def test_size_and_metadata(self):
         self.assertLess(os.path.getsize(BUNDLE), 30 * 1024 * 1024)
@@ -96,12 +108,8 @@ class DemoModelTest(unittest.TestCase):
         # tools/corpus/everyday-cloze.tsv, scored as tools/evaluate-mlm does;
         # the bounds are the figures the shipped model reached (docs/training.md:
         # 37 and 72 of 117), less one sentence for floating-point ties.
-        sys.path.insert(0, TOOLS)
-        import importlib.machinery
-        ev = importlib.machinery.SourceFileLoader(
-            "evaluate_mlm", os.path.join(TOOLS, "evaluate-mlm")).load_module()
-        m = ev.Model(BUNDLE)
-        r = ev.cloze_metrics(m, os.path.join(TOOLS, "corpus", "everyday-cloze.tsv"))
+        r = self.ev.cloze_metrics(self.ev_model(),
+                                  os.path.join(TOOLS, "corpus", "everyday-cloze.tsv"))
         self.assertEqual(r["sentences"], 117)
         self.assertEqual(r["unanswerable"], 0)
         self.assertGreaterEqual(round(r["top1"] * 117), 36)
@@ -128,19 +136,13 @@ class DemoModelTest(unittest.TestCase):
                          [(0, 63), (64, 127), (128, 255), (256, 511)])
         self.assertTrue(all(b["predictions"] > 100000 for b in buckets), buckets)
 
-    def evaluator(self):
-        import importlib.machinery
-        return importlib.machinery.SourceFileLoader(
-            "evaluate_mlm", os.path.join(TOOLS, "evaluate-mlm")).load_module()
-
     def test_long_texts(self):
         # tests/data/heldout-passages.txt: 24 passages that tools/build-corpus
         # held out of the training corpus (12 of the World English Bible, 12
         # of Jane Austen), packed to 512 tokens and scored as tools/evaluate-mlm
         # scores all 127 held-out passages for docs/training.md. A model never
         # trained past 64 tokens gets 2-4 % past position 64 here.
-        ev = self.evaluator()
-        m = ev.Model(BUNDLE)
+        ev, m = self.ev, self.ev_model()
         inputs = ev.passage_inputs(m, PASSAGES, 512)
         self.assertEqual(max(len(e) for e in inputs), 512)
         r = ev.passage_metrics(m, inputs)
@@ -159,11 +161,10 @@ class DemoModelTest(unittest.TestCase):
         # The cloze set after tools/corpus/cloze-preamble.txt (238 tokens) in
         # the same input: the shipped figures less one sentence
         # (docs/training.md); run 4, trained on 64 tokens, got none.
-        ev = self.evaluator()
-        m = ev.Model(BUNDLE)
         with open(os.path.join(TOOLS, "corpus", "cloze-preamble.txt"), encoding="utf-8") as f:
             preamble = f.read().strip()
-        r = ev.cloze_metrics(m, os.path.join(TOOLS, "corpus", "everyday-cloze.tsv"), preamble)
+        r = self.ev.cloze_metrics(self.ev_model(),
+                                  os.path.join(TOOLS, "corpus", "everyday-cloze.tsv"), preamble)
         self.assertGreaterEqual(round(r["top1"] * 117), PREAMBLE_TOP1 - 1)
         self.assertGreaterEqual(round(r["top5"] * 117), PREAMBLE_TOP5 - 1)
 
@@ -171,9 +172,7 @@ class DemoModelTest(unittest.TestCase):
         # tools/evaluate-mlm packs held-out passages as BERT packs a
         # document: sentences fill an input up to the limit, the one that
         # does not fit starts the next, one longer than the limit is cut.
-        import importlib.machinery
-        ev = importlib.machinery.SourceFileLoader(
-            "evaluate_mlm", os.path.join(TOOLS, "evaluate-mlm")).load_module()
+        ev = self.ev
         self.assertEqual(ev.pack([[5, 6], [7, 8, 9], [10], [11, 12, 13, 14, 15, 16, 17]], 5),
                          [[CLS, 5, 6, 7, 8, 9, SEP], [CLS, 10, SEP],
                           [CLS, 11, 12, 13, 14, 15, SEP]])

@@ -83,15 +83,12 @@ save_screenshot (const char *name)
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
-  gint64 until;
 
   if (dir == NULL)
     return;
   wait_for (dialog_drawn);
   /* Let the revealer's slide and the first frames finish. */
-  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
+  attention_test_run_for (500);
   paintable = gtk_widget_paintable_new (GTK_WIDGET (dialog));
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (dialog)),

@@ -20,6 +20,17 @@ wait_for (Condition condition)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Runs the main loop for MS milliseconds, without waiting for events: for
+ * animations (a revealer, the header switcher) to finish before a picture. */
+static inline void
+attention_test_run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
 /* The app as a test runs it: not unique (tests run side by side), registered
  * and held, so it stays up between the test's windows. */
 static inline AttentionApplication *

@@ -337,8 +337,7 @@ shoot (const char *dir, const char *name)
   g_autoptr (GdkTexture) texture = NULL;
 
   /* Buttons fade between states (Adwaita's transitions): let them end. */
-  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
-    g_main_context_iteration (NULL, FALSE);
+  attention_test_run_for (500);
   attention_test_wait_frames (GTK_WIDGET (window), 3, TRUE);
   texture = attention_test_render_window (GTK_WINDOW (window), window->stack, path);
   g_test_message ("saved %s", path);

@@ -157,8 +157,7 @@ test_ctrl_u_from_entry (void)
   g_assert_cmpstr (page (), ==, "single");
   /* A real key press turns focus rings on (its key releases may come later);
    * the later pictures assume none. */
-  for (end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
-    g_main_context_iteration (NULL, FALSE);
+  attention_test_run_for (500);
   gtk_window_set_focus_visible (GTK_WINDOW (window), FALSE);
 }
 
@@ -235,8 +234,7 @@ test_neuron_page (void)
   /* The README's picture: the header's switcher eases to its new page over
    * a few frames (window-fit's shots wait the same half second). */
   if (g_getenv ("ATTENTION_SCREENSHOT_NEURON") != NULL)
-    for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
-      g_main_context_iteration (NULL, FALSE);
+    attention_test_run_for (500);
   g_object_unref (attention_test_render_window (GTK_WINDOW (window), window->stack,
                                                 g_getenv ("ATTENTION_SCREENSHOT_NEURON")));
 }
