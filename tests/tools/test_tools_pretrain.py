@@ -4,7 +4,9 @@ tokens/s and write a loadable final/ directory; --init-from maps the old
 vocabulary's rows onto a new vocabulary; --resume continues from the
 checkpoint; --precision auto logs the measurement it decided from; passages
 are packed as BERT packs a document, and long steps train the positions past
-the short sentences, counted by position bucket."""
+the short sentences, counted by position bucket; context steps put training
+sentences after unrelated text and pull their predictions there towards
+those of the sentences alone."""
 
 import json
 import os
@@ -293,6 +295,117 @@ class PretrainTest(unittest.TestCase):
         self.assertEqual(buckets[(128, 255)]["tokens"], 0)
         self.assertEqual(config["trained_length"], 100)
         self.assertGreater(buckets[(0, 63)]["tokens"], buckets[(64, 127)]["tokens"])
+
+    def test_context_rows_put_sentences_after_a_passage(self):
+        import random
+        pt = self.load_tool()
+        # Passage tokens are 100+, sentence tokens 200+: which is which shows.
+        passages = [[[100 + 10 * p + i] * 3 for i in range(5)] for p in range(4)]
+        sentences = [[2] + [200 + k] * (1 + k % 4) + [3] for k in range(30)]
+        rows, spans = pt.context_rows(passages, sentences, 40, 50, random.Random(3))
+        self.assertEqual(len(rows), 50)
+        befores = set()
+        for row, mine in zip(rows, spans):
+            self.assertLessEqual(len(row), 40)
+            self.assertEqual((row[0], row[-1]), (2, 3))
+            self.assertTrue(mine)
+            start = mine[0][0]
+            befores.add(start - 1)
+            # Before the first sentence: passage tokens only, whole runs of
+            # one passage's consecutive sentences except where cut.
+            self.assertTrue(all(100 <= t < 200 for t in row[1:start]))
+            # Then sentences only, back to back up to [SEP], each one of the
+            # corpus's sentences whole.
+            self.assertEqual(mine[-1][1], len(row) - 1)
+            for (a, b), (c, _) in zip(mine, mine[1:] + [(len(row) - 1, 0)]):
+                self.assertEqual(b, c)
+                self.assertIn([2] + row[a:b] + [3], sentences)
+        # The text before runs from nothing to most of the input.
+        self.assertIn(0, befores)
+        self.assertGreater(max(befores), 25)
+
+    def test_context_loss_is_mlm_plus_kl_from_alone(self):
+        import random
+        pt = self.load_tool()
+        torch.manual_seed(0)
+        config = attention_bert.config_from_dict({
+            "vocab_size": 40, "hidden_size": 16, "num_hidden_layers": 1,
+            "num_attention_heads": 2, "intermediate_size": 32,
+            "max_position_embeddings": 64, "hidden_act": "gelu", "pad_token_id": 0})
+        model = attention_bert.BertForMaskedLM(config)
+        model.init_weights(1)
+        passages = [[[10 + i, 11 + i] for i in range(6)] for _ in range(3)]
+        sentences = [[2] + [20 + k, 30 + k % 7, 21 + k] + [3] for k in range(8)]
+        rows, spans = pt.context_rows(passages, sentences, 30, 4, random.Random(1))
+        gen = torch.Generator().manual_seed(5)
+        batch = pt.make_batch(rows, range(len(rows)), 40, gen, mask_prob=0.5)
+        alone = pt.alone_batch(batch[0], batch[2], spans)
+        model.train()
+        loss, kl = pt.context_loss(model, batch, alone, 2.0)
+        self.assertTrue(model.training)
+        # The reference: each sentence alone, by hand, in eval mode; the
+        # context input's masked-token loss without dropout needs the same
+        # dropout draws, so compare the KL in eval mode.
+        model.eval()
+        inputs, attn, chosen, labels = batch
+        want, n = 0.0, 0
+        with torch.no_grad():
+            hidden, _ = model.encode(inputs, attn)
+            full = torch.log_softmax(model.mlm_head(hidden), -1)
+            for r, mine in enumerate(spans):
+                for a, b in mine:
+                    ids = torch.tensor([[2] + inputs[r, a:b].tolist() + [3]])
+                    h, _ = model.encode(ids, torch.ones_like(ids))
+                    alone_lp = torch.log_softmax(model.mlm_head(h), -1)
+                    for pos in range(a, b):
+                        if chosen[r, pos]:
+                            p = alone_lp[0, 1 + pos - a].exp()
+                            want += float((p * (alone_lp[0, 1 + pos - a] - full[r, pos])).sum())
+                            n += 1
+            self.assertGreater(n, 0)
+            loss_eval, kl_eval = pt.context_loss(model, batch, alone, 2.0)
+            ce = torch.nn.functional.cross_entropy(full[chosen], labels)
+        self.assertAlmostEqual(float(kl_eval), want / n, places=5)
+        self.assertAlmostEqual(float(loss_eval), float(ce) + 2.0 * want / n, places=5)
+        self.assertGreater(float(kl), 0.0)
+
+    def test_context_steps(self):
+        t = self.tmp.name
+        passages = os.path.join(t, "passages-c.txt")
+        with open(passages, "w") as f:
+            for p in range(4):
+                f.write("\n".join(SENTENCES[p:p + 24]) + "\n\n")
+        run = os.path.join(t, "context")
+        pretrain("--workdir", run, "--train", self.train, "--vocab", self.vocab1,
+                 "--passages", passages, "--long-seq", "100", "--long-share", "0.5",
+                 "--context-share", "0.5", "--steps", "8", "--log-every", "1",
+                 "--procs", "2", "--precision", "fp32", "--layers", "1", "--hidden", "16",
+                 "--heads", "2", "--max-positions", "128", "--seq", "16",
+                 "--tokens-per-batch", "200")
+        log = read(os.path.join(run, "train.log"))
+        with open(os.path.join(run, "final", "config.json")) as f:
+            tr = json.load(f)["training"]
+        import random
+        context = [random.Random(1 * 15485863 + s).random() < 0.5 for s in range(8)]
+        long_steps = sum(not c and random.Random(1 * 104729 + s).random() < 0.5
+                         for s, c in enumerate(context))
+        self.assertEqual(tr["context_steps"], sum(context))
+        self.assertEqual(tr["long_steps"], long_steps)
+        self.assertGreater(sum(context), 0)
+        self.assertEqual((tr["context_share"], tr["context_weight"]), (0.5, 1.0))
+        self.assertRegex(log, r"context steps so far %d: KL from the sentences alone "
+                         r"\(ema\) \d+\.\d+" % sum(context[:4]))
+        # Resumed with another weight: the change is logged and kept.
+        pretrain("--workdir", run, "--resume", "--steps", "12", "--context-weight", "2.5")
+        with open(os.path.join(run, "final", "config.json")) as f:
+            tr = json.load(f)["training"]
+        self.assertEqual(tr["steps"], 12)
+        self.assertEqual(tr["context_weight"], 2.5)
+        self.assertEqual(tr["context_weight_changes"], [{"at_step": 8, "from": 1.0, "to": 2.5}])
+        self.assertEqual(tr["context_steps"], sum(
+            random.Random(1 * 15485863 + s).random() < 0.5 for s in range(12)))
+        self.assertIn("context weight changed at step 8: 2.5, was 1",
+                      read(os.path.join(run, "train.log")))
 
 
 if __name__ == "__main__":
