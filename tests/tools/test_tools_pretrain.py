@@ -371,6 +371,11 @@ class PretrainTest(unittest.TestCase):
 
     def test_context_steps(self):
         t = self.tmp.name
+        # Without passages there is nothing for the sentences to follow.
+        with self.assertRaises(subprocess.CalledProcessError) as e:
+            pretrain("--workdir", os.path.join(t, "nocontext"), "--train", self.train,
+                     "--vocab", self.vocab1, "--context-share", "0.5", "--steps", "2")
+        self.assertIn("--context-share needs --passages", e.exception.stderr)
         passages = os.path.join(t, "passages-c.txt")
         with open(passages, "w") as f:
             for p in range(4):
