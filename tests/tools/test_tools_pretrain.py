@@ -262,13 +262,17 @@ class PretrainTest(unittest.TestCase):
         for p, src in enumerate([0, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3]):
             self.assertTrue(torch.equal(after[p], before[src]), p)
 
-    def test_long_steps_train_late_positions(self):
-        t = self.tmp.name
-        passages = os.path.join(t, "passages.txt")
-        with open(passages, "w") as f:
+    def write_passages(self, name):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
             # 4 passages of 24 sentences (~140 tokens each with [CLS]/[SEP]).
             for p in range(4):
                 f.write("\n".join(SENTENCES[p:p + 24]) + "\n\n")
+        return path
+
+    def test_long_steps_train_late_positions(self):
+        t = self.tmp.name
+        passages = self.write_passages("passages.txt")
         run = os.path.join(t, "long")
         pretrain("--workdir", run, "--train", self.train, "--vocab", self.vocab1,
                  "--passages", passages, "--long-seq", "100", "--long-share", "0.5",
@@ -376,10 +380,7 @@ class PretrainTest(unittest.TestCase):
             pretrain("--workdir", os.path.join(t, "nocontext"), "--train", self.train,
                      "--vocab", self.vocab1, "--context-share", "0.5", "--steps", "2")
         self.assertIn("--context-share needs --passages", e.exception.stderr)
-        passages = os.path.join(t, "passages-c.txt")
-        with open(passages, "w") as f:
-            for p in range(4):
-                f.write("\n".join(SENTENCES[p:p + 24]) + "\n\n")
+        passages = self.write_passages("passages-c.txt")
         run = os.path.join(t, "context")
         pretrain("--workdir", run, "--train", self.train, "--vocab", self.vocab1,
                  "--passages", passages, "--long-seq", "100", "--long-share", "0.5",
